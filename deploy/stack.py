@@ -1,0 +1,80 @@
+"""What the whole system is made of: schemas with their migrations, demo seeds and processes.
+
+Each entry is used only once its module exists, so the stack grows as services land.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.settings import NOMINATIONS_PORT, NOTIFICATIONS_PORT, REGISTRY_PORT
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    migrations: Path
+    demo_seed: str | None  # "module:function", an async function taking an asyncpg connection
+
+
+SCHEMAS = [
+    Schema("registry", ROOT / "services/registry/migrations", "services.registry.demo:seed"),
+    Schema("nominations", ROOT / "services/nominations/migrations", "services.nominations.demo:seed"),
+    Schema("notifications", ROOT / "services/notifications/migrations", "services.notifications.demo:seed"),
+]
+
+
+def schemas() -> list[Schema]:
+    return [s for s in SCHEMAS if s.migrations.is_dir() and any(s.migrations.glob("*.sql"))]
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    module: str          # must be importable for the process to start
+    argv: list[str]
+    url: str | None = None
+
+
+def _uvicorn(module: str, port: int) -> list[str]:
+    return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+
+
+CELERY_APP = "services.notifications.worker:app"
+
+PROCESSES = [
+    Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
+            f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
+    Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),
+            f"http://127.0.0.1:{NOMINATIONS_PORT}/docs"),
+    Process("notifications", "services.notifications.main",
+            _uvicorn("services.notifications.main", NOTIFICATIONS_PORT), f"http://127.0.0.1:{NOTIFICATIONS_PORT}/docs"),
+    Process("worker", "services.notifications.worker",
+            [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
+             "-Q", "events,notify,rankings,beat", "-n", "worker1@%h"]),
+    Process("beat", "services.notifications.worker",
+            [PY, "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel=INFO",
+             "--schedule", str(ROOT / ".dev/celerybeat-schedule")]),
+    Process("flower", "services.notifications.worker",
+            [PY, "-m", "celery", "-A", CELERY_APP, "flower", "--port=5555", "--address=127.0.0.1"],
+            "http://127.0.0.1:5555 (queues and tasks)"),
+    Process("smtp-sink", "services.notifications.smtp_sink",
+            [PY, "-m", "services.notifications.smtp_sink", "--port", "1025", "--mailbox", str(ROOT / ".dev/mail")],
+            f"smtp://127.0.0.1:1025 (mail kept in {ROOT / '.dev/mail'})"),
+]
+
+
+def processes() -> list[Process]:
+    return [p for p in PROCESSES if _exists(p.module)]

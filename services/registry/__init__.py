@@ -1,0 +1,1 @@
+"""Registry service: provinces with history, clusters, per-year membership, leadership, accounts."""

@@ -1,0 +1,1 @@
+"""HTTP routers for the registry (thin: parse, open the transaction, call the service)."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from pydantic import BaseModel, Field, model_validator
+
+from services.registry import service
+from services.registry.passwords import verify_password
+from services.registry.store import accounts as account_store
+from shared.app import Db
+from shared.auth import CurrentPrincipal, TokenIssuer
+from shared.errors import Unauthorized
+from shared.idempotency import IdempotencyKey, idempotent
+
+router = APIRouter(tags=["accounts and tokens"])
+
+
+class AccountIn(BaseModel):
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Literal["ministry", "province", "service"]
+    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    display_name: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _province_matches_role(self) -> "AccountIn":
+        if (self.role == "province") != (self.province_code is not None):
+            raise ValueError("a province account names its province_code; other roles name none")
+        return self
+
+
+@router.post("/v1/auth/token", summary="Exchange username and password for a short-lived JWT (OAuth2 password form)")
+async def token(request: Request, db: Db, username: Annotated[str, Form(max_length=100)],
+                password: Annotated[str, Form(max_length=200)],
+                grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict:
+    async with db.connection() as conn:
+        account = await account_store.by_username(conn, username)
+    ok = await verify_password(account["password_hash"] if account else None, password)
+    if not ok or account is None or not account["active"]:
+        raise Unauthorized("wrong username or password", slug="bad-credentials")
+    issuer: TokenIssuer = request.app.state.issuer
+    access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
+                                     province=account["province_code"])
+    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
+
+
+@router.get("/.well-known/jwks.json", summary="Public keys that verify registry tokens")
+async def jwks(request: Request) -> dict:
+    return request.app.state.issuer.jwks()
+
+
+@router.get("/v1/accounts/me", summary="Who the token says the caller is")
+async def me(principal: CurrentPrincipal) -> dict:
+    return {"username": principal.subject, "role": principal.role, "province_code": principal.province}
+
+
+@router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)")
+async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        # The password never reaches the idempotency table: only a hash of the request is stored.
+        return await idempotent(
+            conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:account.create", body=body,
+            status_code=201,
+            run=lambda: service.create_account(conn, actor=principal, username=body.username, password=body.password,
+                                               role=body.role, province_code=body.province_code,
+                                               display_name=body.display_name))

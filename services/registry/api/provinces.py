@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field, field_validator
+
+from services.registry import service
+from services.registry.store import provinces as province_store
+from shared.app import Db
+from shared.auth import CurrentPrincipal
+from shared.idempotency import IdempotencyKey, idempotent
+from shared.text import nfc
+
+router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
+
+ProvinceCode = Annotated[str, Path(pattern=r"^[0-9]{2}$", description="Two-digit province code")]
+OnDate = Annotated[date | None, Query(description="The date to read the timeline at (default: today)")]
+
+
+class Successor(BaseModel):
+    code: str = Field(pattern=r"^[0-9]{2}$")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["province", "city"] = "province"
+
+    _nfc = field_validator("name")(nfc)
+
+
+class MergerIn(BaseModel):
+    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
+    successor: Successor
+    effective_date: date
+
+
+@router.get("", summary="Provincial units in force on a date")
+async def list_provinces(db: Db, on: OnDate = None) -> dict:
+    async with db.connection() as conn:
+        rows = await province_store.in_force(conn, on=on or date.today())
+    return {"items": [province_store.public(r) for r in rows], "next": None}
+
+
+@router.get("/{code}", summary="One unit as it was on a date, with successor and predecessors")
+async def get_province(code: ProvinceCode, db: Db, on: OnDate = None) -> dict:
+    async with db.connection() as conn:
+        return await service.province_on(conn, code=code, on=on or date.today())
+
+
+@router.get("/{code}/history", summary="Every unit that has carried this code")
+async def province_history(code: ProvinceCode, db: Db) -> dict:
+    async with db.connection() as conn:
+        rows = await province_store.history(conn, code=code)
+    return {"items": [province_store.public(r) for r in rows], "next": None}
+
+
+@router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)")
+async def merge(body: MergerIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:merge", body=body,
+            status_code=201,
+            run=lambda: service.merge_provinces(
+                conn, actor=principal, source_codes=body.sources, successor_code=body.successor.code,
+                successor_name=body.successor.name, successor_kind=body.successor.kind,
+                effective_date=body.effective_date))

@@ -1,0 +1,55 @@
+"""Demo data (never in a production configuration): the northern provinces' Home Affairs cluster
+from the 2023 conference, its periods 2023–2026 across the 2025 merger, and demo accounts.
+
+Thái Bình led in 2023 (elected) with Hưng Yên as deputy; rotation then made Hưng Yên lead in 2024
+with Hải Dương as deputy, Hải Dương lead in 2025. The 2026 period is carried across the merger with
+``copy_from``, and 2026's leadership rotates from Hải Dương's successor (the new Hải Phòng).
+Every account's password is ``demo``.
+"""
+from __future__ import annotations
+
+import asyncpg
+
+from services.registry import service
+from services.registry.passwords import hash_password_sync
+from services.registry.store import accounts as account_store
+from shared.auth import Principal
+
+CLUSTER = "NOIVU-BAC"
+CLUSTER_NAME = "Cụm thi đua Sở Nội vụ các tỉnh, thành phố phía Bắc"
+ROTATION_2023 = ["34", "33", "30", "31", "22", "36", "35", "37"]  # Thái Bình, Hưng Yên, Hải Dương, ...
+DEMO_PASSWORD = "demo"
+SYSTEM = Principal(subject="demo-seed", role="ministry")
+
+
+def demo_accounts() -> list[tuple[str, str, str | None]]:
+    accounts = [("ministry", "ministry", None), ("notifications-service", "service", None),
+                ("nominations-service", "service", None)]
+    accounts += [(f"province-{code}", "province", code) for code in sorted(ROTATION_2023)]
+    return accounts
+
+
+async def seed(conn: asyncpg.Connection) -> bool:
+    """Seed once; returns False when the demo cluster already exists."""
+    async with conn.transaction():
+        if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM registry.clusters WHERE code = $1)", CLUSTER):
+            return False
+        password_hash = hash_password_sync(DEMO_PASSWORD)
+        for username, role, province in demo_accounts():
+            await account_store.upsert(conn, username=username, password_hash=password_hash, role=role,
+                                       province_code=province, display_name=None)
+        await service.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
+                                     kind="cum")
+        for year in (2023, 2024, 2025):
+            await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
+                                     rotation_order=None, copy_from=None, reference_date=None)
+        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
+                                        lead="34", deputy="33")
+        for year in (2024, 2025):
+            await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
+                                            lead=None, deputy=None)
+        await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
+                                 copy_from=2025, reference_date=None)
+        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
+                                        lead=None, deputy=None)
+    return True

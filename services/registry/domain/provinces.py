@@ -1,0 +1,42 @@
+"""Rules for the province timeline and mergers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Sequence
+
+from shared.errors import Unprocessable
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+def check_merger(*, sources: Sequence[Unit], successor_code: str, effective_date: date,
+                 same_code_units: Sequence[Unit]) -> None:
+    """Sources must be in force the day before and on the effective date (they are closed then);
+    the successor's code must be free from that date, unless it is one of the sources' codes."""
+    if not sources:
+        raise Unprocessable("a merger needs at least one source unit", field="sources")
+    eve = effective_date - timedelta(days=1)
+    for unit in sources:
+        if not (unit.in_force_on(eve) and unit.in_force_on(effective_date)):
+            raise Unprocessable(f"unit {unit.code} ({unit.name}) is not in force on {effective_date}",
+                                field="sources")
+        if unit.valid_from is not None and unit.valid_from >= effective_date:
+            raise Unprocessable(f"unit {unit.code} only starts on {unit.valid_from}", field="effective_date")
+    source_ids = {u.id for u in sources}
+    for unit in same_code_units:
+        if unit.id in source_ids:
+            continue
+        if unit.valid_to is None or unit.valid_to >= effective_date:
+            raise Unprocessable(f"code {successor_code} is used by {unit.name} on or after {effective_date}",
+                                field="successor.code")

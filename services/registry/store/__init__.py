@@ -1,0 +1,1 @@
+"""SQL for the registry schema, one module per aggregate."""

@@ -1,0 +1,176 @@
+"""The FastAPI application frame every service uses.
+
+``create_app`` wires settings, the asyncpg pool, Redis, token verification, the outbox relay,
+problem+json errors, request ids, JSON access logs, ``/healthz``, ``/readyz`` and ``/metrics``.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Awaitable, Callable, Sequence
+
+import redis.asyncio as aioredis
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from shared.auth import TokenVerifier
+from shared.db import Database, create_pool
+from shared.errors import install_problem_handlers
+from shared.events import CeleryPublisher, OutboxRelay
+from shared.logs import configure_logging, request_id_var
+from shared.settings import ServiceSettings
+
+log = logging.getLogger("thidua.http")
+
+REQUESTS = Counter("thidua_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+LATENCY = Histogram("thidua_http_request_seconds", "HTTP request latency", ["service", "method", "route"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+class RequestContextMiddleware:
+    """Pure ASGI (so streaming responses pass untouched): request id, metrics, one access-log line."""
+
+    def __init__(self, app, service: str):
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        rid = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        status_holder = {"status": 500}
+        started = time.perf_counter()
+
+        async def send_with_id(message):
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            path = getattr(route, "path", None) or "unmatched"
+            REQUESTS.labels(self.service, scope["method"], path, str(status_holder["status"])).inc()
+            LATENCY.labels(self.service, scope["method"], path).observe(elapsed)
+            if path not in ("/metrics", "/healthz"):
+                # The route template, never the query string: ballots must not leak through logs.
+                log.info("request", extra={"fields": {
+                    "method": scope["method"], "route": path, "status": status_holder["status"],
+                    "ms": round(elapsed * 1000, 2)}})
+            request_id_var.reset(token)
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    schema: str,
+    routers: Sequence[APIRouter],
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+    verifier: TokenVerifier | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        configure_logging(settings.service_name, settings.log_level)
+        pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        app.state.db = Database(pool)
+        app.state.redis = aioredis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        if not hasattr(app.state, "verifier"):
+            app.state.verifier = verifier or TokenVerifier(
+                jwks_url=settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        relay_task = None
+        publisher = None
+        if settings.run_outbox_relay:
+            publisher = CeleryPublisher(settings.redis_url, settings.consumers)
+            app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
+                                          publish_batch=publisher.publish_batch,
+                                          poll_interval=settings.outbox_poll_interval)
+            relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
+        try:
+            for hook in on_startup:
+                await hook(app)
+            yield
+        finally:
+            for hook in on_shutdown:
+                await hook(app)
+            if relay_task is not None:
+                app.state.relay.stop()
+                relay_task.cancel()
+                await asyncio.gather(relay_task, return_exceptions=True)
+                publisher.close()
+            await app.state.redis.aclose()
+            await pool.close()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
+                  docs_url="/docs", openapi_url="/openapi.json")
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.include_router(health_router(schema))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def health_router(schema: str) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, Any] = {}
+        try:
+            async with request.app.state.db.connection() as conn:
+                await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=2)
+            checks["postgres"] = "ok"
+        except Exception as exc:
+            checks["postgres"] = f"failed: {type(exc).__name__}"
+        try:
+            await asyncio.wait_for(request.app.state.redis.ping(), timeout=2)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"failed: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not-ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+# ---------------------------------------------------------------- typed dependencies
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_redis(request: Request) -> aioredis.Redis:
+    return request.app.state.redis
+
+
+def get_settings(request: Request) -> ServiceSettings:
+    return request.app.state.settings
+
+
+Db = Annotated[Database, Depends(get_db)]
+Redis = Annotated[aioredis.Redis, Depends(get_redis)]

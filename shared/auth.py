@@ -1,0 +1,190 @@
+"""JWT (EdDSA / Ed25519) issuing and verification.
+
+The registry signs short-lived tokens with its private key and publishes the public half at
+``/.well-known/jwks.json``; every other service verifies locally with the cached JWKS and refetches
+only when it meets an unknown key id.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jwt.algorithms import OKPAlgorithm
+
+from shared.errors import Forbidden, Unauthorized, Unavailable
+
+ROLES = ("ministry", "province", "service")
+ALGORITHM = "EdDSA"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: str
+    province: str | None = None
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.role == "ministry"
+
+    @property
+    def is_service(self) -> bool:
+        return self.role == "service"
+
+    def require_role(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"this action needs the role {' or '.join(roles)}; the caller is {self.role}")
+
+    def require_province(self, code: str) -> None:
+        """The caller acts for province ``code`` (ministry staff act for none)."""
+        if self.role != "province" or self.province != code:
+            raise Forbidden(f"only the account of province {code} may do this")
+
+
+# ---------------------------------------------------------------- keys
+
+def generate_private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def private_key_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def load_private_key(pem: bytes) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("the signing key must be Ed25519")
+    return key
+
+
+def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        return load_private_key(path.read_bytes())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = generate_private_key()
+    path.write_bytes(private_key_pem(key))
+    path.chmod(0o600)
+    return key
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return uuid.uuid5(uuid.NAMESPACE_OID, raw.hex()).hex[:16]
+
+
+def public_jwk(public_key: Ed25519PublicKey) -> dict[str, Any]:
+    jwk = OKPAlgorithm.to_jwk(public_key, as_dict=True)
+    jwk.update({"kid": key_id(public_key), "alg": ALGORITHM, "use": "sig"})
+    return jwk
+
+
+class TokenIssuer:
+    def __init__(self, private_key: Ed25519PrivateKey, *, issuer: str, audience: str, ttl_seconds: int):
+        self.private_key = private_key
+        self.issuer = issuer
+        self.audience = audience
+        self.ttl_seconds = ttl_seconds
+        self.kid = key_id(private_key.public_key())
+
+    def issue(self, *, subject: str, role: str, province: str | None, ttl_seconds: int | None = None) -> tuple[str, int]:
+        ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": self.audience, "sub": subject, "role": role,
+                  "iat": now, "nbf": now, "exp": now + ttl, "jti": uuid.uuid4().hex}
+        if province is not None:
+            claims["province"] = province
+        token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
+        return token, ttl
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [public_jwk(self.private_key.public_key())]}
+
+
+# ---------------------------------------------------------------- verification
+
+class TokenVerifier:
+    def __init__(self, *, jwks_url: str | None, issuer: str, audience: str,
+                 static_jwks: dict[str, Any] | None = None, refresh_interval: float = 30.0):
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+        self.refresh_interval = refresh_interval
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+        if static_jwks:
+            self._load(static_jwks)
+            self._fetched_at = float("inf")
+
+    def _load(self, jwks: dict[str, Any]) -> None:
+        self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", []) if "kid" in k}
+
+    async def _refresh(self, *, force: bool) -> None:
+        async with self._lock:
+            if not force and self._keys:
+                return
+            if time.monotonic() - self._fetched_at < 1.0 and self._keys:
+                return  # someone just fetched; don't hammer the registry with unknown kids
+            if not self.jwks_url:
+                return
+            try:
+                async with httpx.AsyncClient(timeout=5) as client:
+                    resp = await client.get(self.jwks_url)
+                    resp.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise Unavailable(f"cannot fetch signing keys from the registry: {exc!r}") from exc
+            self._load(resp.json())
+            self._fetched_at = time.monotonic()
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"malformed token: {exc}") from exc
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("token algorithm not accepted")
+        kid = header.get("kid")
+        if kid not in self._keys:
+            await self._refresh(force=bool(self._keys))
+        key = self._keys.get(kid)
+        if key is None:
+            raise Unauthorized("token signed by an unknown key")
+        try:
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=self.audience,
+                                issuer=self.issuer, options={"require": ["exp", "iat", "sub", "role"]})
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("token expired", slug="token-expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        role = claims.get("role")
+        if role not in ROLES:
+            raise Unauthorized("token carries an unknown role")
+        return Principal(subject=claims["sub"], role=role, province=claims.get("province"))
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from the registry's POST /v1/auth/token")
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("send a bearer token from POST /v1/auth/token")
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,52 @@
+"""asyncpg pool lifecycle and the transaction boundary used by request handlers."""
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import asyncpg
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # JSON in and out as Python objects; ensure_ascii=False keeps Vietnamese text readable in the DB.
+    for typename in ("json", "jsonb"):
+        await conn.set_type_codec(
+            typename,
+            encoder=lambda v: json.dumps(v, ensure_ascii=False, default=str),
+            decoder=json.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+    )
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
+
+
+class Database:
+    """Thin wrapper over the pool; ``transaction()`` is the one commit point of a request."""
+
+    def __init__(self, pool: asyncpg.Pool):
+        self.pool = pool
+
+    @asynccontextmanager
+    async def transaction(self, *, isolation: str = "read_committed") -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire() as conn:
+            async with conn.transaction(isolation=isolation):
+                yield conn
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire() as conn:
+            yield conn
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,212 @@
+"""Event envelope, the transactional outbox writer and the relay that publishes it.
+
+A service calls ``emit`` inside the transaction that makes the change; the row becomes visible
+(and the NOTIFY fires) only when that transaction commits, so a rolled-back change never leaks an
+event. ``OutboxRelay`` runs in every service process: woken by LISTEN/NOTIFY, with a polling
+fallback, it claims rows with ``FOR UPDATE SKIP LOCKED`` (so several replicas share the work),
+hands each envelope to every configured Celery consumer task on the broker, and stamps the rows
+published in the same transaction. A crash between publish and commit republishes: delivery is
+at-least-once and consumers deduplicate on the event id.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from datetime import datetime
+from typing import Any, Callable, Sequence
+
+import asyncpg
+from pydantic import BaseModel
+
+log = logging.getLogger("thidua.outbox")
+
+
+class EventEnvelope(BaseModel):
+    id: uuid.UUID
+    type: str
+    version: int = 1
+    occurred_at: datetime
+    producer: str
+    aggregate_id: str
+    payload: dict[str, Any]
+
+
+def notify_channel(schema: str) -> str:
+    return f"{schema}_outbox"
+
+
+async def emit(
+    conn: asyncpg.Connection,
+    *,
+    schema: str,
+    type: str,
+    aggregate_id: str,
+    payload: dict[str, Any],
+    version: int = 1,
+) -> uuid.UUID:
+    """Write one event into ``<schema>.outbox`` on the caller's transaction."""
+    event_id = uuid.uuid4()
+    await conn.execute(
+        f"""INSERT INTO {schema}.outbox (id, type, version, producer, aggregate_id, payload)
+            VALUES ($1, $2, $3, $4, $5, $6)""",
+        event_id, type, version, schema, str(aggregate_id), payload,
+    )
+    await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
+    return event_id
+
+
+def row_to_envelope(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "type": row["type"],
+        "version": row["version"],
+        "occurred_at": row["occurred_at"].isoformat(),
+        "producer": row["producer"],
+        "aggregate_id": row["aggregate_id"],
+        "payload": row["payload"],
+    }
+
+
+class CeleryPublisher:
+    """Hands envelopes to Celery consumer tasks on the broker (Redis), one message per consumer."""
+
+    def __init__(self, broker_url: str, consumers: Sequence[tuple[str, str]]):
+        from celery import Celery
+
+        self.consumers = list(consumers)
+        self.app = Celery("thidua-publisher", broker=broker_url, set_as_current=False)
+        self.app.conf.update(
+            broker_connection_retry_on_startup=False,
+            broker_connection_max_retries=1,
+            task_publish_retry=True,
+            task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
+                                       "interval_max": 1},
+            broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        )
+
+    def publish_batch(self, envelopes: Sequence[dict[str, Any]]) -> None:
+        with self.app.producer_or_acquire() as producer:
+            for envelope in envelopes:
+                for task, queue in self.consumers:
+                    self.app.send_task(
+                        task,
+                        args=[envelope],
+                        queue=queue,
+                        task_id=f"{envelope['id']}:{task}",
+                        producer=producer,
+                    )
+
+    def close(self) -> None:
+        self.app.close()
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        dsn: str,
+        schema: str,
+        publish_batch: Callable[[Sequence[dict[str, Any]]], None],
+        poll_interval: float = 2.0,
+        batch_size: int = 200,
+    ):
+        self.pool = pool
+        self.dsn = dsn
+        self.schema = schema
+        self.publish_batch = publish_batch
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self.published = 0
+
+    async def drain(self) -> int:
+        """Publish everything pending now; return how many events went out."""
+        total = 0
+        while True:
+            sent = await self._publish_one_batch()
+            total += sent
+            if sent < self.batch_size:
+                return total
+
+    async def _publish_one_batch(self) -> int:
+        async with self.pool.acquire() as conn:
+            async with conn.transaction():
+                rows = await conn.fetch(
+                    f"""SELECT id, type, version, occurred_at, producer, aggregate_id, payload
+                          FROM {self.schema}.outbox
+                         WHERE published_at IS NULL
+                         ORDER BY seq
+                         LIMIT $1
+                         FOR UPDATE SKIP LOCKED""",
+                    self.batch_size,
+                )
+                if not rows:
+                    return 0
+                envelopes = [row_to_envelope(r) for r in rows]
+                # The broker call is blocking; keep it off the event loop.
+                await asyncio.to_thread(self.publish_batch, envelopes)
+                await conn.execute(
+                    f"""UPDATE {self.schema}.outbox SET published_at = now(), attempts = attempts + 1
+                         WHERE id = ANY($1::uuid[])""",
+                    [r["id"] for r in rows],
+                )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _record_failure(self, error: BaseException) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                await conn.execute(
+                    f"""UPDATE {self.schema}.outbox SET attempts = attempts + 1, last_error = $2
+                         WHERE id IN (SELECT id FROM {self.schema}.outbox WHERE published_at IS NULL
+                                      ORDER BY seq LIMIT $1)""",
+                    self.batch_size, repr(error)[:500],
+                )
+        except Exception:  # the database may be the thing that is down
+            pass
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        try:
+            conn = await asyncpg.connect(self.dsn)
+            await conn.add_listener(notify_channel(self.schema), lambda *_: self._wake.set())
+            return conn
+        except Exception as exc:
+            log.warning("outbox relay cannot LISTEN, polling only", extra={"fields": {"error": repr(exc)}})
+            return None
+
+    async def run(self) -> None:
+        listener = await self._listen()
+        failures = 0
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    await self.drain()
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    failures += 1
+                    log.warning("outbox publish failed; will retry",
+                                extra={"fields": {"schema": self.schema, "error": repr(exc), "failures": failures}})
+                    await self._record_failure(exc)
+                    # Exponential backoff with jitter while the broker (or database) is away.
+                    await asyncio.sleep(min(30.0, 0.25 * 2 ** min(failures, 7)) * (0.5 + random.random() / 2))
+                    continue
+                if listener is None or listener.is_closed():
+                    listener = await self._listen()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            if listener is not None and not listener.is_closed():
+                await listener.close()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

@@ -1,0 +1,64 @@
+"""Typed settings shared by every service.
+
+Each service subclasses ``ServiceSettings`` with its own ``env_prefix`` (``REGISTRY_``,
+``NOMINATIONS_``, ``NOTIFICATIONS_``). The infrastructure addresses fall back to the unprefixed
+``DATABASE_URL`` / ``REDIS_URL`` so one environment can run the whole system.
+"""
+from __future__ import annotations
+
+import os
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/thidua"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+# Default ports, part of the contract between services (the web console will take 8000).
+REGISTRY_PORT = 8001
+NOMINATIONS_PORT = 8002
+NOTIFICATIONS_PORT = 8003
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "thidua"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str | None = None
+    redis_url: str | None = None
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    # Where the registry publishes its public keys; every service verifies tokens locally.
+    registry_url: str = f"http://127.0.0.1:{REGISTRY_PORT}"
+    jwks_url: str | None = None
+    jwt_issuer: str = "thidua-registry"
+    jwt_audience: str = "thidua"
+    # The outbox relay runs inside each service process.
+    run_outbox_relay: bool = True
+    outbox_poll_interval: float = 2.0
+    # "task@queue" pairs: every event is handed to each of these consumers.
+    event_consumers: str = "notifications.handle_event@events"
+    log_level: str = "INFO"
+    demo: bool = False
+
+    @model_validator(mode="after")
+    def _infrastructure_fallbacks(self) -> "ServiceSettings":
+        if self.database_url is None:
+            self.database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        if self.redis_url is None:
+            self.redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
+        if self.jwks_url is None:
+            self.jwks_url = self.registry_url.rstrip("/") + "/.well-known/jwks.json"
+        return self
+
+    @property
+    def consumers(self) -> list[tuple[str, str]]:
+        pairs = []
+        for item in self.event_consumers.split(","):
+            item = item.strip()
+            if item:
+                task, _, queue = item.partition("@")
+                pairs.append((task, queue or "events"))
+        return pairs

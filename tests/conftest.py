@@ -1,0 +1,100 @@
+"""Fixtures every test may use. Real PostgreSQL and Redis, no stand-ins.
+
+- ``template_database`` (session): a database with every service's migrations applied.
+- ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after.
+- ``redis_url``: the tests' Redis database, flushed before each test.
+- ``signing_pem``: the registry's Ed25519 key for this run.
+- ``registry``: the registry service served over loopback against this test's database.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import asyncpg
+import pytest
+import redis as redis_sync
+
+from deploy.stack import schemas
+from shared.auth import generate_private_key, private_key_pem
+from shared.migrations import migrate
+from tests.support import REDIS_URL, admin_execute, clone_database, drop_database, dsn_for, serve
+
+# One argon2 hash of "demo" for every test account, computed once.
+DEMO_PASSWORD = "demo"
+
+
+@pytest.fixture(scope="session")
+def template_database() -> str:
+    name = f"thidua_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+    async def build() -> None:
+        await admin_execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
+        conn = await asyncpg.connect(dsn_for(name))
+        try:
+            for schema in schemas():
+                await migrate(conn, schema=schema.name, directory=schema.migrations)
+        finally:
+            await conn.close()
+
+    asyncio.run(build())
+    yield name
+    asyncio.run(drop_database(name))
+
+
+@pytest.fixture
+async def database_url(template_database: str):
+    name = await clone_database(template_database)
+    try:
+        yield dsn_for(name)
+    finally:
+        await drop_database(name)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    client = redis_sync.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    client.close()
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def signing_pem() -> str:
+    return private_key_pem(generate_private_key()).decode()
+
+
+@pytest.fixture(scope="session")
+def demo_password_hash() -> str:
+    from services.registry.passwords import hash_password_sync
+
+    return hash_password_sync(DEMO_PASSWORD)
+
+
+@pytest.fixture
+def registry_settings(database_url: str, redis_url: str, signing_pem: str):
+    from services.registry.settings import RegistrySettings
+
+    return RegistrySettings(database_url=database_url, redis_url=redis_url, jwt_private_key_pem=signing_pem,
+                            outbox_poll_interval=0.2, log_level="WARNING")
+
+
+@pytest.fixture
+async def registry(registry_settings):
+    from services.registry.app import create_registry_app
+
+    async with serve(create_registry_app(registry_settings)) as served:
+        yield served
+
+
+@pytest.fixture
+def issue_token(registry):
+    """Mint a token with the registry's key, as POST /v1/auth/token would."""
+
+    def issue(role: str, province: str | None = None, subject: str | None = None, ttl: int | None = None) -> str:
+        subject = subject or (f"province-{province}" if role == "province" else role)
+        token, _ = registry.app.state.issuer.issue(subject=subject, role=role, province=province, ttl_seconds=ttl)
+        return token
+
+    return issue

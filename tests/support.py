@@ -1,0 +1,85 @@
+"""Helpers the tests share: databases cloned from a migrated template, services served over loopback."""
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+ADMIN_DSN = os.environ.get("THIDUA_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_BASE = os.environ.get("THIDUA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+# Tests keep to their own Redis database so a running dev stack (database 0) is left alone.
+REDIS_TEST_DB = int(os.environ.get("THIDUA_TEST_REDIS_DB", "13"))
+REDIS_URL = f"{REDIS_BASE}/{REDIS_TEST_DB}"
+
+
+def dsn_for(database: str) -> str:
+    parts = urlsplit(ADMIN_DSN)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+async def admin_execute(sql: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def clone_database(template: str) -> str:
+    name = f"thidua_t_{uuid.uuid4().hex[:12]}"
+    await admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+async def drop_database(name: str) -> None:
+    await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Served:
+    app: FastAPI
+    url: str
+    client: httpx.AsyncClient
+
+    def auth(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[Served]:
+    """Run ``app`` under uvicorn on an ephemeral loopback port, in this event loop."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # pytest owns signals
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("server stopped during start-up")
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        try:
+            yield Served(app=app, url=url, client=client)
+        finally:
+            server.should_exit = True
+            await task
+
+
+def problem(resp: httpx.Response, status: int) -> dict[str, Any]:
+    """Assert an RFC 9457 problem response with ``status`` and return its body."""
+    assert resp.status_code == status, f"expected {status}, got {resp.status_code}: {resp.text}"
+    assert resp.headers["content-type"].startswith("application/problem+json"), resp.headers["content-type"]
+    body = resp.json()
+    assert body["status"] == status and body["type"].startswith("urn:thidua:problem:") and body["detail"]
+    return body

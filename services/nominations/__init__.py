@@ -1,0 +1,1 @@
+"""Nominations service: covenants, scoring, rankings and secret-ballot flag votes."""

@@ -1,0 +1,1 @@
+"""Pure nominations rules: no I/O."""

@@ -1,0 +1,1 @@
+"""Notifications service: inbox, email, signed webhooks and vote reminders, fed by other services' events."""

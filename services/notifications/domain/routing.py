@@ -1,0 +1,221 @@
+"""Who is notified of which event: the routing table. Pure, no I/O.
+
+Recipients are *accounts*, addressed as strings:
+
+- ``"ministry"``: every ministry staff member, through one shared inbox address;
+- ``"province:<code>"``: the account(s) of that province (``"province:22"``).
+
+:func:`recipients_for` takes an event envelope (``{"id", "type", "version", "occurred_at",
+"producer", "aggregate_id", "payload"}``) and returns its recipients, deduplicated, in a stable
+order: the order in which the rule names them (e.g. the lead first, then the electorate in payload
+order, then the ministry), each recipient kept at its first occurrence. So a lead that is also in
+the electorate is notified once.
+
+Payloads are read defensively: a missing or malformed list counts as empty, a member may be given
+as a code (``"22"``) or as ``{"code": "22", "name": ...}``, blank codes are skipped. An event type
+that is not in :data:`ROUTING` gets no recipients (``[]``); the caller logs it.
+
+The table itself is :data:`ROUTING` (event type → :class:`Route`), rendered for the docs as
+:data:`ROUTING_TABLE_MARKDOWN`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+MINISTRY = "ministry"
+PROVINCE_PREFIX = "province:"
+
+# Event types (the producers own the names; these are the ones this service reacts to).
+LEADERSHIP_ROTATED = "registry.leadership.rotated"
+PROVINCE_MERGED = "registry.province.merged"
+ROUND_OPENED = "nominations.round.opened"
+BALLOT_CAST = "nominations.round.ballot_cast"
+ROUND_CLOSED = "nominations.round.closed"
+RUNOFF_CREATED = "nominations.round.runoff_created"
+ROUND_CERTIFIED = "nominations.round.certified"
+ROUND_APPROVED = "nominations.round.approved"
+ROUND_RETURNED = "nominations.round.returned"
+RANKING_PUBLISHED = "nominations.ranking.published"
+
+
+def province(code: Any) -> str:
+    """The recipient address of a province's account(s): ``province("22") == "province:22"``."""
+    code = _code(code)
+    if code is None:
+        raise ValueError("a province code must be a non-blank string")
+    return PROVINCE_PREFIX + code
+
+
+def parse_recipient(recipient: str) -> tuple[str, str | None]:
+    """``"ministry"`` → ``("ministry", None)``; ``"province:22"`` → ``("province", "22")``.
+
+    Anything else raises :class:`ValueError`.
+    """
+    if recipient == MINISTRY:
+        return MINISTRY, None
+    if isinstance(recipient, str) and recipient.startswith(PROVINCE_PREFIX):
+        code = recipient[len(PROVINCE_PREFIX):]
+        if code and code == code.strip():
+            return "province", code
+    raise ValueError(f"not a recipient address: {recipient!r} (expected 'ministry' or 'province:<code>')")
+
+
+# --- reading payloads -------------------------------------------------------------------------
+
+def payload_of(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The event's payload, or an empty mapping when it is missing or not a mapping."""
+    payload = event.get("payload") if isinstance(event, Mapping) else None
+    return payload if isinstance(payload, Mapping) else {}
+
+
+def _code(value: Any) -> str | None:
+    """A province code from ``"22"``, ``22`` or ``{"code": "22", ...}``; ``None`` when there is none."""
+    if isinstance(value, Mapping):
+        value = value.get("code")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def codes(value: Any) -> list[str]:
+    """Province codes from a list of codes or ``{code, name}`` objects; anything else → ``[]``."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        return []
+    return [c for c in (_code(item) for item in value) if c is not None]
+
+
+def _one(value: Any) -> list[str]:
+    code = _code(value)
+    return [] if code is None else [code]
+
+
+def _provinces(*groups: Iterable[str]) -> list[str]:
+    return [province(code) for group in groups for code in group]
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+def _leadership_rotated(p: Mapping[str, Any]) -> list[str]:
+    # Lead and deputy are members; naming them too only matters if the member list is incomplete.
+    return [*_provinces(codes(p.get("members")), _one(p.get("lead")), _one(p.get("deputy"))), MINISTRY]
+
+
+def _province_merged(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(_one(p.get("successor")))]
+
+
+def _electorate(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(codes(p.get("electorate")))
+
+
+def _nobody(p: Mapping[str, Any]) -> list[str]:
+    return []
+
+
+def _lead_and_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("lead_code"))), MINISTRY]
+
+
+def _electorate_and_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_electorate(p), MINISTRY]
+
+
+def _lead_ministry_electorate(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("lead_code"))), MINISTRY, *_electorate(p)]
+
+
+def _lead_electorate_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("lead_code"))), *_electorate(p), MINISTRY]
+
+
+def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(codes(p.get("members"))), MINISTRY]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of the routing table."""
+
+    who: str  #: who is notified, in words
+    why: str  #: why they are told
+    recipients: Callable[[Mapping[str, Any]], list[str]]  #: payload → recipients (may repeat)
+
+
+ROUTING: dict[str, Route] = {
+    LEADERSHIP_ROTATED: Route(
+        "every member of the cluster for the year, and the ministry",
+        "the new lead and deputy run the cluster's year; the ministry oversees every cluster",
+        _leadership_rotated),
+    PROVINCE_MERGED: Route(
+        "the ministry and the successor province",
+        "the ministry updates cluster memberships; the successor takes over the sources' place",
+        _province_merged),
+    ROUND_OPENED: Route(
+        "the electorate",
+        "every voter must cast a ballot before the round closes",
+        _electorate),
+    BALLOT_CAST: Route(
+        "nobody",
+        "only feeds turnout and reminders; who voted is not broadcast, and how never leaves the ballot box",
+        _nobody),
+    ROUND_CLOSED: Route(
+        "the cluster lead and the ministry",
+        "the lead must certify the result; the ministry follows the round",
+        _lead_and_ministry),
+    RUNOFF_CREATED: Route(
+        "the electorate and the ministry",
+        "the vote was tied: every voter must vote again; the ministry follows the round",
+        _electorate_and_ministry),
+    ROUND_CERTIFIED: Route(
+        "the cluster lead, the ministry and the electorate",
+        "the ministry must approve or return the certified result; the lead and voters learn it was submitted",
+        _lead_ministry_electorate),
+    ROUND_APPROVED: Route(
+        "the cluster lead, the electorate and the ministry",
+        "the result is final",
+        _lead_electorate_ministry),
+    ROUND_RETURNED: Route(
+        "the cluster lead, the electorate and the ministry",
+        "the lead must act on the ministry's reason; voters learn the result is not final",
+        _lead_electorate_ministry),
+    RANKING_PUBLISHED: Route(
+        "the cluster's members and the ministry",
+        "every member sees its rank and score; the ministry oversees every cluster",
+        _members_and_ministry),
+}
+
+ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)
+
+
+def recipients_for(event: Mapping[str, Any]) -> list[str]:
+    """The recipients of ``event``: deduplicated, in the rule's order; ``[]`` for an unknown type."""
+    if not isinstance(event, Mapping):
+        return []
+    event_type = event.get("type")
+    route = ROUTING.get(event_type) if isinstance(event_type, str) else None
+    if route is None:
+        return []
+    return _dedupe(route.recipients(payload_of(event)))
+
+
+def _markdown_table() -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| event type | who is notified | why |", "| --- | --- | --- |"]
+    lines += [f"| `{t}` | {cell(r.who)} | {cell(r.why)} |" for t, r in ROUTING.items()]
+    return "\n".join(lines) + "\n"
+
+
+#: The routing table as a markdown table (event type | who is notified | why), for the docs.
+ROUTING_TABLE_MARKDOWN: str = _markdown_table()

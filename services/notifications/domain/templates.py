@@ -1,0 +1,481 @@
+"""The message each recipient reads: one template per event type. Pure, no I/O.
+
+:func:`render` turns an event envelope into a :class:`Message` for one recipient (``"ministry"``
+or ``"province:<code>"``, see :mod:`.routing`), in Vietnamese (the default) or English. Every
+message names the cluster (its name and code), the year and the award where the event has them,
+and says what the reader must do: :attr:`Message.action` is that call to action (``None`` when
+the message is for information only), repeated as the body's last line. The action depends on
+the recipient: after ``nominations.round.closed`` the lead must certify the result while the
+ministry only follows it.
+
+Text rules
+----------
+- Output is NFC (``unicodedata.normalize("NFC", ...)``), whatever the normalisation of the
+  payload's names.
+- Times (``closes_at``) are shown in Vietnam time (``Asia/Ho_Chi_Minh``, UTC+7, no daylight
+  saving) as ``HH:MM DD/MM/YYYY``; a time without an offset is taken as UTC. A round without
+  ``closes_at`` is voted at the cluster's conference. Dates show as ``DD/MM/YYYY``.
+- Award codes show as their labels (:data:`AWARD_LABELS`); an unknown code shows as is.
+- The subject is one line (whitespace, newlines included, collapsed): it becomes an e-mail header.
+- Missing payload fields are left out of the text rather than failing (a missing list is empty).
+
+:func:`render_reminder` renders the vote reminder the reminder job sends (it is not an event).
+An unknown event type raises :class:`KeyError`; an unsupported language or a malformed recipient
+raises :class:`ValueError`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from . import routing as r
+
+try:  # Vietnam has kept UTC+7 without daylight saving since 1975: the fixed offset is exact.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    VIETNAM_TZ: dt.tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
+except (ImportError, ZoneInfoNotFoundError):  # pragma: no cover - systems without tz data
+    VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+LANGUAGES: tuple[str, ...] = ("vi", "en")
+
+AWARD_LABELS: dict[str, dict[str, str]] = {
+    "government_flag": {"vi": "Cờ thi đua của Chính phủ", "en": "Government emulation flag"},
+    "ministry_flag": {"vi": "Cờ thi đua của Bộ Nội vụ", "en": "Ministry emulation flag"},
+    "certificate_of_merit": {"vi": "Bằng khen", "en": "Certificate of merit"},
+}
+
+_METHODS = {
+    "rotation": {"vi": "luân phiên", "en": "rotation"},
+    "election": {"vi": "bầu", "en": "election"},
+}
+
+# round.closed outcomes (the nominations tally's vocabulary): label, and whether the lead has a
+# result to certify. An unknown outcome is shown as is and treated as certifiable.
+_OUTCOMES: dict[str, tuple[dict[str, str], bool]] = {
+    "proposed": ({"vi": "đã chọn được đơn vị đề nghị", "en": "units were chosen"}, True),
+    "runoff_required": ({"vi": "có số phiếu ngang nhau, cần bỏ phiếu lại", "en": "a tie, a runoff is needed"}, False),
+    "failed_quorum": ({"vi": "không đủ số đơn vị bỏ phiếu theo quy định", "en": "the quorum was not met"}, False),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    action: str | None  #: what the reader must do; None when the message is for information only
+    language: str
+
+
+def supported_languages() -> tuple[str, ...]:
+    return LANGUAGES
+
+
+def _language(language: str) -> str:
+    """``"vi"``, ``"en"``; ``"en-US"``/``"VI_vn"`` → their primary subtag. Else ValueError."""
+    if isinstance(language, str):
+        primary = language.strip().replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    raise ValueError(f"unsupported language {language!r}: expected one of {', '.join(LANGUAGES)}")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+def _text(value: Any) -> str | None:
+    """A non-blank display string, or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def format_deadline(value: Any) -> str | None:
+    """``closes_at`` (ISO string or datetime) as ``HH:MM DD/MM/YYYY`` Vietnam time.
+
+    ``None``/blank → ``None``. A naive time is taken as UTC. An unreadable string is shown as is.
+    """
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value.strip()
+    if not isinstance(value, dt.datetime):
+        return _text(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def format_date(value: Any) -> str | None:
+    """An ISO date (or datetime) as ``DD/MM/YYYY``; unreadable → as is; missing → None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            try:
+                value = dt.datetime.fromisoformat(text).date()
+            except ValueError:
+                return text
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return _text(value)
+
+
+def award_label(award: Any, language: str = "vi") -> str | None:
+    language = _language(language)
+    text = _text(award)
+    if text is None:
+        return None
+    return AWARD_LABELS.get(text, {}).get(language, text)
+
+
+def _unit(value: Any) -> str | None:
+    """``{code, name}`` → ``"Name (code)"``; a bare code → the code."""
+    if isinstance(value, Mapping):
+        name, code = _text(value.get("name")), _text(value.get("code"))
+        if name and code:
+            return f"{name} ({code})"
+        return name or code
+    return _text(value)
+
+
+def _units(value: Any) -> list[str]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        return []
+    return [u for u in (_unit(v) for v in value) if u]
+
+
+class _Ctx:
+    """One rendering: the payload, the language and who reads it."""
+
+    def __init__(self, payload: Mapping[str, Any], language: str, recipient: str):
+        self.p = payload
+        self.lang = language
+        self.kind, self.code = r.parse_recipient(recipient)
+        self.deadline_shown = False
+
+    def t(self, vi: str, en: str) -> str:
+        return vi if self.lang == "vi" else en
+
+    def text(self, key: str) -> str | None:
+        return _text(self.p.get(key))
+
+    @property
+    def ministry(self) -> bool:
+        return self.kind == r.MINISTRY
+
+    def is_province(self, value: Any) -> bool:
+        return self.kind == "province" and self.code is not None and self.code in r.codes([value])
+
+    def among(self, key: str) -> bool:
+        return self.kind == "province" and self.code in r.codes(self.p.get(key))
+
+    def cluster(self) -> str:
+        name, code = self.text("cluster_name"), self.text("cluster_code")
+        if name and code:
+            return f"{name} ({code})"
+        if name:
+            return name
+        if code:
+            return self.t(f"Cụm thi đua {code}", f"Cluster {code}")
+        return self.t("Cụm thi đua", "The cluster")
+
+    def award_year(self) -> str:
+        """``"Cờ thi đua của Chính phủ năm 2026"`` / ``"Government emulation flag 2026"``."""
+        award = award_label(self.p.get("award"), self.lang) or self.t("danh hiệu thi đua", "emulation award")
+        year = self.text("year")
+        if not year:
+            return award
+        return self.t(f"{award} năm {year}", f"{award} {year}")
+
+    def year(self, *, vi: str = " năm ", en: str = " ") -> str:
+        """``" năm 2026"`` / ``" 2026"`` (with the given English preposition), or ``""`` without a year."""
+        year = self.text("year")
+        return self.t(vi, en) + year if year else ""
+
+    def codes_line(self, key: str, vi_label: str, en_label: str, vi_none: str, en_none: str) -> str:
+        items = r.codes(self.p.get(key))
+        if not items:
+            return self.t(vi_none, en_none)
+        return self.t(vi_label, en_label) + ": " + ", ".join(items) + "."
+
+    def vote_action(self, key: str = "closes_at") -> str:
+        deadline = format_deadline(self.p.get(key))
+        if deadline is None:
+            return self.t("Bỏ phiếu tại hội nghị", "Vote at the conference")
+        self.deadline_shown = True
+        return self.t(f"Bỏ phiếu trước {deadline}", f"Vote before {deadline}")
+
+
+_Template = Callable[[_Ctx], tuple[str, list[str], str | None]]
+
+
+def _finish(ctx: _Ctx, subject: str, lines: list[str], action: str | None) -> Message:
+    lines = [line for line in lines if line]
+    if action:
+        lines.append(ctx.t(f"Việc cần làm: {action}.", f"To do: {action}."))
+        if ctx.deadline_shown:
+            lines.append(ctx.t("Thời gian theo giờ Việt Nam (UTC+7).", "Times are Vietnam time (UTC+7)."))
+    else:
+        lines.append(ctx.t("Thông báo để biết, không cần thao tác.", "For your information; no action is needed."))
+    return Message(
+        subject=_nfc(" ".join(subject.split())),  # one line: it becomes an e-mail header
+        body=_nfc("\n".join(lines)),
+        action=_nfc(action) if action else None,
+        language=ctx.lang,
+    )
+
+
+# --- the templates ------------------------------------------------------------------------------
+
+def _leadership_rotated(c: _Ctx):
+    cluster, year = c.cluster(), c.year()
+    lead, deputy = _unit(c.p.get("lead")), _unit(c.p.get("deputy"))
+    method = _METHODS.get(c.text("method") or "", {}).get(c.lang)
+    members = _units(c.p.get("members"))
+    subject = c.t(f"Trưởng cụm, Phó Trưởng cụm{year} – {cluster}",
+                  f"Cluster lead and deputy{c.year(en=' for ')} – {cluster}")
+    lines = [
+        c.t(f"{cluster} đã xác định Trưởng cụm và Phó Trưởng cụm{year}"
+            + (f" theo hình thức {method}." if method else "."),
+            f"{cluster} has its lead and deputy{c.year(en=' for ')}" + (f", chosen by {method}." if method else ".")),
+        c.t(f"Trưởng cụm: {lead}.", f"Lead: {lead}.") if lead else "",
+        c.t(f"Phó Trưởng cụm: {deputy}.", f"Deputy: {deputy}.") if deputy else "",
+        c.t("Thành viên: ", "Members: ") + "; ".join(members) + "." if members else "",
+    ]
+    action = None
+    if c.is_province(c.p.get("lead")):
+        action = c.t(f"Chủ trì, tổ chức hoạt động của Cụm{year}", f"Lead the cluster's activities{c.year(en=' in ')}")
+    elif c.is_province(c.p.get("deputy")):
+        action = c.t("Phối hợp với Trưởng cụm tổ chức hoạt động của Cụm", "Support the lead in running the cluster")
+    return subject, lines, action
+
+
+def _province_merged(c: _Ctx):
+    successor = _unit(c.p.get("successor")) or c.t("đơn vị mới", "a new province")
+    sources = _units(c.p.get("sources"))
+    date = format_date(c.p.get("effective_date"))
+    subject = c.t(f"Hợp nhất đơn vị hành chính thành {successor}", f"Provinces merged into {successor}")
+    merged = ", ".join(sources) if sources else c.t("Các đơn vị", "Provinces")
+    lines = [
+        c.t(f"Kể từ ngày {date}, " if date else "", f"From {date}, " if date else "")
+        + c.t(f"{merged} được hợp nhất thành {successor}.", f"{merged} are merged into {successor}.")
+    ]
+    action = None
+    if c.ministry:
+        action = c.t("Cập nhật thành viên các cụm thi đua có liên quan",
+                     "Update the membership of the affected clusters")
+    elif c.is_province(c.p.get("successor")):
+        action = c.t("Kiểm tra tài khoản và thông tin cụm thi đua của đơn vị",
+                     "Check your account and your cluster membership")
+    return subject, lines, action
+
+
+def _round_opened(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    seats = c.text("seats")
+    subject = c.t(f"Mở bỏ phiếu suy tôn {award_year} – {cluster}", f"Voting open: {award_year} – {cluster}")
+    lines = [
+        c.t(f"{cluster} đã mở vòng bỏ phiếu suy tôn {award_year}.",
+            f"{cluster} has opened voting for the {award_year}."),
+        c.t(f"Số đơn vị được suy tôn: {seats}.", f"Seats: {seats}.") if seats else "",
+    ]
+    action = c.vote_action() if c.among("electorate") else None
+    return subject, lines, action
+
+
+def _ballot_cast(c: _Ctx):
+    cluster, voter = c.cluster(), c.text("voter_code")
+    subject = c.t(f"Đã ghi nhận phiếu bầu – {cluster}", f"Ballot recorded – {cluster}")
+    who = c.t(f"của đơn vị (mã tỉnh {voter}) ", f"of province {voter} ") if voter else ""
+    lines = [
+        c.t(f"Đã ghi nhận phiếu {who}trong vòng bỏ phiếu{c.year()} của {cluster}.",
+            f"The ballot {who}in the{c.year()} round of {cluster} has been recorded."),
+        c.t("Nội dung lá phiếu được giữ bí mật.", "How a unit voted is kept secret."),
+    ]
+    return subject, lines, None
+
+
+def _outcome(c: _Ctx) -> tuple[str | None, bool]:
+    """The outcome in words, and whether there is a result to certify.
+
+    ``outcome`` is the tally's word (``"proposed"``, ``"runoff_required"``, ``"failed_quorum"``),
+    or a mapping ``{outcome|status, proposed}``, or the list of proposed codes.
+    """
+    outcome = c.p.get("outcome")
+    status, proposed = outcome, []
+    if isinstance(outcome, Mapping):
+        status = outcome.get("outcome") or outcome.get("status")
+        proposed = r.codes(outcome.get("proposed"))
+    elif isinstance(outcome, (list, tuple)):
+        status, proposed = "proposed", r.codes(outcome)
+    status = _text(status)
+    if status is None and not proposed:
+        return None, True
+    label, certifiable = _OUTCOMES.get(status or "proposed", ({}, True))
+    words = label.get(c.lang, status or "")
+    if proposed:
+        words += c.t(" (mã tỉnh: ", " (province codes: ") + ", ".join(proposed) + ")"
+    return words, certifiable
+
+
+def _round_closed(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    outcome, certifiable = _outcome(c)
+    subject = c.t(f"Kết thúc bỏ phiếu suy tôn {award_year} – {cluster}", f"Voting closed: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Vòng bỏ phiếu suy tôn {award_year} của {cluster} đã kết thúc.",
+            f"Voting for the {award_year} in {cluster} has closed."),
+        c.t(f"Kết quả: {outcome}.", f"Outcome: {outcome}.") if outcome else "",
+    ]
+    action = None
+    if certifiable and c.is_province(c.p.get("lead_code")):
+        action = c.t("Kiểm tra và xác nhận kết quả bỏ phiếu", "Review and certify the result")
+    return subject, lines, action
+
+
+def _runoff_created(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    tied = r.codes(c.p.get("tied"))
+    subject = c.t(f"Bỏ phiếu lại suy tôn {award_year} – {cluster}", f"Runoff vote: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Vòng bỏ phiếu suy tôn {award_year} của {cluster} có số phiếu ngang nhau",
+            f"Voting for the {award_year} in {cluster} ended in a tie")
+        + (c.t(" giữa các đơn vị (mã tỉnh): ", " between provinces ") + ", ".join(tied) if tied else "") + ".",
+        c.t("Một vòng bỏ phiếu lại đã được mở.", "A runoff round has been opened."),
+    ]
+    action = c.vote_action() if c.among("electorate") else None
+    return subject, lines, action
+
+
+def _proposed_line(c: _Ctx) -> str:
+    return c.codes_line("proposed", "Đơn vị được đề nghị (mã tỉnh)", "Proposed (province codes)",
+                        "Không có đơn vị nào được đề nghị.", "No unit is proposed.")
+
+
+def _lead_phrase(c: _Ctx) -> str:
+    lead = c.text("lead_code")
+    return c.t(f"Trưởng cụm (mã tỉnh {lead})" if lead else "Trưởng cụm",
+               f"The cluster lead (province {lead})" if lead else "The cluster lead")
+
+
+def _round_certified(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    subject = c.t(f"Trưởng cụm đã xác nhận kết quả suy tôn {award_year} – {cluster}",
+                  f"Result certified: {award_year} – {cluster}")
+    lines = [
+        c.t(f"{_lead_phrase(c)} đã xác nhận kết quả bỏ phiếu suy tôn {award_year} của {cluster} và trình Bộ Nội vụ.",
+            f"{_lead_phrase(c)} has certified the result of the vote for the {award_year} in {cluster}"
+            " and submitted it to the Ministry of Home Affairs."),
+        _proposed_line(c),
+        "" if c.ministry else c.t("Kết quả đang chờ Bộ Nội vụ phê duyệt.",
+                                  "The result awaits the ministry's approval."),
+    ]
+    action = c.t("Xem xét, phê duyệt hoặc trả lại kết quả", "Approve or return the result") if c.ministry else None
+    return subject, lines, action
+
+
+def _round_approved(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    subject = c.t(f"Bộ Nội vụ đã phê duyệt kết quả suy tôn {award_year} – {cluster}",
+                  f"Result approved: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Bộ Nội vụ đã phê duyệt kết quả suy tôn {award_year} của {cluster}.",
+            f"The Ministry of Home Affairs has approved the result for the {award_year} in {cluster}."),
+        _proposed_line(c),
+    ]
+    return subject, lines, None
+
+
+def _round_returned(c: _Ctx):
+    cluster, award_year = c.cluster(), c.award_year()
+    reason = c.text("reason")
+    subject = c.t(f"Kết quả suy tôn {award_year} bị trả lại – {cluster}", f"Result returned: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Bộ Nội vụ đã trả lại kết quả suy tôn {award_year} của {cluster}.",
+            f"The Ministry of Home Affairs has returned the result for the {award_year} in {cluster}."),
+        c.t(f"Lý do: {reason}", f"Reason: {reason}") if reason else "",
+        _proposed_line(c),
+    ]
+    action = None
+    if c.is_province(c.p.get("lead_code")):
+        action = c.t("Xem lý do trả lại, hoàn thiện và trình lại kết quả",
+                     "Read the reason, correct the result and submit it again")
+    return subject, lines, action
+
+
+def _ranking_published(c: _Ctx):
+    cluster = c.cluster()
+    snapshot = c.text("snapshot_id")
+    subject = c.t(f"Công bố bảng xếp hạng thi đua{c.year()} – {cluster}",
+                  f"Ranking published{c.year(en=' for ')} – {cluster}")
+    lines = [
+        c.t(f"Bảng xếp hạng thi đua{c.year()} của {cluster} đã được công bố.",
+            f"The{c.year()} ranking of {cluster} has been published."),
+        c.t(f"Mã bảng xếp hạng: {snapshot}.", f"Ranking reference: {snapshot}.") if snapshot else "",
+    ]
+    action = None
+    if c.among("members"):
+        action = c.t("Xem bảng xếp hạng và kết quả của đơn vị", "Review the ranking and your province's result")
+    return subject, lines, action
+
+
+TEMPLATES: dict[str, _Template] = {
+    r.LEADERSHIP_ROTATED: _leadership_rotated,
+    r.PROVINCE_MERGED: _province_merged,
+    r.ROUND_OPENED: _round_opened,
+    r.BALLOT_CAST: _ballot_cast,  # routed to nobody today; kept so a vote receipt is one routing change away
+    r.ROUND_CLOSED: _round_closed,
+    r.RUNOFF_CREATED: _runoff_created,
+    r.ROUND_CERTIFIED: _round_certified,
+    r.ROUND_APPROVED: _round_approved,
+    r.ROUND_RETURNED: _round_returned,
+    r.RANKING_PUBLISHED: _ranking_published,
+}
+
+TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)
+
+
+def render(event: Mapping[str, Any], *, language: str = "vi", recipient: str) -> Message:
+    """The message ``recipient`` reads about ``event``.
+
+    KeyError for an event type without a template; ValueError for an unsupported language or a
+    malformed recipient.
+    """
+    event_type = event.get("type") if isinstance(event, Mapping) else None
+    template = TEMPLATES.get(event_type) if isinstance(event_type, str) else None
+    if template is None:
+        raise KeyError(f"no notification template for event type {event_type!r}")
+    ctx = _Ctx(r.payload_of(event), _language(language), recipient)
+    return _finish(ctx, *template(ctx))
+
+
+def render_reminder(*, round: Mapping[str, Any], language: str = "vi", recipient: str) -> Message:
+    """The reminder to vote in an open round.
+
+    ``round``: ``{round_id, cluster_code, cluster_name, year, award, closes_at}``.
+    """
+    ctx = _Ctx(round if isinstance(round, Mapping) else {}, _language(language), recipient)
+    cluster, award_year = ctx.cluster(), ctx.award_year()
+    subject = ctx.t(f"Nhắc bỏ phiếu: {award_year} – {cluster}", f"Reminder to vote: {award_year} – {cluster}")
+    lines = [
+        ctx.t(f"Vòng bỏ phiếu suy tôn {award_year} của {cluster} đang mở.",
+              f"Voting for the {award_year} in {cluster} is open."),
+        ctx.t(f"Hệ thống chưa ghi nhận phiếu của đơn vị (mã tỉnh {ctx.code}).",
+              f"No ballot from province {ctx.code} has been recorded yet.") if ctx.kind == "province" else "",
+    ]
+    return _finish(ctx, subject, lines, ctx.vote_action())

@@ -2,7 +2,7 @@
 
 - ``template_database`` (session): a database with every service's migrations applied.
 - ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after.
-- ``redis_url``: the tests' Redis database, flushed before each test.
+- ``redis_url``: this run's own Redis database (see ``claim_redis_db``), flushed before each test.
 - ``signing_pem``: the registry's Ed25519 key for this run.
 - ``registry``: the registry service served over loopback against this test's database.
 """
@@ -19,7 +19,7 @@ import redis as redis_sync
 from deploy.stack import schemas
 from shared.auth import generate_private_key, private_key_pem
 from shared.migrations import migrate
-from tests.support import REDIS_URL, admin_execute, clone_database, drop_database, dsn_for, serve
+from tests.support import REDIS_BASE, admin_execute, claim_redis_db, clone_database, drop_database, dsn_for, serve
 
 # One argon2 hash of "demo" for every test account, computed once.
 DEMO_PASSWORD = "demo"
@@ -52,12 +52,19 @@ async def database_url(template_database: str):
         await drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def redis_session_url() -> str:
+    index, release = claim_redis_db()
+    yield f"{REDIS_BASE}/{index}"
+    release()
+
+
 @pytest.fixture
-def redis_url() -> str:
-    client = redis_sync.Redis.from_url(REDIS_URL)
+def redis_url(redis_session_url: str) -> str:
+    client = redis_sync.Redis.from_url(redis_session_url)
     client.flushdb()
     client.close()
-    return REDIS_URL
+    return redis_session_url
 
 
 @pytest.fixture(scope="session")

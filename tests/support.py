@@ -6,7 +6,7 @@ import os
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -16,9 +16,34 @@ from fastapi import FastAPI
 
 ADMIN_DSN = os.environ.get("THIDUA_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE = os.environ.get("THIDUA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
-# Tests keep to their own Redis database so a running dev stack (database 0) is left alone.
-REDIS_TEST_DB = int(os.environ.get("THIDUA_TEST_REDIS_DB", "13"))
-REDIS_URL = f"{REDIS_BASE}/{REDIS_TEST_DB}"
+
+
+def claim_redis_db() -> tuple[int, Callable[[], None]]:
+    """A Redis database index of this test run's own, and how to give it back.
+
+    Tests flush their database, so two runs on one machine (a developer's and CI's, say) must not
+    share one; the dev stack keeps database 0, the benchmarks 11 and 12. ``THIDUA_TEST_REDIS_DB`` pins an index instead.
+    """
+    import redis
+
+    if os.environ.get("THIDUA_TEST_REDIS_DB"):
+        return int(os.environ["THIDUA_TEST_REDIS_DB"]), lambda: None
+    client = redis.Redis.from_url(f"{REDIS_BASE}/0")
+    owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        for index in range(1, 11):  # 11 and up: benchmarks
+            key = f"thidua:test-redis-db:{index}"
+            if client.set(key, owner, nx=True, ex=4 * 3600):
+                def release(key: str = key) -> None:
+                    if client.get(key) == owner.encode():
+                        client.delete(key)
+                    client.close()
+                return index, release
+    except Exception:
+        client.close()
+        raise
+    client.close()
+    raise RuntimeError("every Redis database 1..10 is claimed by another test run")
 
 
 def dsn_for(database: str) -> str:

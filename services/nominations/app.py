@@ -20,7 +20,14 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 def routers() -> list:
     # Each feature module contributes its router here.
-    return []
+    from services.nominations.api import rounds  # vote rounds, ballots, results
+    from services.nominations.api import covenants, rankings  # covenants, score sheets, rankings
+
+    return [
+        rounds.router,
+        covenants.router,
+        rankings.router,
+    ]
 
 
 def create_nominations_app(settings: NominationsSettings | None = None) -> FastAPI:

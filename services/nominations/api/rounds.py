@@ -1,0 +1,215 @@
+"""Vote rounds: create, open, ballots (online and paper), close, bulletin, receipts, certification,
+minutes, approval. Thin: parse, open the transaction, call ``service_rounds``."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from services.nominations import minutes as minutes_html
+from services.nominations import service_rounds as service
+from services.nominations.registry_client import RegistryClient
+from services.nominations.sealed_idempotency import sealed_idempotent
+from shared.app import Db
+from shared.auth import CurrentPrincipal
+from shared.errors import Unprocessable
+from shared.idempotency import IdempotencyKey, idempotent
+from shared.pagination import decode_cursor, page
+from shared.text import nfc
+
+router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
+
+SCHEMA = "nominations"
+Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
+STATES = Literal["draft", "open", "closed", "failed_quorum", "runoff_required", "certified", "approved", "returned"]
+
+
+class RoundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cluster_code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+    year: int = Field(ge=2000, le=2100)
+    award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
+    seats: int = Field(ge=1, le=100, description="How many units to propose")
+    max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
+    threshold: Share = Field(default="1/2", description="A unit must exceed this share of the valid ballots")
+    quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot")
+    self_vote: bool = False
+    candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,
+                                          description="Default: every member of the cluster-year")
+    closes_at: AwareDatetime | None = Field(default=None, description="Closed automatically at this time")
+
+
+class BallotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    choices: list[Code] = Field(max_length=100, description="0..max_choices distinct candidates; [] is a blank ballot")
+
+
+class PaperBallotIn(BallotIn):
+    voter: Code = Field(description="The absent member whose written ballot this is")
+    document_ref: str = Field(min_length=1, max_length=200, description="The written ballot's document number")
+
+    _nfc = field_validator("document_ref")(nfc)
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _nfc = field_validator("reason")(nfc)
+
+
+def _registry(request: Request) -> RegistryClient:
+    return RegistryClient.from_settings(request.app.state.settings)
+
+
+@router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)")
+async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
+            status_code=201,
+            run=lambda: service.create_round(
+                conn, actor=principal, registry=_registry(request), cluster_code=body.cluster_code, year=body.year,
+                award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
+                quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at))
+
+
+@router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province")
+async def list_rounds(principal: CurrentPrincipal, db: Db,
+                      cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
+                      year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                      state: STATES | None = None, cursor: str | None = None,
+                      limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
+    after = decode_cursor(cursor)
+    if after is not None:
+        try:
+            after = (datetime.fromisoformat(after[0]), uuid.UUID(after[1]))
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            raise Unprocessable("cursor is not one this service issued", field="cursor") from exc
+    async with db.connection() as conn:
+        items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
+                                          after=after, limit=limit + 1)
+    return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
+
+
+@router.get("/{round_id}", summary="One round, with its result once closed")
+async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.get_round(conn, actor=principal, round_id=round_id)
+
+
+@router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)")
+async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                     idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
+            status_code=200,
+            run=lambda: service.open_round(conn, actor=principal, registry=_registry(request), round_id=round_id))
+
+
+@router.post("/{round_id}/ballots", status_code=201,
+             summary="Cast this province's secret ballot; answers with a receipt",
+             description="The same Idempotency-Key (at least 16 characters) and body returns the first receipt "
+                         "again; it is stored sealed under that key, never beside the voter in plain.")
+async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
+                      idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        await service.require_round(conn, round_id)
+        return await sealed_idempotent(
+            conn, key=idempotency_key, scope=f"ballot:{round_id}:{principal.subject}", round_id=round_id, body=body,
+            status_code=201,
+            run=lambda: service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices))
+
+
+@router.post("/{round_id}/paper-ballots", status_code=201,
+             summary="Record an absent member's written ballot (lead); answers with its receipt")
+async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
+                              idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        await service.require_round(conn, round_id)
+        return await sealed_idempotent(
+            conn, key=idempotency_key, scope=f"paper-ballot:{round_id}:{principal.subject}", round_id=round_id,
+            body=body, status_code=201,
+            run=lambda: service.record_paper_ballot(conn, actor=principal, round_id=round_id, voter=body.voter,
+                                                    choices=body.choices, document_ref=body.document_ref))
+
+
+@router.get("/{round_id}/turnout", summary="Who has and has not voted, never how (lead, ministry)")
+async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.turnout(conn, actor=principal, round_id=round_id)
+
+
+@router.post("/{round_id}/close", summary="Close and count (lead; the scheduler at closes_at)")
+async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
+            status_code=200, run=lambda: service.close_round(conn, actor=principal, round_id=round_id))
+
+
+@router.get("/{round_id}/bulletin", summary="Every ballot as (commitment, choices), after the close")
+async def bulletin(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.bulletin(conn, actor=principal, round_id=round_id)
+
+
+@router.get("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)")
+async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                 receipt: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{64}$",
+                                               description="The commitment from the ballot's receipt")]) -> dict:
+    async with db.connection() as conn:
+        return await service.verify_receipt(conn, actor=principal, round_id=round_id, receipt=receipt.lower())
+
+
+@router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)")
+async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
+            status_code=200, run=lambda: service.certify_round(conn, actor=principal, round_id=round_id))
+
+
+@router.get("/{round_id}/minutes", summary="The minutes: JSON, or printable HTML in Vietnamese",
+            description="HTML with `Accept: text/html` or `?format=html`.",
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                  format: Literal["json", "html"] | None = None,
+                  accept: Annotated[str | None, Header()] = None):
+    async with db.connection() as conn:
+        result = await service.minutes(conn, actor=principal, round_id=round_id)
+    if format == "html" or (format is None and accept is not None and "text/html" in accept):
+        return HTMLResponse(minutes_html.render(result))
+    return result
+
+
+@router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap")
+async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                  idempotency_key: IdempotencyKey = None):
+    settings = request.app.state.settings
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.approve:{round_id}", body={},
+            status_code=200,
+            run=lambda: service.approve_round(conn, actor=principal, registry=_registry(request), round_id=round_id,
+                                              cap_share=settings.government_flag_cap_share))
+
+
+@router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)")
+async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,
+            status_code=200,
+            run=lambda: service.return_round(conn, actor=principal, round_id=round_id, reason=body.reason))

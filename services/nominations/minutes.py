@@ -1,0 +1,103 @@
+"""The printable minutes of a certified vote (biên bản kiểm phiếu), in Vietnamese.
+
+Every value from the database or the registry goes through ``html.escape``: unit and cluster names,
+the certifier and the return reason are data, never markup.
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+from string import Template
+from typing import Any
+
+TEMPLATE = Template((Path(__file__).parent / "templates" / "minutes.html").read_text(encoding="utf-8"))
+
+STATE_LABELS_VI = {
+    "certified": "Đã xác nhận kết quả, chờ Bộ Nội vụ phê duyệt",
+    "approved": "Bộ Nội vụ đã phê duyệt",
+    "returned": "Bộ Nội vụ trả lại",
+}
+CHANNEL_LABELS_VI = {"online": "Có (trực tuyến)", "paper": "Có (phiếu bằng văn bản)", None: "Không"}
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}".replace(".", ",") + " %"
+
+
+def _share(text: str) -> str:
+    share = Fraction(text)
+    return f"{share} ({_percent(float(share))})" if share.denominator != 1 else _percent(float(share))
+
+
+def _time(value: datetime | str | None) -> str:
+    if value is None:
+        return "—"
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return at.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def render(minutes: dict[str, Any]) -> str:
+    electorate_rows = "\n".join(
+        f'    <tr><td class="num">{i}</td><td>{_e(u["name"])}</td><td>{_e(u["code"])}</td>'
+        f'<td>{_e(CHANNEL_LABELS_VI[u["channel"]])}</td></tr>'
+        for i, u in enumerate(minutes["electorate"], 1))
+    cast = minutes["ballots_cast"]
+    vote_rows = "\n".join(
+        f'    <tr><td class="num">{i}</td><td>{_e(u["name"])}</td><td>{_e(u["code"])}</td>'
+        f'<td class="num">{u["votes"]}</td><td class="num">{_e(_percent(u["votes"] / cast) if cast else "—")}</td></tr>'
+        for i, u in enumerate(minutes["votes"], 1))
+    if minutes["proposed"]:
+        proposed_block = "<ol>\n" + "\n".join(
+            f'  <li>{_e(u["name"])} ({_e(u["code"])})</li>' for u in minutes["proposed"]) + "\n</ol>"
+    else:
+        proposed_block = "<p>Không có đơn vị nào đạt số phiếu cần thiết.</p>"
+    if minutes["carried_over"]:
+        proposed_block += "\n<p>Trong đó được đề nghị từ vòng bỏ phiếu trước: " + ", ".join(
+            _e(u["name"]) for u in minutes["carried_over"]) + ".</p>"
+    paper = minutes["paper_ballots"]
+    paper_section = ""
+    if paper:
+        paper_section = "\n<p>Phiếu bằng văn bản của đơn vị vắng mặt (do đơn vị Trưởng cụm nhập): " + "; ".join(
+            f'{_e(u["name"])} (văn bản số {_e(u["document_ref"])})' for u in paper) + ".</p>\n"
+    decision_block = ""
+    if minutes["state"] == "approved":
+        decision_block = (f'\n<p>Bộ Nội vụ phê duyệt lúc {_e(_time(minutes["decided_at"]))} '
+                          f'(người phê duyệt: {_e(minutes["decided_by"])}).</p>\n')
+    elif minutes["state"] == "returned":
+        decision_block = (f'\n<p>Bộ Nội vụ trả lại lúc {_e(_time(minutes["decided_at"]))} '
+                          f'(người trả lại: {_e(minutes["decided_by"])}). Lý do: {_e(minutes["return_reason"])}</p>\n')
+    runoff_note = ""
+    if minutes["parent_round_id"]:
+        runoff_note = f' (bỏ phiếu lại của vòng {_e(minutes["parent_round_id"])})'
+    return TEMPLATE.substitute(
+        cluster_name=_e(minutes["cluster"]["name"]),
+        cluster_code=_e(minutes["cluster"]["code"]),
+        year=_e(minutes["year"]),
+        award_label=_e(minutes["award_label"]),
+        lead_name=_e(minutes["lead"]["name"]),
+        seats=_e(minutes["rules"]["seats"]),
+        max_choices=_e(minutes["rules"]["max_choices"]),
+        threshold=_e(_share(minutes["rules"]["threshold"])),
+        quorum=_e(_share(minutes["rules"]["quorum"])),
+        round_id=_e(minutes["round_id"]),
+        runoff_note=runoff_note,
+        state_label=_e(STATE_LABELS_VI.get(minutes["state"], minutes["state"])),
+        electorate_size=_e(minutes["electorate_size"]),
+        electorate_rows=electorate_rows,
+        paper_section=paper_section,
+        ballots_cast=_e(cast),
+        turnout=_e(_percent(minutes["turnout"])),
+        blank_ballots=_e(minutes["blank_ballots"]),
+        quorum_met="Có" if minutes["quorum_met"] else "Không",
+        vote_rows=vote_rows,
+        proposed_block=proposed_block,
+        decision_block=decision_block,
+        certified_at=_e(_time(minutes["certified_at"])),
+        certified_by=_e(minutes["certified_by"]),
+    )

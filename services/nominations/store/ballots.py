@@ -1,0 +1,86 @@
+"""SQL for participation (who voted) and ballots (what was voted), kept apart on purpose.
+
+Nothing here ever reads the two tables together: the only thing they share is the round.
+"""
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+
+async def record_participation(conn: asyncpg.Connection, *, round_id: uuid.UUID, province: str, channel: str,
+                               document_ref: str | None = None) -> bool:
+    """False when the province has already voted (a concurrent first vote is waited for, then seen)."""
+    return bool(await conn.fetchval(
+        """INSERT INTO nominations.participation (round_id, province_code, channel, document_ref)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true""",
+        round_id, province, channel, document_ref))
+
+
+async def insert_ballot(conn: asyncpg.Connection, *, id: uuid.UUID, round_id: uuid.UUID, choices: list[str],
+                        commitment: str) -> None:
+    await conn.execute(
+        "INSERT INTO nominations.ballots (id, round_id, choices, commitment) VALUES ($1, $2, $3, $4)",
+        id, round_id, choices, commitment)
+
+
+async def shuffle(conn: asyncpg.Connection, round_id: uuid.UUID) -> int:
+    """Rewrite the round's ballots in random order with fresh ids, inside the closing transaction.
+
+    Before this, a ballot's system columns (xmin: the transaction that wrote it; ctid: its place on
+    disk) match those of the participation row written with it. Afterwards every ballot of the
+    round carries the closing transaction's xmin, sits at a random place, and has an id nobody has
+    seen, so the surviving rows no longer pair with voters. (The old row versions remain on disk
+    until VACUUM removes them: see the service README.)
+    """
+    return int((await conn.execute(
+        """WITH removed AS (DELETE FROM nominations.ballots WHERE round_id = $1 RETURNING round_id, choices, commitment)
+           INSERT INTO nominations.ballots (id, round_id, choices, commitment)
+           SELECT gen_random_uuid(), round_id, choices, commitment FROM removed ORDER BY random()""",
+        round_id)).split()[-1])
+
+
+async def choices(conn: asyncpg.Connection, round_id: uuid.UUID) -> list[list[str]]:
+    rows = await conn.fetch("SELECT choices FROM nominations.ballots WHERE round_id = $1", round_id)
+    return [list(r["choices"]) for r in rows]
+
+
+async def bulletin(conn: asyncpg.Connection, round_id: uuid.UUID) -> list[tuple[str, list[str]]]:
+    rows = await conn.fetch(
+        "SELECT commitment, choices FROM nominations.ballots WHERE round_id = $1 ORDER BY commitment COLLATE \"C\"",
+        round_id)
+    return [(r["commitment"], list(r["choices"])) for r in rows]
+
+
+async def by_commitment(conn: asyncpg.Connection, *, round_id: uuid.UUID, commitment: str) -> list[str] | None:
+    found = await conn.fetchval(
+        "SELECT choices FROM nominations.ballots WHERE round_id = $1 AND commitment = $2", round_id, commitment)
+    return None if found is None else list(found)
+
+
+async def participants(conn: asyncpg.Connection, round_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT province_code, channel, document_ref FROM nominations.participation
+            WHERE round_id = $1 ORDER BY province_code""", round_id)
+
+
+# ---------------------------------------------------------------- sealed idempotency rows
+
+async def claim_key(conn: asyncpg.Connection, *, key_hash: str, round_id: uuid.UUID, request_mac: str) -> bool:
+    """Claim an Idempotency-Key on the cast transaction; a concurrent claim waits for it to end."""
+    return bool(await conn.fetchval(
+        """INSERT INTO nominations.ballot_idempotency (key_hash, round_id, request_mac) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING RETURNING true""",
+        key_hash, round_id, request_mac))
+
+
+async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT request_mac, status_code, sealed FROM nominations.ballot_idempotency WHERE key_hash = $1", key_hash)
+
+
+async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int, sealed: bytes) -> None:
+    await conn.execute(
+        "UPDATE nominations.ballot_idempotency SET status_code = $2, sealed = $3 WHERE key_hash = $1",
+        key_hash, status_code, sealed)

@@ -1,0 +1,120 @@
+"""SQL for vote rounds (``nominations.rounds``). State changes are guarded UPDATEs (``WHERE state =
+<expected>``); the table's trigger rejects any other transition even from raw SQL."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+_COLUMNS = """id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
+              threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
+              electorate, unit_names, carried_over, state, closes_at, result, created_by, created_at,
+              opened_at, closed_at, certified_at, certified_by, decided_at, decided_by, return_reason"""
+
+
+async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uuid.UUID | None, cluster_code: str,
+                 cluster_name: str, year: int, award: str, seats: int, max_choices: int, threshold: tuple[int, int],
+                 quorum: tuple[int, int], self_vote: bool, candidates: list[str], lead_code: str,
+                 unit_names: dict[str, str], closes_at: datetime | None, created_by: str,
+                 state: str = "draft", electorate: list[str] | None = None,
+                 carried_over: list[str] | None = None) -> asyncpg.Record:
+    return await conn.fetchrow(
+        f"""INSERT INTO nominations.rounds
+                (id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
+                 threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
+                 unit_names, closes_at, created_by, state, electorate, carried_over, opened_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                    $21, CASE WHEN $19 = 'open' THEN now() END)
+            RETURNING {_COLUMNS}""",
+        id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
+        threshold[0], threshold[1], quorum[0], quorum[1], self_vote, candidates, lead_code,
+        unit_names, closes_at, created_by, state, electorate, carried_over or [])
+
+
+async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record | None:
+    """``lock``: ``"share"`` (a ballot: many at once, but never beside a close) or ``"update"`` (a transition)."""
+    suffix = {None: "", "share": " FOR SHARE", "update": " FOR UPDATE"}[lock]
+    return await conn.fetchrow(f"SELECT {_COLUMNS} FROM nominations.rounds WHERE id = $1{suffix}", round_id)
+
+
+async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bool:
+    """Whether the deadline has not passed, by the clock now (not the transaction's start: a ballot
+    that waited for a lock past ``closes_at`` is late)."""
+    return await conn.fetchval(
+        "SELECT closes_at IS NULL OR clock_timestamp() < closes_at FROM nominations.rounds WHERE id = $1", round_id)
+
+
+async def mark_open(conn: asyncpg.Connection, round_id: uuid.UUID, *, electorate: list[str],
+               unit_names: dict[str, str]) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""UPDATE nominations.rounds SET state = 'open', electorate = $2, unit_names = $3, opened_at = now()
+             WHERE id = $1 AND state = 'draft' RETURNING {_COLUMNS}""",
+        round_id, electorate, unit_names)
+
+
+async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *, result: dict[str, Any]) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""UPDATE nominations.rounds SET state = 'closed', result = $2, closed_at = now()
+             WHERE id = $1 AND state = 'open' RETURNING {_COLUMNS}""",
+        round_id, result)
+
+
+async def settle(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str) -> asyncpg.Record | None:
+    """closed → failed_quorum | runoff_required, in the closing transaction."""
+    return await conn.fetchrow(
+        f"UPDATE nominations.rounds SET state = $2 WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}",
+        round_id, state)
+
+
+async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"""UPDATE nominations.rounds SET state = 'certified', certified_at = now(), certified_by = $2
+             WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}""",
+        round_id, by)
+
+
+async def decide(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str, by: str,
+                 reason: str | None = None) -> asyncpg.Record | None:
+    """certified → approved | returned."""
+    return await conn.fetchrow(
+        f"""UPDATE nominations.rounds SET state = $2, decided_at = now(), decided_by = $3, return_reason = $4
+             WHERE id = $1 AND state = 'certified' RETURNING {_COLUMNS}""",
+        round_id, state, by, reason)
+
+
+async def approved_units(conn: asyncpg.Connection, *, award: str, year: int) -> int:
+    """Units already approved for ``award`` in ``year``, across every cluster."""
+    return await conn.fetchval(
+        """SELECT coalesce(sum(jsonb_array_length(result -> 'proposed')), 0)::int FROM nominations.rounds
+            WHERE award = $1 AND year = $2 AND state = 'approved'""",
+        award, year)
+
+
+async def approved_round(conn: asyncpg.Connection, *, cluster: str, year: int, award: str) -> uuid.UUID | None:
+    return await conn.fetchval(
+        """SELECT id FROM nominations.rounds WHERE cluster_code = $1 AND year = $2 AND award = $3
+              AND state = 'approved'""", cluster, year, award)
+
+
+async def due(conn: asyncpg.Connection, *, limit: int = 500) -> list[uuid.UUID]:
+    """Open rounds whose deadline has passed."""
+    rows = await conn.fetch(
+        """SELECT id FROM nominations.rounds WHERE state = 'open' AND closes_at <= clock_timestamp()
+            ORDER BY closes_at LIMIT $1""", limit)
+    return [r["id"] for r in rows]
+
+
+async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
+               visible_to: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
+    """Rounds in creation order. ``visible_to``: a province code, keeping the rounds it leads or votes in."""
+    return await conn.fetch(
+        f"""SELECT {_COLUMNS} FROM nominations.rounds
+             WHERE ($1::text IS NULL OR cluster_code = $1)
+               AND ($2::int IS NULL OR year = $2)
+               AND ($3::text IS NULL OR state = $3)
+               AND ($4::text IS NULL OR lead_code = $4 OR $4 = ANY (electorate))
+               AND ($5::timestamptz IS NULL OR (created_at, id) > ($5, $6::uuid))
+             ORDER BY created_at, id LIMIT $7""",
+        cluster, year, state, visible_to, after[0] if after else None, after[1] if after else None, limit)

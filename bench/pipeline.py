@@ -1,0 +1,160 @@
+"""Pipeline benchmark: 10,000 events fanned out to inbox notifications through the real outbox
+relay and a real Celery worker, beside a no-op Celery task's throughput on the same broker.
+
+    python -m bench pipeline   [BENCH_EVENTS=10000 BENCH_WORKER_CONCURRENCY=2]
+
+Each event is a ``registry.leadership.rotated`` for a cluster of four members, so it notifies four
+provinces and the ministry: five inbox rows. Commit-to-inbox latency is the inbox row's
+``created_at`` minus the event's ``occurred_at`` (the emitting transaction's clock).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+
+import asyncpg
+import redis
+
+from bench.common import ROOT, report, run, scratch_database
+from shared.db import create_pool
+from shared.events import CeleryPublisher, OutboxRelay, emit
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
+CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "2")
+REDIS_DB = 12
+MEMBERS = [{"code": c, "name": n} for c, n in (("22", "Quảng Ninh"), ("31", "Hải Phòng"), ("33", "Hưng Yên"),
+                                               ("37", "Ninh Bình"))]
+PER_EVENT = len(MEMBERS) + 1
+
+
+def start_worker(app: str, *, dsn: str, redis_url: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": dsn, "REDIS_URL": redis_url,
+           "NOTIFICATIONS_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", "events,notify", "--loglevel=WARNING",
+         f"--concurrency={CONCURRENCY}", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return proc
+
+
+def wait_ready(app_module: str, redis_url: str, timeout: float = 60) -> None:
+    from celery import Celery
+
+    probe = Celery(broker=redis_url)
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline:
+            if probe.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"worker for {app_module} did not come up")
+    finally:
+        probe.close()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def drained(client: redis.Redis) -> bool:
+    return client.llen("events") == 0 and client.hlen("unacked") == 0
+
+
+async def noop_baseline(redis_url: str, dsn: str) -> dict:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    worker = start_worker("bench.noop_app:app", dsn=dsn, redis_url=redis_url)
+    try:
+        wait_ready("bench.noop_app", redis_url)
+        publisher = CeleryPublisher(redis_url, [("bench.noop", "events")])
+        envelopes = [{"id": f"noop-{i}", "type": "bench.noop", "payload": {}} for i in range(EVENTS)]
+        started = time.perf_counter()
+        for i in range(0, EVENTS, 500):
+            await asyncio.to_thread(publisher.publish_batch, envelopes[i:i + 500])
+        while not drained(client):
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - started
+        publisher.close()
+    finally:
+        stop(worker)
+    return {"tasks": EVENTS, "seconds": round(elapsed, 3), "tasks_per_s": round(EVENTS / elapsed, 1)}
+
+
+async def real_pipeline(redis_url: str, dsn: str) -> dict:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    worker = start_worker("services.notifications.worker:app", dsn=dsn, redis_url=redis_url)
+    pool = await create_pool(dsn, max_size=4)
+    publisher = CeleryPublisher(redis_url, [("notifications.handle_event", "events")])
+    relay = OutboxRelay(pool=pool, dsn=dsn, schema="registry", publish_batch=publisher.publish_batch,
+                        poll_interval=0.5, batch_size=500)
+    relay_task = None
+    try:
+        wait_ready("services.notifications.worker", redis_url)
+        relay_task = asyncio.create_task(relay.run())
+        expected = EVENTS * PER_EVENT
+        started = time.perf_counter()
+        async with pool.acquire() as conn:
+            for first in range(0, EVENTS, 250):
+                async with conn.transaction():
+                    for i in range(first, min(EVENTS, first + 250)):
+                        await emit(conn, schema="registry", type="registry.leadership.rotated",
+                                   aggregate_id=f"BENCH-{i}/2026", payload={
+                                       "cluster_code": f"BENCH-{i}", "cluster_name": f"Cụm thi đua số {i}",
+                                       "year": 2026, "method": "rotation", "lead": MEMBERS[0], "deputy": MEMBERS[1],
+                                       "members": MEMBERS})
+        emitted = time.perf_counter() - started
+        count = 0
+        deadline = time.time() + 900
+        async with pool.acquire() as conn:
+            while count < expected and time.time() < deadline:
+                count = await conn.fetchval("SELECT count(*) FROM notifications.notifications")
+                await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        async with pool.acquire() as conn:
+            stats = await conn.fetchrow(
+                """SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lat) AS p50,
+                          percentile_cont(0.95) WITHIN GROUP (ORDER BY lat) AS p95,
+                          max(lat) AS max
+                     FROM (SELECT extract(epoch FROM n.created_at - o.occurred_at) AS lat
+                             FROM notifications.notifications n JOIN registry.outbox o ON o.id = n.event_id) l""")
+            duplicates = await conn.fetchval(
+                "SELECT count(*) - count(DISTINCT (event_id, recipient)) FROM notifications.notifications")
+    finally:
+        if relay_task is not None:
+            relay.stop()
+            relay_task.cancel()
+            await asyncio.gather(relay_task, return_exceptions=True)
+        publisher.close()
+        await pool.close()
+        stop(worker)
+    if count < expected:
+        raise RuntimeError(f"only {count} of {expected} notifications arrived")
+    return {"events": EVENTS, "notifications": count, "seconds": round(elapsed, 3),
+            "emit_seconds": round(emitted, 3),
+            "events_per_s": round(EVENTS / elapsed, 1), "notifications_per_s": round(count / elapsed, 1),
+            "commit_to_inbox_p50_ms": round(float(stats["p50"]) * 1000, 1),
+            "commit_to_inbox_p95_ms": round(float(stats["p95"]) * 1000, 1),
+            "commit_to_inbox_max_ms": round(float(stats["max"]) * 1000, 1), "duplicate_notifications": duplicates}
+
+
+async def bench(infra) -> None:
+    redis_url = infra.redis_db(REDIS_DB)
+    async with scratch_database(infra) as dsn:
+        baseline = await noop_baseline(redis_url, dsn)
+        pipeline = await real_pipeline(redis_url, dsn)
+    report("pipeline", {
+        "machine_cores": os.cpu_count(), "worker_concurrency": int(CONCURRENCY),
+        "baseline_noop_celery": baseline, "pipeline": pipeline,
+        "ratio_events_per_s_vs_noop_tasks_per_s": round(pipeline["events_per_s"] / baseline["tasks_per_s"], 3),
+    })
+
+
+def main() -> None:
+    run(bench)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Annotated, AsyncIterator
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.notifications.api import address_of
+from services.notifications.store import inbox as inbox_store
+from shared.app import Db
+from shared.auth import CurrentPrincipal, Principal
+from shared.errors import NotFound, Unauthorized, Unprocessable
+from shared.pagination import decode_cursor, page
+
+router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
+
+
+@router.get("", summary="The caller's notifications, newest first, with the unread count")
+async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = None,
+                     limit: Annotated[int, Query(ge=1, le=200)] = 50, unread_only: bool = False) -> dict:
+    address = address_of(principal)
+    before = decode_cursor(cursor)
+    if before is not None and not isinstance(before, int):
+        raise Unprocessable("cursor is not one this service issued", field="cursor")
+    async with db.connection() as conn:
+        rows = await inbox_store.page(conn, recipient=address, before=before, limit=limit + 1, unread_only=unread_only)
+        unread = await inbox_store.unread_count(conn, recipient=address)
+    result = page([inbox_store.public(r) for r in rows], limit, lambda item: item["id"])
+    result["unread"] = unread
+    return result
+
+
+@router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)")
+async def mark_read(notification_id: Annotated[int, Path(ge=1)], principal: CurrentPrincipal, db: Db) -> dict:
+    address = address_of(principal)
+    async with db.transaction() as conn:
+        row = await inbox_store.mark_read(conn, recipient=address, notification_id=notification_id)
+        if row is None:
+            raise NotFound(f"no notification {notification_id} in this inbox", field="id")
+        unread = await inbox_store.unread_count(conn, recipient=address)
+    return {**inbox_store.public(row), "unread": unread}
+
+
+_optional_bearer = HTTPBearer(auto_error=False)
+
+
+async def stream_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
+    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+) -> Principal:
+    token = credentials.credentials if credentials is not None else access_token
+    if not token:
+        raise Unauthorized("send a bearer token (or ?access_token= from an EventSource)")
+    return await request.app.state.verifier.verify(token)
+
+
+def _sse(row) -> str:
+    data = json.dumps(inbox_store.public(row), ensure_ascii=False)
+    return f"id: {row['id']}\nevent: notification\ndata: {data}\n\n"
+
+
+@router.get("/stream", summary="Server-sent events: the caller's new notifications as they arrive",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "`event: notification` with the notification as JSON; "
+                                            "`: heartbeat` comments keep the connection open"}})
+async def stream(request: Request, db: Db, principal: Annotated[Principal, Depends(stream_principal)],
+                 last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
+    address = address_of(principal)
+    settings = request.app.state.settings
+    hub = request.app.state.inbox_hub
+    try:
+        after = int(last_event_id) if last_event_id else None
+    except ValueError:
+        raise Unprocessable("Last-Event-ID must be a notification id", field="Last-Event-ID") from None
+    if after is None:
+        async with db.connection() as conn:
+            after = await inbox_store.latest_id(conn, recipient=address)
+
+    async def events() -> AsyncIterator[str]:
+        nonlocal after
+        wake = hub.subscribe(address)
+        ends_at = time.monotonic() + settings.sse_max_seconds
+        try:
+            # EventSource reconnects after `retry` ms with Last-Event-ID, so a closed stream loses nothing.
+            yield "retry: 2000\n: connected\n\n"
+            while time.monotonic() < ends_at and not await request.is_disconnected():
+                wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
+                async with db.connection() as conn:
+                    rows = await inbox_store.after(conn, recipient=address, after_id=after)
+                for row in rows:
+                    after = row["id"]
+                    yield _sse(row)
+                if rows:
+                    continue
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=settings.sse_heartbeat_seconds)
+                except asyncio.TimeoutError:
+                    yield ": heartbeat\n\n"
+        finally:
+            hub.unsubscribe(address, wake)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,56 @@
+"""The notifications service's FastAPI application (the Celery side is in worker.py and tasks.py)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.notifications.api import deliveries, inbox, subscriptions
+from services.notifications.live import InboxHub
+from services.notifications.settings import NotificationsSettings
+from shared.app import create_app
+from shared.logs import log_fields
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA = "notifications"
+log = logging.getLogger("thidua.notifications")
+
+DESCRIPTION = """Every event the registry and nominations services emit reaches the right people: an in-app
+inbox (with a server-sent event stream), e-mail and signed webhooks, in Vietnamese or English, plus
+vote reminders before a round closes. Celery workers do the work; this API is the inbox,
+the subscriptions and the delivery operations.
+
+Every call needs a bearer token from the registry's `POST /v1/auth/token`: a province account reads
+its province's inbox, a ministry account the ministry's. Errors are RFC 9457 problem+json."""
+
+
+def create_notifications_app(settings: NotificationsSettings | None = None) -> FastAPI:
+    settings = settings or NotificationsSettings()
+
+    async def start(app: FastAPI) -> None:
+        from services.notifications.worker import create_celery
+
+        # A producer-only Celery client on this app's broker, for POST /v1/deliveries/{id}/retry.
+        sender = create_celery(settings, set_as_current=False)
+        app.state.celery = sender
+
+        def enqueue_delivery(delivery_id: str) -> None:
+            try:
+                sender.send_task("notifications.deliver", args=[delivery_id], retry=True,
+                                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
+            except Exception as exc:  # the row is pending: the sweep enqueues it once Redis is back
+                log_fields(log, "cannot enqueue delivery; the sweep will", logging.WARNING,
+                           delivery_id=delivery_id, error=repr(exc))
+
+        app.state.enqueue_delivery = enqueue_delivery
+        app.state.inbox_hub = InboxHub(settings.database_url)
+        await app.state.inbox_hub.start()
+
+    async def stop(app: FastAPI) -> None:
+        await app.state.inbox_hub.stop()
+        app.state.celery.close()
+
+    return create_app(settings, title="thidua notifications", description=DESCRIPTION, schema=SCHEMA,
+                      routers=[inbox.router, subscriptions.router, deliveries.router],
+                      on_startup=[start], on_shutdown=[stop])

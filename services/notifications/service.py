@@ -1,0 +1,267 @@
+"""Notifications use cases, called by the Celery tasks (and the API for subscriptions).
+
+- :func:`handle_event`: one envelope → inbox rows and delivery rows for every recipient, in the
+  caller's transaction, exactly once per event id.
+- :func:`send_reminders`: vote reminders for the non-voters of rounds about to close, once per
+  (round, voter, window).
+- :func:`deliver`: one e-mail or webhook attempt for one delivery, recorded exactly once.
+
+Every function here only writes the ``notifications`` schema. Enqueuing the resulting delivery
+ids is the caller's job, after its commit (a task message must never name an uncommitted row).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+import asyncpg
+
+from services.notifications import senders
+from services.notifications.domain import channels, retry, routing, templates, webhooks
+from services.notifications.settings import NotificationsSettings
+from services.notifications.store import deliveries as delivery_store
+from services.notifications.store import events as event_store
+from services.notifications.store import inbox as inbox_store
+from services.notifications.store import subscriptions as subscription_store
+from shared.events import EventEnvelope
+from shared.logs import log_fields
+
+log = logging.getLogger("thidua.notifications")
+
+# Reminder ids are derived, not random: the same (round, voter, window) always names the same
+# "event", so even a reminder claimed twice could not notify twice.
+REMINDER_NAMESPACE = uuid.UUID("6f1d3c2e-4b7a-5e7f-9a51-0c8d2b9e4f10")
+
+Render = Callable[[str, str], templates.Message]
+
+
+@dataclass
+class FanOut:
+    notifications: int = 0
+    deliveries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Handled:
+    event_id: str
+    type: str
+    duplicate: bool = False
+    recipients: int = 0
+    notifications: int = 0
+    deliveries: list[str] = field(default_factory=list)
+
+
+async def fan_out(conn: asyncpg.Connection, *, event: Mapping[str, Any], event_type: str, recipients: list[str],
+                  render: Render) -> FanOut:
+    """Inbox rows and delivery rows for every recipient of one event, two bulk inserts in all."""
+    subscriptions = await subscription_store.for_addresses(conn, recipients)
+    rendered: dict[tuple[str, str], templates.Message] = {}
+    inbox_rows: list[dict[str, Any]] = []
+    delivery_rows: list[dict[str, Any]] = []
+    for recipient in recipients:
+        for target in channels.targets_for(recipient, subscriptions, event_type):
+            key = (recipient, target.language)
+            if key not in rendered:
+                rendered[key] = render(recipient, target.language)
+            message = rendered[key]
+            if target.kind == channels.INBOX:
+                inbox_rows.append({"recipient": recipient, "language": message.language, "subject": message.subject,
+                                   "body": message.body, "action": message.action})
+            else:
+                delivery_rows.append({
+                    "recipient": recipient, "channel": target.channel, "kind": target.kind, "target": target.target,
+                    "secret": target.secret, "subscriber": target.subscriber, "language": message.language,
+                    "message": {"subject": message.subject, "body": message.body, "action": message.action,
+                                "language": message.language, "event": dict(event)},
+                })
+    inserted = await inbox_store.insert_many(conn, event_id=event["id"], event_type=event_type,
+                                             aggregate_id=event.get("aggregate_id"), rows=inbox_rows)
+    ids = await delivery_store.insert_many(conn, event_id=event["id"], event_type=event_type, rows=delivery_rows)
+    return FanOut(notifications=len(inserted), deliveries=ids)
+
+
+# ---------------------------------------------------------------- events
+
+def _round_id(value: Any) -> str | None:
+    return str(value) if value is not None and str(value).strip() else None
+
+
+async def _track_round(conn: asyncpg.Connection, env: EventEnvelope) -> None:
+    """What reminders need to know: open rounds (electorate, deadline) and who has voted."""
+    p = env.payload
+    round_id = _round_id(p.get("round_id"))
+    if round_id is None:
+        return
+    if env.type == routing.ROUND_OPENED:
+        await event_store.open_round(conn, round_id=round_id, payload=p)
+    elif env.type == routing.BALLOT_CAST:
+        voter = p.get("voter_code")
+        if voter:
+            await event_store.record_voter(conn, round_id=round_id, voter_code=str(voter), voted_at=env.occurred_at)
+    elif env.type == routing.RUNOFF_CREATED:
+        await event_store.close_round(conn, round_id=round_id)
+        runoff = _round_id(p.get("runoff_round_id"))
+        if runoff:
+            await event_store.open_round(conn, round_id=runoff, payload=p)
+    elif env.type in (routing.ROUND_CLOSED, routing.ROUND_CERTIFIED, routing.ROUND_APPROVED, routing.ROUND_RETURNED):
+        await event_store.close_round(conn, round_id=round_id)
+
+
+async def handle_event(conn: asyncpg.Connection, envelope: Mapping[str, Any]) -> Handled:
+    """Consume one envelope inside the caller's transaction; a repeat of an event id does nothing."""
+    env = EventEnvelope.model_validate(envelope)
+    event = env.model_dump(mode="json")
+    result = Handled(event_id=event["id"], type=env.type)
+    if not await event_store.mark_processed(conn, event_id=env.id, type=env.type, producer=env.producer,
+                                            occurred_at=env.occurred_at):
+        result.duplicate = True
+        # The first consumer may have committed and then died before enqueuing its deliveries:
+        # hand them over now rather than at the next sweep (a duplicate message is harmless).
+        result.deliveries = await delivery_store.pending_for_event(conn, env.id)
+        return result
+    await _track_round(conn, env)
+    recipients = routing.recipients_for(event)
+    if not recipients:
+        if env.type not in routing.ROUTED_EVENT_TYPES:
+            log_fields(log, "event type not routed; recorded and ignored", type=env.type, event_id=event["id"])
+        return result
+    done = await fan_out(conn, event=event, event_type=env.type, recipients=recipients,
+                         render=lambda recipient, language: templates.render(event, language=language,
+                                                                             recipient=recipient))
+    await event_store.set_recipient_count(conn, event_id=env.id, recipients=len(recipients))
+    result.recipients, result.notifications, result.deliveries = len(recipients), done.notifications, done.deliveries
+    return result
+
+
+# ---------------------------------------------------------------- reminders
+
+@dataclass
+class Reminded:
+    reminders: int = 0
+    deliveries: list[str] = field(default_factory=list)
+
+
+def reminder_event_id(round_id: str, voter_code: str, window_hours: Decimal) -> uuid.UUID:
+    return uuid.uuid5(REMINDER_NAMESPACE, f"{round_id}|{voter_code}|{window_hours.normalize()}")
+
+
+async def send_reminders(conn: asyncpg.Connection, *, window_hours: float) -> Reminded:
+    """Remind every non-voter of every open round closing within the window, once per window.
+
+    One transaction per round: the reminder claim (unique per round, voter and window) commits with
+    its notifications, so a concurrent or repeated run skips what another already sent.
+    """
+    window = Decimal(str(window_hours))
+    result = Reminded()
+    for row in await event_store.rounds_to_remind(conn, window_hours=window):
+        round_info = {"round_id": row["round_id"], "cluster_code": row["cluster_code"],
+                      "cluster_name": row["cluster_name"], "year": row["year"], "award": row["award"],
+                      "closes_at": row["closes_at"].isoformat()}
+        async with conn.transaction():
+            for code in row["to_remind"]:
+                event_id = reminder_event_id(row["round_id"], code, window)
+                if not await event_store.claim_reminder(conn, round_id=row["round_id"], voter_code=code,
+                                                        window_hours=window, event_id=event_id):
+                    continue
+                event = {"id": str(event_id), "type": channels.REMINDER_EVENT_TYPE, "version": 1,
+                         "occurred_at": datetime.now(timezone.utc).isoformat(), "producer": "notifications",
+                         "aggregate_id": row["round_id"], "payload": round_info}
+                done = await fan_out(
+                    conn, event=event, event_type=channels.REMINDER_EVENT_TYPE, recipients=[routing.province(code)],
+                    render=lambda recipient, language: templates.render_reminder(round=round_info, language=language,
+                                                                                 recipient=recipient))
+                result.reminders += 1
+                result.deliveries += done.deliveries
+    return result
+
+
+# ---------------------------------------------------------------- deliveries
+
+@dataclass
+class Delivered:
+    delivery_id: str
+    status: str                     # delivered | retrying | dead, or busy | missing | done | early (no attempt)
+    attempts: int | None = None
+    retry_in: float | None = None   # seconds until the next attempt should run
+
+
+def decide(outcome: senders.Outcome, *, round_attempts: int, max_attempts: int,
+           settings: NotificationsSettings) -> tuple[str, float | None, str | None]:
+    """(new status, seconds to the next attempt, error to record) after one attempt."""
+    if outcome.outcome == webhooks.DELIVERED:
+        return "delivered", None, None
+    if outcome.outcome == webhooks.PERMANENT:
+        return "dead", None, f"permanent failure: {outcome.error}"
+    if retry.should_give_up(round_attempts, max_attempts):
+        return "dead", None, f"gave up after {round_attempts} attempts: {outcome.error}"
+    wait = retry.backoff_seconds(round_attempts, base=settings.retry_base_seconds, cap=settings.retry_max_seconds)
+    return "retrying", wait, outcome.error
+
+
+async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_id: str) -> Delivered:
+    """Make one attempt at a delivery, if it still needs one.
+
+    A session advisory lock on the delivery id lets one worker at a time work on it (a duplicate
+    task message finds it busy and leaves); the lock dies with the worker's connection, so a
+    killed worker never blocks the retry. The attempt is counted before the send and its outcome
+    recorded after, each in its own short transaction: no transaction stays open across the
+    network call, and "delivered" is written once, guarded by the status.
+    """
+    async with pool.acquire() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", delivery_id):
+            return Delivered(delivery_id, "busy")
+        try:
+            async with conn.transaction():
+                row = await delivery_store.lock(conn, delivery_id)
+                if row is None:
+                    return Delivered(delivery_id, "missing")
+                if row["status"] in ("delivered", "dead"):
+                    return Delivered(delivery_id, "done", attempts=row["attempts"])
+                wait = (row["next_attempt_at"] - row["db_now"]).total_seconds()
+                if wait > 0.5:  # a duplicate message ahead of the backoff: come back on time
+                    return Delivered(delivery_id, "early", attempts=row["attempts"], retry_in=wait)
+                max_attempts = settings.channel_max_attempts[row["kind"]]
+                if retry.should_give_up(row["round_attempts"], max_attempts):
+                    # Attempts were counted but never finished: each one took its worker down.
+                    await delivery_store.give_up(conn, delivery_id, error=(
+                        f"gave up after {row['round_attempts']} attempts that did not finish; "
+                        f"last error: {row['last_error']}"))
+                    return Delivered(delivery_id, "dead", attempts=row["attempts"])
+                attempt = await delivery_store.start_attempt(conn, delivery_id)
+            try:
+                outcome = await _send(settings, row)
+            except Exception as exc:  # a bug must still count as a failed attempt, not loop forever
+                log.exception("delivery attempt failed unexpectedly")
+                outcome = senders.Outcome(webhooks.RETRY, error=f"internal error: {exc!r}"[:500])
+            status, retry_in, error = decide(outcome, round_attempts=attempt["round_attempts"],
+                                             max_attempts=max_attempts, settings=settings)
+            async with conn.transaction():
+                await delivery_store.finish_attempt(
+                    conn, delivery_id=delivery_id, number=attempt["attempts"], started_at=attempt["last_attempt_at"],
+                    outcome=outcome.outcome, http_status=outcome.http_status, error=error, status=status,
+                    retry_in=retry_in)
+            log_fields(log, "delivery attempt", delivery_id=delivery_id, kind=row["kind"], status=status,
+                       attempt=attempt["attempts"], http_status=outcome.http_status, error=error)
+            return Delivered(delivery_id, status, attempts=attempt["attempts"], retry_in=retry_in)
+        finally:
+            # A broken connection took the lock with it; the pool's reset unlocks all anyway.
+            with contextlib.suppress(Exception):
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", delivery_id)
+
+
+async def _send(settings: NotificationsSettings, row: asyncpg.Record) -> senders.Outcome:
+    delivery_id, message = str(row["id"]), row["message"]
+    if row["kind"] == channels.EMAIL:
+        return await senders.send_email(settings, delivery_id=delivery_id, to=row["target"], message=message,
+                                        event_type=row["event_type"])
+    return await senders.send_webhook(settings, delivery_id=delivery_id, url=row["target"], secret=row["secret"],
+                                      recipient=row["recipient"], message=message, event_type=row["event_type"])
+
+
+async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings, limit: int = 1000) -> list[str]:
+    return await delivery_store.due(conn, overdue_seconds=settings.sweep_after_seconds, limit=limit)

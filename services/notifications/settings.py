@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pydantic import model_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import NOTIFICATIONS_PORT, ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    """Settings of the notifications API and of the Celery worker and beat (env prefix NOTIFICATIONS_)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+
+    service_name: str = "notifications"
+    port: int = NOTIFICATIONS_PORT
+    # This service consumes events and emits none, so its processes run no outbox relay.
+    run_outbox_relay: bool = False
+
+    # E-mail (make run points these at the local sink on 1025).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "Thi đua Bộ Nội vụ <thidua@noreply.moha.gov.vn>"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 20.0
+
+    # Webhooks. Private/loopback targets are refused unless allowed; unset, they follow `demo`
+    # (allowed in the dev stack and tests, refused in production).
+    webhook_allow_private: bool | None = None
+    webhook_timeout_seconds: float = 10.0
+
+    # Delivery retries: exponential backoff with jitter, then dead.
+    max_webhook_attempts: int = 8
+    max_email_attempts: int = 8
+    retry_base_seconds: float = 2.0
+    # Must stay below broker_visibility_timeout: a retry waits in the worker as an ETA message.
+    retry_max_seconds: float = 900.0
+    # Pending deliveries older than this (enqueue lost, worker gone) are re-enqueued by the sweep.
+    sweep_after_seconds: float = 120.0
+
+    # Reminders: open rounds closing within this many hours remind their non-voters once.
+    reminder_window_hours: float = 24.0
+
+    # Celery. The visibility timeout is how long Redis waits for an unacknowledged message before
+    # handing it to another worker: longer than any task and any ETA retry, else a slow task runs twice.
+    broker_visibility_timeout: float = 3600.0
+    # How often a worker looks for messages whose holder died (kombu default: about 100 s).
+    broker_restore_interval: float = 10.0
+    task_soft_time_limit: float = 120.0
+    task_time_limit: float = 180.0
+    task_max_retries: int = 10
+    beat_interval_seconds: float = 60.0
+
+    # Server-sent events: a comment line this often keeps proxies from closing an idle stream.
+    sse_heartbeat_seconds: float = 15.0
+    # A stream ends after this long and the EventSource reconnects with Last-Event-ID (nothing is
+    # lost); it bounds how long an open stream can hold up a server shutdown.
+    sse_max_seconds: float = 300.0
+
+    @model_validator(mode="after")
+    def _defaults_from_demo(self) -> "NotificationsSettings":
+        if self.webhook_allow_private is None:
+            self.webhook_allow_private = self.demo
+        if self.task_soft_time_limit >= self.task_time_limit:
+            raise ValueError("task_soft_time_limit must be below task_time_limit")
+        return self
+
+    @property
+    def channel_max_attempts(self) -> dict[str, int]:
+        return {"email": self.max_email_attempts, "webhook": self.max_webhook_attempts}

@@ -1,0 +1,1 @@
+"""SQL for the ``notifications`` schema, one module per aggregate (asyncpg, schema-qualified names)."""

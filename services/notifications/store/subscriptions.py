@@ -1,0 +1,38 @@
+"""Subscriptions: one per account (token subject), applying to the account's address."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import asyncpg
+
+from services.notifications.domain.channels import Subscription
+
+_COLUMNS = "subject, address, channels, events, language, created_at, updated_at"
+
+
+async def get(conn: asyncpg.Connection, subject: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"SELECT {_COLUMNS} FROM notifications.subscriptions WHERE subject = $1", subject)
+
+
+async def put(conn: asyncpg.Connection, *, subject: str, address: str, channels: list[dict[str, Any]],
+              events: list[str], language: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        f"""INSERT INTO notifications.subscriptions (subject, address, channels, events, language)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (subject) DO UPDATE
+               SET address = EXCLUDED.address, channels = EXCLUDED.channels, events = EXCLUDED.events,
+                   language = EXCLUDED.language, updated_at = clock_timestamp()
+            RETURNING {_COLUMNS}""",
+        subject, address, channels, events, language)
+
+
+async def delete(conn: asyncpg.Connection, subject: str) -> bool:
+    return await conn.fetchval(
+        "DELETE FROM notifications.subscriptions WHERE subject = $1 RETURNING true", subject) is not None
+
+
+async def for_addresses(conn: asyncpg.Connection, addresses: Iterable[str]) -> list[Subscription]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM notifications.subscriptions WHERE address = ANY($1::text[])", list(addresses))
+    return [Subscription(subject=r["subject"], address=r["address"], channels=r["channels"], events=list(r["events"]),
+                         language=r["language"], updated_at=r["updated_at"]) for r in rows]

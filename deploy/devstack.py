@@ -75,7 +75,10 @@ def run() -> int:
         print("\nDemo accounts (demo data only, password 'demo'): ministry, "
               "province-22 province-30 province-31 province-33 province-34 province-35 province-36 province-37")
         stop = {"now": False}
-        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        # Ctrl-C (SIGINT) or SIGTERM: stop everything. Installed explicitly because a shell that
+        # starts us in the background leaves SIGINT ignored.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.update(now=True))
         while not stop["now"]:
             for name, child in children:
                 if child.poll() is not None:

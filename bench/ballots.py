@@ -4,8 +4,8 @@
    loopback (registry and nominations each in their own uvicorn process, tokens checked, sealed
    Idempotency-Key, participation + ballot + outbox event per request), beside a bare FastAPI
    endpoint doing one asyncpg INSERT, served the same way, with the same concurrency.
-2. Tally: the close path's count of a 100,000-ballot round (fetch the ballots, the pure tally),
-   beside the bare ``GROUP BY`` over the same rows.
+2. Tally: the close path's count of a 100,000-ballot round (the count in SQL, ``store.ballots.counts``,
+   then the pure ``decide``), beside the bare ``GROUP BY`` over the same rows.
 
     python -m bench ballots   [BENCH_CLUSTERS=20]
 """
@@ -90,7 +90,7 @@ async def cast_all(url_for, round_ids: list[str], voters: list[str], tokens: dic
 
 
 async def tally_bench(dsn: str) -> dict:
-    from services.nominations.domain.tally import tally
+    from services.nominations.domain.tally import decide
     from services.nominations.store import ballots as ballot_store
 
     conn = await asyncpg.connect(dsn)
@@ -108,8 +108,9 @@ async def tally_bench(dsn: str) -> dict:
 
         async def service_path() -> float:
             started = time.perf_counter()
-            counted = tally(candidates=candidates, electorate_size=TALLY_BALLOTS,
-                            ballots=await ballot_store.choices(conn, round_id), seats=3)
+            votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
+            counted = decide(candidates=candidates, electorate_size=TALLY_BALLOTS, votes=votes,
+                             ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=3)
             assert counted.ballots_cast == TALLY_BALLOTS
             return time.perf_counter() - started
 

@@ -28,9 +28,10 @@ from services.nominations.domain.receipts import bulletin_order, commitment, new
 from services.nominations.domain.rounds import (
     AWARD_LABELS_VI, BallotRejected, CapExceeded, InvalidTransition, RoundRules, RoundState, RuleError,
     check_government_flag_cap, check_transition, state_after_close, validate_ballot)
-from services.nominations.domain.tally import TallyResult, exact_fraction, tally
+from services.nominations.domain.tally import TallyResult, decide, exact_fraction
 from services.nominations.registry_client import RegistryClient
 from services.nominations.store import ballots as ballot_store
+from services.nominations.store import rankings as ranking_store
 from services.nominations.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
@@ -43,6 +44,9 @@ COUNTED_STATES = frozenset({"closed", "failed_quorum", "runoff_required", "certi
 CERTIFIED_STATES = frozenset({"certified", "approved", "returned"})
 # The minutes are a Vietnamese document: their times are Vietnam's.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# Rounds for these awards show each candidate's place in the cluster-year's latest ranking, so the
+# conference votes with the ranking in view; a certificate of merit is not decided on the ranking.
+RANKED_AWARDS = frozenset({"government_flag", "ministry_flag"})
 # Shares are stored as exact fractions in int columns; a denominator this small is any sane rule.
 MAX_DENOMINATOR = 1_000_000
 
@@ -60,7 +64,20 @@ def rules_of(r: Mapping[str, Any]) -> RoundRules:
                       self_vote=r["self_vote"], candidates=tuple(r["candidates"]))
 
 
-def public(r: Mapping[str, Any]) -> dict[str, Any]:
+def candidate_ranks(r: Mapping[str, Any], ranks: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]] | None:
+    """Each candidate, in the round's order, with its rank, total, share and band from ``ranks``
+    (``store.rankings.latest_ranks``), all null when the unit is not ranked (no snapshot yet, or no
+    submitted sheet); None for an award not decided with the ranking in view."""
+    if r["award"] not in RANKED_AWARDS:
+        return None
+    names = _names(r)
+    blank = {"rank": None, "total": None, "share": None, "band": None}
+    return [{"code": code, "name": names.get(code), **{k: ranks.get(code, blank)[k] for k in blank}}
+            for code in r["candidates"]]
+
+
+def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """The round as answered. ``ranks``: the cluster-year's latest ranking, for ``candidate_ranks``."""
     return {
         "id": str(r["id"]),
         "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
@@ -91,7 +108,19 @@ def public(r: Mapping[str, Any]) -> dict[str, Any]:
         "decided_at": r["decided_at"],
         "decided_by": r["decided_by"],
         "return_reason": r["return_reason"],
+        "candidate_ranks": candidate_ranks(r, ranks or {}),
     }
+
+
+async def _ranks(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    if r["award"] not in RANKED_AWARDS:
+        return {}
+    return await ranking_store.latest_ranks(conn, cluster_code=r["cluster_code"], year=r["year"])
+
+
+async def _public(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`public` with the candidates' ranks read now (a flag round shows the latest ranking)."""
+    return public(r, ranks=await _ranks(conn, r))
 
 
 async def _load(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record:
@@ -196,7 +225,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
                                 "candidates": list(rules.candidates)})
-    return public(row)
+    return await _public(conn, row)
 
 
 async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
@@ -222,7 +251,7 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
     await events.publish(conn, events.ROUND_OPENED, round_id=round_id, payload=events.opened(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.open", target=f"round:{round_id}",
                        details={"electorate": electorate})
-    return public(row)
+    return await _public(conn, row)
 
 
 # ---------------------------------------------------------------- ballots
@@ -307,10 +336,12 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
             return None
     _require_transition(r, RoundState.closed)
     await ballot_store.shuffle(conn, round_id)
-    counted = tally(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]),
-                    ballots=await ballot_store.choices(conn, round_id), seats=r["seats"],
-                    threshold=_fraction(r["threshold_num"], r["threshold_den"]),
-                    quorum=_fraction(r["quorum_num"], r["quorum_den"]))
+    # Counted by the database (only the totals come back), decided by the pure rules.
+    votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
+    counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
+                     ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
+                     threshold=_fraction(r["threshold_num"], r["threshold_den"]),
+                     quorum=_fraction(r["quorum_num"], r["quorum_den"]))
     final = state_after_close(counted)
     runoff_id = uuid.uuid4() if final == RoundState.runoff_required else None
     result = _result(counted, carried_over=list(r["carried_over"]), runoff_round_id=runoff_id)
@@ -326,7 +357,7 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     if runoff_id is not None:
         await _create_runoff(conn, actor=actor, parent=row, runoff_id=runoff_id, counted=counted,
                              carried_over=result["proposed"])
-    return public(row)
+    return await _public(conn, row)
 
 
 async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: Mapping[str, Any],
@@ -359,7 +390,7 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
                        details={"proposed": row["result"]["proposed"]})
-    return public(row)
+    return await _public(conn, row)
 
 
 def _cap_lock_key(award: str, year: int) -> int:
@@ -393,7 +424,7 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
     await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
                        details={"proposed": proposed})
-    return public(row)
+    return await _public(conn, row)
 
 
 async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
@@ -405,7 +436,7 @@ async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: 
     await events.publish(conn, events.ROUND_RETURNED, round_id=round_id, payload=events.decided(row, reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.return", target=f"round:{round_id}",
                        details={"reason": reason})
-    return public(row)
+    return await _public(conn, row)
 
 
 # ---------------------------------------------------------------- reads
@@ -413,7 +444,7 @@ async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: 
 async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
     _require_read(actor, r)
-    return public(r)
+    return await _public(conn, r)
 
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
@@ -426,7 +457,12 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
         raise Forbidden("this account may not list vote rounds")
     rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, after=after,
                                   limit=limit)
-    return [public(r) for r in rows]
+    # One ranking read per cluster-year on the page, not per round.
+    ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        if r["award"] in RANKED_AWARDS and (r["cluster_code"], r["year"]) not in ranks:
+            ranks[(r["cluster_code"], r["year"])] = await _ranks(conn, r)
+    return [public(r, ranks=ranks.get((r["cluster_code"], r["year"]))) for r in rows]
 
 
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 A cluster's members vote on which units to propose for an emulation flag. Each ballot names
 zero or more *distinct* candidates (province codes such as ``"34"``); an empty ballot is a valid
-**blank** ballot. :func:`tally` turns the stored ballots into a :class:`TallyResult`.
+**blank** ballot. :func:`decide` turns the counts (votes per candidate, ballots cast, blank ballots)
+into a :class:`TallyResult`; :func:`tally` counts a list of ballots and hands the counts to
+:func:`decide`, so the rules below live in one place whether the counting happened in Python or in
+SQL (the close path counts in the database: ``store.ballots.counts``).
 
 Rules
 -----
@@ -30,7 +33,7 @@ exactly two thirds, ``0.5`` is one half and ``0.2`` one fifth (see :func:`exact_
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -43,6 +46,7 @@ __all__ = [
     "RUNOFF_REQUIRED",
     "Ratio",
     "TallyResult",
+    "decide",
     "exact_fraction",
     "tally",
 ]
@@ -141,22 +145,10 @@ def _ratio(value: Ratio, *, name: str) -> Fraction:
         raise ValueError(str(exc)) from None
 
 
-def tally(
-    *,
-    candidates: Sequence[str],
-    electorate_size: int,
-    ballots: Iterable[Sequence[str]],
-    seats: int,
-    threshold: Ratio = Fraction(1, 2),
-    quorum: Ratio = Fraction(2, 3),
-) -> TallyResult:
-    """Count ``ballots`` for ``seats`` places among ``candidates`` (see the module docstring).
-
-    ``electorate_size`` is the number of units entitled to vote. Raises ``ValueError`` when
-    ``seats < 1``, ``threshold`` is not in [0, 1), ``quorum`` is not in (0, 1], the candidates
-    are empty or repeated, there are more ballots than voters, or a ballot names an unknown
-    candidate or one candidate twice.
-    """
+def _rules(*, candidates: Sequence[str], electorate_size: int, seats: int, threshold: Ratio,
+           quorum: Ratio) -> tuple[list[str], int, int, Fraction, Fraction]:
+    """Validate the rules shared by :func:`tally` and :func:`decide`; return them normalised:
+    (candidates, electorate_size, seats, threshold, quorum)."""
     seats = _check_int(seats, name="seats", minimum=1)
     electorate_size = _check_int(electorate_size, name="electorate_size", minimum=0)
     threshold_f = _ratio(threshold, name="threshold")
@@ -177,8 +169,29 @@ def tally(
     if len(set(candidate_list)) != len(candidate_list):
         repeated = sorted({c for c in candidate_list if candidate_list.count(c) > 1})
         raise ValueError(f"candidate listed more than once: {', '.join(repeated)}")
+    return candidate_list, electorate_size, seats, threshold_f, quorum_f
 
-    votes = {code: 0 for code in sorted(candidate_list)}
+
+def tally(
+    *,
+    candidates: Sequence[str],
+    electorate_size: int,
+    ballots: Iterable[Sequence[str]],
+    seats: int,
+    threshold: Ratio = Fraction(1, 2),
+    quorum: Ratio = Fraction(2, 3),
+) -> TallyResult:
+    """Count ``ballots`` for ``seats`` places among ``candidates`` (see the module docstring).
+
+    ``electorate_size`` is the number of units entitled to vote. Raises ``ValueError`` when
+    ``seats < 1``, ``threshold`` is not in [0, 1), ``quorum`` is not in (0, 1], the candidates
+    are empty or repeated, there are more ballots than voters, or a ballot names an unknown
+    candidate or one candidate twice. The counts are decided by :func:`decide`.
+    """
+    candidate_list, electorate_size, seats, threshold_f, quorum_f = _rules(
+        candidates=candidates, electorate_size=electorate_size, seats=seats, threshold=threshold, quorum=quorum)
+
+    votes = {code: 0 for code in candidate_list}
     ballots_cast = 0
     blank_ballots = 0
     for ballot in ballots:
@@ -198,15 +211,59 @@ def tally(
         ballots_cast += 1
         if not choices:
             blank_ballots += 1
+
+    return decide(candidates=candidate_list, electorate_size=electorate_size, votes=votes,
+                  ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=seats, threshold=threshold_f,
+                  quorum=quorum_f)
+
+
+def decide(
+    *,
+    candidates: Sequence[str],
+    electorate_size: int,
+    votes: Mapping[str, int],
+    ballots_cast: int,
+    blank_ballots: int,
+    seats: int,
+    threshold: Ratio = Fraction(1, 2),
+    quorum: Ratio = Fraction(2, 3),
+) -> TallyResult:
+    """Decide a round from its counts (see the module docstring for the rules).
+
+    ``votes`` maps a candidate to the ballots naming it; a candidate left out has 0.
+    ``ballots_cast`` counts every ballot, blanks included; ``blank_ballots`` the empty ones.
+    Raises ``ValueError`` for the rule errors of :func:`tally`, more ballots than voters, and
+    counts no set of valid ballots can produce: a negative or non-integer count, more blanks than
+    ballots, a vote for an unknown candidate, a candidate named by more ballots than the non-blank
+    ones, or fewer votes in all than non-blank ballots (each names at least one candidate).
+    """
+    candidate_list, electorate_size, seats, threshold_f, quorum_f = _rules(
+        candidates=candidates, electorate_size=electorate_size, seats=seats, threshold=threshold, quorum=quorum)
+    ballots_cast = _check_int(ballots_cast, name="ballots_cast", minimum=0)
+    blank_ballots = _check_int(blank_ballots, name="blank_ballots", minimum=0)
+    if blank_ballots > ballots_cast:
+        raise ValueError(f"{blank_ballots} blank ballots but only {ballots_cast} ballots cast")
     if ballots_cast > electorate_size:
         raise ValueError(
             f"{ballots_cast} ballots cast but the electorate is only {electorate_size}")
+
+    counted = {code: 0 for code in sorted(candidate_list)}
+    marked = ballots_cast - blank_ballots  # ballots naming at least one candidate
+    for code, n in votes.items():
+        if not isinstance(code, str) or code not in counted:
+            raise ValueError(f"votes name unknown candidate {code!r}")
+        n = _check_int(n, name=f"votes for {code}", minimum=0)
+        if n > marked:
+            raise ValueError(f"{code} has {n} votes but only {marked} ballots name anyone")
+        counted[code] = n
+    if sum(counted.values()) < marked:
+        raise ValueError(f"{marked} ballots name someone but only {sum(counted.values())} votes were counted")
 
     valid_ballots = ballots_cast
     # An empty electorate can never meet a positive quorum (0/0 is not "everyone voted").
     quorum_met = electorate_size > 0 and Fraction(ballots_cast, electorate_size) >= quorum_f
     turnout = ballots_cast / electorate_size if electorate_size else 0.0
-    ranking = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    ranking = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
     proposed: list[str] = []
     tied: list[str] = []
@@ -230,7 +287,7 @@ def tally(
             proposed = [code for code, _ in eligible[:seats]]
 
     return TallyResult(
-        votes=votes,
+        votes=counted,
         ballots_cast=ballots_cast,
         blank_ballots=blank_ballots,
         valid_ballots=valid_ballots,

@@ -41,7 +41,36 @@ async def shuffle(conn: asyncpg.Connection, round_id: uuid.UUID) -> int:
         round_id)).split()[-1])
 
 
+async def counts(conn: asyncpg.Connection, round_id: uuid.UUID) -> tuple[dict[str, int], int, int]:
+    """The round's count, done by the database in one pass over its ballots: (votes per candidate
+    named on at least one ballot, ballots cast, blank ballots). ``domain.tally.decide`` takes it from
+    here; only the totals leave the database.
+
+    Each ballot joins its choices (``LEFT JOIN``, so a blank ballot stays as one row whose choice is
+    NULL: the schema lets no NULL into ``choices``); the ``()`` grouping set is the grand total, in
+    which a ballot is counted once, by its first choice or its blank row."""
+    rows = await conn.fetch(
+        """SELECT u.choice, grouping(u.choice) = 1 AS total, count(*) AS n,
+                  count(*) FILTER (WHERE u.position IS NULL OR u.position = 1) AS ballots
+             FROM nominations.ballots b
+             LEFT JOIN LATERAL unnest(b.choices) WITH ORDINALITY AS u(choice, position) ON true
+            WHERE b.round_id = $1
+            GROUP BY GROUPING SETS ((u.choice), ())""",
+        round_id)
+    votes: dict[str, int] = {}
+    ballots_cast = blank_ballots = 0
+    for r in rows:
+        if r["total"]:
+            ballots_cast = r["ballots"]
+        elif r["choice"] is None:
+            blank_ballots = r["n"]
+        else:
+            votes[r["choice"]] = r["n"]
+    return votes, ballots_cast, blank_ballots
+
+
 async def choices(conn: asyncpg.Connection, round_id: uuid.UUID) -> list[list[str]]:
+    """Every ballot's choices (the count at the close uses :func:`counts` instead)."""
     rows = await conn.fetch("SELECT choices FROM nominations.ballots WHERE round_id = $1", round_id)
     return [list(r["choices"]) for r in rows]
 

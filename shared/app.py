@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from shared.auth import TokenVerifier
 from shared.db import Database, create_pool
 from shared.errors import install_problem_handlers
-from shared.events import CeleryPublisher, OutboxRelay
+from shared.events import CeleryPublisher, OutboxRelay, purge_expired
 from shared.logs import configure_logging, request_id_var
 from shared.settings import ServiceSettings
 
@@ -100,11 +100,15 @@ def create_app(
                                           publish_batch=publisher.publish_batch,
                                           poll_interval=settings.outbox_poll_interval)
             relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
+        housekeeping = asyncio.create_task(_housekeeping(app.state.db, schema, settings),
+                                           name=f"{schema}-housekeeping")
         try:
             for hook in on_startup:
                 await hook(app)
             yield
         finally:
+            housekeeping.cancel()
+            await asyncio.gather(housekeeping, return_exceptions=True)
             for hook in on_shutdown:
                 await hook(app)
             if relay_task is not None:
@@ -124,6 +128,25 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _housekeeping(db: Database, schema: str, settings: ServiceSettings) -> None:
+    """Keep the idempotency and outbox tables from growing without bound (every replica may run
+    it: the DELETEs are idempotent)."""
+    while True:
+        try:
+            async with db.connection() as conn:
+                keys, events = await purge_expired(conn, schema=schema,
+                                                   idempotency_hours=settings.idempotency_retention_hours,
+                                                   outbox_days=settings.outbox_retention_days)
+            if keys or events:
+                log.info("housekeeping", extra={"fields": {"schema": schema, "idempotency_keys": keys,
+                                                            "outbox_events": events}})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database may be away; try again next time
+            log.warning("housekeeping failed", extra={"fields": {"schema": schema, "error": repr(exc)}})
+        await asyncio.sleep(settings.housekeeping_interval_seconds)
 
 
 def health_router(schema: str) -> APIRouter:

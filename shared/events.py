@@ -69,6 +69,21 @@ def row_to_envelope(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+async def purge_expired(conn: asyncpg.Connection, *, schema: str, idempotency_hours: float,
+                        outbox_days: float) -> tuple[int, int]:
+    """Forget Idempotency-Key answers past their retention and published events past theirs.
+
+    Unpublished events are never purged: they are the ones still owed to the broker."""
+    keys = await conn.execute(
+        f"DELETE FROM {schema}.idempotency_keys WHERE created_at < now() - make_interval(secs => $1)",
+        idempotency_hours * 3600)
+    events = await conn.execute(
+        f"""DELETE FROM {schema}.outbox
+             WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)""",
+        outbox_days * 86400)
+    return int(keys.split()[-1]), int(events.split()[-1])
+
+
 class CeleryPublisher:
     """Hands envelopes to Celery consumer tasks on the broker (Redis), one message per consumer."""
 

@@ -38,6 +38,10 @@ class ServiceSettings(BaseSettings):
     # The outbox relay runs inside each service process.
     run_outbox_relay: bool = True
     outbox_poll_interval: float = 2.0
+    # Housekeeping: remembered Idempotency-Key answers and published outbox rows are kept this long.
+    idempotency_retention_hours: float = 24.0
+    outbox_retention_days: float = 7.0
+    housekeeping_interval_seconds: float = 3600.0
     # "task@queue" pairs: every event is handed to each of these consumers.
     event_consumers: str = "notifications.handle_event@events"
     log_level: str = "INFO"

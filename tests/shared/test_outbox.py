@@ -111,3 +111,21 @@ async def test_two_relays_never_publish_the_same_row(pool, database_url, redis_u
     assert sum(counts) == 300
     published = [e["id"] for e in await queued_envelopes(redis_url)]
     assert sorted(published) == sorted(str(i) for i in ids)
+
+
+async def test_housekeeping_purges_old_answers_and_published_events_but_never_pending_ones(pool):
+    from shared.events import purge_expired
+
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            old_sent = await emit(conn, schema="registry", type="registry.test.old", aggregate_id="1", payload={})
+            old_pending = await emit(conn, schema="registry", type="registry.test.owed", aggregate_id="2", payload={})
+            fresh_sent = await emit(conn, schema="registry", type="registry.test.new", aggregate_id="3", payload={})
+        await conn.execute("UPDATE registry.outbox SET published_at = now() - interval '8 days' WHERE id = $1", old_sent)
+        await conn.execute("UPDATE registry.outbox SET occurred_at = now() - interval '30 days' WHERE id = $1", old_pending)
+        await conn.execute("UPDATE registry.outbox SET published_at = now() WHERE id = $1", fresh_sent)
+        await conn.execute("""INSERT INTO registry.idempotency_keys (scope, key, request_hash, created_at)
+                              VALUES ('s', 'old', 'h', now() - interval '25 hours'), ('s', 'new', 'h', now())""")
+        assert await purge_expired(conn, schema="registry", idempotency_hours=24, outbox_days=7) == (1, 1)
+        assert {r["id"] for r in await conn.fetch("SELECT id FROM registry.outbox")} == {old_pending, fresh_sent}
+        assert [r["key"] for r in await conn.fetch("SELECT key FROM registry.idempotency_keys")] == ["new"]

@@ -7,6 +7,7 @@ only when it meets an unknown key id.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from jwt.algorithms import OKPAlgorithm
 from shared.errors import Forbidden, Unauthorized, Unavailable
 
 ROLES = ("ministry", "province", "service")
+log = logging.getLogger("thidua.auth")
 ALGORITHM = "EdDSA"
 
 
@@ -116,7 +118,7 @@ class TokenIssuer:
 
 class TokenVerifier:
     def __init__(self, *, jwks_url: str | None, issuer: str, audience: str,
-                 static_jwks: dict[str, Any] | None = None, refresh_interval: float = 30.0):
+                 static_jwks: dict[str, Any] | None = None, refresh_interval: float = 60.0):
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
@@ -131,21 +133,28 @@ class TokenVerifier:
     def _load(self, jwks: dict[str, Any]) -> None:
         self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", []) if "kid" in k}
 
-    async def _refresh(self, *, force: bool) -> None:
+    def _stale(self) -> bool:
+        return time.monotonic() - self._fetched_at >= self.refresh_interval
+
+    async def _refresh(self, *, unknown_kid: bool) -> None:
+        """Fetch the JWKS when the cache is empty or stale, or (at most once a second) when a token
+        names a key we do not know: the registry may have rotated its key. A stale cache is
+        refetched on a timer too, so a key the registry withdrew stops verifying everywhere."""
         async with self._lock:
-            if not force and self._keys:
-                return
-            if time.monotonic() - self._fetched_at < 1.0 and self._keys:
-                return  # someone just fetched; don't hammer the registry with unknown kids
             if not self.jwks_url:
                 return
+            if self._keys and not self._stale() and (not unknown_kid or time.monotonic() - self._fetched_at < 1.0):
+                return  # fresh enough, or someone just fetched: don't hammer the registry
             try:
                 async with httpx.AsyncClient(timeout=5) as client:
                     resp = await client.get(self.jwks_url)
                     resp.raise_for_status()
-            except httpx.HTTPError as exc:
-                raise Unavailable(f"cannot fetch signing keys from the registry: {exc!r}") from exc
-            self._load(resp.json())
+                self._load(resp.json())
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
+                if not self._keys:
+                    raise Unavailable(f"cannot fetch signing keys from the registry: {exc!r}") from exc
+                # The registry is briefly away: keep verifying with the keys we have.
+                log.warning("jwks refresh failed; using cached keys", extra={"fields": {"error": repr(exc)}})
             self._fetched_at = time.monotonic()
 
     async def verify(self, token: str) -> Principal:
@@ -156,8 +165,8 @@ class TokenVerifier:
         if header.get("alg") != ALGORITHM:
             raise Unauthorized("token algorithm not accepted")
         kid = header.get("kid")
-        if kid not in self._keys:
-            await self._refresh(force=bool(self._keys))
+        if kid not in self._keys or self._stale():
+            await self._refresh(unknown_kid=kid not in self._keys)
         key = self._keys.get(kid)
         if key is None:
             raise Unauthorized("token signed by an unknown key")

@@ -214,11 +214,15 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
                             lead: str | None, deputy: str | None) -> dict[str, Any]:
     cluster_row = await _require_cluster(conn, cluster)
     previous = await cluster_store.leadership(conn, cluster=cluster, year=year - 1)
-    # Ministry staff, or the province that led last year: it hosted the conference that decided.
-    if not actor.is_ministry:
-        if not (actor.role == "province" and previous is not None and previous["lead_code"] == actor.province):
-            raise Forbidden("only ministry staff or last year's lead province may record the leadership")
     period = await cluster_store.lock_period(conn, cluster=cluster, year=year)
+    # Ministry staff, or the province that led last year: it hosted the conference that decided.
+    # A lead that has since merged away acts through the unit that absorbed it.
+    if not actor.is_ministry:
+        host = None
+        if previous is not None and period is not None:
+            host = await _current_unit_code(conn, previous["lead_id"], on=period["reference_date"])
+        if not (actor.role == "province" and host is not None and host == actor.province):
+            raise Forbidden("only ministry staff or last year's lead province may record the leadership")
     if period is None:
         raise NotFound(f"cluster {cluster} has no period {year}; set its members first", field="year")
     if await cluster_store.leadership(conn, cluster=cluster, year=year) is not None:
@@ -253,6 +257,20 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
                        target=f"cluster:{cluster}/{year}",
                        details={"method": method, "lead": result["lead"]["code"], "deputy": result["deputy"]["code"]})
     return result
+
+
+async def _current_unit_code(conn: asyncpg.Connection, unit_id: int, *, on: date) -> str | None:
+    """The code of ``unit_id`` on ``on``, following mergers to the unit that absorbed it."""
+    succ = await province_store.successor_map(conn)
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        unit = (await province_store.by_ids(conn, [current]))[current]
+        if province_store.to_unit(unit).in_force_on(on):
+            return unit["code"]
+        current = succ.get(current)
+    return None
 
 
 async def leadership_history(conn: asyncpg.Connection, *, cluster: str) -> list[dict[str, Any]]:

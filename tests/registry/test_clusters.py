@@ -148,3 +148,16 @@ async def test_idempotent_cluster_creation(registry, ministry):
     assert first.json() == again.json() and again.headers["idempotent-replayed"] == "true"
     body2 = problem(await registry.client.post("/v1/clusters", headers=headers, json={**body, "name": "Khác"}), 422)
     assert body2["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_a_lead_that_merged_away_hosts_through_its_successor(registry, ministry, issue_token):
+    await _cluster(registry, ministry)
+    await _period(registry, ministry, 2025, members=NORTH)
+    await _lead(registry, ministry, 2025, method="election", lead="30", deputy="31")  # Hải Dương leads 2025
+    await _period(registry, ministry, 2026, copy_from=2025)
+    # Hải Dương (30) merged into the new Hải Phòng (31) on 2025-07-01: 31 hosts, 30 no longer exists.
+    problem(await _lead(registry, registry.auth(issue_token("province", "30")), 2026, method="rotation"), 403)
+    problem(await _lead(registry, registry.auth(issue_token("province", "22")), 2026, method="rotation"), 403)
+    r = await _lead(registry, registry.auth(issue_token("province", "31")), 2026, method="rotation")
+    assert r.status_code == 201, r.text
+    assert r.json()["lead"]["name"] == "Quảng Ninh" and r.json()["decided_by"] == "province-31"

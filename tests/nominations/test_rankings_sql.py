@@ -72,6 +72,10 @@ async def season(conn, cluster, covenant, sheets, adjustments=None, *, amend_rea
             await service_scores.review_sheet(conn, actor=_as(service_scores.reviewer_of(period, province)),
                                               period=period, province=province,
                                               adjustments={c: (p, "Đối chiếu minh chứng") for c, p in changes.items()})
+    return _reference_units(covenant, sheets, adjustments)
+
+
+def _reference_units(covenant, sheets, adjustments=None) -> list[UnitScore]:
     criteria = validate_covenant(covenant)
     units = []
     for province, scores in sheets.items():
@@ -230,6 +234,64 @@ async def test_an_unchanged_recompute_writes_nothing_and_a_change_appends_and_an
     assert latest["id"] == back["written"][0]["snapshot_id"] and latest["previous_id"] == new_a
     chain = await conn.fetch("SELECT inputs_digest FROM nominations.ranking_snapshots WHERE scope = 'CUM-A' ORDER BY id")
     assert chain[0]["inputs_digest"] == chain[2]["inputs_digest"] != chain[1]["inputs_digest"]
+
+
+async def _explained(conn, *, cluster, config=DEFAULT):
+    """EXPLAIN ANALYZE of the job's statement, rolled back: how many rows the ranking (its window
+    functions) saw, and how many snapshots it would write."""
+    sql, args = ranking_store.recompute_statement(year=YEAR, cluster=cluster, config=config)
+    tr = conn.transaction()
+    await tr.start()
+    try:
+        [plan] = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, *args)
+    finally:
+        await tr.rollback()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+    every = list(nodes(plan["Plan"]))
+    ranked = max(n["Actual Rows"] * n["Actual Loops"] for n in every if n["Node Type"] == "WindowAgg")
+    return ranked, plan["Plan"]["Actual Rows"]
+
+
+async def test_only_the_scopes_whose_inputs_changed_are_ranked_and_tabled(conn):
+    a_sheets = {"01": s(55, 36, 2), "02": s(50, 30), "04": s(40, 30, 0, -3)}
+    a = await season(conn, "CUM-A", COVENANT_A, a_sheets)
+    b = await season(conn, "CUM-B", COVENANT_B, {"14": {"A1": 30, "A2": 20, "B1": 1, "P1": 0},
+                                                "15": {"A1": 20, "A2": 20, "B1": 0, "P1": 0}})
+    assert await _explained(conn, cluster=None) == (5, 3)  # the first run ranks every unit
+    await recompute(conn, year=YEAR, cluster=None, config=DEFAULT)
+    # Unchanged: the digests match, so nothing is ranked nor turned into JSON.
+    assert await _explained(conn, cluster=None) == (0, 0)
+    assert await _explained(conn, cluster="CUM-A") == (0, 0)
+
+    # A cross-check in CUM-A, ranked first by a run for CUM-B: that run writes the national view
+    # (it includes CUM-A's units) and leaves CUM-B, unchanged, alone.
+    period = _period("CUM-A", list(a_sheets))
+    async with conn.transaction():
+        await service_scores.review_sheet(conn, actor=_as("01"), period=period, province="02",
+                                          adjustments={"CM": (60, "Bổ sung minh chứng")})
+    a = _reference_units(COVENANT_A, a_sheets, {"02": {"CM": 60}})
+    by_b = await recompute(conn, year=YEAR, cluster="CUM-B", config=DEFAULT)
+    assert [w["scope"] for w in by_b["written"]] == ["national"] and by_b["unchanged"] == ["CUM-B"]
+    # CUM-A's own run then finds only CUM-A's table out of date: it ranks CUM-A's three units alone.
+    assert await _explained(conn, cluster="CUM-A") == (3, 1)
+    by_a = await recompute(conn, year=YEAR, cluster="CUM-A", config=DEFAULT)
+    assert [w["scope"] for w in by_a["written"]] == ["CUM-A"] and by_a["unchanged"] == ["national"]
+    await _assert_matches_reference(conn, {"CUM-A": a, "CUM-B": b})
+    events = await conn.fetch("SELECT aggregate_id FROM nominations.outbox ORDER BY seq")
+    assert [e["aggregate_id"] for e in events] == [f"CUM-A/{YEAR}", f"CUM-B/{YEAR}", f"CUM-A/{YEAR}"]
+
+
+async def test_the_job_raises_work_mem_for_its_own_transaction_only(conn):
+    await season(conn, "CUM-A", COVENANT_A, {"01": s(55, 36, 2), "02": s(50, 30)})
+    before = await conn.fetchval("SHOW work_mem")
+    async with conn.transaction():
+        await ranking_store.recompute(conn, year=YEAR, cluster=None, config=DEFAULT)
+        assert await conn.fetchval("SHOW work_mem") == ranking_store._WORK_MEM
+    assert await conn.fetchval("SHOW work_mem") == before != ranking_store._WORK_MEM
 
 
 async def test_a_score_change_is_debounced_per_cluster_year(database_url, redis_url):

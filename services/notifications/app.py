@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.notifications.api import deliveries, inbox, subscriptions
+from services.notifications.api import deliveries, events, inbox, subscriptions
 from services.notifications.live import InboxHub
 from services.notifications.settings import NotificationsSettings
 from shared.app import create_app
@@ -19,7 +19,7 @@ log = logging.getLogger("thidua.notifications")
 DESCRIPTION = """Every event the registry and nominations services emit reaches the right people: an in-app
 inbox (with a server-sent event stream), e-mail and signed webhooks, in Vietnamese or English, plus
 vote reminders before a round closes. Celery workers do the work; this API is the inbox,
-the subscriptions and the delivery operations.
+the subscriptions, the delivery operations and the events the worker could not process (replayable).
 
 Every call needs a bearer token from the registry's `POST /v1/auth/token`: a province account reads
 its province's inbox, a ministry account the ministry's. Errors are RFC 9457 problem+json."""
@@ -44,6 +44,13 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
                            delivery_id=delivery_id, error=repr(exc))
 
         app.state.enqueue_delivery = enqueue_delivery
+
+        def enqueue_event(envelope, task_id: str) -> None:
+            """POST /v1/events/failed/{id}/replay: the envelope back to the events queue (raises if refused)."""
+            sender.send_task("notifications.handle_event", args=[envelope], task_id=task_id, retry=True,
+                             retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
+
+        app.state.enqueue_event = enqueue_event
         app.state.inbox_hub = InboxHub(settings.database_url)
         await app.state.inbox_hub.start()
 
@@ -52,5 +59,5 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
         app.state.celery.close()
 
     return create_app(settings, title="thidua notifications", description=DESCRIPTION, schema=SCHEMA,
-                      routers=[inbox.router, subscriptions.router, deliveries.router],
+                      routers=[inbox.router, subscriptions.router, deliveries.router, events.router],
                       on_startup=[start], on_shutdown=[stop])

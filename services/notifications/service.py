@@ -5,6 +5,7 @@
 - :func:`send_reminders`: vote reminders for the non-voters of rounds about to close, once per
   (round, voter, window).
 - :func:`deliver`: one e-mail or webhook attempt for one delivery, recorded exactly once.
+- :func:`record_failed_event`: keep an envelope ``handle_event`` could not process, for replay.
 
 Every function here only writes the ``notifications`` schema. Enqueuing the resulting delivery
 ids is the caller's job, after its commit (a task message must never name an uncommitted row).
@@ -26,6 +27,7 @@ from services.notifications.domain import channels, retry, routing, templates, w
 from services.notifications.settings import NotificationsSettings
 from services.notifications.store import deliveries as delivery_store
 from services.notifications.store import events as event_store
+from services.notifications.store import failed_events as failed_store
 from services.notifications.store import inbox as inbox_store
 from services.notifications.store import subscriptions as subscription_store
 from shared.events import EventEnvelope
@@ -117,8 +119,11 @@ async def handle_event(conn: asyncpg.Connection, envelope: Mapping[str, Any]) ->
     env = EventEnvelope.model_validate(envelope)
     event = env.model_dump(mode="json")
     result = Handled(event_id=event["id"], type=env.type)
-    if not await event_store.mark_processed(conn, event_id=env.id, type=env.type, producer=env.producer,
-                                            occurred_at=env.occurred_at):
+    first = await event_store.mark_processed(conn, event_id=env.id, type=env.type, producer=env.producer,
+                                             occurred_at=env.occurred_at)
+    # Processed now or before: a failure recorded for this event (failed_events) is resolved.
+    await failed_store.resolve(conn, env.id)
+    if not first:
         result.duplicate = True
         # The first consumer may have committed and then died before enqueuing its deliveries:
         # hand them over now rather than at the next sweep (a duplicate message is harmless).
@@ -136,6 +141,13 @@ async def handle_event(conn: asyncpg.Connection, envelope: Mapping[str, Any]) ->
     await event_store.set_recipient_count(conn, event_id=env.id, recipients=len(recipients))
     result.recipients, result.notifications, result.deliveries = len(recipients), done.notifications, done.deliveries
     return result
+
+
+async def record_failed_event(conn: asyncpg.Connection, envelope: Any, *, error: str,
+                              traceback: str | None) -> asyncpg.Record:
+    """Keep an envelope :func:`handle_event` could not process (not an infrastructure error) for an
+    operator to replay once the cause is fixed (``GET /v1/events/failed``)."""
+    return await failed_store.record(conn, envelope=envelope, error=error, traceback=traceback)
 
 
 # ---------------------------------------------------------------- reminders

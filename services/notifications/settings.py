@@ -49,7 +49,11 @@ class NotificationsSettings(ServiceSettings):
     broker_restore_interval: float = 10.0
     task_soft_time_limit: float = 120.0
     task_time_limit: float = 180.0
-    task_max_retries: int = 10
+    # A task that meets an infrastructure error (PostgreSQL, Redis or the network away) is retried
+    # without a limit: base × 2^(n−1) seconds, capped, with jitter. The cap must stay below
+    # broker_visibility_timeout (the retry waits in a worker as an ETA message).
+    task_retry_base_seconds: float = 1.0
+    task_retry_max_seconds: float = 300.0
     beat_interval_seconds: float = 60.0
 
     # Server-sent events: a comment line this often keeps proxies from closing an idle stream.

@@ -3,20 +3,43 @@
 Tasks are synchronous functions (what Celery runs); each drives its async use case on a per-process
 event loop (``asyncio.Runner``) with a per-process asyncpg pool, both created lazily in the process
 that runs the task (so after a prefork worker forks, never inherited). Tasks take ids or the event
-envelope, reload state, and are idempotent; infrastructure errors (PostgreSQL or the network
-away) are retried by Celery with exponential backoff and jitter.
+envelope, reload state, and are idempotent.
+
+What a failure does depends on its kind (README, "Delivery guarantees"):
+
+- **Infrastructure** (:func:`is_transient`: PostgreSQL, Redis or the network away, busy or
+  failing over; a serialization conflict; a timeout): ``handle_event`` and ``deliver`` run again
+  with capped exponential backoff and jitter, **without a limit**: an outage of any length loses
+  nothing. If even the retry message cannot be published, the message is put back in its queue.
+- **Anything else in handle_event** (a bug, an envelope this code cannot process): the envelope
+  and the error go to ``notifications.failed_events`` and the message is acknowledged: not dropped,
+  not retried forever. An operator replays it (``POST /v1/events/failed/{id}/replay``) once the
+  cause is fixed. If the failure cannot be recorded, the message is kept and retried, loudly.
+- **Anything else in deliver**: an error of the send itself is a failed attempt
+  (``service.deliver``), so the delivery ends ``dead`` after its attempt limit; an error around it
+  fails the task while the row stays ``pending``/``retrying`` for the sweep.
+- **Beat tasks** recompute their work from PostgreSQL on every run: a few quick retries, then the
+  next beat.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-from typing import Any, Awaitable, Callable, Iterable, TypeVar
+import random
+import time
+import traceback
+from typing import Any, Awaitable, Callable, Iterable, NoReturn, TypeVar
 
 import asyncpg
-from celery.exceptions import SoftTimeLimitExceeded
+import kombu.exceptions
+import redis
+from asyncpg.exceptions import _base as asyncpg_base
+from celery import Task
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 
 from services.notifications import service
+from services.notifications.domain import retry
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import app
 from shared.db import create_pool
@@ -25,11 +48,60 @@ from shared.logs import log_fields
 log = logging.getLogger("thidua.notifications.tasks")
 T = TypeVar("T")
 
-# Worth retrying the whole task: the database or the network is away or busy, or a serialization
-# conflict. Anything else is a bug or bad input and fails loudly.
-TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-             asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError, asyncpg.SerializationError,
-             asyncpg.DeadlockDetectedError)
+# Worth running the task again: the database, the broker or the network is away, busy or failing
+# over, or a conflict a new transaction resolves. Anything else is a bug or bad input.
+TRANSIENT_TYPES = (OSError, asyncio.TimeoutError, SoftTimeLimitExceeded, redis.ConnectionError, redis.TimeoutError,
+                   kombu.exceptions.OperationalError)
+# PostgreSQL errors by SQLSTATE (class or code): 08 connection exception, 53 insufficient resources
+# (too many connections, out of memory, disk full), 57 operator intervention (shutdown, cannot
+# connect now, query cancelled), 58030 I/O error, 40001 serialization failure, 40P01 deadlock,
+# 55P03 lock not available, 25006 read-only transaction (connected to a standby after a failover).
+TRANSIENT_SQLSTATES = ("08", "53", "57", "58030", "40001", "40P01", "55P03", "25006")
+# asyncpg's client-side errors that are mistakes, not a lost connection.
+_PERMANENT_INTERFACE_ERRORS = (asyncpg_base.DataError, asyncpg_base.ClientConfigurationError,
+                               asyncpg_base.UnsupportedClientFeatureError, asyncpg_base.UnsupportedServerFeatureError)
+# Beyond this many retries a task still waiting for the infrastructure logs at ERROR.
+LOUD_AFTER_RETRIES = 10
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` says the infrastructure is unavailable (retry) rather than the work is wrong."""
+    if isinstance(exc, asyncpg.InterfaceError):  # connection closed, pool closing, ...
+        return not isinstance(exc, _PERMANENT_INTERFACE_ERRORS)
+    if isinstance(exc, asyncpg.PostgresError):
+        return str(getattr(exc, "sqlstate", "") or "").startswith(TRANSIENT_SQLSTATES)
+    return isinstance(exc, TRANSIENT_TYPES)
+
+
+def transient_retry_delay(retry_number: int, *, config: NotificationsSettings | None = None,
+                          cap: float | None = None, rng: random.Random | None = None) -> float:
+    """Seconds before retry number ``retry_number`` (≥ 1) of a task that met the infrastructure away:
+    ``task_retry_base_seconds`` × 2^(n−1), capped at ``task_retry_max_seconds``, jittered down to half."""
+    config = config or settings()
+    cap = config.task_retry_max_seconds if cap is None else min(cap, config.task_retry_max_seconds)
+    return retry.backoff_seconds(retry_number, base=config.task_retry_base_seconds, cap=cap, rng=rng)
+
+
+def retry_later(task: Task, exc: BaseException, *, cap: float | None = None) -> NoReturn:
+    """Run ``task`` again after the backoff (raises Celery's Retry). With ``max_retries=None`` on the
+    task there is no last time; with a limit, the last one re-raises ``exc``."""
+    number = task.request.retries + 1
+    delay = transient_retry_delay(number, cap=cap)
+    limit = task.max_retries
+    if limit is not None and number > limit:
+        log_fields(log, "infrastructure unavailable; giving up this run", logging.WARNING, task=task.name,
+                   task_id=task.request.id, retries=number - 1, error=repr(exc)[:500])
+    else:
+        log_fields(log, "infrastructure unavailable; the task will run again",
+                   logging.ERROR if number > LOUD_AFTER_RETRIES else logging.WARNING, task=task.name,
+                   task_id=task.request.id, retry=number, delay=round(delay, 3), error=repr(exc)[:500])
+    try:
+        raise task.retry(exc=exc, countdown=delay)
+    except Reject as rejected:
+        # Celery could not publish the retry message (the broker is away too) and would drop this
+        # one: put it back in its queue instead, after a pause so that an outage is no busy loop.
+        time.sleep(min(delay, 5.0))
+        raise Reject(rejected.reason, requeue=True) from exc
 
 
 def settings() -> NotificationsSettings:
@@ -39,15 +111,16 @@ def settings() -> NotificationsSettings:
 class Runtime:
     """One event loop and one small pool per worker process, reused by every task it runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, database_url: str) -> None:
         self.pid = os.getpid()
+        self.database_url = database_url
         self.runner = asyncio.Runner()
         self.pool: asyncpg.Pool | None = None
 
     def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
         async def main() -> T:
             if self.pool is None:
-                self.pool = await create_pool(settings().database_url, min_size=1, max_size=2)
+                self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
             # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
             return await asyncio.wait_for(work(self.pool), timeout)
 
@@ -67,8 +140,10 @@ _runtime: Runtime | None = None
 
 def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
     global _runtime
-    if _runtime is None or _runtime.pid != os.getpid():
-        _runtime = Runtime()
+    if _runtime is None or _runtime.pid != os.getpid() or _runtime.database_url != settings().database_url:
+        if _runtime is not None and _runtime.pid == os.getpid():
+            _runtime.close()
+        _runtime = Runtime(settings().database_url)
     try:
         return _runtime.run(work, timeout=max(1.0, settings().task_soft_time_limit - 5))
     except SoftTimeLimitExceeded:
@@ -90,19 +165,24 @@ def enqueue_deliveries(ids: Iterable[str]) -> None:
                        delivery_id=delivery_id, error=repr(exc))
 
 
-_RETRY = dict(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=300, retry_jitter=True)
-
-
-@app.task(name="notifications.handle_event", bind=True, max_retries=settings().task_max_retries, **_RETRY)
+@app.task(name="notifications.handle_event", bind=True, max_retries=None)
 def handle_event(self, envelope: dict[str, Any]) -> dict[str, Any]:
-    """Consume one event: inbox notifications and deliveries for every recipient, exactly once."""
+    """Consume one event: inbox notifications and deliveries for every recipient, exactly once.
+
+    Acknowledged only once its effects are committed or its failure is recorded in failed_events.
+    """
 
     async def work(pool: asyncpg.Pool) -> service.Handled:
         async with pool.acquire() as conn:
             async with conn.transaction():
                 return await service.handle_event(conn, envelope)
 
-    handled = run(work)
+    try:
+        handled = run(work)
+    except Exception as exc:
+        if is_transient(exc):
+            retry_later(self, exc)
+        return record_failed_event(self, envelope, exc)
     enqueue_deliveries(handled.deliveries)
     log_fields(log, "event handled", event_id=handled.event_id, type=handled.type, duplicate=handled.duplicate,
                recipients=handled.recipients, notifications=handled.notifications,
@@ -111,10 +191,36 @@ def handle_event(self, envelope: dict[str, Any]) -> dict[str, Any]:
             "deliveries": len(handled.deliveries)}
 
 
-@app.task(name="notifications.deliver", bind=True, max_retries=settings().task_max_retries, **_RETRY)
+def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, Any]:
+    """An event this code cannot process: keep it in failed_events for replay, then let the message go."""
+    error = f"{type(exc).__name__}: {exc}"
+    trace = "".join(traceback.format_exception(exc))
+
+    async def work(pool: asyncpg.Pool) -> asyncpg.Record:
+        async with pool.acquire() as conn:
+            return await service.record_failed_event(conn, envelope, error=error, traceback=trace)
+
+    try:
+        row = run(work)
+    except Exception as record_exc:
+        # Not recorded: the message is the event's only copy here. Keep it, and say so loudly.
+        log_fields(log, "event failed and the failure cannot be recorded; keeping the message", logging.ERROR,
+                   error=error[:500], record_error=repr(record_exc)[:500])
+        retry_later(task, record_exc)
+    log_fields(log, "event could not be processed; recorded in failed_events for replay", logging.ERROR,
+               event_id=str(row["id"]), type=row["event_type"], failures=row["failures"], error=error[:500])
+    return {"event_id": str(row["id"]), "failed": True, "failures": row["failures"]}
+
+
+@app.task(name="notifications.deliver", bind=True, max_retries=None)
 def deliver(self, delivery_id: str) -> dict[str, Any]:
     """One attempt at one e-mail or webhook delivery; schedules the next attempt after a failure."""
-    result = run(lambda pool: service.deliver(pool, settings(), delivery_id))
+    try:
+        result = run(lambda pool: service.deliver(pool, settings(), delivery_id))
+    except Exception as exc:
+        if is_transient(exc):
+            retry_later(self, exc)
+        raise  # a bug around the send: the row stays pending/retrying and the sweep enqueues it again
     if result.retry_in is not None:
         try:
             # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
@@ -126,7 +232,17 @@ def deliver(self, delivery_id: str) -> dict[str, Any]:
     return {"delivery_id": delivery_id, "status": result.status, "attempts": result.attempts}
 
 
-@app.task(name="notifications.send_reminders", bind=True, max_retries=3, **_RETRY)
+def _beat(task: Task, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """A periodic job: a few quick retries on an infrastructure error, then the next beat redoes it."""
+    try:
+        return run(work)
+    except Exception as exc:
+        if is_transient(exc):
+            retry_later(task, exc, cap=settings().beat_interval_seconds / 2)
+        raise
+
+
+@app.task(name="notifications.send_reminders", bind=True, max_retries=3)
 def send_reminders(self) -> dict[str, Any]:
     """Beat: remind the non-voters of rounds closing within the window, once per round and window."""
 
@@ -134,12 +250,12 @@ def send_reminders(self) -> dict[str, Any]:
         async with pool.acquire() as conn:
             return await service.send_reminders(conn, window_hours=settings().reminder_window_hours)
 
-    reminded = run(work)
+    reminded = _beat(self, work)
     enqueue_deliveries(reminded.deliveries)
     return {"reminders": reminded.reminders, "deliveries": len(reminded.deliveries)}
 
 
-@app.task(name="notifications.sweep_deliveries", bind=True, max_retries=3, **_RETRY)
+@app.task(name="notifications.sweep_deliveries", bind=True, max_retries=3)
 def sweep_deliveries(self) -> dict[str, Any]:
     """Beat: re-enqueue deliveries whose message was lost (enqueue failed, broker data lost).
 
@@ -151,7 +267,7 @@ def sweep_deliveries(self) -> dict[str, Any]:
         async with pool.acquire() as conn:
             return await service.overdue_deliveries(conn, settings=settings())
 
-    ids = run(work)
+    ids = _beat(self, work)
     enqueue_deliveries(ids)
     if ids:
         log_fields(log, "re-enqueued overdue deliveries", count=len(ids))

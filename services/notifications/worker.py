@@ -9,9 +9,11 @@ may run dedicated workers per queue):
 - ``beat``: the periodic jobs below.
 
 Reliability: messages are acknowledged after the task ran (``acks_late``) and put back if the
-worker process dies (``reject_on_worker_lost``); Redis hands an unacknowledged message to another
-worker only after the visibility timeout, which is longer than any task time limit and any retry
-delay. Every task is idempotent (event ids, delivery keys and reminder keys are unique in the
+worker process dies (``reject_on_worker_lost``) or is killed at the hard time limit
+(``acks_on_timeout=False``); infrastructure errors are retried without a limit and events that
+cannot be processed are kept in ``failed_events`` (tasks.py). Redis hands an unacknowledged
+message to another worker only after the visibility timeout, which is longer than any task time
+limit and any retry delay. Every task is idempotent (event ids, delivery keys and reminder keys are unique in the
 schema), so a message that runs twice does no harm.
 """
 from __future__ import annotations
@@ -86,6 +88,14 @@ def create_celery(settings: NotificationsSettings, *, set_as_current: bool = Tru
         # At-least-once execution: ack after the run, requeue when the worker process dies.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # A task that fails (raises, as opposed to retrying) is acknowledged: by then nothing depends
+        # on its message (handle_event records what it cannot process in failed_events and retries
+        # infrastructure errors without a limit; deliveries and beat work live in PostgreSQL).
+        # A task killed at the hard time limit is put back in its queue instead: it did not get to
+        # decide, and every task is idempotent. (The soft limit, and the tasks' own timeout before
+        # it, normally end a slow run first, as a retry with backoff.)
+        task_acks_on_failure=True,
+        task_acks_on_timeout=False,
         # Tasks are short; one message at a time per process keeps the others for other workers.
         worker_prefetch_multiplier=1,
         task_soft_time_limit=settings.task_soft_time_limit,

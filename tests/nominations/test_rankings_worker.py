@@ -20,6 +20,18 @@ async def _eventually(check, *, timeout=20.0):
         await asyncio.sleep(0.2)
 
 
+async def _inbox_rows(scoring, snapshot_id):
+    """The inbox rows of the ranking.published event of ``snapshot_id``, once all of them are there."""
+    async with scoring.vote.nominations.app.state.db.connection() as conn:
+        rows = await conn.fetch(
+            """SELECT n.recipient, n.subject, n.body, n.action
+                 FROM notifications.notifications n
+                 JOIN nominations.outbox o ON o.id = n.event_id
+                WHERE o.type = $1 AND (o.payload->>'snapshot_id')::bigint = $2""",
+            RANKING_PUBLISHED, snapshot_id)
+    return rows if len(rows) == len(NORTH) + 1 else None
+
+
 async def test_the_ranking_appears_without_anyone_asking_and_follows_each_change(scoring, ranking_worker):
     client = scoring.client
     problem(await client.get(f"/v1/rankings/{YEAR}", params={"cluster": CLUSTER}, headers=scoring.ministry), 404)
@@ -42,7 +54,7 @@ async def test_the_ranking_appears_without_anyone_asking_and_follows_each_change
     # Debounced: fewer runs than the nine changes that triggered them.
     assert len(await scoring.snapshots()) < 9
 
-    # A changed score: a new snapshot, announced through the outbox.
+    # A changed score: a new snapshot, announced through the outbox...
     r = await scoring.review("31", {"SK": (1, "Sáng kiến chưa được công nhận cấp tỉnh")})
     assert r.status_code == 200, r.text
     changed = await _eventually(lambda: ranking_with("31", 96))
@@ -50,6 +62,13 @@ async def test_the_ranking_appears_without_anyone_asking_and_follows_each_change
     events = await scoring.vote.outbox(RANKING_PUBLISHED)
     assert events[-1] == {"type": RANKING_PUBLISHED, "cluster_code": CLUSTER, "cluster_name": CLUSTER_NAME,
                           "year": YEAR, "snapshot_id": changed["snapshot_id"], "lead_code": LEAD, "members": NORTH}
+    # ... and a notification: the relay hands the event to the same worker (queue `events`), which
+    # puts it in every member's inbox and the ministry's.
+    inbox = await _eventually(lambda: _inbox_rows(scoring, changed["snapshot_id"]))
+    assert sorted(row["recipient"] for row in inbox) == sorted([f"province:{code}" for code in NORTH] + ["ministry"])
+    for row in inbox:
+        assert CLUSTER_NAME in row["subject"] and f"Mã bảng xếp hạng: {changed['snapshot_id']}." in row["body"]
+        assert (row["action"] is None) == (row["recipient"] == "ministry")  # members are asked to review theirs
     national = (await client.get(f"/v1/rankings/{YEAR}/national", headers=scoring.ministry)).json()
     assert len(national["rows"]) == 8 and national["rows"][0]["cluster"] == CLUSTER
 

@@ -1,7 +1,8 @@
 """The printable minutes of a certified vote (biên bản kiểm phiếu), in Vietnamese.
 
 Every value from the database or the registry goes through ``html.escape``: unit and cluster names,
-the certifier and the return reason are data, never markup.
+the certifier and the return reason are data, never markup. A runoff certified after missing its
+quorum shows its turnout and the units carried over from its parent, never a vote count.
 """
 from __future__ import annotations
 
@@ -48,10 +49,21 @@ def render(minutes: dict[str, Any]) -> str:
         f'<td>{_e(CHANNEL_LABELS_VI[u["channel"]])}</td></tr>'
         for i, u in enumerate(minutes["electorate"], 1))
     cast = minutes["ballots_cast"]
-    vote_rows = "\n".join(
-        f'    <tr><td class="num">{i}</td><td>{_e(u["name"])}</td><td>{_e(u["code"])}</td>'
-        f'<td class="num">{u["votes"]}</td><td class="num">{_e(_percent(u["votes"] / cast) if cast else "—")}</td></tr>'
-        for i, u in enumerate(minutes["votes"], 1))
+    if minutes["votes"] is None:
+        # The quorum was missed (a runoff carrying its parent's units): the turnout only, never what
+        # was voted; the ballots were deleted at the close.
+        blank_row = ""
+        votes_block = ("<p>Không đủ số phiếu tối thiểu: không công bố số phiếu của từng đơn vị, các phiếu bầu "
+                       "đã được hủy khi kết thúc bỏ phiếu và vòng bỏ phiếu này không đề nghị thêm đơn vị nào.</p>")
+    else:
+        blank_row = f'  <dt>Phiếu trắng</dt><dd>{_e(minutes["blank_ballots"])}</dd>\n'
+        vote_rows = "\n".join(
+            f'    <tr><td class="num">{i}</td><td>{_e(u["name"])}</td><td>{_e(u["code"])}</td>'
+            f'<td class="num">{u["votes"]}</td><td class="num">{_e(_percent(u["votes"] / cast) if cast else "—")}</td></tr>'
+            for i, u in enumerate(minutes["votes"], 1))
+        votes_block = ('<table>\n  <thead><tr><th class="num">STT</th><th>Đơn vị</th><th>Mã</th>'
+                       '<th class="num">Số phiếu đồng ý</th><th class="num">Tỷ lệ</th></tr></thead>\n  <tbody>\n'
+                       f'{vote_rows}\n  </tbody>\n</table>')
     if minutes["proposed"]:
         proposed_block = "<ol>\n" + "\n".join(
             f'  <li>{_e(u["name"])} ({_e(u["code"])})</li>' for u in minutes["proposed"]) + "\n</ol>"
@@ -93,9 +105,9 @@ def render(minutes: dict[str, Any]) -> str:
         paper_section=paper_section,
         ballots_cast=_e(cast),
         turnout=_e(_percent(minutes["turnout"])),
-        blank_ballots=_e(minutes["blank_ballots"]),
+        blank_row=blank_row,
         quorum_met="Có" if minutes["quorum_met"] else "Không",
-        vote_rows=vote_rows,
+        votes_block=votes_block,
         proposed_block=proposed_block,
         decision_block=decision_block,
         certified_at=_e(_time(minutes["certified_at"])),

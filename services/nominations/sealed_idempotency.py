@@ -10,8 +10,10 @@ client holds:
   other body" is still detected: 422), the other seals the first answer with AES-GCM (the key hash
   is the associated data, so a sealed answer cannot be moved to another row).
 
-Without the Idempotency-Key the row is noise. The key therefore has to be unguessable: ballots
-require at least 16 characters (a UUID is 36).
+Without the Idempotency-Key the row is noise, and the sealed answer is only as strong as the key:
+it must be random, at least 128 bits. Ballots require at least 22 characters (16 random bytes in
+base64url; a UUID4 is 36). Length is all the service can check: a long key that is not random (a
+counter, a timestamp, the voter's code) protects nothing.
 
 Concurrency is the shared helper's: the key row is claimed in the transaction that writes the
 ballot, so a concurrent request with the same key waits for that transaction and then replays the
@@ -37,7 +39,7 @@ from fastapi.responses import JSONResponse
 from services.nominations.store import ballots as ballot_store
 from shared.errors import Unprocessable
 
-MIN_KEY_LENGTH = 16
+MIN_KEY_LENGTH = 22  # 16 random bytes in base64url (128 bits); a UUID4 is 36
 _SALT = b"thidua-nominations/ballot-idempotency/v1"
 _NONCE_BYTES = 12
 
@@ -49,7 +51,7 @@ class SealedKey:
         if len(key) < MIN_KEY_LENGTH:
             raise Unprocessable(
                 f"a ballot's Idempotency-Key seals the receipt and must be unguessable: use at least "
-                f"{MIN_KEY_LENGTH} random characters (a UUID, say)", field="Idempotency-Key", slug="weak-idempotency-key")
+                f"{MIN_KEY_LENGTH} random characters (128 random bits: a UUID4, say)", field="Idempotency-Key", slug="weak-idempotency-key")
         raw = key.encode()
         self.key_hash = hashlib.sha256(scope.encode() + b"\n" + raw).hexdigest()
         derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=_SALT, info=scope.encode()).derive(raw)

@@ -5,8 +5,11 @@ Who may do what (anything else is 403 and changes nothing):
   creates, opens, closes and certifies rounds, records paper ballots and sees the turnout;
 - a **province in the electorate** casts its own ballot;
 - **ministry** staff read everything and approve or return certified rounds;
-- a **service** account reads rounds and closes them (the scheduled close at ``closes_at``);
-- any authenticated caller reads the bulletin and verifies a receipt once the round is closed.
+- a **service** account reads rounds and closes them, but only once ``closes_at`` has passed (the
+  scheduled close): it never cuts a vote short (409 ``not-due``), and a round without a deadline is
+  closed by its lead alone;
+- any authenticated caller reads the bulletin and verifies a receipt once the round is closed, if the
+  vote met its quorum: a vote that missed it publishes how many voted, never what (409 ``not-published``).
 
 Locking: a ballot holds ``FOR SHARE`` on its round, a transition ``FOR UPDATE``, so a close waits
 for the ballots in flight and every ballot that commits before the close is counted, none after.
@@ -38,8 +41,14 @@ from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 SCHEMA = "nominations"
-# States in which the count exists (the bulletin and the receipt check are public from then on).
+# States in which the round has been counted. The bulletin and the receipt check are public from
+# then on if the vote met its quorum (see WITHHELD_WHEN_FAILED).
 COUNTED_STATES = frozenset({"closed", "failed_quorum", "runoff_required", "certified", "approved", "returned"})
+# What a vote that missed its quorum never publishes: anything derived from the ballots' content.
+# Its result keeps how many voted (ballots_cast, electorate_size, turnout, quorum_met=false), and its
+# ballots are deleted at the close: otherwise a lead watching the turnout could close the vote the
+# moment one province has voted and read that province's ballot off the failed count.
+WITHHELD_WHEN_FAILED = ("votes", "ranking", "blank_ballots", "valid_ballots")
 # States in which the minutes exist: the lead has certified the count.
 CERTIFIED_STATES = frozenset({"certified", "approved", "returned"})
 # The minutes are a Vietnamese document: their times are Vietnam's.
@@ -55,6 +64,20 @@ MAX_DENOMINATOR = 1_000_000
 
 def _fraction(num: int, den: int) -> Fraction:
     return Fraction(num, den)
+
+
+def _published(result: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The result as it may be shown: when the quorum was missed, the fields derived from the ballots'
+    content are null. The close stores them null already; this also covers results stored before."""
+    if result is None:
+        return None
+    if result.get("quorum_met") is False:
+        return {**result, **dict.fromkeys(WITHHELD_WHEN_FAILED)}
+    return dict(result)
+
+
+def _counts_published(r: Mapping[str, Any]) -> bool:
+    return r["result"] is not None and r["result"].get("quorum_met") is True
 
 
 def rules_of(r: Mapping[str, Any]) -> RoundRules:
@@ -98,7 +121,7 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "carried_over": list(r["carried_over"]),
         "state": r["state"],
         "closes_at": r["closes_at"],
-        "result": r["result"],
+        "result": _published(r["result"]),
         "created_by": r["created_by"],
         "created_at": r["created_at"],
         "opened_at": r["opened_at"],
@@ -316,17 +339,23 @@ async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, rou
 def _result(counted: TallyResult, *, carried_over: list[str], runoff_round_id: uuid.UUID | None) -> dict[str, Any]:
     result = asdict(counted)
     result["ranking"] = [[code, n] for code, n in counted.ranking]
-    # A runoff decides only its remaining seats; the units its parent proposed outright come along.
+    # A runoff decides only its remaining seats; the units its parent proposed outright come along,
+    # even when the runoff misses its quorum (it then proposes them only: counted.proposed is empty).
     result["carried_over"] = list(carried_over)
-    result["proposed"] = [] if counted.outcome == "failed_quorum" else list(carried_over) + list(counted.proposed)
+    result["proposed"] = list(carried_over) + list(counted.proposed)
     result["runoff_round_id"] = str(runoff_round_id) if runoff_round_id else None
-    return result
+    # A missed quorum stores how many voted, never what (WITHHELD_WHEN_FAILED).
+    return _published(result)
 
 
 async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                       due_only: bool = False) -> dict[str, Any] | None:
     """Close and count. ``due_only`` (the scheduled close): close only an open round whose
-    deadline has passed, and do nothing (return None) otherwise, so repeats are harmless."""
+    deadline has passed, and do nothing (return None) otherwise, so repeats are harmless.
+
+    The lead closes its round at any time. A service account closes only a round whose ``closes_at``
+    has passed (the scheduler's job, whether through the task or the API); an open round that is not
+    due is 409 ``not-due`` and nothing changes."""
     r = await _load(conn, round_id, lock="update")  # waits for every ballot in flight to commit
     if not (actor.is_service or _is_lead(actor, r)):
         raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) "
@@ -334,15 +363,29 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     if due_only:
         if r["state"] != "open" or r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id):
             return None
+    elif not _is_lead(actor, r) and r["state"] == "open" and (
+            r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id)):
+        when = f"until {r['closes_at'].isoformat()}" if r["closes_at"] is not None else "until its lead closes it"
+        raise Conflict(f"the round is open {when}: a service account closes a round only once its closes_at "
+                       "has passed", slug="not-due", state=r["state"],
+                       closes_at=r["closes_at"].isoformat() if r["closes_at"] is not None else None)
     _require_transition(r, RoundState.closed)
-    await ballot_store.shuffle(conn, round_id)
     # Counted by the database (only the totals come back), decided by the pure rules.
     votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
     counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
                      ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
                      threshold=_fraction(r["threshold_num"], r["threshold_den"]),
                      quorum=_fraction(r["quorum_num"], r["quorum_den"]))
-    final = state_after_close(counted)
+    if counted.quorum_met:
+        # The ballots become the bulletin: rewritten first, so their system columns no longer pair
+        # them with the participation rows (README, "System columns").
+        await ballot_store.shuffle(conn, round_id)
+    else:
+        # A vote that missed its quorum publishes how many voted, never what, and nothing will ever
+        # count its ballots: they are deleted now, while the round is still open (the schema lets
+        # no ballot of a counted round be removed, and 005 lets no failed count keep any).
+        await ballot_store.discard(conn, round_id)
+    final = state_after_close(counted, carried_over=list(r["carried_over"]))
     runoff_id = uuid.uuid4() if final == RoundState.runoff_required else None
     result = _result(counted, carried_over=list(r["carried_over"]), runoff_round_id=runoff_id)
     row = await round_store.mark_closed(conn, round_id, result=result)
@@ -490,6 +533,9 @@ def _require_counted(r: Mapping[str, Any], what: str) -> None:
     if r["state"] not in COUNTED_STATES:
         raise Conflict(f"{what} is published when the round closes; it is {r['state']}", slug="round-not-closed",
                        state=r["state"])
+    if not _counts_published(r):
+        raise Conflict(f"a vote that failed its quorum publishes no ballots, so {what} is not available for "
+                       "this round", slug="not-published", state=r["state"])
 
 
 async def bulletin(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
@@ -515,7 +561,7 @@ async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
     names = _names(r)
-    result = r["result"]
+    result = _published(r["result"])  # a missed quorum (a runoff carrying units): the turnout only
     voted = {p["province_code"]: p for p in await ballot_store.participants(conn, round_id)}
     unit = lambda code: {"code": code, "name": names.get(code, code)}  # noqa: E731
     return {
@@ -539,7 +585,9 @@ async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.
         "blank_ballots": result["blank_ballots"],
         "turnout": result["turnout"],
         "quorum_met": result["quorum_met"],
-        "votes": [{**unit(code), "votes": n} for code, n in result["ranking"]],
+        # null when the quorum was missed: a failed count publishes no votes
+        "votes": None if result["ranking"] is None else [{**unit(code), "votes": n}
+                                                         for code, n in result["ranking"]],
         "carried_over": [unit(c) for c in result["carried_over"]],
         "proposed": [unit(c) for c in result["proposed"]],
         "opened_at": _vietnam(r["opened_at"]),

@@ -12,6 +12,7 @@ from services.nominations.domain.rounds import (
     AWARD_LABELS_EN,
     AWARD_LABELS_VI,
     BALLOT_REJECTION_REASONS,
+    MIN_QUORUM,
     TERMINAL_STATES,
     TRANSITIONS,
     Award,
@@ -121,6 +122,16 @@ def test_state_after_close_for_each_outcome():
     # Each is reachable from closed (or is closed itself).
     for result in (no_quorum, tie):
         check_transition(S.closed, state_after_close(result))
+
+
+def test_a_runoff_that_misses_its_quorum_keeps_what_its_parent_decided():
+    no_quorum = tally(candidates=["31", "33"], electorate_size=8, ballots=[["31"]] * 3, seats=1)
+    decided = tally(candidates=["31", "33"], electorate_size=8, ballots=[["31"]] * 8, seats=1)
+    # The parent's outright winners make the runoff certifiable (closed); without any, it is final.
+    assert state_after_close(no_quorum, carried_over=["22"]) is S.closed
+    assert state_after_close(no_quorum, carried_over=[]) is S.failed_quorum
+    assert state_after_close(decided, carried_over=["22"]) is S.closed
+    check_transition(S.closed, S.certified)
 
 
 def test_state_after_close_rejects_unknown_outcome():
@@ -239,6 +250,16 @@ def test_build_accepts_boundaries_and_generators():
     rules = RoundRules.build(seats=1, candidates=(c for c in ["01", "02"]), threshold=0, quorum=1)
     assert rules.candidates == ("01", "02")
     assert rules.threshold == 0 and rules.quorum == 1
+    assert RoundRules.build(seats=1, candidates=["01"], quorum="1/2").quorum == MIN_QUORUM == Fraction(1, 2)
+
+
+def test_the_quorum_floor_is_for_new_rounds_only():
+    # A round stored before the floor keeps its rules: its ballots are still validated against them.
+    stored = RoundRules(seats=1, max_choices=1, threshold=Fraction(1, 2), quorum=Fraction(1, 3), self_vote=False,
+                        candidates=("01", "34"))
+    assert validate_ballot(rules=stored, voter="01", choices=["34"]) == ["34"]
+    with pytest.raises(RuleError, match="at least 1/2"):
+        RoundRules.build(seats=1, candidates=["01", "34"], quorum=Fraction(1, 3))
 
 
 def test_rules_are_frozen_and_hashable():
@@ -272,6 +293,8 @@ def test_direct_construction_is_validated_too():
         ({"quorum": 0}, "quorum"),
         ({"quorum": 1.0001}, "quorum"),
         ({"quorum": float("nan")}, "quorum"),
+        ({"quorum": Fraction(1, 3)}, "quorum"),  # under MIN_QUORUM (1/2)
+        ({"quorum": 0.4999}, "quorum"),
         ({"self_vote": 1}, "self_vote"),
         ({"self_vote": "no"}, "self_vote"),
         ({"candidates": []}, "candidates"),

@@ -15,7 +15,8 @@ from services.nominations.store import rounds as round_store
 from shared.auth import Principal
 from shared.db import connect
 
-SCHEDULER = Principal(subject="nominations-service", role="service")
+# The rounds here have no deadline: their lead closes them (a service account closes only due rounds).
+LEAD = Principal(subject="province-34", role="province", province="34")
 
 
 @pytest.fixture
@@ -91,19 +92,29 @@ async def test_a_round_without_ballots_or_with_only_blanks(conn):
     assert await ballot_store.counts(conn, blanks) == ({}, 3, 3)
 
 
-async def close_and_compare(conn, round_id, *, candidates, electorate_size, seats, threshold):
+async def close_and_compare(conn, round_id, *, candidates, electorate_size, seats, threshold, ballots_cast):
     async with conn.transaction():
-        closed = await service_rounds.close_round(conn, actor=SCHEDULER, round_id=round_id)
+        closed = await service_rounds.close_round(conn, actor=LEAD, round_id=round_id)
+    result = closed["result"]
+    if not result["quorum_met"]:
+        # A failed vote publishes how many voted, never what: no counts, and its ballots are gone.
+        assert closed["state"] == "failed_quorum" and result["outcome"] == "failed_quorum"
+        assert (result["ballots_cast"], result["electorate_size"], result["proposed"]) == (
+            ballots_cast, electorate_size, [])
+        assert all(result[k] is None for k in ("votes", "ranking", "blank_ballots", "valid_ballots"))
+        assert await ballot_store.bulletin(conn, round_id) == []
+        assert await ballot_store.counts(conn, round_id) == ({}, 0, 0)
+        return closed
     expected = tally(candidates=candidates, electorate_size=electorate_size,
                      ballots=[choices for _, choices in await ballot_store.bulletin(conn, round_id)], seats=seats,
                      threshold=threshold, quorum="2/3")
-    result = closed["result"]
+    assert result["ballots_cast"] == ballots_cast  # every ballot cast is on the bulletin
     assert result["votes"] == expected.votes
     assert (result["ballots_cast"], result["blank_ballots"], result["quorum_met"], result["outcome"]) == (
         expected.ballots_cast, expected.blank_ballots, expected.quorum_met, expected.outcome)
     assert result["ranking"] == [list(item) for item in expected.ranking]
     assert (result["tied"], result["remaining_seats"]) == (expected.tied, expected.remaining_seats)
-    assert result["proposed"] == ([] if expected.outcome == "failed_quorum" else expected.proposed)
+    assert result["proposed"] == expected.proposed
     return closed
 
 
@@ -117,7 +128,7 @@ async def test_the_close_stores_what_tally_makes_of_the_bulletin(conn, seed, cou
                                 threshold=(1, 3))
     await cast(conn, rng, round_id, candidates=candidates, max_choices=2, count=count)
     closed = await close_and_compare(conn, round_id, candidates=candidates, electorate_size=len(electorate), seats=2,
-                                     threshold="1/3")
+                                     threshold="1/3", ballots_cast=count)
     assert closed["result"]["outcome"] == outcome
 
 
@@ -127,7 +138,7 @@ async def test_the_close_finds_a_tie_across_the_last_seat(conn):
                                 seats=2, max_choices=2, threshold=(0, 1))
     await insert(conn, round_id, [["22", "31"]] * 400 + [["22", "33"]] * 400 + [["30"]] * 100 + [[]] * 100)
     closed = await close_and_compare(conn, round_id, candidates=candidates, electorate_size=1000, seats=2,
-                                     threshold=0)
+                                     threshold=0, ballots_cast=1000)
     assert closed["state"] == "runoff_required"
     assert (closed["result"]["proposed"], closed["result"]["tied"]) == (["22"], ["31", "33"])
     assert closed["result"]["votes"] == {"22": 800, "30": 100, "31": 400, "33": 400}

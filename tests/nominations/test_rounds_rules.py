@@ -1,5 +1,7 @@
 """Who may do what (every forbidden action is 403 and changes nothing) and what a ballot may say."""
+import time
 import uuid
+from datetime import timedelta
 
 from tests.nominations.conftest import NORTH
 from tests.support import problem
@@ -77,10 +79,38 @@ async def test_every_forbidden_action_for_every_role_is_403_and_changes_nothing(
     # No token at all is 401 everywhere.
     problem(await client.get(f"/v1/rounds/{open_['id']}"), 401)
     problem(await client.post(f"/v1/rounds/{open_['id']}/ballots", json={"choices": []}), 401)
-    # And the allowed ones do work: a member reads the open round, the service closes it.
+    # And the allowed ones do work: a member reads the open round.
     assert (await client.get(f"/v1/rounds/{open_['id']}", headers=roles["member"])).status_code == 200
-    closing = await client.post(f"/v1/rounds/{open_['id']}/close", headers=roles["service"])
-    assert closing.status_code == 200 and closing.json()["state"] == "failed_quorum"  # nobody voted
+
+
+async def test_a_service_closes_a_round_only_once_its_closes_at_has_passed(vote):
+    """Issue 3: a round is closed "by the lead, or automatically at closes_at": a service account
+    never cuts a vote short, whether the round has a deadline or not."""
+    client, service = vote.nominations.client, vote.service
+    async with vote.nominations.app.state.db.connection() as conn:
+        now = await conn.fetchval("SELECT clock_timestamp()")
+    deadline = now + timedelta(seconds=1.5)
+    manual = await vote.opened(award="ministry_flag")  # no deadline: the lead closes it
+    timed = await vote.opened(award="certificate_of_merit", closes_at=deadline.isoformat())
+    await vote.cast_ok(timed["id"], "33", ["22"])
+    before = await _snapshot(vote)
+    for r, closes_at in ((manual, None), (timed, deadline.isoformat())):
+        body = problem(await client.post(f"/v1/rounds/{r['id']}/close", headers=service), 409)
+        assert body["type"].endswith("not-due") and body["closes_at"] == closes_at, body
+        assert await _snapshot(vote) == before  # refused: nothing changed
+        assert (await vote.get(r["id"]))["state"] == "open"
+
+    async with vote.nominations.app.state.db.connection() as conn:
+        await conn.execute("SELECT pg_sleep(greatest(0, extract(epoch FROM $1::timestamptz - clock_timestamp())) + 0.05)",
+                           deadline)
+    closing = await client.post(f"/v1/rounds/{timed['id']}/close", headers=service)
+    assert closing.status_code == 200, closing.text
+    assert closing.json()["state"] == "failed_quorum"  # one ballot of eight
+    # A round already closed is 409 as for anyone; the round without a deadline is still open, and
+    # its lead may close it at any time.
+    assert problem(await client.post(f"/v1/rounds/{timed['id']}/close", headers=service), 409)["type"].endswith(
+        "invalid-transition")
+    assert (await vote.close(manual["id"]))["state"] == "failed_quorum"
 
 
 async def test_a_round_is_created_only_by_the_lead_of_that_cluster_year(vote):
@@ -108,6 +138,9 @@ async def test_round_rules_are_validated(vote):
         ({"threshold": "abc"}, "threshold"),
         ({"quorum": 0}, "quorum"),
         ({"quorum": "3/2"}, "quorum"),
+        ({"quorum": "1/3"}, "quorum"),  # under 1/2: would publish the count of too few ballots
+        ({"quorum": 0.49}, "quorum"),
+        ({"quorum": "499999/1000000"}, "quorum"),
         ({"seats": 0}, "seats"),
         ({"award": "medal"}, "award"),
         ({"closes_at": "2020-01-01T00:00:00+07:00"}, "closes_at"),
@@ -119,6 +152,7 @@ async def test_round_rules_are_validated(vote):
         assert field in {e["field"] for e in answer["errors"]}, (body, answer)
     exact = (await create(quorum=2 / 3, threshold=0.5, candidates=["22", "31", "33"], max_choices=2)).json()
     assert (exact["quorum"], exact["threshold"], exact["max_choices"]) == ("2/3", "1/2", 2)
+    assert (await create(quorum="1/2")).json()["quorum"] == "1/2"  # the lowest quorum allowed
 
 
 async def test_ballot_rules(vote):
@@ -171,3 +205,26 @@ async def test_transitions_out_of_order_are_409(vote):
                                               params={"receipt": "not-hex"}), 422)
     problem(await vote.nominations.client.get(f"/v1/rounds/{uuid.uuid4()}", headers=lead), 404)
     problem(await vote.nominations.client.get("/v1/rounds/not-a-uuid", headers=lead), 422)
+
+
+async def test_a_forged_list_cursor_is_a_422_naming_it(vote):
+    # Found by reading after fuzzing: a cursor whose id was not a string raised AttributeError (a 500).
+    import base64
+    import json
+
+    await vote.create()
+    for position in (["2025-01-01T00:00:00+00:00", 5], ["2025-01-01T00:00:00+00:00", None], [1, 2], 7,
+                     ["2025-01-01T00:00:00", str(uuid.uuid4())], {"0": "a", "1": "b"}):
+        cursor = base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+        r = await vote.nominations.client.get("/v1/rounds", headers=vote.ministry, params={"cursor": cursor})
+        assert problem(r, 422)["errors"][0]["field"] == "cursor", position
+
+
+async def test_a_share_with_a_huge_exponent_is_refused_at_once(vote):
+    # Found by reading after fuzzing: "1e10000000" made Fraction build a ten-million-digit integer,
+    # freezing the service for half a minute before its 422.
+    started = time.monotonic()
+    r = await vote.nominations.client.post("/v1/rounds", headers=vote.province("34"), json={
+        "cluster_code": "NV-BAC", "year": 2023, "award": "government_flag", "seats": 1, "threshold": "1e10000000"})
+    assert problem(r, 422)["errors"][0]["field"] == "threshold"
+    assert time.monotonic() - started < 5

@@ -1,6 +1,7 @@
 """Secrecy by construction: nothing in the schema links a ballot to its voter, the close breaks the
 system-column link, the state machine holds even against raw SQL, ballot retries are sealed."""
 import itertools
+import secrets
 import uuid
 
 import asyncpg
@@ -172,8 +173,8 @@ async def test_ballot_retries_are_sealed_under_the_idempotency_key(vote):
 
 async def test_receipts_verify_only_what_was_counted(vote):
     r = await vote.opened(award="ministry_flag")
-    receipt = await vote.cast_ok(r["id"], "33", ["22"])
-    await vote.cast_ok(r["id"], "22", ["34"])
+    # Everyone votes: only a vote that meets its quorum has a bulletin to check receipts against.
+    receipt = (await vote.cast_all(r["id"], {c: (["22"] if c != "22" else ["34"]) for c in NORTH}))["33"]
     await vote.close(r["id"])
 
     async def check(commitment):
@@ -190,3 +191,84 @@ async def test_receipts_verify_only_what_was_counted(vote):
     other = await vote.opened(award="certificate_of_merit")
     other_receipt = await vote.cast_ok(other["id"], "33", ["22"])
     assert (await check(other_receipt["commitment"]))["counted"] is False
+
+
+async def test_closing_the_moment_one_province_has_voted_reveals_nothing_of_its_ballot(vote):
+    """The review's attack: the lead watches the turnout and closes the vote as soon as only its
+    target has voted. The vote fails its quorum and publishes how many voted, never what."""
+    r = await vote.opened(award="ministry_flag")
+    rid, lead = r["id"], vote.province("34")
+    key = str(uuid.uuid4())
+    cast = await vote.cast(rid, "22", ["31"], key=key)
+    assert cast.status_code == 201, cast.text
+    receipt = cast.json()["receipt"]
+    turnout = (await vote.nominations.client.get(f"/v1/rounds/{rid}/turnout", headers=lead)).json()
+    assert [v["code"] for v in turnout["voted"]] == ["22"]  # the lead knows who, by design
+
+    closed = await vote.close(rid)
+    assert closed["state"] == "failed_quorum"
+    result = closed["result"]
+    assert (result["ballots_cast"], result["electorate_size"], result["quorum_met"]) == (1, 8, False)
+    assert all(result[k] is None for k in ("votes", "ranking", "blank_ballots", "valid_ballots"))
+    assert "31" not in str({k: v for k, v in result.items()})  # the choice appears nowhere in the result
+
+    client = vote.nominations.client
+    for headers in (lead, vote.ministry, vote.province("22")):
+        assert (await client.get(f"/v1/rounds/{rid}", headers=headers)).json()["result"] == result
+        for path, params in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
+            body = problem(await client.get(f"/v1/rounds/{rid}/{path}", headers=headers, params=params), 409)
+            assert body["type"].endswith("not-published")
+        problem(await client.get(f"/v1/rounds/{rid}/minutes", headers=headers), 409)  # never certified
+    listed = (await client.get("/v1/rounds", headers=lead, params={"state": "failed_quorum"})).json()["items"]
+    assert [i["result"] for i in listed] == [result]
+    # The voter's retry still gets its receipt back (sealed under its key), which now verifies nothing.
+    again = await vote.cast(rid, "22", ["31"], key=key)
+    assert again.status_code == 201 and again.json()["receipt"] == receipt
+    # The ballot itself is gone; only who voted remains.
+    async with vote.nominations.app.state.db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM nominations.ballots WHERE round_id = $1", uuid.UUID(rid)) == 0
+        assert await conn.fetchval("SELECT count(*) FROM nominations.participation WHERE round_id = $1",
+                                   uuid.UUID(rid)) == 1
+        closing = await conn.fetch("""SELECT payload::text AS p FROM nominations.outbox
+                                        WHERE aggregate_id = $1 AND type = 'nominations.round.closed'""", rid)
+        audit = await conn.fetch("""SELECT details::text AS d FROM nominations.audit_log
+                                     WHERE target = $1 AND action IN ('ballot.cast', 'round.close')""", f"round:{rid}")
+    assert len(closing) == 1 and "votes" not in closing[0]["p"]  # the closed event names the electorate only
+    assert len(audit) == 2 and not any('"31"' in a["d"] or "votes" in a["d"] for a in audit)
+
+
+async def test_the_database_refuses_a_failed_count_that_keeps_votes_or_ballots_and_a_low_quorum(vote, database_url):
+    r = await vote.opened(award="ministry_flag")
+    await vote.cast_ok(r["id"], "22", ["31"])
+    conn = await asyncpg.connect(database_url)
+    try:
+        async def refused(sql, *args, constraint):
+            with pytest.raises(asyncpg.IntegrityConstraintViolationError) as caught:
+                await conn.execute(sql, *args)
+            assert caught.value.constraint_name == constraint, caught.value
+
+        close = ("UPDATE nominations.rounds SET state = 'closed', closed_at = now(), result = $2::jsonb "
+                 "WHERE id = $1")
+        # A failed count with its votes, or with its ballots still there, is not stored.
+        await refused(close, uuid.UUID(r["id"]), '{"quorum_met": false, "votes": {"31": 1}}',
+                      constraint="rounds_failed_vote_publishes_nothing")
+        await refused(close, uuid.UUID(r["id"]), '{"quorum_met": false, "votes": null, "ranking": null}',
+                      constraint="rounds_failed_vote_publishes_nothing")
+        # A new round needs a quorum of at least 1/2 (1/2 itself is fine).
+        insert = """INSERT INTO nominations.rounds (cluster_code, cluster_name, year, award, seats, max_choices,
+                         threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
+                         created_by)
+                    VALUES ('X', 'X', 2023, 'ministry_flag', 1, 1, 1, 2, $1, $2, false, '{22}', '34', 'x')"""
+        await refused(insert, 1, 3, constraint="rounds_quorum_floor")
+        await refused(insert, 499999, 1000000, constraint="rounds_quorum_floor")
+        await conn.execute(insert, 1, 2)
+    finally:
+        await conn.close()
+    assert (await vote.get(r["id"]))["state"] == "open"
+
+
+async def test_a_ballot_idempotency_key_must_be_at_least_22_characters(vote):
+    r = await vote.opened(award="ministry_flag")
+    body = problem(await vote.cast(r["id"], "33", ["22"], key="k" * 21), 422)
+    assert body["errors"][0]["field"] == "Idempotency-Key" and body["type"].endswith("weak-idempotency-key")
+    assert (await vote.cast(r["id"], "33", ["22"], key=secrets.token_urlsafe(16))).status_code == 201  # 22 chars

@@ -1,4 +1,5 @@
 """A vote from start to approval: the 2023 northern cluster, a runoff, a failed quorum, the minutes."""
+import uuid
 from collections import Counter
 
 from services.nominations.domain.receipts import verify as verify_commitment
@@ -158,21 +159,103 @@ async def test_a_tie_across_the_last_seat_goes_to_a_runoff_among_the_tied(vote):
     assert [u["code"] for u in minutes["carried_over"]] == ["22"] and minutes["parent_round_id"] == parent["id"]
 
 
-async def test_a_vote_without_quorum_fails_and_proposes_nobody(vote):
+WITHHELD = ("votes", "ranking", "blank_ballots", "valid_ballots")
+
+
+async def _ballot_rows(vote, round_id):
+    async with vote.nominations.app.state.db.connection() as conn:
+        return await conn.fetchval("SELECT count(*) FROM nominations.ballots WHERE round_id = $1", uuid.UUID(round_id))
+
+
+async def test_a_vote_without_quorum_fails_and_publishes_how_many_voted_never_what(vote):
     r = await vote.opened(award="certificate_of_merit", seats=2)
     # Five of eight is under two thirds (6 needed).
-    await vote.cast_all(r["id"], {"34": ["22"], "33": ["22"], "30": ["22"], "31": ["22"], "22": ["31"]})
+    receipts = await vote.cast_all(r["id"], {"34": ["22"], "33": ["22"], "30": ["22"], "31": ["22"], "22": ["31"]})
     closed = await vote.close(r["id"])
     assert closed["state"] == "failed_quorum"
-    assert closed["result"]["quorum_met"] is False and closed["result"]["proposed"] == []
-    assert closed["result"]["votes"]["22"] == 4  # still counted, for the record
+    result = closed["result"]
+    assert result["outcome"] == "failed_quorum" and result["quorum_met"] is False and result["proposed"] == []
+    assert (result["ballots_cast"], result["electorate_size"], result["turnout"]) == (5, 8, 5 / 8)
+    assert all(result[k] is None for k in WITHHELD), result  # no count of any kind
+    assert (await vote.get(r["id"], vote.province("37")))["result"] == result
     assert (await vote.outbox("nominations.round.closed"))[0]["outcome"] == "failed_quorum"
     body = problem(await vote.post(r["id"], "certify", vote.province("34")), 409)
     assert body["state"] == "failed_quorum"
     problem(await vote.cast(r["id"], "36", []), 409)
-    # The bulletin is still published, so anyone can check the count that failed.
-    board = (await vote.nominations.client.get(f"/v1/rounds/{r['id']}/bulletin", headers=vote.ministry)).json()
-    assert board["ballots_cast"] == 5
+    # No bulletin, no receipt check: nothing will ever count these ballots, and they are gone.
+    for path, params in (("bulletin", None), ("verify", {"receipt": receipts["33"]["commitment"]})):
+        answer = await vote.nominations.client.get(f"/v1/rounds/{r['id']}/{path}", headers=vote.ministry,
+                                                   params=params)
+        body = problem(answer, 409)
+        assert body["type"].endswith("not-published") and "failed its quorum" in body["detail"]
+    assert await _ballot_rows(vote, r["id"]) == 0
+    # Who voted is still known (the turnout is the lead's and the ministry's by design).
+    turnout = (await vote.nominations.client.get(f"/v1/rounds/{r['id']}/turnout", headers=vote.province("34"))).json()
+    assert [v["code"] for v in turnout["voted"]] == ["22", "30", "31", "33", "34"]
+
+
+async def test_a_runoff_that_misses_its_quorum_still_proposes_the_parents_outright_winner(vote):
+    # Two seats: Quảng Ninh (22) wins one outright with 6 of 8; Hải Phòng (31) and Hưng Yên (33) tie
+    # for the other with 5 each.
+    parent = await vote.opened(award="ministry_flag", seats=2)
+    await vote.cast_all(parent["id"], {
+        "34": ["22", "31"], "33": ["22", "31"], "30": ["22", "33"], "31": ["22", "33"],
+        "22": ["31", "33"], "36": ["22", "31"], "35": ["22", "33"], "37": ["31", "33"]})
+    tied = (await vote.close(parent["id"]))["result"]
+    assert (tied["votes"]["22"], tied["proposed"], tied["tied"]) == (6, ["22"], ["31", "33"])
+    runoff_id = tied["runoff_round_id"]
+
+    # Three of eight vote in the runoff: under the 2/3 quorum.
+    receipt = (await vote.cast_all(runoff_id, {"34": ["31"], "33": ["31"], "30": ["33"]}))["34"]
+    closed = await vote.close(runoff_id)
+    result = closed["result"]
+    # The runoff's own seat stays empty, but 22 was decided by a vote that met its quorum: the
+    # runoff proposes it, and can be certified and approved like any decided count.
+    assert closed["state"] == "closed"
+    assert (result["outcome"], result["quorum_met"], result["ballots_cast"]) == ("failed_quorum", False, 3)
+    assert (result["proposed"], result["carried_over"]) == (["22"], ["22"])
+    assert all(result[k] is None for k in WITHHELD), result
+    assert (await vote.outbox("nominations.round.closed"))[-1]["outcome"] == "failed_quorum"
+    assert await _ballot_rows(vote, runoff_id) == 0
+    for path, params in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
+        body = problem(await vote.nominations.client.get(f"/v1/rounds/{runoff_id}/{path}", headers=vote.ministry,
+                                                         params=params), 409)
+        assert body["type"].endswith("not-published")
+    # The parent's bulletin (a vote that met its quorum) is still there.
+    board = await vote.nominations.client.get(f"/v1/rounds/{parent['id']}/bulletin", headers=vote.ministry)
+    assert board.status_code == 200 and board.json()["ballots_cast"] == 8
+
+    certified = await vote.post(runoff_id, "certify", vote.province("34"))
+    assert certified.status_code == 200, certified.text
+    assert certified.json()["state"] == "certified"
+    minutes = (await vote.nominations.client.get(f"/v1/rounds/{runoff_id}/minutes", headers=vote.ministry)).json()
+    assert (minutes["ballots_cast"], minutes["electorate_size"], minutes["quorum_met"]) == (3, 8, False)
+    assert minutes["votes"] is None and minutes["blank_ballots"] is None
+    assert [u["code"] for u in minutes["proposed"]] == ["22"] and [u["code"] for u in minutes["carried_over"]] == ["22"]
+    page = (await vote.nominations.client.get(f"/v1/rounds/{runoff_id}/minutes", headers=vote.ministry,
+                                              params={"format": "html"})).text
+    assert "Không đủ số phiếu tối thiểu" in page and "3 / 8" in page and "Quảng Ninh" in page
+    assert "Số phiếu đồng ý" not in page and "Phiếu trắng" not in page
+
+    approved = await vote.post(runoff_id, "approve", vote.ministry)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["state"] == "approved" and approved.json()["result"]["proposed"] == ["22"]
+    assert (await vote.outbox("nominations.round.approved"))[0]["proposed"] == ["22"]
+    assert (await vote.get(parent["id"]))["state"] == "runoff_required"  # the parent stays final
+
+
+async def test_a_runoff_that_misses_its_quorum_with_nothing_carried_over_is_final(vote):
+    # One seat, three units tied at 2 votes each (threshold 0): nobody won outright.
+    parent = await vote.opened(award="ministry_flag", seats=1, threshold=0, candidates=["22", "31", "33"])
+    await vote.cast_all(parent["id"], {"34": ["22"], "33": ["22"], "30": ["31"], "31": ["33"], "22": ["31"],
+                                       "36": ["33"]})
+    tied = (await vote.close(parent["id"]))["result"]
+    assert (tied["outcome"], tied["proposed"], tied["tied"]) == ("runoff_required", [], ["22", "31", "33"])
+    await vote.cast_ok(tied["runoff_round_id"], "34", ["22"])
+    closed = await vote.close(tied["runoff_round_id"])
+    assert closed["state"] == "failed_quorum" and closed["result"]["proposed"] == []
+    assert problem(await vote.post(tied["runoff_round_id"], "certify", vote.province("34")), 409)["state"] == \
+        "failed_quorum"
 
 
 async def _certified(vote, award="ministry_flag"):

@@ -3,7 +3,6 @@ minutes, approval. Thin: parse, open the transaction, call ``service_rounds``.""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
@@ -16,9 +15,8 @@ from services.nominations.registry_client import RegistryClient
 from services.nominations.sealed_idempotency import sealed_idempotent
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.errors import Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.pagination import decode_cursor, page
+from shared.pagination import page, time_id_cursor
 from shared.text import nfc
 
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
@@ -38,7 +36,7 @@ class RoundIn(BaseModel):
     seats: int = Field(ge=1, le=100, description="How many units to propose")
     max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
     threshold: Share = Field(default="1/2", description="A unit must exceed this share of the valid ballots")
-    quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot")
+    quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot, at least 1/2")
     self_vote: bool = False
     candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,
                                           description="Default: every member of the cluster-year")
@@ -89,12 +87,7 @@ async def list_rounds(principal: CurrentPrincipal, db: Db,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                       state: STATES | None = None, cursor: str | None = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
-    after = decode_cursor(cursor)
-    if after is not None:
-        try:
-            after = (datetime.fromisoformat(after[0]), uuid.UUID(after[1]))
-        except (TypeError, ValueError, IndexError, KeyError) as exc:
-            raise Unprocessable("cursor is not one this service issued", field="cursor") from exc
+    after = time_id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
                                           after=after, limit=limit + 1)
@@ -119,8 +112,9 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
 
 @router.post("/{round_id}/ballots", status_code=201,
              summary="Cast this province's secret ballot; answers with a receipt",
-             description="The same Idempotency-Key (at least 16 characters) and body returns the first receipt "
-                         "again; it is stored sealed under that key, never beside the voter in plain.")
+             description="The same Idempotency-Key and body returns the first receipt again; it is stored sealed "
+                         "under that key, never beside the voter in plain, so the key must be random (at least 128 "
+                         "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).")
 async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
                       idempotency_key: IdempotencyKey = None):
     async with db.transaction() as conn:
@@ -150,7 +144,7 @@ async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> d
         return await service.turnout(conn, actor=principal, round_id=round_id)
 
 
-@router.post("/{round_id}/close", summary="Close and count (lead; the scheduler at closes_at)")
+@router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)")
 async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
     async with db.transaction() as conn:
         return await idempotent(
@@ -158,7 +152,8 @@ async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, 
             status_code=200, run=lambda: service.close_round(conn, actor=principal, round_id=round_id))
 
 
-@router.get("/{round_id}/bulletin", summary="Every ballot as (commitment, choices), after the close")
+@router.get("/{round_id}/bulletin",
+            summary="Every ballot as (commitment, choices), after the close of a vote that met its quorum")
 async def bulletin(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.bulletin(conn, actor=principal, round_id=round_id)

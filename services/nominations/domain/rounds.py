@@ -3,7 +3,9 @@
 A round proposes units of a cluster for an award by secret ballot. It is drafted, opened for
 voting, closed and counted (:mod:`.tally`); a decided count is certified by the cluster and then
 approved or returned by the ministry. A count that misses the quorum or ties across the last
-seat ends the round (``failed_quorum`` / ``runoff_required``); a runoff is a new round.
+seat ends the round (``failed_quorum`` / ``runoff_required``); a runoff is a new round. A runoff
+that misses its quorum still carries the units its parent proposed outright: it stays ``closed``
+(outcome ``failed_quorum``, proposing only those units) and is certified like any decided count.
 
 ::
 
@@ -27,6 +29,7 @@ __all__ = [
     "AWARD_LABELS_VI",
     "BALLOT_REJECTION_REASONS",
     "GOVERNMENT_FLAG_SHARE",
+    "MIN_QUORUM",
     "TERMINAL_STATES",
     "TRANSITIONS",
     "Award",
@@ -118,12 +121,17 @@ def check_transition(current: RoundState | str, target: RoundState | str) -> Rou
     return tgt
 
 
-def state_after_close(result: TallyResult) -> RoundState:
+def state_after_close(result: TallyResult, *, carried_over: Sequence[str] = ()) -> RoundState:
     """The state a closed round takes once counted: ``closed`` (decided, awaiting
-    certification), ``failed_quorum`` or ``runoff_required``."""
+    certification), ``failed_quorum`` or ``runoff_required``.
+
+    ``carried_over``: the units a runoff's parent proposed outright. A runoff that misses its
+    quorum decides none of its own seats, but those units were decided by a vote that met its
+    quorum: the runoff stays ``closed`` (proposing them only) so they can be certified and
+    approved. Without carried-over units a missed quorum is final (``failed_quorum``)."""
     mapping = {
         PROPOSED: RoundState.closed,
-        FAILED_QUORUM: RoundState.failed_quorum,
+        FAILED_QUORUM: RoundState.closed if carried_over else RoundState.failed_quorum,
         RUNOFF_REQUIRED: RoundState.runoff_required,
     }
     try:
@@ -158,6 +166,11 @@ AWARD_LABELS_EN: dict[str, str] = {
 
 GOVERNMENT_FLAG_SHARE = Fraction(1, 5)
 """Government-flag proposals may not exceed 20 % of the clusters active that year."""
+
+MIN_QUORUM = Fraction(1, 2)
+"""The lowest quorum a new round may set. A vote's per-candidate counts are published once the
+quorum is met; a lower quorum would let a lead publish the count of a handful of ballots (one or
+two voters' choices). Enforced by :meth:`RoundRules.build` (creating a round), not on stored rounds."""
 
 
 class CapExceeded(ValueError):
@@ -234,7 +247,8 @@ class RoundRules:
     - ``max_choices``: how many candidates one ballot may name (≥ 1; :meth:`build` defaults it
       to ``seats``).
     - ``threshold``: a unit needs strictly more than this share of valid ballots, in [0, 1).
-    - ``quorum``: the share of the electorate that must vote, in (0, 1].
+    - ``quorum``: the share of the electorate that must vote, in (0, 1]; a new round
+      (:meth:`build`) needs at least :data:`MIN_QUORUM`.
     - ``self_vote``: whether a unit may vote for itself.
     - ``candidates``: distinct two-digit province codes, kept in the order given.
 
@@ -300,8 +314,9 @@ class RoundRules:
         quorum: Ratio = Fraction(2, 3),
         self_vote: bool = False,
     ) -> RoundRules:
-        """Validated rules; ``max_choices`` defaults to ``seats``. Raises :class:`RuleError`."""
-        return cls(
+        """Validated rules for a new round; ``max_choices`` defaults to ``seats``, ``quorum`` must be
+        at least :data:`MIN_QUORUM`. Raises :class:`RuleError`."""
+        rules = cls(
             seats=seats,
             max_choices=seats if max_choices is None else max_choices,
             threshold=threshold,  # type: ignore[arg-type]  # normalised by __post_init__
@@ -309,6 +324,11 @@ class RoundRules:
             self_vote=self_vote,
             candidates=candidates,  # type: ignore[arg-type]  # made a tuple by __post_init__
         )
+        # A creation rule, not an invariant: rounds stored before it keep their quorum.
+        if rules.quorum < MIN_QUORUM:
+            raise RuleError(f"must be at least {MIN_QUORUM}, got {rules.quorum}: a lower quorum would publish "
+                            "the count of too few ballots to keep them secret", field="quorum")
+        return rules
 
 
 # --------------------------------------------------------------------------------------- ballots

@@ -8,6 +8,8 @@ The notifications service routes on these exact payloads; change them only toget
   never how (online and paper ballots alike)
 - ``nominations.round.closed``: ``{round_id, cluster_code, cluster_name, year, award, lead_code,
   outcome, electorate}``; ``outcome`` is ``proposed``, ``failed_quorum`` or ``runoff_required``
+  (a runoff that misses its quorum but carries units its parent proposed outright says
+  ``failed_quorum`` yet stays ``closed``: the lead certifies those units)
 - ``nominations.round.runoff_created``: ``{round_id (the tied round), runoff_round_id, cluster_code,
   cluster_name, year, award, lead_code, tied: [codes], electorate, closes_at}``
 - ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``{round_id, cluster_code,

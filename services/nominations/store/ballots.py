@@ -41,6 +41,17 @@ async def shuffle(conn: asyncpg.Connection, round_id: uuid.UUID) -> int:
         round_id)).split()[-1])
 
 
+async def discard(conn: asyncpg.Connection, round_id: uuid.UUID) -> int:
+    """Delete the round's ballots, inside the closing transaction of a vote that missed its quorum
+    (while the round is still open: the schema refuses to remove a counted round's ballots).
+
+    Nothing will ever count them and a failed vote publishes none of them, so none is kept: only
+    the participation rows (who voted) and the totals in the round's result remain. (The old row
+    versions remain on disk until VACUUM removes them: see the service README.)
+    """
+    return int((await conn.execute("DELETE FROM nominations.ballots WHERE round_id = $1", round_id)).split()[-1])
+
+
 async def counts(conn: asyncpg.Connection, round_id: uuid.UUID) -> tuple[dict[str, int], int, int]:
     """The round's count, done by the database in one pass over its ballots: (votes per candidate
     named on at least one ballot, ballots cast, blank ballots). ``domain.tally.decide`` takes it from

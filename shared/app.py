@@ -56,8 +56,10 @@ class RequestContextMiddleware:
                 message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
             await send(message)
 
+        escaped = True
         try:
             await self.app(scope, receive, send_with_id)
+            escaped = False
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -69,7 +71,10 @@ class RequestContextMiddleware:
                 log.info("request", extra={"fields": {
                     "method": scope["method"], "route": path, "status": status_holder["status"],
                     "ms": round(elapsed * 1000, 2)}})
-            request_id_var.reset(token)
+            # An exception that escapes is answered by the 500 handler outside this middleware: it
+            # logs and answers with the request id, so keep it set (the request's task ends there).
+            if not escaped:
+                request_id_var.reset(token)
 
 
 def create_app(
@@ -156,7 +161,9 @@ def health_router(schema: str) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable")
+    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable",
+                responses={503: {"description": "Not ready: `checks` says which dependency failed",
+                                 "content": {"application/json": {}}}})
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, Any] = {}
         try:

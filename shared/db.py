@@ -7,6 +7,11 @@ from typing import AsyncIterator
 
 import asyncpg
 
+# The ranges of PostgreSQL's integer and bigint: an id or number a client sends is checked against
+# its column's range where it is parsed, so that it is refused with its name, not by the driver.
+INT_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
+
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # JSON in and out as Python objects; ensure_ascii=False keeps Vietnamese text readable in the DB.

@@ -91,6 +91,16 @@ def _loc_to_field(loc: tuple | list) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
+def _field_error(e: dict[str, Any]) -> dict[str, str]:
+    if e.get("type") == "json_invalid":
+        # FastAPI puts the character offset where a field goes: ("body", 8) would name a field "8".
+        loc = e.get("loc") or ()
+        at = f" at character {loc[-1]}" if len(loc) > 1 else ""
+        reason = (e.get("ctx") or {}).get("error")
+        return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else "")}
+    return {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
@@ -101,14 +111,21 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = [{"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
-                  for e in exc.errors()]
+        errors = [_field_error(e) for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
         return problem(request, status=422, slug="validation-failed", title="Validation failed",
                        detail=detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:
+            # Raised by FastAPI/Starlette only when the body cannot be read at all (bytes that are not
+            # UTF-8 under a JSON content type, a broken multipart form): the field is the body.
+            reason = ("it is not UTF-8 text" if isinstance(exc.__cause__, UnicodeDecodeError)
+                      else str(exc.detail).rstrip("."))
+            detail = f"the request body cannot be read: {reason}"
+            return problem(request, status=400, slug="unreadable-body", title="Bad request", detail=detail,
+                           errors=[{"field": "body", "message": detail}])
         return problem(request, status=exc.status_code, slug=f"http-{exc.status_code}",
                        title=str(exc.detail), detail=str(exc.detail), headers=getattr(exc, "headers", None))
 
@@ -131,5 +148,80 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unhandled error")
+        rid = request_id_var.get()
         return problem(request, status=500, slug="internal", title="Internal error",
-                       detail="the server failed to handle this request; it has been logged")
+                       detail="the server failed to handle this request; it has been logged",
+                       headers={"X-Request-ID": rid} if rid else None)
+
+    document_problems(app)
+
+
+# ---------------------------------------------------------------- OpenAPI
+
+PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Problem": {
+        "title": "Problem",
+        "description": "RFC 9457 problem details (`application/problem+json`).",
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string", "examples": ["urn:thidua:problem:not-found"]},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+            "request_id": {"type": "string"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemFieldError"}},
+        },
+        "additionalProperties": True,
+    },
+    "ProblemFieldError": {
+        "title": "ProblemFieldError",
+        "type": "object",
+        "required": ["field", "message"],
+        "properties": {"field": {"type": "string", "minLength": 1,
+                                 "description": "The offending field: a dotted path into the body, "
+                                                "or a query, path or header parameter's name"},
+                       "message": {"type": "string"}},
+    },
+    "ValidationProblem": {
+        "title": "ValidationProblem",
+        "description": "A 422 problem: `errors` names every offending field.",
+        "allOf": [{"$ref": "#/components/schemas/Problem"},
+                  {"type": "object", "required": ["errors"],
+                   "properties": {"errors": {"type": "array", "minItems": 1}}}],
+    },
+}
+
+
+def _problem_response(description: str, schema: str = "Problem") -> dict[str, Any]:
+    return {"description": description,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make /openapi.json say what the handlers above answer: every error is problem+json, a 422
+    names its fields (FastAPI documents its own ``HTTPValidationError`` as application/json)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                if "422" in responses:
+                    responses["422"] = _problem_response("Validation failed: `errors` names each offending field",
+                                                         "ValidationProblem")
+                responses.setdefault("default", _problem_response("An error, as RFC 9457 problem details"))
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas.update(PROBLEM_SCHEMAS)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,14 +5,14 @@ through the outbox, all on the same transaction; the router commits.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import asyncpg
 
 from services.registry import events
 from services.registry.domain import rotation
-from services.registry.domain.provinces import check_merger
+from services.registry.domain.provinces import check_merger, eve_of
 from services.registry.passwords import hash_password
 from services.registry.store import accounts as account_store
 from services.registry.store import clusters as cluster_store
@@ -49,12 +49,12 @@ async def merge_provinces(conn: asyncpg.Connection, *, actor: Principal, source_
     actor.require_role("ministry")
     if len(set(source_codes)) != len(source_codes):
         raise Unprocessable("a source appears twice", field="sources")
+    eve = eve_of(effective_date)
     sources = []
     for code in source_codes:
-        row = await province_store.by_code(conn, code=code, on=effective_date - timedelta(days=1), lock=True)
+        row = await province_store.by_code(conn, code=code, on=eve, lock=True)
         if row is None:
-            raise Unprocessable(f"no unit with code {code} is in force on {effective_date - timedelta(days=1)}",
-                                field="sources")
+            raise Unprocessable(f"no unit with code {code} is in force on {eve}", field="sources")
         sources.append(row)
     check_merger(
         sources=[province_store.to_unit(r) for r in sources],
@@ -63,7 +63,7 @@ async def merge_provinces(conn: asyncpg.Connection, *, actor: Principal, source_
         same_code_units=[province_store.to_unit(r) for r in await province_store.history(conn, code=successor_code)],
     )
     source_ids = [r["id"] for r in sources]
-    await province_store.close(conn, unit_ids=source_ids, valid_to=effective_date - timedelta(days=1))
+    await province_store.close(conn, unit_ids=source_ids, valid_to=eve)
     successor_id = await province_store.insert(conn, code=successor_code, name=successor_name,
                                                kind=successor_kind, valid_from=effective_date)
     await province_store.link_successor(conn, unit_ids=source_ids, successor_id=successor_id)

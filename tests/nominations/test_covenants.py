@@ -107,3 +107,19 @@ async def test_amending_a_covenant_after_submissions_needs_a_reason_and_reopens_
     # The same amended criteria again change nothing; a third version needs a reason of its own.
     assert (await scoring.put_covenant(amended)).json()["version"] == 2
     problem(await scoring.put_covenant(CRITERIA), 422)
+
+
+async def test_unstorable_titles_and_out_of_range_versions_are_422_naming_the_field(scoring):
+    # Found by fuzzing: a NUL character and an int beyond the version column reached PostgreSQL and
+    # came back as a 422 that named no field.
+    bad = [{**CRITERIA[0], "title": "Chuyên\x00môn"}, {**CRITERIA[1], "group": "I\x00"}, *CRITERIA[2:]]
+    body = problem(await scoring.put_covenant(bad), 422)
+    assert {e["field"] for e in body["errors"]} == {"criteria[0].title", "criteria[1].group"}
+    body = problem(await scoring.put_covenant(CRITERIA, reason="Sửa\x00đổi"), 422)
+    assert body["errors"][0]["field"] == "reason"
+    async with scoring.vote.nominations.app.state.db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM nominations.covenants") == 0
+    await scoring.published()
+    r = await scoring.client.get(f"{BASE}/covenant", headers=scoring.ministry, params={"version": 2**31})
+    assert problem(r, 422)["errors"][0]["field"] == "version"
+    problem(await scoring.client.get(f"{BASE}/covenant", headers=scoring.ministry, params={"version": 2**31 - 1}), 404)

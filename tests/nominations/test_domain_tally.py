@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -378,3 +379,12 @@ def test_exact_fraction_rejects_non_numbers(value):
 def test_exact_fraction_rejects_wrong_types(value):
     with pytest.raises(TypeError):
         exact_fraction(value)
+
+
+@pytest.mark.parametrize("value", ["1e10000000", "1E-10000000", "2/3e999", "5e+0000000000101"])
+def test_exact_fraction_refuses_exponents_that_would_take_minutes_to_expand(value):
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="exponent"):
+        exact_fraction(value)
+    assert time.monotonic() - started < 0.1
+    assert exact_fraction("5e-1") == Fraction(1, 2) and exact_fraction("1e2") == 100

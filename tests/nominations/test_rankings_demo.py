@@ -29,3 +29,20 @@ async def test_the_demo_seed_ranks_the_northern_cluster_once(database_url, nomin
     covenant = (await nominations.client.get("/v1/clusters/NOIVU-BAC/periods/2025/covenant", headers=headers)).json()
     assert [c["title"] for c in covenant["criteria"]][:3] == [
         "Thực hiện nhiệm vụ chuyên môn", "Cải cách hành chính", "Chuyển đổi số"]
+
+
+async def test_snapshot_ids_and_cursors_beyond_bigint_are_422_naming_the_field(nominations, issue_token):
+    # Found by fuzzing: they reached asyncpg ("value out of int64 range"), a 422 that named no field.
+    import base64
+    import json
+
+    from tests.support import problem
+
+    headers = nominations.auth(issue_token("ministry"))
+    r = await nominations.client.get(f"/v1/rankings/2025/snapshots/{2**63}", headers=headers)
+    assert problem(r, 422)["errors"][0]["field"] == "snapshot_id"
+    problem(await nominations.client.get(f"/v1/rankings/2025/snapshots/{2**63 - 1}", headers=headers), 404)
+    for position in (2**63, 0, True, "12"):
+        cursor = base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+        r = await nominations.client.get("/v1/rankings/2025/snapshots", headers=headers, params={"cursor": cursor})
+        assert problem(r, 422)["errors"][0]["field"] == "cursor", position

@@ -191,3 +191,11 @@ async def test_the_schema_refuses_what_slips_past_the_service(scoring):
             await conn.execute("UPDATE nominations.ranking_snapshots SET unit_count = 0")
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("DELETE FROM nominations.ranking_snapshots")
+
+
+async def test_a_note_postgresql_cannot_store_is_a_422_naming_it_and_saves_nothing(scoring):
+    # Found by fuzzing: a NUL character in a note reached the jsonb column ("unsupported Unicode escape").
+    await scoring.published()
+    r = await scoring.save("36", {"CM": 35}, notes={"CM": "Hoàn thành\x00"})
+    assert problem(r, 422)["errors"][0]["field"] == "notes.CM"
+    problem(await scoring.get_sheet("36"), 404)

@@ -193,3 +193,39 @@ async def test_stream_resumes_after_last_event_id_and_sends_heartbeats(notificat
                 break
     # Only what came after the last id the client saw, then heartbeats while nothing new arrives.
     assert [r["event_id"] for r in received] == [second["id"]] and heartbeat
+
+
+async def test_ids_cursors_and_last_event_ids_out_of_range_are_422_naming_the_field(notifications, tokens, db):
+    # Found by fuzzing: ids beyond bigint reached asyncpg (a 422 naming no field), a cursor whose id was
+    # not a string raised AttributeError (a 500), and a bad Last-Event-ID broke the stream after its 200.
+    import base64
+    import json
+
+    await consume(db, merged())
+    headers = tokens.province("31")
+    body = problem(await notifications.client.post(f"/v1/inbox/{2**63}/read", headers=headers), 422)
+    assert body["errors"][0]["field"] == "notification_id"
+    problem(await notifications.client.post(f"/v1/inbox/{2**63 - 1}/read", headers=headers), 404)
+
+    def cursor(position) -> str:
+        return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+
+    for position in (2**63, 0, -3, True, "5"):
+        r = await notifications.client.get("/v1/inbox", headers=headers, params={"cursor": cursor(position)})
+        assert problem(r, 422)["errors"][0]["field"] == "cursor", position
+    for position in (["2025-01-01T00:00:00+00:00", 5], [None, None], ["soon", str(uuid.uuid4())], 7):
+        r = await notifications.client.get("/v1/deliveries", headers=tokens.ministry,
+                                           params={"cursor": cursor(position)})
+        assert problem(r, 422)["errors"][0]["field"] == "cursor", position
+    for last in (str(2**63), "-1", "1e3", "0x10"):
+        r = await notifications.client.get("/v1/inbox/stream", headers={**headers, "Last-Event-ID": last})
+        assert problem(r, 422)["errors"][0]["field"] == "Last-Event-ID", last
+    assert (await notifications.client.get("/v1/inbox", headers=headers)).json()["unread"] == 1
+
+
+async def test_a_webhook_secret_postgresql_cannot_store_is_a_422_naming_it(notifications, tokens):
+    # Found by fuzzing: a NUL character reached the jsonb column ("unsupported Unicode escape sequence").
+    r = await notifications.client.put("/v1/subscriptions", headers=tokens.province("22"), json={
+        "channels": [{"type": "webhook", "url": "https://hooks.example.vn/h", "secret": "a-very-long-secret\x00"}]})
+    assert problem(r, 422)["errors"][0]["field"].endswith("secret")
+    assert (await notifications.client.get("/v1/subscriptions", headers=tokens.province("22"))).json()["default"]

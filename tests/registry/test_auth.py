@@ -95,3 +95,16 @@ async def test_health_readiness_metrics_and_docs(registry):
     assert (await registry.client.get("/docs")).status_code == 200
     r = await registry.client.get("/healthz", headers={"X-Request-ID": "req-123"})
     assert r.headers["x-request-id"] == "req-123"
+
+
+async def test_text_postgresql_cannot_store_is_a_422_naming_the_field(registry, issue_token, accounts):
+    # Found by fuzzing: a NUL character reached PostgreSQL, whose "invalid byte sequence" 422 named no field.
+    r = await registry.client.post("/v1/auth/token", data={"username": "province-34\x00", "password": "demo"})
+    assert problem(r, 422)["errors"][0]["field"] == "username"
+    ministry = registry.auth(issue_token("ministry"))
+    body = {"username": "province-22", "password": "a-long-password", "role": "province", "province_code": "22",
+            "display_name": "Sở Nội vụ\x00"}
+    r = await registry.client.post("/v1/accounts", json=body, headers=ministry)
+    assert problem(r, 422)["errors"][0]["field"] == "display_name"
+    async with registry.app.state.db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM registry.accounts WHERE username = 'province-22'") == 0

@@ -161,3 +161,19 @@ async def test_a_lead_that_merged_away_hosts_through_its_successor(registry, min
     r = await _lead(registry, registry.auth(issue_token("province", "31")), 2026, method="rotation")
     assert r.status_code == 201, r.text
     assert r.json()["lead"]["name"] == "Quảng Ninh" and r.json()["decided_by"] == "province-31"
+
+
+async def test_forged_cursors_and_unstorable_names_are_422_naming_the_field(registry, ministry):
+    # Found by fuzzing: both reached PostgreSQL and came back as a 422 that named no field.
+    import base64
+    import json
+
+    await _cluster(registry, ministry)
+    body = problem(await registry.client.post("/v1/clusters", headers=ministry, json={
+        "code": "KHOI-02", "name": "Khối\x00", "organizer": "Bộ Nội vụ", "kind": "khoi"}), 422)
+    assert body["errors"][0]["field"] == "name"
+    problem(await registry.client.get("/v1/clusters/KHOI-02"), 404)
+    for position in ("NV\x00", 7, ["NV-BAC"], "bad code!"):
+        cursor = base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+        body = problem(await registry.client.get("/v1/clusters", params={"cursor": cursor}), 422)
+        assert body["errors"][0]["field"] == "cursor", position

@@ -1,4 +1,6 @@
 """The province timeline across the 2025 reform, and mergers through the API."""
+import pytest
+
 from tests.support import problem
 
 
@@ -94,3 +96,21 @@ async def test_only_ministry_merges(registry, issue_token):
     province = registry.auth(issue_token("province", "04"))
     problem(await registry.client.post("/v1/provinces/mergers", json=body, headers=province), 403)
     assert (await registry.client.get("/v1/provinces/04", params={"on": "2030-06-01"})).json()["name"] == "Cao Bằng"
+
+
+async def test_a_merger_on_the_first_day_of_the_calendar_is_a_422_not_a_500(registry, issue_token):
+    # Found by fuzzing: the sources' last day (the day before) fell off the calendar (OverflowError).
+    from datetime import date
+
+    from services.registry.domain.provinces import eve_of
+    from shared.errors import Unprocessable
+
+    ministry = registry.auth(issue_token("ministry"))
+    body = {"sources": ["04"], "successor": {"code": "04", "name": "X"}, "effective_date": "0001-01-01"}
+    r = await registry.client.post("/v1/provinces/mergers", json=body, headers=ministry)
+    assert problem(r, 422)["errors"][0]["field"] == "effective_date"
+    assert (await registry.client.get("/v1/provinces/04")).json()["name"] == "Cao Bằng"
+    with pytest.raises(Unprocessable) as caught:  # the rule itself, for callers other than the API
+        eve_of(date.min)
+    assert caught.value.field == "effective_date"
+    assert eve_of(date(2025, 7, 1)) == date(2025, 6, 30)

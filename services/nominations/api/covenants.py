@@ -14,9 +14,10 @@ from services.nominations.domain.covenant import CovenantError, SheetError
 from services.nominations.registry_client import RegistryClient
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
+from shared.db import INT_MAX
 from shared.errors import NotFound
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.text import nfc
+from shared.text import StorableStr, nfc
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
 
@@ -38,7 +39,7 @@ class CovenantIn(BaseModel):
 
 class SheetIn(BaseModel):
     scores: dict[str, Any] = Field(max_length=500, description="criterion code → points (penalties ≤ 0)")
-    notes: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict, max_length=500)
+    notes: dict[str, Annotated[StorableStr, Field(max_length=2000)]] = Field(default_factory=dict, max_length=500)
 
 
 class AdjustmentIn(BaseModel):
@@ -91,7 +92,7 @@ async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request:
 
 @router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)")
 async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipal, db: Db,
-                       version: Annotated[int | None, Query(ge=1)] = None) -> dict:
+                       version: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None) -> dict:
     async with db.connection() as conn:
         return await service_scores.get_covenant(conn, cluster=code, year=year, version=version)
 

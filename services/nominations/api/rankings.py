@@ -12,8 +12,9 @@ from services.nominations.store import rankings as ranking_store
 from shared import audit
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.errors import NotFound, Unavailable, Unprocessable
-from shared.pagination import decode_cursor, page
+from shared.db import BIGINT_MAX
+from shared.errors import NotFound, Unavailable
+from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
 
@@ -60,16 +61,14 @@ async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor
                          cluster: Annotated[str | None, Query(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,39})$",
                                                               description="a cluster code, or * for the national view")]
                          = None) -> dict:
-    before = decode_cursor(cursor)
-    if before is not None and not isinstance(before, int):
-        raise Unprocessable("cursor is not one this service issued", field="cursor")
+    before = id_cursor(cursor)
     async with db.connection() as conn:
         rows = await ranking_store.page(conn, year=year, scope=cluster, before=before, limit=limit + 1)
     return page([service_rankings.snapshot_view(r) for r in rows], limit, lambda item: item["snapshot_id"])
 
 
 @router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table")
-async def get_snapshot(year: Year, snapshot_id: int, principal: CurrentPrincipal, db: Db) -> dict:
+async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
     if row is None:
@@ -78,7 +77,9 @@ async def get_snapshot(year: Year, snapshot_id: int, principal: CurrentPrincipal
 
 
 @router.post("/{year}/recompute", status_code=202,
-             summary="Recompute the year's rankings (ministry): queued, or in this request with inline=true")
+             summary="Recompute the year's rankings (ministry): queued, or in this request with inline=true",
+             responses={200: {"description": "inline=true: the scopes written and those unchanged",
+                              "content": {"application/json": {}}}})
 async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
                     inline: Annotated[bool, Query(description="run now and answer with what was written")] = False):

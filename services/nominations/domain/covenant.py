@@ -178,6 +178,11 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+# PostgreSQL text cannot hold U+0000; the criterion says so with its field rather than the database.
+_NUL = "\x00"
+_NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One criterion of a covenant.
@@ -210,6 +215,8 @@ class Criterion:
         title = self.title
         if not isinstance(title, str):
             errors.append(("title", "must be a string"))
+        elif _NUL in title:
+            errors.append(("title", _NUL_MESSAGE))
         else:
             title = _nfc(title)
             if not title:
@@ -221,6 +228,8 @@ class Criterion:
             group = ""
         if not isinstance(group, str):
             errors.append(("group", "must be a string"))
+        elif _NUL in group:
+            errors.append(("group", _NUL_MESSAGE))
         else:
             object.__setattr__(self, "group", _nfc(group))
 

@@ -33,6 +33,7 @@ exactly two thirds, ``0.5`` is one half and ``0.2`` one fifth (see :func:`exact_
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,6 +64,10 @@ Ratio = Union[int, float, Fraction, Decimal, str]
 # Any two such fractions differ by at least 1e-12, far more than a float's rounding error, so the
 # pick is unambiguous; a float with no such fraction is read as its shortest decimal spelling.
 _FLOAT_MAX_DENOMINATOR = 10**6
+# "1e10000000" is eleven characters, and Fraction builds 10**10000000 from it (half a minute of
+# CPU in the request's event loop). No share needs an exponent beyond this.
+_MAX_EXPONENT = 100
+_EXPONENT_RE = re.compile(r"[eE][+-]?0*([0-9]+)")
 
 
 def exact_fraction(value: Ratio, *, name: str = "value") -> Fraction:
@@ -90,6 +95,9 @@ def exact_fraction(value: Ratio, *, name: str = "value") -> Fraction:
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
     if isinstance(value, str):
+        exponent = _EXPONENT_RE.search(value)
+        if exponent and (len(exponent.group(1)) > 3 or int(exponent.group(1)) > _MAX_EXPONENT):
+            raise ValueError(f"{name} must be a number with an exponent of at most {_MAX_EXPONENT}, got {value!r}")
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):

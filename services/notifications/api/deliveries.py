@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from services.notifications.store import deliveries as delivery_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, NotFound
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.pagination import decode_cursor, page
+from shared.pagination import page, time_id_cursor
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
 
@@ -20,14 +20,8 @@ DeliveryId = Annotated[uuid.UUID, Path(description="The delivery id (also sent a
 
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        created, delivery_id = position
-        return datetime.fromisoformat(created), str(uuid.UUID(delivery_id))
-    except (TypeError, ValueError):
-        raise Unprocessable("cursor is not one this service issued", field="cursor") from None
+    position = time_id_cursor(cursor)
+    return None if position is None else (position[0], str(position[1]))
 
 
 @router.get("", summary="E-mail and webhook deliveries, newest first (ministry)")

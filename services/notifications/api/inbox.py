@@ -13,8 +13,9 @@ from services.notifications.api import address_of
 from services.notifications.store import inbox as inbox_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
+from shared.db import BIGINT_MAX
 from shared.errors import NotFound, Unauthorized, Unprocessable
-from shared.pagination import decode_cursor, page
+from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 
@@ -23,9 +24,7 @@ router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=200)] = 50, unread_only: bool = False) -> dict:
     address = address_of(principal)
-    before = decode_cursor(cursor)
-    if before is not None and not isinstance(before, int):
-        raise Unprocessable("cursor is not one this service issued", field="cursor")
+    before = id_cursor(cursor)
     async with db.connection() as conn:
         rows = await inbox_store.page(conn, recipient=address, before=before, limit=limit + 1, unread_only=unread_only)
         unread = await inbox_store.unread_count(conn, recipient=address)
@@ -35,7 +34,7 @@ async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = N
 
 
 @router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)")
-async def mark_read(notification_id: Annotated[int, Path(ge=1)], principal: CurrentPrincipal, db: Db) -> dict:
+async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     address = address_of(principal)
     async with db.transaction() as conn:
         row = await inbox_store.mark_read(conn, recipient=address, notification_id=notification_id)
@@ -64,6 +63,16 @@ def _sse(row) -> str:
     return f"id: {row['id']}\nevent: notification\ndata: {data}\n\n"
 
 
+def _last_event_id(value: str | None) -> int | None:
+    """The id an EventSource sends back on reconnecting: one of ours, so a bigint's digits. Checked
+    before the stream starts: once the 200 is sent, a bad value could no longer be answered."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > BIGINT_MAX:
+        raise Unprocessable("Last-Event-ID must be a notification id", field="Last-Event-ID")
+    return int(value)
+
+
 @router.get("/stream", summary="Server-sent events: the caller's new notifications as they arrive",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}},
@@ -74,10 +83,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
     address = address_of(principal)
     settings = request.app.state.settings
     hub = request.app.state.inbox_hub
-    try:
-        after = int(last_event_id) if last_event_id else None
-    except ValueError:
-        raise Unprocessable("Last-Event-ID must be a notification id", field="Last-Event-ID") from None
+    after = _last_event_id(last_event_id)
     if after is None:
         async with db.connection() as conn:
             after = await inbox_store.latest_id(conn, recipient=address)

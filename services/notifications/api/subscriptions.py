@@ -12,6 +12,7 @@ from services.notifications.store import subscriptions as subscription_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.errors import Unprocessable
+from shared.text import StorableStr
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
@@ -30,7 +31,7 @@ class EmailChannel(BaseModel):
 class WebhookChannel(BaseModel):
     type: Literal["webhook"]
     url: str = Field(max_length=2048, description="http(s) URL; receives a signed JSON POST per notification")
-    secret: str = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
+    secret: StorableStr = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
 
 
 Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]

@@ -12,6 +12,7 @@ from shared.app import Db
 from shared.auth import CurrentPrincipal, TokenIssuer
 from shared.errors import Unauthorized
 from shared.idempotency import IdempotencyKey, idempotent
+from shared.text import StorableStr
 
 router = APIRouter(tags=["accounts and tokens"])
 
@@ -21,7 +22,7 @@ class AccountIn(BaseModel):
     password: str = Field(min_length=10, max_length=200)
     role: Literal["ministry", "province", "service"]
     province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
-    display_name: str | None = Field(default=None, max_length=200)
+    display_name: StorableStr | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _province_matches_role(self) -> "AccountIn":
@@ -31,7 +32,7 @@ class AccountIn(BaseModel):
 
 
 @router.post("/v1/auth/token", summary="Exchange username and password for a short-lived JWT (OAuth2 password form)")
-async def token(request: Request, db: Db, username: Annotated[str, Form(max_length=100)],
+async def token(request: Request, db: Db, username: Annotated[StorableStr, Form(max_length=100)],
                 password: Annotated[str, Form(max_length=200)],
                 grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict:
     async with db.connection() as conn:

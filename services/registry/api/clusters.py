@@ -9,20 +9,20 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from services.registry import service
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.errors import Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.pagination import decode_cursor, page
+from shared.pagination import page, text_cursor
 from shared.text import nfc
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
-ClusterCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+CLUSTER_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+ClusterCode = Annotated[str, Path(pattern=CLUSTER_CODE)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 
 
 class ClusterIn(BaseModel):
-    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+    code: str = Field(pattern=CLUSTER_CODE)
     name: str = Field(min_length=1, max_length=300)
     organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
     kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
@@ -63,9 +63,7 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
 @router.get("", summary="Clusters, by code; ?year= keeps those with a period that year")
 async def list_clusters(db: Db, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                         year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, str):
-        raise Unprocessable("cursor is not one this service issued", field="cursor")
+    after = text_cursor(cursor, pattern=CLUSTER_CODE)
     async with db.connection() as conn:
         items = await service.list_clusters(conn, after=after, limit=limit + 1, year=year)
     return page(items, limit, lambda item: item["code"])

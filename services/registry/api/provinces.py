@@ -30,7 +30,7 @@ class Successor(BaseModel):
 class MergerIn(BaseModel):
     sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
     successor: Successor
-    effective_date: date
+    effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day before")
 
 
 @router.get("", summary="Provincial units in force on a date")

@@ -20,13 +20,21 @@ class Unit:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
+def eve_of(effective_date: date) -> date:
+    """The day before a merger takes effect: the sources' last day."""
+    if effective_date <= date.min:
+        raise Unprocessable(f"a merger cannot take effect on {effective_date}: its sources need a last day before it",
+                            field="effective_date")
+    return effective_date - timedelta(days=1)
+
+
 def check_merger(*, sources: Sequence[Unit], successor_code: str, effective_date: date,
                  same_code_units: Sequence[Unit]) -> None:
     """Sources must be in force the day before and on the effective date (they are closed then);
     the successor's code must be free from that date, unless it is one of the sources' codes."""
     if not sources:
         raise Unprocessable("a merger needs at least one source unit", field="sources")
-    eve = effective_date - timedelta(days=1)
+    eve = eve_of(effective_date)
     for unit in sources:
         if not (unit.in_force_on(eve) and unit.in_force_on(effective_date)):
             raise Unprocessable(f"unit {unit.code} ({unit.name}) is not in force on {effective_date}",

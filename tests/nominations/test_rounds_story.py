@@ -104,8 +104,9 @@ async def test_the_2023_northern_cluster_votes_for_the_government_flag(vote):
     assert sorted(e["voter_code"] for e in cast_events) == sorted(NORTH)
     assert all(set(e) == {"type", "round_id", "cluster_code", "year", "voter_code"} for e in cast_events)
     assert set(by_type["nominations.round.closed"]) - {"type"} == {
-        "round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "outcome", "electorate"}
+        "round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "outcome", "state", "electorate"}
     assert by_type["nominations.round.closed"]["outcome"] == "proposed"
+    assert by_type["nominations.round.closed"]["state"] == "closed"
     for kind in ("certified", "approved"):
         event = by_type[f"nominations.round.{kind}"]
         assert set(event) - {"type"} == DECIDED_KEYS and event["proposed"] == ["22"] and event["lead_code"] == "34"
@@ -215,7 +216,8 @@ async def test_a_runoff_that_misses_its_quorum_still_proposes_the_parents_outrig
     assert (result["outcome"], result["quorum_met"], result["ballots_cast"]) == ("failed_quorum", False, 3)
     assert (result["proposed"], result["carried_over"]) == (["22"], ["22"])
     assert all(result[k] is None for k in WITHHELD), result
-    assert (await vote.outbox("nominations.round.closed"))[-1]["outcome"] == "failed_quorum"
+    closed_event = (await vote.outbox("nominations.round.closed"))[-1]
+    assert (closed_event["outcome"], closed_event["state"]) == ("failed_quorum", "closed")  # the lead certifies
     assert await _ballot_rows(vote, runoff_id) == 0
     for path, params in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
         body = problem(await vote.nominations.client.get(f"/v1/rounds/{runoff_id}/{path}", headers=vote.ministry,

@@ -274,6 +274,16 @@ class TestRoundClosed:
         assert en in render(event("nominations.round.closed", outcome=outcome), language="en",
                             recipient="province:22").body
 
+    def test_a_runoff_that_missed_its_quorum_but_closed_is_certified(self):
+        # The runoff proposes its parent's outright winners: the state, not the outcome, decides.
+        m = render(event("nominations.round.closed", outcome="failed_quorum", state="closed"),
+                   recipient="province:22")
+        assert m.action == "Kiểm tra và xác nhận kết quả bỏ phiếu"
+        assert "không đủ số đơn vị bỏ phiếu" in m.body
+        final = render(event("nominations.round.closed", outcome="failed_quorum", state="failed_quorum"),
+                       recipient="province:22")
+        assert final.action is None
+
     @pytest.mark.parametrize("outcome, shown", [
         ({"outcome": "proposed", "proposed": ["37", "30"]}, "đã chọn được đơn vị đề nghị (mã tỉnh: 37, 30)"),
         ({"status": "failed_quorum"}, "không đủ số đơn vị bỏ phiếu theo quy định"),

@@ -7,9 +7,10 @@ The notifications service routes on these exact payloads; change them only toget
 - ``nominations.round.ballot_cast``: ``{round_id, cluster_code, year, voter_code}``: who voted,
   never how (online and paper ballots alike)
 - ``nominations.round.closed``: ``{round_id, cluster_code, cluster_name, year, award, lead_code,
-  outcome, electorate}``; ``outcome`` is ``proposed``, ``failed_quorum`` or ``runoff_required``
-  (a runoff that misses its quorum but carries units its parent proposed outright says
-  ``failed_quorum`` yet stays ``closed``: the lead certifies those units)
+  outcome, state, electorate}``; ``outcome`` is ``proposed``, ``failed_quorum`` or ``runoff_required``
+  and ``state`` the round's state after the close (a runoff that misses its quorum but carries
+  units its parent proposed outright says ``failed_quorum`` yet its state is ``closed``: the lead
+  certifies those units)
 - ``nominations.round.runoff_created``: ``{round_id (the tied round), runoff_round_id, cluster_code,
   cluster_name, year, award, lead_code, tied: [codes], electorate, closes_at}``
 - ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``{round_id, cluster_code,
@@ -52,9 +53,11 @@ def ballot_cast(r: Mapping[str, Any], *, voter: str) -> dict[str, Any]:
 
 
 def closed(r: Mapping[str, Any], *, outcome: str) -> dict[str, Any]:
+    # ``state`` says whether there is something to certify: a runoff that missed its quorum still
+    # closes (state "closed") with its parent's outright winners, though its outcome is failed_quorum.
     return {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
             "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "outcome": outcome,
-            "electorate": list(r["electorate"])}
+            "state": r["state"], "electorate": list(r["electorate"])}
 
 
 def runoff_created(parent: Mapping[str, Any], runoff: Mapping[str, Any]) -> dict[str, Any]:

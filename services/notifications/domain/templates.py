@@ -336,6 +336,11 @@ def _outcome(c: _Ctx) -> tuple[str | None, bool]:
 def _round_closed(c: _Ctx):
     cluster, award_year = c.cluster(), c.award_year()
     outcome, certifiable = _outcome(c)
+    # The round's state, when the producer sends it, is the final word: a runoff that missed its
+    # quorum is still "closed" with its parent's outright winners to certify.
+    state = _text(c.p.get("state"))
+    if state is not None:
+        certifiable = state == "closed"
     subject = c.t(f"Kết thúc bỏ phiếu suy tôn {award_year} – {cluster}", f"Voting closed: {award_year} – {cluster}")
     lines = [
         c.t(f"Vòng bỏ phiếu suy tôn {award_year} của {cluster} đã kết thúc.",

@@ -141,12 +141,9 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         succ = await province_store.successor_map(conn)
         units = await province_store.by_ids(conn, list({*succ.keys(), *succ.values(), *(m["id"] for m in source)}))
 
-        def in_force(uid: int) -> bool:
-            u = units[uid]
-            return (u["valid_from"] is None or u["valid_from"] <= on) and (u["valid_to"] is None or on <= u["valid_to"])
-
-        order, replaced, dropped = rotation.carry_over([m["id"] for m in source], in_force=in_force,
-                                                       successor_of=succ.get)
+        order, replaced, dropped = rotation.carry_over(
+            [m["id"] for m in source], in_force=lambda uid: province_store.to_unit(units[uid]).in_force_on(on),
+            successor_of=succ.get)
         describe = lambda uid: {"code": units[uid]["code"], "name": units[uid]["name"]}  # noqa: E731
         changes = {
             "replaced": [{"from": describe(r.old), "to": describe(r.new)} for r in replaced],
@@ -262,15 +259,10 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
 async def _current_unit_code(conn: asyncpg.Connection, unit_id: int, *, on: date) -> str | None:
     """The code of ``unit_id`` on ``on``, following mergers to the unit that absorbed it."""
     succ = await province_store.successor_map(conn)
-    seen: set[int] = set()
-    current: int | None = unit_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        unit = (await province_store.by_ids(conn, [current]))[current]
-        if province_store.to_unit(unit).in_force_on(on):
-            return unit["code"]
-        current = succ.get(current)
-    return None
+    units = await province_store.by_ids(conn, list({unit_id, *succ.keys(), *succ.values()}))
+    current = rotation.follow_successors(unit_id, succ.get,
+                                         until=lambda uid: province_store.to_unit(units[uid]).in_force_on(on))
+    return units[current]["code"] if current is not None else None
 
 
 async def leadership_history(conn: asyncpg.Connection, *, cluster: str) -> list[dict[str, Any]]:

@@ -28,17 +28,26 @@ def validate_rotation_order(members: Sequence[K], rotation_order: Sequence[K] | 
     return list(rotation_order)
 
 
-def resolve_previous_lead(previous_lead: K, members: Sequence[K], successor_of: Callable[[K], K | None]) -> K:
-    """Last year's lead, or the unit that absorbed it when it merged away."""
-    seen = set()
-    unit: K | None = previous_lead
+def follow_successors(start: K, successor_of: Callable[[K], K | None], *, until: Callable[[K], bool]) -> K | None:
+    """The first unit along ``start``'s merger chain (``start`` itself included) for which
+    ``until`` holds, or None when the chain ends (or loops) first."""
+    seen: set[K] = set()
+    unit: K | None = start
     while unit is not None and unit not in seen:
-        if unit in members:
+        if until(unit):
             return unit
         seen.add(unit)
         unit = successor_of(unit)
-    raise Conflict("last year's lead is not a member of this period and neither is any unit that absorbed it; "
-                   "decide this year's leadership by election", slug="rotation-impossible")
+    return None
+
+
+def resolve_previous_lead(previous_lead: K, members: Sequence[K], successor_of: Callable[[K], K | None]) -> K:
+    """Last year's lead, or the unit that absorbed it when it merged away."""
+    unit = follow_successors(previous_lead, successor_of, until=lambda u: u in members)
+    if unit is None:
+        raise Conflict("last year's lead is not a member of this period and neither is any unit that absorbed it; "
+                       "decide this year's leadership by election", slug="rotation-impossible")
+    return unit
 
 
 def rotate_leadership(*, rotation_order: Sequence[K], previous_lead: K) -> tuple[K, K]:
@@ -68,13 +77,7 @@ def carry_over(
     replaced: list[Replacement] = []
     dropped: list[K] = []
     for unit in rotation_order:
-        current: K | None = unit
-        hops = 0
-        while current is not None and not in_force(current):
-            current = successor_of(current)
-            hops += 1
-            if hops > 50:
-                current = None
+        current = follow_successors(unit, successor_of, until=in_force)
         if current is None:
             raise Unprocessable("a member has ended without a successor in force", field="copy_from")
         if current != unit:

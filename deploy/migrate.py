@@ -13,23 +13,22 @@ import importlib
 import os
 import sys
 
-import asyncpg
 
 from deploy.stack import schemas
-from shared.db import _init_connection
+from shared.db import connect
 from shared.migrations import migrate
 from shared.settings import DEFAULT_DATABASE_URL
 
 
 async def migrate_all(dsn: str, *, demo: bool) -> None:
-    conn = await asyncpg.connect(dsn)
+    # JSON codecs on from the start: the demo seeds write jsonb.
+    conn = await connect(dsn)
     try:
         for schema in schemas():
             for version in await migrate(conn, schema=schema.name, directory=schema.migrations):
                 print(f"migrated {schema.name}:{version}", file=sys.stderr)
         if not demo:
             return
-        await _init_connection(conn)
         for schema in schemas():
             if not schema.demo_seed:
                 continue

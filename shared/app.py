@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from shared.auth import TokenVerifier
+from shared.clock import Clock
 from shared.db import Database, create_pool
 from shared.errors import install_problem_handlers
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
@@ -127,6 +128,7 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
+    app.state.clock = Clock(settings.clock_fixed_at)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(health_router(schema))

@@ -16,3 +16,5 @@ class RegistrySettings(ServiceSettings):
     jwt_private_key_file: Path | None = None
     jwt_private_key_pem: str | None = None
     token_ttl_seconds: int = 900
+    # A merger takes effect within this many days of today (Vietnam's), before or after.
+    merger_window_days: int = 731

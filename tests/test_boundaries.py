@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("registry", "nominations", "notifications")
+SERVICES = ("registry", "nominations", "notifications", "console")
 SQL_REFERENCE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|REFERENCES)\s+(registry|nominations|notifications)\.",
                            re.IGNORECASE)
-IMPORT = re.compile(r"^\s*(?:from|import)\s+services\.(registry|nominations|notifications)\b", re.MULTILINE)
+IMPORT = re.compile(r"^\s*(?:from|import)\s+services\.(registry|nominations|notifications|console)\b", re.MULTILINE)
 
 
 def _sources(service: str):

@@ -50,6 +50,7 @@ class Account(BaseModel):
     province_code: str | None
     display_name: str | None
     active: bool
+    disabled_at: datetime | None = None
     created_at: datetime
 
 

@@ -36,7 +36,7 @@ async def insert_if_missing(conn: asyncpg.Connection, *, username: str, password
 async def by_username(conn: asyncpg.Connection, username: str, *, lock: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """SELECT id, username, password_hash, role, province_code, display_name, active, token_version,
-                  disabled_at, disabled_by, demo
+                  disabled_at, disabled_by, demo, created_at
              FROM registry.accounts WHERE username = $1""" + (" FOR UPDATE" if lock else ""), username)
 
 

@@ -9,7 +9,13 @@ from fastapi import FastAPI
 from services.registry.api import auth, clusters, provinces
 from services.registry.settings import RegistrySettings
 from shared.app import create_app
-from shared.auth import TokenIssuer, TokenVerifier, generate_private_key, load_or_create_private_key, load_private_key
+from shared.auth import (
+    TokenIssuer,
+    TokenVerifier,
+    generate_private_key,
+    load_or_create_private_key,
+    load_private_key,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA = "registry"

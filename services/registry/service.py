@@ -144,7 +144,7 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         order, replaced, dropped = rotation.carry_over(
             [m["id"] for m in source], in_force=lambda uid: province_store.to_unit(units[uid]).in_force_on(on),
             successor_of=succ.get)
-        describe = lambda uid: {"code": units[uid]["code"], "name": units[uid]["name"]}  # noqa: E731
+        describe = lambda uid: {"code": units[uid]["code"], "name": units[uid]["name"]}
         changes = {
             "replaced": [{"from": describe(r.old), "to": describe(r.new)} for r in replaced],
             "merged_duplicates_removed": [describe(uid) for uid in dropped],

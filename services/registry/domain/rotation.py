@@ -5,8 +5,9 @@ two different units).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Hashable, Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 from shared.errors import Conflict, Unprocessable
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import asyncpg
 
-from services.nominations.domain.covenant import canonical_decimal
-from services.nominations.domain.ranking import TIE_BREAK_KEYS, RankingConfig
+from services.nominations.scoring.domain.covenant import canonical_decimal
+from services.nominations.scoring.domain.ranking import TIE_BREAK_KEYS, RankingConfig
 
 NATIONAL = "*"
 # ranking.inputs_digest's prefix: the SQL digest below is byte-for-byte that function's.

@@ -20,7 +20,7 @@ from typing import Any, Awaitable, Callable, Mapping
 
 import asyncpg
 
-from services.nominations.domain.covenant import (
+from services.nominations.scoring.domain.covenant import (
     Criterion,
     SheetError,
     covenant_digest,
@@ -30,9 +30,9 @@ from services.nominations.domain.covenant import (
     validate_covenant,
     validate_sheet,
 )
-from services.nominations.domain.ranking import share_of
-from services.nominations.store import covenants as covenant_store
-from services.nominations.store import scores as score_store
+from services.nominations.scoring.domain.ranking import share_of
+from services.nominations.scoring.store import covenants as covenant_store
+from services.nominations.scoring.store import scores as score_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from services.nominations.store import ballots as ballot_store
+from services.nominations.voting.store import ballots as ballot_store
 from shared.errors import Unprocessable
 
 MIN_KEY_LENGTH = 22  # 16 random bytes in base64url (128 bits); a UUID4 is 36

@@ -1,15 +1,11 @@
 """Vote-round use cases: each takes the request's connection (inside its transaction) and the caller.
 
-Who may do what (anything else is 403 and changes nothing):
-- the **lead** of the cluster-year (the registry period's ``lead.code`` equals the token's province)
-  creates, opens, closes and certifies rounds, records paper ballots and sees the turnout;
-- a **province in the electorate** casts its own ballot;
-- **ministry** staff read everything and approve or return certified rounds;
-- a **service** account reads rounds and closes them, but only once ``closes_at`` has passed (the
-  scheduled close): it never cuts a vote short (409 ``not-due``), and a round without a deadline is
-  closed by its lead alone;
-- any authenticated caller reads the bulletin and verifies a receipt once the round is closed, if the
-  vote met its quorum: a vote that missed it publishes how many voted, never what (409 ``not-published``).
+Who may do what is decided by ``voting.domain.policy`` (anything refused is 403 and changes
+nothing); what the answers look like, by ``voting.views``. A service account closes a round only
+once ``closes_at`` has passed (the scheduled close): it never cuts a vote short (409 ``not-due``),
+and a round without a deadline is closed by its lead alone. Any authenticated caller reads the
+bulletin and verifies a receipt once the round is closed, if the vote met its quorum: a vote that
+missed it publishes how many voted, never what (409 ``not-published``).
 
 Locking: a ballot holds ``FOR SHARE`` on its round, a transition ``FOR UPDATE``, so a close waits
 for the ballots in flight and every ballot that commits before the close is counted, none after.
@@ -22,128 +18,49 @@ from dataclasses import asdict
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.nominations import events
-from services.nominations.domain.receipts import bulletin_order, commitment, new_ballot_id, new_receipt_secret
-from services.nominations.domain.rounds import (
-    AWARD_LABELS_VI, BallotRejected, CapExceeded, InvalidTransition, RoundRules, RoundState, RuleError,
-    check_government_flag_cap, check_transition, state_after_close, validate_ballot)
-from services.nominations.domain.tally import TallyResult, decide, exact_fraction
+from services.nominations import scoring
 from services.nominations.registry_client import RegistryClient
-from services.nominations.store import ballots as ballot_store
-from services.nominations.store import rankings as ranking_store
-from services.nominations.store import rounds as round_store
+from services.nominations.voting import events, views
+from services.nominations.voting.domain import policy
+from services.nominations.voting.domain.receipts import bulletin_order, commitment, new_ballot_id, new_receipt_secret
+from services.nominations.voting.domain.rounds import (
+    BallotRejected,
+    CapExceeded,
+    InvalidTransition,
+    RoundRules,
+    RoundState,
+    RuleError,
+    check_government_flag_cap,
+    check_transition,
+    state_after_close,
+    validate_ballot,
+)
+from services.nominations.voting.domain.tally import TallyResult, decide, exact_fraction
+from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 SCHEMA = "nominations"
-# States in which the round has been counted. The bulletin and the receipt check are public from
-# then on if the vote met its quorum (see WITHHELD_WHEN_FAILED).
-COUNTED_STATES = frozenset({"closed", "failed_quorum", "runoff_required", "certified", "approved", "returned"})
-# What a vote that missed its quorum never publishes: anything derived from the ballots' content.
-# Its result keeps how many voted (ballots_cast, electorate_size, turnout, quorum_met=false), and its
-# ballots are deleted at the close: otherwise a lead watching the turnout could close the vote the
-# moment one province has voted and read that province's ballot off the failed count.
-WITHHELD_WHEN_FAILED = ("votes", "ranking", "blank_ballots", "valid_ballots")
-# States in which the minutes exist: the lead has certified the count.
-CERTIFIED_STATES = frozenset({"certified", "approved", "returned"})
-# The minutes are a Vietnamese document: their times are Vietnam's.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-# Rounds for these awards show each candidate's place in the cluster-year's latest ranking, so the
-# conference votes with the ranking in view; a certificate of merit is not decided on the ranking.
-RANKED_AWARDS = frozenset({"government_flag", "ministry_flag"})
 # Shares are stored as exact fractions in int columns; a denominator this small is any sane rule.
 MAX_DENOMINATOR = 1_000_000
 
 
 # ---------------------------------------------------------------- helpers
 
-def _fraction(num: int, den: int) -> Fraction:
-    return Fraction(num, den)
-
-
-def _published(result: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The result as it may be shown: when the quorum was missed, the fields derived from the ballots'
-    content are null. The close stores them null already; this also covers results stored before."""
-    if result is None:
-        return None
-    if result.get("quorum_met") is False:
-        return {**result, **dict.fromkeys(WITHHELD_WHEN_FAILED)}
-    return dict(result)
-
-
-def _counts_published(r: Mapping[str, Any]) -> bool:
-    return r["result"] is not None and r["result"].get("quorum_met") is True
-
-
-def rules_of(r: Mapping[str, Any]) -> RoundRules:
-    return RoundRules(seats=r["seats"], max_choices=r["max_choices"],
-                      threshold=_fraction(r["threshold_num"], r["threshold_den"]),
-                      quorum=_fraction(r["quorum_num"], r["quorum_den"]),
-                      self_vote=r["self_vote"], candidates=tuple(r["candidates"]))
-
-
-def candidate_ranks(r: Mapping[str, Any], ranks: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]] | None:
-    """Each candidate, in the round's order, with its rank, total, share and band from ``ranks``
-    (``store.rankings.latest_ranks``), all null when the unit is not ranked (no snapshot yet, or no
-    submitted sheet); None for an award not decided with the ranking in view."""
-    if r["award"] not in RANKED_AWARDS:
-        return None
-    names = _names(r)
-    blank = {"rank": None, "total": None, "share": None, "band": None}
-    return [{"code": code, "name": names.get(code), **{k: ranks.get(code, blank)[k] for k in blank}}
-            for code in r["candidates"]]
-
-
-def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    """The round as answered. ``ranks``: the cluster-year's latest ranking, for ``candidate_ranks``."""
-    return {
-        "id": str(r["id"]),
-        "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
-        "cluster_code": r["cluster_code"],
-        "cluster_name": r["cluster_name"],
-        "year": r["year"],
-        "award": r["award"],
-        "award_label": AWARD_LABELS_VI[r["award"]],
-        "seats": r["seats"],
-        "max_choices": r["max_choices"],
-        "threshold": str(_fraction(r["threshold_num"], r["threshold_den"])),
-        "quorum": str(_fraction(r["quorum_num"], r["quorum_den"])),
-        "self_vote": r["self_vote"],
-        "candidates": list(r["candidates"]),
-        "electorate": list(r["electorate"]) if r["electorate"] is not None else None,
-        "names": r["unit_names"],
-        "lead_code": r["lead_code"],
-        "carried_over": list(r["carried_over"]),
-        "state": r["state"],
-        "closes_at": r["closes_at"],
-        "result": _published(r["result"]),
-        "created_by": r["created_by"],
-        "created_at": r["created_at"],
-        "opened_at": r["opened_at"],
-        "closed_at": r["closed_at"],
-        "certified_at": r["certified_at"],
-        "certified_by": r["certified_by"],
-        "decided_at": r["decided_at"],
-        "decided_by": r["decided_by"],
-        "return_reason": r["return_reason"],
-        "candidate_ranks": candidate_ranks(r, ranks or {}),
-    }
-
-
 async def _ranks(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    if r["award"] not in RANKED_AWARDS:
+    if r["award"] not in views.RANKED_AWARDS:
         return {}
-    return await ranking_store.latest_ranks(conn, cluster_code=r["cluster_code"], year=r["year"])
+    return await scoring.ranks_for(conn, year=r["year"], cluster=r["cluster_code"])
 
 
 async def _public(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`public` with the candidates' ranks read now (a flag round shows the latest ranking)."""
-    return public(r, ranks=await _ranks(conn, r))
+    """:func:`views.public` with the candidates' ranks read now (a flag round shows the latest ranking)."""
+    return views.public(r, ranks=await _ranks(conn, r))
 
 
 async def _load(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record:
@@ -157,28 +74,18 @@ async def require_round(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
     await _load(conn, round_id)
 
 
-def _is_lead(actor: Principal, r: Mapping[str, Any]) -> bool:
-    return actor.role == "province" and actor.province == r["lead_code"]
-
-
 def _require_lead(actor: Principal, r: Mapping[str, Any], action: str) -> None:
-    if not _is_lead(actor, r):
+    if not policy.is_lead(actor, lead_code=r["lead_code"]):
         raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) may {action}")
 
 
 def _require_ministry(actor: Principal, action: str) -> None:
-    if not actor.is_ministry:
+    if not policy.may_decide(actor):
         raise Forbidden(f"only ministry staff may {action}")
 
 
-def _can_read(actor: Principal, r: Mapping[str, Any]) -> bool:
-    if actor.is_ministry or actor.is_service or _is_lead(actor, r):
-        return True
-    return actor.role == "province" and r["electorate"] is not None and actor.province in r["electorate"]
-
-
 def _require_read(actor: Principal, r: Mapping[str, Any]) -> None:
-    if not _can_read(actor, r):
+    if not policy.may_read(actor, lead_code=r["lead_code"], electorate=r["electorate"]):
         raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 
@@ -187,10 +94,6 @@ def _require_transition(r: Mapping[str, Any], target: RoundState) -> None:
         check_transition(r["state"], target)
     except InvalidTransition as exc:
         raise Conflict(str(exc), slug="invalid-transition", state=r["state"]) from None
-
-
-def _names(r: Mapping[str, Any]) -> dict[str, str]:
-    return r["unit_names"] or {}
 
 
 def _share(value: Any, field: str) -> Fraction:
@@ -212,7 +115,7 @@ async def _db_now(conn: asyncpg.Connection) -> datetime:
 async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
                        year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
                        self_vote: bool, candidates: list[str] | None, closes_at: datetime | None) -> dict[str, Any]:
-    if actor.role != "province":
+    if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     period = await registry.period(cluster_code, year)
     if period is None:
@@ -280,7 +183,7 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
 # ---------------------------------------------------------------- ballots
 
 async def _require_accepting(conn: asyncpg.Connection, r: Mapping[str, Any]) -> None:
-    if r["state"] != "open":
+    if not policy.accepts_ballots(r["state"]):
         raise Conflict(f"the round is {r['state']}: it accepts no ballots", slug="round-not-open", state=r["state"])
     if not await round_store.accepting_ballots(conn, r["id"]):
         raise Conflict(f"voting closed at {r['closes_at'].isoformat()}", slug="voting-closed")
@@ -289,7 +192,7 @@ async def _require_accepting(conn: asyncpg.Connection, r: Mapping[str, Any]) -> 
 async def _record_ballot(conn: asyncpg.Connection, *, actor: Principal, r: Mapping[str, Any], voter: str,
                          choices: list[str], channel: str, document_ref: str | None) -> dict[str, Any]:
     try:
-        canonical = validate_ballot(rules=rules_of(r), voter=voter, choices=choices)
+        canonical = validate_ballot(rules=views.rules_of(r), voter=voter, choices=choices)
     except BallotRejected as exc:
         raise Unprocessable(exc.message, field="choices", slug=f"ballot-{exc.reason.replace('_', '-')}",
                             reason=exc.reason) from None
@@ -314,9 +217,9 @@ async def _record_ballot(conn: asyncpg.Connection, *, actor: Principal, r: Mappi
 async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                       choices: list[str]) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="share")
-    if actor.role != "province":
-        raise Forbidden("only a province account in the round's electorate may cast a ballot")
-    if r["electorate"] is not None and actor.province not in r["electorate"]:
+    if not policy.may_cast(actor, electorate=r["electorate"]):
+        if actor.role != "province":
+            raise Forbidden("only a province account in the round's electorate may cast a ballot")
         raise Forbidden(f"province {actor.province} is not in this round's electorate")
     await _require_accepting(conn, r)
     return await _record_ballot(conn, actor=actor, r=r, voter=actor.province, choices=choices, channel="online",
@@ -344,8 +247,10 @@ def _result(counted: TallyResult, *, carried_over: list[str], runoff_round_id: u
     result["carried_over"] = list(carried_over)
     result["proposed"] = list(carried_over) + list(counted.proposed)
     result["runoff_round_id"] = str(runoff_round_id) if runoff_round_id else None
-    # A missed quorum stores how many voted, never what (WITHHELD_WHEN_FAILED).
-    return _published(result)
+    # A missed quorum stores how many voted, never what (views.WITHHELD_WHEN_FAILED).
+    published = views.published(result)
+    assert published is not None
+    return published
 
 
 async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
@@ -357,14 +262,15 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     has passed (the scheduler's job, whether through the task or the API); an open round that is not
     due is 409 ``not-due`` and nothing changes."""
     r = await _load(conn, round_id, lock="update")  # waits for every ballot in flight to commit
-    if not (actor.is_service or _is_lead(actor, r)):
+    if not policy.may_close(actor, lead_code=r["lead_code"]):
         raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) "
                         "or the scheduler may close the round")
     if due_only:
-        if r["state"] != "open" or r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id):
+        if (not policy.accepts_ballots(r["state"]) or r["closes_at"] is None
+                or await round_store.accepting_ballots(conn, round_id)):
             return None
-    elif not _is_lead(actor, r) and r["state"] == "open" and (
-            r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id)):
+    elif (policy.close_waits_for_deadline(actor, lead_code=r["lead_code"]) and policy.accepts_ballots(r["state"])
+            and (r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id))):
         when = f"until {r['closes_at'].isoformat()}" if r["closes_at"] is not None else "until its lead closes it"
         raise Conflict(f"the round is open {when}: a service account closes a round only once its closes_at "
                        "has passed", slug="not-due", state=r["state"],
@@ -374,8 +280,8 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
     counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
                      ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
-                     threshold=_fraction(r["threshold_num"], r["threshold_den"]),
-                     quorum=_fraction(r["quorum_num"], r["quorum_den"]))
+                     threshold=views.fraction(r["threshold_num"], r["threshold_den"]),
+                     quorum=views.fraction(r["quorum_num"], r["quorum_den"]))
     if counted.quorum_met:
         # The ballots become the bulletin: rewritten first, so their system columns no longer pair
         # them with the participation rows (README, "System columns").
@@ -414,7 +320,7 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         threshold=(parent["threshold_num"], parent["threshold_den"]),
         quorum=(parent["quorum_num"], parent["quorum_den"]), self_vote=parent["self_vote"],
         candidates=list(counted.tied), lead_code=parent["lead_code"], unit_names=parent["unit_names"],
-        closes_at=None, created_by=actor.subject, state="open", electorate=list(parent["electorate"]),
+        closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
         carried_over=carried_over)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))
@@ -492,9 +398,9 @@ async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uui
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
                       state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
-    if actor.is_ministry or actor.is_service:
+    if policy.may_list_all(actor):
         visible_to = None
-    elif actor.role == "province" and actor.province:
+    elif policy.may_list_own(actor):
         visible_to = actor.province
     else:
         raise Forbidden("this account may not list vote rounds")
@@ -503,37 +409,25 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
-        if r["award"] in RANKED_AWARDS and (r["cluster_code"], r["year"]) not in ranks:
+        if r["award"] in views.RANKED_AWARDS and (r["cluster_code"], r["year"]) not in ranks:
             ranks[(r["cluster_code"], r["year"])] = await _ranks(conn, r)
-    return [public(r, ranks=ranks.get((r["cluster_code"], r["year"]))) for r in rows]
+    return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"]))) for r in rows]
 
 
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not (actor.is_ministry or _is_lead(actor, r)):
+    if not policy.may_see_turnout(actor, lead_code=r["lead_code"]):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])
-    names = _names(r)
-    voted = {p["province_code"]: p for p in await ballot_store.participants(conn, round_id)}
-    electorate = list(r["electorate"])
-    return {
-        "round_id": str(round_id),
-        "state": r["state"],
-        "electorate_size": len(electorate),
-        "ballots_cast": len(voted),
-        "turnout": len(voted) / len(electorate) if electorate else 0.0,
-        "voted": [{"code": c, "name": names.get(c), "channel": voted[c]["channel"],
-                   "document_ref": voted[c]["document_ref"]} for c in electorate if c in voted],
-        "not_voted": [{"code": c, "name": names.get(c)} for c in electorate if c not in voted],
-    }
+    return views.turnout(r, await ballot_store.participants(conn, round_id))
 
 
 def _require_counted(r: Mapping[str, Any], what: str) -> None:
-    if r["state"] not in COUNTED_STATES:
+    if not policy.is_counted(r["state"]):
         raise Conflict(f"{what} is published when the round closes; it is {r['state']}", slug="round-not-closed",
                        state=r["state"])
-    if not _counts_published(r):
+    if not views.counts_published(r):
         raise Conflict(f"a vote that failed its quorum publishes no ballots, so {what} is not available for "
                        "this round", slug="not-published", state=r["state"])
 
@@ -542,8 +436,7 @@ async def bulletin(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid
     r = await _load(conn, round_id)
     _require_counted(r, "the bulletin")
     board = bulletin_order(await ballot_store.bulletin(conn, round_id))
-    return {"round_id": str(round_id), "state": r["state"], "ballots_cast": len(board),
-            "ballots": [{"commitment": c, "choices": choices} for c, choices in board]}
+    return views.bulletin(round_id, r["state"], board)
 
 
 async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
@@ -551,56 +444,13 @@ async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id
     r = await _load(conn, round_id)
     _require_counted(r, "the receipt check")
     choices = await ballot_store.by_commitment(conn, round_id=round_id, commitment=receipt)
-    return {"round_id": str(round_id), "commitment": receipt, "counted": choices is not None, "choices": choices}
+    return views.receipt_check(round_id, receipt, choices)
 
 
 async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
     _require_read(actor, r)
-    if r["state"] not in CERTIFIED_STATES:
+    if not policy.is_certified(r["state"]):
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
-    names = _names(r)
-    result = _published(r["result"])  # a missed quorum (a runoff carrying units): the turnout only
-    voted = {p["province_code"]: p for p in await ballot_store.participants(conn, round_id)}
-    unit = lambda code: {"code": code, "name": names.get(code, code)}  # noqa: E731
-    return {
-        "round_id": str(round_id),
-        "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
-        "cluster": {"code": r["cluster_code"], "name": r["cluster_name"]},
-        "year": r["year"],
-        "award": r["award"],
-        "award_label": AWARD_LABELS_VI[r["award"]],
-        "state": r["state"],
-        "lead": unit(r["lead_code"]),
-        "rules": {"seats": r["seats"], "max_choices": r["max_choices"],
-                  "threshold": str(_fraction(r["threshold_num"], r["threshold_den"])),
-                  "quorum": str(_fraction(r["quorum_num"], r["quorum_den"])), "self_vote": r["self_vote"]},
-        "electorate": [{**unit(c), "voted": c in voted, "channel": voted[c]["channel"] if c in voted else None}
-                       for c in r["electorate"]],
-        "paper_ballots": [{**unit(c), "document_ref": p["document_ref"]} for c, p in voted.items()
-                          if p["channel"] == "paper"],
-        "electorate_size": result["electorate_size"],
-        "ballots_cast": result["ballots_cast"],
-        "blank_ballots": result["blank_ballots"],
-        "turnout": result["turnout"],
-        "quorum_met": result["quorum_met"],
-        # null when the quorum was missed: a failed count publishes no votes
-        "votes": None if result["ranking"] is None else [{**unit(code), "votes": n}
-                                                         for code, n in result["ranking"]],
-        "carried_over": [unit(c) for c in result["carried_over"]],
-        "proposed": [unit(c) for c in result["proposed"]],
-        "opened_at": _vietnam(r["opened_at"]),
-        "closed_at": _vietnam(r["closed_at"]),
-        "certified_at": _vietnam(r["certified_at"]),
-        "certified_by": r["certified_by"],
-        "decided_at": _vietnam(r["decided_at"]),
-        "decided_by": r["decided_by"],
-        "return_reason": r["return_reason"],
-        "timezone": "Asia/Ho_Chi_Minh",
-    }
-
-
-def _vietnam(at: datetime | None) -> datetime | None:
-    return at.astimezone(VIETNAM) if at is not None else None
-
+    return views.minutes(r, await ballot_store.participants(conn, round_id))

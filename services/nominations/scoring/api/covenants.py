@@ -6,51 +6,23 @@ from typing import Annotated, Any, Iterator
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, field_validator
 
-from services.nominations import service_scores
-from services.nominations.api.rankings import schedule_recompute
-from services.nominations.domain.covenant import CovenantError, SheetError
 from services.nominations.registry_client import RegistryClient
+from services.nominations.scoring.api.rankings import schedule_recompute
+from services.nominations.scoring.domain.covenant import CovenantError, SheetError
+from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
 from shared.errors import NotFound
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.text import StorableStr, nfc
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
 
 ClusterCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Province = Annotated[str, Path(pattern=r"^[0-9]{2}$")]
-
-
-class CovenantIn(BaseModel):
-    criteria: list[dict[str, Any]] = Field(max_length=500, examples=[[
-        {"code": "CM1", "title": "Thực hiện nhiệm vụ chuyên môn", "group": "I", "max_points": 40, "kind": "regular"},
-        {"code": "TR1", "title": "Vi phạm kỷ luật", "group": "III", "max_points": 10, "kind": "penalty"}]],
-        description="code, title, group, max_points > 0, kind: regular | bonus | penalty")
-    publish: bool = False
-    reason: str | None = Field(default=None, max_length=2000, description="required to amend a published covenant")
-
-    _nfc = field_validator("reason")(nfc)
-
-
-class SheetIn(BaseModel):
-    scores: dict[str, Any] = Field(max_length=500, description="criterion code → points (penalties ≤ 0)")
-    notes: dict[str, Annotated[StorableStr, Field(max_length=2000)]] = Field(default_factory=dict, max_length=500)
-
-
-class AdjustmentIn(BaseModel):
-    points: Any = Field(description="the cross-checked value, within the criterion's bounds")
-    reason: str = Field(min_length=1, max_length=2000)
-
-    _nfc = field_validator("reason")(nfc)
-
-
-class ReviewIn(BaseModel):
-    adjustments: dict[str, AdjustmentIn] = Field(max_length=500)
 
 
 @contextmanager

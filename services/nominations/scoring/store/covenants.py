@@ -5,7 +5,7 @@ from typing import Any, Sequence
 
 import asyncpg
 
-from services.nominations.domain.covenant import Criterion
+from services.nominations.scoring.domain.covenant import Criterion
 
 _COLUMNS = """id, cluster_code, year, version, state, digest, reason, created_by, created_at, updated_at,
               published_at, published_by, superseded_at"""

@@ -26,11 +26,11 @@ from celery import Celery
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.nominations.domain.ranking import DEFAULT_BANDS, RankingConfig
-from services.nominations.events.rankings import publish_ranking
+from services.nominations.scoring.domain.ranking import DEFAULT_BANDS, RankingConfig
+from services.nominations.scoring.events import publish_ranking
+from services.nominations.scoring.store import covenants as covenant_store
+from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
-from services.nominations.store import covenants as covenant_store
-from services.nominations.store import rankings as ranking_store
 from shared.db import connect
 from shared.logs import log_fields
 

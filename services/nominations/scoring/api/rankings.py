@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.nominations import service_rankings
-from services.nominations.service_rankings import RankingSettings
-from services.nominations.store import covenants as covenant_store
-from services.nominations.store import rankings as ranking_store
+from services.nominations.scoring.service import rankings as service_rankings
+from services.nominations.scoring.service.rankings import RankingSettings
+from services.nominations.scoring.store import covenants as covenant_store
+from services.nominations.scoring.store import rankings as ranking_store
 from shared import audit
 from shared.app import Db
 from shared.auth import CurrentPrincipal

@@ -1,5 +1,5 @@
 """Vote rounds: create, open, ballots (online and paper), close, bulletin, receipts, certification,
-minutes, approval. Thin: parse, open the transaction, call ``service_rounds``."""
+minutes, approval. Thin: parse, open the transaction, call ``voting.service``."""
 from __future__ import annotations
 
 import uuid
@@ -7,61 +7,20 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from services.nominations import minutes as minutes_html
-from services.nominations import service_rounds as service
 from services.nominations.registry_client import RegistryClient
-from services.nominations.sealed_idempotency import sealed_idempotent
+from services.nominations.voting import minutes as minutes_html
+from services.nominations.voting import service
+from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
+from services.nominations.voting.sealed_idempotency import sealed_idempotent
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
 
 SCHEMA = "nominations"
-Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
-Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
-STATES = Literal["draft", "open", "closed", "failed_quorum", "runoff_required", "certified", "approved", "returned"]
-
-
-class RoundIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    cluster_code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-    year: int = Field(ge=2000, le=2100)
-    award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
-    seats: int = Field(ge=1, le=100, description="How many units to propose")
-    max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
-    threshold: Share = Field(default="1/2", description="A unit must exceed this share of the valid ballots")
-    quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot, at least 1/2")
-    self_vote: bool = False
-    candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,
-                                          description="Default: every member of the cluster-year")
-    closes_at: AwareDatetime | None = Field(default=None, description="Closed automatically at this time")
-
-
-class BallotIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    choices: list[Code] = Field(max_length=100, description="0..max_choices distinct candidates; [] is a blank ballot")
-
-
-class PaperBallotIn(BallotIn):
-    voter: Code = Field(description="The absent member whose written ballot this is")
-    document_ref: str = Field(min_length=1, max_length=200, description="The written ballot's document number")
-
-    _nfc = field_validator("document_ref")(nfc)
-
-
-class ReturnIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(min_length=1, max_length=2000)
-
-    _nfc = field_validator("reason")(nfc)
 
 
 def _registry(request: Request) -> RegistryClient:
@@ -85,7 +44,7 @@ async def create_round(body: RoundIn, request: Request, principal: CurrentPrinci
 async def list_rounds(principal: CurrentPrincipal, db: Db,
                       cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                      state: STATES | None = None, cursor: str | None = None,
+                      state: RoundState | None = None, cursor: str | None = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:

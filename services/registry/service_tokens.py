@@ -34,7 +34,7 @@ class Outcome(enum.Enum):
     OK = "ok"
     UNKNOWN = "unknown"        # never issued, expired, or revoked
     REPLAYED = "replayed"      # already exchanged: the family is now revoked
-    ACCOUNT_GONE = "account"   # the account was deactivated
+    ACCOUNT_GONE = "account"   # the account was disabled, or its password changed since the sign-in
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Exchange:
     refresh_expires_in: int = 0
 
 
-async def issue(conn: asyncpg.Connection, *, account_id: int, ttl_seconds: int, max_seconds: int,
+async def issue(conn: asyncpg.Connection, *, account_id: int, token_version: int, ttl_seconds: int, max_seconds: int,
                 family_id: uuid.UUID | None = None, parent_id: uuid.UUID | None = None,
                 family_expires_at: datetime | None = None) -> tuple[str, int]:
     """A new refresh token (the start of a family when ``family_id`` is None); returns it and its
@@ -60,7 +60,8 @@ async def issue(conn: asyncpg.Connection, *, account_id: int, ttl_seconds: int, 
     assert family_expires_at is not None
     expires_at = min(now + timedelta(seconds=ttl_seconds), family_expires_at)
     await token_store.insert(conn, token_id=token_id, family_id=family_id, parent_id=parent_id,
-                             account_id=account_id, token_hash=token_hash(token), expires_at=expires_at,
+                             account_id=account_id, token_version=token_version, token_hash=token_hash(token),
+                             expires_at=expires_at,
                              family_expires_at=family_expires_at)
     return token, max(1, int((expires_at - now).total_seconds()))
 
@@ -83,10 +84,12 @@ async def exchange(conn: asyncpg.Connection, *, token: str, ttl_seconds: int, ma
             return Exchange(Outcome.REPLAYED)
         return Exchange(Outcome.UNKNOWN)
     account = await token_store.account_of(conn, spent["account_id"])
-    if account is None or not account["active"]:
+    if account is None or not account["active"] or account["token_version"] != spent["token_version"]:
+        # Disabled, or its password changed since this sign-in (both bump the token version).
         await token_store.revoke_family(conn, spent["family_id"])
         return Exchange(Outcome.ACCOUNT_GONE)
-    new_token, expires_in = await issue(conn, account_id=account["id"], ttl_seconds=ttl_seconds,
+    new_token, expires_in = await issue(conn, account_id=account["id"], token_version=spent["token_version"],
+                                        ttl_seconds=ttl_seconds,
                                         max_seconds=max_seconds, family_id=spent["family_id"],
                                         parent_id=spent["id"], family_expires_at=spent["family_expires_at"])
     return Exchange(Outcome.OK, account=account, refresh_token=new_token, refresh_expires_in=expires_in)

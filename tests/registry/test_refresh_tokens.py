@@ -75,7 +75,7 @@ async def test_revoke_ends_the_sign_in_and_answers_the_same_for_unknown_tokens(r
     assert r.status_code == 200 and r.json() == {"revoked": True}
 
 
-async def test_expired_unknown_and_deactivated_are_refused(registry, account):
+async def test_expired_unknown_and_superseded_are_refused(registry, account):
     tokens = await _password(registry)
     async with registry.app.state.db.transaction() as conn:
         await conn.execute("UPDATE registry.refresh_tokens SET issued_at = now() - interval '2 days', "
@@ -85,9 +85,10 @@ async def test_expired_unknown_and_deactivated_are_refused(registry, account):
 
     tokens = await _password(registry)
     async with registry.app.state.db.transaction() as conn:
-        await conn.execute("UPDATE registry.accounts SET active = false WHERE username = 'province-34'")
+        await conn.execute("UPDATE registry.accounts SET token_version = token_version + 1 "
+                           "WHERE username = 'province-34'")
     body = problem(await _refresh(registry, tokens["refresh_token"]), 401)
-    assert "no longer active" in body["detail"]
+    assert "password changed" in body["detail"]
 
 
 async def test_the_grants_name_their_missing_fields(registry, account):

@@ -44,7 +44,7 @@ class LeadershipIn(BaseModel):
     deputy: Code | None = None
 
     @model_validator(mode="after")
-    def _election_names_both(self) -> LeadershipIn:
+    def _election_names_both(self) -> "LeadershipIn":
         if self.method == "election" and (self.lead is None or self.deputy is None):
             raise ValueError("an election names both lead and deputy")
         return self

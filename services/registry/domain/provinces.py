@@ -1,9 +1,9 @@
 """Rules for the province timeline and mergers."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Sequence
 
 from shared.errors import Unprocessable
 

@@ -5,9 +5,8 @@ two different units).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Callable, Hashable, Mapping, Sequence, TypeVar
 
 from shared.errors import Conflict, Unprocessable
 

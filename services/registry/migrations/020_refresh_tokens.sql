@@ -6,6 +6,9 @@ CREATE TABLE refresh_tokens (
     family_id         uuid NOT NULL,
     parent_id         uuid REFERENCES refresh_tokens (id) ON DELETE CASCADE,
     account_id        integer NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    -- The account's token version when the family began: a password change or a disabled
+    -- account (which bump the version) ends every refresh token issued before.
+    token_version     integer NOT NULL DEFAULT 0,
     token_hash        bytea NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
     issued_at         timestamptz NOT NULL DEFAULT now(),
     expires_at        timestamptz NOT NULL,

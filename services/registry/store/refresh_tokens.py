@@ -8,13 +8,13 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, token_id: uuid.UUID, family_id: uuid.UUID,
-                 parent_id: uuid.UUID | None, account_id: int, token_hash: bytes, expires_at: datetime,
-                 family_expires_at: datetime) -> None:
+                 parent_id: uuid.UUID | None, account_id: int, token_version: int, token_hash: bytes,
+                 expires_at: datetime, family_expires_at: datetime) -> None:
     await conn.execute(
-        """INSERT INTO registry.refresh_tokens (id, family_id, parent_id, account_id, token_hash, expires_at,
-                                                family_expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        token_id, family_id, parent_id, account_id, token_hash, expires_at, family_expires_at)
+        """INSERT INTO registry.refresh_tokens (id, family_id, parent_id, account_id, token_version, token_hash,
+                                                expires_at, family_expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        token_id, family_id, parent_id, account_id, token_version, token_hash, expires_at, family_expires_at)
 
 
 async def spend(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
@@ -22,7 +22,7 @@ async def spend(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record |
     return await conn.fetchrow(
         """UPDATE registry.refresh_tokens SET used_at = now()
             WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-        RETURNING id, family_id, account_id, family_expires_at""", token_hash)
+        RETURNING id, family_id, account_id, token_version, family_expires_at""", token_hash)
 
 
 async def by_hash(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
@@ -46,4 +46,5 @@ async def purge_expired(conn: asyncpg.Connection, *, before: datetime) -> int:
 async def account_of(conn: asyncpg.Connection, account_id: int) -> asyncpg.Record | None:
     """The account a token was issued to, as the token endpoint needs it."""
     return await conn.fetchrow(
-        "SELECT id, username, role, province_code, active FROM registry.accounts WHERE id = $1", account_id)
+        "SELECT id, username, role, province_code, active, token_version FROM registry.accounts WHERE id = $1",
+        account_id)

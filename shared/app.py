@@ -22,6 +22,7 @@ from shared.auth import TokenVerifier
 from shared.db import Database, create_pool
 from shared.errors import Unauthorized, install_problem_handlers
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from shared.production import refuse_unless_safe, shared_problems
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
 from shared.logs import configure_logging, request_id_var
 from shared.settings import ServiceSettings
@@ -93,6 +94,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(settings.service_name, settings.log_level)
+        # Production refuses unsafe settings before touching anything (services add their own
+        # checks as start-up hooks, which run before the app serves).
+        refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
         app.state.redis = redis_client(settings)

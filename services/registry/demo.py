@@ -36,8 +36,9 @@ async def seed(conn: asyncpg.Connection) -> bool:
             return False
         password_hash = hash_password_sync(DEMO_PASSWORD)
         for username, role, province in demo_accounts():
-            await account_store.upsert(conn, username=username, password_hash=password_hash, role=role,
-                                       province_code=province, display_name=None)
+            # An account that already exists keeps its password: the seed never resets one.
+            await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
+                                                  province_code=province, demo=True)
         await service.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
                                      kind="cum")
         for year in (2023, 2024, 2025):

@@ -13,7 +13,8 @@ import asyncpg
 from services.registry import events
 from services.registry.domain import rotation
 from services.registry.domain.provinces import check_merger, eve_of
-from services.registry.passwords import hash_password
+from services.registry.domain.passwords import password_problem
+from services.registry.passwords import hash_password, verify_password
 from services.registry.store import accounts as account_store
 from services.registry.store import clusters as cluster_store
 from services.registry.store import provinces as province_store
@@ -289,3 +290,49 @@ async def create_account(conn: asyncpg.Connection, *, actor: Principal, username
     await audit.record(conn, schema=SCHEMA, actor=actor, action="account.create", target=f"account:{username}",
                        details={"role": role, "province_code": province_code})
     return {k: row[k] for k in ("id", "username", "role", "province_code", "display_name", "active", "created_at")}
+
+
+# ---------------------------------------------------------------- account security
+
+def check_password_policy(settings: Any, *, username: str, password: str, field: str) -> None:
+    """422 naming ``field`` when the password is short or easy to guess (domain/passwords.py)."""
+    problem = password_problem(password, username=username, min_length=settings.password_min_length,
+                               min_score=settings.password_min_score)
+    if problem:
+        raise Unprocessable(f"password refused: {problem}", field=field, slug="weak-password")
+
+
+async def change_password(conn: asyncpg.Connection, *, actor: Principal, current_password: str,
+                          new_password: str) -> int:
+    """The caller's own password; returns the new token version (older tokens stop verifying)."""
+    account = await account_store.by_username(conn, actor.subject, lock=True)
+    if account is None or not account["active"]:
+        raise Forbidden("this account cannot change its password", slug="account-disabled")
+    if not await verify_password(account["password_hash"], current_password):
+        raise Forbidden("the current password is wrong", field="current_password", slug="bad-credentials")
+    if current_password == new_password:
+        raise Unprocessable("the new password must differ from the current one", field="new_password")
+    version = await account_store.set_password(conn, username=actor.subject,
+                                               password_hash=await hash_password(new_password))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="account.password_change",
+                       target=f"account:{actor.subject}", details={})
+    return version
+
+
+async def set_account_active(conn: asyncpg.Connection, *, actor: Principal, username: str,
+                             active: bool) -> dict[str, Any]:
+    """Ministry disables (its tokens stop verifying everywhere) or re-enables an account."""
+    actor.require_role("ministry")
+    if username == actor.subject and not active:
+        raise Conflict("an account cannot disable itself", field="username")
+    account = await account_store.by_username(conn, username, lock=True)
+    if account is None:
+        raise NotFound(f"no account {username}", field="username")
+    if account["active"] == active:
+        row = account
+    else:
+        row = await account_store.set_active(conn, username=username, active=active, by=actor.subject)
+        await audit.record(conn, schema=SCHEMA, actor=actor, action="account.enable" if active else "account.disable",
+                           target=f"account:{username}", details={})
+    return {k: row[k] for k in ("username", "role", "province_code", "active", "disabled_at", "disabled_by",
+                                "token_version")}

@@ -22,11 +22,13 @@ def routers() -> list:
     # Each bounded context contributes its routers here.
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
     from services.nominations.voting.api import rounds  # vote rounds, ballots, results
+    from services.nominations.year import api as year  # the year at a glance, across both contexts
 
     return [
         rounds.router,
         covenants.router,
         rankings.router,
+        year.router,
     ]
 
 

@@ -74,7 +74,7 @@ async def season(conn, cluster, covenant, sheets, adjustments=None, *, amend_rea
         for province, scores in sheets.items():
             await service_scores.save_sheet(conn, actor=_as(province), period=period, province=province,
                                             scores=scores, notes={})
-            await service_scores.submit_sheet(conn, actor=_as(province), cluster=cluster, year=YEAR, province=province)
+            await service_scores.submit_sheet(conn, actor=_as(province), period=period, province=province)
         for province, changes in (adjustments or {}).items():
             await service_scores.review_sheet(conn, actor=_as(service_scores.reviewer_of(period, province)),
                                               period=period, province=province,

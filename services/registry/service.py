@@ -19,6 +19,7 @@ from services.registry.store import clusters as cluster_store
 from services.registry.store import provinces as province_store
 from shared import audit
 from shared.auth import Principal
+from shared.contracts.common import ProvinceRef
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 SCHEMA = "registry"
@@ -67,14 +68,14 @@ async def merge_provinces(conn: asyncpg.Connection, *, actor: Principal, source_
     successor_id = await province_store.insert(conn, code=successor_code, name=successor_name,
                                                kind=successor_kind, valid_from=effective_date)
     await province_store.link_successor(conn, unit_ids=source_ids, successor_id=successor_id)
-    payload = {
-        "successor": {"code": successor_code, "name": successor_name},
-        "sources": [{"code": r["code"], "name": r["name"]} for r in sources],
-        "effective_date": effective_date.isoformat(),
-    }
-    await events.publish(conn, events.PROVINCE_MERGED, aggregate_id=f"{successor_code}@{effective_date}", payload=payload)
+    merged = events.ProvinceMergedV1(
+        successor=ProvinceRef(code=successor_code, name=successor_name),
+        sources=[ProvinceRef(code=r["code"], name=r["name"]) for r in sources],
+        effective_date=effective_date,
+    )
+    await events.publish(conn, events.PROVINCE_MERGED, aggregate_id=f"{successor_code}@{effective_date}", payload=merged)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="province.merge",
-                       target=f"province:{successor_code}", details=payload)
+                       target=f"province:{successor_code}", details=merged.model_dump(mode="json"))
     return await province_on(conn, code=successor_code, on=effective_date)
 
 
@@ -173,10 +174,10 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
     await cluster_store.save_period(conn, cluster=cluster, year=year, reference_date=on,
                                     copied_from=copy_from, rotation_order=rotation_ids)
     result = await get_period(conn, cluster=cluster, year=year)
-    await events.publish(conn, events.PERIOD_UPDATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year,
-        "members": [{"code": m["code"], "name": m["name"]} for m in result["members"]],
-    })
+    await events.publish(conn, events.PERIOD_UPDATED, aggregate_id=f"{cluster}/{year}", payload=events.PeriodUpdatedV1(
+        cluster_code=cluster, cluster_name=cluster_row["name"], year=year,
+        members=[ProvinceRef(code=m["code"], name=m["name"]) for m in result["members"]],
+    ))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="period.set" if existing else "period.create",
                        target=f"cluster:{cluster}/{year}",
                        details={"members": result["rotation_order"], "copy_from": copy_from})
@@ -245,11 +246,12 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
                                           method=method, decided_by=actor.subject)
     row = await cluster_store.leadership(conn, cluster=cluster, year=year)
     result = cluster_store.public_leadership(row)
-    await events.publish(conn, events.LEADERSHIP_ROTATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year, "method": method,
-        "lead": result["lead"], "deputy": result["deputy"],
-        "members": [{"code": m["code"], "name": m["name"]} for m in members],
-    })
+    await events.publish(conn, events.LEADERSHIP_ROTATED, aggregate_id=f"{cluster}/{year}",
+                         payload=events.LeadershipRotatedV1(
+        cluster_code=cluster, cluster_name=cluster_row["name"], year=year, method=method,
+        lead=ProvinceRef(**result["lead"]), deputy=ProvinceRef(**result["deputy"]),
+        members=[ProvinceRef(code=m["code"], name=m["name"]) for m in members],
+    ))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="leadership.decide",
                        target=f"cluster:{cluster}/{year}",
                        details={"method": method, "lead": result["lead"]["code"], "deputy": result["deputy"]["code"]})

@@ -1,23 +1,33 @@
 """Events the registry publishes through its outbox (schema ``registry``).
 
-- ``registry.province.merged``: ``{successor: {code, name}, sources: [{code, name}], effective_date}``
-- ``registry.period.updated``: ``{cluster_code, cluster_name, year, members: [{code, name}]}``
-- ``registry.leadership.rotated``: ``{cluster_code, cluster_name, year, method, lead: {code, name},
-  deputy: {code, name}, members: [{code, name}]}``
+Their payloads are the models in :mod:`shared.contracts.registry` (the event catalogue):
+
+- ``registry.province.merged``: :class:`~shared.contracts.registry.ProvinceMergedV1`
+- ``registry.period.updated``: :class:`~shared.contracts.registry.PeriodUpdatedV1`
+- ``registry.leadership.rotated``: :class:`~shared.contracts.registry.LeadershipRotatedV1`
 """
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
 import asyncpg
 
+from shared.contracts.registry import (
+    LEADERSHIP_ROTATED,
+    PERIOD_UPDATED,
+    PROVINCE_MERGED,
+    LeadershipRotatedV1,
+    PeriodUpdatedV1,
+    ProvinceMergedV1,
+)
 from shared.events import emit
 
+__all__ = ["LEADERSHIP_ROTATED", "PERIOD_UPDATED", "PROVINCE_MERGED", "SCHEMA", "LeadershipRotatedV1",
+           "PeriodUpdatedV1", "ProvinceMergedV1", "publish"]
+
 SCHEMA = "registry"
-PROVINCE_MERGED = "registry.province.merged"
-PERIOD_UPDATED = "registry.period.updated"
-LEADERSHIP_ROTATED = "registry.leadership.rotated"
 
 
-async def publish(conn: asyncpg.Connection, type: str, *, aggregate_id: str, payload: dict[str, Any]):
+async def publish(conn: asyncpg.Connection, type: str, *, aggregate_id: str,
+                  payload: ProvinceMergedV1 | PeriodUpdatedV1 | LeadershipRotatedV1) -> uuid.UUID:
     return await emit(conn, schema=SCHEMA, type=type, aggregate_id=aggregate_id, payload=payload)

@@ -1,15 +1,20 @@
 """Value types the contracts share: province and cluster references, the awards, round vocabulary."""
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, PlainSerializer, StringConstraints, WithJsonSchema
 
 #: A province's code (two digits today: ``"22"``, ``"01"``); a code names a unit only together with a date.
 ProvinceCode = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^\S+$")]
 #: A cluster's code (``"NOIVU-BAC"``).
 ClusterCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+#: An instant with its offset, written as Python's ISO 8601 (``2026-12-20T10:00:00+00:00``), as the
+#: services have always written it.
+Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+                    WithJsonSchema({"type": "string", "format": "date-time"})]
 #: A non-blank display name (Vietnamese, NFC).
 Name = Annotated[str, StringConstraints(min_length=1)]
 

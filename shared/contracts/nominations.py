@@ -6,11 +6,10 @@ the registry's.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import Field
 
-from shared.contracts.common import Award, ClusterCode, Contract, Name, Outcome, ProvinceCode, RoundState
+from shared.contracts.common import Award, ClusterCode, Contract, Instant, Name, Outcome, ProvinceCode, RoundState
 
 ROUND_OPENED = "nominations.round.opened"
 BALLOT_CAST = "nominations.round.ballot_cast"
@@ -36,7 +35,7 @@ class RoundOpenedV1(_Round):
     """A vote round opened: its electorate must vote before ``closes_at`` (null: at the conference)."""
 
     seats: int = Field(ge=1)
-    closes_at: datetime | None
+    closes_at: Instant | None
 
 
 class BallotCastV1(Contract):
@@ -63,7 +62,7 @@ class RunoffCreatedV1(_Round):
 
     runoff_round_id: uuid.UUID
     tied: list[ProvinceCode] = Field(min_length=1)
-    closes_at: datetime | None
+    closes_at: Instant | None
 
 
 class RoundCertifiedV1(_Round):

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
-from tests.console.conftest import CLUSTER, Pages, System, no_horizontal_scroll, screenshot
+from tests.console.conftest import (
+    CLUSTER,
+    Pages,
+    System,
+    no_horizontal_scroll,
+    screenshot,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 LEAD_2025 = "30"  # Hải Dương leads NOIVU-BAC in the demo's 2025

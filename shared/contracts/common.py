@@ -22,7 +22,7 @@ Name = Annotated[str, StringConstraints(min_length=1)]
 class Contract(BaseModel):
     """Base of every contract model: unknown fields are refused, so a producer cannot drift."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
 class ProvinceRef(Contract):

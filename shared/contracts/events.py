@@ -21,7 +21,15 @@ from shared.contracts.nominations import (
     RoundReturnedV1,
     RunoffCreatedV1,
 )
-from shared.contracts.registry import LeadershipRotatedV1, PeriodUpdatedV1, ProvinceMergedV1
+from shared.contracts.registry import (
+    ClusterUpdatedV1,
+    LeadershipCorrectedV1,
+    LeadershipRotatedV1,
+    MembersChangedV1,
+    MergerUndoneV1,
+    PeriodUpdatedV1,
+    ProvinceMergedV1,
+)
 
 
 class EventContract(NamedTuple):
@@ -34,6 +42,10 @@ CATALOGUE: dict[str, EventContract] = {
     registry.PROVINCE_MERGED: EventContract(1, ProvinceMergedV1, "registry"),
     registry.PERIOD_UPDATED: EventContract(1, PeriodUpdatedV1, "registry"),
     registry.LEADERSHIP_ROTATED: EventContract(1, LeadershipRotatedV1, "registry"),
+    registry.LEADERSHIP_CORRECTED: EventContract(1, LeadershipCorrectedV1, "registry"),
+    registry.MEMBERS_CHANGED: EventContract(1, MembersChangedV1, "registry"),
+    registry.CLUSTER_UPDATED: EventContract(1, ClusterUpdatedV1, "registry"),
+    registry.MERGER_UNDONE: EventContract(1, MergerUndoneV1, "registry"),
     nominations.ROUND_OPENED: EventContract(1, RoundOpenedV1, "nominations"),
     nominations.BALLOT_CAST: EventContract(1, BallotCastV1, "nominations"),
     nominations.ROUND_CLOSED: EventContract(1, RoundClosedV1, "nominations"),

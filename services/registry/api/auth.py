@@ -2,25 +2,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
 from services.registry import service, service_tokens, throttle
 from services.registry.passwords import verify_password
+from services.registry.schemas import Account, Page
 from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
 from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal, TokenIssuer
 from shared.db import Database
-from shared.errors import Unauthorized, Unprocessable
+from shared.errors import FieldValueError, Unauthorized, Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
+from shared.pagination import page, text_cursor
 from shared.text import StorableStr
 
 router = APIRouter(tags=["accounts and tokens"])
 
 
+USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+
+
 class AccountIn(BaseModel):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
+    username: str = Field(pattern=USERNAME)
     password: str = Field(min_length=1, max_length=200,
                           description="At least 12 characters, hard to guess (checked with zxcvbn)")
     role: Literal["ministry", "province", "service"]
@@ -30,7 +35,7 @@ class AccountIn(BaseModel):
     @model_validator(mode="after")
     def _province_matches_role(self) -> AccountIn:
         if (self.role == "province") != (self.province_code is not None):
-            raise ValueError("a province account names its province_code; other roles name none")
+            raise FieldValueError("province_code", "a province account names its province_code; other roles name none")
         return self
 
 
@@ -125,3 +130,24 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
             run=lambda: service.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
                                                display_name=body.display_name))
+
+
+@router.get("/v1/accounts", summary="Accounts, by username: who can sign in for whom (ministry)",
+            response_model=Page[Account])
+async def list_accounts(principal: CurrentPrincipal, db: Db,
+                        role: Literal["ministry", "province", "service"] | None = None,
+                        province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
+                                                              description="Accounts acting for this province code")] = None,
+                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+    after = text_cursor(cursor, pattern=USERNAME)
+    async with db.connection() as conn:
+        items = await service.list_accounts(conn, actor=principal, role=role, province=province, after=after,
+                                            limit=limit + 1)
+    return page(items, limit, lambda item: item["username"])
+
+
+@router.get("/v1/accounts/{username}", summary="One account's details (ministry, or the account itself)",
+            response_model=Account)
+async def get_account(username: Annotated[str, Path(pattern=USERNAME)], principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.get_account(conn, actor=principal, username=username)

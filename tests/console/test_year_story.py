@@ -169,7 +169,7 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System) -> None:
     screen = await lead.context.new_page()
     await screen.goto(f"/conference/{round_id}")
     await expect(screen.locator("svg.qr")).to_be_visible()
-    await expect(screen.locator(".screen-url")).to_contain_text(f"/ballot/{round_id}")
+    await expect(screen.locator(".screen-url")).to_contain_text(f"/ballots/{round_id}")
     screen_count = screen.locator("[data-field=ballots_cast]")
     await expect(screen_count).to_have_text("0")
     await mark_page(lead)

@@ -13,18 +13,42 @@ import asyncpg
 from services.registry import events
 from services.registry.domain import rotation
 from services.registry.domain.provinces import check_merger, eve_of
-from services.registry.passwords import hash_password
+from services.registry.passwords import hash_password, verify_password
 from services.registry.store import accounts as account_store
 from services.registry.store import clusters as cluster_store
 from services.registry.store import provinces as province_store
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 
 SCHEMA = "registry"
 
 
+# ---------------------------------------------------------------- accounts
+
+async def account_by_username(conn: asyncpg.Connection, *, username: str) -> asyncpg.Record | None:
+    return await account_store.by_username(conn, username)
+
+
+async def check_credentials(account: asyncpg.Record | None, *, password: str) -> asyncpg.Record:
+    """The account if it is active and the password is its own, else 401 (the same answer for an
+    unknown user, a wrong password and a disabled account; a hash is checked in every case)."""
+    ok = await verify_password(account["password_hash"] if account else None, password)
+    if not ok or account is None or not account["active"]:
+        raise Unauthorized("wrong username or password", slug="bad-credentials")
+    return account
+
+
 # ---------------------------------------------------------------- provinces
+
+async def provinces_in_force(conn: asyncpg.Connection, *, on: date) -> list[dict[str, Any]]:
+    return [province_store.public(r) for r in await province_store.in_force(conn, on=on)]
+
+
+async def province_history(conn: asyncpg.Connection, *, code: str) -> list[dict[str, Any]]:
+    """Every unit that has carried this code."""
+    return [province_store.public(r) for r in await province_store.history(conn, code=code)]
+
 
 async def province_on(conn: asyncpg.Connection, *, code: str, on: date) -> dict[str, Any]:
     row = await province_store.by_code(conn, code=code, on=on)

@@ -1,34 +1,17 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import BaseModel, Field, model_validator
 
 from services.registry import service
-from services.registry.passwords import verify_password
-from services.registry.store import accounts as account_store
+from services.registry.schemas import AccountIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal, TokenIssuer
-from shared.errors import Unauthorized
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.text import StorableStr
 
 router = APIRouter(tags=["accounts and tokens"])
-
-
-class AccountIn(BaseModel):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
-    password: str = Field(min_length=10, max_length=200)
-    role: Literal["ministry", "province", "service"]
-    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
-    display_name: StorableStr | None = Field(default=None, max_length=200)
-
-    @model_validator(mode="after")
-    def _province_matches_role(self) -> "AccountIn":
-        if (self.role == "province") != (self.province_code is not None):
-            raise ValueError("a province account names its province_code; other roles name none")
-        return self
 
 
 @router.post("/v1/auth/token", summary="Exchange username and password for a short-lived JWT (OAuth2 password form)")
@@ -36,10 +19,8 @@ async def token(request: Request, db: Db, username: Annotated[StorableStr, Form(
                 password: Annotated[str, Form(max_length=200)],
                 grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict:
     async with db.connection() as conn:
-        account = await account_store.by_username(conn, username)
-    ok = await verify_password(account["password_hash"] if account else None, password)
-    if not ok or account is None or not account["active"]:
-        raise Unauthorized("wrong username or password", slug="bad-credentials")
+        account = await service.account_by_username(conn, username=username)
+    account = await service.check_credentials(account, password=password)  # off the connection: argon2 is slow
     issuer: TokenIssuer = request.app.state.issuer
     access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
                                      province=account["province_code"])

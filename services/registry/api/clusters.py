@@ -1,53 +1,20 @@
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry import service
+from services.registry.schemas import CLUSTER_CODE, ClusterIn, LeadershipIn, PeriodIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
-CLUSTER_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 ClusterCode = Annotated[str, Path(pattern=CLUSTER_CODE)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
-Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
-
-
-class ClusterIn(BaseModel):
-    code: str = Field(pattern=CLUSTER_CODE)
-    name: str = Field(min_length=1, max_length=300)
-    organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
-    kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
-
-    _nfc = field_validator("name", "organizer")(nfc)
-
-
-class PeriodIn(BaseModel):
-    members: list[Code] | None = Field(default=None, max_length=100)
-    rotation_order: list[Code] | None = Field(default=None, max_length=100)
-    copy_from: int | None = Field(default=None, ge=2000, le=2100)
-    reference_date: date | None = Field(default=None, description="Members must be in force on this date "
-                                                                   "(default: 1 January of the year)")
-
-
-class LeadershipIn(BaseModel):
-    method: Literal["rotation", "election"]
-    lead: Code | None = None
-    deputy: Code | None = None
-
-    @model_validator(mode="after")
-    def _election_names_both(self) -> "LeadershipIn":
-        if self.method == "election" and (self.lead is None or self.deputy is None):
-            raise ValueError("an election names both lead and deputy")
-        return self
 
 
 @router.post("", status_code=201, summary="Create a cluster (ministry)")

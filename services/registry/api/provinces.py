@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field, field_validator
 
 from services.registry import service
-from services.registry.store import provinces as province_store
+from services.registry.schemas import MergerIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
 
@@ -19,25 +17,11 @@ ProvinceCode = Annotated[str, Path(pattern=r"^[0-9]{2}$", description="Two-digit
 OnDate = Annotated[date | None, Query(description="The date to read the timeline at (default: today)")]
 
 
-class Successor(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{2}$")
-    name: str = Field(min_length=1, max_length=200)
-    kind: Literal["province", "city"] = "province"
-
-    _nfc = field_validator("name")(nfc)
-
-
-class MergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
-    successor: Successor
-    effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day before")
-
-
 @router.get("", summary="Provincial units in force on a date")
 async def list_provinces(db: Db, on: OnDate = None) -> dict:
     async with db.connection() as conn:
-        rows = await province_store.in_force(conn, on=on or date.today())
-    return {"items": [province_store.public(r) for r in rows], "next": None}
+        items = await service.provinces_in_force(conn, on=on or date.today())
+    return {"items": items, "next": None}
 
 
 @router.get("/{code}", summary="One unit as it was on a date, with successor and predecessors")
@@ -49,8 +33,8 @@ async def get_province(code: ProvinceCode, db: Db, on: OnDate = None) -> dict:
 @router.get("/{code}/history", summary="Every unit that has carried this code")
 async def province_history(code: ProvinceCode, db: Db) -> dict:
     async with db.connection() as conn:
-        rows = await province_store.history(conn, code=code)
-    return {"items": [province_store.public(r) for r in rows], "next": None}
+        items = await service.province_history(conn, code=code)
+    return {"items": items, "next": None}
 
 
 @router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)")

@@ -31,7 +31,10 @@ from services.nominations.scoring.events import publish_ranking
 from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
+from shared import audit
+from shared.auth import Principal
 from shared.db import connect
+from shared.errors import NotFound
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.nominations.rankings")
@@ -58,6 +61,14 @@ class RankingSettings(BaseSettings):
     @property
     def config(self) -> RankingConfig:
         return RankingConfig(tie_break=self.tie_break, bands=self.bands)
+
+
+def ranking_settings(state: Any) -> RankingSettings:
+    """The app's ranking settings (``app.state``; tests and the bench may set ``ranking_settings`` there)."""
+    if getattr(state, "ranking_settings", None) is None:
+        state.ranking_settings = RankingSettings()
+    settings: RankingSettings = state.ranking_settings
+    return settings
 
 
 # ---------------------------------------------------------------- the job
@@ -172,3 +183,41 @@ def snapshot_view(row: asyncpg.Record, *, cluster_name: str | None = None) -> di
     if "rows" in row.keys():
         view["rows"] = row["rows"]
     return view
+
+
+async def cluster_ranking(conn: asyncpg.Connection, *, year: int, cluster: str) -> dict[str, Any]:
+    """The latest snapshot of a cluster-year, with its table."""
+    row = await ranking_store.latest(conn, scope=cluster, year=year)
+    if row is None:
+        raise NotFound(f"{cluster} has no ranking for {year} yet", field="cluster")
+    names = await covenant_store.cluster_years(conn, year=year, clusters=[cluster])
+    return snapshot_view(row, cluster_name=names[0]["cluster_name"] if names else None)
+
+
+async def national_ranking(conn: asyncpg.Connection, *, year: int) -> dict[str, Any]:
+    row = await ranking_store.latest(conn, scope=ranking_store.NATIONAL, year=year)
+    if row is None:
+        raise NotFound(f"no national ranking for {year} yet", field="year")
+    return snapshot_view(row)
+
+
+async def list_snapshots(conn: asyncpg.Connection, *, year: int, scope: str | None, before: int | None,
+                         limit: int) -> list[dict[str, Any]]:
+    """Snapshots of the year, newest first, without their tables (``scope``: a cluster, ``*`` national)."""
+    return [snapshot_view(r) for r in await ranking_store.page(conn, year=year, scope=scope, before=before,
+                                                                  limit=limit)]
+
+
+async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int) -> dict[str, Any]:
+    row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
+    if row is None:
+        raise NotFound(f"no snapshot {snapshot_id} in {year}", field="snapshot_id")
+    return snapshot_view(row)
+
+
+async def record_recompute_request(conn: asyncpg.Connection, *, actor: Principal, year: int, cluster: str | None,
+                                   inline: bool) -> None:
+    """Audit a ministry's request to recompute (ministry only)."""
+    actor.require_role("ministry")
+    await audit.record(conn, schema="nominations", actor=actor, action="rankings.recompute",
+                       target=f"rankings:{year}", details={"cluster": cluster, "inline": inline})

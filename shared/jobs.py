@@ -136,11 +136,3 @@ async def transaction(db: Database, sender: JobSender) -> AsyncIterator[tuple[as
         yield conn, after
     if after.jobs:
         await sender.send(after.jobs)
-
-
-@asynccontextmanager
-async def pool_transaction(pool: asyncpg.Pool,
-                           sender: JobSender) -> AsyncIterator[tuple[asyncpg.Connection, AfterCommit]]:
-    """:func:`transaction` on a bare pool (workers, scripts)."""
-    async with transaction(Database(pool), sender) as pair:
-        yield pair

@@ -33,6 +33,7 @@ from services.notifications.store import subscriptions as subscription_store
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.events import EventEnvelope
+from shared.jobs import Job
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.notifications")
@@ -279,6 +280,19 @@ async def _send(settings: NotificationsSettings, row: asyncpg.Record) -> senders
 
 async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings, limit: int = 1000) -> list[str]:
     return await delivery_store.due(conn, overdue_seconds=settings.sweep_after_seconds, limit=limit)
+
+
+# ---------------------------------------------------------------- jobs (sent after the commit, shared.jobs)
+
+def delivery_job(delivery_id: str, *, countdown: float | None = None) -> Job:
+    """One attempt at a delivery. Losing it loses nothing: the row stays pending and the sweep re-sends it."""
+    return Job("notifications.deliver", args=(delivery_id,), queue="notify", countdown=countdown)
+
+
+def replay_job(failed: Mapping[str, Any]) -> Job:
+    """A failed event back to the events queue (required: nothing else would send it again)."""
+    return Job("notifications.handle_event", args=(failed["envelope"],), queue="events",
+               task_id=f"{failed['id']}:replay:{failed['replays']}", required=True)
 
 
 # ---------------------------------------------------------------- the HTTP API's use cases

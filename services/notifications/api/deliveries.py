@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from services.notifications import service
-from shared.app import Db
+from shared import jobs
+from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
@@ -42,13 +42,13 @@ async def get_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db:
 
 @router.post("/{delivery_id}/retry", status_code=202,
              summary="Try a dead delivery again, with a fresh attempt budget (ministry)")
-async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, request: Request,
+async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, sender: Jobs,
                          idempotency_key: IdempotencyKey = None):
     principal.require_role("ministry")
-    async with db.transaction() as conn:
+    # Sent after the commit: the task must find the row pending. If Redis is away the sweep sends it.
+    async with jobs.transaction(db, sender) as (conn, after):
         response = await idempotent(conn, schema="notifications", key=idempotency_key,
                                     scope=f"{principal.subject}:delivery.retry:{delivery_id}", body={},
                                     status_code=202, run=lambda: service.retry_delivery(conn, delivery_id=delivery_id))
-    # After the commit: the task must find the row pending. If Redis is away the sweep enqueues it.
-    await asyncio.to_thread(request.app.state.enqueue_delivery, str(delivery_id))
+        after.add(service.delivery_job(str(delivery_id)))
     return response

@@ -1,15 +1,15 @@
 """Events the worker could not process (failed_events): list them, replay them once fixed (ministry)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from services.notifications import service
-from shared.app import Db
+from shared import jobs
+from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
 from shared.errors import Unavailable
 from shared.idempotency import IdempotencyKey, idempotent
@@ -42,23 +42,22 @@ async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, d
 
 @router.post("/{failure_id}/replay", status_code=202,
              summary="Send a failed event back to the events queue, once its cause is fixed (ministry)")
-async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, request: Request,
+async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, sender: Jobs,
                               idempotency_key: IdempotencyKey = None):
     principal.require_role("ministry")
-    async with db.transaction() as conn:
-        response = await idempotent(conn, schema="notifications", key=idempotency_key,
-                                    scope=f"{principal.subject}:event.replay:{failure_id}", body={},
-                                    status_code=202, run=lambda: service.mark_replayed(conn, failure_id=failure_id))
-        row = await service.failed_event(conn, failure_id=failure_id)
-    # After the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
+    # Sent after the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
     # stays replayable until an event run resolves it: if the broker refuses, say so.
-    if row["status"] == "resolved":  # a repeated request (same Idempotency-Key) after the replay worked
-        return response
     try:
-        await asyncio.to_thread(request.app.state.enqueue_event, row["envelope"],
-                                f"{failure_id}:replay:{row['replays']}")
-    except Exception as exc:
+        async with jobs.transaction(db, sender) as (conn, after):
+            response = await idempotent(conn, schema="notifications", key=idempotency_key,
+                                        scope=f"{principal.subject}:event.replay:{failure_id}", body={},
+                                        status_code=202, run=lambda: service.mark_replayed(conn, failure_id=failure_id))
+            row = await service.failed_event(conn, failure_id=failure_id)
+            # A repeated request (same Idempotency-Key) after the replay worked sends nothing.
+            if row["status"] != "resolved":
+                after.add(service.replay_job(row))
+    except jobs.JobNotSent as exc:
         log_fields(log, "cannot enqueue a replayed event", logging.WARNING, failure_id=str(failure_id),
-                   error=repr(exc))
+                   error=repr(exc.cause))
         raise Unavailable("the broker did not take the event; replay it again", field="id") from None
     return response

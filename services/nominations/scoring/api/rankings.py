@@ -11,6 +11,7 @@ from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.db import BIGINT_MAX
 from shared.errors import Unavailable
+from shared.jobs import JobNotSent
 from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
@@ -73,6 +74,7 @@ async def recompute(year: Year, request: Request, principal: CurrentPrincipal, d
     try:
         task_id = await service_rankings.enqueue(request.app.state.settings.redis_url, year=year, cluster=cluster,
                                                  queue=settings.queue)
-    except Exception as exc:
-        raise Unavailable(f"the task queue cannot be reached ({type(exc).__name__})", slug="queue-unavailable") from exc
+    except JobNotSent as exc:
+        raise Unavailable(f"the task queue cannot be reached ({type(exc.cause).__name__})",
+                          slug="queue-unavailable") from exc
     return {"task_id": task_id, "year": year, "cluster": cluster, "queue": settings.queue}

@@ -14,7 +14,6 @@ nightly run ranks it.
 """
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from decimal import Decimal
@@ -22,7 +21,6 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from celery import Celery
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,6 +33,7 @@ from shared import audit
 from shared.auth import Principal
 from shared.db import connect
 from shared.errors import NotFound
+from shared.jobs import Job, JobSender
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.nominations.rankings")
@@ -123,31 +122,26 @@ async def run_job(*, year: int | None, cluster: str | None, settings: Nomination
 # ---------------------------------------------------------------- triggers
 
 @functools.lru_cache(maxsize=4)
-def _producer(broker_url: str) -> Celery:
-    """A Celery client that only sends (the worker app lives with the notifications service)."""
-    app = Celery("thidua-nominations", broker=broker_url, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        broker_connection_retry_on_startup=False,
-        broker_connection_max_retries=1,
-        task_publish_retry=True,
-        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
-    )
-    return app
+def _sender(broker_url: str) -> JobSender:
+    """One producer per broker (the worker that runs the job is nominations' own, shared.worker)."""
+    return JobSender(broker_url)
+
+
+def recompute_job(*, year: int | None, cluster: str | None, queue: str, countdown: float | None = None) -> Job:
+    return Job(TASK, kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown, required=True)
 
 
 async def enqueue(broker_url: str, *, year: int | None, cluster: str | None, queue: str,
                   countdown: float | None = None) -> str:
-    """Put one run on the rankings queue; returns the Celery task id. Blocking I/O off the loop."""
-    sent = await asyncio.to_thread(_producer(broker_url).send_task, TASK,
-                                   kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown)
-    return sent.id
+    """Put one run on the rankings queue; returns the Celery task id. Raises ``JobNotSent``."""
+    sent = await _sender(broker_url).send([recompute_job(year=year, cluster=cluster, queue=queue,
+                                                         countdown=countdown)])
+    return str(sent[0])
 
 
 async def request_recompute(redis: aioredis.Redis, *, broker_url: str, ranking: RankingSettings, cluster: str,
                             year: int) -> bool:
-    """After a commit that changed what a cluster-year ranks on: schedule one debounced run.
+    """After a commit that changed what a cluster-year ranks on, schedule one debounced run.
     Returns whether this call scheduled it; never raises (the nightly run is the safety net)."""
     key = debounce_key(cluster, year)
     try:

@@ -1,69 +1,120 @@
-"""The registry's typed HTTP contract: request bodies (and, as they are described, responses)."""
+"""The registry's typed contract for the answers added with the year's corrections (pydantic)."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field
 
-from shared.text import StorableStr, nfc
-
-CLUSTER_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
-Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+T = TypeVar("T")
 
 
-class AccountIn(BaseModel):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
-    password: str = Field(min_length=10, max_length=200)
+class Page(BaseModel, Generic[T]):
+    """A page of a list: ``next`` is the cursor of the following page, null on the last."""
+    items: list[T]
+    next: str | None = None
+
+
+class UnitRef(BaseModel):
+    code: str
+    name: str
+
+
+class Cluster(BaseModel):
+    code: str
+    name: str
+    organizer: str
+    kind: Literal["cum", "khoi"]
+    allow_shared_members: bool = Field(description="Its members may also sit in another cluster of the same "
+                                                   "kind in one year (the ministry allows it)")
+
+
+class ClusterDetail(Cluster):
+    years: list[int]
+
+
+class ClusterYear(Cluster):
+    """A cluster in the year asked for with ``?year=``."""
+    year: int
+    member_count: int = Field(description="Members on today's date (Vietnam) within that year, else on its "
+                                          "first or last day")
+    lead: UnitRef | None
+    deputy: UnitRef | None
+    leadership_method: Literal["rotation", "election"] | None
+
+
+class Account(BaseModel):
+    id: int
+    username: str
     role: Literal["ministry", "province", "service"]
-    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
-    display_name: StorableStr | None = Field(default=None, max_length=200)
-
-    @model_validator(mode="after")
-    def _province_matches_role(self) -> "AccountIn":
-        if (self.role == "province") != (self.province_code is not None):
-            raise ValueError("a province account names its province_code; other roles name none")
-        return self
+    province_code: str | None
+    display_name: str | None
+    active: bool
+    disabled_at: datetime | None = None
+    created_at: datetime
 
 
-class ClusterIn(BaseModel):
-    code: str = Field(pattern=CLUSTER_CODE)
-    name: str = Field(min_length=1, max_length=300)
-    organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
-    kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
-
-    _nfc = field_validator("name", "organizer")(nfc)
-
-
-class PeriodIn(BaseModel):
-    members: list[Code] | None = Field(default=None, max_length=100)
-    rotation_order: list[Code] | None = Field(default=None, max_length=100)
-    copy_from: int | None = Field(default=None, ge=2000, le=2100)
-    reference_date: date | None = Field(default=None, description="Members must be in force on this date "
-                                                                   "(default: 1 January of the year)")
+class MembershipChange(BaseModel):
+    id: int
+    kind: Literal["set", "change"] = Field(description="`set`: the member list was set (PUT); "
+                                                       "`change`: members joined or left on a date")
+    effective_date: date
+    added: list[UnitRef]
+    removed: list[UnitRef]
+    reason: str | None
+    changed_by: str
+    changed_at: datetime
 
 
-class LeadershipIn(BaseModel):
+class PeriodMember(BaseModel):
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+    joined_on: date | None = Field(description="Member from this day (null: from the start of the year)")
+    left_on: date | None = Field(description="Member until the day before (null: to the end of the year)")
+
+
+class Period(BaseModel):
+    cluster_code: str
+    cluster_name: str
+    cluster_kind: Literal["cum", "khoi"]
+    year: int
+    on: date | None = Field(description="The day whose members are shown")
+    reference_date: date
+    members: list[PeriodMember]
+    former_members: list[PeriodMember] = Field(description="Members that left on or before `on`")
+    rotation_order: list[str]
+    lead: UnitRef | None
+    deputy: UnitRef | None
+    leadership_method: Literal["rotation", "election"] | None
+    copied_from: int | None
+
+
+class MembershipChangeResult(BaseModel):
+    change: MembershipChange
+    period: Period
+
+
+class Correction(BaseModel):
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
+
+
+class Leadership(BaseModel):
+    year: int
+    lead: UnitRef
+    deputy: UnitRef
     method: Literal["rotation", "election"]
-    lead: Code | None = None
-    deputy: Code | None = None
-
-    @model_validator(mode="after")
-    def _election_names_both(self) -> "LeadershipIn":
-        if self.method == "election" and (self.lead is None or self.deputy is None):
-            raise ValueError("an election names both lead and deputy")
-        return self
+    decided_by: str
+    decided_at: datetime
+    correction: Correction | None = None
 
 
-class Successor(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{2}$")
-    name: str = Field(min_length=1, max_length=200)
-    kind: Literal["province", "city"] = "province"
-
-    _nfc = field_validator("name")(nfc)
-
-
-class MergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
-    successor: Successor
-    effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day before")
+class MergerUndone(BaseModel):
+    merger_id: int
+    undone: bool
+    successor: UnitRef
+    sources: list[UnitRef]
+    effective_date: date

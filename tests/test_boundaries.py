@@ -80,7 +80,7 @@ def test_voting_reads_scoring_only_through_ranks_for():
 # What a router may use besides its own service and schemas: request-level infrastructure.
 ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempotency", "shared.pagination", "shared.db",
                  "shared.text", "shared.logs", "shared.limits", "shared.jobs"}
-CONTEXTS = {"registry": "services.registry", "notifications": "services.notifications",
+CONTEXTS = {"notifications": "services.notifications",
             "nominations/voting": "services.nominations.voting", "nominations/scoring": "services.nominations.scoring"}
 
 

@@ -22,11 +22,14 @@ def routers() -> list:
     # Each feature module contributes its router here.
     from services.nominations.api import rounds  # vote rounds, ballots, results
     from services.nominations.api import covenants, rankings  # covenants, score sheets, rankings
+    from services.nominations.commendations import routes as commendations  # proposals, decisions, register
 
     return [
         rounds.router,
         covenants.router,
         rankings.router,
+        commendations.router,
+        commendations.register,
     ]
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from services.nominations import events
+from services.nominations.commendations import service as commendations
 from services.nominations.domain.receipts import bulletin_order, commitment, new_ballot_id, new_receipt_secret
 from services.nominations.domain.rounds import (
     AWARD_LABELS_VI, BallotRejected, CapExceeded, InvalidTransition, RoundRules, RoundState, RuleError,
@@ -464,6 +465,8 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
             raise Conflict(str(exc), slug="government-flag-cap", cap=exc.cap, approved_so_far=exc.approved_so_far,
                            proposing=exc.proposing, active_clusters=active) from None
     row = await round_store.decide(conn, round_id, state="approved", by=actor.subject)
+    # The approved units enter the cluster's commendation list in this same transaction.
+    await commendations.carry_approved_round(conn, actor=actor, round_row=row)
     await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
                        details={"proposed": proposed})

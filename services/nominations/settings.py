@@ -46,6 +46,11 @@ class NominationsSettings(ServiceSettings):
     ])
     register_export_max_rows: int = 50_000
 
+    @property
+    def larger_bodies(self) -> list[tuple[str, int]]:
+        """Routes whose bodies may pass ``max_body_bytes``: a file upload, up to its own limit."""
+        return [(r"^/v1/commendations/proposals/[^/]+/attachments$", self.commendation_max_attachment_bytes)]
+
     def commendation_limits(self) -> Limits:
         from services.nominations.commendations.domain.rules import Limits
 

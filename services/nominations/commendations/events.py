@@ -7,7 +7,7 @@ on these payloads (services/notifications/domain/routing.py); change them only t
 - ``nominations.commendation.sent``: the lead sent the cluster's list to the ministry:
   ``{cluster_code, cluster_name, year, lead_code, provinces: [codes], proposals: [ids], nominees: n}``
 - ``nominations.commendation.decided``: the ministry issued a decision:
-  ``{decision_id, number, signed_on, year, summary, provinces: [codes], leads: [codes],
+  ``{decision_id, number, signed_on, year, summary, provinces: [codes], leads: [codes], clusters: [codes],
   awarded: {province code: number of collectives and individuals}, collectives: n, individuals: n}``
 """
 from __future__ import annotations

@@ -699,6 +699,7 @@ async def issue_decision(conn: asyncpg.Connection, *, actor: Principal, decision
     await events.publish(conn, events.DECIDED, aggregate_id=decision_id, payload={
         "decision_id": str(decision_id), "number": d["number"], "signed_on": d["signed_on"].isoformat(),
         "year": d["year"], "summary": d["summary"], "provinces": sorted(awarded), "leads": sorted(leads),
+        "clusters": sorted({e["cluster_code"] for e in entries}),
         "awarded": dict(sorted(awarded.items())), "collectives": kinds["collective"],
         "individuals": kinds["individual"]})
     await audit.record(conn, schema=SCHEMA, actor=actor, action="decision.issue", target=f"decision:{decision_id}",

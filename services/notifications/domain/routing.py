@@ -37,6 +37,9 @@ ROUND_CERTIFIED = "nominations.round.certified"
 ROUND_APPROVED = "nominations.round.approved"
 ROUND_RETURNED = "nominations.round.returned"
 RANKING_PUBLISHED = "nominations.ranking.published"
+COMMENDATION_RETURNED = "nominations.commendation.returned"
+COMMENDATION_SENT = "nominations.commendation.sent"
+COMMENDATION_DECIDED = "nominations.commendation.decided"
 
 
 def province(code: Any) -> str:
@@ -142,6 +145,18 @@ def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("members"))), MINISTRY]
 
 
+def _proposing_province(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("province_code")))
+
+
+def _ministry_lead_provinces(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(_one(p.get("lead_code")), codes(p.get("provinces")))]
+
+
+def _awarded_leads_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(codes(p.get("provinces")), codes(p.get("leads"))), MINISTRY]
+
+
 @dataclass(frozen=True)
 class Route:
     """One row of the routing table."""
@@ -192,6 +207,18 @@ ROUTING: dict[str, Route] = {
         "the cluster's members and the ministry",
         "every member sees its rank and score; the ministry oversees every cluster",
         _members_and_ministry),
+    COMMENDATION_RETURNED: Route(
+        "the proposing province",
+        "the lead returned one of its nominees with a reason: it fixes and resubmits, or withdraws it",
+        _proposing_province),
+    COMMENDATION_SENT: Route(
+        "the ministry, the cluster lead and every province whose proposals the list carries",
+        "the ministry reviews the list; the provinces learn their nominees reached the ministry",
+        _ministry_lead_provinces),
+    COMMENDATION_DECIDED: Route(
+        "every awarded province, the leads of their clusters and the ministry",
+        "the decision is issued: each awarded province hands the awards over; the register shows them",
+        _awarded_leads_ministry),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

@@ -90,8 +90,8 @@ async def cast_all(url_for, round_ids: list[str], voters: list[str], tokens: dic
 
 
 async def tally_bench(dsn: str) -> dict:
-    from services.nominations.domain.tally import decide
-    from services.nominations.store import ballots as ballot_store
+    from services.nominations.voting.domain.tally import decide
+    from services.nominations.voting.store import ballots as ballot_store
 
     conn = await asyncpg.connect(dsn)
     try:

@@ -1,0 +1,71 @@
+"""The console's service layer: what a page needs, gathered from the APIs (keyword-only functions
+taking the request's ``Api``). No domain rule is decided here; the APIs decide."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+from services.console.api import Api
+
+
+async def provinces_on(api: Api, *, on: date) -> list[dict[str, Any]]:
+    """The units in force on ``on``, each with the 2025 merger both ways: ``successor`` (the unit it
+    merged into, for a unit that ended) and ``predecessors`` (the units it was formed from)."""
+    units: list[dict[str, Any]] = (await api.get("registry", "/v1/provinces", params={"on": on.isoformat()}))["items"]
+    # The successor of a unit that ends on D is in force on D+1; the predecessors of a unit that
+    # starts on D were in force on D-1 and name it as successor. At most a few distinct dates.
+    after_dates = {date.fromisoformat(u["valid_to"]) + timedelta(days=1) for u in units
+                   if u.get("valid_to") and u.get("successor_code")}
+    before_dates = {date.fromisoformat(u["valid_from"]) - timedelta(days=1) for u in units if u.get("valid_from")}
+    dates = sorted(after_dates | before_dates)
+    lists = await asyncio.gather(*(api.get("registry", "/v1/provinces", params={"on": d.isoformat()}) for d in dates))
+    by_date = {d: lst["items"] for d, lst in zip(dates, lists)}
+    for unit in units:
+        unit["successor"] = None
+        unit["predecessors"] = []
+        if unit.get("valid_to") and unit.get("successor_code"):
+            day = date.fromisoformat(unit["valid_to"]) + timedelta(days=1)
+            unit["successor"] = next((s for s in by_date.get(day, []) if s["code"] == unit["successor_code"]), None)
+            if unit["successor"] is None:
+                unit["successor"] = {"code": unit["successor_code"], "name": unit["successor_code"],
+                                     "valid_from": day.isoformat()}
+        if unit.get("valid_from"):
+            day = date.fromisoformat(unit["valid_from"]) - timedelta(days=1)
+            unit["predecessors"] = [p for p in by_date.get(day, []) if p.get("successor_code") == unit["code"]]
+    return units
+
+
+async def province_names(api: Api, *, on: date) -> dict[str, str]:
+    units = (await api.get("registry", "/v1/provinces", params={"on": on.isoformat()}))["items"]
+    return {u["code"]: u["name"] for u in units}
+
+
+async def clusters(api: Api, *, year: int | None = None) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 500}
+        if year is not None:
+            params["year"] = year
+        if cursor:
+            params["cursor"] = cursor
+        page = await api.get("registry", "/v1/clusters", params=params)
+        items.extend(page["items"])
+        cursor = page.get("next")
+        if not cursor:
+            return items
+
+
+async def cluster_detail(api: Api, *, code: str, year: int | None) -> dict[str, Any]:
+    """A cluster, the years it has periods for, one year's members (default: the latest) and its
+    leadership across the years."""
+    cluster, leadership = await asyncio.gather(api.get("registry", f"/v1/clusters/{code}"),
+                                               api.get("registry", f"/v1/clusters/{code}/leadership"))
+    years = sorted(cluster.get("years") or [], reverse=True)
+    chosen = year if year is not None else (years[0] if years else None)
+    period = None
+    if chosen is not None and chosen in years:
+        period = await api.get("registry", f"/v1/clusters/{code}/periods/{chosen}")
+    return {"cluster": cluster, "years": years, "year": chosen, "period": period,
+            "leadership": sorted(leadership["items"], key=lambda item: item["year"], reverse=True)}

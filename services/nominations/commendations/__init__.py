@@ -18,6 +18,8 @@ async def carry_approved_round(conn: asyncpg.Connection, *, actor: Principal,
                                round_row: Mapping[str, Any]) -> list[Any]:
     """In the transaction that approves a vote round: its proposed units enter the cluster-year's
     commendation list (see ``service.carry_approved_round``)."""
-    from services.nominations.commendations import service  # deferred: service imports voting's cap rule
+    from services.nominations.commendations import (
+        service,  # deferred: service imports voting's cap rule
+    )
 
     return await service.carry_approved_round(conn, actor=actor, round_row=round_row)

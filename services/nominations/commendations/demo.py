@@ -28,7 +28,8 @@ CLUSTER, YEAR, LEAD = "NOIVU-BAC", 2023, "34"
 NUMBER = "1234/QĐ-BNV"
 MEMBERS = [("34", "Thái Bình"), ("33", "Hưng Yên"), ("30", "Hải Dương"), ("31", "Hải Phòng"),
            ("22", "Quảng Ninh"), ("36", "Nam Định"), ("35", "Hà Nam"), ("37", "Ninh Bình")]
-PERIOD = {"cluster_code": CLUSTER, "cluster_name": "Cụm thi đua Sở Nội vụ các tỉnh, thành phố phía Bắc",
+CLUSTER_NAME = "Cụm thi đua Sở Nội vụ các tỉnh, thành phố phía Bắc"
+PERIOD: dict[str, Any] = {"cluster_code": CLUSTER, "cluster_name": CLUSTER_NAME,
           "year": YEAR, "members": [{"code": c, "name": n} for c, n in MEMBERS], "lead": {"code": LEAD}}
 MINISTRY = Principal(subject="demo-seed", role="ministry")
 LIMITS = Limits(max_nominees=200, max_attachments=30, max_attachment_bytes=10 * 1024 * 1024)
@@ -90,7 +91,7 @@ async def seed(conn: asyncpg.Connection) -> bool:
             return False
         registry: Any = _Period()
         names = dict(MEMBERS)
-        await proposal_store.upsert_list(conn, cluster_code=CLUSTER, year=YEAR, cluster_name=PERIOD["cluster_name"],
+        await proposal_store.upsert_list(conn, cluster_code=CLUSTER, year=YEAR, cluster_name=CLUSTER_NAME,
                                          lead_code=LEAD, unit_names=names)
         # Ninh Bình's flag, as the 2023 records have it.
         flag = await proposal_store.insert(conn, cluster_code=CLUSTER, year=YEAR, province_code="37",

@@ -41,8 +41,11 @@ from services.nominations.commendations.store import decisions as decision_store
 from services.nominations.commendations.store import forms as form_store
 from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.commendations.store import proposals as proposal_store
-from services.nominations.voting.domain.rounds import CapExceeded, check_government_flag_cap
 from services.nominations.registry_client import RegistryClient
+from services.nominations.voting.domain.rounds import (
+    CapExceeded,
+    check_government_flag_cap,
+)
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable

@@ -443,7 +443,7 @@ def _form(c: _Ctx) -> str:
     return c.text("form_name") or c.t("hình thức khen thưởng", "the award")
 
 
-def _commendation_returned(c: _Ctx):
+def _commendation_returned(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, name, reason = c.cluster(), c.text("nominee_name"), c.text("reason")
     who = name or c.t("một đối tượng", "a nominee")
     subject = c.t(f"Trưởng cụm trả lại đề nghị khen thưởng {who} – {cluster}",
@@ -459,7 +459,7 @@ def _commendation_returned(c: _Ctx):
     return subject, lines, action
 
 
-def _commendation_sent(c: _Ctx):
+def _commendation_sent(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, count = c.cluster(), c.text("nominees")
     subject = c.t(f"Cụm thi đua trình danh sách đề nghị khen thưởng{c.year()} – {cluster}",
                   f"Award list sent to the ministry{c.year(en=' for ')} – {cluster}")
@@ -474,7 +474,7 @@ def _commendation_sent(c: _Ctx):
     return subject, lines, action
 
 
-def _commendation_decided(c: _Ctx):
+def _commendation_decided(c: _Ctx) -> tuple[str, list[str], str | None]:
     number, signed = c.text("number"), format_date(c.p.get("signed_on"))
     collectives, individuals = c.text("collectives") or "0", c.text("individuals") or "0"
     numbered = f" số {number}" if number else ""

@@ -9,7 +9,13 @@ import pytest
 
 from services.nominations.commendations.domain import files, rules
 from services.nominations.commendations.domain.states import (
-    TRANSITIONS, InvalidTransition, State, check_transition, path, proposal_state)
+    TRANSITIONS,
+    InvalidTransition,
+    State,
+    check_transition,
+    path,
+    proposal_state,
+)
 from services.nominations.commendations.printing import vietnamese_date
 
 FLAG = rules.Form(code="ministry_flag", name="Cờ thi đua của Bộ Nội vụ", recipients="collective",

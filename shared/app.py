@@ -19,9 +19,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from shared.auth import TokenVerifier
+from shared.clock import Clock
 from shared.db import Database, create_pool
 from shared.errors import Unauthorized, install_problem_handlers
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from shared.production import refuse_unless_safe, shared_problems
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
 from shared.logs import configure_logging, request_id_var
 from shared.settings import ServiceSettings
@@ -93,6 +95,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(settings.service_name, settings.log_level)
+        # Production refuses unsafe settings before touching anything (services add their own
+        # checks as start-up hooks, which run before the app serves).
+        refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
         app.state.redis = redis_client(settings)
@@ -130,6 +135,7 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
+    app.state.clock = Clock(settings.clock_fixed_at)
     install_problem_handlers(app)
     # Outermost last: the request id is set before a body is refused, and the refusal gets headers.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,

@@ -53,6 +53,10 @@ class TokenFloors:
                             extra={"fields": {"error": type(exc).__name__}})
             self._fetched_at = time.monotonic()
 
+    def raise_floor(self, subject: str, version: int) -> None:
+        """Apply a change made by this process at once (the registry's own verifier)."""
+        self._floors[subject] = max(version, self._floors.get(subject, 0))
+
     async def floor(self, subject: str) -> int:
         if time.monotonic() - self._fetched_at >= self.refresh_seconds:
             await self._refresh()

@@ -44,7 +44,7 @@ def test_the_checks_would_catch_a_violation():
 NOMINATIONS = ROOT / "services" / "nominations"
 CONTEXTS = {"voting", "scoring", "commendations"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
-                            r"\s+import\s+([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
+                            r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
 
 

@@ -208,8 +208,8 @@ async def test_the_government_flag_cap_holds_for_every_capped_form(comm):
     body = problem(await comm.client.post(f"/v1/commendations/nominees/{n['id']}/approve", headers=comm.ministry),
                    409)
     assert body["type"].endswith("government-flag-cap") and body["cap"] == 0 and body["active_clusters"] == 1
-    for i in range(4):  # five active clusters: one flag
-        await comm.vote.cluster_year(code=f"K{i}", name=f"Khối {i}", members=["01", "04"], lead=None)
+    for i, members in enumerate((["01", "02"], ["04", "06"], ["08", "10"], ["11", "12"])):  # five active: one flag
+        await comm.vote.cluster_year(code=f"K{i}", name=f"Khối {i}", members=members, lead=None)
     assert (await comm.approve(n["id"]))["state"] == "approved"
     problem(await comm.client.put("/v1/award-forms/pm_certificate", headers=comm.province("34"),
                                   json={**pm, "capped": False}), 403)

@@ -1,5 +1,6 @@
-"""Events commendations publish through the nominations outbox. The notifications service routes
-on these payloads (services/notifications/domain/routing.py); change them only together.
+"""Events commendations publish through the nominations outbox; their payload models are
+``shared.contracts.nominations.Commendation*V1`` (``emit`` validates every payload against them).
+The notifications service routes on these payloads (services/notifications/domain/routing.py).
 
 - ``nominations.commendation.returned``: the lead returned a nominee to its province:
   ``{proposal_id, nominee_id, nominee_name, cluster_code, cluster_name, year, form_code, form_name,
@@ -17,12 +18,13 @@ from typing import Any
 
 import asyncpg
 
+from shared.contracts import nominations as contracts
 from shared.events import emit
 
 SCHEMA = "nominations"
-RETURNED = "nominations.commendation.returned"
-SENT = "nominations.commendation.sent"
-DECIDED = "nominations.commendation.decided"
+RETURNED = contracts.COMMENDATION_RETURNED
+SENT = contracts.COMMENDATION_SENT
+DECIDED = contracts.COMMENDATION_DECIDED
 
 
 async def publish(conn: asyncpg.Connection, type: str, *, aggregate_id: Any, payload: dict[str, Any]) -> uuid.UUID:

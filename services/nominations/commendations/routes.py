@@ -28,7 +28,6 @@ from services.nominations.commendations.schemas import (
     NomineeIn,
     NomineeOut,
     NomineeUpdate,
-    Page,
     ProposalIn,
     ProposalOut,
     QueueItem,
@@ -41,6 +40,7 @@ from services.nominations.registry_client import RegistryClient
 from services.nominations.settings import NominationsSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
+from shared.contracts.pages import Page
 from shared.errors import Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import id_cursor, page, time_id_cursor

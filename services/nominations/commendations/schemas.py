@@ -1,28 +1,21 @@
-"""The typed contract of the commendations API: request bodies and response models."""
+"""The typed contract of the commendations API: request bodies and response models (lists answer
+with the shared ``shared.contracts.pages.Page[T]``)."""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.text import nfc
 
-T = TypeVar("T")
 ClusterCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 State = Literal["draft", "submitted", "accepted", "returned", "sent", "approved", "rejected", "awarded"]
 Kind = Literal["collective", "individual"]
-
-
-class Page(BaseModel, Generic[T]):
-    """A page of a list: ``next`` is the cursor of the following page, null on the last."""
-
-    items: list[T]
-    next: str | None
 
 
 class _In(BaseModel):

@@ -105,7 +105,7 @@ def test_the_contract_check_would_catch_behaviour():
 # ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-CONTEXTS = {"voting", "scoring", "commendations"}
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
                             r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
@@ -118,7 +118,7 @@ def _context_imports(context: str):
             target = m.group(1) or m.group(4)
             if target is None:  # "from services.nominations import x, y"
                 names = {n.strip() for n in m.group(3).split(",")}
-                for name in names & CONTEXTS:
+                for name in names & NOMINATIONS_CONTEXTS:
                     yield path.relative_to(ROOT), name, None
             elif m.group(2) is None and m.group(3) is not None:  # "from services.nominations.scoring import x"
                 yield path.relative_to(ROOT), target, m.group(3).strip()

@@ -16,6 +16,9 @@ from shared.contracts.nominations import (
     CovenantPublishedV1,
     SheetAdjustedV1,
     SheetsLockedV1,
+    CommendationDecidedV1,
+    CommendationReturnedV1,
+    CommendationSentV1,
     RankingPublishedV1,
     RoundApprovedV1,
     RoundCertifiedV1,
@@ -60,5 +63,8 @@ CATALOGUE: dict[str, EventContract] = {
     nominations.COVENANT_PUBLISHED: EventContract(1, CovenantPublishedV1, "nominations"),
     nominations.SHEET_ADJUSTED: EventContract(1, SheetAdjustedV1, "nominations"),
     nominations.SHEETS_LOCKED: EventContract(1, SheetsLockedV1, "nominations"),
+    nominations.COMMENDATION_RETURNED: EventContract(1, CommendationReturnedV1, "nominations"),
+    nominations.COMMENDATION_SENT: EventContract(1, CommendationSentV1, "nominations"),
+    nominations.COMMENDATION_DECIDED: EventContract(1, CommendationDecidedV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
-from services.nominations import scoring
+from services.nominations import commendations, scoring
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting import minutes as minutes_html
@@ -406,6 +406,8 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
             raise Conflict(str(exc), slug="government-flag-cap", cap=exc.cap, approved_so_far=exc.approved_so_far,
                            proposing=exc.proposing, active_clusters=active) from None
     row = await round_store.decide(conn, round_id, state="approved", by=actor.subject)
+    # The approved units enter the cluster's commendation list in this same transaction.
+    await commendations.carry_approved_round(conn, actor=actor, round_row=row)
     await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
                        details={"proposed": proposed})

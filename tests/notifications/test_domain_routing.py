@@ -31,6 +31,13 @@ ALL_TYPES = {
     "nominations.commendation.returned",
     "nominations.commendation.sent",
     "nominations.commendation.decided",
+    "registry.leadership.corrected",
+    "registry.period.members_changed",
+    "registry.cluster.updated",
+    "registry.province.merger_undone",
+    "nominations.covenant.published",
+    "nominations.sheet.adjusted",
+    "nominations.sheets.locked",
 }
 
 
@@ -111,13 +118,13 @@ def test_ballot_cast_notifies_nobody():
 
 
 class TestRoundClosed:
-    def test_lead_and_ministry_not_the_electorate(self):
+    def test_lead_ministry_and_the_electorate_to_check_receipts(self):
         e = ev("nominations.round.closed", **NOMINATION, lead_code="22", outcome="elected",
                electorate=["22", "37", "30"])
-        assert recipients_for(e) == ["province:22", MINISTRY]
+        assert recipients_for(e) == ["province:22", MINISTRY, "province:37", "province:30"]
 
     def test_missing_lead(self):
-        assert recipients_for(ev("nominations.round.closed", **NOMINATION, electorate=["22"])) == [MINISTRY]
+        assert recipients_for(ev("nominations.round.closed", **NOMINATION, electorate=["22"])) == [MINISTRY, "province:22"]
 
 
 class TestRunoffCreated:
@@ -278,3 +285,29 @@ def test_every_recipient_is_well_formed():
     e = ev("nominations.round.approved", **NOMINATION, lead_code="22", electorate=["22", "37"])
     for recipient in recipients_for(e):
         parse_recipient(recipient)
+
+
+class TestTheYearsCorrections:
+    def test_a_membership_change_reaches_who_joins_who_leaves_the_members_and_the_ministry(self):
+        e = ev("registry.period.members_changed", cluster_code="NV-BAC", cluster_name="X", year=2026,
+               effective_date="2026-04-01", added=[member("01", "Hà Nội")], removed=[member("37", "Ninh Bình")],
+               reason="QĐ 12", members=[member("22", "Quảng Ninh"), member("01", "Hà Nội")])
+        assert recipients_for(e) == P("01", "37", "22") + [MINISTRY]
+
+    def test_a_corrected_leadership_reaches_the_former_lead_too(self):
+        e = ev("registry.leadership.corrected", cluster_code="NV-BAC", cluster_name="X", year=2026,
+               method="correction", decided_method="rotation", lead=member("30", "Hải Dương"),
+               deputy=member("31", "Hải Phòng"),
+               previous={"lead": member("33", "Hưng Yên"), "deputy": member("30", "Hải Dương")},
+               reason="Bầu lại", members=[member("30", "Hải Dương"), member("31", "Hải Phòng")])
+        assert recipients_for(e) == P("30", "31", "33") + [MINISTRY]
+
+    def test_an_adjusted_sheet_is_told_to_its_province_only(self):
+        e = ev("nominations.sheet.adjusted", cluster_code="NV-BAC", cluster_name="X", year=2026, province="36",
+               province_name="Nam Định", reviewer="34", adjustments=[{"criterion": "CM", "points": 30, "reason": "x"}])
+        assert recipients_for(e) == P("36")
+
+    def test_covenant_and_lock_reach_the_lead_members_and_ministry(self):
+        for type_ in ("nominations.covenant.published", "nominations.sheets.locked"):
+            e = ev(type_, cluster_code="NV-BAC", cluster_name="X", year=2026, lead_code="34", members=["34", "33"])
+            assert recipients_for(e) == P("34", "33") + [MINISTRY]

@@ -53,6 +53,27 @@ PAYLOADS = {
     "nominations.commendation.decided": dict(
         decision_id="d-1", number="1234/QĐ-BNV", signed_on="2027-01-05", year=2026, summary="Về việc khen thưởng",
         provinces=["22", "37"], leads=["22"], clusters=["NV-BAC"], awarded={"22": 1, "37": 2}, collectives=1, individuals=2),
+    "registry.leadership.corrected": dict(
+        **CLUSTER, method="correction", decided_method="rotation", lead={"code": "37", "name": "Ninh Bình"},
+        deputy={"code": "30", "name": "Hải Dương"},
+        previous={"lead": {"code": "22", "name": "Quảng Ninh"}, "deputy": {"code": "37", "name": "Ninh Bình"}},
+        reason="Hội nghị bầu lại", members=[{"code": "22", "name": "Quảng Ninh"}, {"code": "37", "name": "Ninh Bình"},
+                                             {"code": "30", "name": "Hải Dương"}]),
+    "registry.period.members_changed": dict(
+        **CLUSTER, effective_date="2026-04-01", added=[{"code": "01", "name": "Hà Nội"}],
+        removed=[{"code": "30", "name": "Hải Dương"}], reason="Quyết định số 12/QĐ-BNV",
+        members=[{"code": "22", "name": "Quảng Ninh"}, {"code": "01", "name": "Hà Nội"}]),
+    "registry.cluster.updated": dict(
+        **CLUSTER, organizer="Bộ Nội vụ", changes={"name": {"from": "Cụm cũ", "to": CLUSTER_NAME}},
+        members=[{"code": "22", "name": "Quảng Ninh"}]),
+    "registry.province.merger_undone": dict(
+        successor={"code": "04", "name": "Cao Bằng mới"},
+        sources=[{"code": "04", "name": "Cao Bằng"}, {"code": "11", "name": "Điện Biên"}], effective_date="2027-01-01"),
+    "nominations.covenant.published": dict(**CLUSTER, version=2, amended=True, reason="Bổ sung tiêu chí chuyển đổi số",
+                                           lead_code="22", members=ELECTORATE),
+    "nominations.sheet.adjusted": dict(**CLUSTER, province="37", province_name="Ninh Bình", reviewer="22",
+                                       adjustments=[{"criterion": "CDS", "points": 14, "reason": "Thiếu minh chứng"}]),
+    "nominations.sheets.locked": dict(**CLUSTER, covenant_version=2, sheets=3, lead_code="22", members=ELECTORATE),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}
@@ -113,7 +134,7 @@ def test_every_template_renders(type_, language, recipient):
 def test_names_cluster_year_and_award(type_, language):
     m = render(event(type_), language=language, recipient="ministry")
     all_text = text(m)
-    if type_ != "registry.province.merged":
+    if type_ not in ("registry.province.merged", "registry.province.merger_undone"):  # no cluster: provinces
         assert "NV-BAC" in all_text
         assert "2026" in all_text
     if type_ in WITH_CLUSTER_NAME:
@@ -505,3 +526,35 @@ def test_reminder_errors():
     with pytest.raises(ValueError):
         render_reminder(round=REMINDER_ROUND, recipient="nobody")
     assert render_reminder(round={}, recipient="ministry").subject.startswith("Nhắc bỏ phiếu:")
+
+
+class TestTheYearsMessages:
+    def test_a_member_reads_the_reason_its_sheet_was_adjusted(self):
+        m = render(event("nominations.sheet.adjusted"), recipient="province:37")
+        assert "Tiêu chí CDS: 14 điểm. Lý do: Thiếu minh chứng" in m.body and m.action
+        en = render(event("nominations.sheet.adjusted"), language="en", recipient="province:37")
+        assert "Criterion CDS: 14 points. Reason: Thiếu minh chứng" in en.body
+
+    def test_an_amended_covenant_asks_members_to_submit_again(self):
+        m = render(event("nominations.covenant.published"), recipient="province:37")
+        assert m.subject.startswith("Sửa đổi giao ước thi đua năm 2026") and "Bổ sung tiêu chí" in m.body
+        assert "nộp lại" in m.action
+        assert render(event("nominations.covenant.published"), recipient="ministry").action is None
+
+    def test_a_removed_member_learns_its_sheet_is_no_longer_ranked(self):
+        m = render(event("registry.period.members_changed"), recipient="province:30")
+        assert "Kể từ ngày 01/04/2026" in m.body and "Quyết định số 12/QĐ-BNV" in m.body
+        assert "không được xếp hạng" in m.action
+        assert "Join" in render(event("registry.period.members_changed"), language="en", recipient="province:01").action
+
+    def test_a_closed_vote_asks_voters_to_check_their_receipts(self):
+        m = render(event("nominations.round.closed"), recipient="province:37")
+        assert "biên nhận" in m.action
+        failed = render(event("nominations.round.closed", outcome="failed_quorum", state="failed_quorum"),
+                        recipient="province:37")
+        assert failed.action is None  # nothing is published when the quorum was missed
+
+    def test_a_corrected_leadership_names_the_method_and_the_reason(self):
+        m = render(event("registry.leadership.corrected"), recipient="province:37")
+        assert "Bộ Nội vụ đã điều chỉnh" in m.body and "Lý do: Hội nghị bầu lại" in m.body
+        assert "(thay Quảng Ninh)" in m.body and m.action

@@ -44,6 +44,13 @@ RANKING_PUBLISHED = nominations_events.RANKING_PUBLISHED
 COMMENDATION_RETURNED = nominations_events.COMMENDATION_RETURNED
 COMMENDATION_SENT = nominations_events.COMMENDATION_SENT
 COMMENDATION_DECIDED = nominations_events.COMMENDATION_DECIDED
+LEADERSHIP_CORRECTED = registry_events.LEADERSHIP_CORRECTED
+MEMBERS_CHANGED = registry_events.MEMBERS_CHANGED
+CLUSTER_UPDATED = registry_events.CLUSTER_UPDATED
+MERGER_UNDONE = registry_events.MERGER_UNDONE
+COVENANT_PUBLISHED = nominations_events.COVENANT_PUBLISHED
+SHEET_ADJUSTED = nominations_events.SHEET_ADJUSTED
+SHEETS_LOCKED = nominations_events.SHEETS_LOCKED
 
 
 def province(code: Any) -> str:
@@ -161,6 +168,28 @@ def _awarded_leads_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("provinces")), codes(p.get("leads"))), MINISTRY]
 
 
+def _leadership_corrected(p: Mapping[str, Any]) -> list[str]:
+    previous = p.get("previous") if isinstance(p.get("previous"), Mapping) else {}
+    return [*_provinces(codes(p.get("members")), _one(p.get("lead")), _one(p.get("deputy")),
+                        _one(previous.get("lead")), _one(previous.get("deputy"))), MINISTRY]
+
+
+def _members_changed(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(codes(p.get("added")), codes(p.get("removed")), codes(p.get("members"))), MINISTRY]
+
+
+def _merger_undone(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(codes(p.get("sources")))]
+
+
+def _lead_members_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("lead_code")), codes(p.get("members"))), MINISTRY]
+
+
+def _adjusted_province(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("province")))
+
+
 @dataclass(frozen=True)
 class Route:
     """One row of the routing table."""
@@ -188,9 +217,10 @@ ROUTING: dict[str, Route] = {
         "only feeds turnout and reminders; who voted is not broadcast, and how never leaves the ballot box",
         _nobody),
     ROUND_CLOSED: Route(
-        "the cluster lead and the ministry",
-        "the lead must certify the result; the ministry follows the round",
-        _lead_and_ministry),
+        "the cluster lead, the ministry and the electorate",
+        "the lead must certify the result; the ministry follows the round; every voter can check its receipt "
+        "against the published ballots",
+        _lead_ministry_electorate),
     RUNOFF_CREATED: Route(
         "the electorate and the ministry",
         "the vote was tied: every voter must vote again; the ministry follows the round",
@@ -223,6 +253,34 @@ ROUTING: dict[str, Route] = {
         "every awarded province, the leads of their clusters and the ministry",
         "the decision is issued: each awarded province hands the awards over; the register shows them",
         _awarded_leads_ministry),
+    LEADERSHIP_CORRECTED: Route(
+        "every member of the cluster for the year (the former lead and deputy too), and the ministry",
+        "the ministry corrected who leads the cluster's year, with its reason",
+        _leadership_corrected),
+    MEMBERS_CHANGED: Route(
+        "the provinces added and removed, the members, and the ministry",
+        "a province joins or leaves the cluster's year from a date: what it does there changes",
+        _members_changed),
+    CLUSTER_UPDATED: Route(
+        "the members of the cluster's latest year, and the ministry",
+        "the cluster was renamed or has another organizer",
+        _members_and_ministry),
+    MERGER_UNDONE: Route(
+        "the ministry and the provinces in force again",
+        "a wrong merger was undone: the former units are back",
+        _merger_undone),
+    COVENANT_PUBLISHED: Route(
+        "the cluster lead, its members and the ministry",
+        "every member scores itself against the covenant in force (an amendment reopens submitted sheets)",
+        _lead_members_ministry),
+    SHEET_ADJUSTED: Route(
+        "the province whose sheet was adjusted",
+        "its points were changed by the cross-check: it reads each reason",
+        _adjusted_province),
+    SHEETS_LOCKED: Route(
+        "the cluster lead, its members and the ministry",
+        "the sheets are final for the conference",
+        _lead_members_ministry),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

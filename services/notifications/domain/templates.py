@@ -50,6 +50,7 @@ AWARD_LABELS: dict[str, dict[str, str]] = {
 _METHODS = {
     "rotation": {"vi": "luân phiên", "en": "rotation"},
     "election": {"vi": "bầu", "en": "election"},
+    "correction": {"vi": "điều chỉnh của Bộ Nội vụ", "en": "the ministry's correction"},
 }
 
 # round.closed outcomes (the nominations tally's vocabulary): label, and whether the lead has a
@@ -342,6 +343,11 @@ def _round_closed(c: _Ctx):
     action = None
     if certifiable and c.is_province(c.p.get("lead_code")):
         action = c.t("Kiểm tra và xác nhận kết quả bỏ phiếu", "Review and certify the result")
+    elif c.among("electorate") and _text(c.p.get("outcome")) not in ("failed_quorum", "runoff_required"):
+        # The ballots are published after a close that met its quorum: each voter checks its own
+        # (after a tie, the runoff's own message asks it to vote again first).
+        action = c.t("Đối chiếu biên nhận phiếu bầu của đơn vị với danh sách phiếu đã công bố",
+                     "Check your ballot receipt against the published ballots")
     return subject, lines, action
 
 
@@ -492,6 +498,134 @@ def _commendation_decided(c: _Ctx) -> tuple[str, list[str], str | None]:
     return subject, lines, action
 
 
+def _reason_line(c: _Ctx) -> str:
+    reason = c.text("reason")
+    return c.t(f"Lý do: {reason}", f"Reason: {reason}") if reason else ""
+
+
+def _leadership_corrected(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, year = c.cluster(), c.year()
+    lead, deputy = _unit(c.p.get("lead")), _unit(c.p.get("deputy"))
+    previous = c.p.get("previous") if isinstance(c.p.get("previous"), Mapping) else {}
+    before = _unit(previous.get("lead"))
+    subject = c.t(f"Điều chỉnh Trưởng cụm, Phó Trưởng cụm{year} – {cluster}",
+                  f"Cluster lead and deputy corrected{c.year(en=' for ')} – {cluster}")
+    lines = [
+        c.t(f"Bộ Nội vụ đã điều chỉnh Trưởng cụm, Phó Trưởng cụm{year} của {cluster}.",
+            f"The ministry corrected the lead and deputy of {cluster}{c.year(en=' for ')}."),
+        c.t(f"Trưởng cụm: {lead}", f"Lead: {lead}") + (c.t(f" (thay {before}).", f" (replacing {before}).")
+                                                        if before else ".") if lead else "",
+        c.t(f"Phó Trưởng cụm: {deputy}.", f"Deputy: {deputy}.") if deputy else "",
+        _reason_line(c),
+    ]
+    action = None
+    if c.is_province(c.p.get("lead")):
+        action = c.t(f"Chủ trì, tổ chức hoạt động của Cụm{year}", f"Lead the cluster's activities{c.year(en=' in ')}")
+    elif c.is_province(c.p.get("deputy")):
+        action = c.t("Phối hợp với Trưởng cụm tổ chức hoạt động của Cụm", "Support the lead in running the cluster")
+    return subject, lines, action
+
+
+def _members_changed(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, year = c.cluster(), c.year()
+    date = format_date(c.p.get("effective_date"))
+    added, removed = _units(c.p.get("added")), _units(c.p.get("removed"))
+    subject = c.t(f"Điều chỉnh thành viên{year} – {cluster}", f"Members changed{c.year(en=' for ')} – {cluster}")
+    since = c.t(f"Kể từ ngày {date}, ", f"From {date}, ") if date else ""
+    lines = [
+        since + c.t(f"{cluster} điều chỉnh thành viên{year}.", f"{cluster} changes its members{c.year(en=' for ')}."),
+        c.t("Bổ sung: ", "Joining: ") + "; ".join(added) + "." if added else "",
+        c.t("Không còn là thành viên: ", "Leaving: ") + "; ".join(removed) + "." if removed else "",
+        _reason_line(c),
+    ]
+    action = None
+    if c.among("added"):
+        action = c.t("Tham gia hoạt động của cụm và chấm điểm theo giao ước", "Join the cluster's work and score "
+                     "yourself against its covenant")
+    elif c.among("removed"):
+        action = c.t("Lưu ý: phiếu chấm điểm của đơn vị được giữ lại nhưng không được xếp hạng trong cụm",
+                     "Note: your score sheet is kept but no longer ranked in this cluster")
+    return subject, lines, action
+
+
+def _cluster_updated(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster = c.cluster()
+    changes = c.p.get("changes") if isinstance(c.p.get("changes"), Mapping) else {}
+    labels = {"name": c.t("Tên cụm", "Name"), "organizer": c.t("Cơ quan tổ chức", "Organizer"),
+              "allow_shared_members": c.t("Cho phép thành viên tham gia cụm cùng loại khác",
+                                          "Members may sit in another cluster of its kind")}
+    lines = [c.t(f"Thông tin của {cluster} đã được cập nhật" + (f" (áp dụng cho năm {c.text('year')})." if c.text("year")
+                                                                 else "."),
+                 f"The details of {cluster} have changed" + (f" (from {c.text('year')})." if c.text("year") else "."))]
+    for key, change in changes.items():
+        if isinstance(change, Mapping) and key in labels:
+            lines.append(f"{labels[key]}: {_text(change.get('from'))} → {_text(change.get('to'))}.")
+    subject = c.t(f"Cập nhật thông tin cụm thi đua – {cluster}", f"Cluster details changed – {cluster}")
+    return subject, lines, None
+
+
+def _merger_undone(c: _Ctx) -> tuple[str, list[str], str | None]:
+    successor = _unit(c.p.get("successor")) or c.t("đơn vị mới", "the new province")
+    sources = _units(c.p.get("sources"))
+    subject = c.t(f"Hủy hợp nhất đơn vị hành chính {successor}", f"Merger into {successor} undone")
+    lines = [c.t(f"Việc hợp nhất thành {successor} đã được hủy; ", f"The merger into {successor} was undone; ")
+             + c.t("các đơn vị trước đó tiếp tục hoạt động: ", "the former units are in force again: ")
+             + ", ".join(sources) + "."]
+    action = c.t("Kiểm tra lại thành viên các cụm thi đua có liên quan", "Check the affected clusters' members") \
+        if c.ministry else None
+    return subject, lines, action
+
+
+def _covenant_published(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, year, version = c.cluster(), c.year(), c.text("version")
+    amended = c.p.get("amended") is True
+    if amended:
+        subject = c.t(f"Sửa đổi giao ước thi đua{year} – {cluster}", f"Covenant amended{c.year(en=' for ')} – {cluster}")
+        first = c.t(f"{cluster} đã ban hành bản sửa đổi giao ước thi đua{year}"
+                    + (f" (phiên bản {version})." if version else "."),
+                    f"{cluster} published an amendment to its{c.year()} covenant"
+                    + (f" (version {version})." if version else "."))
+    else:
+        subject = c.t(f"Giao ước thi đua{year} – {cluster}", f"Covenant{c.year(en=' for ')} – {cluster}")
+        first = c.t(f"{cluster} đã ban hành giao ước thi đua{year}.", f"{cluster} published its{c.year()} covenant.")
+    lines = [first, _reason_line(c) if amended else ""]
+    action = None
+    if c.among("members") or c.is_province(c.p.get("lead_code")):
+        action = c.t("Kiểm tra lại và nộp lại phiếu tự chấm điểm theo giao ước mới", "Check your score sheet against "
+                     "the amended covenant and submit it again") if amended else \
+            c.t("Tự chấm điểm theo giao ước và nộp phiếu chấm điểm", "Score yourself against the covenant and submit")
+    return subject, lines, action
+
+
+def _sheet_adjusted(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, year = c.cluster(), c.year()
+    subject = c.t(f"Phiếu chấm điểm được điều chỉnh{year} – {cluster}",
+                  f"Score sheet adjusted{c.year(en=' for ')} – {cluster}")
+    lines = [c.t(f"Khi thẩm định chéo, phiếu chấm điểm{year} của đơn vị tại {cluster} đã được điều chỉnh:",
+                 f"The cross-check of your{c.year()} score sheet in {cluster} adjusted it:")]
+    adjustments = c.p.get("adjustments")
+    for a in adjustments if isinstance(adjustments, list) else []:
+        if isinstance(a, Mapping):
+            lines.append(c.t(f"- Tiêu chí {_text(a.get('criterion'))}: {_text(a.get('points'))} điểm. "
+                             f"Lý do: {_text(a.get('reason'))}",
+                             f"- Criterion {_text(a.get('criterion'))}: {_text(a.get('points'))} points. "
+                             f"Reason: {_text(a.get('reason'))}"))
+    action = c.t("Xem các điều chỉnh và lý do trên phiếu chấm điểm", "Read each adjustment and its reason on "
+                 "your sheet") if c.is_province(c.p.get("province")) else None
+    return subject, lines, action
+
+
+def _sheets_locked(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, year, sheets = c.cluster(), c.year(), c.text("sheets")
+    subject = c.t(f"Khóa phiếu chấm điểm{year} – {cluster}", f"Score sheets locked{c.year(en=' for ')} – {cluster}")
+    lines = [c.t(f"Trưởng cụm đã khóa phiếu chấm điểm{year} của {cluster}"
+                 + (f" ({sheets} phiếu)." if sheets else "."),
+                 f"The lead locked the{c.year()} score sheets of {cluster}" + (f" ({sheets} sheets)." if sheets else ".")),
+             c.t("Điểm số là kết quả chính thức để xếp hạng và suy tôn.",
+                 "The scores are final for the ranking and the votes.")]
+    return subject, lines, None
+
+
 TEMPLATES: dict[str, _Template] = {
     r.LEADERSHIP_ROTATED: _leadership_rotated,
     r.PROVINCE_MERGED: _province_merged,
@@ -506,6 +640,13 @@ TEMPLATES: dict[str, _Template] = {
     r.COMMENDATION_RETURNED: _commendation_returned,
     r.COMMENDATION_SENT: _commendation_sent,
     r.COMMENDATION_DECIDED: _commendation_decided,
+    r.LEADERSHIP_CORRECTED: _leadership_corrected,
+    r.MEMBERS_CHANGED: _members_changed,
+    r.CLUSTER_UPDATED: _cluster_updated,
+    r.MERGER_UNDONE: _merger_undone,
+    r.COVENANT_PUBLISHED: _covenant_published,
+    r.SHEET_ADJUSTED: _sheet_adjusted,
+    r.SHEETS_LOCKED: _sheets_locked,
 }
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)

@@ -2,21 +2,43 @@
 
     python -m services.notifications.smtp_sink --port 1025 --mailbox .dev/mail
 
-Each message is written to ``<mailbox>/<time>-<n>.eml`` exactly as received, and one line with
-the recipients and the decoded subject is printed, so a person can see what the worker sent.
+Each message is written to ``<mailbox>/<time>-<n>-<recipient>.eml`` exactly as received, with a
+decoded copy beside it (``.txt``: the headers that matter and the text body, in UTF-8, whatever
+the transfer encoding), and one line with the recipients and the decoded subject is printed, so a
+person can read what the worker sent.
 """
 from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import signal
 import sys
 import threading
 import time
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+
+def file_label(address: str) -> str:
+    """A recipient as a file-name part: ``ministry@thidua.local`` → ``ministry_at_thidua.local``."""
+    label = re.sub(r"[^A-Za-z0-9._-]+", "_", address.replace("@", "_at_")).strip("._")
+    return label[:80] or "unknown"
+
+
+def readable(content: bytes) -> str:
+    """The message as a person reads it: From, To, Date, Subject decoded, then the text body."""
+    message = message_from_bytes(content, policy=policy.default)
+    lines = [f"{name}: {message.get(name, '')}" for name in ("From", "To", "Date", "Subject")]
+    body = None
+    if isinstance(message, EmailMessage):
+        part = message.get_body(preferencelist=("plain", "html"))
+        if part is not None:
+            body = part.get_content()
+    return "\n".join(lines) + "\n\n" + (body if body is not None else "(no text body)") + "\n"
 
 
 class MailboxHandler:
@@ -28,10 +50,14 @@ class MailboxHandler:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         content: bytes = envelope.original_content or envelope.content
+        recipient = file_label(envelope.rcpt_tos[0]) if envelope.rcpt_tos else "unknown"
+        if len(envelope.rcpt_tos) > 1:
+            recipient += f"-and-{len(envelope.rcpt_tos) - 1}-more"
         with self._lock:
-            name = f"{time.strftime('%Y%m%d-%H%M%S')}-{next(self._counter):05d}.eml"
-        path = self.mailbox / name
+            stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{next(self._counter):05d}-{recipient}"
+        path = self.mailbox / f"{stem}.eml"
         path.write_bytes(content)
+        (self.mailbox / f"{stem}.txt").write_text(readable(content), encoding="utf-8")
         subject = message_from_bytes(content, policy=policy.default).get("subject", "")
         print(f"mail from {envelope.mail_from} to {', '.join(envelope.rcpt_tos)}: {subject} -> {path}",
               file=self.out, flush=True)

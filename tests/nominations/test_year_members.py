@@ -145,3 +145,13 @@ def test_decide_counts_the_threshold_as_the_round_says():
     assert decide(**counts, threshold_base="electorate", at_least=True).proposed == ["30"]
     assert decide(**{**counts, "threshold": "2/3"}, at_least=True).proposed == ["30", "31"]  # 4 ≥ 2/3 × 6
     assert decide(**{**counts, "threshold": "2/3"}).proposed == ["30"]  # 4 is not more than 4
+
+
+async def test_the_ballot_idempotency_key_documents_its_stricter_rule(vote):
+    spec = (await vote.nominations.client.get("/openapi.json")).json()
+    for path in ("/v1/rounds/{round_id}/ballots", "/v1/rounds/{round_id}/paper-ballots"):
+        [header] = [p for p in spec["paths"][path]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+        assert header["schema"]["minLength"] == 22 and "at least 22 characters" in header["description"]
+    r = await vote.opened()
+    short = vote.cast(r["id"], "30", ["31"], key="short-key")
+    assert problem(await short, 422)["errors"][0]["field"] == "Idempotency-Key"

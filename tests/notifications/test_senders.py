@@ -75,3 +75,8 @@ def test_the_dev_mail_sink_keeps_each_message_and_prints_a_line(tmp_path):
     [saved] = list(tmp_path.glob("*.eml"))
     assert message_from_bytes(saved.read_bytes(), policy=policy.default).get_content() == "Bỏ phiếu trước 17:00 20/12/2025"
     assert "a@b.vn" in out.getvalue() and "Nhắc bỏ phiếu" in out.getvalue()
+    # Readable without a mail client: the recipient in the file name, a decoded text copy beside it.
+    assert "a_at_b.vn" in saved.name
+    text = saved.with_suffix(".txt").read_text(encoding="utf-8")
+    assert "Subject: Nhắc bỏ phiếu" in text and "Bỏ phiếu trước 17:00 20/12/2025" in text
+    assert "=?utf-8?" not in text and "base64" not in text

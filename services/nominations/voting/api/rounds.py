@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from services.nominations.voting import service
 from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
+from services.nominations.voting.sealed_idempotency import BallotIdempotencyKey
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
@@ -73,7 +74,7 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
                          "under that key, never beside the voter in plain, so the key must be random (at least 128 "
                          "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).")
 async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
+                      idempotency_key: BallotIdempotencyKey = None):
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
@@ -85,7 +86,7 @@ async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPri
 @router.post("/{round_id}/paper-ballots", status_code=201,
              summary="Record an absent member's written ballot (lead); answers with its receipt")
 async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: BallotIdempotencyKey = None):
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(

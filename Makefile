@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench venv lock clean
+.PHONY: run test reset bench venv lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m deploy.devstack test $(ARGS)
+
+# Drop the demo database and load it afresh (stop `make run` first).
+reset: $(STAMP)
+	$(VENV)/bin/python -m deploy.devstack reset
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench $(ARGS)

@@ -1,7 +1,8 @@
-"""The two commands behind ``make run`` and ``make test``.
+"""The commands behind ``make run``, ``make test`` and ``make reset``.
 
     python -m deploy.devstack run    # infrastructure, migrations, demo data, every process
     python -m deploy.devstack test   # infrastructure, then the whole test suite
+    python -m deploy.devstack reset  # drop the demo database and load it afresh (stop `make run` first)
 """
 from __future__ import annotations
 
@@ -29,6 +30,37 @@ async def create_database(infra: Infra, name: str) -> None:
             await conn.execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
     finally:
         await conn.close()
+
+
+async def reset_database(admin_dsn: str, dsn: str, name: str) -> None:
+    """Drop ``name`` (closing its sessions) and create it again with every migration and the demo data."""
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
+    finally:
+        await conn.close()
+    await migrate_all(dsn, demo=True)
+
+
+def reset() -> int:
+    """The demo database as ``make run`` first made it: for a demo that went astray, or after
+    pulling migrations that changed what the demo data looks like."""
+    if os.environ.get("THIDUA_ENV") == "production":
+        print("make reset drops the database: never with THIDUA_ENV=production", file=sys.stderr)
+        return 2
+    infra = ensure_infra()
+    try:
+        asyncio.run(reset_database(infra.admin_dsn, infra.database_dsn(DATABASE), DATABASE))
+        import redis
+
+        client = redis.Redis.from_url(infra.redis_db(0))
+        client.flushdb()  # queued events and sessions of the old data
+        client.close()
+        print(f"database {DATABASE} reset with the demo data; start it with `make run`")
+    finally:
+        infra.stop()
+    return 0
 
 
 async def prepare(infra: Infra, *, demo: bool) -> str:
@@ -138,10 +170,11 @@ def test(args: list[str]) -> int:
 
 
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "reset"):
         print(__doc__)
         sys.exit(2)
-    sys.exit(run() if sys.argv[1] == "run" else test(sys.argv[2:]))
+    command = sys.argv[1]
+    sys.exit(run() if command == "run" else reset() if command == "reset" else test(sys.argv[2:]))
 
 
 if __name__ == "__main__":

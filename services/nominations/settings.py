@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import NOMINATIONS_PORT, ServiceSettings
+from shared.settings import NOMINATIONS_PORT, WorkerSettings
 
 
-class NominationsSettings(ServiceSettings):
+class NominationsSettings(WorkerSettings):
+    """Settings of the nominations API and of its Celery worker and beat (env prefix NOMINATIONS_)."""
+
     model_config = SettingsConfigDict(env_prefix="NOMINATIONS_", extra="ignore")
 
     service_name: str = "nominations"

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-T = TypeVar("T")
+from shared.contracts.pages import Page
 
-
-class Page(BaseModel, Generic[T]):
-    """A page of a list: ``next`` is the cursor of the following page, null on the last."""
-    items: list[T]
-    next: str | None = None
+__all__ = ["Account", "Cluster", "ClusterDetail", "ClusterYear", "Leadership", "MembershipChange",
+           "MembershipChangeResult", "MergerUndone", "Page", "Period", "PeriodMember", "UnitRef"]
 
 
 class UnitRef(BaseModel):

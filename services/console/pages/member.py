@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +28,7 @@ from services.console.web import (
     redirect,
     render,
 )
+from shared.clock import vietnam_today
 
 router = APIRouter()
 KEY = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
@@ -37,7 +37,7 @@ COUNTED_STATES = ("closed", "certified", "approved", "returned", "runoff_require
 
 
 def _years() -> list[int]:
-    this = date.today().year
+    this = vietnam_today().year
     return [this, this - 1]
 
 

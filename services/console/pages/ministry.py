@@ -25,12 +25,13 @@ from services.console.web import (
     redirect,
     render,
 )
+from shared.clock import vietnam_today
 
 router = APIRouter()
 
 
 def _this_year() -> int:
-    return date.today().year
+    return vietnam_today().year
 
 
 async def _form(request: Request) -> dict[str, str]:

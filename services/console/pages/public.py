@@ -18,6 +18,7 @@ from services.console.web import (
     redirect,
     render,
 )
+from shared.clock import vietnam_today
 
 router = APIRouter()
 CLUSTER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -54,10 +55,10 @@ def _has_route(request: Request, path: str) -> bool:
 @router.get("/provinces")
 async def provinces(request: Request, api: ApiDep, on: str | None = None) -> Response:
     errors: dict[str, str] = {}
-    day = parse_day(on) if on else date.today()
+    day = parse_day(on) if on else vietnam_today()
     if day is None:
         errors["on"] = message(request, "provinces.bad_date")
-        day = date.today()
+        day = vietnam_today()
     units = await service.provinces_on(api, on=day)
     return await render(request, "public/provinces.html", {"units": units, "day": day, "on_text": on or "",
                                                            "errors": errors},

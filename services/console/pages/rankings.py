@@ -3,7 +3,6 @@ the national view, and the same tables as .xlsx for the emulation offices."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +20,7 @@ from services.console.web import (
     redirect,
     render,
 )
+from shared.clock import vietnam_today
 
 router = APIRouter()
 
@@ -32,7 +32,7 @@ def _check(year: int, cluster: str | None) -> None:
 
 @router.get("/rankings")
 async def rankings_home(request: Request, user: UserDep) -> Response:
-    return redirect(f"/rankings/{date.today().year - 1}")
+    return redirect(f"/rankings/{vietnam_today().year - 1}")
 
 
 @router.get("/rankings/{year:int}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -40,6 +39,7 @@ from services.nominations.registry_client import RegistryClient
 from services.nominations.settings import NominationsSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
+from shared.clock import Today
 from shared.contracts.pages import Page
 from shared.errors import Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
@@ -140,26 +140,26 @@ async def get_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, db: 
 @router.post("/v1/commendations/proposals/{proposal_id}/nominees", status_code=201, response_model=NomineeOut,
              summary="Name a collective or an individual, with its achievement summary (the province)")
 async def add_nominee(proposal_id: uuid.UUID, body: NomineeIn, request: Request, principal: CurrentPrincipal,
-                      db: Db, idempotency_key: IdempotencyKey = None) -> Any:
+                      db: Db, today: Today, idempotency_key: IdempotencyKey = None) -> Any:
     settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.add:{proposal_id}",
             body=body, status_code=201,
             run=lambda: service.add_nominee(conn, actor=principal, proposal_id=proposal_id, data=_nominee_data(body),
-                                            limits=settings.commendation_limits(), today=date.today()))
+                                            limits=settings.commendation_limits(), today=today))
 
 
 @router.put("/v1/commendations/nominees/{nominee_id}", response_model=NomineeOut,
             summary="Replace a draft or returned nominee's particulars (the province)")
 async def update_nominee(nominee_id: uuid.UUID, body: NomineeUpdate, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None) -> Any:
+                         today: Today, idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.update:{nominee_id}",
             body=body, status_code=200,
             run=lambda: service.update_nominee(conn, actor=principal, nominee_id=nominee_id,
-                                               data=_nominee_data(body), today=date.today()))
+                                               data=_nominee_data(body), today=today))
 
 
 @router.delete("/v1/commendations/nominees/{nominee_id}", summary="Withdraw a draft or returned nominee (the province)")

@@ -54,7 +54,12 @@ def _uvicorn(module: str, port: int) -> list[str]:
 
 CELERY_APP = "services.notifications.worker:app"
 
+CONSOLE_PORT = 8000
+
 PROCESSES = [
+    # The web console comes first: it is what people open (make run prints it first).
+    Process("console", "services.console.main", _uvicorn("services.console.main", CONSOLE_PORT),
+            f"http://127.0.0.1:{CONSOLE_PORT}  <- open this: the web console"),
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
             f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
     Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),

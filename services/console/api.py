@@ -130,7 +130,8 @@ def problem_to_error(resp: httpx.Response, lang: str) -> ApiError:
 
 def create_upstreams(settings: ConsoleSettings) -> dict[str, httpx.AsyncClient]:
     timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=3.0)
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive would close them under us.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=3.0)
     urls = {"registry": settings.registry_url, "nominations": settings.nominations_url,
             "notifications": settings.notifications_url}
     return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for name, url in urls.items()}
@@ -162,12 +163,23 @@ async def _send(client: httpx.AsyncClient, upstream: str, method: str, path: str
     rid = request_id_var.get()
     if rid:
         headers["X-Request-ID"] = rid
-    try:
-        resp = await client.request(method, path, headers=headers, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise UpstreamDown(upstream, f"timed out ({type(exc).__name__})") from exc
-    except httpx.TransportError as exc:
-        raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
+    # A kept-alive connection the upstream closes just as it is reused fails before the request
+    # reached the application: a read, or a write carrying an Idempotency-Key, is safely sent again.
+    retries = 1 if method in ("GET", "HEAD") or "Idempotency-Key" in headers else 0
+    while True:
+        try:
+            resp = await client.request(method, path, headers=headers, **kwargs)
+            break
+        except httpx.TimeoutException as exc:
+            raise UpstreamDown(upstream, f"timed out ({type(exc).__name__})") from exc
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError) as exc:
+            if retries == 0:
+                raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
+            retries -= 1
+            log.info("retrying on a fresh connection", extra={"fields": {"upstream": upstream,
+                                                                         "error": type(exc).__name__}})
+        except httpx.TransportError as exc:
+            raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
     if resp.status_code >= 500:
         raise UpstreamDown(upstream, f"answered {resp.status_code}")
     return resp

@@ -164,8 +164,8 @@ async def _send(client: httpx.AsyncClient, upstream: str, method: str, path: str
     if rid:
         headers["X-Request-ID"] = rid
     # A kept-alive connection the upstream closes just as it is reused fails before the request
-    # reached the application: a read, or a write carrying an Idempotency-Key, is safely sent again.
-    retries = 1 if method in ("GET", "HEAD") or "Idempotency-Key" in headers else 0
+    # reached the application: an idempotent method, or a write carrying an Idempotency-Key, is sent again.
+    retries = 1 if method in ("GET", "HEAD", "PUT", "DELETE") or "Idempotency-Key" in headers else 0
     while True:
         try:
             resp = await client.request(method, path, headers=headers, **kwargs)

@@ -107,7 +107,24 @@ def run() -> int:
     return 0
 
 
-<<<<<<< HEAD
+# The console's minutes PDF needs a Unicode TrueType font for Vietnamese (Debian's DejaVu Sans).
+PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def ensure_pdf_font() -> None:
+    """Install fonts-dejavu-core when it is missing and this machine allows it (root with apt-get);
+    otherwise say so: the console then offers the printable minutes only."""
+    if os.path.exists(PDF_FONT) or os.environ.get("CONSOLE_PDF_FONT_DIR"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing fonts-dejavu-core (the minutes PDF's Vietnamese font)…")
+        subprocess.call(["apt-get", "install", "-y", "-q", "fonts-dejavu-core"],
+                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if not os.path.exists(PDF_FONT):
+        print("note: DejaVu Sans is missing (apt-get install fonts-dejavu-core, or set CONSOLE_PDF_FONT_DIR): "
+              "the console cannot make the minutes as PDF", file=sys.stderr)
+
+
 def _wants_browser(args: list[str]) -> bool:
     """Whether these pytest arguments select the console's browser tests (no path: the whole suite)."""
     paths = [a for a in args if not a.startswith("-") and (a.startswith("tests") or "/" in a)]
@@ -132,30 +149,9 @@ def ensure_chromium() -> None:
 
 
 def test(args: list[str]) -> int:
+    ensure_pdf_font()
     if _wants_browser(args):
         ensure_chromium()
-=======
-# The console's minutes PDF needs a Unicode TrueType font for Vietnamese (Debian's DejaVu Sans).
-PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def ensure_pdf_font() -> None:
-    """Install fonts-dejavu-core when it is missing and this machine allows it (root with apt-get);
-    otherwise say so: the console then offers the printable minutes only."""
-    if os.path.exists(PDF_FONT) or os.environ.get("CONSOLE_PDF_FONT_DIR"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing fonts-dejavu-core (the minutes PDF's Vietnamese font)…")
-        subprocess.call(["apt-get", "install", "-y", "-q", "fonts-dejavu-core"],
-                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    if not os.path.exists(PDF_FONT):
-        print("note: DejaVu Sans is missing (apt-get install fonts-dejavu-core, or set CONSOLE_PDF_FONT_DIR): "
-              "the console cannot make the minutes as PDF", file=sys.stderr)
-
-
-def test(args: list[str]) -> int:
-    ensure_pdf_font()
->>>>>>> main
     infra = ensure_infra()
     env = dict(os.environ)
     env.update({

@@ -137,13 +137,30 @@ def create_upstreams(settings: ConsoleSettings) -> dict[str, httpx.AsyncClient]:
     return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for name, url in urls.items()}
 
 
-async def password_grant(registry: httpx.AsyncClient, *, username: str, password: str) -> dict[str, Any] | None:
+class SignInThrottled(Exception):
+    """The registry refuses sign-in attempts for a while (429); ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+async def password_grant(registry: httpx.AsyncClient, *, username: str, password: str,
+                         client_address: str | None = None) -> dict[str, Any] | None:
     """The registry's token endpoint with the password grant: the token answer, or None when the
-    credentials are refused."""
-    resp = await _send(registry, "registry", "POST", "/v1/auth/token",
+    credentials are refused. ``client_address`` (the browser's) goes as X-Forwarded-For, so a
+    registry that trusts the console as a proxy throttles per browser, not per console."""
+    headers = {"X-Forwarded-For": client_address} if client_address else None
+    resp = await _send(registry, "registry", "POST", "/v1/auth/token", headers=headers,
                        data={"grant_type": "password", "username": username, "password": password})
     if resp.status_code in (400, 401, 422):
         return None
+    if resp.status_code == 429:
+        try:
+            retry_after = int(resp.headers.get("retry-after", "60"))
+        except ValueError:
+            retry_after = 60
+        raise SignInThrottled(retry_after)
     if resp.status_code != 200:
         raise UpstreamDown("registry", f"token endpoint answered {resp.status_code}")
     result: dict[str, Any] = resp.json()

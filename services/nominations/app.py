@@ -24,11 +24,13 @@ def routers() -> list:
     from services.nominations.commendations import routes as commendations  # proposals, decisions, register
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
     from services.nominations.voting.api import rounds  # vote rounds, ballots, results
+    from services.nominations.year import api as year  # the year at a glance, across both contexts
 
     return [
         rounds.router,
         covenants.router,
         rankings.router,
+        year.router,
         commendations.router,
         commendations.register,
     ]

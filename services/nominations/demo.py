@@ -83,7 +83,7 @@ async def _seed_scores(conn: asyncpg.Connection) -> bool:
             member = Principal(subject=f"province-{province}", role="province", province=province)
             await service_scores.save_sheet(conn, actor=member, period=PERIOD, province=province,
                                             scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))
-            await service_scores.submit_sheet(conn, actor=member, cluster=CLUSTER, year=YEAR, province=province)
+            await service_scores.submit_sheet(conn, actor=member, period=PERIOD, province=province)
         province, code, points, reason = ADJUSTMENT
         await service_scores.review_sheet(conn, actor=Principal(subject="province-30", role="province", province="30"),
                                           period=PERIOD, province=province, adjustments={code: (points, reason)})

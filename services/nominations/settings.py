@@ -5,13 +5,15 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import NOMINATIONS_PORT, ServiceSettings
+from shared.settings import NOMINATIONS_PORT, WorkerSettings
 
 if TYPE_CHECKING:
     from services.nominations.commendations.domain.rules import Limits
 
 
-class NominationsSettings(ServiceSettings):
+class NominationsSettings(WorkerSettings):
+    """Settings of the nominations API and of its Celery worker and beat (env prefix NOMINATIONS_)."""
+
     model_config = SettingsConfigDict(env_prefix="NOMINATIONS_", extra="ignore")
 
     service_name: str = "nominations"

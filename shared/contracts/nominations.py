@@ -29,6 +29,9 @@ ROUND_CERTIFIED = "nominations.round.certified"
 ROUND_APPROVED = "nominations.round.approved"
 ROUND_RETURNED = "nominations.round.returned"
 RANKING_PUBLISHED = "nominations.ranking.published"
+COVENANT_PUBLISHED = "nominations.covenant.published"
+SHEET_ADJUSTED = "nominations.sheet.adjusted"
+SHEETS_LOCKED = "nominations.sheets.locked"
 
 
 class _Round(Contract):
@@ -155,3 +158,48 @@ class CommendationDecidedV1(Contract):
     awarded: dict[ProvinceCode, int]
     collectives: int = Field(ge=0)
     individuals: int = Field(ge=0)
+
+
+# ---------------------------------------------------------------- covenants and score sheets
+
+class CovenantPublishedV1(Contract):
+    """A covenant version was published: version 1 (signed) or an amendment (``amended``, with its reason)."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    version: int = Field(ge=1)
+    amended: bool
+    reason: str | None
+    lead_code: ProvinceCode | None
+    members: list[ProvinceCode]
+
+
+class Adjustment(Contract):
+    criterion: str
+    points: float
+    reason: Name
+
+
+class SheetAdjustedV1(Contract):
+    """The cross-checker changed points on a member's sheet, each with its reason."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    province: ProvinceCode
+    province_name: str | None
+    reviewer: ProvinceCode | None
+    adjustments: list[Adjustment] = Field(min_length=1)
+
+
+class SheetsLockedV1(Contract):
+    """The lead locked the members' sheets for the conference."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    covenant_version: int = Field(ge=1)
+    sheets: int = Field(ge=0)
+    lead_code: ProvinceCode | None
+    members: list[ProvinceCode]

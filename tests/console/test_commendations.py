@@ -4,13 +4,21 @@ approves, drafts a decision and issues it; anyone finds the award in the registe
 diacritics and downloads the workbook."""
 from __future__ import annotations
 
+import asyncio
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from playwright.async_api import expect
 
-from tests.console.conftest import CLUSTER, Pages, System, no_horizontal_scroll, screenshot
+from tests.console.conftest import (
+    CLUSTER,
+    Pages,
+    System,
+    no_horizontal_scroll,
+    screenshot,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 FLASH = "main > [role=status].notice-ok"
@@ -79,6 +87,7 @@ async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system
     async with visitor.expect_download() as info:
         await visitor.get_by_role("link", name="Tải về Excel (.xlsx)").click()
     download = await info.value
-    book = load_workbook(io.BytesIO(open(await download.path(), "rb").read()))
+    content = await asyncio.to_thread(Path(await download.path()).read_bytes)
+    book = load_workbook(io.BytesIO(content))
     names = [row[3].value for row in book.active.iter_rows(min_row=2)]
     assert names == ["Lý Thị Thử"]

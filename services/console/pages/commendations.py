@@ -9,6 +9,7 @@ import re
 from typing import Any
 from uuid import UUID
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -149,7 +150,7 @@ async def upload(request: Request, proposal_id: UUID, user: ProvinceUser, api: A
         resp = await api.clients["nominations"].post(
             f"/v1/commendations/proposals/{proposal_id}/attachments", params={"filename": upload.filename},
             content=content, headers=headers)
-    except Exception as exc:  # noqa: BLE001 - a transport failure is the calm 503 page
+    except httpx.HTTPError as exc:  # a transport failure is the calm 503 page
         raise UpstreamDown("nominations", type(exc).__name__) from exc
     if resp.status_code >= 400:
         from services.console.api import problem_to_error

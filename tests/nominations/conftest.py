@@ -64,10 +64,6 @@ class Vote:
             "code": code, "name": name, "organizer": "Bộ Nội vụ", "kind": "cum",
             "allow_shared_members": code != CLUSTER})
         assert r.status_code in (201, 409), r.text
-        # Several tests set up clusters that share members in one year: the ministry allows it.
-        r = await self.registry.client.patch(f"/v1/clusters/{code}", headers=ministry,
-                                             json={"allow_shared_members": True})
-        assert r.status_code == 200, r.text
         r = await self.registry.client.put(f"/v1/clusters/{code}/periods/{year}", headers=ministry,
                                            json={"members": members})
         assert r.status_code == 200, r.text

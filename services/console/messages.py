@@ -5,6 +5,7 @@ Keys are dotted by page or area (``nav.*``, ``signin.*``, ``ballot.*``…). Plac
 """
 from __future__ import annotations
 
+from services.console.messages_commendations import EN_COMMENDATIONS, VI_COMMENDATIONS
 from services.console.messages_year import EN_YEAR, VI_YEAR
 
 VI: dict[str, str] = {
@@ -460,5 +461,7 @@ EN: dict[str, str] = {
 # The cluster-year's pages (lead, conference screen, rankings, ministry) keep their keys apart.
 VI.update(VI_YEAR)
 EN.update(EN_YEAR)
+VI.update(VI_COMMENDATIONS)
+EN.update(EN_COMMENDATIONS)
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": VI, "en": EN}

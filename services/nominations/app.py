@@ -21,10 +21,11 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 def routers() -> list:
     # Each bounded context contributes its routers here.
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
-    from services.nominations.voting.api import rounds  # vote rounds, ballots, results
+    from services.nominations.voting.api import disputes, rounds  # vote rounds, ballots, results, disputes
 
     return [
         rounds.router,
+        disputes.router,
         covenants.router,
         rankings.router,
     ]

@@ -10,6 +10,7 @@ from services.notifications.api import deliveries, events, inbox, subscriptions
 from services.notifications.live import InboxHub
 from services.notifications.settings import NotificationsSettings
 from shared.app import create_app
+from shared.production import refuse_unless_safe
 from shared.logs import log_fields
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,6 +28,9 @@ its province's inbox, a ministry account the ministry's. Errors are RFC 9457 pro
 
 def create_notifications_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
+    from services.notifications.worker import production_problems
+
+    refuse_unless_safe(settings, production_problems(settings))
 
     async def start(app: FastAPI) -> None:
         from services.notifications.worker import create_celery

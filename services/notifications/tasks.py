@@ -40,8 +40,10 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 
 from services.notifications import service
 from services.notifications.domain import retry
+from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.settings import NotificationsSettings
-from services.notifications.worker import app
+from services.notifications.worker import WEBHOOK_QUEUE, app
+from shared.app import redis_client
 from shared.db import create_pool
 from shared.logs import log_fields
 
@@ -116,11 +118,16 @@ class Runtime:
         self.database_url = database_url
         self.runner = asyncio.Runner()
         self.pool: asyncpg.Pool | None = None
+        self.slots: ReceiverSlots | None = None
 
     def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
         async def main() -> T:
             if self.pool is None:
                 self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
+            if self.slots is None:
+                config = settings()
+                self.slots = ReceiverSlots(redis_client(config), cap=config.webhook_concurrency_per_receiver,
+                                           lease_seconds=config.webhook_deadline_seconds + 5)
             # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
             return await asyncio.wait_for(work(self.pool), timeout)
 
@@ -215,8 +222,13 @@ def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, 
 @app.task(name="notifications.deliver", bind=True, max_retries=None)
 def deliver(self, delivery_id: str) -> dict[str, Any]:
     """One attempt at one e-mail or webhook delivery; schedules the next attempt after a failure."""
+    info = self.request.delivery_info or {}
+    queue = info.get("routing_key") or info.get("queue")
+    # Webhooks attempt only on their own queue; a message found elsewhere moves there first.
+    on_webhook_queue = None if queue is None else queue == WEBHOOK_QUEUE
     try:
-        result = run(lambda pool: service.deliver(pool, settings(), delivery_id))
+        result = run(lambda pool: service.deliver(pool, settings(), delivery_id, slots=_runtime.slots,
+                                                  webhook_queue=on_webhook_queue))
     except Exception as exc:
         if is_transient(exc):
             retry_later(self, exc)
@@ -225,7 +237,8 @@ def deliver(self, delivery_id: str) -> dict[str, Any]:
         try:
             # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
             # says "retrying" with its next_attempt_at and the sweep picks it up.
-            deliver.apply_async(args=[delivery_id], countdown=result.retry_in)
+            options = {"queue": WEBHOOK_QUEUE} if result.kind == "webhook" else {}
+            deliver.apply_async(args=[delivery_id], countdown=result.retry_in or None, **options)
         except Exception as exc:
             log_fields(log, "cannot schedule the next attempt; the sweep will", logging.WARNING,
                        delivery_id=delivery_id, error=repr(exc))

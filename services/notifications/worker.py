@@ -1,10 +1,12 @@
 """The one Celery app of thidua: ``celery -A services.notifications.worker:app worker|beat|flower``.
 
-Queues (a worker started with ``-Q events,notify,rankings,beat`` serves them all; a deployment
+Queues (a worker started with ``-Q events,notify,webhooks,rankings,beat`` serves them all; a deployment
 may run dedicated workers per queue):
 
 - ``events``: ``notifications.handle_event``, one message per outbox event (published by the relays);
-- ``notify``: ``notifications.deliver``, one message per e-mail or webhook delivery;
+- ``notify``: ``notifications.deliver``, one message per e-mail delivery (a webhook delivery
+  found there moves to ``webhooks``);
+- ``webhooks``: ``notifications.deliver`` for webhook deliveries;
 - ``rankings``: ranking recomputation owned by the nominations service;
 - ``beat``: the periodic jobs below.
 
@@ -28,8 +30,12 @@ from kombu import Exchange, Queue
 
 from services.notifications.settings import NotificationsSettings
 from shared.logs import configure_logging
+from shared.production import refuse_unless_safe, shared_problems
 
-QUEUES = ("events", "notify", "rankings", "beat")
+# Webhook attempts have their own queue (and, in production, their own workers): a slow
+# receiver then holds webhook workers only, and at most webhook_concurrency_per_receiver of them.
+WEBHOOK_QUEUE = "webhooks"
+QUEUES = ("events", "notify", WEBHOOK_QUEUE, "rankings", "beat")
 
 TASK_ROUTES = {
     "notifications.handle_event": {"queue": "events"},
@@ -73,7 +79,20 @@ def beat_schedule(settings: NotificationsSettings) -> dict:
     }
 
 
+def production_problems(settings: NotificationsSettings) -> list[str]:
+    """What a production notifications process (API, worker, beat) refuses to start with."""
+    problems = []
+    if settings.webhook_allow_private:
+        problems.append("the SSRF guard is off (NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE)")
+    if not settings.secret_key:
+        problems.append("no NOTIFICATIONS_SECRET_KEY to encrypt webhook secrets at rest")
+    elif len(settings.secret_key) < 32:
+        problems.append("NOTIFICATIONS_SECRET_KEY is shorter than 32 characters")
+    return problems
+
+
 def create_celery(settings: NotificationsSettings, *, set_as_current: bool = True) -> Celery:
+    refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=False) + production_problems(settings))
     app = Celery("thidua", broker=settings.redis_url, include=[m for m in TASK_MODULES if _present(m)],
                  set_as_current=set_as_current)
     app.conf.update(
@@ -118,6 +137,10 @@ def create_celery(settings: NotificationsSettings, *, set_as_current: bool = Tru
         enable_utc=True,
         beat_schedule=beat_schedule(settings),
     )
+    tls = settings.celery_ssl()
+    if tls:  # rediss://: TLS to the broker (and to a result backend, should one be configured)
+        app.conf.broker_use_ssl = tls
+        app.conf.redis_backend_use_ssl = tls
     app.thidua_settings = settings
     return app
 

@@ -33,7 +33,8 @@ def test_each_task_lands_in_its_own_queue_only(redis_url):
             app.send_task(task, args=[], connection=conn)
     client = redis_sync.Redis.from_url(redis_url)
     try:
-        assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "beat": 1, "rankings": 1}
+        assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "webhooks": 0,
+                                                          "beat": 1, "rankings": 1}
     finally:
         client.close()
     app.close()

@@ -13,6 +13,12 @@ The notifications service routes on these exact payloads; change them only toget
   certifies those units)
 - ``nominations.round.runoff_created``: ``{round_id (the tied round), runoff_round_id, cluster_code,
   cluster_name, year, award, lead_code, tied: [codes], electorate, closes_at}``
+- ``nominations.round.paper_ballot_recorded``: ``{round_id, cluster_code, cluster_name, year, award,
+  lead_code, voter_code, document_ref, closes_at}``: the lead entered a paper ballot for
+  ``voter_code`` (who is told at once, and may dispute it while the round is open)
+- ``nominations.round.paper_ballot_disputed``: the same plus ``reason``
+- ``nominations.round.paper_ballot_ruled``: the same plus ``ruling`` (``ballot_stands`` or
+  ``ballot_void``) and ``ruling_note``
 - ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``{round_id, cluster_code,
   cluster_name, year, award, lead_code, proposed: [codes], electorate}`` plus ``reason`` (returned only)
 """
@@ -32,6 +38,9 @@ RUNOFF_CREATED = "nominations.round.runoff_created"
 ROUND_CERTIFIED = "nominations.round.certified"
 ROUND_APPROVED = "nominations.round.approved"
 ROUND_RETURNED = "nominations.round.returned"
+PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
+PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
+PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
 
 
 async def publish(conn: asyncpg.Connection, type: str, *, round_id: Any, payload: dict[str, Any]):
@@ -50,6 +59,16 @@ def opened(r: Mapping[str, Any]) -> dict[str, Any]:
 
 def ballot_cast(r: Mapping[str, Any], *, voter: str) -> dict[str, Any]:
     return {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "year": r["year"], "voter_code": voter}
+
+
+def paper_ballot(r: Mapping[str, Any], *, voter: str, document_ref: str | None,
+                 reason: str | None = None) -> dict[str, Any]:
+    payload = {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
+               "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "voter_code": voter,
+               "document_ref": document_ref, "closes_at": _iso(r["closes_at"])}
+    if reason is not None:
+        payload["reason"] = reason
+    return payload
 
 
 def closed(r: Mapping[str, Any], *, outcome: str) -> dict[str, Any]:

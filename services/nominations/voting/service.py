@@ -70,6 +70,11 @@ async def _load(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | No
     return r
 
 
+async def load_round(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record:
+    """The round (404 when there is none), for the other use-case modules of this context."""
+    return await _load(conn, round_id, lock=lock)
+
+
 async def require_round(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
     await _load(conn, round_id)
 
@@ -233,8 +238,12 @@ async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, rou
     await _require_accepting(conn, r)
     if voter not in r["electorate"]:
         raise Unprocessable(f"province {voter} is not in this round's electorate", field="voter")
-    return await _record_ballot(conn, actor=actor, r=r, voter=voter, choices=choices, channel="paper",
-                                document_ref=document_ref)
+    receipt = await _record_ballot(conn, actor=actor, r=r, voter=voter, choices=choices, channel="paper",
+                                   document_ref=document_ref)
+    # The member is told at once (inbox, e-mail) and may dispute it while the round is open.
+    await events.publish(conn, events.PAPER_BALLOT_RECORDED, round_id=r["id"],
+                         payload=events.paper_ballot(r, voter=voter, document_ref=document_ref))
+    return receipt
 
 
 # ---------------------------------------------------------------- close and count
@@ -335,6 +344,9 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
     r = await _load(conn, round_id, lock="update")
     _require_lead(actor, r, "certify its results")
     _require_transition(r, RoundState.certified)
+    from services.nominations.voting.disputes import require_certifiable  # disputes builds on this module
+
+    await require_certifiable(conn, round_id)
     row = await round_store.certify(conn, round_id, by=actor.subject)
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
@@ -453,4 +465,10 @@ async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.
     if not policy.is_certified(r["state"]):
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
-    return views.minutes(r, await ballot_store.participants(conn, round_id))
+    from services.nominations.voting.disputes import public as dispute_public
+    from services.nominations.voting.store import disputes as dispute_store
+
+    result = views.minutes(r, await ballot_store.participants(conn, round_id))
+    # The minutes record every dispute of a paper ballot and the ministry's ruling.
+    result["disputes"] = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    return result

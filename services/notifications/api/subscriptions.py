@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any, Literal, Union
 
 from fastapi import APIRouter, Request
@@ -8,10 +9,12 @@ from pydantic import BaseModel, Field
 from services.notifications.api import address_of
 from services.notifications.domain import routing, webhooks
 from services.notifications.domain.channels import REMINDER_EVENT_TYPE, channel_key
+from services.notifications.store import receivers as receiver_store
 from services.notifications.store import subscriptions as subscription_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.errors import Unprocessable
+from shared.secretbox import SecretBox
 from shared.text import StorableStr
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
@@ -31,7 +34,10 @@ class EmailChannel(BaseModel):
 class WebhookChannel(BaseModel):
     type: Literal["webhook"]
     url: str = Field(max_length=2048, description="http(s) URL; receives a signed JSON POST per notification")
-    secret: StorableStr = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
+    secret: StorableStr | None = Field(
+        default=None, min_length=16, max_length=256,
+        description="Standard Webhooks signing secret (`whsec_` + base64 of 24-64 random bytes) or any string "
+                    "of at least 16 characters; omitted, one is generated and returned once in this answer")
 
 
 Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]
@@ -52,7 +58,9 @@ def _public(row: Any, *, default: bool = False) -> dict[str, Any]:
             "updated_at": row["updated_at"].isoformat() if row.get("updated_at") else None}
 
 
-def _validated_channels(body: SubscriptionIn, *, allow_private: bool) -> list[dict[str, Any]]:
+def _validated_channels(body: SubscriptionIn, *, allow_private: bool, box: SecretBox,
+                        generated: dict[int, str]) -> list[dict[str, Any]]:
+    """Checked channels, webhook secrets sealed for storage (``generated``: index → a new secret)."""
     channels: list[dict[str, Any]] = []
     seen: set[str] = set()
     for i, channel in enumerate(body.channels):
@@ -62,6 +70,13 @@ def _validated_channels(body: SubscriptionIn, *, allow_private: bool) -> list[di
                 data["address"] = webhooks.validate_email(channel.address)
             elif isinstance(channel, WebhookChannel):
                 data["url"] = webhooks.validate_webhook_url(channel.url, allow_private=allow_private)
+                secret = channel.secret
+                if secret is None:
+                    secret = generated[i] = webhooks.new_standard_secret(os.urandom(32))
+                elif secret.startswith(webhooks.STANDARD_SECRET_PREFIX) and not webhooks.valid_standard_secret(secret):
+                    raise Unprocessable("a whsec_ secret is the base64 of 24 to 64 bytes",
+                                        field=f"channels.{i}.secret")
+                data["secret"] = box.seal(secret)  # encrypted at rest
         except ValueError as exc:
             field = "address" if isinstance(channel, EmailChannel) else "url"
             raise Unprocessable(str(exc), field=f"channels.{i}.{field}") from exc
@@ -85,12 +100,19 @@ def _validated_events(events: list[str]) -> list[str]:
 async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db: Db, request: Request) -> dict:
     address = address_of(principal)
     settings = request.app.state.settings
-    channels = _validated_channels(body, allow_private=settings.webhook_allow_private)
+    generated: dict[int, str] = {}
+    channels = _validated_channels(body, allow_private=settings.webhook_allow_private,
+                                   box=SecretBox(settings.secret_box_key, purpose="webhook-secret"), generated=generated)
     events = _validated_events(body.events)
     async with db.transaction() as conn:
         row = await subscription_store.put(conn, subject=principal.subject, address=address, channels=channels,
                                            events=events, language=body.language)
-    return _public(dict(row))
+        # Saving again is how an owner resumes a receiver paused for failing.
+        await receiver_store.resume(conn, [c["url"] for c in channels if c["type"] == "webhook"])
+    public = _public(dict(row))
+    for index, secret in generated.items():
+        public["channels"][index]["secret"] = secret  # shown this once; stored only encrypted
+    return public
 
 
 @router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)")

@@ -37,6 +37,9 @@ ROUND_CERTIFIED = "nominations.round.certified"
 ROUND_APPROVED = "nominations.round.approved"
 ROUND_RETURNED = "nominations.round.returned"
 RANKING_PUBLISHED = "nominations.ranking.published"
+PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
+PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
+PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
 
 
 def province(code: Any) -> str:
@@ -138,6 +141,18 @@ def _lead_electorate_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(_one(p.get("lead_code"))), *_electorate(p), MINISTRY]
 
 
+def _voter(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("voter_code")))
+
+
+def _ministry_and_lead(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(_one(p.get("lead_code")))]
+
+
+def _voter_lead_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("voter_code")), _one(p.get("lead_code"))), MINISTRY]
+
+
 def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("members"))), MINISTRY]
 
@@ -192,6 +207,18 @@ ROUTING: dict[str, Route] = {
         "the cluster's members and the ministry",
         "every member sees its rank and score; the ministry oversees every cluster",
         _members_and_ministry),
+    PAPER_BALLOT_RECORDED: Route(
+        "the member the lead entered the paper ballot for",
+        "a lead must not vote for an absent member in silence: the member may dispute it while the round is open",
+        _voter),
+    PAPER_BALLOT_DISPUTED: Route(
+        "the ministry and the cluster lead",
+        "the ministry must rule before the round can be certified; the lead learns why it waits",
+        _ministry_and_lead),
+    PAPER_BALLOT_RULED: Route(
+        "the member, the cluster lead and the ministry",
+        "the ruling decides whether the count can be certified or the vote is held again",
+        _voter_lead_ministry),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from shared.auth import TokenVerifier
+from shared.clock import Clock
 from shared.db import Database, create_pool
 from shared.errors import Unauthorized, install_problem_handlers
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -134,6 +135,7 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
+    app.state.clock = Clock(settings.clock_fixed_at)
     install_problem_handlers(app)
     # Outermost last: the request id is set before a body is refused, and the refusal gets headers.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

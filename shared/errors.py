@@ -60,6 +60,15 @@ class Unavailable(DomainError):
     status, slug, title = 503, "unavailable", "Dependency unavailable"
 
 
+class FieldValueError(ValueError):
+    """Raised by a model-level validator to name the field at fault: the error then names
+    ``province_code``, not the whole ``body`` the validator ran on."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class TooManyRequests(DomainError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 
@@ -118,6 +127,11 @@ def _field_error(e: dict[str, Any]) -> dict[str, str]:
         at = f" at character {loc[-1]}" if len(loc) > 1 else ""
         reason = (e.get("ctx") or {}).get("error")
         return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else "")}
+    cause = (e.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldValueError):
+        # A model-level rule: its own field, under the model's location (``body`` → ``province_code``).
+        loc = (*(e.get("loc") or ()), *cause.field.split("."))
+        return {"field": _loc_to_field(loc), "message": str(cause)}
     return {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
 
 

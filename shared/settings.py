@@ -7,6 +7,7 @@ Each service subclasses ``ServiceSettings`` with its own ``env_prefix`` (``REGIS
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
@@ -61,6 +62,8 @@ class ServiceSettings(BaseSettings):
     event_consumers: str = "notifications.handle_event@events"
     log_level: str = "INFO"
     demo: bool = False
+    # Tests only: the instant the service takes for "now" (ISO with offset); unset, the system clock.
+    clock_fixed_at: datetime | None = None
 
     @model_validator(mode="after")
     def _infrastructure_fallbacks(self) -> "ServiceSettings":

@@ -5,6 +5,8 @@ Keys are dotted by page or area (``nav.*``, ``signin.*``, ``ballot.*``…). Plac
 """
 from __future__ import annotations
 
+from services.console.messages_year import EN_YEAR, VI_YEAR
+
 VI: dict[str, str] = {
     # frame
     "app.name": "Thi đua – Cụm thi đua Bộ Nội vụ",
@@ -245,5 +247,9 @@ EN: dict[str, str] = {
     "field.invalid": "Invalid value.",
     "field.original": "Details from the system: {text}",
 }
+
+# The cluster-year's pages (lead, conference screen, rankings, ministry) keep their keys apart.
+VI.update(VI_YEAR)
+EN.update(EN_YEAR)
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": VI, "en": EN}

@@ -8,6 +8,8 @@ Every account's password is ``demo``.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import asyncpg
 
 from services.registry import service
@@ -45,12 +47,12 @@ async def seed(conn: asyncpg.Connection) -> bool:
             await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
                                      rotation_order=None, copy_from=None, reference_date=None)
         await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
-                                        lead="34", deputy="33")
+                                        lead="34", deputy="33", today=date(2023, 1, 1))
         for year in (2024, 2025):
             await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
-                                            lead=None, deputy=None)
+                                            lead=None, deputy=None, today=date(year, 1, 1))
         await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
                                  copy_from=2025, reference_date=None)
         await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
-                                        lead=None, deputy=None)
+                                        lead=None, deputy=None, today=date(2026, 1, 1))
     return True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.console.pages import auth, member, public
+from services.console.pages import auth, conference, lead, member, public, rankings
 
-PAGE_ROUTERS: list[APIRouter] = [auth.router, public.router, member.router]
+PAGE_ROUTERS: list[APIRouter] = [auth.router, public.router, member.router, lead.router, conference.router,
+                                 rankings.router]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 
@@ -8,7 +10,7 @@ async def insert(conn: asyncpg.Connection, *, username: str, password_hash: str,
     return await conn.fetchrow(
         """INSERT INTO registry.accounts (username, password_hash, role, province_code, display_name)
            VALUES ($1, $2, $3, $4, $5)
-           RETURNING id, username, role, province_code, display_name, active, created_at""",
+           RETURNING id, username, role, province_code, display_name, active, disabled_at, created_at""",
         username, password_hash, role, province_code, display_name)
 
 
@@ -34,7 +36,7 @@ async def insert_if_missing(conn: asyncpg.Connection, *, username: str, password
 async def by_username(conn: asyncpg.Connection, username: str, *, lock: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """SELECT id, username, password_hash, role, province_code, display_name, active, token_version,
-                  disabled_at, disabled_by, demo
+                  disabled_at, disabled_by, demo, created_at
              FROM registry.accounts WHERE username = $1""" + (" FOR UPDATE" if lock else ""), username)
 
 
@@ -70,3 +72,20 @@ async def demo_candidates(conn: asyncpg.Connection, usernames: list[str]) -> lis
     return await conn.fetch(
         """SELECT username, password_hash, demo FROM registry.accounts
             WHERE active AND (demo OR username = ANY($1::text[]))""", usernames)
+
+
+async def page(conn: asyncpg.Connection, *, role: str | None, province: str | None, after: str | None,
+               limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT id, username, role, province_code, display_name, active, disabled_at, created_at
+             FROM registry.accounts
+            WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR province_code = $2)
+              AND ($3::text IS NULL OR username > $3)
+            ORDER BY username LIMIT $4""",
+        role, province, after, limit)
+
+
+def public(row: asyncpg.Record) -> dict[str, Any]:
+    """An account as the API shows it: never the password hash."""
+    return {k: row[k] for k in ("id", "username", "role", "province_code", "display_name", "active", "disabled_at",
+                                "created_at")}

@@ -28,6 +28,9 @@ ALL_TYPES = {
     "nominations.round.approved",
     "nominations.round.returned",
     "nominations.ranking.published",
+    "nominations.round.paper_ballot_recorded",
+    "nominations.round.paper_ballot_disputed",
+    "nominations.round.paper_ballot_ruled",
 }
 
 

@@ -44,6 +44,12 @@ PAYLOADS = {
     "nominations.round.approved": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
     "nominations.round.returned": dict(**ROUND, proposed=["37"], reason="Thiếu biên bản họp", electorate=ELECTORATE),
     "nominations.ranking.published": dict(**CLUSTER, snapshot_id="snap-9", lead_code="22", members=ELECTORATE),
+    "nominations.round.paper_ballot_recorded": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES),
+    "nominations.round.paper_ballot_disputed": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES, reason="Sở không gửi văn bản này"),
+    "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                 closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}

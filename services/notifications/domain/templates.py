@@ -425,12 +425,13 @@ def _round_returned(c: _Ctx):
 
 def _paper_ballot_recorded(c: _Ctx):
     cluster, award_year, ref = c.cluster(), c.award_year(), c.text("document_ref") or "—"
-    subject = c.t(f"Phiếu bằng văn bản được nhập thay đơn vị – {cluster}",
-                  f"A paper ballot was entered for your province – {cluster}")
+    voter = c.text("voter_code") or "—"
+    subject = c.t(f"Phiếu bằng văn bản được nhập thay đơn vị: {award_year} – {cluster}",
+                  f"A paper ballot was entered for your province: {award_year} – {cluster}")
     lines = [
-        c.t(f"Đơn vị Trưởng cụm đã nhập phiếu bằng văn bản số {ref} thay cho đơn vị (mã tỉnh {c.text('voter_code')}) "
+        c.t(f"Đơn vị Trưởng cụm đã nhập phiếu bằng văn bản số {ref} thay cho đơn vị (mã tỉnh {voter}) "
             f"trong vòng bỏ phiếu suy tôn {award_year} của {cluster}.",
-            f"The cluster lead entered paper ballot {ref} for province {c.text('voter_code')} in the vote for the "
+            f"The cluster lead entered paper ballot {ref} for province {voter} in the vote for the "
             f"{award_year} in {cluster}."),
         c.t("Nếu đơn vị không gửi văn bản này, hãy khiếu nại trước khi vòng bỏ phiếu kết thúc.",
             "If your province did not send this document, dispute it before the round closes."),
@@ -444,8 +445,10 @@ def _paper_ballot_recorded(c: _Ctx):
 
 
 def _paper_ballot_disputed(c: _Ctx):
-    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code")
-    subject = c.t(f"Khiếu nại phiếu bằng văn bản – {cluster}", f"Paper ballot disputed – {cluster}")
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
+    award_year = c.award_year()
+    subject = c.t(f"Khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Paper ballot disputed: {award_year} – {cluster}")
     lines = [
         c.t(f"Đơn vị mã tỉnh {voter} khiếu nại phiếu bằng văn bản số {ref} được nhập thay mình.",
             f"Province {voter} disputes paper ballot {ref} entered for it."),
@@ -458,9 +461,11 @@ def _paper_ballot_disputed(c: _Ctx):
 
 
 def _paper_ballot_ruled(c: _Ctx):
-    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code")
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
     stands = c.text("ruling") == "ballot_stands"
-    subject = c.t(f"Kết luận khiếu nại phiếu bằng văn bản – {cluster}", f"Ruling on a disputed paper ballot – {cluster}")
+    award_year = c.award_year()
+    subject = c.t(f"Kết luận khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Ruling on a disputed paper ballot: {award_year} – {cluster}")
     lines = [
         c.t(f"Bộ Nội vụ kết luận về phiếu số {ref} của đơn vị mã tỉnh {voter}: "
             + ("phiếu được giữ nguyên." if stands else "phiếu không hợp lệ; cần tổ chức bỏ phiếu lại."),

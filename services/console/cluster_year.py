@@ -129,3 +129,58 @@ async def ranking(api: Api, *, year: int, cluster: str | None) -> dict[str, Any]
 
 def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
     return ", ".join((names or {}).get(c, c) for c in codes or [])
+
+
+# ---------------------------------------------------------------- the ministry's year at a glance
+
+async def _sheet_counts(api: Api, *, cluster: str, year: int, members: list[dict[str, Any]]) -> dict[str, int]:
+    sheets = await asyncio.gather(*(_or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/"
+                                                                    f"{m['code']}")) for m in members))
+    return {"submitted": sum(1 for s in sheets if s and s.get("submitted_at")),
+            "reviewed": sum(1 for s in sheets if s and s.get("adjustments")),
+            "locked": sum(1 for s in sheets if s and s.get("locked"))}
+
+
+async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
+    """Every cluster with a period in ``year``: members, lead and deputy, the covenant's state, the
+    sheets submitted / reviewed / locked, each award's latest round and its state, the approvals."""
+    from services.console import service
+
+    clusters, rounds = await asyncio.gather(service.clusters(api, year=year), all_rounds(api, year=year))
+
+    async def one(cluster: dict[str, Any]) -> dict[str, Any]:
+        code = cluster["code"]
+        period, covenant = await asyncio.gather(
+            _or_none(api.get("registry", f"/v1/clusters/{code}/periods/{year}")),
+            _or_none(api.get("nominations", f"/v1/clusters/{code}/periods/{year}/covenant")))
+        members = (period or {}).get("members") or []
+        counts = await _sheet_counts(api, cluster=code, year=year, members=members) if covenant else \
+            {"submitted": 0, "reviewed": 0, "locked": 0}
+        mine = [r for r in rounds if r["cluster_code"] == code]
+        by_award = {award: [r for r in mine if r["award"] == award] for award in AWARDS}
+        return {"cluster": cluster, "period": period, "covenant": covenant, "sheets": counts,
+                "members": len(members), "rounds": by_award,
+                "approved": sum(1 for r in mine if r["state"] == "approved"),
+                "awaiting": [r for r in mine if r["state"] == "certified"]}
+
+    rows = await asyncio.gather(*(one(c) for c in clusters))
+    gov_approved = sum(len((r.get("result") or {}).get("proposed") or []) for r in rounds
+                       if r["award"] == "government_flag" and r["state"] == "approved")
+    return {"rows": list(rows), "government_flag_approved": gov_approved,
+            "awaiting": [r for r in rounds if r["state"] == "certified"]}
+
+
+def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What copying last year's members gives on the new reference date: each member either still
+    in force, or the unit it merged into (the registry's own answer about predecessors)."""
+    in_force = {u["code"]: u for u in units_now}
+    out = []
+    for m in previous:
+        if m["code"] in in_force and not in_force[m["code"]].get("predecessors"):
+            out.append({"before": m, "after": in_force[m["code"]], "changed": False})
+            continue
+        successor = next((u for u in units_now if any(p["code"] == m["code"] for p in u.get("predecessors") or [])),
+                         in_force.get(m["code"]))
+        out.append({"before": m, "after": successor, "changed": successor is None or successor["code"] != m["code"]
+                    or bool(successor.get("predecessors"))})
+    return out

@@ -69,3 +69,54 @@ async def cluster_detail(api: Api, *, code: str, year: int | None) -> dict[str, 
         period = await api.get("registry", f"/v1/clusters/{code}/periods/{chosen}")
     return {"cluster": cluster, "years": years, "year": chosen, "period": period,
             "leadership": sorted(leadership["items"], key=lambda item: item["year"], reverse=True)}
+
+
+# ------------------------------------------------------------ a member province
+
+async def member_periods(api: Api, *, province: str, years: list[int]) -> list[dict[str, Any]]:
+    """The cluster-years ``province`` is a member of, newest first (each a registry period)."""
+    found: list[dict[str, Any]] = []
+    for year in years:
+        listed = await clusters(api, year=year)
+        periods = await asyncio.gather(*(api.get("registry", f"/v1/clusters/{c['code']}/periods/{year}")
+                                         for c in listed))
+        found += [p for p in periods if any(m["code"] == province for m in p["members"])]
+    return found
+
+
+async def _or_none(call: Any) -> Any:
+    """An API read that may legitimately be missing (404/409): None instead of an error."""
+    from services.console.api import ApiError
+
+    try:
+        return await call
+    except ApiError as exc:
+        if exc.status in (404, 409):
+            return None
+        raise
+
+
+async def open_rounds_for(api: Api, *, province: str) -> list[dict[str, Any]]:
+    """Open rounds whose electorate includes ``province``."""
+    page = await api.get("nominations", "/v1/rounds", params={"state": "open", "limit": 200})
+    return [r for r in page["items"] if province in (r.get("electorate") or [])]
+
+
+async def member_sheets(api: Api, *, province: str, periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each cluster-year with a published covenant: the covenant and this province's sheet
+    (None when not started)."""
+    async def one(period: dict[str, Any]) -> dict[str, Any] | None:
+        base = f"/v1/clusters/{period['cluster_code']}/periods/{period['year']}"
+        covenant = await _or_none(api.get("nominations", f"{base}/covenant"))
+        if covenant is None or covenant.get("state") != "published":
+            return None
+        sheet = await _or_none(api.get("nominations", f"{base}/scores/{province}"))
+        return {"period": period, "covenant": covenant, "sheet": sheet}
+
+    return [s for s in await asyncio.gather(*(one(p) for p in periods)) if s is not None]
+
+
+async def inbox(api: Api, *, limit: int = 50, unread_only: bool = False) -> dict[str, Any]:
+    result: dict[str, Any] = await api.get("notifications", "/v1/inbox",
+                                           params={"limit": limit, "unread_only": str(unread_only).lower()})
+    return result

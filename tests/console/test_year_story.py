@@ -119,11 +119,26 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System) -> None:
     await expect(lead.locator(FLASH)).to_contain_text("Đã khoá")
     await screenshot(lead, "lead-sheets-desktop")
 
-    # ---- the ranking with its chart (the job itself runs in the worker; here inline)
+    # ---- the ministry sees the year at a glance and recomputes the rankings, watching the job
+    ministry = await pages.new(user="ministry")
+    await ministry.goto(f"/ministry?year={YEAR}")
+    glance = ministry.locator("table.glance tr", has_text=CLUSTER)
+    await expect(glance).to_contain_text("Quảng Ninh / Ninh Bình")
+    await expect(glance).to_contain_text("nộp 4/4 · thẩm định 1 · khoá 4")
+    await screenshot(ministry, "ministry-year-desktop")
+    await ministry.get_by_role("button", name="Tính lại xếp hạng").click()
+    job = ministry.locator("[data-job]")
+    await expect(job).to_have_attribute("data-state", "waiting")
+    await mark_page(ministry)
+    # the rankings worker's part, run inline here: the page sees the new snapshot by itself
     r = await system.nominations.client.post(f"/v1/rankings/{YEAR}/recompute", params={"inline": "true"},
                                              headers=system.auth("ministry"))
     assert r.status_code in (200, 202), r.text
-    await lead.get_by_role("link", name="Xếp hạng").first.click()
+    await expect(job).to_have_attribute("data-state", "done", timeout=30_000)
+    await not_reloaded(ministry)
+
+    # ---- the ranking with its chart
+    await lead.locator("nav.tabs").get_by_role("link", name="Xếp hạng").click()
     await expect(lead.locator("h1")).to_contain_text(f"Xếp hạng năm {YEAR}")
     chart = lead.locator("figure.chart-box svg")
     await expect(chart.locator("rect")).to_have_count(4)
@@ -154,7 +169,7 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System) -> None:
     screen = await lead.context.new_page()
     await screen.goto(f"/conference/{round_id}")
     await expect(screen.locator("svg.qr")).to_be_visible()
-    await expect(screen.locator(".screen-url")).to_contain_text(f"/ballot/{round_id}")
+    await expect(screen.locator(".screen-url")).to_contain_text(f"/ballots/{round_id}")
     screen_count = screen.locator("[data-field=ballots_cast]")
     await expect(screen_count).to_have_text("0")
     await mark_page(lead)
@@ -222,8 +237,12 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System) -> None:
     response = await member.goto(f"/lead/{CLUSTER}/{YEAR}/sheets")
     assert response is not None and response.status == 403
 
-    # ---- the ministry approves (TODO: the ministry's page)
-    r = await system.nominations.client.post(f"/v1/rounds/{round_id}/approve", headers=system.auth("ministry"))
-    assert r.status_code == 200, r.text
-    await lead.reload()
-    await expect(lead.locator(".notice-ok").last).to_contain_text("Bộ Nội vụ đã phê duyệt")
+    # ---- the ministry approves from the year at a glance
+    await ministry.goto(f"/ministry?year={YEAR}")
+    await ministry.locator("ul.rounds").get_by_role("link", name=re.compile(CLUSTER)).click()
+    await ministry.get_by_role("button", name="Trả lại").click()            # a reason is required to return
+    await expect(ministry.locator("main > [role=status]")).to_contain_text("Cần ghi lý do trả lại")
+    await ministry.get_by_role("button", name="Phê duyệt", exact=True).click()
+    await expect(ministry.locator(FLASH)).to_contain_text("Đã phê duyệt đề nghị")
+    await expect(ministry.locator("main")).to_contain_text("Bộ Nội vụ đã phê duyệt")
+    await screenshot(ministry, "ministry-round-approved-desktop")

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.console.pages import auth, conference, lead, member, public, rankings
+from services.console.pages import (
+                                 auth,
+                                 conference,
+                                 lead,
+                                 member,
+                                 ministry,
+                                 public,
+                                 rankings,
+)
 
 PAGE_ROUTERS: list[APIRouter] = [auth.router, public.router, member.router, lead.router, conference.router,
-                                 rankings.router]
+                                 rankings.router, ministry.router]

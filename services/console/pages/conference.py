@@ -15,7 +15,7 @@ from services.console.web import ApiDep, PageNotFound, UserDep, message, render
 
 router = APIRouter()
 # Where a delegate's phone lands: the member's ballot page.
-BALLOT_PATH = "/ballot/{round_id}"
+BALLOT_PATH = "/ballots/{round_id}"
 
 
 @router.get("/conference/{round_id}")

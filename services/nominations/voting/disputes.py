@@ -44,8 +44,8 @@ async def dispute(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot(r, voter=actor.province, document_ref=paper["document_ref"],
-                                                     reason=reason))
+                         payload=events.paper_ballot_disputed(r, voter=actor.province,
+                                                              document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
                        details={"voter": actor.province, "document_ref": paper["document_ref"]})
     return public(row)
@@ -66,9 +66,8 @@ async def rule(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUI
                                      by=actor.subject)
     paper = await dispute_store.paper_participation(conn, round_id, province)
     await events.publish(conn, events.PAPER_BALLOT_RULED, round_id=round_id,
-                         payload={**events.paper_ballot(r, voter=province,
-                                                        document_ref=paper["document_ref"] if paper else None),
-                                  "ruling": ruling, "ruling_note": note})
+                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],
+                                                           ruling=ruling, note=note))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_dispute_ruled",
                        target=f"round:{round_id}", details={"voter": province, "ruling": ruling})
     return public(ruled)

@@ -242,7 +242,7 @@ async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, rou
                                    document_ref=document_ref)
     # The member is told at once (inbox, e-mail) and may dispute it while the round is open.
     await events.publish(conn, events.PAPER_BALLOT_RECORDED, round_id=r["id"],
-                         payload=events.paper_ballot(r, voter=voter, document_ref=document_ref))
+                         payload=events.paper_ballot_recorded(r, voter=voter, document_ref=document_ref))
     return receipt
 
 

@@ -131,3 +131,20 @@ async def test_tokens_tolerate_thirty_seconds_of_clock_skew(registry, issue_toke
     assert (await registry.client.get("/v1/accounts/me", headers=headers)).status_code == 200
     stale = registry.auth(issue_token("ministry", ttl=-60))
     assert problem(await registry.client.get("/v1/accounts/me", headers=stale), 401)["type"].endswith("token-expired")
+
+
+async def test_production_refuses_signing_keys_over_plain_http(database_url, redis_url):
+    import pytest
+
+    from shared.production import UnsafeConfiguration
+
+    unsafe = ServiceSettings(database_url=database_url, redis_url=redis_url, run_outbox_relay=False,
+                             environment="production", registry_url="http://registry:8001")
+    app = _app(unsafe)
+    with pytest.raises(UnsafeConfiguration, match="plain HTTP"):
+        async with app.router.lifespan_context(app):
+            pass
+    safe = unsafe.model_copy(update={"jwks_url": "https://thidua.example.vn/.well-known/jwks.json"})
+    app = _app(safe)
+    async with app.router.lifespan_context(app):
+        assert app.state.verifier.jwks_url.startswith("https://")

@@ -7,7 +7,8 @@ voids the count and the lead holds a new vote.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 

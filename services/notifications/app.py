@@ -55,6 +55,16 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
                              retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
 
         app.state.enqueue_event = enqueue_event
+        # Webhook secrets saved before encryption at rest are sealed now (every replica may do it:
+        # sealed ones are left alone).
+        from services.notifications.store import subscriptions as subscription_store
+        from shared.secretbox import SecretBox
+
+        box = SecretBox(settings.secret_box_key, purpose="webhook-secret")
+        async with app.state.db.transaction() as conn:
+            sealed = await subscription_store.seal_clear_secrets(conn, box.seal)
+        if sealed:
+            log_fields(log, "webhook secrets encrypted at rest", rows=sealed)
         app.state.inbox_hub = InboxHub(settings.database_url)
         await app.state.inbox_hub.start()
 

@@ -41,8 +41,14 @@ async def test_webhooks_follow_standard_webhooks_and_secrets_are_encrypted_at_re
     from tests.support import serve
 
     hook = receivers([200])
+    # A secret saved before encryption at rest is sealed when the service starts.
+    await db.execute("""INSERT INTO notifications.subscriptions (subject, address, channels)
+                        VALUES ('province-22', 'province:22', $1)""",
+                     [{"type": "webhook", "url": "https://hooks.example.vn/x", "secret": "an-old-clear-secret-1"}])
     settings = notifications_settings.model_copy(update={"secret_key": "k" * 40})
     async with serve(create_notifications_app(settings)) as api:
+        old = await db.fetchval("SELECT channels::text FROM notifications.subscriptions WHERE subject = 'province-22'")
+        assert "an-old-clear-secret-1" not in old and "enc:v1:" in old
         r = await api.client.put("/v1/subscriptions", headers=tokens.province("31", subject="province-31"),
                                  json={"channels": [{"type": "webhook", "url": hook.url}]})
         assert r.status_code == 200, r.text
@@ -55,7 +61,7 @@ async def test_webhooks_follow_standard_webhooks_and_secrets_are_encrypted_at_re
                                    json={"channels": [{"type": "webhook", "url": hook.url,
                                                        "secret": "whsec_dG9vLXNob3J0"}]})
         assert problem(bad, 422)["errors"][0]["field"] == "channels.0.secret"
-    stored = await db.fetchval("SELECT channels::text FROM notifications.subscriptions")
+    stored = await db.fetchval("SELECT channels::text FROM notifications.subscriptions WHERE subject = 'province-31'")
     assert "enc:v1:" in stored and secret not in stored and secret[6:] not in stored
     [delivery_id] = (await consume(db, merged())).deliveries
     assert (await db.fetchval("SELECT secret FROM notifications.deliveries")).startswith("enc:v1:")

@@ -52,7 +52,8 @@ def _uvicorn(module: str, port: int) -> list[str]:
     return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
 
 
-CELERY_APP = "services.notifications.worker:app"
+# One worker process for every service's queues (docker-compose runs one per service).
+CELERY_APP = "deploy.worker:app"
 
 PROCESSES = [
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
@@ -61,14 +62,15 @@ PROCESSES = [
             f"http://127.0.0.1:{NOMINATIONS_PORT}/docs"),
     Process("notifications", "services.notifications.main",
             _uvicorn("services.notifications.main", NOTIFICATIONS_PORT), f"http://127.0.0.1:{NOTIFICATIONS_PORT}/docs"),
-    Process("worker", "services.notifications.worker",
+    Process("worker", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
-             "-Q", "events,notify,webhooks,rankings,beat", "-n", "worker1@%h"]),
-    Process("beat", "services.notifications.worker",
+             "-Q", "events,notify,webhooks,beat,rankings,rounds", "-n", "worker1@%h"]),
+    Process("beat", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel=INFO",
              "--schedule", str(ROOT / ".dev/celerybeat-schedule")]),
-    Process("flower", "services.notifications.flower",
-            [PY, "-m", "services.notifications.flower", "--port", "5555", "--address", "127.0.0.1"],
+    Process("flower", "deploy.worker",
+            [PY, "-m", "services.notifications.flower", "--app", CELERY_APP, "--port", "5555",
+             "--address", "127.0.0.1"],
             "http://127.0.0.1:5555 (queues and tasks; basic auth, see .dev/logs/flower.log)"),
     Process("smtp-sink", "services.notifications.smtp_sink",
             [PY, "-m", "services.notifications.smtp_sink", "--port", "1025", "--mailbox", str(ROOT / ".dev/mail")],

@@ -1,4 +1,7 @@
-"""The notifications service's FastAPI application (the Celery side is in worker.py and tasks.py)."""
+"""The notifications service's FastAPI application (the Celery side is in worker.py and tasks.py).
+
+Jobs it sends after a commit (a delivery retried, an event replayed) go through ``app.state.jobs``
+(``shared.jobs``)."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +13,8 @@ from services.notifications.api import deliveries, events, inbox, subscriptions
 from services.notifications.live import InboxHub
 from services.notifications.settings import NotificationsSettings
 from shared.app import create_app
-from shared.production import refuse_unless_safe
 from shared.logs import log_fields
+from shared.production import refuse_unless_safe
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA = "notifications"
@@ -33,28 +36,6 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
     refuse_unless_safe(settings, production_problems(settings))
 
     async def start(app: FastAPI) -> None:
-        from services.notifications.worker import create_celery
-
-        # A producer-only Celery client on this app's broker, for POST /v1/deliveries/{id}/retry.
-        sender = create_celery(settings, set_as_current=False)
-        app.state.celery = sender
-
-        def enqueue_delivery(delivery_id: str) -> None:
-            try:
-                sender.send_task("notifications.deliver", args=[delivery_id], retry=True,
-                                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
-            except Exception as exc:  # the row is pending: the sweep enqueues it once Redis is back
-                log_fields(log, "cannot enqueue delivery; the sweep will", logging.WARNING,
-                           delivery_id=delivery_id, error=repr(exc))
-
-        app.state.enqueue_delivery = enqueue_delivery
-
-        def enqueue_event(envelope, task_id: str) -> None:
-            """POST /v1/events/failed/{id}/replay: the envelope back to the events queue (raises if refused)."""
-            sender.send_task("notifications.handle_event", args=[envelope], task_id=task_id, retry=True,
-                             retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
-
-        app.state.enqueue_event = enqueue_event
         # Webhook secrets saved before encryption at rest are sealed now (every replica may do it:
         # sealed ones are left alone).
         from services.notifications.store import subscriptions as subscription_store
@@ -70,7 +51,6 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
 
     async def stop(app: FastAPI) -> None:
         await app.state.inbox_hub.stop()
-        app.state.celery.close()
 
     return create_app(settings, title="thidua notifications", description=DESCRIPTION, schema=SCHEMA,
                       routers=[inbox.router, subscriptions.router, deliveries.router, events.router],

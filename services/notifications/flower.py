@@ -17,7 +17,8 @@ from services.notifications.settings import NotificationsSettings
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def flower_argv(settings: NotificationsSettings, *, address: str, port: int) -> list[str]:
+def flower_argv(settings: NotificationsSettings, *, address: str, port: int,
+                celery_app: str = "services.notifications.worker:app") -> list[str]:
     auth = settings.flower_basic_auth
     if not auth:
         if settings.production or address not in LOOPBACK:
@@ -28,7 +29,7 @@ def flower_argv(settings: NotificationsSettings, *, address: str, port: int) -> 
     user, sep, password = auth.partition(":")
     if not sep or not user or len(password) < 8:
         raise SystemExit("NOTIFICATIONS_FLOWER_BASIC_AUTH must be user:password with at least 8 characters of password")
-    return [sys.executable, "-m", "celery", "-A", "services.notifications.worker:app", "flower",
+    return [sys.executable, "-m", "celery", "-A", celery_app, "flower",
             f"--address={address}", f"--port={port}", f"--basic-auth={auth}"]
 
 
@@ -37,8 +38,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--address", default=settings.flower_address)
     parser.add_argument("--port", type=int, default=settings.flower_port)
+    parser.add_argument("--app", default="services.notifications.worker:app", help="the Celery app to watch")
     args = parser.parse_args()
-    argv = flower_argv(settings, address=args.address, port=args.port)
+    argv = flower_argv(settings, address=args.address, port=args.port, celery_app=args.app)
     os.execv(argv[0], argv)
 
 

@@ -7,15 +7,12 @@ from typing import Annotated, Any, Iterator
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from services.nominations.registry_client import RegistryClient
-from services.nominations.scoring.api.rankings import schedule_recompute
-from services.nominations.scoring.domain.covenant import CovenantError, SheetError
-from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn, SheetList
+from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
-from shared.errors import NotFound
 from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
@@ -30,16 +27,20 @@ def field_errors() -> Iterator[None]:
     """The domain lists every invalid field; answer with all of them in one 422."""
     try:
         yield
-    except (CovenantError, SheetError) as exc:
+    except service_scores.RULE_ERRORS as exc:
         raise RequestValidationError([{"loc": (field,), "msg": message, "type": "value_error"}
                                       for field, message in exc.errors]) from exc
 
 
 async def registry_period(request: Request, code: str, year: int) -> dict[str, Any]:
-    period = await RegistryClient.from_settings(request.app.state.settings).period(code, year)
-    if period is None:
-        raise NotFound(f"the registry has no period {year} for cluster {code}", field="year")
-    return period
+    return await service_scores.registry_period(request.app.state.settings, cluster=code, year=year)
+
+
+async def schedule_recompute(request: Request, *, cluster: str, year: int) -> None:
+    """After the commit of a change the ranking depends on (debounced per cluster-year)."""
+    await service_rankings.request_recompute(request.app.state.redis, broker_url=request.app.state.settings.redis_url,
+                                             ranking=service_rankings.ranking_settings(request.app.state),
+                                             cluster=cluster, year=year)
 
 
 def _scope(principal: Principal, action: str, code: str, year: int, province: str = "") -> str:
@@ -85,13 +86,14 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
 @router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking")
 async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
                        principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    principal.require_province(province)  # before asking the registry anything
+    period = await registry_period(request, code, year)  # membership on the day
     with field_errors():
         async with db.transaction() as conn:
             response = await idempotent(
                 conn, schema="nominations", key=idempotency_key, body={},
                 scope=_scope(principal, "scores.submit", code, year, province), status_code=200,
-                run=lambda: service_scores.submit_sheet(conn, actor=principal, cluster=code, year=year,
-                                                        province=province))
+                run=lambda: service_scores.submit_sheet(conn, actor=principal, period=period, province=province))
     await schedule_recompute(request, cluster=code, year=year)
     return response
 
@@ -111,6 +113,14 @@ async def review_sheet(code: ClusterCode, year: Year, province: Province, body: 
                                                         adjustments=adjustments))
     await schedule_recompute(request, cluster=code, year=year)
     return response
+
+
+@router.get("/scores", summary="Every member's sheet and where it stands (lead, ministry; a member sees its own)",
+            response_model=SheetList)
+async def list_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db) -> dict:
+    period = await registry_period(request, code, year)
+    async with db.transaction() as conn:
+        return await service_scores.list_sheets(conn, actor=principal, period=period)
 
 
 @router.get("/scores/{province}", summary="A sheet with every adjustment and who made it")

@@ -33,7 +33,8 @@ def test_the_deployment_has_what_production_needs():
     for doc in docs:
         by_kind.setdefault(doc["kind"], {})[doc["metadata"]["name"]] = doc
     deployments = by_kind["Deployment"]
-    assert set(APIS) | {"worker", "webhook-worker", "beat", "flower"} <= set(deployments)
+    assert set(APIS) | {"notifications-worker", "webhook-worker", "nominations-worker", "notifications-beat",
+                        "nominations-beat", "flower"} <= set(deployments)
     for name, port in APIS.items():
         container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
@@ -46,8 +47,19 @@ def test_the_deployment_has_what_production_needs():
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             assert container["resources"]["requests"] and container["resources"]["limits"], name
             assert container["securityContext"]["runAsNonRoot"], name
-    beat = deployments["beat"]["spec"]
-    assert beat["replicas"] == 1 and beat["strategy"]["type"] == "Recreate"
+    for name in ("notifications-beat", "nominations-beat"):
+        beat = deployments[name]["spec"]
+        assert beat["replicas"] == 1 and beat["strategy"]["type"] == "Recreate"
+    # Every queue a service's worker declares is consumed by one of its Deployments.
+    import importlib
+
+    for service in ("notifications", "nominations"):
+        consumed = set()
+        for deployment in deployments.values():
+            command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
+            if command[:3] == ["celery", "-A", f"services.{service}.worker:app"] and command[3] == "worker":
+                consumed |= set(command[command.index("-Q") + 1].split(","))
+        assert consumed == set(importlib.import_module(f"services.{service}.worker").WORKER.queues), service
     webhooks = deployments["webhook-worker"]["spec"]["template"]["spec"]["containers"][0]["command"]
     assert webhooks[webhooks.index("-Q") + 1] == "webhooks"
     job = by_kind["Job"]["thidua-migrate"]["spec"]["template"]["spec"]["containers"][0]

@@ -245,8 +245,8 @@ class Stack:
 
     def start_worker(self) -> Process:
         worker = Process(f"worker-{uuid.uuid4().hex[:6]}",
-                         [sys.executable, "-m", "celery", "-A", "services.notifications.worker:app", "worker",
-                          "-Q", "events,notify,webhooks,rankings,beat", "-c", "2", "--loglevel=INFO",
+                         [sys.executable, "-m", "celery", "-A", "deploy.worker:app", "worker",
+                          "-Q", "events,notify,webhooks,beat,rankings,rounds", "-c", "2", "--loglevel=INFO",
                           "-n", f"drill-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
                           "--without-heartbeat"], self.env, self.root)
         log = self.root / f"{worker.name}.log"

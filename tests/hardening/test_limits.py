@@ -48,6 +48,18 @@ async def test_an_anonymous_50_mb_post_is_refused_before_it_is_read(registry, no
         assert b"body-too-large" in body and b'"field":"body"' in body.replace(b" ", b"")
 
 
+async def test_the_console_refuses_a_50_mb_post_too(redis_url, registry):
+    from services.console.app import create_console_app
+    from services.console.settings import ConsoleSettings
+
+    app = create_console_app(ConsoleSettings(redis_url=redis_url, registry_url=registry.url))
+    async with serve(app) as console:
+        head = (f"POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {FIFTY_MB}\r\n\r\n").encode()
+        status, body = await _raw_request(console.url, head, b"")
+        assert status == 413, body
+
+
 async def test_a_chunked_body_is_counted_as_it_streams(registry):
     chunk = b"x" * 65536
     framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"

@@ -529,11 +529,12 @@ def _validated_events(events: list[str], subscribable: list[str]) -> list[str]:
 
 async def put_subscription(conn: asyncpg.Connection, *, actor: Principal, requested: list[dict[str, Any]],
                            events: list[str], subscribable: list[str], language: str,
-                           allow_private: bool, seal: Callable[[str], str] | None = None) -> dict[str, Any]:
+                           allow_private: bool, secret_key: str | None = None) -> dict[str, Any]:
     """``requested``: the channels as sent (``schemas.SubscriptionIn``), checked here. Webhook
     secrets are stored sealed; one generated here is shown in this answer only."""
     address = address_of(actor)
     generated: dict[int, str] = {}
+    seal = SecretBox(secret_key, purpose="webhook-secret").seal if secret_key else None
     valid_channels = _validated_channels(requested, allow_private=allow_private, seal=seal, generated=generated)
     valid_events = _validated_events(events, subscribable)
     row = await subscription_store.put(conn, subject=actor.subject, address=address, channels=valid_channels,

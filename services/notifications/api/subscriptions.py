@@ -6,7 +6,6 @@ from services.notifications import service
 from services.notifications.schemas import SUBSCRIBABLE, SubscriptionIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.secretbox import SecretBox
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
@@ -18,7 +17,7 @@ async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db
         return await service.put_subscription(conn, actor=principal, requested=[c.model_dump() for c in body.channels],
                                               events=body.events, subscribable=SUBSCRIBABLE, language=body.language,
                                               allow_private=settings.webhook_allow_private,
-                                              seal=SecretBox(settings.secret_box_key, purpose="webhook-secret").seal)
+                                              secret_key=settings.secret_box_key)
 
 
 @router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)")

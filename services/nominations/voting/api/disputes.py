@@ -1,31 +1,19 @@
-"""Paper ballot disputes: the member disputes, the ministry rules (voting.disputes)."""
+"""Paper ballot disputes: the member disputes, the ministry rules (``voting.service``)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field, field_validator
 
-from services.nominations.voting import disputes
+from services.nominations.voting import service
+from services.nominations.voting.schemas import DisputeIn, RulingIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
 SCHEMA = "nominations"
-
-
-class DisputeIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, description="Why the paper ballot is not the member's")
-    _nfc = field_validator("reason")(nfc)
-
-
-class RulingIn(BaseModel):
-    ruling: Literal["ballot_stands", "ballot_void"]
-    note: str = Field(min_length=1, max_length=2000)
-    _nfc = field_validator("note")(nfc)
 
 
 @router.post("/{round_id}/paper-ballot-disputes", status_code=201,
@@ -35,14 +23,14 @@ async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrinci
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:dispute:{round_id}", body=body,
-            status_code=201, run=lambda: disputes.dispute(conn, actor=principal, round_id=round_id, reason=body.reason))
+            status_code=201, run=lambda: service.dispute_paper_ballot(conn, actor=principal, round_id=round_id, reason=body.reason))
 
 
 @router.get("/{round_id}/paper-ballot-disputes",
             summary="Disputes of the round's paper ballots (ministry and lead: all; a member: its own)")
 async def list_disputes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return {"items": await disputes.list_for_round(conn, actor=principal, round_id=round_id), "next": None}
+        return {"items": await service.list_disputes(conn, actor=principal, round_id=round_id), "next": None}
 
 
 @router.post("/{round_id}/paper-ballot-disputes/{province}/ruling",
@@ -53,5 +41,5 @@ async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:ruling:{round_id}:{province}",
             body=body, status_code=200,
-            run=lambda: disputes.rule(conn, actor=principal, round_id=round_id, province=province,
+            run=lambda: service.rule_on_dispute(conn, actor=principal, round_id=round_id, province=province,
                                       ruling=body.ruling, note=body.note))

@@ -55,7 +55,12 @@ def _uvicorn(module: str, port: int) -> list[str]:
 # One worker process for every service's queues (docker-compose runs one per service).
 CELERY_APP = "deploy.worker:app"
 
+CONSOLE_PORT = 8000
+
 PROCESSES = [
+    # The web console comes first: it is what people open (make run prints it first).
+    Process("console", "services.console.main", _uvicorn("services.console.main", CONSOLE_PORT),
+            f"http://127.0.0.1:{CONSOLE_PORT}  <- open this: the web console"),
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
             f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
     Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test reset bench venv lock clean
+.PHONY: run test reset bench venv lock clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 # Drop the demo database and load it afresh (stop `make run` first).
 reset: $(STAMP)
 	$(VENV)/bin/python -m deploy.devstack reset
+
+# PNGs of the console's main pages (desktop and a 375 px phone) under .dev/screenshots/.
+screenshots: $(STAMP)
+	$(VENV)/bin/python -m deploy.devstack test tests/console -q
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench $(ARGS)

@@ -38,6 +38,9 @@ ALL_TYPES = {
     "nominations.covenant.published",
     "nominations.sheet.adjusted",
     "nominations.sheets.locked",
+    "nominations.round.paper_ballot_recorded",
+    "nominations.round.paper_ballot_disputed",
+    "nominations.round.paper_ballot_ruled",
 }
 
 

@@ -74,6 +74,12 @@ PAYLOADS = {
     "nominations.sheet.adjusted": dict(**CLUSTER, province="37", province_name="Ninh Bình", reviewer="22",
                                        adjustments=[{"criterion": "CDS", "points": 14, "reason": "Thiếu minh chứng"}]),
     "nominations.sheets.locked": dict(**CLUSTER, covenant_version=2, sheets=3, lead_code="22", members=ELECTORATE),
+    "nominations.round.paper_ballot_recorded": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES),
+    "nominations.round.paper_ballot_disputed": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES, reason="Sở không gửi văn bản này"),
+    "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                 closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}
@@ -557,4 +563,4 @@ class TestTheYearsMessages:
     def test_a_corrected_leadership_names_the_method_and_the_reason(self):
         m = render(event("registry.leadership.corrected"), recipient="province:37")
         assert "Bộ Nội vụ đã điều chỉnh" in m.body and "Lý do: Hội nghị bầu lại" in m.body
-        assert "(thay Quảng Ninh)" in m.body and m.action
+        assert "(thay Quảng Ninh (22))" in m.body and m.action

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from fastapi import Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.nominations.voting.domain.rounds import RoundState
+from services.nominations.voting.sealed_idempotency import MIN_KEY_LENGTH as MIN_BALLOT_KEY_LENGTH
 from shared.text import nfc
 
-__all__ = ["BallotIn", "Code", "DisputeIn", "PaperBallotIn", "ReturnIn", "RoundIn", "RoundState", "RulingIn", "Share"]
+__all__ = ["BallotIdempotencyKey", "BallotIn", "Code", "DisputeIn", "PaperBallotIn", "ReturnIn", "RoundIn", "RoundState", "RulingIn", "Share"]
 
 Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
@@ -70,3 +72,14 @@ class RulingIn(BaseModel):
     ruling: Literal["ballot_stands", "ballot_void"]
     note: str = Field(min_length=1, max_length=2000)
     _nfc = field_validator("note")(nfc)
+
+
+# The header as ballots document it: the stricter rule is part of the OpenAPI contract.
+BallotIdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, json_schema_extra={"minLength": MIN_BALLOT_KEY_LENGTH},
+           description=f"Random, at least {MIN_BALLOT_KEY_LENGTH} characters (128 random bits: a UUID4, or 16 random "
+                       f"bytes in base64url). It seals the ballot's receipt for a retry, so it must be "
+                       f"unguessable; a shorter key is refused (422, `weak-idempotency-key`). A retry with the "
+                       f"same key and body returns the first receipt."),
+]

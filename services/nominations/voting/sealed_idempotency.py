@@ -33,7 +33,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from fastapi import Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
@@ -42,15 +41,6 @@ from shared.errors import Unprocessable
 
 MIN_KEY_LENGTH = 22  # 16 random bytes in base64url (128 bits); a UUID4 is 36
 
-# The header as ballots document it: the stricter rule is part of the OpenAPI contract.
-BallotIdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, json_schema_extra={"minLength": MIN_KEY_LENGTH},
-           description=f"Random, at least {MIN_KEY_LENGTH} characters (128 random bits: a UUID4, or 16 random "
-                       f"bytes in base64url). It seals the ballot's receipt for a retry, so it must be "
-                       f"unguessable; a shorter key is refused (422, `weak-idempotency-key`). A retry with the "
-                       f"same key and body returns the first receipt."),
-]
 _SALT = b"thidua-nominations/ballot-idempotency/v1"
 _NONCE_BYTES = 12
 

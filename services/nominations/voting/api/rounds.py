@@ -9,8 +9,14 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse
 
 from services.nominations.voting import service
-from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
-from services.nominations.voting.sealed_idempotency import BallotIdempotencyKey
+from services.nominations.voting.schemas import (
+    BallotIdempotencyKey,
+    BallotIn,
+    PaperBallotIn,
+    ReturnIn,
+    RoundIn,
+    RoundState,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent

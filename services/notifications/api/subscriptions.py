@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 from services.notifications.api import address_of
 from services.notifications.domain import routing, webhooks
 from services.notifications.domain.channels import REMINDER_EVENT_TYPE, channel_key
+from services.notifications.schemas import Page, Subscription
 from services.notifications.store import subscriptions as subscription_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
-from shared.errors import Unprocessable
+from shared.errors import Unprocessable, problems
 from shared.text import StorableStr
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
@@ -81,7 +82,8 @@ def _validated_events(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
-@router.put("", summary="Choose this account's channels, event types and language")
+@router.put("", summary="Choose this account's channels, event types and language",
+             response_model=Subscription, responses=problems(401, 403, 422))
 async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db: Db, request: Request) -> dict:
     address = address_of(principal)
     settings = request.app.state.settings
@@ -93,7 +95,8 @@ async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db
     return _public(dict(row))
 
 
-@router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)")
+@router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)",
+             response_model=Subscription, responses=problems(401, 403))
 async def get_subscription(principal: CurrentPrincipal, db: Db) -> dict:
     address = address_of(principal)
     async with db.connection() as conn:
@@ -104,13 +107,15 @@ async def get_subscription(principal: CurrentPrincipal, db: Db) -> dict:
     return _public(dict(row))
 
 
-@router.delete("", status_code=204, summary="Back to the default (inbox, every event, Vietnamese)")
+@router.delete("", status_code=204, summary="Back to the default (inbox, every event, Vietnamese)",
+             responses=problems(401, 403))
 async def delete_subscription(principal: CurrentPrincipal, db: Db) -> None:
     address_of(principal)
     async with db.transaction() as conn:
         await subscription_store.delete(conn, principal.subject)
 
 
-@router.get("/event-types", summary="Event types a subscription may name")
+@router.get("/event-types", summary="Event types a subscription may name",
+             response_model=Page[str], responses=problems(503))
 async def event_types() -> dict:
     return {"items": SUBSCRIBABLE, "next": None}

@@ -1,0 +1,110 @@
+"""The notifications service's typed contract: the answer of every operation (pydantic). Lists
+answer with the shared ``Page[T]`` (``items``, ``next``)."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from shared.contracts.common import Instant
+from shared.contracts.pages import Page
+
+__all__ = ["Delivery", "DeliveryDetail", "FailedEvent", "FailedEventDetail", "InboxPage", "Notification",
+           "NotificationRead", "Page", "Subscription"]
+
+
+class Notification(BaseModel):
+    id: int
+    event_id: uuid.UUID
+    event_type: str
+    aggregate_id: str | None
+    language: Literal["vi", "en"]
+    subject: str
+    body: str
+    action: str | None = Field(description="What the reader must do; null when it is for information only")
+    created_at: Instant
+    read: bool
+    read_at: Instant | None
+
+
+class InboxPage(Page[Notification]):
+    unread: int = Field(description="Unread notifications in the whole inbox")
+
+
+class NotificationRead(Notification):
+    unread: int = Field(description="Unread notifications left in the inbox")
+
+
+class InboxChannelOut(BaseModel):
+    type: Literal["inbox"]
+
+
+class EmailChannelOut(BaseModel):
+    type: Literal["email"]
+    address: str
+
+
+class WebhookChannelOut(BaseModel):
+    type: Literal["webhook"]
+    url: str
+    secret_set: bool = Field(description="The signing secret is stored; it is never shown")
+
+
+class Subscription(BaseModel):
+    subject: str
+    address: str = Field(description="`ministry` or `province:<code>`")
+    channels: list[InboxChannelOut | EmailChannelOut | WebhookChannelOut]
+    events: list[str] = Field(description="Event types to be told about; empty: every type")
+    language: Literal["vi", "en"]
+    default: bool = Field(description="No subscription is stored: this is the default")
+    updated_at: Instant | None
+
+
+class Delivery(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    recipient: str
+    channel: str
+    kind: Literal["email", "webhook"]
+    target: str
+    status: Literal["pending", "retrying", "delivered", "dead"]
+    attempts: int
+    last_error: str | None
+    last_attempt_at: Instant | None
+    next_attempt_at: Instant | None
+    delivered_at: Instant | None
+    created_at: Instant | None
+
+
+class Attempt(BaseModel):
+    number: int
+    started_at: Instant
+    finished_at: Instant
+    outcome: str
+    http_status: int | None
+    error: str | None
+
+
+class DeliveryDetail(Delivery):
+    history: list[Attempt]
+
+
+class FailedEvent(BaseModel):
+    id: uuid.UUID
+    event_type: str | None
+    producer: str | None
+    status: Literal["failed", "replayed", "resolved"]
+    failures: int
+    replays: int
+    error: str
+    envelope: Any = Field(description="The message as it arrived (any JSON value)")
+    first_failed_at: Instant | None
+    last_failed_at: Instant | None
+    replayed_at: Instant | None
+    resolved_at: Instant | None
+
+
+class FailedEventDetail(FailedEvent):
+    traceback: str | None

@@ -1,13 +1,16 @@
 """The scoring context's typed HTTP contract: request bodies (and, as they are described, responses)."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from shared.contracts.common import Instant
+from shared.contracts.pages import Page
 from shared.text import StorableStr, nfc
 
-__all__ = ["AdjustmentIn", "CovenantIn", "ReviewIn", "SheetIn"]
+__all__ = ["AdjustmentIn", "Covenant", "CovenantIn", "Locked", "Page", "Recomputed", "RecomputeQueued", "ReviewIn", "Sheet",
+           "SheetIn", "Snapshot"]
 
 
 class CovenantIn(BaseModel):
@@ -35,3 +38,157 @@ class AdjustmentIn(BaseModel):
 
 class ReviewIn(BaseModel):
     adjustments: dict[str, AdjustmentIn] = Field(max_length=500)
+
+
+# ---------------------------------------------------------------- answers
+# Points are JSON numbers (two decimals at most, so a float shows them exactly).
+
+class CriterionOut(BaseModel):
+    code: str
+    title: str
+    group: str
+    max_points: float
+    kind: Literal["regular", "bonus", "penalty"]
+
+
+class CovenantVersion(BaseModel):
+    version: int
+    state: Literal["draft", "published", "superseded"]
+    digest: str
+    reason: str | None
+    published_at: Instant | None
+    superseded_at: Instant | None
+
+
+class Covenant(BaseModel):
+    cluster_code: str
+    year: int
+    version: int
+    state: Literal["draft", "published", "superseded"]
+    digest: str = Field(description="SHA-256 of the criteria: equal criteria, equal digest")
+    reason: str | None
+    created_by: str
+    created_at: Instant
+    published_at: Instant | None
+    published_by: str | None
+    superseded_at: Instant | None
+    max_total: float | None
+    criteria: list[CriterionOut]
+    versions: list[CovenantVersion]
+    reopened: list[str] | None = Field(None, description="After an amendment: provinces whose submitted sheets "
+                                                         "were reopened")
+    drafts: list[str] | None = Field(None, description="After an amendment: provinces whose drafts were carried over")
+
+
+class CriterionScore(BaseModel):
+    self: float | None = Field(description="The province's own points")
+    checked: float | None = Field(description="The cross-checked points, if adjusted")
+    points: float | None = Field(description="What counts: checked, else self")
+
+
+class SheetTotals(BaseModel):
+    regular: float | None
+    bonus: float | None
+    penalty: float | None
+    total: float | None
+    max_total: float | None
+    share: float | None
+
+
+class Adjustment(BaseModel):
+    criterion: str
+    points: float
+    previous: float | None
+    reason: str
+    adjusted_by: str
+    adjusted_for: str | None
+    adjusted_for_name: str | None
+    adjusted_at: Instant
+
+
+class Sheet(BaseModel):
+    cluster_code: str
+    year: int
+    province: str
+    province_name: str | None
+    covenant_version: int
+    state: Literal["draft", "submitted", "reopened", "locked"]
+    locked: bool
+    updated_at: Instant | None
+    updated_by: str | None
+    submitted_at: Instant | None
+    submitted_by: str | None
+    scores: dict[str, CriterionScore] = Field(description="Criterion code → points")
+    missing: list[str] = Field(description="Criteria not scored yet")
+    notes: dict[str, str]
+    totals: SheetTotals
+    adjustments: list[Adjustment] = Field(description="Every cross-check, oldest first")
+
+
+class Locked(BaseModel):
+    cluster_code: str
+    year: int
+    covenant_version: int
+    sheets: int
+    locked_at: Instant
+    locked_by: str
+
+
+class Band(BaseModel):
+    threshold: str | float
+    label: str
+
+
+class RankingConfigOut(BaseModel):
+    tie_break: list[str]
+    bands: list[Band]
+
+
+class RankingRow(BaseModel):
+    cluster: str | None = Field(None, description="National view only")
+    province: str
+    name: str | None
+    rank: int
+    cluster_rank: int | None = Field(None, description="National view only")
+    total: float
+    max_total: float | None = Field(None, description="National view only")
+    share: float | None
+    band: str | None
+    regular: float
+    bonus: float
+    penalty: float
+
+
+class Snapshot(BaseModel):
+    snapshot_id: int
+    scope: Literal["national", "cluster"]
+    cluster_code: str | None
+    cluster_name: str | None = None
+    year: int
+    computed_at: Instant
+    inputs_digest: str
+    previous_id: int | None
+    covenant_version: int | None
+    max_total: float | None
+    config: RankingConfigOut
+    unit_count: int
+    rows: list[RankingRow] | None = Field(None, description="The table (not in lists)")
+
+
+class RecomputeQueued(BaseModel):
+    task_id: str
+    year: int
+    cluster: str | None
+    queue: str
+
+
+class Written(BaseModel):
+    scope: str
+    snapshot_id: int
+
+
+class Recomputed(BaseModel):
+    year: int
+    cluster: str | None
+    written: list[Written]
+    unchanged: list[str]

@@ -10,12 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from services.nominations.registry_client import RegistryClient
 from services.nominations.scoring.api.rankings import schedule_recompute
 from services.nominations.scoring.domain.covenant import CovenantError, SheetError
-from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.schemas import Covenant, CovenantIn, Locked, ReviewIn, Sheet, SheetIn
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
-from shared.errors import NotFound
+from shared.errors import NotFound, problems
 from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
@@ -48,7 +48,8 @@ def _scope(principal: Principal, action: str, code: str, year: int, province: st
 
 # ---------------------------------------------------------------- covenant
 
-@router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version")
+@router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version",
+             response_model=Covenant, responses=problems(401, 403, 404, 409, 422, 503), response_model_exclude_unset=True)
 async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request: Request,
                        principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry", "province")
@@ -62,7 +63,8 @@ async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request:
     return result
 
 
-@router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)")
+@router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)",
+             response_model=Covenant, responses=problems(401, 404, 422))
 async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipal, db: Db,
                        version: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None) -> dict:
     async with db.connection() as conn:
@@ -71,7 +73,8 @@ async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipa
 
 # ---------------------------------------------------------------- score sheets
 
-@router.put("/scores/{province}", summary="Save a province's whole self assessment (that province only)")
+@router.put("/scores/{province}", summary="Save a province's whole self assessment (that province only)",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def save_sheet(code: ClusterCode, year: Year, province: Province, body: SheetIn, request: Request,
                      principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_province(province)  # before asking the registry anything
@@ -82,7 +85,8 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
                                                    scores=body.scores, notes=body.notes)
 
 
-@router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking")
+@router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422))
 async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
                        principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
     with field_errors():
@@ -96,7 +100,8 @@ async def submit_sheet(code: ClusterCode, year: Year, province: Province, reques
     return response
 
 
-@router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)")
+@router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, request: Request,
                        principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
     principal.require_role("province")
@@ -113,7 +118,8 @@ async def review_sheet(code: ClusterCode, year: Year, province: Province, body: 
     return response
 
 
-@router.get("/scores/{province}", summary="A sheet with every adjustment and who made it")
+@router.get("/scores/{province}", summary="A sheet with every adjustment and who made it",
+             response_model=Sheet, responses=problems(401, 403, 404, 422, 503))
 async def get_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
                     principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
@@ -121,7 +127,8 @@ async def get_sheet(code: ClusterCode, year: Year, province: Province, request: 
                                               load_period=lambda: registry_period(request, code, year))
 
 
-@router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)")
+@router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)",
+             response_model=Locked, responses=problems(401, 403, 404, 409, 422, 503))
 async def lock_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                       idempotency_key: IdempotencyKey = None):
     principal.require_role("province")

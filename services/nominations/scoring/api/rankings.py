@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from services.nominations.scoring.schemas import Page, Recomputed, RecomputeQueued, Snapshot
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service.rankings import RankingSettings
 from services.nominations.scoring.store import covenants as covenant_store
@@ -13,7 +14,7 @@ from shared import audit
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.db import BIGINT_MAX
-from shared.errors import NotFound, Unavailable
+from shared.errors import NotFound, Unavailable, problems
 from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
@@ -35,7 +36,8 @@ async def schedule_recompute(request: Request, *, cluster: str, year: int) -> No
                                              ranking=ranking_settings(request), cluster=cluster, year=year)
 
 
-@router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest")
+@router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def cluster_ranking(year: Year, cluster: Annotated[str, Query(pattern=CODE)], principal: CurrentPrincipal,
                           db: Db) -> dict:
     async with db.connection() as conn:
@@ -46,7 +48,8 @@ async def cluster_ranking(year: Year, cluster: Annotated[str, Query(pattern=CODE
     return service_rankings.snapshot_view(row, cluster_name=names[0]["cluster_name"] if names else None)
 
 
-@router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum")
+@router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def national_ranking(year: Year, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         row = await ranking_store.latest(conn, scope=ranking_store.NATIONAL, year=year)
@@ -55,7 +58,8 @@ async def national_ranking(year: Year, principal: CurrentPrincipal, db: Db) -> d
     return service_rankings.snapshot_view(row)
 
 
-@router.get("/{year}/snapshots", summary="Every snapshot of the year, newest first, without the tables")
+@router.get("/{year}/snapshots", summary="Every snapshot of the year, newest first, without the tables",
+             response_model=Page[Snapshot], responses=problems(401, 422), response_model_exclude_unset=True)
 async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100,
                          cluster: Annotated[str | None, Query(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,39})$",
@@ -67,7 +71,8 @@ async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor
     return page([service_rankings.snapshot_view(r) for r in rows], limit, lambda item: item["snapshot_id"])
 
 
-@router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table")
+@router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
@@ -79,7 +84,8 @@ async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIG
 @router.post("/{year}/recompute", status_code=202,
              summary="Recompute the year's rankings (ministry): queued, or in this request with inline=true",
              responses={200: {"description": "inline=true: the scopes written and those unchanged",
-                              "content": {"application/json": {}}}})
+                              "model": Recomputed}, **problems(401, 403, 422, 503)},
+             response_model=RecomputeQueued)
 async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
                     inline: Annotated[bool, Query(description="run now and answer with what was written")] = False):

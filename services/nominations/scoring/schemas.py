@@ -1,23 +1,43 @@
 """The scoring context's typed HTTP contract: request bodies (and, as they are described, responses)."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.common import Instant
 from shared.contracts.pages import Page
 from shared.text import StorableStr, nfc
 
-__all__ = ["AdjustmentIn", "Covenant", "CovenantIn", "Locked", "Page", "Recomputed", "RecomputeQueued", "ReviewIn", "Sheet",
+__all__ = ["AdjustmentIn", "CriterionIn", "Points", "Covenant", "CovenantIn", "Locked", "Page", "Recomputed", "RecomputeQueued", "ReviewIn", "Sheet",
            "SheetIn", "Snapshot"]
 
 
+#: Points on the wire: a JSON number (a numeric string is read too) with at most two decimal places.
+Points = Annotated[Decimal, Field(decimal_places=2, allow_inf_nan=False,
+                                  description="Points: a number with at most two decimal places")]
+
+
+class CriterionIn(BaseModel):
+    """One criterion. The covenant's rules (a code once, ignoring case; a non-blank title;
+    ``max_points`` > 0 with at most two decimals; a known ``kind``; a regular criterion at least)
+    are the domain's, which names every offending field at once (``criteria[2].kind``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=200, description="Letters, digits, '.', '_' and '-'; at most 20")
+    title: str = Field(max_length=2000)
+    group: str = Field("", max_length=2000)
+    max_points: Decimal = Field(allow_inf_nan=False, description="Greater than 0, at most two decimal places")
+    kind: str = Field("regular", json_schema_extra={"enum": ["regular", "bonus", "penalty"]},
+                      description="regular | bonus | penalty")
+
+
 class CovenantIn(BaseModel):
-    criteria: list[dict[str, Any]] = Field(max_length=500, examples=[[
+    criteria: list[CriterionIn] = Field(max_length=500, examples=[[
         {"code": "CM1", "title": "Thực hiện nhiệm vụ chuyên môn", "group": "I", "max_points": 40, "kind": "regular"},
-        {"code": "TR1", "title": "Vi phạm kỷ luật", "group": "III", "max_points": 10, "kind": "penalty"}]],
-        description="code, title, group, max_points > 0, kind: regular | bonus | penalty")
+        {"code": "TR1", "title": "Vi phạm kỷ luật", "group": "III", "max_points": 10, "kind": "penalty"}]])
     publish: bool = False
     reason: str | None = Field(default=None, max_length=2000, description="required to amend a published covenant")
 
@@ -25,12 +45,12 @@ class CovenantIn(BaseModel):
 
 
 class SheetIn(BaseModel):
-    scores: dict[str, Any] = Field(max_length=500, description="criterion code → points (penalties ≤ 0)")
+    scores: dict[str, Points] = Field(max_length=500, description="criterion code → points (penalties ≤ 0)")
     notes: dict[str, Annotated[StorableStr, Field(max_length=2000)]] = Field(default_factory=dict, max_length=500)
 
 
 class AdjustmentIn(BaseModel):
-    points: Any = Field(description="the cross-checked value, within the criterion's bounds")
+    points: Points = Field(description="the cross-checked value, within the criterion's bounds")
     reason: str = Field(min_length=1, max_length=2000)
 
     _nfc = field_validator("reason")(nfc)

@@ -56,7 +56,8 @@ async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request:
     period = await registry_period(request, code, year)
     with field_errors():
         async with db.transaction() as conn:
-            result = await service_scores.put_covenant(conn, actor=principal, period=period, criteria=body.criteria,
+            result = await service_scores.put_covenant(conn, actor=principal, period=period,
+                                                       criteria=[c.model_dump() for c in body.criteria],
                                                        publish=body.publish, reason=body.reason)
     if "reopened" in result:  # an amendment moved the sheets to a new version: the ranking changes
         await schedule_recompute(request, cluster=code, year=year)

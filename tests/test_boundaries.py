@@ -1,5 +1,6 @@
 """Each service owns its schema and its code: no service imports another's modules or names
 another's tables in SQL. Services talk over HTTP and through events only."""
+import ast
 import re
 from pathlib import Path
 
@@ -134,3 +135,53 @@ def test_voting_reads_scoring_only_through_ranks_for():
     used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
             for m in re.finditer(r"\bscoring\.(\w+)", path.read_text(encoding="utf-8"))}
     assert used == {"ranks_for"}
+
+
+# ---------------------------------------------------------------- routers are thin
+
+# What a router may use besides its own service and schemas: request-level infrastructure.
+ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempotency", "shared.pagination", "shared.db",
+                 "shared.text", "shared.logs", "shared.limits", "shared.jobs"}
+CONTEXTS = {"notifications": "services.notifications",
+            "nominations/voting": "services.nominations.voting", "nominations/scoring": "services.nominations.scoring"}
+
+
+def _imported_modules(path: Path) -> list[str]:
+    """Every module a file imports ("from a.b import c" counts as a.b.c when a.b.c is a module)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                is_module = (ROOT / (candidate.replace(".", "/") + ".py")).exists() or \
+                    (ROOT / candidate.replace(".", "/") / "__init__.py").exists()
+                found.append(candidate if is_module else node.module)
+    return found
+
+
+def _router_violations(package: str, modules: list[str]) -> list[str]:
+    own = (f"{package}.service", f"{package}.schemas")
+    return [m for m in modules
+            if (m.startswith("services.") and not any(m == o or m.startswith(o + ".") for o in own))
+            or (m.startswith("shared") and m not in ROUTER_SHARED)]
+
+
+@pytest.mark.parametrize("context", sorted(CONTEXTS))
+def test_routers_import_only_their_service_and_schemas(context):
+    routers = sorted(p for p in (ROOT / "services" / context / "api").glob("*.py"))
+    assert routers, f"no routers found for {context}"
+    foreign = {str(p.relative_to(ROOT)): bad for p in routers
+               if (bad := _router_violations(CONTEXTS[context], _imported_modules(p)))}
+    assert foreign == {}
+
+
+def test_the_router_check_would_catch_a_violation():
+    package = "services.nominations.scoring"
+    assert _router_violations(package, ["services.nominations.scoring.store.rankings", "shared.audit",
+                                        "services.nominations.voting.service", "services.nominations.registry_client"]) \
+        == ["services.nominations.scoring.store.rankings", "shared.audit", "services.nominations.voting.service",
+            "services.nominations.registry_client"]
+    assert _router_violations(package, ["services.nominations.scoring.service.rankings", "shared.auth", "fastapi",
+                                        "services.nominations.scoring.schemas"]) == []

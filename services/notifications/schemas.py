@@ -1,18 +1,52 @@
-"""The notifications service's typed contract: the answer of every operation (pydantic). Lists
-answer with the shared ``Page[T]`` (``items``, ``next``)."""
+"""The notifications service's typed HTTP contract: request bodies and the answer of every operation
+(pydantic). Lists answer with the shared ``Page[T]`` (``items``, ``next``)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
+from services.notifications.domain import routing
+from services.notifications.domain.channels import REMINDER_EVENT_TYPE
 from shared.contracts.common import Instant
 from shared.contracts.pages import Page
+from shared.text import StorableStr
 
-__all__ = ["Delivery", "DeliveryDetail", "FailedEvent", "FailedEventDetail", "InboxPage", "Notification",
-           "NotificationRead", "Page", "Subscription"]
+__all__ = ["SUBSCRIBABLE", "Channel", "Delivery", "DeliveryDetail", "EmailChannel", "FailedEvent", "FailedEventDetail",
+           "InboxChannel", "InboxPage", "Notification", "NotificationRead", "Page", "Subscription", "SubscriptionIn",
+           "WebhookChannel"]
 
+# Event types a subscription may name.
+SUBSCRIBABLE = sorted(routing.ROUTED_EVENT_TYPES | {REMINDER_EVENT_TYPE})
+
+
+class InboxChannel(BaseModel):
+    type: Literal["inbox"]
+
+
+class EmailChannel(BaseModel):
+    type: Literal["email"]
+    address: str = Field(max_length=254)
+
+
+class WebhookChannel(BaseModel):
+    type: Literal["webhook"]
+    url: str = Field(max_length=2048, description="http(s) URL; receives a signed JSON POST per notification")
+    secret: StorableStr = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
+
+
+Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]
+
+
+class SubscriptionIn(BaseModel):
+    channels: list[Channel] = Field(min_length=1, max_length=10)
+    events: list[str] = Field(default_factory=list, max_length=len(SUBSCRIBABLE),
+                              description="Event types to be told about; empty: every type")
+    language: Literal["vi", "en"] = "vi"
+
+
+# ---------------------------------------------------------------- answers
 
 class Notification(BaseModel):
     id: int

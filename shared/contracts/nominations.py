@@ -9,7 +9,16 @@ import uuid
 
 from pydantic import Field
 
-from shared.contracts.common import Award, ClusterCode, Contract, Instant, Name, Outcome, ProvinceCode, RoundState
+from shared.contracts.common import (
+    Award,
+    ClusterCode,
+    Contract,
+    Instant,
+    Name,
+    Outcome,
+    ProvinceCode,
+    RoundState,
+)
 
 ROUND_OPENED = "nominations.round.opened"
 BALLOT_CAST = "nominations.round.ballot_cast"

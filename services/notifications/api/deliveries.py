@@ -11,9 +11,9 @@ from services.notifications.schemas import Delivery, DeliveryDetail, Page
 from shared import jobs
 from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
-from shared.errors import problems
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
 

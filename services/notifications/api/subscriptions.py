@@ -3,7 +3,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from services.notifications import service
-from services.notifications.schemas import SUBSCRIBABLE, Page, Subscription, SubscriptionIn
+from services.notifications.schemas import (
+    SUBSCRIBABLE,
+    Page,
+    Subscription,
+    SubscriptionIn,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.errors import problems

@@ -7,14 +7,21 @@ from typing import Annotated, Any, Iterator
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from services.nominations.scoring.schemas import Covenant, CovenantIn, Locked, ReviewIn, Sheet, SheetIn
+from services.nominations.scoring.schemas import (
+    Covenant,
+    CovenantIn,
+    Locked,
+    ReviewIn,
+    Sheet,
+    SheetIn,
+)
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
-from shared.idempotency import IdempotencyKey, idempotent
 from shared.errors import problems
+from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
 

@@ -5,7 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.nominations.scoring.schemas import Page, Recomputed, RecomputeQueued, Snapshot
+from services.nominations.scoring.schemas import (
+    Page,
+    Recomputed,
+    RecomputeQueued,
+    Snapshot,
+)
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service.rankings import RankingSettings
 from shared.app import Db

@@ -25,9 +25,9 @@ from services.nominations.voting.schemas import (
 )
 from shared.app import Db
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
-from shared.errors import problems
 
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
 

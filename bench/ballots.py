@@ -40,7 +40,8 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer) -> 
         for k in range(CLUSTERS):
             code = f"BENCH-{k:03d}"
             r = await client.post(f"{registry}/v1/clusters", headers=ministry, json={
-                "code": code, "name": f"Cụm thi đua số {k}", "organizer": "Bộ Nội vụ", "kind": "cum"})
+                "code": code, "name": f"Cụm thi đua số {k}", "organizer": "Bộ Nội vụ", "kind": "cum",
+                "allow_shared_members": True})
             r.raise_for_status()
             (await client.put(f"{registry}/v1/clusters/{code}/periods/2026", headers=ministry,
                               json={"members": voters})).raise_for_status()

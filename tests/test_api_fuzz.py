@@ -32,7 +32,8 @@ SKIP = {"GET /v1/inbox/stream"}
 
 
 def check_answer(case: Any, response: Any) -> None:
-    where = f"{case.operation.label} → {response.status_code}: {response.text[:500]}"
+    # A file answer (a PDF, a workbook) is bytes: shown, not decoded strictly.
+    where = f"{case.operation.label} → {response.status_code}: {response.content[:500].decode('utf-8', 'replace')}"
     assert response.status_code < 500, where
     # Every answer, success or problem, matches the schema its operation declares.
     case.validate_response(response, checks=[response_schema_conformance, content_type_conformance])

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.notifications.domain import routing
 from services.notifications.domain.channels import REMINDER_EVENT_TYPE
-from shared.contracts.common import Instant
+from shared.contracts.common import Answer, Instant
 from shared.contracts.pages import Page
 from shared.text import StorableStr
 
@@ -48,7 +48,7 @@ class SubscriptionIn(BaseModel):
 
 # ---------------------------------------------------------------- answers
 
-class Notification(BaseModel):
+class Notification(Answer):
     id: int
     event_id: uuid.UUID
     event_type: str
@@ -70,22 +70,22 @@ class NotificationRead(Notification):
     unread: int = Field(description="Unread notifications left in the inbox")
 
 
-class InboxChannelOut(BaseModel):
+class InboxChannelOut(Answer):
     type: Literal["inbox"]
 
 
-class EmailChannelOut(BaseModel):
+class EmailChannelOut(Answer):
     type: Literal["email"]
     address: str
 
 
-class WebhookChannelOut(BaseModel):
+class WebhookChannelOut(Answer):
     type: Literal["webhook"]
     url: str
     secret_set: bool = Field(description="The signing secret is stored; it is never shown")
 
 
-class Subscription(BaseModel):
+class Subscription(Answer):
     subject: str
     address: str = Field(description="`ministry` or `province:<code>`")
     channels: list[InboxChannelOut | EmailChannelOut | WebhookChannelOut]
@@ -95,7 +95,7 @@ class Subscription(BaseModel):
     updated_at: Instant | None
 
 
-class Delivery(BaseModel):
+class Delivery(Answer):
     id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
@@ -112,7 +112,7 @@ class Delivery(BaseModel):
     created_at: Instant | None
 
 
-class Attempt(BaseModel):
+class Attempt(Answer):
     number: int
     started_at: Instant
     finished_at: Instant
@@ -125,7 +125,7 @@ class DeliveryDetail(Delivery):
     history: list[Attempt]
 
 
-class FailedEvent(BaseModel):
+class FailedEvent(Answer):
     id: uuid.UUID
     event_type: str | None
     producer: str | None

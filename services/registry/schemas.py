@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.common import Answer
 from shared.contracts.pages import Page
 
 __all__ = ["Page"]  # with every model below
@@ -120,7 +121,7 @@ class MergerUndone(BaseModel):
 
 # ---------------------------------------------------------------- provinces
 
-class Province(BaseModel):
+class Province(Answer):
     code: str = Field(description="Two-digit code; with the validity period it names one unit")
     name: str
     kind: Literal["province", "city"]
@@ -129,14 +130,14 @@ class Province(BaseModel):
     successor_code: str | None = Field(description="The unit that absorbed it, if it merged")
 
 
-class DatedUnit(BaseModel):
+class DatedUnit(Answer):
     code: str
     name: str
     valid_from: date | None
     valid_to: date | None
 
 
-class SuccessorRef(BaseModel):
+class SuccessorRef(Answer):
     code: str
     name: str
     valid_from: date | None
@@ -153,14 +154,14 @@ class Merged(ProvinceDetail):
 
 # ---------------------------------------------------------------- clusters and periods
 
-class Replacement(BaseModel):
+class Replacement(Answer):
     model_config = {"populate_by_name": True}
 
     replaced: UnitRef = Field(alias="from")
     by: UnitRef = Field(alias="to")
 
 
-class CopyChanges(BaseModel):
+class CopyChanges(Answer):
     replaced: list[Replacement] = Field(description="Members that merged away, replaced by their successors")
     merged_duplicates_removed: list[UnitRef] = Field(description="Successors already members: kept once")
 
@@ -171,7 +172,7 @@ class PeriodSet(Period):
 
 # ---------------------------------------------------------------- accounts and tokens
 
-class TokenAnswer(BaseModel):
+class TokenAnswer(Answer):
     access_token: str
     token_type: Literal["bearer"]
     expires_in: int = Field(description="Seconds the access token is valid")
@@ -179,11 +180,11 @@ class TokenAnswer(BaseModel):
     refresh_expires_in: int = Field(description="Seconds the refresh token is valid")
 
 
-class Revoked(BaseModel):
+class Revoked(Answer):
     revoked: bool
 
 
-class Jwk(BaseModel):
+class Jwk(Answer):
     kty: str
     crv: str
     x: str
@@ -192,11 +193,11 @@ class Jwk(BaseModel):
     use: str
 
 
-class Jwks(BaseModel):
+class Jwks(Answer):
     keys: list[Jwk]
 
 
-class Me(BaseModel):
+class Me(Answer):
     username: str
     role: Literal["ministry", "province", "service"]
     province_code: str | None

@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.contracts.common import Instant
+from shared.contracts.common import Answer, Instant
 from shared.contracts.pages import Page
 from shared.text import StorableStr, nfc
 
-__all__ = ["AdjustmentIn", "CriterionIn", "Points", "Covenant", "CovenantIn", "Locked", "Page", "Recomputed", "RecomputeQueued", "ReviewIn", "Sheet",
-           "SheetIn", "Snapshot"]
+__all__ = ["AdjustmentIn", "Covenant", "CovenantIn", "CriterionIn", "Locked", "Page", "Points", "Recomputed",
+           "RecomputeQueued", "ReviewIn", "Sheet", "SheetIn", "SheetList", "SheetSummary", "Snapshot"]
 
 
 #: Points on the wire: a JSON number (a numeric string is read too) with at most two decimal places.
@@ -57,13 +57,14 @@ class AdjustmentIn(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    adjustments: dict[str, AdjustmentIn] = Field(max_length=500)
+    adjustments: dict[str, AdjustmentIn] = Field(max_length=500, description="criterion code → adjustment; "
+                                                 "{} records a cross-check that found nothing to adjust")
 
 
 # ---------------------------------------------------------------- answers
 # Points are JSON numbers (two decimals at most, so a float shows them exactly).
 
-class CriterionOut(BaseModel):
+class CriterionOut(Answer):
     code: str
     title: str
     group: str
@@ -71,7 +72,7 @@ class CriterionOut(BaseModel):
     kind: Literal["regular", "bonus", "penalty"]
 
 
-class CovenantVersion(BaseModel):
+class CovenantVersion(Answer):
     version: int
     state: Literal["draft", "published", "superseded"]
     digest: str
@@ -80,7 +81,7 @@ class CovenantVersion(BaseModel):
     superseded_at: Instant | None
 
 
-class Covenant(BaseModel):
+class Covenant(Answer):
     cluster_code: str
     year: int
     version: int
@@ -100,13 +101,13 @@ class Covenant(BaseModel):
     drafts: list[str] | None = Field(None, description="After an amendment: provinces whose drafts were carried over")
 
 
-class CriterionScore(BaseModel):
+class CriterionScore(Answer):
     self: float | None = Field(description="The province's own points")
     checked: float | None = Field(description="The cross-checked points, if adjusted")
     points: float | None = Field(description="What counts: checked, else self")
 
 
-class SheetTotals(BaseModel):
+class SheetTotals(Answer):
     regular: float | None
     bonus: float | None
     penalty: float | None
@@ -115,7 +116,7 @@ class SheetTotals(BaseModel):
     share: float | None
 
 
-class Adjustment(BaseModel):
+class Adjustment(Answer):
     criterion: str
     points: float
     previous: float | None
@@ -126,7 +127,7 @@ class Adjustment(BaseModel):
     adjusted_at: Instant
 
 
-class Sheet(BaseModel):
+class Sheet(Answer):
     cluster_code: str
     year: int
     province: str
@@ -138,6 +139,9 @@ class Sheet(BaseModel):
     updated_by: str | None
     submitted_at: Instant | None
     submitted_by: str | None
+    member: bool = Field(description="false: the unit left the cluster-year; its sheet is kept, never ranked")
+    reviewed_at: Instant | None
+    reviewed_by: str | None
     scores: dict[str, CriterionScore] = Field(description="Criterion code → points")
     missing: list[str] = Field(description="Criteria not scored yet")
     notes: dict[str, str]
@@ -145,7 +149,7 @@ class Sheet(BaseModel):
     adjustments: list[Adjustment] = Field(description="Every cross-check, oldest first")
 
 
-class Locked(BaseModel):
+class Locked(Answer):
     cluster_code: str
     year: int
     covenant_version: int
@@ -154,17 +158,17 @@ class Locked(BaseModel):
     locked_by: str
 
 
-class Band(BaseModel):
+class Band(Answer):
     threshold: str | float
     label: str
 
 
-class RankingConfigOut(BaseModel):
+class RankingConfigOut(Answer):
     tie_break: list[str]
     bands: list[Band]
 
 
-class RankingRow(BaseModel):
+class RankingRow(Answer):
     cluster: str | None = Field(None, description="National view only")
     province: str
     name: str | None
@@ -179,7 +183,7 @@ class RankingRow(BaseModel):
     penalty: float
 
 
-class Snapshot(BaseModel):
+class Snapshot(Answer):
     snapshot_id: int
     scope: Literal["national", "cluster"]
     cluster_code: str | None
@@ -195,20 +199,42 @@ class Snapshot(BaseModel):
     rows: list[RankingRow] | None = Field(None, description="The table (not in lists)")
 
 
-class RecomputeQueued(BaseModel):
+class RecomputeQueued(Answer):
     task_id: str
     year: int
     cluster: str | None
     queue: str
 
 
-class Written(BaseModel):
+class Written(Answer):
     scope: str
     snapshot_id: int
 
 
-class Recomputed(BaseModel):
+class Recomputed(Answer):
     year: int
     cluster: str | None
     written: list[Written]
     unchanged: list[str]
+
+
+class SheetSummary(Answer):
+    province: str
+    province_name: str | None
+    member: bool = Field(description="false: the unit left the cluster-year; its sheet is kept, never ranked")
+    state: Literal["draft", "reopened", "submitted", "locked"] | None = Field(description="The stored state; "
+                                                                                "null: no sheet yet")
+    status: Literal["not_started", "draft", "submitted", "reviewed", "adjusted"]
+    locked: bool
+    adjustments: int
+    updated_at: Instant | None
+    submitted_at: Instant | None
+    reviewed_at: Instant | None
+    reviewed_by: str | None
+
+
+class SheetList(Page[SheetSummary]):
+    cluster_code: str
+    year: int
+    covenant_version: int | None
+    locked_at: Instant | None

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.nominations.voting.domain.rounds import RoundState
-from shared.contracts.common import Award, Instant, Outcome
+from shared.contracts.common import Answer, Award, Instant, Outcome
 from shared.contracts.pages import Page
 from shared.text import nfc
 
@@ -26,7 +26,13 @@ class RoundIn(BaseModel):
     award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
     seats: int = Field(ge=1, le=100, description="How many units to propose")
     max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
-    threshold: Share = Field(default="1/2", description="A unit must exceed this share of the valid ballots")
+    threshold: Share = Field(default="1/2", description="The share a unit must reach: by default strictly more "
+                                                        "than this share of the valid ballots")
+    threshold_base: Literal["valid_ballots", "electorate"] = Field(
+        default="valid_ballots", description="What the threshold is a share of: the valid ballots (blank ballots "
+                                             "included) or the whole electorate (every member entitled to vote)")
+    threshold_comparison: Literal["more_than", "at_least"] = Field(
+        default="more_than", description="`more_than`: strictly more than the share; `at_least`: the share is enough")
     quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot, at least 1/2")
     self_vote: bool = False
     candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,
@@ -57,7 +63,7 @@ class ReturnIn(BaseModel):
 
 # ---------------------------------------------------------------- answers
 
-class RoundResult(BaseModel):
+class RoundResult(Answer):
     """The count. When the quorum was missed, what derives from the ballots' content is null."""
 
     votes: dict[str, int] | None = Field(description="Every candidate's votes, by code (null: quorum missed)")
@@ -76,7 +82,7 @@ class RoundResult(BaseModel):
     runoff_round_id: uuid.UUID | None = None
 
 
-class CandidateRank(BaseModel):
+class CandidateRank(Answer):
     code: str
     name: str | None
     rank: int | None
@@ -85,7 +91,7 @@ class CandidateRank(BaseModel):
     band: str | None
 
 
-class Round(BaseModel):
+class Round(Answer):
     id: uuid.UUID
     parent_round_id: uuid.UUID | None = Field(description="The tied round, for a runoff")
     cluster_code: str
@@ -117,31 +123,38 @@ class Round(BaseModel):
     return_reason: str | None
     candidate_ranks: list[CandidateRank] | None = Field(
         description="Flag rounds: each candidate's place in the cluster-year's latest ranking")
+    voted: bool | None = Field(None, description="Whether the calling province has voted (null for other callers), "
+                                                 "never how")
+    threshold_base: Literal["valid_ballots", "electorate"] | None = Field(
+        None, description="What the threshold is a share of")
+    threshold_comparison: Literal["more_than", "at_least"] | None = Field(
+        None, description="Must a unit exceed the bar, or is reaching it enough")
+    threshold_rule: str | None = Field(None, description="The rule in words (Vietnamese)")
 
 
-class Receipt(BaseModel):
+class Receipt(Answer):
     round_id: uuid.UUID
     secret: str = Field(description="Keep it: with the choices it opens the commitment")
     commitment: str = Field(description="SHA-256, published on the bulletin after the close")
 
 
-class BallotReceipt(BaseModel):
+class BallotReceipt(Answer):
     receipt: Receipt
 
 
-class Voter(BaseModel):
+class Voter(Answer):
     code: str
     name: str | None
     channel: Literal["online", "paper"]
     document_ref: str | None
 
 
-class NonVoter(BaseModel):
+class NonVoter(Answer):
     code: str
     name: str | None
 
 
-class Turnout(BaseModel):
+class Turnout(Answer):
     round_id: uuid.UUID
     state: RoundState
     electorate_size: int
@@ -151,36 +164,39 @@ class Turnout(BaseModel):
     not_voted: list[NonVoter]
 
 
-class BulletinBallot(BaseModel):
+class BulletinBallot(Answer):
     commitment: str
     choices: list[str]
 
 
-class Bulletin(BaseModel):
+class Bulletin(Answer):
     round_id: uuid.UUID
     state: RoundState
     ballots_cast: int
     ballots: list[BulletinBallot]
 
 
-class ReceiptCheck(BaseModel):
+class ReceiptCheck(Answer):
     round_id: uuid.UUID
     commitment: str
     counted: bool
     choices: list[str] | None
 
 
-class Unit(BaseModel):
+class Unit(Answer):
     code: str
     name: str
 
 
-class MinutesRules(BaseModel):
+class MinutesRules(Answer):
     seats: int
     max_choices: int
     threshold: str
     quorum: str
     self_vote: bool
+    threshold_base: Literal["valid_ballots", "electorate"] | None = None
+    threshold_comparison: Literal["more_than", "at_least"] | None = None
+    threshold_rule: str | None = None
 
 
 class MinutesElector(Unit):
@@ -196,7 +212,7 @@ class UnitVotes(Unit):
     votes: int
 
 
-class Minutes(BaseModel):
+class Minutes(Answer):
     """The certified round's minutes; times in Vietnam time (`timezone`)."""
 
     round_id: uuid.UUID

@@ -11,8 +11,8 @@ from shared.contracts.common import Answer, Award, Instant, Outcome
 from shared.contracts.pages import Page
 from shared.text import nfc
 
-__all__ = ["BallotIn", "BallotReceipt", "Bulletin", "Code", "Minutes", "Page", "PaperBallotIn", "ReceiptCheck",
-           "ReturnIn", "Round", "RoundIn", "RoundState", "Share", "Turnout"]
+__all__ = ["BallotIn", "BallotReceipt", "Bulletin", "Code", "Dispute", "DisputeIn", "Minutes", "Page", "PaperBallotIn",
+           "ReceiptCheck", "ReturnIn", "Round", "RoundIn", "RoundState", "RulingIn", "Share", "Turnout"]
 
 Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
@@ -59,6 +59,21 @@ class ReturnIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
     _nfc = field_validator("reason")(nfc)
+
+
+class DisputeIn(BaseModel):
+    """A member disputes the paper ballot the lead entered for it."""
+
+    reason: str = Field(min_length=1, max_length=2000, description="Why the paper ballot is not the member's")
+    _nfc = field_validator("reason")(nfc)
+
+
+class RulingIn(BaseModel):
+    """The ministry's final ruling on a disputed paper ballot."""
+
+    ruling: Literal["ballot_stands", "ballot_void"]
+    note: str = Field(min_length=1, max_length=2000)
+    _nfc = field_validator("note")(nfc)
 
 
 # ---------------------------------------------------------------- answers
@@ -242,3 +257,17 @@ class Minutes(Answer):
     decided_by: str | None
     return_reason: str | None
     timezone: Literal["Asia/Ho_Chi_Minh"]
+
+
+class Dispute(Answer):
+    """A member's dispute of the paper ballot the lead entered for it, and the ministry's ruling."""
+
+    round_id: uuid.UUID
+    province_code: str
+    reason: str
+    disputed_by: str
+    disputed_at: Instant
+    ruling: Literal["ballot_stands", "ballot_void"] | None
+    ruling_note: str | None
+    ruled_by: str | None
+    ruled_at: Instant | None

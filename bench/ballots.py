@@ -209,8 +209,8 @@ async def whole_system(infra: Infra, issuer: TokenIssuer, key_pem: str) -> dict[
 # ---------------------------------------------------------------- tally
 
 async def tally_bench(dsn: str) -> dict[str, Any]:
-    from services.nominations.domain.tally import decide
-    from services.nominations.store import ballots as ballot_store
+    from services.nominations.voting.domain.tally import decide
+    from services.nominations.voting.store import ballots as ballot_store
 
     conn = await asyncpg.connect(dsn)
     try:

@@ -34,10 +34,10 @@ from decimal import Decimal
 import asyncpg
 
 from bench.common import report, run, scratch_database
-from services.nominations import service_rankings
-from services.nominations.domain.covenant import covenant_digest
-from services.nominations.domain.ranking import RankingConfig
-from services.nominations.store import rankings as ranking_store
+from services.nominations.scoring.domain.covenant import covenant_digest
+from services.nominations.scoring.domain.ranking import RankingConfig
+from services.nominations.scoring.service import rankings as service_rankings
+from services.nominations.scoring.store import rankings as ranking_store
 from shared.db import connect
 
 CLUSTERS = int(os.environ.get("BENCH_RANKING_CLUSTERS", "1000"))

@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("--dsn", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--demo", action="store_true", help="seed demo data (never in production)")
     args = parser.parse_args()
+    if args.demo and os.environ.get("THIDUA_ENV") == "production":
+        parser.error("demo data is never seeded with THIDUA_ENV=production")
     asyncio.run(migrate_all(args.dsn, demo=args.demo))
 
 

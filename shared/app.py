@@ -6,6 +6,7 @@ problem+json errors, request ids, JSON access logs, ``/healthz``, ``/readyz`` an
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 import uuid
@@ -18,8 +19,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from shared.auth import TokenVerifier
+from shared.clock import Clock
 from shared.db import Database, create_pool
-from shared.errors import install_problem_handlers
+from shared.errors import Unauthorized, install_problem_handlers
+from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from shared.production import refuse_unless_safe, shared_problems
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
 from shared.logs import configure_logging, request_id_var
 from shared.settings import ServiceSettings
@@ -91,12 +95,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(settings.service_name, settings.log_level)
+        # Production refuses unsafe settings before touching anything (services add their own
+        # checks as start-up hooks, which run before the app serves).
+        refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
-        app.state.redis = aioredis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        app.state.redis = redis_client(settings)
         if not hasattr(app.state, "verifier"):
             app.state.verifier = verifier or TokenVerifier(
-                jwks_url=settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+                jwks_url=settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                leeway=settings.jwt_leeway_seconds, redis=app.state.redis)
         relay_task = None
         publisher = None
         if settings.run_outbox_relay:
@@ -127,9 +135,13 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
+    app.state.clock = Clock(settings.clock_fixed_at)
     install_problem_handlers(app)
+    # Outermost last: the request id is set before a body is refused, and the refusal gets headers.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
-    app.include_router(health_router(schema))
+    app.include_router(health_router(schema, settings))
     for router in routers:
         app.include_router(router)
     return app
@@ -154,7 +166,22 @@ async def _housekeeping(db: Database, schema: str, settings: ServiceSettings) ->
         await asyncio.sleep(settings.housekeeping_interval_seconds)
 
 
-def health_router(schema: str) -> APIRouter:
+def redis_client(settings: ServiceSettings) -> aioredis.Redis:
+    """The service's Redis client; a rediss:// URL speaks TLS (with the configured verification)."""
+    options: dict[str, Any] = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    if settings.redis_tls:
+        options["ssl_cert_reqs"] = settings.redis_ssl_cert_reqs
+        if settings.redis_ssl_ca_certs:
+            options["ssl_ca_certs"] = settings.redis_ssl_ca_certs
+    return aioredis.from_url(settings.redis_url, **options)
+
+
+def _loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
+
+
+def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="Liveness: the process answers")
@@ -182,7 +209,14 @@ def health_router(schema: str) -> APIRouter:
                             status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        token = settings.metrics_token if settings else None
+        if token:
+            sent = request.headers.get("authorization", "")
+            if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+                raise Unauthorized("metrics need the bearer token configured as METRICS_TOKEN")
+        elif settings is not None and settings.production and not _loopback(request):
+            raise Unauthorized("metrics answer only loopback clients unless a metrics token is configured")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -23,6 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import OKPAlgorithm
 
 from shared.errors import Forbidden, Unauthorized, Unavailable
+from shared.revocation import TokenFloors
 
 ROLES = ("ministry", "province", "service")
 log = logging.getLogger("thidua.auth")
@@ -34,6 +35,8 @@ class Principal:
     subject: str
     role: str
     province: str | None = None
+    # The token's expiry (unix seconds): a long-lived answer such as an SSE stream ends there.
+    expires_at: int | None = None
 
     @property
     def is_ministry(self) -> bool:
@@ -100,11 +103,12 @@ class TokenIssuer:
         self.ttl_seconds = ttl_seconds
         self.kid = key_id(private_key.public_key())
 
-    def issue(self, *, subject: str, role: str, province: str | None, ttl_seconds: int | None = None) -> tuple[str, int]:
+    def issue(self, *, subject: str, role: str, province: str | None, ttl_seconds: int | None = None,
+              version: int = 0) -> tuple[str, int]:
         ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": self.audience, "sub": subject, "role": role,
-                  "iat": now, "nbf": now, "exp": now + ttl, "jti": uuid.uuid4().hex}
+                  "iat": now, "nbf": now, "exp": now + ttl, "jti": uuid.uuid4().hex, "ver": version}
         if province is not None:
             claims["province"] = province
         token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
@@ -118,8 +122,12 @@ class TokenIssuer:
 
 class TokenVerifier:
     def __init__(self, *, jwks_url: str | None, issuer: str, audience: str,
-                 static_jwks: dict[str, Any] | None = None, refresh_interval: float = 60.0):
+                 static_jwks: dict[str, Any] | None = None, refresh_interval: float = 60.0,
+                 leeway: int = 30, redis: Any = None):
         self.jwks_url = jwks_url
+        self.leeway = leeway
+        # Token-version floors (shared.revocation) read from Redis; None skips the check.
+        self.floors = TokenFloors(redis) if redis is not None else None
         self.issuer = issuer
         self.audience = audience
         self.refresh_interval = refresh_interval
@@ -172,7 +180,8 @@ class TokenVerifier:
             raise Unauthorized("token signed by an unknown key")
         try:
             claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=self.audience,
-                                issuer=self.issuer, options={"require": ["exp", "iat", "sub", "role"]})
+                                issuer=self.issuer, leeway=self.leeway,
+                                options={"require": ["exp", "iat", "sub", "role"]})
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token expired", slug="token-expired") from exc
         except jwt.PyJWTError as exc:
@@ -180,7 +189,13 @@ class TokenVerifier:
         role = claims.get("role")
         if role not in ROLES:
             raise Unauthorized("token carries an unknown role")
-        return Principal(subject=claims["sub"], role=role, province=claims.get("province"))
+        if self.floors is not None:
+            version = claims.get("ver", 0)
+            if not isinstance(version, int) or version < await self.floors.floor(claims["sub"]):
+                raise Unauthorized("this token was revoked (account disabled or password changed)",
+                                   slug="token-revoked")
+        return Principal(subject=claims["sub"], role=role, province=claims.get("province"),
+                         expires_at=int(claims["exp"]))
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the registry's POST /v1/auth/token")

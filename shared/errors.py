@@ -5,11 +5,13 @@ import logging
 from typing import Any
 
 import asyncpg
+import redis.exceptions as redis_errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.limits import BodyTooLarge
 from shared.logs import request_id_var
 
 PROBLEM_JSON = "application/problem+json"
@@ -58,6 +60,33 @@ class Unavailable(DomainError):
     status, slug, title = 503, "unavailable", "Dependency unavailable"
 
 
+class FieldValueError(ValueError):
+    """Raised by a model-level validator to name the field at fault: the error then names
+    ``province_code``, not the whole ``body`` the validator ran on."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class TooManyRequests(DomainError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
+# A dependency that is away (PostgreSQL restarting, Redis down, a peer refusing connections):
+# the client should retry, so it gets 503 with Retry-After, never a 500.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # connection refused / reset (ConnectionError) on any socket
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,            # the connection was closed under the query
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, cannot connect now
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+)
+OUTAGE_RETRY_AFTER = "5"
+
+
 def problem(
     request: Request | None,
     *,
@@ -98,6 +127,11 @@ def _field_error(e: dict[str, Any]) -> dict[str, str]:
         at = f" at character {loc[-1]}" if len(loc) > 1 else ""
         reason = (e.get("ctx") or {}).get("error")
         return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else "")}
+    cause = (e.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldValueError):
+        # A model-level rule: its own field, under the model's location (``body`` → ``province_code``).
+        loc = (*(e.get("loc") or ()), *cause.field.split("."))
+        return {"field": _loc_to_field(loc), "message": str(cause)}
     return {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
 
 
@@ -106,6 +140,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError):
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else None
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        retry_after = exc.extra.get("retry_after")
+        if retry_after is not None:
+            headers = {"Retry-After": str(retry_after)}
+        elif exc.status == 503:
+            headers = {"Retry-After": OUTAGE_RETRY_AFTER}
         return problem(request, status=exc.status, slug=exc.slug, title=exc.title, detail=exc.detail,
                        errors=errors, headers=headers, **exc.extra)
 
@@ -118,6 +157,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if isinstance(exc, BodyTooLarge):
+            return problem(request, status=413, slug="body-too-large", title="Request body too large",
+                           detail=str(exc.detail), errors=[{"field": "body", "message": str(exc.detail)}],
+                           headers={"Connection": "close"}, max_bytes=exc.limit)
         if exc.status_code == 400:
             # Raised by FastAPI/Starlette only when the body cannot be read at all (bytes that are not
             # UTF-8 under a JSON content type, a broken multipart form): the field is the body.
@@ -143,7 +186,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(asyncpg.DataError)
     async def _data(request: Request, exc: asyncpg.DataError):
-        return problem(request, status=422, slug="invalid-value", title="Validation failed", detail=str(exc))
+        # The driver's message quotes SQL and values: logged, never sent.
+        log.warning("data error", extra={"fields": {"error": repr(exc)[:500]}})
+        return problem(request, status=422, slug="invalid-value", title="Validation failed",
+                       detail="a value in the request is out of range or malformed")
+
+    async def _outage(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("dependency unavailable", extra={"fields": {"error": type(exc).__name__}})
+        return problem(request, status=503, slug="unavailable", title="Dependency unavailable",
+                       detail="a service this request needs is briefly unavailable; retry shortly",
+                       headers={"Retry-After": OUTAGE_RETRY_AFTER})
+
+    for outage in OUTAGE_ERRORS:
+        app.add_exception_handler(outage, _outage)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -8,6 +8,7 @@ different body is 422.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Annotated, Any, Awaitable, Callable
 
@@ -25,8 +26,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-def request_hash(body: Any) -> str:
+def request_hash(body: Any, *, secret: bytes | None = None) -> str:
+    """SHA-256 of the canonical body; keyed (HMAC) with ``secret`` when the body holds a secret
+    such as a password, so the stored digest cannot be tested against guesses."""
     canonical = json.dumps(jsonable_encoder(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if secret is not None:
+        return "hmac:" + hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -39,11 +44,12 @@ async def idempotent(
     body: Any,
     status_code: int,
     run: Callable[[], Awaitable[Any]],
+    secret: bytes | None = None,
 ) -> JSONResponse:
     """Run ``run`` once per (scope, key) inside the caller's transaction and answer with its result."""
     if key is None:
         return JSONResponse(jsonable_encoder(await run()), status_code=status_code)
-    digest = request_hash(body)
+    digest = request_hash(body, secret=secret)
     claimed = await conn.fetchval(
         f"""INSERT INTO {schema}.idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
             ON CONFLICT DO NOTHING RETURNING true""",

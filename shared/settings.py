@@ -7,8 +7,10 @@ Each service subclasses ``ServiceSettings`` with its own ``env_prefix`` (``REGIS
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from typing import Literal
 
-from pydantic import model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/thidua"
@@ -23,6 +25,10 @@ NOTIFICATIONS_PORT = 8003
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
+    # THIDUA_ENV=production: the service refuses to start with demo data, default keys, JWKS over
+    # plain HTTP or the SSRF guard off (shared.production); one variable for the whole system.
+    environment: Literal["development", "production"] = Field(
+        default="development", validation_alias=AliasChoices("THIDUA_ENV", "environment"))
     service_name: str = "thidua"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -35,6 +41,16 @@ class ServiceSettings(BaseSettings):
     jwks_url: str | None = None
     jwt_issuer: str = "thidua-registry"
     jwt_audience: str = "thidua"
+    # Clock skew tolerated between the registry and the verifiers (exp, nbf, iat).
+    jwt_leeway_seconds: int = 30
+    # Request bodies above this are refused with 413 before they are parsed (streamed ones too).
+    max_body_bytes: int = 1024 * 1024
+    # /metrics: with a token, only `Authorization: Bearer <token>` reads it; without one it is open
+    # in development and answers only loopback clients in production.
+    metrics_token: str | None = None
+    # TLS to Redis (a rediss:// URL): "required" (default), "optional" or "none", and a CA bundle.
+    redis_ssl_cert_reqs: Literal["required", "optional", "none"] = "required"
+    redis_ssl_ca_certs: str | None = None
     # The outbox relay runs inside each service process.
     run_outbox_relay: bool = True
     outbox_poll_interval: float = 2.0
@@ -46,6 +62,8 @@ class ServiceSettings(BaseSettings):
     event_consumers: str = "notifications.handle_event@events"
     log_level: str = "INFO"
     demo: bool = False
+    # Tests only: the instant the service takes for "now" (ISO with offset); unset, the system clock.
+    clock_fixed_at: datetime | None = None
 
     @model_validator(mode="after")
     def _infrastructure_fallbacks(self) -> "ServiceSettings":
@@ -56,6 +74,14 @@ class ServiceSettings(BaseSettings):
         if self.jwks_url is None:
             self.jwks_url = self.registry_url.rstrip("/") + "/.well-known/jwks.json"
         return self
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def redis_tls(self) -> bool:
+        return (self.redis_url or "").startswith("rediss://")
 
     @property
     def consumers(self) -> list[tuple[str, str]]:

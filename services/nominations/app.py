@@ -19,9 +19,9 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 
 def routers() -> list:
-    # Each feature module contributes its router here.
-    from services.nominations.api import rounds  # vote rounds, ballots, results
-    from services.nominations.api import covenants, rankings  # covenants, score sheets, rankings
+    # Each bounded context contributes its routers here.
+    from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
+    from services.nominations.voting.api import rounds  # vote rounds, ballots, results
 
     return [
         rounds.router,

@@ -13,8 +13,9 @@ import unicodedata
 
 import asyncpg
 
-from services.nominations import service_rankings, service_scores
-from services.nominations.service_rankings import RankingSettings
+from services.nominations.scoring.service import rankings as service_rankings
+from services.nominations.scoring.service import scores as service_scores
+from services.nominations.scoring.service.rankings import RankingSettings
 from shared.auth import Principal
 
 CLUSTER = "NOIVU-BAC"

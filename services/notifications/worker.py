@@ -43,7 +43,8 @@ TASK_ROUTES = {
 
 # Modules whose tasks this worker runs. Other services own theirs (each task touches only its own
 # service's schema); a module that does not exist yet is skipped rather than failing start-up.
-TASK_MODULES = ("services.notifications.tasks", "services.nominations.tasks")
+TASK_MODULES = ("services.notifications.tasks", "services.nominations.voting.tasks",
+                "services.nominations.scoring.tasks")
 
 
 def _present(module: str) -> bool:

@@ -135,7 +135,7 @@ async def vote(registry, nominations, issue_token) -> Vote:
 @pytest.fixture
 async def scoring(vote):
     """The scoring season's API calls on the ``vote`` cluster-year, with a short ranking debounce."""
-    from services.nominations.service_rankings import RankingSettings
+    from services.nominations.scoring.service.rankings import RankingSettings
     from tests.nominations.scoring_support import Scoring
 
     vote.nominations.app.state.ranking_settings = RankingSettings(debounce_seconds=0.3)

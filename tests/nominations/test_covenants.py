@@ -2,7 +2,7 @@
 import unicodedata
 
 from services.nominations.app import create_nominations_app
-from services.nominations.domain.covenant import covenant_digest
+from services.nominations.scoring.domain.covenant import covenant_digest
 from tests.nominations.conftest import CLUSTER
 from tests.nominations.scoring_support import BASE, CRITERIA, LEAD, SHEETS
 from tests.support import problem, serve

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from services.nominations.domain.covenant import (
+from services.nominations.scoring.domain.covenant import (
     CovenantError,
     Criterion,
     CriterionKind,

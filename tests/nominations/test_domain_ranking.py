@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from services.nominations.domain.covenant import CriterionKind
-from services.nominations.domain.ranking import (
+from services.nominations.scoring.domain.covenant import CriterionKind
+from services.nominations.scoring.domain.ranking import (
     DEFAULT_BANDS,
     NationalRankedUnit,
     RankedUnit,

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.nominations.domain.receipts import (
+from services.nominations.voting.domain.receipts import (
     COMMITMENT_PREFIX,
     bulletin_order,
     canonical_choices,

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from services.nominations.domain.rounds import (
+from services.nominations.voting.domain.rounds import (
     AWARD_LABELS_EN,
     AWARD_LABELS_VI,
     BALLOT_REJECTION_REASONS,
@@ -28,7 +28,7 @@ from services.nominations.domain.rounds import (
     state_after_close,
     validate_ballot,
 )
-from services.nominations.domain.tally import tally
+from services.nominations.voting.domain.tally import tally
 
 S = RoundState
 

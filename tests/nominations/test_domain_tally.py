@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from services.nominations.domain.tally import (
+from services.nominations.voting.domain.tally import (
     FAILED_QUORUM,
     PROPOSED,
     RUNOFF_REQUIRED,

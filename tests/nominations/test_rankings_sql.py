@@ -12,13 +12,20 @@ import pytest
 import redis as redis_sync
 import redis.asyncio as aioredis
 
-from services.nominations import service_rankings, service_scores
-from services.nominations.domain.covenant import effective_scores, max_total, sheet_totals, validate_covenant
-from services.nominations.domain.ranking import RankingConfig, UnitScore, inputs_digest, rank_cluster, rank_national
-from services.nominations.events.rankings import RANKING_PUBLISHED
-from services.nominations.service_rankings import RankingSettings, debounce_key, recompute, request_recompute
+from services.nominations.scoring.domain.covenant import effective_scores, max_total, sheet_totals, validate_covenant
+from services.nominations.scoring.domain.ranking import (
+    RankingConfig,
+    UnitScore,
+    inputs_digest,
+    rank_cluster,
+    rank_national,
+)
+from services.nominations.scoring.events import RANKING_PUBLISHED
+from services.nominations.scoring.service import rankings as service_rankings
+from services.nominations.scoring.service import scores as service_scores
+from services.nominations.scoring.service.rankings import RankingSettings, debounce_key, recompute, request_recompute
+from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
-from services.nominations.store import rankings as ranking_store
 from shared.auth import Principal
 from shared.db import connect
 

@@ -3,7 +3,7 @@ every change; an unchanged recompute writes nothing."""
 import asyncio
 import time
 
-from services.nominations.events.rankings import RANKING_PUBLISHED
+from services.nominations.scoring.events import RANKING_PUBLISHED
 from tests.nominations.conftest import CLUSTER, CLUSTER_NAME, NORTH
 from tests.nominations.scoring_support import LEAD, YEAR
 from tests.support import problem

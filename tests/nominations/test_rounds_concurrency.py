@@ -152,7 +152,7 @@ async def test_a_registry_that_does_not_answer_is_503_and_the_round_stays_draft(
 
 
 async def test_rounds_close_by_themselves_at_closes_at(vote, database_url, monkeypatch):
-    from services.nominations.tasks import close_due_rounds, close_due_rounds_task
+    from services.nominations.voting.tasks import close_due_rounds, close_due_rounds_task
 
     async with vote.nominations.app.state.db.connection() as conn:
         now = await conn.fetchval("SELECT clock_timestamp()")

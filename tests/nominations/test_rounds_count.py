@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from services.nominations import service_rounds
-from services.nominations.domain.tally import decide, tally
-from services.nominations.store import ballots as ballot_store
-from services.nominations.store import rounds as round_store
+from services.nominations.voting import service as service_rounds
+from services.nominations.voting.domain.tally import decide, tally
+from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import rounds as round_store
 from shared.auth import Principal
 from shared.db import connect
 

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 import pytest
 
-from services.nominations.domain.rounds import TRANSITIONS, RoundState
+from services.nominations.voting.domain.rounds import TRANSITIONS, RoundState
 from tests.nominations.conftest import NORTH
 from tests.support import problem
 

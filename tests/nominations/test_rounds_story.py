@@ -2,7 +2,7 @@
 import uuid
 from collections import Counter
 
-from services.nominations.domain.receipts import verify as verify_commitment
+from services.nominations.voting.domain.receipts import verify as verify_commitment
 from tests.nominations.conftest import CLUSTER, CLUSTER_NAME, NORTH, NORTH_NAMES
 from tests.support import problem
 

@@ -3,7 +3,7 @@ lead locks; every forbidden edit is refused whole; the schema refuses what slips
 import asyncpg
 import pytest
 
-from services.nominations.store import rankings as ranking_store
+from services.nominations.scoring.store import rankings as ranking_store
 from tests.nominations.scoring_support import BASE, DEPUTY, LEAD, SHEETS, sheet
 from tests.support import problem
 

@@ -1,7 +1,15 @@
 """The province timeline across the 2025 reform, and mergers through the API."""
+from datetime import datetime, timezone
+
 import pytest
 
 from tests.support import problem
+
+
+@pytest.fixture
+def registry_settings(registry_settings):
+    # Mergers take effect within a window around today: these tests merge in 2030 and 2031.
+    return registry_settings.model_copy(update={"clock_fixed_at": datetime(2029, 10, 1, 9, 0, tzinfo=timezone.utc)})
 
 
 async def _codes(registry, on):
@@ -76,16 +84,16 @@ async def test_merger_validation(registry, issue_token):
         return await registry.client.post("/v1/provinces/mergers", json=body, headers=ministry)
 
     # A source not in force (Thái Bình ended in 2025).
-    body = problem(await merge(sources=["34"], successor={"code": "34", "name": "X"}, effective_date="2030-01-01"), 422)
+    body = problem(await merge(sources=["34"], successor={"code": "34", "name": "Tỉnh Mới"}, effective_date="2030-01-01"), 422)
     assert body["errors"][0]["field"] == "sources"
     # The successor code is used by another unit in force.
-    body = problem(await merge(sources=["04"], successor={"code": "01", "name": "X"}, effective_date="2030-01-01"), 422)
+    body = problem(await merge(sources=["04"], successor={"code": "01", "name": "Tỉnh Mới"}, effective_date="2030-01-01"), 422)
     assert body["errors"][0]["field"] == "successor.code"
     # Dates inconsistent: a source that only starts later.
-    body = problem(await merge(sources=["52"], successor={"code": "52", "name": "X"}, effective_date="2025-07-01"), 422)
+    body = problem(await merge(sources=["52"], successor={"code": "52", "name": "Tỉnh Mới"}, effective_date="2025-07-01"), 422)
     assert body["errors"][0]["field"] == "sources"
-    problem(await merge(sources=[], successor={"code": "52", "name": "X"}, effective_date="2030-01-01"), 422)
-    problem(await merge(sources=["04", "04"], successor={"code": "04", "name": "X"}, effective_date="2030-01-01"), 422)
+    problem(await merge(sources=[], successor={"code": "52", "name": "Tỉnh Mới"}, effective_date="2030-01-01"), 422)
+    problem(await merge(sources=["04", "04"], successor={"code": "04", "name": "Tỉnh Mới"}, effective_date="2030-01-01"), 422)
     # Nothing changed.
     assert len(await _codes(registry, "2030-06-01")) == 34
 
@@ -106,7 +114,7 @@ async def test_a_merger_on_the_first_day_of_the_calendar_is_a_422_not_a_500(regi
     from shared.errors import Unprocessable
 
     ministry = registry.auth(issue_token("ministry"))
-    body = {"sources": ["04"], "successor": {"code": "04", "name": "X"}, "effective_date": "0001-01-01"}
+    body = {"sources": ["04"], "successor": {"code": "04", "name": "Tỉnh Mới"}, "effective_date": "0001-01-01"}
     r = await registry.client.post("/v1/provinces/mergers", json=body, headers=ministry)
     assert problem(r, 422)["errors"][0]["field"] == "effective_date"
     assert (await registry.client.get("/v1/provinces/04")).json()["name"] == "Cao Bằng"

@@ -2,48 +2,108 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
-from services.registry import service
+from services.registry import service, service_tokens, throttle
 from services.registry.passwords import verify_password
+from services.registry.schemas import Account, Page
+from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
-from shared.app import Db
+from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal, TokenIssuer
-from shared.errors import Unauthorized
+from shared.db import Database
+from shared.errors import FieldValueError, Unauthorized, Unprocessable
 from shared.idempotency import IdempotencyKey, idempotent
+from shared.pagination import page, text_cursor
 from shared.text import StorableStr
 
 router = APIRouter(tags=["accounts and tokens"])
 
 
+USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+
+
 class AccountIn(BaseModel):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
-    password: str = Field(min_length=10, max_length=200)
+    username: str = Field(pattern=USERNAME)
+    password: str = Field(min_length=1, max_length=200,
+                          description="At least 12 characters, hard to guess (checked with zxcvbn)")
     role: Literal["ministry", "province", "service"]
     province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
     display_name: StorableStr | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
-    def _province_matches_role(self) -> "AccountIn":
+    def _province_matches_role(self) -> AccountIn:
         if (self.role == "province") != (self.province_code is not None):
-            raise ValueError("a province account names its province_code; other roles name none")
+            raise FieldValueError("province_code", "a province account names its province_code; other roles name none")
         return self
 
 
-@router.post("/v1/auth/token", summary="Exchange username and password for a short-lived JWT (OAuth2 password form)")
-async def token(request: Request, db: Db, username: Annotated[StorableStr, Form(max_length=100)],
-                password: Annotated[str, Form(max_length=200)],
-                grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict:
+@router.post("/v1/auth/token",
+             summary="Exchange username and password, or a refresh token, for a short-lived JWT and a refresh token "
+                     "(OAuth2 token endpoint, form-encoded)")
+async def token(request: Request, db: Db, redis: Redis,
+                grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
+                username: Annotated[StorableStr | None, Form(max_length=100)] = None,
+                password: Annotated[str | None, Form(max_length=200)] = None,
+                refresh_token: Annotated[str | None, Form(max_length=200)] = None) -> dict:
+    settings: RegistrySettings = request.app.state.settings
+    issuer: TokenIssuer = request.app.state.issuer
+    if grant_type == "refresh_token":
+        return await _refresh(db, settings, issuer, refresh_token)
+    if username is None:
+        raise Unprocessable("the password grant needs a username", field="username")
+    if password is None:
+        raise Unprocessable("the password grant needs a password", field="password")
+    # Throttled before the (deliberately slow) hash: 429 with Retry-After.
+    await throttle.before_attempt(redis, settings, username=username,
+                                  address=request.client.host if request.client else "unknown")
     async with db.connection() as conn:
         account = await account_store.by_username(conn, username)
     ok = await verify_password(account["password_hash"] if account else None, password)
     if not ok or account is None or not account["active"]:
+        await throttle.failed(redis, settings, username=username)
         raise Unauthorized("wrong username or password", slug="bad-credentials")
-    issuer: TokenIssuer = request.app.state.issuer
+    await throttle.succeeded(redis, username=username)
     access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
-                                     province=account["province_code"])
-    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
+                                     province=account["province_code"], version=account["token_version"])
+    async with db.transaction() as conn:
+        new_refresh, refresh_ttl = await service_tokens.issue(
+            conn, account_id=account["id"], token_version=account["token_version"],
+            ttl_seconds=settings.refresh_token_ttl_seconds,
+            max_seconds=settings.refresh_token_max_seconds)
+    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
+            "refresh_token": new_refresh, "refresh_expires_in": refresh_ttl}
+
+
+async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer, refresh_token: str | None) -> dict:
+    if not refresh_token:
+        raise Unprocessable("the refresh_token grant needs a refresh_token", field="refresh_token")
+    async with db.transaction() as conn:
+        # Committed even when refused: a replay's revocation of the family must stick.
+        result = await service_tokens.exchange(conn, token=refresh_token, ttl_seconds=settings.refresh_token_ttl_seconds,
+                                               max_seconds=settings.refresh_token_max_seconds)
+    if result.outcome is not service_tokens.Outcome.OK or result.account is None:
+        detail = {service_tokens.Outcome.REPLAYED: "this refresh token was already used: every token of its sign-in "
+                                                   "is now revoked; sign in again",
+                  service_tokens.Outcome.ACCOUNT_GONE: "the account was disabled or its password changed since this "
+                                                       "sign-in; sign in again"
+                  }.get(result.outcome, "the refresh token is unknown, expired or revoked")
+        raise Unauthorized(detail, slug="invalid-grant", field="refresh_token")
+    account = result.account
+    access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
+                                     province=account["province_code"], version=account["token_version"])
+    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
+            "refresh_token": result.refresh_token, "refresh_expires_in": result.refresh_expires_in}
+
+
+@router.post("/v1/auth/revoke", summary="Revoke a refresh token and every token of its sign-in (sign-out)")
+async def revoke(db: Db, token: Annotated[str, Form(max_length=200)]) -> dict:
+    """Like RFC 7009: the answer is the same whether the token was known or not, so it cannot be
+    used to test tokens. Access tokens already issued expire on their own (15 minutes)."""
+    async with db.transaction() as conn:
+        await service_tokens.revoke(conn, token=token)
+    return {"revoked": True}
 
 
 @router.get("/.well-known/jwks.json", summary="Public keys that verify registry tokens")
@@ -57,12 +117,37 @@ async def me(principal: CurrentPrincipal) -> dict:
 
 
 @router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)")
-async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def create_account(request: Request, body: AccountIn, principal: CurrentPrincipal, db: Db,
+                         idempotency_key: IdempotencyKey = None):
+    settings: RegistrySettings = request.app.state.settings
+    service.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
-        # The password never reaches the idempotency table: only a hash of the request is stored.
+        # The password never reaches the idempotency table: only an HMAC of the request, keyed with
+        # a server secret, is stored (a plain hash of a body holding a password can be brute-forced).
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:account.create", body=body,
-            status_code=201,
+            status_code=201, secret=request.app.state.idempotency_secret,
             run=lambda: service.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
                                                display_name=body.display_name))
+
+
+@router.get("/v1/accounts", summary="Accounts, by username: who can sign in for whom (ministry)",
+            response_model=Page[Account])
+async def list_accounts(principal: CurrentPrincipal, db: Db,
+                        role: Literal["ministry", "province", "service"] | None = None,
+                        province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
+                                                              description="Accounts acting for this province code")] = None,
+                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+    after = text_cursor(cursor, pattern=USERNAME)
+    async with db.connection() as conn:
+        items = await service.list_accounts(conn, actor=principal, role=role, province=province, after=after,
+                                            limit=limit + 1)
+    return page(items, limit, lambda item: item["username"])
+
+
+@router.get("/v1/accounts/{username}", summary="One account's details (ministry, or the account itself)",
+            response_model=Account)
+async def get_account(username: Annotated[str, Path(pattern=USERNAME)], principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.get_account(conn, actor=principal, username=username)

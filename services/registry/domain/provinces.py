@@ -1,11 +1,12 @@
 """Rules for the province timeline and mergers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
-from shared.errors import Unprocessable
+from shared.errors import Conflict, Unprocessable
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,30 @@ def check_merger(*, sources: Sequence[Unit], successor_code: str, effective_date
         if unit.valid_to is None or unit.valid_to >= effective_date:
             raise Unprocessable(f"code {successor_code} is used by {unit.name} on or after {effective_date}",
                                 field="successor.code")
+
+
+def check_merger_window(*, effective_date: date, today: date, window_days: int) -> None:
+    """A merger takes effect within ``window_days`` of today (Vietnam's), either way: a date years
+    off is a typing error, not a reform."""
+    if abs((effective_date - today).days) > window_days:
+        raise Unprocessable(f"a merger takes effect within {window_days} days of today ({today}); "
+                            f"{effective_date} is outside", field="effective_date")
+
+
+# A unit's name: words of letters (Vietnamese included), separated by spaces, hyphens, apostrophes
+# or dots; no digits, no symbols, at least two letters.
+_NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’.]+[^\W\d_]+)*\.?$")
+
+
+def check_unit_name(name: str) -> str:
+    if not _NAME.fullmatch(name) or sum(ch.isalpha() for ch in name) < 2:
+        raise ValueError("a unit's name is words of letters (no digits or symbols), at least two letters")
+    return name
+
+
+def check_undo(*, successor: Unit, later_references: int) -> None:
+    """A merger is undone only while nothing refers to the unit it created."""
+    if later_references:
+        raise Conflict(f"{successor.code} ({successor.name}) is already referred to ({later_references} "
+                       f"reference(s): cluster periods or later mergers); the merger cannot be undone",
+                       slug="merger-referenced")

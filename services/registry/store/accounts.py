@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 
@@ -8,7 +10,7 @@ async def insert(conn: asyncpg.Connection, *, username: str, password_hash: str,
     return await conn.fetchrow(
         """INSERT INTO registry.accounts (username, password_hash, role, province_code, display_name)
            VALUES ($1, $2, $3, $4, $5)
-           RETURNING id, username, role, province_code, display_name, active, created_at""",
+           RETURNING id, username, role, province_code, display_name, active, disabled_at, created_at""",
         username, password_hash, role, province_code, display_name)
 
 
@@ -22,7 +24,68 @@ async def upsert(conn: asyncpg.Connection, *, username: str, password_hash: str,
         username, password_hash, role, province_code, display_name)
 
 
-async def by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
+async def insert_if_missing(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
+                            province_code: str | None, demo: bool) -> bool:
+    """The demo seed's insert: an account that already exists keeps its password and role."""
+    return bool(await conn.fetchval(
+        """INSERT INTO registry.accounts (username, password_hash, role, province_code, demo)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING true""",
+        username, password_hash, role, province_code, demo))
+
+
+async def by_username(conn: asyncpg.Connection, username: str, *, lock: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """SELECT id, username, password_hash, role, province_code, display_name, active
-             FROM registry.accounts WHERE username = $1""", username)
+        """SELECT id, username, password_hash, role, province_code, display_name, active, token_version,
+                  disabled_at, disabled_by, demo, created_at
+             FROM registry.accounts WHERE username = $1""" + (" FOR UPDATE" if lock else ""), username)
+
+
+async def set_password(conn: asyncpg.Connection, *, username: str, password_hash: str) -> int:
+    """Store a new hash; tokens issued before it stop verifying (the version moves on)."""
+    return await conn.fetchval(
+        """UPDATE registry.accounts SET password_hash = $2, password_changed_at = now(),
+                  token_version = token_version + 1
+            WHERE username = $1 RETURNING token_version""", username, password_hash)
+
+
+async def set_active(conn: asyncpg.Connection, *, username: str, active: bool, by: str) -> asyncpg.Record:
+    """Disable (every token stops verifying: the version moves on) or enable again."""
+    return await conn.fetchrow(
+        """UPDATE registry.accounts
+              SET active = $2,
+                  disabled_at = CASE WHEN $2 THEN NULL ELSE now() END,
+                  disabled_by = CASE WHEN $2 THEN NULL ELSE $3 END,
+                  token_version = token_version + CASE WHEN $2 THEN 0 ELSE 1 END
+            WHERE username = $1
+        RETURNING id, username, role, province_code, display_name, active, token_version, disabled_at,
+                  disabled_by, created_at""", username, active, by)
+
+
+async def token_floors(conn: asyncpg.Connection) -> dict[str, int]:
+    """subject → lowest valid token version, for every account whose version ever moved."""
+    rows = await conn.fetch("SELECT username, token_version FROM registry.accounts WHERE token_version > 0")
+    return {r["username"]: r["token_version"] for r in rows}
+
+
+async def demo_candidates(conn: asyncpg.Connection, usernames: list[str]) -> list[asyncpg.Record]:
+    """Active accounts the demo seed made, or that carry a demo seed's name."""
+    return await conn.fetch(
+        """SELECT username, password_hash, demo FROM registry.accounts
+            WHERE active AND (demo OR username = ANY($1::text[]))""", usernames)
+
+
+async def page(conn: asyncpg.Connection, *, role: str | None, province: str | None, after: str | None,
+               limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT id, username, role, province_code, display_name, active, disabled_at, created_at
+             FROM registry.accounts
+            WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR province_code = $2)
+              AND ($3::text IS NULL OR username > $3)
+            ORDER BY username LIMIT $4""",
+        role, province, after, limit)
+
+
+def public(row: asyncpg.Record) -> dict[str, Any]:
+    """An account as the API shows it: never the password hash."""
+    return {k: row[k] for k in ("id", "username", "role", "province_code", "display_name", "active", "disabled_at",
+                                "created_at")}

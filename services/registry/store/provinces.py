@@ -77,3 +77,45 @@ async def insert(conn: asyncpg.Connection, *, code: str, name: str, kind: str, v
 
 async def code_exists(conn: asyncpg.Connection, code: str) -> bool:
     return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM registry.provinces WHERE code = $1)", code)
+
+
+# ---------------------------------------------------------------- mergers made through the API
+
+async def record_merger(conn: asyncpg.Connection, *, successor_id: int, effective_date: date,
+                        sources: list[dict[str, Any]], by: str) -> int:
+    return await conn.fetchval(
+        """INSERT INTO registry.mergers (successor_id, effective_date, sources, created_by)
+           VALUES ($1, $2, $3, $4) RETURNING id""",
+        successor_id, effective_date, sources, by)
+
+
+async def merger(conn: asyncpg.Connection, *, merger_id: int, lock: bool = False) -> asyncpg.Record | None:
+    suffix = " FOR UPDATE" if lock else ""
+    return await conn.fetchrow(
+        f"SELECT id, successor_id, effective_date, sources FROM registry.mergers WHERE id = $1{suffix}", merger_id)
+
+
+async def references(conn: asyncpg.Connection, *, unit_id: int) -> int:
+    """What refers to a unit: cluster periods it is a member of, units that merged into it later,
+    accounts for its code when no other unit ever carried that code."""
+    return await conn.fetchval(
+        """SELECT (SELECT count(*) FROM registry.period_members WHERE province_id = $1)
+                + (SELECT count(*) FROM registry.accounts a JOIN registry.provinces u ON u.id = $1
+                    WHERE a.province_code = u.code
+                      AND NOT EXISTS (SELECT 1 FROM registry.provinces o WHERE o.code = u.code AND o.id <> u.id))
+                + (SELECT count(*) FROM registry.provinces WHERE successor_id = $1
+                    AND id NOT IN (SELECT (s ->> 'id')::int FROM registry.mergers m, jsonb_array_elements(m.sources) s
+                                    WHERE m.successor_id = $1))""",
+        unit_id)
+
+
+async def unlink_merger(conn: asyncpg.Connection, *, merger_id: int, successor_id: int,
+                        sources: list[dict[str, Any]]) -> None:
+    """Give the sources back their validity and delete the successor (and the merger's record)."""
+    # The successor goes first: a reopened source would overlap it under one code.
+    await conn.execute("DELETE FROM registry.mergers WHERE id = $1", merger_id)
+    await conn.execute("UPDATE registry.provinces SET successor_id = NULL WHERE successor_id = $1", successor_id)
+    await conn.execute("DELETE FROM registry.provinces WHERE id = $1", successor_id)
+    for src in sources:
+        await conn.execute("UPDATE registry.provinces SET valid_to = $2 WHERE id = $1",
+                           src["id"], date.fromisoformat(src["valid_to"]) if src["valid_to"] else None)

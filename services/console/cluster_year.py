@@ -1,0 +1,186 @@
+"""What the lead's workspace, the conference screen, the rankings and the ministry's pages need,
+gathered from the APIs (keyword-only functions taking the request's ``Api``). As in service.py, no
+rule is decided here: who may do what is the APIs' answer; a page only hides what the API refuses."""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from services.console.api import Api, ApiError
+from services.console.sessions import Session
+from services.console.web import PageForbidden, PageNotFound
+
+CLUSTER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+AWARDS = ("government_flag", "ministry_flag", "certificate_of_merit")
+# A round's states in the order of its life (for badges and for what the round page offers).
+ROUND_STATES = ("draft", "open", "closed", "runoff_required", "failed_quorum", "certified", "approved", "returned")
+
+
+def check_cluster_year(cluster: str, year: int) -> None:
+    if not CLUSTER_CODE.match(cluster) or not 2000 <= year <= 2100:
+        raise PageNotFound()
+
+
+async def _or_none(call: Any) -> Any:
+    """The answer, or None when the API has nothing there yet (404)."""
+    try:
+        return await call
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+async def period(api: Api, *, cluster: str, year: int) -> dict[str, Any]:
+    check_cluster_year(cluster, year)
+    try:
+        answer: dict[str, Any] = await api.get("registry", f"/v1/clusters/{cluster}/periods/{year}")
+    except ApiError as exc:
+        if exc.status in (404, 422):
+            raise PageNotFound() from exc
+        raise
+    return answer
+
+
+def require_lead(user: Session, period_or_round: dict[str, Any]) -> None:
+    """The workspace is the lead's (and the ministry's, who may see everything). This only spares a
+    member a page of refusals: every write is checked again by the API with the user's token."""
+    if user.role == "ministry":
+        return
+    lead = period_or_round.get("lead_code") or (period_or_round.get("lead") or {}).get("code")
+    if user.role != "province" or lead is None or lead != user.province:
+        raise PageForbidden()
+
+
+async def all_rounds(api: Api, *, cluster: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 200}
+        if cluster:
+            params["cluster"] = cluster
+        if year:
+            params["year"] = year
+        if cursor:
+            params["cursor"] = cursor
+        page = await api.get("nominations", "/v1/rounds", params=params)
+        items.extend(page["items"])
+        cursor = page.get("next")
+        if not cursor:
+            return items
+
+
+async def workspace(api: Api, *, cluster: str, year: int, the_period: dict[str, Any]) -> dict[str, Any]:
+    """The lead's overview: the covenant, every member's sheet and the rounds of the cluster-year."""
+    members = the_period["members"]
+    covenant, rounds, *sheets = await asyncio.gather(
+        _or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/covenant")),
+        all_rounds(api, cluster=cluster, year=year),
+        *(_or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/{m['code']}"))
+          for m in members))
+    by_code = {m["code"]: sheet for m, sheet in zip(members, sheets)}
+    locked = any(s and s.get("locked") for s in sheets)
+    return {"covenant": covenant, "rounds": list(reversed(rounds)), "sheets": by_code, "locked": locked}
+
+
+def review_matrix(covenant: dict[str, Any], members: list[dict[str, Any]],
+                  sheets: dict[str, dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """Rows of criteria, one cell per member: the self score, the cross-checked value and its reason."""
+    rows = []
+    for criterion in covenant["criteria"]:
+        cells = []
+        for m in members:
+            sheet = sheets.get(m["code"])
+            score = (sheet or {}).get("scores", {}).get(criterion["code"]) or {}
+            reason = next((a["reason"] for a in reversed((sheet or {}).get("adjustments") or [])
+                           if a["criterion"] == criterion["code"]), None)
+            cells.append({"self": score.get("self"), "checked": score.get("checked"), "reason": reason})
+        rows.append({"criterion": criterion, "cells": cells})
+    return rows
+
+
+def result_rows(rnd: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each candidate with its votes, its place (shared on equal votes) and whether it is proposed,
+    carried over from the parent round or tied for a runoff."""
+    result = rnd.get("result") or {}
+    names = rnd.get("names") or {}
+    ranking = result.get("ranking")
+    if not ranking:
+        return []
+    proposed = set(result.get("proposed") or [])
+    tied = set(result.get("tied") or [])
+    rows: list[dict[str, Any]] = []
+    place = 0
+    previous: int | None = None
+    for i, (code, votes) in enumerate(ranking, start=1):
+        if votes != previous:
+            place, previous = i, votes
+        rows.append({"code": code, "name": names.get(code, code), "votes": votes, "rank": place,
+                     "proposed": code in proposed, "tied": code in tied})
+    return rows
+
+
+async def ranking(api: Api, *, year: int, cluster: str | None) -> dict[str, Any] | None:
+    if cluster is None:
+        return await _or_none(api.get("nominations", f"/v1/rankings/{year}/national"))
+    return await _or_none(api.get("nominations", f"/v1/rankings/{year}", params={"cluster": cluster}))
+
+
+def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
+    return ", ".join((names or {}).get(c, c) for c in codes or [])
+
+
+# ---------------------------------------------------------------- the ministry's year at a glance
+
+async def _sheet_counts(api: Api, *, cluster: str, year: int, members: list[dict[str, Any]]) -> dict[str, int]:
+    sheets = await asyncio.gather(*(_or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/"
+                                                                    f"{m['code']}")) for m in members))
+    return {"submitted": sum(1 for s in sheets if s and s.get("submitted_at")),
+            "reviewed": sum(1 for s in sheets if s and s.get("adjustments")),
+            "locked": sum(1 for s in sheets if s and s.get("locked"))}
+
+
+async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
+    """Every cluster with a period in ``year``: members, lead and deputy, the covenant's state, the
+    sheets submitted / reviewed / locked, each award's latest round and its state, the approvals."""
+    from services.console import service
+
+    clusters, rounds = await asyncio.gather(service.clusters(api, year=year), all_rounds(api, year=year))
+
+    async def one(cluster: dict[str, Any]) -> dict[str, Any]:
+        code = cluster["code"]
+        period, covenant = await asyncio.gather(
+            _or_none(api.get("registry", f"/v1/clusters/{code}/periods/{year}")),
+            _or_none(api.get("nominations", f"/v1/clusters/{code}/periods/{year}/covenant")))
+        members = (period or {}).get("members") or []
+        counts = await _sheet_counts(api, cluster=code, year=year, members=members) if covenant else \
+            {"submitted": 0, "reviewed": 0, "locked": 0}
+        mine = [r for r in rounds if r["cluster_code"] == code]
+        by_award = {award: [r for r in mine if r["award"] == award] for award in AWARDS}
+        return {"cluster": cluster, "period": period, "covenant": covenant, "sheets": counts,
+                "members": len(members), "rounds": by_award,
+                "approved": sum(1 for r in mine if r["state"] == "approved"),
+                "awaiting": [r for r in mine if r["state"] == "certified"]}
+
+    rows = await asyncio.gather(*(one(c) for c in clusters))
+    gov_approved = sum(len((r.get("result") or {}).get("proposed") or []) for r in rounds
+                       if r["award"] == "government_flag" and r["state"] == "approved")
+    return {"rows": list(rows), "government_flag_approved": gov_approved,
+            "awaiting": [r for r in rounds if r["state"] == "certified"]}
+
+
+def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What copying last year's members gives on the new reference date: each member either still
+    in force, or the unit it merged into (the registry's own answer about predecessors)."""
+    in_force = {u["code"]: u for u in units_now}
+    out = []
+    for m in previous:
+        if m["code"] in in_force and not in_force[m["code"]].get("predecessors"):
+            out.append({"before": m, "after": in_force[m["code"]], "changed": False})
+            continue
+        successor = next((u for u in units_now if any(p["code"] == m["code"] for p in u.get("predecessors") or [])),
+                         in_force.get(m["code"]))
+        out.append({"before": m, "after": successor, "changed": successor is None or successor["code"] != m["code"]
+                    or bool(successor.get("predecessors"))})
+    return out

@@ -1,0 +1,98 @@
+"""Languages of the console: Vietnamese by default, English on a switch (a cookie).
+
+The catalogue is one Python dict per language (``messages.py``); ``t(key, **values)`` looks a key up
+in the request's language and fills ``{placeholders}``. Dates read dd/mm/yyyy and decimals take a
+comma in Vietnamese, as in the minutes.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.console.messages import CATALOGUES
+
+LANGUAGES = ("vi", "en")
+LANG_COOKIE = "thidua_lang"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def translate(lang: str, key: str, **values: Any) -> str:
+    catalogue = CATALOGUES.get(lang) or CATALOGUES["vi"]
+    template = catalogue.get(key)
+    if template is None:
+        template = CATALOGUES["vi"].get(key, key)
+    return nfc(template.format(**values) if values else template)
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **values: Any) -> str:
+        return translate(lang, key, **values)
+    return t
+
+
+def format_date(value: date | datetime | str | None, lang: str = "vi") -> str:
+    """dd/mm/yyyy in both languages (the English switch keeps the Vietnamese order: these are
+    Vietnamese documents)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return format_datetime(value, lang)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | str | None, lang: str = "vi") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone(VIETNAM)
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def format_number(value: float | Decimal | str | None, lang: str = "vi", places: int | None = None) -> str:
+    """Decimal comma and dot thousands in Vietnamese (1.234,5), the reverse in English."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if places is not None:
+        text = f"{number:,.{places}f}"
+    else:
+        text = f"{number:,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Read a number typed either way (``7,5`` or ``7.5``); None when it is not one."""
+    cleaned = text.strip().replace(" ", "")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except ArithmeticError:
+        return None

@@ -1,0 +1,4 @@
+"""ASGI entry point: ``uvicorn services.console.main:app``."""
+from services.console.app import create_console_app
+
+app = create_console_app()

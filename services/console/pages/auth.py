@@ -1,0 +1,102 @@
+"""Signing in and out, and the language switch."""
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from services.console.api import apply_token_answer, password_grant, revoke
+from services.console.i18n import LANG_COOKIE, LANGUAGES, nfc
+from services.console.sessions import COOKIE
+from services.console.web import (
+    SessionDep,
+    cookie_secure,
+    ensure_session,
+    flash,
+    message,
+    redirect,
+    render,
+    safe_next,
+    set_session_cookie,
+    store_of,
+)
+
+router = APIRouter()
+log = logging.getLogger("thidua.console.auth")
+REASONS = ("signin.required", "signin.expired")
+
+
+@router.get("/sign-in")
+async def sign_in_form(request: Request, next: str | None = None, reason: str | None = None) -> Response:
+    session = await ensure_session(request)
+    if session.signed_in:
+        return redirect(safe_next(next))
+    notice = message(request, reason) if reason in REASONS else None
+    return await render(request, "auth/sign_in.html", {"next": safe_next(next), "notice": notice,
+                                                       "username": ""})
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, username: Annotated[str, Form(max_length=100)] = "",
+                  password: Annotated[str, Form(max_length=200)] = "",
+                  next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    username = nfc(username.strip())
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = message(request, "field.required")
+    if not password:
+        errors["password"] = message(request, "field.required")
+    answer = None
+    if not errors:
+        answer = await password_grant(request.app.state.upstreams["registry"], username=username, password=password)
+        if answer is None:
+            errors["password"] = message(request, "signin.failed")
+    if answer is None:
+        return await render(request, "auth/sign_in.html", {"next": safe_next(next), "notice": None,
+                                                           "username": username, "errors": errors},
+                            status_code=422)
+    store = store_of(request)
+    old = await ensure_session(request)
+    # A new session id at sign-in: an id planted before sign-in (session fixation) is worthless after.
+    await store.delete(old.id)
+    me = await request.app.state.upstreams["registry"].get(
+        "/v1/accounts/me", headers={"Authorization": f"Bearer {answer['access_token']}"})
+    profile = me.json() if me.status_code == 200 else {}
+    session = await store.create(username=profile.get("username", username), role=profile.get("role"),
+                                 province=profile.get("province_code"))
+    apply_token_answer(session, answer)
+    await store.save(session)
+    log.info("signed in", extra={"fields": {"username": session.username, "role": session.role}})
+    response = redirect(safe_next(next))
+    set_session_cookie(request, response, session)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, session: SessionDep) -> Response:
+    if session is not None:
+        if session.refresh_token:
+            await revoke(request.app.state.upstreams["registry"], session.refresh_token)
+        await store_of(request).delete(session.id)
+        request.state.session = None
+    request.state.new_session = False
+    await flash(request, message(request, "signout.done"))
+    response = redirect("/")
+    fresh = request.state.session
+    if fresh is not None:
+        set_session_cookie(request, response, fresh)
+    else:
+        response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{lang}")
+async def switch_language(request: Request, lang: str, next: str | None = None) -> Response:
+    """A link, not a form: it only sets a preference cookie, nothing the user could be tricked into."""
+    response = redirect(safe_next(next))
+    if lang in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=cookie_secure(request),
+                            httponly=True, path="/")
+    return response

@@ -1,0 +1,122 @@
+"""The console's service layer: what a page needs, gathered from the APIs (keyword-only functions
+taking the request's ``Api``). No domain rule is decided here; the APIs decide."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+from services.console.api import Api
+
+
+async def provinces_on(api: Api, *, on: date) -> list[dict[str, Any]]:
+    """The units in force on ``on``, each with the 2025 merger both ways: ``successor`` (the unit it
+    merged into, for a unit that ended) and ``predecessors`` (the units it was formed from)."""
+    units: list[dict[str, Any]] = (await api.get("registry", "/v1/provinces", params={"on": on.isoformat()}))["items"]
+    # The successor of a unit that ends on D is in force on D+1; the predecessors of a unit that
+    # starts on D were in force on D-1 and name it as successor. At most a few distinct dates.
+    after_dates = {date.fromisoformat(u["valid_to"]) + timedelta(days=1) for u in units
+                   if u.get("valid_to") and u.get("successor_code")}
+    before_dates = {date.fromisoformat(u["valid_from"]) - timedelta(days=1) for u in units if u.get("valid_from")}
+    dates = sorted(after_dates | before_dates)
+    lists = await asyncio.gather(*(api.get("registry", "/v1/provinces", params={"on": d.isoformat()}) for d in dates))
+    by_date = {d: lst["items"] for d, lst in zip(dates, lists)}
+    for unit in units:
+        unit["successor"] = None
+        unit["predecessors"] = []
+        if unit.get("valid_to") and unit.get("successor_code"):
+            day = date.fromisoformat(unit["valid_to"]) + timedelta(days=1)
+            unit["successor"] = next((s for s in by_date.get(day, []) if s["code"] == unit["successor_code"]), None)
+            if unit["successor"] is None:
+                unit["successor"] = {"code": unit["successor_code"], "name": unit["successor_code"],
+                                     "valid_from": day.isoformat()}
+        if unit.get("valid_from"):
+            day = date.fromisoformat(unit["valid_from"]) - timedelta(days=1)
+            unit["predecessors"] = [p for p in by_date.get(day, []) if p.get("successor_code") == unit["code"]]
+    return units
+
+
+async def province_names(api: Api, *, on: date) -> dict[str, str]:
+    units = (await api.get("registry", "/v1/provinces", params={"on": on.isoformat()}))["items"]
+    return {u["code"]: u["name"] for u in units}
+
+
+async def clusters(api: Api, *, year: int | None = None) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 500}
+        if year is not None:
+            params["year"] = year
+        if cursor:
+            params["cursor"] = cursor
+        page = await api.get("registry", "/v1/clusters", params=params)
+        items.extend(page["items"])
+        cursor = page.get("next")
+        if not cursor:
+            return items
+
+
+async def cluster_detail(api: Api, *, code: str, year: int | None) -> dict[str, Any]:
+    """A cluster, the years it has periods for, one year's members (default: the latest) and its
+    leadership across the years."""
+    cluster, leadership = await asyncio.gather(api.get("registry", f"/v1/clusters/{code}"),
+                                               api.get("registry", f"/v1/clusters/{code}/leadership"))
+    years = sorted(cluster.get("years") or [], reverse=True)
+    chosen = year if year is not None else (years[0] if years else None)
+    period = None
+    if chosen is not None and chosen in years:
+        period = await api.get("registry", f"/v1/clusters/{code}/periods/{chosen}")
+    return {"cluster": cluster, "years": years, "year": chosen, "period": period,
+            "leadership": sorted(leadership["items"], key=lambda item: item["year"], reverse=True)}
+
+
+# ------------------------------------------------------------ a member province
+
+async def member_periods(api: Api, *, province: str, years: list[int]) -> list[dict[str, Any]]:
+    """The cluster-years ``province`` is a member of, newest first (each a registry period)."""
+    found: list[dict[str, Any]] = []
+    for year in years:
+        listed = await clusters(api, year=year)
+        periods = await asyncio.gather(*(api.get("registry", f"/v1/clusters/{c['code']}/periods/{year}")
+                                         for c in listed))
+        found += [p for p in periods if any(m["code"] == province for m in p["members"])]
+    return found
+
+
+async def _or_none(call: Any) -> Any:
+    """An API read that may legitimately be missing (404/409): None instead of an error."""
+    from services.console.api import ApiError
+
+    try:
+        return await call
+    except ApiError as exc:
+        if exc.status in (404, 409):
+            return None
+        raise
+
+
+async def open_rounds_for(api: Api, *, province: str) -> list[dict[str, Any]]:
+    """Open rounds whose electorate includes ``province``."""
+    page = await api.get("nominations", "/v1/rounds", params={"state": "open", "limit": 200})
+    return [r for r in page["items"] if province in (r.get("electorate") or [])]
+
+
+async def member_sheets(api: Api, *, province: str, periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each cluster-year with a published covenant: the covenant and this province's sheet
+    (None when not started)."""
+    async def one(period: dict[str, Any]) -> dict[str, Any] | None:
+        base = f"/v1/clusters/{period['cluster_code']}/periods/{period['year']}"
+        covenant = await _or_none(api.get("nominations", f"{base}/covenant"))
+        if covenant is None or covenant.get("state") != "published":
+            return None
+        sheet = await _or_none(api.get("nominations", f"{base}/scores/{province}"))
+        return {"period": period, "covenant": covenant, "sheet": sheet}
+
+    return [s for s in await asyncio.gather(*(one(p) for p in periods)) if s is not None]
+
+
+async def inbox(api: Api, *, limit: int = 50, unread_only: bool = False) -> dict[str, Any]:
+    result: dict[str, Any] = await api.get("notifications", "/v1/inbox",
+                                           params={"limit": limit, "unread_only": str(unread_only).lower()})
+    return result

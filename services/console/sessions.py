@@ -1,0 +1,93 @@
+"""Console sessions, kept in Redis under a hash of their id.
+
+The browser holds only an opaque random id in an HttpOnly cookie. Redis holds, per session, the
+user's access and refresh tokens (never sent to the browser), the CSRF token that every form of the
+session carries, and when the session began. A visitor who has not signed in gets an anonymous
+session the first time a page shows them a form (the sign-in form too has a CSRF token); signing in
+always starts a new session id.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+
+COOKIE = "thidua_session"
+PREFIX = "console:session:"
+
+
+def new_secret() -> str:
+    """32 random bytes, URL-safe: 43 characters."""
+    return secrets.token_urlsafe(32)
+
+
+def _key(session_id: str) -> str:
+    # Only a hash of the id is stored, so a Redis dump holds no usable cookie.
+    return PREFIX + hashlib.sha256(session_id.encode()).hexdigest()
+
+
+@dataclass
+class Session:
+    id: str
+    csrf: str
+    created_at: float
+    username: str | None = None
+    role: str | None = None
+    province: str | None = None
+    access_token: str | None = None
+    access_expires_at: float = 0.0
+    refresh_token: str | None = None
+    # One-shot messages shown on the next page (e.g. "signed out", a ballot receipt).
+    flash: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.username is not None and self.access_token is not None
+
+    def data(self) -> dict[str, Any]:
+        values = asdict(self)
+        values.pop("id")
+        return values
+
+
+class SessionStore:
+    def __init__(self, redis: aioredis.Redis, *, idle_seconds: int, max_seconds: int):
+        self.redis = redis
+        self.idle_seconds = idle_seconds
+        self.max_seconds = max_seconds
+
+    async def load(self, session_id: str | None) -> Session | None:
+        if not session_id or len(session_id) > 100:
+            return None
+        raw = await self.redis.get(_key(session_id))
+        if raw is None:
+            return None
+        values = json.loads(raw)
+        session = Session(id=session_id, **values)
+        if time.time() - session.created_at > self.max_seconds:
+            await self.delete(session_id)
+            return None
+        return session
+
+    async def save(self, session: Session) -> None:
+        remaining = self.max_seconds - (time.time() - session.created_at)
+        ttl = max(1, int(min(self.idle_seconds, remaining)))
+        await self.redis.set(_key(session.id), json.dumps(session.data()), ex=ttl)
+
+    async def create(self, **values: Any) -> Session:
+        session = Session(id=new_secret(), csrf=new_secret(), created_at=time.time(), **values)
+        await self.save(session)
+        return session
+
+    async def delete(self, session_id: str) -> None:
+        await self.redis.delete(_key(session_id))
+
+    def lock(self, session_id: str, *, timeout: float = 15.0) -> Any:
+        """Serialise token refreshes of one session: two parallel requests must not both spend the
+        same refresh token (the registry would take the second for a stolen token's reuse)."""
+        return self.redis.lock(_key(session_id) + ":refresh", timeout=timeout, blocking_timeout=timeout)

@@ -1,1 +1,0 @@
-"""Pure nominations rules: no I/O."""

@@ -1,0 +1,18 @@
+"""Scoring: the cluster-year's covenant (giao ước), the members' score sheets and their cross-check,
+and the rankings computed from them.
+
+``ranks_for`` is the one thing another context (voting) may use: the rest is scoring's own.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from services.nominations.scoring.store import rankings as _ranking_store
+
+
+async def ranks_for(conn: asyncpg.Connection, *, year: int, cluster: str) -> dict[str, dict[str, Any]]:
+    """Each unit's place in the latest ranking of a cluster-year: code → {rank, total, share, band}
+    ({} before the first snapshot)."""
+    return await _ranking_store.latest_ranks(conn, cluster_code=cluster, year=year)

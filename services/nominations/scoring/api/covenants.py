@@ -1,0 +1,135 @@
+"""Covenants and score sheets of a cluster-year."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Annotated, Any, Iterator
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+
+from services.nominations.registry_client import RegistryClient
+from services.nominations.scoring.api.rankings import schedule_recompute
+from services.nominations.scoring.domain.covenant import CovenantError, SheetError
+from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.service import scores as service_scores
+from shared.app import Db
+from shared.auth import CurrentPrincipal, Principal
+from shared.db import INT_MAX
+from shared.errors import NotFound
+from shared.idempotency import IdempotencyKey, idempotent
+
+router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
+
+ClusterCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+Year = Annotated[int, Path(ge=2000, le=2100)]
+Province = Annotated[str, Path(pattern=r"^[0-9]{2}$")]
+
+
+@contextmanager
+def field_errors() -> Iterator[None]:
+    """The domain lists every invalid field; answer with all of them in one 422."""
+    try:
+        yield
+    except (CovenantError, SheetError) as exc:
+        raise RequestValidationError([{"loc": (field,), "msg": message, "type": "value_error"}
+                                      for field, message in exc.errors]) from exc
+
+
+async def registry_period(request: Request, code: str, year: int) -> dict[str, Any]:
+    period = await RegistryClient.from_settings(request.app.state.settings).period(code, year)
+    if period is None:
+        raise NotFound(f"the registry has no period {year} for cluster {code}", field="year")
+    return period
+
+
+def _scope(principal: Principal, action: str, code: str, year: int, province: str = "") -> str:
+    return f"{principal.subject}:{action}:{code}/{year}/{province}"
+
+
+# ---------------------------------------------------------------- covenant
+
+@router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version")
+async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request: Request,
+                       principal: CurrentPrincipal, db: Db) -> dict:
+    principal.require_role("ministry", "province")
+    period = await registry_period(request, code, year)
+    with field_errors():
+        async with db.transaction() as conn:
+            result = await service_scores.put_covenant(conn, actor=principal, period=period, criteria=body.criteria,
+                                                       publish=body.publish, reason=body.reason)
+    if "reopened" in result:  # an amendment moved the sheets to a new version: the ranking changes
+        await schedule_recompute(request, cluster=code, year=year)
+    return result
+
+
+@router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)")
+async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipal, db: Db,
+                       version: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None) -> dict:
+    async with db.connection() as conn:
+        return await service_scores.get_covenant(conn, cluster=code, year=year, version=version)
+
+
+# ---------------------------------------------------------------- score sheets
+
+@router.put("/scores/{province}", summary="Save a province's whole self assessment (that province only)")
+async def save_sheet(code: ClusterCode, year: Year, province: Province, body: SheetIn, request: Request,
+                     principal: CurrentPrincipal, db: Db) -> dict:
+    principal.require_province(province)  # before asking the registry anything
+    period = await registry_period(request, code, year)
+    with field_errors():
+        async with db.transaction() as conn:
+            return await service_scores.save_sheet(conn, actor=principal, period=period, province=province,
+                                                   scores=body.scores, notes=body.notes)
+
+
+@router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking")
+async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    with field_errors():
+        async with db.transaction() as conn:
+            response = await idempotent(
+                conn, schema="nominations", key=idempotency_key, body={},
+                scope=_scope(principal, "scores.submit", code, year, province), status_code=200,
+                run=lambda: service_scores.submit_sheet(conn, actor=principal, cluster=code, year=year,
+                                                        province=province))
+    await schedule_recompute(request, cluster=code, year=year)
+    return response
+
+
+@router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)")
+async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, request: Request,
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    principal.require_role("province")
+    period = await registry_period(request, code, year)
+    adjustments = {c: (a.points, a.reason) for c, a in body.adjustments.items()}
+    with field_errors():
+        async with db.transaction() as conn:
+            response = await idempotent(
+                conn, schema="nominations", key=idempotency_key, body=body,
+                scope=_scope(principal, "scores.review", code, year, province), status_code=200,
+                run=lambda: service_scores.review_sheet(conn, actor=principal, period=period, province=province,
+                                                        adjustments=adjustments))
+    await schedule_recompute(request, cluster=code, year=year)
+    return response
+
+
+@router.get("/scores/{province}", summary="A sheet with every adjustment and who made it")
+async def get_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
+                    principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service_scores.get_sheet(conn, actor=principal, cluster=code, year=year, province=province,
+                                              load_period=lambda: registry_period(request, code, year))
+
+
+@router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)")
+async def lock_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db,
+                      idempotency_key: IdempotencyKey = None):
+    principal.require_role("province")
+    period = await registry_period(request, code, year)
+    async with db.transaction() as conn:
+        response = await idempotent(
+            conn, schema="nominations", key=idempotency_key, body={}, scope=_scope(principal, "scores.lock", code, year),
+            status_code=200, run=lambda: service_scores.lock_sheets(conn, actor=principal, period=period))
+    # The last chance to rank what was locked, should an earlier run have been lost.
+    await schedule_recompute(request, cluster=code, year=year)
+    return response

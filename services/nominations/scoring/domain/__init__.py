@@ -1,0 +1,1 @@
+"""Pure scoring rules (covenant, score sheets, ranking): no I/O."""

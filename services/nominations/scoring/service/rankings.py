@@ -1,0 +1,174 @@
+"""Ranking use cases: the recompute job, its triggers, and reading snapshots.
+
+Triggers, all ending in ``recompute``:
+
+- a sheet submitted, cross-checked or reopened: ``request_recompute`` after the commit, debounced
+  per cluster-year (the first change sets a Redis key and enqueues the job with a countdown; later
+  changes find the key and add nothing; the job deletes the key *before* reading, so a change
+  committed after that enqueues a fresh run, and none is missed);
+- the nightly beat entry ``nominations.recompute_rankings`` with no year: every open year;
+- ``POST /v1/rankings/{year}/recompute`` (ministry): enqueued, or run in the request with ``inline``.
+
+Redis or the broker failing after a commit never fails the request: the change is saved and the
+nightly run ranks it.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import redis.asyncio as aioredis
+from celery import Celery
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.nominations.scoring.domain.ranking import DEFAULT_BANDS, RankingConfig
+from services.nominations.scoring.events import publish_ranking
+from services.nominations.scoring.store import covenants as covenant_store
+from services.nominations.scoring.store import rankings as ranking_store
+from services.nominations.settings import NominationsSettings
+from shared.db import connect
+from shared.logs import log_fields
+
+log = logging.getLogger("thidua.nominations.rankings")
+TASK = "nominations.recompute_rankings"
+
+
+class RankingSettings(BaseSettings):
+    """Ranking configuration (env prefix ``NOMINATIONS_RANKING_``; lists as JSON, e.g.
+    ``NOMINATIONS_RANKING_BANDS='[[0.9, "Xuất sắc"], [0, "Đạt"]]'``)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOMINATIONS_RANKING_", extra="ignore")
+
+    tie_break: tuple[str, ...] = ("fewer_penalty", "higher_regular")
+    bands: tuple[tuple[Decimal, str], ...] = DEFAULT_BANDS
+    # A burst of submissions within this window triggers one run per cluster-year.
+    debounce_seconds: float = 15.0
+    queue: str = "rankings"
+
+    @model_validator(mode="after")
+    def _valid_config(self) -> "RankingSettings":
+        self.config  # noqa: B018  (raises on a bad tie-break key or band list, at start-up)
+        return self
+
+    @property
+    def config(self) -> RankingConfig:
+        return RankingConfig(tie_break=self.tie_break, bands=self.bands)
+
+
+# ---------------------------------------------------------------- the job
+
+async def recompute(conn: asyncpg.Connection, *, year: int, cluster: str | None,
+                    config: RankingConfig) -> dict[str, Any]:
+    """Rank the cluster (or every cluster of the year) and the national view; write a snapshot for
+    each whose inputs changed and announce each new cluster snapshot. One transaction."""
+    async with conn.transaction():
+        written = await ranking_store.recompute(conn, year=year, cluster=cluster, config=config)
+        examined = await ranking_store.scopes(conn, year=year, cluster=cluster)
+        new = {r["scope"]: r["id"] for r in written}
+        clusters = [scope for scope in new if scope != ranking_store.NATIONAL]
+        for cluster_year in await covenant_store.cluster_years(conn, year=year, clusters=clusters):
+            await publish_ranking(conn, cluster_year, snapshot_id=new[cluster_year["cluster_code"]])
+    result = {"year": year, "cluster": cluster,
+              "written": [{"scope": _scope_name(s), "snapshot_id": new[s]}
+                          for s in sorted(new, key=lambda s: (s == ranking_store.NATIONAL, s))],
+              "unchanged": [_scope_name(s) for s in examined if s not in new]}
+    log_fields(log, "rankings recomputed", year=year, cluster=cluster, written=len(new))
+    return result
+
+
+def _scope_name(scope: str) -> str:
+    return "national" if scope == ranking_store.NATIONAL else scope
+
+
+def debounce_key(cluster: str, year: int) -> str:
+    return f"rankings:debounce:{cluster}:{year}"
+
+
+async def run_job(*, year: int | None, cluster: str | None, settings: NominationsSettings | None = None,
+                  ranking: RankingSettings | None = None) -> dict[str, Any]:
+    """What the Celery task runs: one year, or (``year=None``, the nightly run) every open year."""
+    settings = settings or NominationsSettings()
+    ranking = ranking or RankingSettings()
+    if cluster is not None and year is not None:
+        # Before reading anything: a change committed from now on schedules its own run.
+        client = aioredis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+        try:
+            await client.delete(debounce_key(cluster, year))
+        finally:
+            await client.aclose()
+    conn = await connect(settings.database_url)
+    try:
+        years = [year] if year is not None else await ranking_store.open_years(conn)
+        return {"runs": [await recompute(conn, year=y, cluster=cluster, config=ranking.config) for y in years]}
+    finally:
+        await conn.close()
+
+
+# ---------------------------------------------------------------- triggers
+
+@functools.lru_cache(maxsize=4)
+def _producer(broker_url: str) -> Celery:
+    """A Celery client that only sends (the worker app lives with the notifications service)."""
+    app = Celery("thidua-nominations", broker=broker_url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        broker_connection_retry_on_startup=False,
+        broker_connection_max_retries=1,
+        task_publish_retry=True,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+    )
+    return app
+
+
+async def enqueue(broker_url: str, *, year: int | None, cluster: str | None, queue: str,
+                  countdown: float | None = None) -> str:
+    """Put one run on the rankings queue; returns the Celery task id. Blocking I/O off the loop."""
+    sent = await asyncio.to_thread(_producer(broker_url).send_task, TASK,
+                                   kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown)
+    return sent.id
+
+
+async def request_recompute(redis: aioredis.Redis, *, broker_url: str, ranking: RankingSettings, cluster: str,
+                            year: int) -> bool:
+    """After a commit that changed what a cluster-year ranks on: schedule one debounced run.
+    Returns whether this call scheduled it; never raises (the nightly run is the safety net)."""
+    key = debounce_key(cluster, year)
+    try:
+        # The key outlives the countdown so a queue backlog does not multiply runs; it expires in
+        # case a run is lost, letting the next change schedule again.
+        if not await redis.set(key, "1", nx=True, ex=int(ranking.debounce_seconds) + 300):
+            return False
+        try:
+            await enqueue(broker_url, year=year, cluster=cluster, queue=ranking.queue,
+                          countdown=ranking.debounce_seconds)
+        except BaseException:
+            await redis.delete(key)
+            raise
+        return True
+    except Exception as exc:
+        log_fields(log, "cannot schedule a ranking run; the nightly run will catch up", logging.WARNING,
+                   cluster=cluster, year=year, error=repr(exc))
+        return False
+
+
+# ---------------------------------------------------------------- reading
+
+def snapshot_view(row: asyncpg.Record, *, cluster_name: str | None = None) -> dict[str, Any]:
+    national = row["scope"] == ranking_store.NATIONAL
+    view = {"snapshot_id": row["id"], "scope": "national" if national else "cluster",
+            "cluster_code": None if national else row["scope"], "year": row["year"],
+            "computed_at": row["computed_at"], "inputs_digest": row["inputs_digest"],
+            "previous_id": row["previous_id"], "covenant_version": row["covenant_version"],
+            "max_total": None if row["max_total"] is None else float(row["max_total"]),
+            "config": row["config"], "unit_count": row["unit_count"]}
+    if not national and cluster_name is not None:
+        view["cluster_name"] = cluster_name
+    if "rows" in row.keys():
+        view["rows"] = row["rows"]
+    return view

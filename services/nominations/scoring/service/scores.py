@@ -1,0 +1,367 @@
+"""Covenant and score-sheet use cases: each takes the request's connection (inside its transaction),
+the caller, and what the registry said about the cluster period where the rule needs it.
+
+Who may do what (the registry's period decides who leads):
+
+- covenant: the lead province of the cluster-year, or ministry staff;
+- a sheet: only that province's own account edits and submits it;
+- cross-check (review): the lead, except on the lead's own sheet, which the deputy cross-checks
+  (nobody marks their own paper);
+- read a sheet: the province itself, the lead, the deputy (the lead's sheet), ministry staff;
+- lock: the lead, once every member has submitted.
+
+Rule violations in the submitted data raise the domain's ``CovenantError``/``SheetError`` (every
+problem with its field); the API turns them into one 422.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Awaitable, Callable, Mapping
+
+import asyncpg
+
+from services.nominations.scoring.domain.covenant import (
+    Criterion,
+    SheetError,
+    covenant_digest,
+    effective_scores,
+    max_total,
+    sheet_totals,
+    validate_covenant,
+    validate_sheet,
+)
+from services.nominations.scoring.domain.ranking import share_of
+from services.nominations.scoring.store import covenants as covenant_store
+from services.nominations.scoring.store import scores as score_store
+from shared import audit
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.text import nfc
+
+SCHEMA = "nominations"
+Period = Mapping[str, Any]  # GET /v1/clusters/{code}/periods/{year} of the registry
+
+
+# ---------------------------------------------------------------- who is who
+
+def _code(period: Period, role: str) -> str | None:
+    person = period.get(role)
+    return person["code"] if person else None
+
+
+def _members(period: Period) -> list[str]:
+    return [m["code"] for m in period["members"]]
+
+
+def _acts_as(actor: Principal, code: str | None) -> bool:
+    return code is not None and actor.role == "province" and actor.province == code
+
+
+def _where(period: Period) -> str:
+    return f"{period['cluster_code']} {period['year']}"
+
+
+def require_lead(actor: Principal, period: Period, *, or_ministry: bool = False) -> None:
+    if or_ministry and actor.is_ministry:
+        return
+    if _acts_as(actor, _code(period, "lead")):
+        return
+    who = "the lead province or ministry staff" if or_ministry else "the lead province"
+    raise Forbidden(f"only {who} of {_where(period)} may do this")
+
+
+def reviewer_of(period: Period, province: str) -> str | None:
+    """Who cross-checks ``province``'s sheet: the lead, or the deputy when it is the lead's own."""
+    lead = _code(period, "lead")
+    return _code(period, "deputy") if province == lead else lead
+
+
+def require_reviewer(actor: Principal, period: Period, province: str) -> None:
+    reviewer = reviewer_of(period, province)
+    if reviewer is None:
+        raise Conflict(f"{_where(period)} has no lead yet: nobody can cross-check", slug="no-lead")
+    if not _acts_as(actor, reviewer):
+        raise Forbidden(f"only province {reviewer} cross-checks the sheet of {province} in {_where(period)}")
+
+
+def require_member(period: Period, province: str) -> None:
+    if province not in _members(period):
+        raise Forbidden(f"{province} is not a member of {_where(period)}", field="province")
+
+
+async def _open_cluster_year(conn: asyncpg.Connection, period: Period) -> asyncpg.Record:
+    cluster_year = await covenant_store.refresh_cluster_year(conn, period=period)
+    _require_unlocked(cluster_year)
+    return cluster_year
+
+
+def _require_unlocked(cluster_year: asyncpg.Record) -> None:
+    if cluster_year["locked_at"] is not None:
+        raise Conflict(f"the score sheets of {cluster_year['cluster_code']} {cluster_year['year']} were locked on "
+                       f"{cluster_year['locked_at']:%Y-%m-%d %H:%M} UTC; nothing can change any more",
+                       slug="scores-locked")
+
+
+async def _in_force(conn: asyncpg.Connection, *, cluster: str, year: int) -> asyncpg.Record:
+    covenant = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
+    if covenant is None:
+        raise Conflict(f"{cluster} {year} has no published covenant yet", slug="no-covenant")
+    return covenant
+
+
+# ---------------------------------------------------------------- covenants
+
+def number(value: Decimal | None) -> float | None:
+    """Points in answers are JSON numbers (two decimals at most, so a float shows them exactly)."""
+    return None if value is None else float(value)
+
+
+def _criterion_view(c: Criterion) -> dict[str, Any]:
+    return {"code": c.code, "title": c.title, "group": c.group, "max_points": number(c.max_points),
+            "kind": c.kind.value}
+
+
+async def covenant_view(conn: asyncpg.Connection, covenant: asyncpg.Record) -> dict[str, Any]:
+    criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
+    versions = await covenant_store.versions(conn, cluster=covenant["cluster_code"], year=covenant["year"])
+    return {
+        **{k: covenant[k] for k in ("cluster_code", "year", "version", "state", "digest", "reason", "created_by",
+                                    "created_at", "published_at", "published_by", "superseded_at")},
+        "max_total": number(max_total(criteria)),
+        "criteria": [_criterion_view(c) for c in criteria],
+        "versions": [{k: v[k] for k in ("version", "state", "digest", "reason", "published_at", "superseded_at")}
+                     for v in versions],
+    }
+
+
+async def put_covenant(conn: asyncpg.Connection, *, actor: Principal, period: Period,
+                       criteria: list[Mapping[str, Any]], publish: bool, reason: str | None) -> dict[str, Any]:
+    """Write the draft (creating the next version when the one in force is published) and optionally
+    publish it. Publishing an amendment supersedes the version in force and reopens the sheets.
+    The answer has ``reopened``/``drafts`` (provinces whose sheets were carried over) when that happened."""
+    require_lead(actor, period, or_ministry=True)
+    parsed = validate_covenant(criteria)
+    reason = nfc(reason) if reason and reason.strip() else None
+    digest = covenant_digest(parsed)
+    cluster, year = period["cluster_code"], period["year"]
+    await _open_cluster_year(conn, period)
+    in_force = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
+    draft = await covenant_store.in_state(conn, cluster=cluster, year=year, state="draft")
+
+    if draft is None and in_force is not None and in_force["digest"] == digest:
+        return await covenant_view(conn, in_force)  # what is in force, unchanged: nothing to do
+    if in_force is not None and reason is None and (draft is None or draft["reason"] is None):
+        raise Unprocessable(f"version {in_force['version']} is published: an amendment needs a reason",
+                            field="reason")
+    if draft is None:
+        version = in_force["version"] + 1 if in_force is not None else 1
+        draft = await covenant_store.insert(conn, cluster=cluster, year=year, version=version, digest=digest,
+                                            reason=reason, by=actor.subject)
+        await covenant_store.replace_criteria(conn, covenant_id=draft["id"], criteria=parsed)
+    elif draft["digest"] != digest or (reason is not None and reason != draft["reason"]):
+        await covenant_store.update_draft(conn, covenant_id=draft["id"], digest=digest, reason=reason)
+        if draft["digest"] != digest:
+            await covenant_store.replace_criteria(conn, covenant_id=draft["id"], criteria=parsed)
+    elif not publish:
+        return await covenant_view(conn, draft)  # the same draft again: nothing to do
+    details: dict[str, Any] = {"version": draft["version"], "digest": digest, "publish": publish}
+    carried: dict[str, Any] = {}
+    if publish:
+        if in_force is not None:
+            if digest == in_force["digest"]:
+                raise Unprocessable(f"these criteria are version {in_force['version']}, already in force",
+                                    field="criteria")
+            await covenant_store.supersede(conn, covenant_id=in_force["id"])
+        await covenant_store.publish(conn, covenant_id=draft["id"], by=actor.subject)
+        if in_force is not None:
+            carried = await score_store.carry_over(conn, old_covenant_id=in_force["id"], new_covenant_id=draft["id"],
+                                                   by=actor.subject)
+            details.update(superseded=in_force["version"], **carried)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="covenant.publish" if publish else "covenant.draft",
+                       target=f"covenant:{cluster}/{year}", details=details)
+    view = await covenant_view(conn, await covenant_store.by_version(conn, cluster=cluster, year=year,
+                                                                     version=draft["version"]))
+    return {**view, **carried}
+
+
+async def get_covenant(conn: asyncpg.Connection, *, cluster: str, year: int, version: int | None) -> dict[str, Any]:
+    """A given version, else the one in force, else the draft."""
+    if version is not None:
+        covenant = await covenant_store.by_version(conn, cluster=cluster, year=year, version=version)
+    else:
+        covenant = (await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
+                    or await covenant_store.in_state(conn, cluster=cluster, year=year, state="draft"))
+    if covenant is None:
+        raise NotFound(f"{cluster} {year} has no covenant" + (f" version {version}" if version else ""),
+                       field="version" if version else "year")
+    return await covenant_view(conn, covenant)
+
+
+# ---------------------------------------------------------------- score sheets
+
+async def sheet_view(conn: asyncpg.Connection, *, cluster_year: asyncpg.Record, covenant: asyncpg.Record,
+                     sheet: asyncpg.Record) -> dict[str, Any]:
+    criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
+    rows = {r["criterion_code"]: r for r in await score_store.scores(conn, sheet_id=sheet["id"])}
+    checked = {c: r["checked_points"] for c, r in rows.items() if r["checked_points"] is not None}
+    effective = effective_scores({c: r["self_points"] for c, r in rows.items()}, checked)
+    totals = sheet_totals(criteria, effective)
+    maximum = max_total(criteria)
+    names = {m["code"]: m["name"] for m in cluster_year["members"]}
+    return {
+        "cluster_code": sheet["cluster_code"], "year": sheet["year"], "province": sheet["province_code"],
+        "province_name": names.get(sheet["province_code"]), "covenant_version": covenant["version"],
+        "state": sheet["state"], "locked": cluster_year["locked_at"] is not None,
+        **{k: sheet[k] for k in ("updated_at", "updated_by", "submitted_at", "submitted_by")},
+        "scores": {c.code: {"self": number(rows[c.code]["self_points"]) if c.code in rows else None,
+                            "checked": number(checked.get(c.code)), "points": number(effective.get(c.code))}
+                   for c in criteria},
+        "missing": [c.code for c in criteria if c.code not in rows],
+        "notes": sheet["notes"],
+        "totals": {k: number(v) for k, v in (("regular", totals.regular), ("bonus", totals.bonus),
+                                             ("penalty", totals.penalty), ("total", totals.total),
+                                             ("max_total", maximum), ("share", share_of(totals.total, maximum)))},
+        # Every cross-check, oldest first, with who made it: the member sees all of them.
+        "adjustments": [{"criterion": a["criterion_code"], "points": number(a["points"]),
+                         "previous": number(a["previous_points"]),
+                         "reason": a["reason"], "adjusted_by": a["adjusted_by"], "adjusted_for": a["adjusted_for"],
+                         "adjusted_for_name": names.get(a["adjusted_for"]), "adjusted_at": a["adjusted_at"]}
+                        for a in await score_store.adjustments(conn, sheet_id=sheet["id"])],
+    }
+
+
+def _check_notes(criteria: list[Criterion], notes: Mapping[str, str]) -> dict[str, str]:
+    codes = {c.code for c in criteria}
+    unknown = [(f"notes.{code}", "unknown criterion") for code in notes if code not in codes]
+    if unknown:
+        raise SheetError(unknown)
+    return {code: nfc(text) for code, text in notes.items() if text.strip()}
+
+
+async def save_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
+                     scores: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, Any]:
+    """The member's whole sheet replaces what it saved before; partial sheets are fine until submit."""
+    actor.require_province(province)
+    require_member(period, province)
+    cluster, year = period["cluster_code"], period["year"]
+    cluster_year = await _open_cluster_year(conn, period)
+    covenant = await _in_force(conn, cluster=cluster, year=year)
+    criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
+    points = validate_sheet(criteria=criteria, scores=scores, require_complete=False)
+    notes = _check_notes(criteria, notes)
+    sheet = await score_store.sheet(conn, covenant_id=covenant["id"], province=province, lock=True)
+    if sheet is None:
+        sheet = await score_store.insert_sheet(conn, cluster=cluster, year=year, covenant_id=covenant["id"],
+                                               province=province, by=actor.subject)
+    elif sheet["state"] not in ("draft", "reopened"):
+        raise Conflict(f"the sheet of {province} was submitted on {sheet['submitted_at']:%Y-%m-%d %H:%M} UTC "
+                       f"and can no longer be edited", slug="sheet-submitted")
+    await score_store.replace_scores(conn, sheet_id=sheet["id"], covenant_id=covenant["id"], scores=points,
+                                     notes=notes, by=actor.subject)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.save",
+                       target=f"sheet:{cluster}/{year}/{province}",
+                       details={"version": covenant["version"], "scores": points})
+    sheet = await score_store.sheet(conn, covenant_id=covenant["id"], province=province)
+    return await sheet_view(conn, cluster_year=cluster_year, covenant=covenant, sheet=sheet)
+
+
+async def _sheet_in_force(conn: asyncpg.Connection, *, cluster: str, year: int, province: str,
+                          lock: bool) -> tuple[asyncpg.Record, asyncpg.Record, asyncpg.Record]:
+    cluster_year = await covenant_store.cluster_year(conn, cluster=cluster, year=year, lock=lock)
+    if cluster_year is None:
+        raise NotFound(f"{cluster} {year} has no covenant", field="year")
+    covenant = await _in_force(conn, cluster=cluster, year=year)
+    sheet = await score_store.sheet(conn, covenant_id=covenant["id"], province=province, lock=lock)
+    if sheet is None:
+        raise NotFound(f"{province} has no score sheet for {cluster} {year} (version {covenant['version']}) yet",
+                       field="province")
+    return cluster_year, covenant, sheet
+
+
+async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
+                       province: str) -> dict[str, Any]:
+    """Submit a complete sheet for cross-checking; a sheet missing any criterion is refused whole."""
+    actor.require_province(province)
+    cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
+                                                          lock=True)
+    _require_unlocked(cluster_year)
+    if sheet["state"] not in ("draft", "reopened"):
+        raise Conflict(f"the sheet of {province} is already {sheet['state']}", slug="sheet-submitted")
+    criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
+    saved = {r["criterion_code"]: r["self_points"] for r in await score_store.scores(conn, sheet_id=sheet["id"])}
+    validate_sheet(criteria=criteria, scores=saved, require_complete=True)
+    await score_store.submit(conn, sheet_id=sheet["id"], by=actor.subject)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.submit",
+                       target=f"sheet:{cluster}/{year}/{province}", details={"version": covenant["version"]})
+    sheet = await score_store.sheet(conn, covenant_id=covenant["id"], province=province)
+    return await sheet_view(conn, cluster_year=cluster_year, covenant=covenant, sheet=sheet)
+
+
+async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
+                       adjustments: Mapping[str, tuple[Any, str]]) -> dict[str, Any]:
+    """Cross-check a submitted sheet: each adjustment (points, reason) replaces the value in force for
+    its criterion; every one is kept, with who made it."""
+    require_reviewer(actor, period, province)
+    cluster, year = period["cluster_code"], period["year"]
+    await _open_cluster_year(conn, period)
+    cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
+                                                          lock=True)
+    if sheet["state"] != "submitted":
+        raise Conflict(f"only a submitted sheet is cross-checked; the sheet of {province} is {sheet['state']}",
+                       slug="sheet-not-submitted")
+    if not adjustments:
+        raise Unprocessable("give at least one adjustment", field="adjustments")
+    criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
+    known = {c.code for c in criteria}
+    # Every problem at once, named as the request names it: adjustments.<code>[.points|.reason].
+    errors = [(f"adjustments.{code}", "unknown criterion") for code in adjustments if code not in known]
+    errors += [(f"adjustments.{code}.reason", "must not be blank") for code, (_, reason) in adjustments.items()
+               if not reason or not reason.strip()]
+    try:
+        points = validate_sheet(criteria=criteria, require_complete=False,
+                                scores={code: p for code, (p, _) in adjustments.items() if code in known})
+    except SheetError as exc:
+        errors = [(f"adjustments.{f.removeprefix('scores.')}.points", m) for f, m in exc.errors] + errors
+    if errors:
+        raise SheetError(errors)
+    adjusted = {code: (points[code], nfc(adjustments[code][1])) for code in points}
+    await score_store.adjust(conn, sheet_id=sheet["id"], adjustments=adjusted, by=actor.subject,
+                             acting_for=actor.province)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.review",
+                       target=f"sheet:{cluster}/{year}/{province}",
+                       details={"version": covenant["version"],
+                                "adjustments": {c: {"points": p, "reason": r} for c, (p, r) in adjusted.items()}})
+    sheet = await score_store.sheet(conn, covenant_id=covenant["id"], province=province)
+    return await sheet_view(conn, cluster_year=cluster_year, covenant=covenant, sheet=sheet)
+
+
+async def get_sheet(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int, province: str,
+                    load_period: Callable[[], Awaitable[Period]]) -> dict[str, Any]:
+    """The registry is asked only when the caller is neither the province itself nor ministry staff."""
+    if not (actor.is_ministry or _acts_as(actor, province)):
+        period = await load_period()
+        if not (_acts_as(actor, _code(period, "lead")) or _acts_as(actor, reviewer_of(period, province))):
+            raise Forbidden(f"the sheet of {province} is read by that province, its cross-checker and ministry staff")
+    cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
+                                                          lock=False)
+    return await sheet_view(conn, cluster_year=cluster_year, covenant=covenant, sheet=sheet)
+
+
+async def lock_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Period) -> dict[str, Any]:
+    """Freeze every sheet of the cluster-year for the conference; every member must have submitted."""
+    require_lead(actor, period)
+    cluster, year = period["cluster_code"], period["year"]
+    await _open_cluster_year(conn, period)
+    covenant = await _in_force(conn, cluster=cluster, year=year)
+    states = await score_store.states(conn, covenant_id=covenant["id"])
+    waiting = [code for code in _members(period) if states.get(code) != "submitted"]
+    if waiting:
+        raise Conflict(f"every member must submit before the lock; still waiting for {', '.join(waiting)}",
+                       slug="sheets-not-submitted", waiting=waiting)
+    count = await score_store.lock_all(conn, covenant_id=covenant["id"])
+    locked = await covenant_store.lock_cluster_year(conn, cluster=cluster, year=year, by=actor.subject)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.lock", target=f"sheets:{cluster}/{year}",
+                       details={"version": covenant["version"], "sheets": count})
+    return {"cluster_code": cluster, "year": year, "covenant_version": covenant["version"], "sheets": count,
+            "locked_at": locked["locked_at"], "locked_by": locked["locked_by"]}
+

@@ -1,0 +1,169 @@
+"""Vote rounds: create, open, ballots (online and paper), close, bulletin, receipts, certification,
+minutes, approval. Thin: parse, open the transaction, call ``voting.service``."""
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse
+
+from services.nominations.registry_client import RegistryClient
+from services.nominations.voting import minutes as minutes_html
+from services.nominations.voting import service
+from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
+from services.nominations.voting.sealed_idempotency import sealed_idempotent
+from shared.app import Db
+from shared.auth import CurrentPrincipal
+from shared.idempotency import IdempotencyKey, idempotent
+from shared.pagination import page, time_id_cursor
+
+router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
+
+SCHEMA = "nominations"
+
+
+def _registry(request: Request) -> RegistryClient:
+    return RegistryClient.from_settings(request.app.state.settings)
+
+
+@router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)")
+async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
+            status_code=201,
+            run=lambda: service.create_round(
+                conn, actor=principal, registry=_registry(request), cluster_code=body.cluster_code, year=body.year,
+                award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
+                quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at))
+
+
+@router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province")
+async def list_rounds(principal: CurrentPrincipal, db: Db,
+                      cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
+                      year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                      state: RoundState | None = None, cursor: str | None = None,
+                      limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
+    after = time_id_cursor(cursor)
+    async with db.connection() as conn:
+        items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
+                                          after=after, limit=limit + 1)
+    return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
+
+
+@router.get("/{round_id}", summary="One round, with its result once closed")
+async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.get_round(conn, actor=principal, round_id=round_id)
+
+
+@router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)")
+async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                     idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
+            status_code=200,
+            run=lambda: service.open_round(conn, actor=principal, registry=_registry(request), round_id=round_id))
+
+
+@router.post("/{round_id}/ballots", status_code=201,
+             summary="Cast this province's secret ballot; answers with a receipt",
+             description="The same Idempotency-Key and body returns the first receipt again; it is stored sealed "
+                         "under that key, never beside the voter in plain, so the key must be random (at least 128 "
+                         "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).")
+async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
+                      idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        await service.require_round(conn, round_id)
+        return await sealed_idempotent(
+            conn, key=idempotency_key, scope=f"ballot:{round_id}:{principal.subject}", round_id=round_id, body=body,
+            status_code=201,
+            run=lambda: service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices))
+
+
+@router.post("/{round_id}/paper-ballots", status_code=201,
+             summary="Record an absent member's written ballot (lead); answers with its receipt")
+async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
+                              idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        await service.require_round(conn, round_id)
+        return await sealed_idempotent(
+            conn, key=idempotency_key, scope=f"paper-ballot:{round_id}:{principal.subject}", round_id=round_id,
+            body=body, status_code=201,
+            run=lambda: service.record_paper_ballot(conn, actor=principal, round_id=round_id, voter=body.voter,
+                                                    choices=body.choices, document_ref=body.document_ref))
+
+
+@router.get("/{round_id}/turnout", summary="Who has and has not voted, never how (lead, ministry)")
+async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.turnout(conn, actor=principal, round_id=round_id)
+
+
+@router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)")
+async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
+            status_code=200, run=lambda: service.close_round(conn, actor=principal, round_id=round_id))
+
+
+@router.get("/{round_id}/bulletin",
+            summary="Every ballot as (commitment, choices), after the close of a vote that met its quorum")
+async def bulletin(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+    async with db.connection() as conn:
+        return await service.bulletin(conn, actor=principal, round_id=round_id)
+
+
+@router.get("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)")
+async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                 receipt: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{64}$",
+                                               description="The commitment from the ballot's receipt")]) -> dict:
+    async with db.connection() as conn:
+        return await service.verify_receipt(conn, actor=principal, round_id=round_id, receipt=receipt.lower())
+
+
+@router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)")
+async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
+            status_code=200, run=lambda: service.certify_round(conn, actor=principal, round_id=round_id))
+
+
+@router.get("/{round_id}/minutes", summary="The minutes: JSON, or printable HTML in Vietnamese",
+            description="HTML with `Accept: text/html` or `?format=html`.",
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                  format: Literal["json", "html"] | None = None,
+                  accept: Annotated[str | None, Header()] = None):
+    async with db.connection() as conn:
+        result = await service.minutes(conn, actor=principal, round_id=round_id)
+    if format == "html" or (format is None and accept is not None and "text/html" in accept):
+        return HTMLResponse(minutes_html.render(result))
+    return result
+
+
+@router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap")
+async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                  idempotency_key: IdempotencyKey = None):
+    settings = request.app.state.settings
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.approve:{round_id}", body={},
+            status_code=200,
+            run=lambda: service.approve_round(conn, actor=principal, registry=_registry(request), round_id=round_id,
+                                              cap_share=settings.government_flag_cap_share))
+
+
+@router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)")
+async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None):
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,
+            status_code=200,
+            run=lambda: service.return_round(conn, actor=principal, round_id=round_id, reason=body.reason))

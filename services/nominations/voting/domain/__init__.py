@@ -1,0 +1,1 @@
+"""Pure voting rules: no I/O."""

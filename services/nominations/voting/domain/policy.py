@@ -1,0 +1,145 @@
+"""Who may do what with a vote round, and what each state of a round allows: pure rules, no I/O.
+
+The use cases (``voting.service``) ask these questions and turn a "no" into the matching 403 or 409;
+the state sets are derived from :class:`RoundState` and its transitions, so a new state cannot be
+forgotten in one list and remembered in another.
+
+Who may do what (anything else is 403 and changes nothing):
+
+- the **lead** of the cluster-year (the province whose code is the round's ``lead_code``) creates,
+  opens, closes and certifies rounds, records paper ballots and sees the turnout;
+- a **province in the electorate** casts its own ballot;
+- **ministry** staff read everything and approve or return certified rounds;
+- a **service** account reads rounds and closes them, but only once ``closes_at`` has passed;
+- any authenticated caller reads the bulletin and verifies a receipt once the round is counted.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from .rounds import TERMINAL_STATES, TRANSITIONS, RoundState
+
+__all__ = [
+    "BALLOT_STATES",
+    "CERTIFIED_STATES",
+    "COUNTED_STATES",
+    "TERMINAL_STATES",
+    "Actor",
+    "accepts_ballots",
+    "close_waits_for_deadline",
+    "is_certified",
+    "is_counted",
+    "is_lead",
+    "may_cast",
+    "may_close",
+    "may_create",
+    "may_decide",
+    "may_list_all",
+    "may_list_own",
+    "may_read",
+    "may_see_turnout",
+    "reachable_from",
+]
+
+
+class Actor(Protocol):
+    """The caller as the rules see it (``shared.auth.Principal`` is one)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def province(self) -> str | None: ...
+
+
+def reachable_from(start: RoundState) -> frozenset[RoundState]:
+    """``start`` and every state a round can reach from it."""
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in TRANSITIONS[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return frozenset(seen)
+
+
+BALLOT_STATES: frozenset[RoundState] = frozenset({RoundState.open})
+"""States in which a ballot may be cast (until ``closes_at``, if the round has one)."""
+
+COUNTED_STATES: frozenset[RoundState] = reachable_from(RoundState.closed)
+"""States in which the round has been counted: from the close on. The bulletin and the receipt check
+are public from then on, if the vote met its quorum."""
+
+CERTIFIED_STATES: frozenset[RoundState] = reachable_from(RoundState.certified)
+"""States in which the minutes exist: the lead has certified the count."""
+
+
+def _state(state: RoundState | str) -> RoundState:
+    return RoundState(state)
+
+
+def accepts_ballots(state: RoundState | str) -> bool:
+    return _state(state) in BALLOT_STATES
+
+
+def is_counted(state: RoundState | str) -> bool:
+    return _state(state) in COUNTED_STATES
+
+
+def is_certified(state: RoundState | str) -> bool:
+    return _state(state) in CERTIFIED_STATES
+
+
+# ---------------------------------------------------------------- who may do what
+
+def is_lead(actor: Actor, *, lead_code: str) -> bool:
+    return actor.role == "province" and actor.province == lead_code
+
+
+def may_create(actor: Actor) -> bool:
+    """Only a province may create a round (the registry then says whether it leads the cluster-year)."""
+    return actor.role == "province"
+
+
+def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None) -> bool:
+    """The ministry, service accounts, the lead and (once the round is open) its electorate."""
+    if actor.role in ("ministry", "service") or is_lead(actor, lead_code=lead_code):
+        return True
+    return actor.role == "province" and electorate is not None and actor.province in electorate
+
+
+def may_list_all(actor: Actor) -> bool:
+    """Sees every round in a listing (otherwise only those it leads or votes in, see ``may_list_own``)."""
+    return actor.role in ("ministry", "service")
+
+
+def may_list_own(actor: Actor) -> bool:
+    return actor.role == "province" and bool(actor.province)
+
+
+def may_cast(actor: Actor, *, electorate: Collection[str] | None) -> bool:
+    """A province casts its own ballot if it is in the electorate (a draft round has none yet: its
+    state answers then)."""
+    return actor.role == "province" and (electorate is None or actor.province in electorate)
+
+
+def may_close(actor: Actor, *, lead_code: str) -> bool:
+    """The lead, or a service account (the scheduler)."""
+    return actor.role == "service" or is_lead(actor, lead_code=lead_code)
+
+
+def close_waits_for_deadline(actor: Actor, *, lead_code: str) -> bool:
+    """Whether this caller may close an open round only once its ``closes_at`` has passed: everyone
+    but the lead. A service account never cuts a vote short."""
+    return not is_lead(actor, lead_code=lead_code)
+
+
+def may_see_turnout(actor: Actor, *, lead_code: str) -> bool:
+    return actor.role == "ministry" or is_lead(actor, lead_code=lead_code)
+
+
+def may_decide(actor: Actor) -> bool:
+    """Approve or return a certified proposal: ministry staff."""
+    return actor.role == "ministry"

@@ -1,0 +1,248 @@
+"""The year of a cluster in a real browser, across separate browser contexts: the ministry, the lead
+(Quảng Ninh leads NOIVU-BAC in 2026) and members on a 375 px phone.
+
+covenant → sheets → cross-check → lock → the ranking with its chart → a round opened → the lead's
+turnout page and the conference screen change without a reload when a member votes → a paper
+ballot → close → a member checks its receipt → certify → minutes → the ministry approves.
+"""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from playwright.async_api import Page, expect
+
+from tests.console.conftest import (
+    CLUSTER,
+    Pages,
+    System,
+    no_horizontal_scroll,
+    screenshot,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+YEAR = 2026
+FLASH = "main > [role=status].notice-ok"   # the message a form leaves for the next page
+LEAD = "22"                               # Quảng Ninh, by rotation
+MEMBERS = ["22", "31", "33", "37"]        # after the 2025 merger
+SCORES = {"22": (57, 38, 2, 0), "31": (58, 36, 4, -1), "33": (52, 35, 0, 0), "37": (48, 30, 1, -2)}
+
+
+async def api_sheet(system: System, province: str) -> None:
+    """A member's self-assessment through the API (its own sheet page is the member pages' part)."""
+    nom, auth = system.nominations.client, system.auth("province", province)
+    cm, cchc, sk, kl = SCORES[province]
+    r = await nom.put(f"/v1/clusters/{CLUSTER}/periods/{YEAR}/scores/{province}", headers=auth,
+                      json={"scores": {"CM": cm, "CCHC": cchc, "SK": sk, "KL": kl}})
+    assert r.status_code == 200, r.text
+    r = await nom.post(f"/v1/clusters/{CLUSTER}/periods/{YEAR}/scores/{province}/submit", headers=auth)
+    assert r.status_code == 200, r.text
+
+
+async def api_vote(system: System, province: str, round_id: str, choices: list[str]) -> dict[str, Any]:
+    r = await system.nominations.client.post(
+        f"/v1/rounds/{round_id}/ballots", json={"choices": choices},
+        headers={**system.auth("province", province), "Idempotency-Key": secrets.token_urlsafe(24)})
+    assert r.status_code == 201, r.text
+    receipt: dict[str, Any] = r.json()["receipt"]
+    return receipt
+
+
+async def mark_page(page: Page) -> None:
+    """A flag that a reload would wipe: proves a change arrived without one."""
+    await page.evaluate("() => { window.__noReload = 'still here'; }")
+
+
+async def not_reloaded(page: Page) -> None:
+    assert await page.evaluate("() => window.__noReload") == "still here"
+
+
+async def test_the_year_of_a_cluster(pages: Pages, system: System) -> None:
+    lead = await pages.new(user=f"province-{LEAD}")
+
+    # ---- the covenant: drafted, then published by the lead
+    await lead.goto("/lead")
+    await lead.get_by_role("link", name=re.compile(f"{YEAR}")).click()
+    await expect(lead.locator("h1")).to_contain_text("Cụm thi đua")
+    await lead.get_by_role("link", name="Soạn giao ước").click()
+    rows = [("CM", "Thực hiện nhiệm vụ chuyên môn", "I", "60", "regular"),
+            ("CCHC", "Cải cách hành chính", "I", "40", "regular"),
+            ("SK", "Sáng kiến", "II", "5", "bonus")]
+    for i, (code, title, group, points, kind) in enumerate(rows):
+        await lead.locator(f"#f-code_{i}").fill(code)
+        await lead.locator(f"#f-title_{i}").fill(title)
+        await lead.locator(f"#f-group_{i}").fill(group)
+        await lead.locator(f"#f-max_{i}").fill(points)
+        await lead.locator(f"#f-kind_{i}").select_option(kind)
+    # a bad maximum is refused beside its field, nothing is lost
+    await lead.locator("#f-max_2").fill("năm")
+    await lead.get_by_role("button", name="Lưu bản nháp").click()
+    await expect(lead.locator("#err-max_2")).to_be_visible()
+    await expect(lead.locator("#f-title_1")).to_have_value("Cải cách hành chính")
+    await lead.locator("#f-max_2").fill("5")
+    await lead.get_by_role("button", name="Lưu bản nháp").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã lưu bản nháp")
+    # one more row before publishing: a penalty
+    await lead.locator("#f-code_3").fill("KL")
+    await lead.locator("#f-title_3").fill("Vi phạm kỷ luật")
+    await lead.locator("#f-max_3").fill("10")
+    await lead.locator("#f-kind_3").select_option("penalty")
+    await lead.get_by_role("button", name="Ban hành").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã ban hành")
+    await expect(lead.locator("main")).to_contain_text("Đã ban hành")
+    await screenshot(lead, "lead-covenant-desktop")
+
+    # ---- the sheets (TODO in the member pages: submitted here through the API)
+    for province in MEMBERS:
+        await api_sheet(system, province)
+
+    # ---- the lead cross-checks Hải Phòng's sheet, side by side
+    await lead.get_by_role("link", name="Bảng chấm điểm").click()
+    table = lead.locator("table.sheets")
+    await expect(table).to_contain_text("Hải Phòng")
+    await table.get_by_role("link", name="Hải Phòng").click()
+    await lead.get_by_label("Điểm thẩm định").first.fill("56,5")
+    await lead.get_by_role("button", name="Lưu kết quả thẩm định").click()
+    await expect(lead.locator("#err-reason_CM")).to_be_visible()           # a reason is required
+    await lead.locator("#f-reason_CM").fill("Thiếu minh chứng cho 1,5 điểm")
+    await lead.get_by_role("button", name="Lưu kết quả thẩm định").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã lưu kết quả thẩm định")
+    await expect(lead.locator("table.sheets .adjusted").first).to_have_text("56,5")
+    await expect(lead.locator("table.sheets")).to_contain_text("Thiếu minh chứng cho 1,5 điểm")
+    await lead.get_by_role("button", name="Khoá các bảng điểm").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã khoá")
+    await screenshot(lead, "lead-sheets-desktop")
+
+    # ---- the ministry sees the year at a glance and recomputes the rankings, watching the job
+    ministry = await pages.new(user="ministry")
+    await ministry.goto(f"/ministry?year={YEAR}")
+    glance = ministry.locator("table.glance tr", has_text=CLUSTER)
+    await expect(glance).to_contain_text("Quảng Ninh / Ninh Bình")
+    await expect(glance).to_contain_text("nộp 4/4 · thẩm định 1 · khoá 4")
+    await screenshot(ministry, "ministry-year-desktop")
+    await ministry.get_by_role("button", name="Tính lại xếp hạng").click()
+    job = ministry.locator("[data-job]")
+    await expect(job).to_have_attribute("data-state", "waiting")
+    await mark_page(ministry)
+    # the rankings worker's part, run inline here: the page sees the new snapshot by itself
+    r = await system.nominations.client.post(f"/v1/rankings/{YEAR}/recompute", params={"inline": "true"},
+                                             headers=system.auth("ministry"))
+    assert r.status_code in (200, 202), r.text
+    await expect(job).to_have_attribute("data-state", "done", timeout=30_000)
+    await not_reloaded(ministry)
+
+    # ---- the ranking with its chart
+    await lead.locator("nav.tabs").get_by_role("link", name="Xếp hạng").click()
+    await expect(lead.locator("h1")).to_contain_text(f"Xếp hạng năm {YEAR}")
+    chart = lead.locator("figure.chart-box svg")
+    await expect(chart.locator("rect")).to_have_count(4)
+    await expect(chart).to_contain_text("Hải Phòng")
+    first = lead.locator("table.ranking tbody tr").first
+    await expect(first).to_contain_text("Quảng Ninh")   # 97 against Hải Phòng's 95,5 after the cross-check
+    async with lead.expect_download() as download_info:
+        await lead.get_by_role("link", name=re.compile("Excel")).click()
+    download = await download_info.value
+    workbook = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+    sheet = workbook.active
+    assert sheet["C4"].value == "Quảng Ninh" and sheet["A4"].value == 1
+    await screenshot(lead, "ranking-desktop")
+
+    # ---- a round: created and opened by the lead
+    await lead.goto(f"/lead/{CLUSTER}/{YEAR}/rounds/new")
+    await lead.get_by_label("Hình thức khen thưởng").select_option("ministry_flag")
+    await lead.get_by_label("Số đơn vị được đề nghị").fill("1")
+    await lead.get_by_role("button", name="Tạo cuộc bỏ phiếu").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã tạo cuộc bỏ phiếu")
+    round_id = lead.url.rstrip("/").rsplit("/", 1)[-1]
+    await lead.get_by_role("button", name="Mở bỏ phiếu").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã mở bỏ phiếu")
+    count = lead.locator("#turnout [data-field=ballots_cast]")
+    await expect(count).to_have_text("0")
+
+    # the conference screen, on the projector (another tab of the lead's browser)
+    screen = await lead.context.new_page()
+    await screen.goto(f"/conference/{round_id}")
+    await expect(screen.locator("svg.qr")).to_be_visible()
+    await expect(screen.locator(".screen-url")).to_contain_text(f"/ballots/{round_id}")
+    screen_count = screen.locator("[data-field=ballots_cast]")
+    await expect(screen_count).to_have_text("0")
+    await mark_page(lead)
+    await mark_page(screen)
+
+    # ---- a member votes (TODO in the member pages: through the API) → both pages change by themselves
+    receipt = await api_vote(system, "31", round_id, [LEAD])
+    await expect(count).to_have_text("1")
+    await expect(screen_count).to_have_text("1")
+    await expect(lead.locator("#turnout li[data-code='31']")).to_have_class("voted")
+    await not_reloaded(lead)
+    await not_reloaded(screen)
+    await screenshot(screen, "conference-open-desktop")
+
+    phone_lead = await pages.new(user=f"province-{LEAD}", phone=True)
+    await phone_lead.goto(f"/lead/rounds/{round_id}")
+    await expect(phone_lead.locator("#turnout [data-field=ballots_cast]")).to_have_text("1")
+    await no_horizontal_scroll(phone_lead)
+    await screenshot(phone_lead, "lead-turnout-phone")
+
+    # ---- an absent member's written ballot, entered by the lead
+    await lead.get_by_label("Thành viên vắng mặt").select_option("37")
+    await lead.get_by_label("Số văn bản").fill("125/SNV-TĐKT")
+    await lead.locator("form[action$='/paper'] input[name=choices][value='22']").check()
+    await lead.get_by_role("button", name="Ghi nhận phiếu").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã ghi nhận phiếu bầu bằng văn bản")
+    await expect(lead.locator("#turnout")).to_contain_text("125/SNV-TĐKT")
+    await expect(screen_count).to_have_text("2")
+    await api_vote(system, "33", round_id, ["31"])
+    await expect(lead.locator("#turnout [data-field=ballots_cast]")).to_have_text("3")
+    await screenshot(lead, "lead-turnout-desktop")
+
+    # ---- close: the result with each candidate's rank; the screen shows it with its chart
+    await lead.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã kết thúc")
+    result = lead.locator("table.result")
+    await expect(result.locator("tr.proposed")).to_contain_text("Quảng Ninh")
+    await expect(result.locator("tbody tr").first.locator("td").first).to_have_text("1")
+    await expect(screen.locator(".screen-result svg.chart")).to_be_visible()
+    await expect(screen.locator(".screen-proposed")).to_contain_text("Quảng Ninh")
+    await screenshot(screen, "conference-result-desktop")
+
+    # ---- a member checks its receipt (TODO in the member pages: through the API)
+    r = await system.nominations.client.get(f"/v1/rounds/{round_id}/verify", params={"receipt": receipt["commitment"]},
+                                            headers=system.auth("province", "31"))
+    assert r.status_code == 200 and r.json()["counted"] and r.json()["choices"] == [LEAD], r.text
+
+    # ---- certify, the minutes to print and as PDF
+    await lead.get_by_role("button", name="Chứng nhận kết quả").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã chứng nhận")
+    async with lead.expect_download() as pdf_info:
+        await lead.get_by_role("link", name="Tải biên bản PDF").click()
+    pdf = Path(await (await pdf_info.value).path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    minutes = await lead.context.new_page()
+    await minutes.goto(f"/lead/rounds/{round_id}/minutes")
+    await expect(minutes.locator("body")).to_contain_text("125/SNV-TĐKT")
+    await expect(minutes.locator("body")).to_contain_text("Quảng Ninh")
+    await screenshot(minutes, "minutes-desktop")
+
+    # ---- a member cannot reach the lead's pages
+    member = await pages.new(user="province-33", phone=True)
+    response = await member.goto(f"/lead/rounds/{round_id}")
+    assert response is not None and response.status == 403
+    response = await member.goto(f"/lead/{CLUSTER}/{YEAR}/sheets")
+    assert response is not None and response.status == 403
+
+    # ---- the ministry approves from the year at a glance
+    await ministry.goto(f"/ministry?year={YEAR}")
+    await ministry.locator("ul.rounds").get_by_role("link", name=re.compile(CLUSTER)).click()
+    await ministry.get_by_role("button", name="Trả lại").click()            # a reason is required to return
+    await expect(ministry.locator("main > [role=status]")).to_contain_text("Cần ghi lý do trả lại")
+    await ministry.get_by_role("button", name="Phê duyệt", exact=True).click()
+    await expect(ministry.locator(FLASH)).to_contain_text("Đã phê duyệt đề nghị")
+    await expect(ministry.locator("main")).to_contain_text("Bộ Nội vụ đã phê duyệt")
+    await screenshot(ministry, "ministry-round-approved-desktop")

@@ -5,6 +5,7 @@ Nothing here ever reads the two tables together: the only thing they share is th
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
@@ -124,3 +125,20 @@ async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int,
     await conn.execute(
         "UPDATE nominations.ballot_idempotency SET status_code = $2, sealed = $3 WHERE key_hash = $1",
         key_hash, status_code, sealed)
+
+
+# ---------------------------------------------------------------- an online ballot in one statement
+
+async def cast_online(conn: asyncpg.Connection, *, round_id: uuid.UUID, voter: str, choices: list[str] | None,
+                      commitment: str, key_hash: str | None, request_mac: str | None, status_code: int,
+                      sealed: bytes | None, event_id: uuid.UUID, event_payload: dict[str, Any], actor: str,
+                      actor_role: str, audit_details: dict[str, Any], request_id: str | None) -> asyncpg.Record:
+    """``nominations.cast_ballot`` (migration 040): checks and writes an online ballot in one
+    statement, its own transaction. ``choices`` None: the caller found the ballot invalid (nothing
+    is written; the outcome says whether the round would have taken a ballot at all). Raises
+    ``asyncpg.UniqueViolationError`` (``participation_pkey``) when the province has already voted."""
+    return await conn.fetchrow(
+        """SELECT outcome, round_state, round_closes_at, request_mac, status_code, sealed
+             FROM nominations.cast_ballot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
+        round_id, voter, choices, commitment, key_hash, request_mac, status_code, sealed, event_id, event_payload,
+        actor, actor_role, audit_details, request_id)

@@ -33,8 +33,19 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.common import (ROOT, UVICORN_FAST, Figure, PeakRss, free_port, report, say, scratch_database, served,
-                          stop_process, wait_healthy)
+from bench.common import (
+    ROOT,
+    UVICORN_FAST,
+    Figure,
+    PeakRss,
+    free_port,
+    report,
+    say,
+    scratch_database,
+    served,
+    stop_process,
+    wait_healthy,
+)
 from bench.load import CONNECTIONS, Request, replay
 from deploy.infra import Infra
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem

@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 
-from bench.common import scratch_database, say
+from bench.common import say, scratch_database
 from deploy.infra import Infra
 
 SECONDS = 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def run() -> int:
     DEV.mkdir(exist_ok=True)
     infra = ensure_infra()
     children: list[tuple[str, subprocess.Popen]] = []
+    ensure_pdf_font()
     try:
         dsn = asyncio.run(prepare(infra, demo=True))
         env = child_env(infra, dsn)
@@ -102,7 +104,26 @@ def run() -> int:
     return 0
 
 
+# The console's minutes PDF needs a Unicode TrueType font for Vietnamese (Debian's DejaVu Sans).
+PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def ensure_pdf_font() -> None:
+    """Install fonts-dejavu-core when it is missing and this machine allows it (root with apt-get);
+    otherwise say so: the console then offers the printable minutes only."""
+    if os.path.exists(PDF_FONT) or os.environ.get("CONSOLE_PDF_FONT_DIR"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing fonts-dejavu-core (the minutes PDF's Vietnamese font)…")
+        subprocess.call(["apt-get", "install", "-y", "-q", "fonts-dejavu-core"],
+                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if not os.path.exists(PDF_FONT):
+        print("note: DejaVu Sans is missing (apt-get install fonts-dejavu-core, or set CONSOLE_PDF_FONT_DIR): "
+              "the console cannot make the minutes as PDF", file=sys.stderr)
+
+
 def test(args: list[str]) -> int:
+    ensure_pdf_font()
     infra = ensure_infra()
     env = dict(os.environ)
     env.update({

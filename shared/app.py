@@ -25,6 +25,7 @@ from shared.errors import Unauthorized, install_problem_handlers
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.production import refuse_unless_safe, shared_problems
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
+from shared.jobs import JobSender
 from shared.logs import configure_logging, request_id_var
 from shared.settings import ServiceSettings
 
@@ -101,6 +102,8 @@ def create_app(
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
         app.state.redis = redis_client(settings)
+        # Celery tasks this service sends, by name, after its commits (shared.jobs).
+        app.state.jobs = JobSender(settings.redis_url)
         if not hasattr(app.state, "verifier"):
             app.state.verifier = verifier or TokenVerifier(
                 jwks_url=settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
@@ -129,6 +132,7 @@ def create_app(
                 relay_task.cancel()
                 await asyncio.gather(relay_task, return_exceptions=True)
                 publisher.close()
+            app.state.jobs.close()
             await app.state.redis.aclose()
             await pool.close()
 
@@ -232,9 +236,14 @@ def get_redis(request: Request) -> aioredis.Redis:
     return request.app.state.redis
 
 
+def get_jobs(request: Request) -> JobSender:
+    return request.app.state.jobs
+
+
 def get_settings(request: Request) -> ServiceSettings:
     return request.app.state.settings
 
 
 Db = Annotated[Database, Depends(get_db)]
 Redis = Annotated[aioredis.Redis, Depends(get_redis)]
+Jobs = Annotated[JobSender, Depends(get_jobs)]

@@ -14,27 +14,46 @@ import asyncio
 import logging
 import random
 import uuid
-from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import asyncpg
 from pydantic import BaseModel
 
+from shared.contracts.envelope import EventEnvelope
+from shared.contracts.events import CATALOGUE
+
+__all__ = ["CeleryPublisher", "EventEnvelope", "OutboxRelay", "UnknownEventType", "emit", "outbox_payload"]
+
 log = logging.getLogger("thidua.outbox")
 
 
-class EventEnvelope(BaseModel):
-    id: uuid.UUID
-    type: str
-    version: int = 1
-    occurred_at: datetime
-    producer: str
-    aggregate_id: str
-    payload: dict[str, Any]
+class UnknownEventType(LookupError):
+    """An event type the catalogue (``shared.contracts.events.CATALOGUE``) does not list."""
 
 
 def notify_channel(schema: str) -> str:
     return f"{schema}_outbox"
+
+
+def outbox_payload(type: str, payload: BaseModel | Mapping[str, Any], *,
+                   producer: str | None = None) -> tuple[int, dict[str, Any]]:
+    """The version and JSON payload of an event of ``type``, checked against its contract.
+
+    ``payload`` is the contract's model (what producers build) or a mapping it accepts. An unknown
+    type raises :class:`UnknownEventType`, a payload the model refuses ``pydantic.ValidationError``,
+    a model of another event ``TypeError``: a producer cannot drift from its contract."""
+    contract = CATALOGUE.get(type)
+    if contract is None:
+        raise UnknownEventType(f"{type!r} is not in the event catalogue (shared/contracts/events.py)")
+    if producer is not None and producer != contract.producer:
+        raise ValueError(f"{type} is published by {contract.producer}, not {producer}")
+    if isinstance(payload, contract.model):
+        model = payload
+    elif isinstance(payload, BaseModel):
+        raise TypeError(f"{type} carries a {contract.model.__name__}, not a {payload.__class__.__name__}")
+    else:
+        model = contract.model.model_validate(payload)
+    return contract.version, model.model_dump(mode="json")
 
 
 async def emit(
@@ -43,15 +62,16 @@ async def emit(
     schema: str,
     type: str,
     aggregate_id: str,
-    payload: dict[str, Any],
-    version: int = 1,
+    payload: BaseModel | Mapping[str, Any],
 ) -> uuid.UUID:
-    """Write one event into ``<schema>.outbox`` on the caller's transaction."""
+    """Write one event into ``<schema>.outbox`` on the caller's transaction, validated against its
+    contract first (:func:`outbox_payload`)."""
+    version, body = outbox_payload(type, payload, producer=schema)
     event_id = uuid.uuid4()
     await conn.execute(
         f"""INSERT INTO {schema}.outbox (id, type, version, producer, aggregate_id, payload)
             VALUES ($1, $2, $3, $4, $5, $6)""",
-        event_id, type, version, schema, str(aggregate_id), payload,
+        event_id, type, version, schema, str(aggregate_id), body,
     )
     await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
     return event_id

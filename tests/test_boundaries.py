@@ -1,5 +1,6 @@
 """Each service owns its schema and its code: no service imports another's modules or names
 another's tables in SQL. Services talk over HTTP and through events only."""
+import ast
 import re
 from pathlib import Path
 
@@ -39,6 +40,68 @@ def test_the_checks_would_catch_a_violation():
     assert SQL_REFERENCE.search('type = "registry.leadership.rotated"') is None
 
 
+# ---------------------------------------------------------------- the shared contracts
+
+CONTRACTS = ROOT / "shared" / "contracts"
+# What a schema-only module may import: value types and pydantic, and the other contract modules.
+CONTRACT_IMPORTS = {"__future__", "typing", "enum", "datetime", "decimal", "uuid", "pydantic", "annotated_types",
+                    "shared.contracts"}
+# The only functions a contract may hold: a model's own validators and serialisers.
+VALIDATORS = {"field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field"}
+
+
+def _contract_violations(source: str) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            names = []
+        for name in names:
+            if not any(name == ok or name.startswith(ok + ".") for ok in CONTRACT_IMPORTS):
+                found.append(f"imports {name}")
+        if isinstance(node, (ast.AsyncFunctionDef, ast.Await, ast.AsyncWith, ast.AsyncFor)):
+            found.append(f"async code at line {node.lineno}")
+        if isinstance(node, ast.FunctionDef):
+            decorators = {d.func.id if isinstance(d, ast.Call) and isinstance(d.func, ast.Name)
+                          else d.id if isinstance(d, ast.Name) else "" for d in node.decorator_list}
+            if not decorators & VALIDATORS:
+                found.append(f"function {node.name}")
+            elif len(node.body) > 6:
+                found.append(f"validator {node.name} is not trivial")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("open", "exec", "eval",
+                                                                                                 "__import__"):
+            found.append(f"calls {node.func.id}")
+    return found
+
+
+def test_services_may_import_the_shared_contracts():
+    assert IMPORT.search("from shared.contracts.nominations import RoundOpenedV1") is None
+    users = [path for service in SERVICES for path, text in _sources(service) if "shared.contracts" in text]
+    assert {p.relative_to(ROOT).parts[1] for p in users} >= {"registry", "nominations", "notifications"}
+
+
+def test_the_shared_contracts_hold_no_behaviour():
+    modules = sorted(CONTRACTS.rglob("*.py"))
+    assert modules
+    found = {str(p.relative_to(ROOT)): v for p in modules if (v := _contract_violations(p.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+def test_the_contract_check_would_catch_behaviour():
+    assert _contract_violations("import asyncpg") == ["imports asyncpg"]
+    assert _contract_violations("from shared.events import emit") == ["imports shared.events"]
+    assert _contract_violations("def publish(x):\n    return x") == ["function publish"]
+    assert _contract_violations("async def f():\n    pass")[0].startswith("async code")
+    assert _contract_violations("X = open('f')") == ["calls open"]
+    assert _contract_violations("from pydantic import field_validator\n"
+                                "class A:\n    @field_validator('x')\n    def nfc(cls, v):\n        return v") == []
+
+
 # ---------------------------------------------------------------- the two contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
@@ -72,3 +135,53 @@ def test_voting_reads_scoring_only_through_ranks_for():
     used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
             for m in re.finditer(r"\bscoring\.(\w+)", path.read_text(encoding="utf-8"))}
     assert used == {"ranks_for"}
+
+
+# ---------------------------------------------------------------- routers are thin
+
+# What a router may use besides its own service and schemas: request-level infrastructure.
+ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempotency", "shared.pagination", "shared.db",
+                 "shared.text", "shared.logs", "shared.limits", "shared.jobs"}
+CONTEXTS = {"notifications": "services.notifications",
+            "nominations/voting": "services.nominations.voting", "nominations/scoring": "services.nominations.scoring"}
+
+
+def _imported_modules(path: Path) -> list[str]:
+    """Every module a file imports ("from a.b import c" counts as a.b.c when a.b.c is a module)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                is_module = (ROOT / (candidate.replace(".", "/") + ".py")).exists() or \
+                    (ROOT / candidate.replace(".", "/") / "__init__.py").exists()
+                found.append(candidate if is_module else node.module)
+    return found
+
+
+def _router_violations(package: str, modules: list[str]) -> list[str]:
+    own = (f"{package}.service", f"{package}.schemas")
+    return [m for m in modules
+            if (m.startswith("services.") and not any(m == o or m.startswith(o + ".") for o in own))
+            or (m.startswith("shared") and m not in ROUTER_SHARED)]
+
+
+@pytest.mark.parametrize("context", sorted(CONTEXTS))
+def test_routers_import_only_their_service_and_schemas(context):
+    routers = sorted(p for p in (ROOT / "services" / context / "api").glob("*.py"))
+    assert routers, f"no routers found for {context}"
+    foreign = {str(p.relative_to(ROOT)): bad for p in routers
+               if (bad := _router_violations(CONTEXTS[context], _imported_modules(p)))}
+    assert foreign == {}
+
+
+def test_the_router_check_would_catch_a_violation():
+    package = "services.nominations.scoring"
+    assert _router_violations(package, ["services.nominations.scoring.store.rankings", "shared.audit",
+                                        "services.nominations.voting.service", "services.nominations.registry_client"]) \
+        == ["services.nominations.scoring.store.rankings", "shared.audit", "services.nominations.voting.service",
+            "services.nominations.registry_client"]
+    assert _router_violations(package, ["services.nominations.scoring.service.rankings", "shared.auth", "fastapi",
+                                        "services.nominations.scoring.schemas"]) == []

@@ -130,7 +130,9 @@ def problem_to_error(resp: httpx.Response, lang: str) -> ApiError:
 
 def create_upstreams(settings: ConsoleSettings) -> dict[str, httpx.AsyncClient]:
     timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=3.0)
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    # Idle connections are dropped before the APIs' own keep-alive timeout (uvicorn: 5 s), so a
+    # request never goes out on a connection the server is closing at that moment.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=3.0)
     urls = {"registry": settings.registry_url, "nominations": settings.nominations_url,
             "notifications": settings.notifications_url}
     return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for name, url in urls.items()}
@@ -163,7 +165,13 @@ async def _send(client: httpx.AsyncClient, upstream: str, method: str, path: str
     if rid:
         headers["X-Request-ID"] = rid
     try:
-        resp = await client.request(method, path, headers=headers, **kwargs)
+        try:
+            resp = await client.request(method, path, headers=headers, **kwargs)
+        except httpx.RemoteProtocolError:
+            # A kept-alive connection closed under the request: a read is safe to send again.
+            if method not in ("GET", "HEAD"):
+                raise
+            resp = await client.request(method, path, headers=headers, **kwargs)
     except httpx.TimeoutException as exc:
         raise UpstreamDown(upstream, f"timed out ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:

@@ -1,7 +1,9 @@
-"""The notifications service's FastAPI application (the Celery side is in worker.py and tasks.py)."""
+"""The notifications service's FastAPI application (the Celery side is in worker.py and tasks.py).
+
+Jobs it sends after a commit (a delivery retried, an event replayed) go through ``app.state.jobs``
+(``shared.jobs``)."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,11 +12,9 @@ from services.notifications.api import deliveries, events, inbox, subscriptions
 from services.notifications.live import InboxHub
 from services.notifications.settings import NotificationsSettings
 from shared.app import create_app
-from shared.logs import log_fields
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA = "notifications"
-log = logging.getLogger("thidua.notifications")
 
 DESCRIPTION = """Every event the registry and nominations services emit reaches the right people: an in-app
 inbox (with a server-sent event stream), e-mail and signed webhooks, in Vietnamese or English, plus
@@ -29,34 +29,11 @@ def create_notifications_app(settings: NotificationsSettings | None = None) -> F
     settings = settings or NotificationsSettings()
 
     async def start(app: FastAPI) -> None:
-        from services.notifications.worker import create_celery
-
-        # A producer-only Celery client on this app's broker, for POST /v1/deliveries/{id}/retry.
-        sender = create_celery(settings, set_as_current=False)
-        app.state.celery = sender
-
-        def enqueue_delivery(delivery_id: str) -> None:
-            try:
-                sender.send_task("notifications.deliver", args=[delivery_id], retry=True,
-                                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
-            except Exception as exc:  # the row is pending: the sweep enqueues it once Redis is back
-                log_fields(log, "cannot enqueue delivery; the sweep will", logging.WARNING,
-                           delivery_id=delivery_id, error=repr(exc))
-
-        app.state.enqueue_delivery = enqueue_delivery
-
-        def enqueue_event(envelope, task_id: str) -> None:
-            """POST /v1/events/failed/{id}/replay: the envelope back to the events queue (raises if refused)."""
-            sender.send_task("notifications.handle_event", args=[envelope], task_id=task_id, retry=True,
-                             retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
-
-        app.state.enqueue_event = enqueue_event
         app.state.inbox_hub = InboxHub(settings.database_url)
         await app.state.inbox_hub.start()
 
     async def stop(app: FastAPI) -> None:
         await app.state.inbox_hub.stop()
-        app.state.celery.close()
 
     return create_app(settings, title="thidua notifications", description=DESCRIPTION, schema=SCHEMA,
                       routers=[inbox.router, subscriptions.router, deliveries.router, events.router],

@@ -30,7 +30,11 @@ from services.notifications.store import events as event_store
 from services.notifications.store import failed_events as failed_store
 from services.notifications.store import inbox as inbox_store
 from services.notifications.store import subscriptions as subscription_store
-from shared.events import EventEnvelope
+from shared.auth import Principal
+from shared.contracts.envelope import EventEnvelope
+from shared.contracts.events import CATALOGUE
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.jobs import Job
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.notifications")
@@ -114,9 +118,28 @@ async def _track_round(conn: asyncpg.Connection, env: EventEnvelope) -> None:
         await event_store.close_round(conn, round_id=round_id)
 
 
+class UnsupportedEventVersion(ValueError):
+    """An event whose payload version this service does not read (yet)."""
+
+
+def parse_event(envelope: Mapping[str, Any]) -> EventEnvelope:
+    """The envelope, its payload parsed with the event's contract (``shared.contracts``) and put
+    back in the contract's one shape. A payload the contract refuses raises (the task records the
+    event in failed_events); a type the catalogue does not list passes as it came, to be ignored."""
+    env = EventEnvelope.model_validate(envelope)
+    contract = CATALOGUE.get(env.type)
+    if contract is None:
+        return env
+    if env.version != contract.version:
+        raise UnsupportedEventVersion(f"{env.type} version {env.version}: this service reads version "
+                                      f"{contract.version}")
+    payload = contract.model.model_validate(env.payload).model_dump(mode="json")
+    return env.model_copy(update={"payload": payload})
+
+
 async def handle_event(conn: asyncpg.Connection, envelope: Mapping[str, Any]) -> Handled:
     """Consume one envelope inside the caller's transaction; a repeat of an event id does nothing."""
-    env = EventEnvelope.model_validate(envelope)
+    env = parse_event(envelope)
     event = env.model_dump(mode="json")
     result = Handled(event_id=event["id"], type=env.type)
     first = await event_store.mark_processed(conn, event_id=env.id, type=env.type, producer=env.producer,
@@ -277,3 +300,176 @@ async def _send(settings: NotificationsSettings, row: asyncpg.Record) -> senders
 
 async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings, limit: int = 1000) -> list[str]:
     return await delivery_store.due(conn, overdue_seconds=settings.sweep_after_seconds, limit=limit)
+
+
+# ---------------------------------------------------------------- jobs (sent after the commit, shared.jobs)
+
+def delivery_job(delivery_id: str, *, countdown: float | None = None) -> Job:
+    """One attempt at a delivery. Losing it loses nothing: the row stays pending and the sweep re-sends it."""
+    return Job("notifications.deliver", args=(delivery_id,), queue="notify", countdown=countdown)
+
+
+def replay_job(failed: Mapping[str, Any]) -> Job:
+    """A failed event back to the events queue (required: nothing else would send it again)."""
+    return Job("notifications.handle_event", args=(failed["envelope"],), queue="events",
+               task_id=f"{failed['id']}:replay:{failed['replays']}", required=True)
+
+
+# ---------------------------------------------------------------- the HTTP API's use cases
+
+def address_of(principal: Principal) -> str:
+    """The recipient address whose inbox and subscriptions this account uses."""
+    if principal.role == "province" and principal.province:
+        return f"province:{principal.province}"
+    if principal.role == "ministry":
+        return "ministry"
+    raise Forbidden("only province and ministry accounts have an inbox and subscriptions")
+
+
+# deliveries (ministry)
+
+async def list_deliveries(conn: asyncpg.Connection, *, status: str | None, after: tuple[datetime, str] | None,
+                          limit: int) -> list[dict[str, Any]]:
+    return [delivery_store.public(r) for r in await delivery_store.page(conn, status=status, after=after, limit=limit)]
+
+
+async def get_delivery(conn: asyncpg.Connection, *, delivery_id: uuid.UUID) -> dict[str, Any]:
+    row = await delivery_store.get(conn, str(delivery_id))
+    if row is None:
+        raise NotFound(f"no delivery {delivery_id}", field="id")
+    attempts = await delivery_store.attempts(conn, str(delivery_id))
+    return {**delivery_store.public(row), "history": [
+        {"number": a["number"], "started_at": a["started_at"].isoformat(), "finished_at": a["finished_at"].isoformat(),
+         "outcome": a["outcome"], "http_status": a["http_status"], "error": a["error"]} for a in attempts]}
+
+
+async def retry_delivery(conn: asyncpg.Connection, *, delivery_id: uuid.UUID) -> dict[str, Any]:
+    """A dead delivery back to pending with a fresh attempt budget; the caller enqueues it after its commit."""
+    row = await delivery_store.retry_dead(conn, str(delivery_id))
+    if row is None:
+        current = await delivery_store.get(conn, str(delivery_id))
+        if current is None:
+            raise NotFound(f"no delivery {delivery_id}", field="id")
+        raise Conflict(f"only a dead delivery can be retried; this one is {current['status']}", field="id",
+                       status_value=current["status"])
+    return delivery_store.public(row)
+
+
+# failed events (ministry)
+
+async def list_failed_events(conn: asyncpg.Connection, *, status: str | None,
+                             after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+    return [failed_store.public(r) for r in await failed_store.page(conn, status=status, after=after, limit=limit)]
+
+
+async def get_failed_event(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> dict[str, Any]:
+    row = await failed_store.get(conn, failure_id)
+    if row is None:
+        raise NotFound(f"no failed event {failure_id}", field="id")
+    return failed_store.public(row, traceback=True)
+
+
+async def mark_replayed(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> dict[str, Any]:
+    row = await failed_store.mark_replayed(conn, failure_id)
+    if row is None:
+        current = await failed_store.get(conn, failure_id)
+        if current is None:
+            raise NotFound(f"no failed event {failure_id}", field="id")
+        raise Conflict("this event has been processed since; there is nothing to replay", field="id",
+                       status_value=current["status"])
+    return failed_store.public(row)
+
+
+async def failed_event(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> asyncpg.Record | None:
+    """The stored failure (status, envelope, replays), as the replay sends it."""
+    return await failed_store.get(conn, failure_id)
+
+
+# inbox
+
+async def inbox_page(conn: asyncpg.Connection, *, recipient: str, before: int | None, limit: int,
+                     unread_only: bool) -> tuple[list[dict[str, Any]], int]:
+    """A page of the inbox, newest first, and its unread count."""
+    rows = await inbox_store.page(conn, recipient=recipient, before=before, limit=limit, unread_only=unread_only)
+    return [inbox_store.public(r) for r in rows], await inbox_store.unread_count(conn, recipient=recipient)
+
+
+async def mark_read(conn: asyncpg.Connection, *, recipient: str, notification_id: int) -> dict[str, Any]:
+    row = await inbox_store.mark_read(conn, recipient=recipient, notification_id=notification_id)
+    if row is None:
+        raise NotFound(f"no notification {notification_id} in this inbox", field="id")
+    return {**inbox_store.public(row), "unread": await inbox_store.unread_count(conn, recipient=recipient)}
+
+
+async def latest_notification_id(conn: asyncpg.Connection, *, recipient: str) -> int:
+    return await inbox_store.latest_id(conn, recipient=recipient)
+
+
+async def notifications_after(conn: asyncpg.Connection, *, recipient: str, after_id: int) -> list[dict[str, Any]]:
+    """The recipient's notifications newer than ``after_id``, oldest first (the live stream)."""
+    return [inbox_store.public(r) for r in await inbox_store.after(conn, recipient=recipient, after_id=after_id)]
+
+
+# subscriptions
+
+def subscription_view(row: Mapping[str, Any], *, default: bool = False) -> dict[str, Any]:
+    channels = [{k: v for k, v in c.items() if k != "secret"} | ({"secret_set": True} if c["type"] == "webhook" else {})
+                for c in row["channels"]]
+    return {"subject": row["subject"], "address": row["address"], "channels": channels, "events": list(row["events"]),
+            "language": row["language"], "default": default,
+            "updated_at": row["updated_at"].isoformat() if row.get("updated_at") else None}
+
+
+def _validated_channels(requested: list[dict[str, Any]], *, allow_private: bool) -> list[dict[str, Any]]:
+    valid: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, data in enumerate(requested):
+        data = dict(data)
+        field_name = "address" if data["type"] == "email" else "url"
+        try:
+            if data["type"] == "email":
+                data["address"] = webhooks.validate_email(data["address"])
+            elif data["type"] == "webhook":
+                data["url"] = webhooks.validate_webhook_url(data["url"], allow_private=allow_private)
+        except ValueError as exc:
+            raise Unprocessable(str(exc), field=f"channels.{i}.{field_name}") from exc
+        key = channels.channel_key(data)
+        if key in seen:
+            raise Unprocessable(f"channel {key} is listed twice", field=f"channels.{i}")
+        seen.add(key)
+        valid.append(data)
+    return valid
+
+
+def _validated_events(events: list[str], subscribable: list[str]) -> list[str]:
+    for i, event_type in enumerate(events):
+        if event_type not in subscribable:
+            raise Unprocessable(f"unknown event type {event_type!r}; one of: {', '.join(subscribable)}",
+                                field=f"events.{i}")
+    return list(dict.fromkeys(events))
+
+
+async def put_subscription(conn: asyncpg.Connection, *, actor: Principal, requested: list[dict[str, Any]],
+                           events: list[str], subscribable: list[str], language: str,
+                           allow_private: bool) -> dict[str, Any]:
+    """``requested``: the channels as sent (``schemas.SubscriptionIn``), checked here."""
+    address = address_of(actor)
+    valid_channels = _validated_channels(requested, allow_private=allow_private)
+    valid_events = _validated_events(events, subscribable)
+    row = await subscription_store.put(conn, subject=actor.subject, address=address, channels=valid_channels,
+                                       events=valid_events, language=language)
+    return subscription_view(dict(row))
+
+
+async def get_subscription(conn: asyncpg.Connection, *, actor: Principal) -> dict[str, Any]:
+    address = address_of(actor)
+    row = await subscription_store.get(conn, actor.subject)
+    if row is None:
+        return subscription_view({"subject": actor.subject, "address": address, "channels": [{"type": "inbox"}],
+                                  "events": [], "language": "vi"}, default=True)
+    return subscription_view(dict(row))
+
+
+async def delete_subscription(conn: asyncpg.Connection, *, actor: Principal) -> None:
+    address_of(actor)
+    await subscription_store.delete(conn, actor.subject)

@@ -43,6 +43,7 @@ from services.notifications.domain import retry
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import app
 from shared.db import create_pool
+from shared.jobs import JobSender
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.notifications.tasks")
@@ -153,16 +154,14 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         raise
 
 
+# Follow-up jobs go through the worker's own app (its broker connection), after the task's commit.
+jobs = JobSender(app=app)
+
+
 def enqueue_deliveries(ids: Iterable[str]) -> None:
-    """Hand new deliveries to the notify queue. A failure here loses nothing: the rows stay
-    pending in PostgreSQL and the periodic sweep enqueues them."""
-    for delivery_id in ids:
-        try:
-            deliver.apply_async(args=[delivery_id], retry=True,
-                                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
-        except Exception as exc:
-            log_fields(log, "cannot enqueue delivery; the sweep will", logging.WARNING,
-                       delivery_id=delivery_id, error=repr(exc))
+    """Hand new deliveries to the notify queue, once their rows are committed. A failure here loses
+    nothing: the rows stay pending in PostgreSQL and the periodic sweep enqueues them."""
+    jobs.send_all(service.delivery_job(delivery_id) for delivery_id in ids)
 
 
 @app.task(name="notifications.handle_event", bind=True, max_retries=None)
@@ -222,13 +221,9 @@ def deliver(self, delivery_id: str) -> dict[str, Any]:
             retry_later(self, exc)
         raise  # a bug around the send: the row stays pending/retrying and the sweep enqueues it again
     if result.retry_in is not None:
-        try:
-            # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
-            # says "retrying" with its next_attempt_at and the sweep picks it up.
-            deliver.apply_async(args=[delivery_id], countdown=result.retry_in)
-        except Exception as exc:
-            log_fields(log, "cannot schedule the next attempt; the sweep will", logging.WARNING,
-                       delivery_id=delivery_id, error=repr(exc))
+        # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
+        # says "retrying" with its next_attempt_at and the sweep picks it up.
+        jobs.send_all([service.delivery_job(delivery_id, countdown=result.retry_in)])
     return {"delivery_id": delivery_id, "status": result.status, "attempts": result.attempts}
 
 

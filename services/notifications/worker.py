@@ -22,8 +22,8 @@ import importlib.util
 import logging
 
 from celery import Celery
-from celery.signals import setup_logging
 from celery.schedules import crontab
+from celery.signals import setup_logging
 from kombu import Exchange, Queue
 
 from services.notifications.settings import NotificationsSettings

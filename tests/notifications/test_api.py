@@ -147,8 +147,14 @@ async def test_handle_event_is_idempotent_and_follows_subscriptions(db):
     assert await db.fetchval("SELECT repeats FROM notifications.processed_events") == 1
 
     # Not routed (and unknown) types are recorded and ignored.
-    for kind in (routing.BALLOT_CAST, "registry.period.updated", "someone.else.happened"):
-        result = await consume(db, envelope(kind, {"round_id": "r1", "voter_code": "30"}))
+    not_routed = {
+        routing.BALLOT_CAST: {"round_id": str(uuid.uuid4()), "cluster_code": "NV-BAC", "year": 2026, "voter_code": "30"},
+        "registry.period.updated": {"cluster_code": "NV-BAC", "cluster_name": "Cụm thi đua phía Bắc", "year": 2026,
+                                    "members": [{"code": "30", "name": "Hải Dương"}]},
+        "someone.else.happened": {"round_id": "r1", "voter_code": "30"},
+    }
+    for kind, payload in not_routed.items():
+        result = await consume(db, envelope(kind, payload))
         assert result.recipients == 0 and result.notifications == 0
 
 

@@ -227,7 +227,7 @@ async def test_sweep_enqueues_deliveries_whose_message_was_lost(worker, db, smtp
            VALUES ('province-31', 'province:31', $1)""", [{"type": "email", "address": "so@noivu.haiphong.gov.vn"}])
     event = {"id": str(uuid.uuid4()), "type": routing.PROVINCE_MERGED, "version": 1,
              "occurred_at": "2025-07-01T00:00:00+00:00", "producer": "registry", "aggregate_id": "31@2025-07-01",
-             "payload": {"successor": {"code": "31", "name": "Hải Phòng"}, "sources": [],
+             "payload": {"successor": {"code": "31", "name": "Hải Phòng"}, "sources": [{"code": "30", "name": "Hải Dương"}],
                          "effective_date": "2025-07-01"}}
     # Committed, but its delivery was never enqueued (as if Redis refused the message after the commit).
     async with db.transaction():

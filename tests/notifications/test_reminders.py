@@ -31,8 +31,10 @@ async def test_reminder_job_reminds_exactly_the_non_voters_and_only_once(
         envelope(routing.ROUND_OPENED, _round(later, timedelta(hours=48))),
         # Already closed: never.
         envelope(routing.ROUND_OPENED, _round(over, timedelta(hours=1))),
-        envelope(routing.ROUND_CLOSED, {"round_id": over, "cluster_code": "NV-BAC", "year": 2025, "lead_code": "22",
-                                        "outcome": "no_quorum", "electorate": ELECTORATE}),
+        envelope(routing.ROUND_CLOSED, {"round_id": over, "cluster_code": "NV-BAC", "cluster_name": "Cụm thi đua",
+                                        "year": 2025, "award": "government_flag", "lead_code": "22",
+                                        "outcome": "failed_quorum", "state": "failed_quorum",
+                                        "electorate": ELECTORATE}),
     ]
     publish(events)
     await eventually(lambda: db.fetchval("SELECT count(*) = $1 FROM notifications.processed_events", len(events)),
@@ -68,7 +70,8 @@ async def test_ballot_before_the_round_opened_still_counts(db):
     """Events may be consumed out of order: a ballot_cast seen before round.opened still counts."""
     round_id = str(uuid.uuid4())
     async with db.transaction():
-        await service.handle_event(db, envelope(routing.BALLOT_CAST, {"round_id": round_id, "voter_code": "30"}))
+        await service.handle_event(db, envelope(routing.BALLOT_CAST, {"round_id": round_id, "cluster_code": "NV-BAC",
+                                                                      "year": 2025, "voter_code": "30"}))
     async with db.transaction():
         await service.handle_event(db, envelope(routing.ROUND_OPENED, _round(round_id, timedelta(hours=1))))
     result = await service.send_reminders(db, window_hours=24)

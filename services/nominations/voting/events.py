@@ -1,77 +1,87 @@
 """Events the nominations service publishes through its outbox (schema ``nominations``).
 
-The notifications service routes on these exact payloads; change them only together with it.
+Their payloads are the models in :mod:`shared.contracts.nominations` (the event catalogue); the
+notifications service parses them with the same models. The builders below fill them from a
+round's row:
 
-- ``nominations.round.opened``: ``{round_id, cluster_code, cluster_name, year, award, seats,
-  closes_at (ISO 8601 or null), lead_code, electorate: [codes]}``
-- ``nominations.round.ballot_cast``: ``{round_id, cluster_code, year, voter_code}``: who voted,
+- ``nominations.round.opened``: :class:`~shared.contracts.nominations.RoundOpenedV1`
+- ``nominations.round.ballot_cast``: :class:`~shared.contracts.nominations.BallotCastV1`: who voted,
   never how (online and paper ballots alike)
-- ``nominations.round.closed``: ``{round_id, cluster_code, cluster_name, year, award, lead_code,
-  outcome, state, electorate}``; ``outcome`` is ``proposed``, ``failed_quorum`` or ``runoff_required``
-  and ``state`` the round's state after the close (a runoff that misses its quorum but carries
-  units its parent proposed outright says ``failed_quorum`` yet its state is ``closed``: the lead
-  certifies those units)
-- ``nominations.round.runoff_created``: ``{round_id (the tied round), runoff_round_id, cluster_code,
-  cluster_name, year, award, lead_code, tied: [codes], electorate, closes_at}``
-- ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``{round_id, cluster_code,
-  cluster_name, year, award, lead_code, proposed: [codes], electorate}`` plus ``reason`` (returned only)
+- ``nominations.round.closed``: :class:`~shared.contracts.nominations.RoundClosedV1`; ``outcome`` is
+  ``proposed``, ``failed_quorum`` or ``runoff_required`` and ``state`` the round's state after the
+  close (a runoff that misses its quorum but carries units its parent proposed outright says
+  ``failed_quorum`` yet its state is ``closed``: the lead certifies those units)
+- ``nominations.round.runoff_created``: :class:`~shared.contracts.nominations.RunoffCreatedV1`
+  (``round_id`` is the tied round)
+- ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``RoundCertifiedV1``,
+  ``RoundApprovedV1``, ``RoundReturnedV1`` (with the ministry's ``reason``)
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Mapping
 
 import asyncpg
+from pydantic import BaseModel
 
+from shared.contracts.nominations import (
+    BALLOT_CAST,
+    ROUND_APPROVED,
+    ROUND_CERTIFIED,
+    ROUND_CLOSED,
+    ROUND_OPENED,
+    ROUND_RETURNED,
+    RUNOFF_CREATED,
+    BallotCastV1,
+    RoundApprovedV1,
+    RoundCertifiedV1,
+    RoundClosedV1,
+    RoundOpenedV1,
+    RoundReturnedV1,
+    RunoffCreatedV1,
+)
 from shared.events import emit
 
+__all__ = ["BALLOT_CAST", "ROUND_APPROVED", "ROUND_CERTIFIED", "ROUND_CLOSED", "ROUND_OPENED", "ROUND_RETURNED",
+           "RUNOFF_CREATED", "SCHEMA", "ballot_cast", "closed", "decided", "opened", "publish", "runoff_created"]
+
 SCHEMA = "nominations"
-ROUND_OPENED = "nominations.round.opened"
-BALLOT_CAST = "nominations.round.ballot_cast"
-ROUND_CLOSED = "nominations.round.closed"
-RUNOFF_CREATED = "nominations.round.runoff_created"
-ROUND_CERTIFIED = "nominations.round.certified"
-ROUND_APPROVED = "nominations.round.approved"
-ROUND_RETURNED = "nominations.round.returned"
 
 
-async def publish(conn: asyncpg.Connection, type: str, *, round_id: Any, payload: dict[str, Any]):
+async def publish(conn: asyncpg.Connection, type: str, *, round_id: Any, payload: BaseModel) -> uuid.UUID:
     return await emit(conn, schema=SCHEMA, type=type, aggregate_id=str(round_id), payload=payload)
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _round(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {"round_id": r["id"], "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
+            "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "electorate": list(r["electorate"])}
 
 
-def opened(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
-            "year": r["year"], "award": r["award"], "seats": r["seats"], "closes_at": _iso(r["closes_at"]),
-            "lead_code": r["lead_code"], "electorate": list(r["electorate"])}
+def opened(r: Mapping[str, Any]) -> RoundOpenedV1:
+    return RoundOpenedV1(**_round(r), seats=r["seats"], closes_at=r["closes_at"])
 
 
-def ballot_cast(r: Mapping[str, Any], *, voter: str) -> dict[str, Any]:
-    return {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "year": r["year"], "voter_code": voter}
+def ballot_cast(r: Mapping[str, Any], *, voter: str) -> BallotCastV1:
+    return BallotCastV1(round_id=r["id"], cluster_code=r["cluster_code"], year=r["year"], voter_code=voter)
 
 
-def closed(r: Mapping[str, Any], *, outcome: str) -> dict[str, Any]:
+def closed(r: Mapping[str, Any], *, outcome: str) -> RoundClosedV1:
     # ``state`` says whether there is something to certify: a runoff that missed its quorum still
     # closes (state "closed") with its parent's outright winners, though its outcome is failed_quorum.
-    return {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
-            "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "outcome": outcome,
-            "state": r["state"], "electorate": list(r["electorate"])}
+    return RoundClosedV1(**_round(r), outcome=outcome, state=r["state"])
 
 
-def runoff_created(parent: Mapping[str, Any], runoff: Mapping[str, Any]) -> dict[str, Any]:
-    return {"round_id": str(parent["id"]), "runoff_round_id": str(runoff["id"]),
-            "cluster_code": runoff["cluster_code"], "cluster_name": runoff["cluster_name"], "year": runoff["year"],
-            "award": runoff["award"], "lead_code": runoff["lead_code"], "tied": list(runoff["candidates"]),
-            "electorate": list(runoff["electorate"]), "closes_at": _iso(runoff["closes_at"])}
+def runoff_created(parent: Mapping[str, Any], runoff: Mapping[str, Any]) -> RunoffCreatedV1:
+    return RunoffCreatedV1(**{**_round(runoff), "round_id": parent["id"]}, runoff_round_id=runoff["id"],
+                           tied=list(runoff["candidates"]), closes_at=runoff["closes_at"])
 
 
-def decided(r: Mapping[str, Any], *, reason: str | None = None) -> dict[str, Any]:
-    """The payload of ``certified``, ``approved`` and (with ``reason``) ``returned``."""
-    payload = {"round_id": str(r["id"]), "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
-               "year": r["year"], "award": r["award"], "lead_code": r["lead_code"],
-               "proposed": list(r["result"]["proposed"]), "electorate": list(r["electorate"])}
+def decided(r: Mapping[str, Any], *, reason: str | None = None
+            ) -> RoundCertifiedV1 | RoundApprovedV1 | RoundReturnedV1:
+    """The payload of ``certified``, ``approved`` (by the round's state) and, with ``reason``, ``returned``."""
+    proposed = list(r["result"]["proposed"])
     if reason is not None:
-        payload["reason"] = reason
-    return payload
+        return RoundReturnedV1(**_round(r), proposed=proposed, reason=reason)
+    if r["state"] == "approved":
+        return RoundApprovedV1(**_round(r), proposed=proposed)
+    return RoundCertifiedV1(**_round(r), proposed=proposed)

@@ -25,8 +25,14 @@ import asyncpg
 from services.nominations import scoring
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
+from services.nominations.voting import minutes as minutes_html
 from services.nominations.voting.domain import policy
-from services.nominations.voting.domain.receipts import bulletin_order, commitment, new_ballot_id, new_receipt_secret
+from services.nominations.voting.domain.receipts import (
+    bulletin_order,
+    commitment,
+    new_ballot_id,
+    new_receipt_secret,
+)
 from services.nominations.voting.domain.rounds import (
     BallotRejected,
     CapExceeded,
@@ -40,13 +46,21 @@ from services.nominations.voting.domain.rounds import (
     validate_ballot,
 )
 from services.nominations.voting.domain.tally import TallyResult, decide, exact_fraction
-from services.nominations.voting.sealed_idempotency import SealedKey
+
+# Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
+from services.nominations.voting.sealed_idempotency import (
+    SealedKey,
+)
+from services.nominations.voting.sealed_idempotency import (
+    sealed_idempotent as sealed_idempotent,
+)
 from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.logs import request_id_var
+from shared.settings import ServiceSettings
 
 SCHEMA = "nominations"
 # Shares are stored as exact fractions in int columns; a denominator this small is any sane rule.
@@ -54,6 +68,16 @@ MAX_DENOMINATOR = 1_000_000
 
 
 # ---------------------------------------------------------------- helpers
+
+def registry(settings: ServiceSettings) -> RegistryClient:
+    """The registry client the use cases that need the cluster-year's members take."""
+    return RegistryClient.from_settings(settings)
+
+
+def render_minutes(minutes: dict[str, Any]) -> str:
+    """The minutes (:func:`minutes`) as a printable Vietnamese HTML document."""
+    return minutes_html.render(minutes)
+
 
 async def _ranks(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if r["award"] not in views.RANKED_AWARDS:

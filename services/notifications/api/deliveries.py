@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from services.notifications.store import deliveries as delivery_store
-from shared.app import Db
+from services.notifications import service
+from shared import jobs
+from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
-from shared.errors import Conflict, NotFound
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
 
@@ -30,43 +29,26 @@ async def list_deliveries(principal: CurrentPrincipal, db: Db,
                           cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     principal.require_role("ministry")
     async with db.connection() as conn:
-        rows = await delivery_store.page(conn, status=status, after=_after(cursor), limit=limit + 1)
-    return page([delivery_store.public(r) for r in rows], limit, lambda d: [d["created_at"], d["id"]])
+        items = await service.list_deliveries(conn, status=status, after=_after(cursor), limit=limit + 1)
+    return page(items, limit, lambda d: [d["created_at"], d["id"]])
 
 
 @router.get("/{delivery_id}", summary="One delivery with every attempt (ministry)")
 async def get_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry")
     async with db.connection() as conn:
-        row = await delivery_store.get(conn, str(delivery_id))
-        if row is None:
-            raise NotFound(f"no delivery {delivery_id}", field="id")
-        attempts = await delivery_store.attempts(conn, str(delivery_id))
-    return {**delivery_store.public(row), "history": [
-        {"number": a["number"], "started_at": a["started_at"].isoformat(), "finished_at": a["finished_at"].isoformat(),
-         "outcome": a["outcome"], "http_status": a["http_status"], "error": a["error"]} for a in attempts]}
+        return await service.get_delivery(conn, delivery_id=delivery_id)
 
 
 @router.post("/{delivery_id}/retry", status_code=202,
              summary="Try a dead delivery again, with a fresh attempt budget (ministry)")
-async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, request: Request,
+async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, sender: Jobs,
                          idempotency_key: IdempotencyKey = None):
     principal.require_role("ministry")
-
-    async def run() -> dict:
-        row = await delivery_store.retry_dead(conn, str(delivery_id))
-        if row is None:
-            current = await delivery_store.get(conn, str(delivery_id))
-            if current is None:
-                raise NotFound(f"no delivery {delivery_id}", field="id")
-            raise Conflict(f"only a dead delivery can be retried; this one is {current['status']}", field="id",
-                           status_value=current["status"])
-        return delivery_store.public(row)
-
-    async with db.transaction() as conn:
+    # Sent after the commit: the task must find the row pending. If Redis is away the sweep sends it.
+    async with jobs.transaction(db, sender) as (conn, after):
         response = await idempotent(conn, schema="notifications", key=idempotency_key,
                                     scope=f"{principal.subject}:delivery.retry:{delivery_id}", body={},
-                                    status_code=202, run=run)
-    # After the commit: the task must find the row pending. If Redis is away the sweep enqueues it.
-    await asyncio.to_thread(request.app.state.enqueue_delivery, str(delivery_id))
+                                    status_code=202, run=lambda: service.retry_delivery(conn, delivery_id=delivery_id))
+        after.add(service.delivery_job(str(delivery_id)))
     return response

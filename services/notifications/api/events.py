@@ -1,17 +1,17 @@
 """Events the worker could not process (failed_events): list them, replay them once fixed (ministry)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from services.notifications.store import failed_events as failed_store
-from shared.app import Db
+from services.notifications import service
+from shared import jobs
+from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
-from shared.errors import Conflict, NotFound, Unavailable
+from shared.errors import Unavailable
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.logs import log_fields
 from shared.pagination import page, time_id_cursor
@@ -29,50 +29,35 @@ async def list_failed_events(principal: CurrentPrincipal, db: Db,
     principal.require_role("ministry")
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
-        rows = await failed_store.page(conn, status=status, after=after, limit=limit + 1)
-    return page([failed_store.public(r) for r in rows], limit, lambda f: [f["last_failed_at"], f["id"]])
+        items = await service.list_failed_events(conn, status=status, after=after, limit=limit + 1)
+    return page(items, limit, lambda f: [f["last_failed_at"], f["id"]])
 
 
 @router.get("/{failure_id}", summary="One failed event with the error's traceback (ministry)")
 async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry")
     async with db.connection() as conn:
-        row = await failed_store.get(conn, failure_id)
-    if row is None:
-        raise NotFound(f"no failed event {failure_id}", field="id")
-    return failed_store.public(row, traceback=True)
+        return await service.get_failed_event(conn, failure_id=failure_id)
 
 
 @router.post("/{failure_id}/replay", status_code=202,
              summary="Send a failed event back to the events queue, once its cause is fixed (ministry)")
-async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, request: Request,
+async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, sender: Jobs,
                               idempotency_key: IdempotencyKey = None):
     principal.require_role("ministry")
-
-    async def run() -> dict:
-        row = await failed_store.mark_replayed(conn, failure_id)
-        if row is None:
-            current = await failed_store.get(conn, failure_id)
-            if current is None:
-                raise NotFound(f"no failed event {failure_id}", field="id")
-            raise Conflict("this event has been processed since; there is nothing to replay", field="id",
-                           status_value=current["status"])
-        return failed_store.public(row)
-
-    async with db.transaction() as conn:
-        response = await idempotent(conn, schema="notifications", key=idempotency_key,
-                                    scope=f"{principal.subject}:event.replay:{failure_id}", body={},
-                                    status_code=202, run=run)
-        row = await failed_store.get(conn, failure_id)
-    # After the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
+    # Sent after the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
     # stays replayable until an event run resolves it: if the broker refuses, say so.
-    if row["status"] == "resolved":  # a repeated request (same Idempotency-Key) after the replay worked
-        return response
     try:
-        await asyncio.to_thread(request.app.state.enqueue_event, row["envelope"],
-                                f"{failure_id}:replay:{row['replays']}")
-    except Exception as exc:
+        async with jobs.transaction(db, sender) as (conn, after):
+            response = await idempotent(conn, schema="notifications", key=idempotency_key,
+                                        scope=f"{principal.subject}:event.replay:{failure_id}", body={},
+                                        status_code=202, run=lambda: service.mark_replayed(conn, failure_id=failure_id))
+            row = await service.failed_event(conn, failure_id=failure_id)
+            # A repeated request (same Idempotency-Key) after the replay worked sends nothing.
+            if row["status"] != "resolved":
+                after.add(service.replay_job(row))
+    except jobs.JobNotSent as exc:
         log_fields(log, "cannot enqueue a replayed event", logging.WARNING, failure_id=str(failure_id),
-                   error=repr(exc))
+                   error=repr(exc.cause))
         raise Unavailable("the broker did not take the event; replay it again", field="id") from None
     return response

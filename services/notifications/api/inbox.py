@@ -3,18 +3,17 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Annotated, AsyncIterator
+from typing import Annotated, Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.notifications.api import address_of
-from services.notifications.store import inbox as inbox_store
+from services.notifications import service
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import BIGINT_MAX
-from shared.errors import NotFound, Unauthorized, Unprocessable
+from shared.errors import Unauthorized, Unprocessable
 from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
@@ -23,25 +22,21 @@ router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 @router.get("", summary="The caller's notifications, newest first, with the unread count")
 async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=200)] = 50, unread_only: bool = False) -> dict:
-    address = address_of(principal)
+    address = service.address_of(principal)
     before = id_cursor(cursor)
     async with db.connection() as conn:
-        rows = await inbox_store.page(conn, recipient=address, before=before, limit=limit + 1, unread_only=unread_only)
-        unread = await inbox_store.unread_count(conn, recipient=address)
-    result = page([inbox_store.public(r) for r in rows], limit, lambda item: item["id"])
+        items, unread = await service.inbox_page(conn, recipient=address, before=before, limit=limit + 1,
+                                                 unread_only=unread_only)
+    result = page(items, limit, lambda item: item["id"])
     result["unread"] = unread
     return result
 
 
 @router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)")
 async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
-    address = address_of(principal)
+    address = service.address_of(principal)
     async with db.transaction() as conn:
-        row = await inbox_store.mark_read(conn, recipient=address, notification_id=notification_id)
-        if row is None:
-            raise NotFound(f"no notification {notification_id} in this inbox", field="id")
-        unread = await inbox_store.unread_count(conn, recipient=address)
-    return {**inbox_store.public(row), "unread": unread}
+        return await service.mark_read(conn, recipient=address, notification_id=notification_id)
 
 
 _optional_bearer = HTTPBearer(auto_error=False)
@@ -58,9 +53,9 @@ async def stream_principal(
     return await request.app.state.verifier.verify(token)
 
 
-def _sse(row) -> str:
-    data = json.dumps(inbox_store.public(row), ensure_ascii=False)
-    return f"id: {row['id']}\nevent: notification\ndata: {data}\n\n"
+def _sse(notification: dict[str, Any]) -> str:
+    data = json.dumps(notification, ensure_ascii=False)
+    return f"id: {notification['id']}\nevent: notification\ndata: {data}\n\n"
 
 
 def _last_event_id(value: str | None) -> int | None:
@@ -80,13 +75,13 @@ def _last_event_id(value: str | None) -> int | None:
                                             "`: heartbeat` comments keep the connection open"}})
 async def stream(request: Request, db: Db, principal: Annotated[Principal, Depends(stream_principal)],
                  last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
-    address = address_of(principal)
+    address = service.address_of(principal)
     settings = request.app.state.settings
     hub = request.app.state.inbox_hub
     after = _last_event_id(last_event_id)
     if after is None:
         async with db.connection() as conn:
-            after = await inbox_store.latest_id(conn, recipient=address)
+            after = await service.latest_notification_id(conn, recipient=address)
 
     async def events() -> AsyncIterator[str]:
         nonlocal after
@@ -98,7 +93,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
             while time.monotonic() < ends_at and not await request.is_disconnected():
                 wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
                 async with db.connection() as conn:
-                    rows = await inbox_store.after(conn, recipient=address, after_id=after)
+                    rows = await service.notifications_after(conn, recipient=address, after_id=after)
                 for row in rows:
                     after = row["id"]
                     yield _sse(row)

@@ -23,20 +23,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from shared.contracts import nominations as nominations_events
+from shared.contracts import registry as registry_events
+
 MINISTRY = "ministry"
 PROVINCE_PREFIX = "province:"
 
-# Event types (the producers own the names; these are the ones this service reacts to).
-LEADERSHIP_ROTATED = "registry.leadership.rotated"
-PROVINCE_MERGED = "registry.province.merged"
-ROUND_OPENED = "nominations.round.opened"
-BALLOT_CAST = "nominations.round.ballot_cast"
-ROUND_CLOSED = "nominations.round.closed"
-RUNOFF_CREATED = "nominations.round.runoff_created"
-ROUND_CERTIFIED = "nominations.round.certified"
-ROUND_APPROVED = "nominations.round.approved"
-ROUND_RETURNED = "nominations.round.returned"
-RANKING_PUBLISHED = "nominations.ranking.published"
+# Event types (the producers' contracts name them; these are the ones this service reacts to).
+LEADERSHIP_ROTATED = registry_events.LEADERSHIP_ROTATED
+PROVINCE_MERGED = registry_events.PROVINCE_MERGED
+ROUND_OPENED = nominations_events.ROUND_OPENED
+BALLOT_CAST = nominations_events.BALLOT_CAST
+ROUND_CLOSED = nominations_events.ROUND_CLOSED
+RUNOFF_CREATED = nominations_events.RUNOFF_CREATED
+ROUND_CERTIFIED = nominations_events.ROUND_CERTIFIED
+ROUND_APPROVED = nominations_events.ROUND_APPROVED
+ROUND_RETURNED = nominations_events.ROUND_RETURNED
+RANKING_PUBLISHED = nominations_events.RANKING_PUBLISHED
 
 
 def province(code: Any) -> str:

@@ -313,24 +313,16 @@ def _ballot_cast(c: _Ctx):
 def _outcome(c: _Ctx) -> tuple[str | None, bool]:
     """The outcome in words, and whether there is a result to certify.
 
-    ``outcome`` is the tally's word (``"proposed"``, ``"runoff_required"``, ``"failed_quorum"``),
-    or a mapping ``{outcome|status, proposed}``, or the list of proposed codes.
+    ``outcome`` has one shape (``shared.contracts.nominations.RoundClosedV1``): the tally's word,
+    ``"proposed"``, ``"runoff_required"`` or ``"failed_quorum"``; the proposed units are not part
+    of the close. A word this service does not know yet is shown as is and treated as certifiable.
     """
     outcome = c.p.get("outcome")
-    status, proposed = outcome, []
-    if isinstance(outcome, Mapping):
-        status = outcome.get("outcome") or outcome.get("status")
-        proposed = r.codes(outcome.get("proposed"))
-    elif isinstance(outcome, (list, tuple)):
-        status, proposed = "proposed", r.codes(outcome)
-    status = _text(status)
-    if status is None and not proposed:
+    status = _text(outcome) if isinstance(outcome, str) else None
+    if status is None:
         return None, True
-    label, certifiable = _OUTCOMES.get(status or "proposed", ({}, True))
-    words = label.get(c.lang, status or "")
-    if proposed:
-        words += c.t(" (mã tỉnh: ", " (province codes: ") + ", ".join(proposed) + ")"
-    return words, certifiable
+    label, certifiable = _OUTCOMES.get(status, ({}, True))
+    return label.get(c.lang, status), certifiable
 
 
 def _round_closed(c: _Ctx):

@@ -1,34 +1,47 @@
 """Events the registry publishes through its outbox (schema ``registry``).
 
-- ``registry.province.merged``: ``{successor: {code, name}, sources: [{code, name}], effective_date}``
-- ``registry.period.updated``: ``{cluster_code, cluster_name, year, members: [{code, name}]}``
-- ``registry.leadership.rotated``: ``{cluster_code, cluster_name, year, method, lead: {code, name},
-  deputy: {code, name}, members: [{code, name}]}``; ``method`` is ``rotation`` or ``election``
-- ``registry.leadership.corrected``: ``{cluster_code, cluster_name, year, method: "correction",
-  decided_method, lead, deputy, previous: {lead, deputy}, reason, members}``
-- ``registry.period.members_changed``: ``{cluster_code, cluster_name, year, effective_date, added: [{code, name}],
-  removed: [{code, name}], reason, members}``
-- ``registry.cluster.updated``: ``{cluster_code, cluster_name, organizer, changes: {field: {from, to}}, year,
-  members}`` (``members`` of the cluster's latest period)
-- ``registry.province.merger_undone``: ``{successor: {code, name}, sources: [{code, name}], effective_date}``
+Their payloads are the models in :mod:`shared.contracts.registry` (the event catalogue, published
+as docs/asyncapi.yaml); ``emit`` checks each payload against its model:
+
+- ``registry.province.merged``: ``ProvinceMergedV1`` ``{successor: {code, name}, sources: [{code, name}],
+  effective_date}``
+- ``registry.period.updated``: ``PeriodUpdatedV1`` ``{cluster_code, cluster_name, year, members: [{code, name}]}``
+- ``registry.leadership.rotated``: ``LeadershipRotatedV1`` ``{cluster_code, cluster_name, year, method,
+  lead: {code, name}, deputy: {code, name}, members: [{code, name}]}``; ``method`` is ``rotation`` or ``election``
+- ``registry.leadership.corrected``: ``LeadershipCorrectedV1`` ``{cluster_code, cluster_name, year,
+  method: "correction", decided_method, lead, deputy, previous: {lead, deputy}, reason, members}``
+- ``registry.period.members_changed``: ``MembersChangedV1`` ``{cluster_code, cluster_name, year, effective_date,
+  added: [{code, name}], removed: [{code, name}], reason, members}``
+- ``registry.cluster.updated``: ``ClusterUpdatedV1`` ``{cluster_code, cluster_name, organizer,
+  changes: {field: {from, to}}, year, members}`` (``members`` of the cluster's latest period)
+- ``registry.province.merger_undone``: ``MergerUndoneV1`` ``{successor: {code, name}, sources: [{code, name}],
+  effective_date}``
 """
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, Mapping
 
 import asyncpg
+from pydantic import BaseModel
 
+from shared.contracts.registry import (
+    CLUSTER_UPDATED,
+    LEADERSHIP_CORRECTED,
+    LEADERSHIP_ROTATED,
+    MEMBERS_CHANGED,
+    MERGER_UNDONE,
+    PERIOD_UPDATED,
+    PROVINCE_MERGED,
+)
 from shared.events import emit
 
+__all__ = ["CLUSTER_UPDATED", "LEADERSHIP_CORRECTED", "LEADERSHIP_ROTATED", "MEMBERS_CHANGED", "MERGER_UNDONE",
+           "PERIOD_UPDATED", "PROVINCE_MERGED", "SCHEMA", "publish"]
+
 SCHEMA = "registry"
-PROVINCE_MERGED = "registry.province.merged"
-PERIOD_UPDATED = "registry.period.updated"
-LEADERSHIP_ROTATED = "registry.leadership.rotated"
-LEADERSHIP_CORRECTED = "registry.leadership.corrected"
-MEMBERS_CHANGED = "registry.period.members_changed"
-CLUSTER_UPDATED = "registry.cluster.updated"
-MERGER_UNDONE = "registry.province.merger_undone"
 
 
-async def publish(conn: asyncpg.Connection, type: str, *, aggregate_id: str, payload: dict[str, Any]):
+async def publish(conn: asyncpg.Connection, type: str, *, aggregate_id: str,
+                  payload: BaseModel | Mapping[str, Any]) -> uuid.UUID:
     return await emit(conn, schema=SCHEMA, type=type, aggregate_id=aggregate_id, payload=payload)

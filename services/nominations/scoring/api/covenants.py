@@ -7,15 +7,12 @@ from typing import Annotated, Any, Iterator
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from services.nominations.registry_client import RegistryClient
-from services.nominations.scoring.api.rankings import schedule_recompute
-from services.nominations.scoring.domain.covenant import CovenantError, SheetError
 from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
-from shared.errors import NotFound
 from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
@@ -30,16 +27,20 @@ def field_errors() -> Iterator[None]:
     """The domain lists every invalid field; answer with all of them in one 422."""
     try:
         yield
-    except (CovenantError, SheetError) as exc:
+    except service_scores.RULE_ERRORS as exc:
         raise RequestValidationError([{"loc": (field,), "msg": message, "type": "value_error"}
                                       for field, message in exc.errors]) from exc
 
 
 async def registry_period(request: Request, code: str, year: int) -> dict[str, Any]:
-    period = await RegistryClient.from_settings(request.app.state.settings).period(code, year)
-    if period is None:
-        raise NotFound(f"the registry has no period {year} for cluster {code}", field="year")
-    return period
+    return await service_scores.registry_period(request.app.state.settings, cluster=code, year=year)
+
+
+async def schedule_recompute(request: Request, *, cluster: str, year: int) -> None:
+    """After the commit of a change the ranking depends on (debounced per cluster-year)."""
+    await service_rankings.request_recompute(request.app.state.redis, broker_url=request.app.state.settings.redis_url,
+                                             ranking=service_rankings.ranking_settings(request.app.state),
+                                             cluster=cluster, year=year)
 
 
 def _scope(principal: Principal, action: str, code: str, year: int, province: str = "") -> str:

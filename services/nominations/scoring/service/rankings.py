@@ -14,7 +14,6 @@ nightly run ranks it.
 """
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from decimal import Decimal
@@ -22,7 +21,6 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from celery import Celery
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,7 +29,11 @@ from services.nominations.scoring.events import publish_ranking
 from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
+from shared import audit
+from shared.auth import Principal
 from shared.db import connect
+from shared.errors import NotFound
+from shared.jobs import Job, JobSender
 from shared.logs import log_fields
 
 log = logging.getLogger("thidua.nominations.rankings")
@@ -58,6 +60,14 @@ class RankingSettings(BaseSettings):
     @property
     def config(self) -> RankingConfig:
         return RankingConfig(tie_break=self.tie_break, bands=self.bands)
+
+
+def ranking_settings(state: Any) -> RankingSettings:
+    """The app's ranking settings (``app.state``; tests and the bench may set ``ranking_settings`` there)."""
+    if getattr(state, "ranking_settings", None) is None:
+        state.ranking_settings = RankingSettings()
+    settings: RankingSettings = state.ranking_settings
+    return settings
 
 
 # ---------------------------------------------------------------- the job
@@ -112,31 +122,26 @@ async def run_job(*, year: int | None, cluster: str | None, settings: Nomination
 # ---------------------------------------------------------------- triggers
 
 @functools.lru_cache(maxsize=4)
-def _producer(broker_url: str) -> Celery:
-    """A Celery client that only sends (the worker app lives with the notifications service)."""
-    app = Celery("thidua-nominations", broker=broker_url, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        broker_connection_retry_on_startup=False,
-        broker_connection_max_retries=1,
-        task_publish_retry=True,
-        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
-    )
-    return app
+def _sender(broker_url: str) -> JobSender:
+    """One producer per broker (the worker that runs the job is nominations' own, shared.worker)."""
+    return JobSender(broker_url)
+
+
+def recompute_job(*, year: int | None, cluster: str | None, queue: str, countdown: float | None = None) -> Job:
+    return Job(TASK, kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown, required=True)
 
 
 async def enqueue(broker_url: str, *, year: int | None, cluster: str | None, queue: str,
                   countdown: float | None = None) -> str:
-    """Put one run on the rankings queue; returns the Celery task id. Blocking I/O off the loop."""
-    sent = await asyncio.to_thread(_producer(broker_url).send_task, TASK,
-                                   kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown)
-    return sent.id
+    """Put one run on the rankings queue; returns the Celery task id. Raises ``JobNotSent``."""
+    sent = await _sender(broker_url).send([recompute_job(year=year, cluster=cluster, queue=queue,
+                                                         countdown=countdown)])
+    return str(sent[0])
 
 
 async def request_recompute(redis: aioredis.Redis, *, broker_url: str, ranking: RankingSettings, cluster: str,
                             year: int) -> bool:
-    """After a commit that changed what a cluster-year ranks on: schedule one debounced run.
+    """After a commit that changed what a cluster-year ranks on, schedule one debounced run.
     Returns whether this call scheduled it; never raises (the nightly run is the safety net)."""
     key = debounce_key(cluster, year)
     try:
@@ -172,3 +177,41 @@ def snapshot_view(row: asyncpg.Record, *, cluster_name: str | None = None) -> di
     if "rows" in row.keys():
         view["rows"] = row["rows"]
     return view
+
+
+async def cluster_ranking(conn: asyncpg.Connection, *, year: int, cluster: str) -> dict[str, Any]:
+    """The latest snapshot of a cluster-year, with its table."""
+    row = await ranking_store.latest(conn, scope=cluster, year=year)
+    if row is None:
+        raise NotFound(f"{cluster} has no ranking for {year} yet", field="cluster")
+    names = await covenant_store.cluster_years(conn, year=year, clusters=[cluster])
+    return snapshot_view(row, cluster_name=names[0]["cluster_name"] if names else None)
+
+
+async def national_ranking(conn: asyncpg.Connection, *, year: int) -> dict[str, Any]:
+    row = await ranking_store.latest(conn, scope=ranking_store.NATIONAL, year=year)
+    if row is None:
+        raise NotFound(f"no national ranking for {year} yet", field="year")
+    return snapshot_view(row)
+
+
+async def list_snapshots(conn: asyncpg.Connection, *, year: int, scope: str | None, before: int | None,
+                         limit: int) -> list[dict[str, Any]]:
+    """Snapshots of the year, newest first, without their tables (``scope``: a cluster, ``*`` national)."""
+    return [snapshot_view(r) for r in await ranking_store.page(conn, year=year, scope=scope, before=before,
+                                                                  limit=limit)]
+
+
+async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int) -> dict[str, Any]:
+    row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
+    if row is None:
+        raise NotFound(f"no snapshot {snapshot_id} in {year}", field="snapshot_id")
+    return snapshot_view(row)
+
+
+async def record_recompute_request(conn: asyncpg.Connection, *, actor: Principal, year: int, cluster: str | None,
+                                   inline: bool) -> None:
+    """Audit a ministry's request to recompute (ministry only)."""
+    actor.require_role("ministry")
+    await audit.record(conn, schema="nominations", actor=actor, action="rankings.recompute",
+                       target=f"rankings:{year}", details={"cluster": cluster, "inline": inline})

@@ -20,7 +20,9 @@ from typing import Any, Awaitable, Callable, Mapping
 
 import asyncpg
 
+from services.nominations.registry_client import RegistryClient
 from services.nominations.scoring.domain.covenant import (
+    CovenantError,
     Criterion,
     SheetError,
     covenant_digest,
@@ -36,10 +38,21 @@ from services.nominations.scoring.store import scores as score_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.settings import ServiceSettings
 from shared.text import nfc
 
 SCHEMA = "nominations"
 Period = Mapping[str, Any]  # GET /v1/clusters/{code}/periods/{year} of the registry
+# What the use cases raise for invalid data, every problem with its field (the API answers one 422).
+RULE_ERRORS = (CovenantError, SheetError)
+
+
+async def registry_period(settings: ServiceSettings, *, cluster: str, year: int) -> dict[str, Any]:
+    """The cluster-year as the registry has it (members, lead, deputy); 404 if it has none."""
+    period = await RegistryClient.from_settings(settings).period(cluster, year)
+    if period is None:
+        raise NotFound(f"the registry has no period {year} for cluster {cluster}", field="year")
+    return period
 
 
 # ---------------------------------------------------------------- who is who

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from services.nominations.registry_client import RegistryClient
-from services.nominations.voting import minutes as minutes_html
 from services.nominations.voting import service
-from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
-from services.nominations.voting.sealed_idempotency import sealed_idempotent
+from services.nominations.voting.schemas import (
+    BallotIn,
+    PaperBallotIn,
+    ReturnIn,
+    RoundIn,
+    RoundState,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.idempotency import IdempotencyKey, idempotent
@@ -24,8 +27,8 @@ router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
 SCHEMA = "nominations"
 
 
-def _registry(request: Request) -> RegistryClient:
-    return RegistryClient.from_settings(request.app.state.settings)
+def _registry(request: Request) -> service.RegistryClient:
+    return service.registry(request.app.state.settings)
 
 
 @router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)")
@@ -91,7 +94,7 @@ async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principa
                               idempotency_key: IdempotencyKey = None):
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
-        return await sealed_idempotent(
+        return await service.sealed_idempotent(
             conn, key=idempotency_key, scope=f"paper-ballot:{round_id}:{principal.subject}", round_id=round_id,
             body=body, status_code=201,
             run=lambda: service.record_paper_ballot(conn, actor=principal, round_id=round_id, voter=body.voter,
@@ -144,7 +147,7 @@ async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
     async with db.connection() as conn:
         result = await service.minutes(conn, actor=principal, round_id=round_id)
     if format == "html" or (format is None and accept is not None and "text/html" in accept):
-        return HTMLResponse(minutes_html.render(result))
+        return HTMLResponse(service.render_minutes(result))
     return result
 
 

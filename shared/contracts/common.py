@@ -1,0 +1,68 @@
+"""Value types the contracts share: province and cluster references, the awards, round vocabulary."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer, StringConstraints, WithJsonSchema
+
+#: A province's code (two digits today: ``"22"``, ``"01"``); a code names a unit only together with a date.
+ProvinceCode = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^\S+$")]
+#: A cluster's code (``"NOIVU-BAC"``).
+ClusterCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+#: An instant with its offset, written as Python's ISO 8601 (``2026-12-20T10:00:00+00:00``), as the
+#: services have always written it.
+Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+                    WithJsonSchema({"type": "string", "format": "date-time"})]
+#: A non-blank display name (Vietnamese, NFC).
+Name = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Contract(BaseModel):
+    """Base of every contract model: unknown fields are refused, so a producer cannot drift."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class ProvinceRef(Contract):
+    """A province as events name it to people: its code and its name."""
+
+    code: ProvinceCode
+    name: Name
+
+
+class Award(str, Enum):
+    """The awards a vote round proposes units for."""
+
+    government_flag = "government_flag"
+    ministry_flag = "ministry_flag"
+    certificate_of_merit = "certificate_of_merit"
+
+
+class RoundState(str, Enum):
+    """Where a vote round is in its life."""
+
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    certified = "certified"
+    approved = "approved"
+    returned = "returned"
+    failed_quorum = "failed_quorum"
+    runoff_required = "runoff_required"
+
+
+class Outcome(str, Enum):
+    """What the count of a round decided."""
+
+    proposed = "proposed"
+    failed_quorum = "failed_quorum"
+    runoff_required = "runoff_required"
+
+
+class LeadershipMethod(str, Enum):
+    """How a cluster's lead and deputy for a year were chosen."""
+
+    rotation = "rotation"
+    election = "election"

@@ -1,0 +1,58 @@
+"""The event catalogue: every event type a service publishes, with its payload model and version.
+
+``shared.events.emit`` refuses a type that is not here and a payload its model refuses; consumers
+parse payloads with the same models. A change that is not backward compatible gets a new model and
+version (``...V2``), listed here in place of the old one once every consumer reads it.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pydantic import BaseModel
+
+from shared.contracts import nominations, registry
+from shared.contracts.nominations import (
+    BallotCastV1,
+    RankingPublishedV1,
+    RoundApprovedV1,
+    RoundCertifiedV1,
+    RoundClosedV1,
+    RoundOpenedV1,
+    RoundReturnedV1,
+    RunoffCreatedV1,
+)
+from shared.contracts.registry import (
+    ClusterUpdatedV1,
+    LeadershipCorrectedV1,
+    LeadershipRotatedV1,
+    MembersChangedV1,
+    MergerUndoneV1,
+    PeriodUpdatedV1,
+    ProvinceMergedV1,
+)
+
+
+class EventContract(NamedTuple):
+    version: int
+    model: type[BaseModel]
+    producer: str
+
+
+CATALOGUE: dict[str, EventContract] = {
+    registry.PROVINCE_MERGED: EventContract(1, ProvinceMergedV1, "registry"),
+    registry.PERIOD_UPDATED: EventContract(1, PeriodUpdatedV1, "registry"),
+    registry.LEADERSHIP_ROTATED: EventContract(1, LeadershipRotatedV1, "registry"),
+    registry.LEADERSHIP_CORRECTED: EventContract(1, LeadershipCorrectedV1, "registry"),
+    registry.MEMBERS_CHANGED: EventContract(1, MembersChangedV1, "registry"),
+    registry.CLUSTER_UPDATED: EventContract(1, ClusterUpdatedV1, "registry"),
+    registry.MERGER_UNDONE: EventContract(1, MergerUndoneV1, "registry"),
+    nominations.ROUND_OPENED: EventContract(1, RoundOpenedV1, "nominations"),
+    nominations.BALLOT_CAST: EventContract(1, BallotCastV1, "nominations"),
+    nominations.ROUND_CLOSED: EventContract(1, RoundClosedV1, "nominations"),
+    nominations.RUNOFF_CREATED: EventContract(1, RunoffCreatedV1, "nominations"),
+    nominations.ROUND_CERTIFIED: EventContract(1, RoundCertifiedV1, "nominations"),
+    nominations.ROUND_APPROVED: EventContract(1, RoundApprovedV1, "nominations"),
+    nominations.ROUND_RETURNED: EventContract(1, RoundReturnedV1, "nominations"),
+    nominations.RANKING_PUBLISHED: EventContract(1, RankingPublishedV1, "nominations"),
+}
+"""Event type → (version, payload model, producing service)."""

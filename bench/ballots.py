@@ -68,6 +68,9 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, 
             r = await client.post(f"{registry}/v1/clusters", headers=ministry, json={
                 "code": code, "name": f"Cụm thi đua số {k}", "organizer": "Bộ Nội vụ", "kind": "cum"})
             r.raise_for_status()
+            # The same 32 provinces sit in every benchmark cluster.
+            (await client.patch(f"{registry}/v1/clusters/{code}", headers=ministry,
+                                json={"allow_shared_members": True})).raise_for_status()
             (await client.put(f"{registry}/v1/clusters/{code}/periods/2026", headers=ministry,
                               json={"members": voters})).raise_for_status()
             lead, deputy = voters[k % VOTERS], voters[(k + 1) % VOTERS]
@@ -116,7 +119,10 @@ def bare_requests(requests: list[Request]) -> list[Request]:
 
 def bare_run(dsn: str, requests: list[Request], watch: PeakRss) -> dict[str, Any]:
     with served("bench.bare_app:app", env={"DATABASE_URL": dsn}, watch=watch, name="bare-endpoint") as bare:
-        return replay(bare, bare_requests(requests))
+        cpu = watch.cpu()
+        result = replay(bare, bare_requests(requests))
+        result["cpu_ms_per_request"] = watch.cpu_ms_per(cpu, watch.cpu(), result["ok"])
+        return result
 
 
 # ---------------------------------------------------------------- whole system
@@ -207,8 +213,11 @@ async def whole_system(infra: Infra, issuer: TokenIssuer, key_pem: str) -> dict[
                 await events_consumed(dsn, 0)  # setup's own events drain first
                 requests = ballot_requests(round_ids, voters, issuer, seed=2)
                 bare_before = await asyncio.to_thread(bare_run, dsn, requests, watch)
+                cpu = watch.cpu()
                 cast = await asyncio.to_thread(replay, system.nominations, requests)
                 consumed, drain = await events_consumed(dsn, cast["ok"])
+                cast["cpu_ms_per_ballot_incl_events"] = watch.cpu_ms_per(cpu, watch.cpu(), cast["ok"])
+                say(f"ballots: whole system, CPU per ballot (events handled) {cast['cpu_ms_per_ballot_incl_events']} ms")
                 bare_after = await asyncio.to_thread(bare_run, dsn, requests, watch)
                 processes = system.argv_note()
             peaks = watch.peaks()
@@ -285,7 +294,10 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                     requests = ballot_requests(round_ids, voters, issuer, seed=1)
                     say(f"ballots: {len(requests)} ballots in {len(round_ids)} rounds, {CONNECTIONS} connections")
                     bare_before = await asyncio.to_thread(bare_run, dsn, requests, watch)
+                    cpu = watch.cpu()
                     api = await asyncio.to_thread(replay, nominations, requests)
+                    api["cpu_ms_per_ballot"] = watch.cpu_ms_per(cpu, watch.cpu(), api["ok"])
+                    say(f"ballots: CPU per ballot {api['cpu_ms_per_ballot']} ms")
                     bare_after = await asyncio.to_thread(bare_run, dsn, requests, watch)
             api_peaks = watch.peaks()
         conn = await asyncpg.connect(dsn)
@@ -296,7 +308,9 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
         assert stored == api["ok"], (stored, api)
         say(f"ballots: through the API {api['per_s']}/s p99 {api['p99_ms']} ms; bare {bare_before['per_s']}/s "
             f"then {bare_after['per_s']}/s")
+        say("ballots: tally of 100,000 ballots")
         tallied = await tally_bench(dsn)
+    say("ballots: whole system")
     system = await whole_system(infra, issuer, key_pem)
     say(f"ballots: whole system {system['cast']['per_s']}/s; ballot_cast events consumed "
         f"{system['ballot_cast_events_consumed']}/{system['cast']['ok']}")

@@ -106,60 +106,96 @@ class PeakRss:
     background thread; ``peaks()`` gives each process's peak in MB. The benchmark's own process is
     always included as ``bench-client``."""
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 0.25):
         self.interval = interval
         self._roots: dict[str, int] = {"bench-client": os.getpid()}
         self._peak: dict[str, float] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+        # Process objects are kept between samples and the process trees re-read only now and
+        # then: scanning /proc every sample would cost the machine more than what it measures.
+        self._procs: dict[int, psutil.Process] = {}
+        self._trees: dict[str, list[tuple[str, int]]] = {}
+        self._trees_at = 0.0
 
     def add(self, name: str, pid: int) -> None:
         with self._lock:
             self._roots[name] = pid
-        self.sample()
+        self.sample(rescan=True)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
 
-    def sample(self) -> None:
+    def _proc(self, pid: int) -> psutil.Process:
+        proc = self._procs.get(pid)
+        if proc is None:
+            proc = self._procs[pid] = psutil.Process(pid)
+        return proc
+
+    def _read_trees(self) -> None:
         with self._lock:
             roots = dict(self._roots)
-        trees: dict[str, list[tuple[str, psutil.Process]]] = {}
+        trees: dict[str, list[tuple[str, int]]] = {}
         claimed: set[int] = set()
         for name, pid in roots.items():
             if name == "bench-client":
                 continue
             try:
-                root = psutil.Process(pid)
-                children = sorted(root.children(recursive=True), key=lambda p: p.pid)
+                children = sorted(self._proc(pid).children(recursive=True), key=lambda p: p.pid)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
-            # A served process's children (uvicorn reloaders, Celery's pool) numbered in pid order.
-            trees[name] = [(name, root)] + [(f"{name}[{k + 1}]", c) for k, c in enumerate(children)]
+            # A served process's children (Celery's pool, ...) numbered in pid order.
+            trees[name] = [(name, pid)] + [(f"{name}[{k + 1}]", c.pid) for k, c in enumerate(children)]
             claimed |= {pid, *(c.pid for c in children)}
-        me = psutil.Process(roots["bench-client"])
+        me = self._proc(roots["bench-client"])
         # The benchmark itself, and its other children by command name (wrk, pgbench, client processes).
-        trees["bench-client"] = [("bench-client", me)] + [
-            (f"{c.name()}", c) for c in me.children(recursive=True) if c.pid not in claimed]
-        for tree in trees.values():
-            for label, proc in tree:
+        others = []
+        for c in me.children(recursive=True):
+            if c.pid not in claimed:
                 try:
-                    rss = proc.memory_info().rss / 2**20
+                    others.append((c.name(), c.pid))
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+        trees["bench-client"] = [("bench-client", me.pid), *others]
+        self._trees, self._trees_at = trees, time.monotonic()
+
+    def sample(self, *, rescan: bool = False) -> None:
+        if rescan or time.monotonic() - self._trees_at > 2.0:
+            self._read_trees()
+        for tree in self._trees.values():
+            for label, pid in tree:
+                try:
+                    rss = self._proc(pid).memory_info().rss / 2**20
                 except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
                 with self._lock:
                     if rss > self._peak.get(label, 0.0):
                         self._peak[label] = rss
 
-    def __enter__(self) -> "PeakRss":
-        self._thread.start()
-        return self
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) each named process and its children have used so far."""
+        with self._lock:
+            roots = dict(self._roots)
+        out: dict[str, float] = {}
+        for name, pid in roots.items():
+            try:
+                proc = psutil.Process(pid)
+                procs = [proc] if name == "bench-client" else [proc, *proc.children(recursive=True)]
+                total = 0.0
+                for p in procs:
+                    t = p.cpu_times()
+                    total += t.user + t.system
+                out[name] = total
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+        return out
 
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
+    @staticmethod
+    def cpu_ms_per(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+        return {k: round((after[k] - before.get(k, 0.0)) * 1000 / max(1, count), 3) for k in after
+                if after[k] - before.get(k, 0.0) > 0.0005}
 
     def peaks(self) -> dict[str, float]:
         with self._lock:

@@ -35,7 +35,6 @@ import httpx
 
 from bench.common import (
     ROOT,
-    UVICORN_FAST,
     Figure,
     PeakRss,
     free_port,

@@ -174,6 +174,14 @@ class PeakRss:
                     if rss > self._peak.get(label, 0.0):
                         self._peak[label] = rss
 
+    def __enter__(self) -> "PeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
     def cpu(self) -> dict[str, float]:
         """CPU seconds (user + system) each named process and its children have used so far."""
         with self._lock:

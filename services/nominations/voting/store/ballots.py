@@ -59,22 +59,21 @@ async def counts(conn: asyncpg.Connection, round_id: uuid.UUID) -> tuple[dict[st
     here; only the totals leave the database.
 
     Each ballot joins its choices (``LEFT JOIN``, so a blank ballot stays as one row whose choice is
-    NULL: the schema lets no NULL into ``choices``); the ``()`` grouping set is the grand total, in
-    which a ballot is counted once, by its first choice or its blank row."""
+    NULL: the schema lets no NULL into ``choices``); one aggregate, grouped by choice, over an
+    index-only scan (migration 041). A ballot is counted once in ``ballots``, in the group of its
+    first choice or in the blank group, so the ballots cast are the sum of that column."""
     rows = await conn.fetch(
-        """SELECT u.choice, grouping(u.choice) = 1 AS total, count(*) AS n,
-                  count(*) FILTER (WHERE u.position IS NULL OR u.position = 1) AS ballots
+        """SELECT u.choice, count(*) AS n, count(*) FILTER (WHERE u.position IS NULL OR u.position = 1) AS ballots
              FROM nominations.ballots b
              LEFT JOIN LATERAL unnest(b.choices) WITH ORDINALITY AS u(choice, position) ON true
             WHERE b.round_id = $1
-            GROUP BY GROUPING SETS ((u.choice), ())""",
+            GROUP BY u.choice""",
         round_id)
     votes: dict[str, int] = {}
     ballots_cast = blank_ballots = 0
     for r in rows:
-        if r["total"]:
-            ballots_cast = r["ballots"]
-        elif r["choice"] is None:
+        ballots_cast += r["ballots"]
+        if r["choice"] is None:
             blank_ballots = r["n"]
         else:
             votes[r["choice"]] = r["n"]

@@ -65,7 +65,8 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, 
         async def cluster(k: int) -> list[str]:
             code = f"{prefix}-{k:03d}"
             r = await client.post(f"{registry}/v1/clusters", headers=ministry, json={
-                "code": code, "name": f"Cụm thi đua số {k}", "organizer": "Bộ Nội vụ", "kind": "cum"})
+                "code": code, "name": f"Cụm thi đua số {k}", "organizer": "Bộ Nội vụ", "kind": "cum",
+                "allow_shared_members": True})
             r.raise_for_status()
             # The same 32 provinces sit in every benchmark cluster.
             (await client.patch(f"{registry}/v1/clusters/{code}", headers=ministry,

@@ -54,22 +54,28 @@ def _uvicorn(module: str, port: int) -> list[str]:
             "--http", "httptools", "--no-access-log"]
 
 
-CELERY_APP = "services.notifications.worker:app"
+# One worker process for every service's queues (docker-compose runs one per service).
+CELERY_APP = "deploy.worker:app"
+
+CONSOLE_PORT = 8000
 
 PROCESSES = [
+    # The web console comes first: it is what people open (make run prints it first).
+    Process("console", "services.console.main", _uvicorn("services.console.main", CONSOLE_PORT),
+            f"http://127.0.0.1:{CONSOLE_PORT}  <- open this: the web console"),
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
             f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
     Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),
             f"http://127.0.0.1:{NOMINATIONS_PORT}/docs"),
     Process("notifications", "services.notifications.main",
             _uvicorn("services.notifications.main", NOTIFICATIONS_PORT), f"http://127.0.0.1:{NOTIFICATIONS_PORT}/docs"),
-    Process("worker", "services.notifications.worker",
+    Process("worker", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
-             "-Q", "events,notify,rankings,beat", "-n", "worker1@%h"]),
-    Process("beat", "services.notifications.worker",
+             "-Q", "events,notify,beat,rankings,rounds", "-n", "worker1@%h"]),
+    Process("beat", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel=INFO",
              "--schedule", str(ROOT / ".dev/celerybeat-schedule")]),
-    Process("flower", "services.notifications.worker",
+    Process("flower", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "flower", "--port=5555", "--address=127.0.0.1"],
             "http://127.0.0.1:5555 (queues and tasks)"),
     Process("smtp-sink", "services.notifications.smtp_sink",

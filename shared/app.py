@@ -142,7 +142,8 @@ def create_app(
     app.state.clock = Clock(settings.clock_fixed_at)
     install_problem_handlers(app)
     # Outermost last: the request id is set before a body is refused, and the refusal gets headers.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       larger=getattr(settings, "larger_bodies", ()))
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(health_router(schema, settings))

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+import re
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,12 +48,20 @@ def too_large_body(limit: int, path: str) -> bytes:
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``larger``: ``(path regex, max_bytes)`` pairs for the few routes that take bigger bodies
+    (a file upload), the first match wins; every other path has ``max_bytes``."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = too_large_body(self.max_bytes, scope.get("path", ""))
+    def _limit(self, scope: Scope) -> int:
+        path = scope.get("path", "")
+        return next((limit for pattern, limit in self.larger if pattern.match(path)), self.max_bytes)
+
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        body = too_large_body(limit, scope.get("path", ""))
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"),
                                 (b"content-length", str(len(body)).encode()),
@@ -63,14 +72,15 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope)
         for name, value in scope.get("headers") or ():
             if name == b"content-length":
                 try:
                     announced = int(value)
                 except ValueError:
                     announced = 0  # the server refuses a malformed length before we run
-                if announced > self.max_bytes:
-                    await self._refuse(scope, send)
+                if announced > max_bytes:
+                    await self._refuse(scope, send, max_bytes)
                     return
         received = 0
         started = False
@@ -80,8 +90,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -95,7 +105,7 @@ class BodySizeLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, max_bytes)
 
 
 # What the interactive API docs (/docs, /redoc) load; every other HTML page gets the strict policy.

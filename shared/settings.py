@@ -92,3 +92,28 @@ class ServiceSettings(BaseSettings):
                 task, _, queue = item.partition("@")
                 pairs.append((task, queue or "events"))
         return pairs
+
+
+class WorkerSettings(ServiceSettings):
+    """A service that runs Celery tasks: the reliability settings its worker is built with (shared.worker)."""
+
+    # The visibility timeout is how long Redis waits for an unacknowledged message before handing it
+    # to another worker: longer than any task and any ETA retry, else a slow task runs twice.
+    broker_visibility_timeout: float = 3600.0
+    # How often a worker looks for messages whose holder died (kombu default: about 100 s).
+    broker_restore_interval: float = 10.0
+    task_soft_time_limit: float = 120.0
+    task_time_limit: float = 180.0
+    # A task that meets an infrastructure error (PostgreSQL, Redis or the network away) is retried
+    # without a limit: base × 2^(n−1) seconds, capped, with jitter. The cap must stay below
+    # broker_visibility_timeout (the retry waits in a worker as an ETA message).
+    task_retry_base_seconds: float = 1.0
+    task_retry_max_seconds: float = 300.0
+    # The period of the service's beat entries that run "every so often".
+    beat_interval_seconds: float = 60.0
+
+    @model_validator(mode="after")
+    def _time_limits_in_order(self) -> "WorkerSettings":
+        if self.task_soft_time_limit >= self.task_time_limit:
+            raise ValueError("task_soft_time_limit must be below task_time_limit")
+        return self

@@ -30,7 +30,8 @@ SKIP = {"GET /v1/inbox/stream"}
 
 
 def check_answer(case: Any, response: Any) -> None:
-    where = f"{case.operation.label} → {response.status_code}: {response.text[:500]}"
+    # A file answer (a PDF, a workbook) is bytes: shown, not decoded strictly.
+    where = f"{case.operation.label} → {response.status_code}: {response.content[:500].decode('utf-8', 'replace')}"
     assert response.status_code < 500, where
     if response.status_code < 400:
         return

@@ -102,11 +102,13 @@ def test_the_contract_check_would_catch_behaviour():
                                 "class A:\n    @field_validator('x')\n    def nfc(cls, v):\n        return v") == []
 
 
-# ---------------------------------------------------------------- the two contexts inside nominations
+# ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring))?(?:\.([\w.]+))?\s+import\s+([\w, ]+)"
-                            r"|import\s+services\.nominations\.(voting|scoring)\b)", re.MULTILINE)
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations"}
+CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
+                            r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
+                            re.MULTILINE)
 
 
 def _context_imports(context: str):
@@ -116,7 +118,7 @@ def _context_imports(context: str):
             target = m.group(1) or m.group(4)
             if target is None:  # "from services.nominations import x, y"
                 names = {n.strip() for n in m.group(3).split(",")}
-                for name in names & {"voting", "scoring"}:
+                for name in names & NOMINATIONS_CONTEXTS:
                     yield path.relative_to(ROOT), name, None
             elif m.group(2) is None and m.group(3) is not None:  # "from services.nominations.scoring import x"
                 yield path.relative_to(ROOT), target, m.group(3).strip()
@@ -125,7 +127,20 @@ def _context_imports(context: str):
 
 
 def test_scoring_does_not_know_voting():
-    assert [(p, t) for p, t, _ in _context_imports("scoring") if t == "voting"] == []
+    assert [(p, t) for p, t, _ in _context_imports("scoring") if t in ("voting", "commendations")] == []
+
+
+def test_voting_reaches_commendations_only_to_carry_an_approved_round():
+    crossing = [(p, t, rest) for p, t, rest in _context_imports("voting") if t == "commendations"]
+    assert crossing and all(rest in (None, "carry_approved_round") for _, _, rest in crossing), crossing
+    used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
+            for m in re.finditer(r"\bcommendations\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert used == {"carry_approved_round"}
+
+
+def test_commendations_use_voting_only_for_the_government_flag_cap():
+    crossing = [(str(p), t, rest) for p, t, rest in _context_imports("commendations") if t != "commendations"]
+    assert crossing == [("services/nominations/commendations/service.py", "voting", "domain.rounds")], crossing
 
 
 def test_voting_reads_scoring_only_through_ranks_for():

@@ -11,6 +11,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -178,6 +179,12 @@ def install_error_pages(app: FastAPI) -> None:
     async def _down(request: Request, exc: UpstreamDown) -> Response:
         log.warning("upstream down", extra={"fields": {"upstream": exc.upstream, "reason": exc.reason}})
         return await _safe_error_page(request, status_code=503, key="503")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # A malformed id in a page's address is a page that does not exist; anything else is a 400.
+        in_path = any((e.get("loc") or ("",))[0] == "path" for e in exc.errors())
+        return await _safe_error_page(request, status_code=404 if in_path else 400, key="404" if in_path else "400")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

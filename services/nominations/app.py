@@ -11,8 +11,9 @@ from shared.app import create_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA = "nominations"
 
-DESCRIPTION = """Covenants (giao ước), score sheets, rankings, and the year-end secret-ballot flag votes
-(vote rounds, ballots, tally, runoff, certification, ministry approval).
+DESCRIPTION = """Covenants (giao ước), score sheets, rankings, the year-end secret-ballot flag votes
+(vote rounds, ballots, tally, runoff, certification, ministry approval), and commendations (proposals of
+collectives and individuals, the lead's and the ministry's review, decisions, the public award register).
 
 Every call needs a bearer token from the registry's `POST /v1/auth/token`. Errors are RFC 9457
 problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
@@ -20,13 +21,18 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 def routers() -> list:
     # Each bounded context contributes its routers here.
+    from services.nominations.commendations import routes as commendations  # proposals, decisions, register
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
     from services.nominations.voting.api import rounds  # vote rounds, ballots, results
+    from services.nominations.year import api as year  # the year at a glance, across both contexts
 
     return [
         rounds.router,
         covenants.router,
         rankings.router,
+        year.router,
+        commendations.router,
+        commendations.register,
     ]
 
 

@@ -13,6 +13,7 @@ import unicodedata
 
 import asyncpg
 
+from services.nominations.commendations import demo as commendations_demo
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from services.nominations.scoring.service.rankings import RankingSettings
@@ -62,7 +63,14 @@ ADJUSTMENT = ("36", "CDS", 15, _nfc("Mới kết nối 3/5 cơ sở dữ liệu 
 
 
 async def seed(conn: asyncpg.Connection) -> bool:
-    """Seed once; returns False when the demo covenant already exists."""
+    """Seed once: the 2025 scores and ranking, and the 2023 award decision
+    (``commendations/demo.py``); returns False when both already exist."""
+    scored = await _seed_scores(conn)
+    awarded = await commendations_demo.seed(conn)
+    return scored or awarded
+
+
+async def _seed_scores(conn: asyncpg.Connection) -> bool:
     async with conn.transaction():
         if await conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM nominations.covenants WHERE cluster_code = $1 AND year = $2)",
@@ -75,7 +83,7 @@ async def seed(conn: asyncpg.Connection) -> bool:
             member = Principal(subject=f"province-{province}", role="province", province=province)
             await service_scores.save_sheet(conn, actor=member, period=PERIOD, province=province,
                                             scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))
-            await service_scores.submit_sheet(conn, actor=member, cluster=CLUSTER, year=YEAR, province=province)
+            await service_scores.submit_sheet(conn, actor=member, period=PERIOD, province=province)
         province, code, points, reason = ADJUSTMENT
         await service_scores.review_sheet(conn, actor=Principal(subject="province-30", role="province", province="30"),
                                           period=PERIOD, province=province, adjustments={code: (points, reason)})

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import NOMINATIONS_PORT, ServiceSettings
+from shared.settings import NOMINATIONS_PORT, WorkerSettings
+
+if TYPE_CHECKING:
+    from services.nominations.commendations.domain.rules import Limits
 
 
-class NominationsSettings(ServiceSettings):
+class NominationsSettings(WorkerSettings):
+    """Settings of the nominations API and of its Celery worker and beat (env prefix NOMINATIONS_)."""
+
     model_config = SettingsConfigDict(env_prefix="NOMINATIONS_", extra="ignore")
 
     service_name: str = "nominations"
@@ -13,3 +21,41 @@ class NominationsSettings(ServiceSettings):
     # Share of the clusters active in a year that may be approved for the Government flag.
     government_flag_cap_share: float = 0.2
     registry_timeout_seconds: float = 5.0
+
+    # Commendations: limits of a proposal (a file's size in bytes), and what a printed decision says.
+    commendation_max_nominees: int = 200
+    commendation_max_attachments: int = 30
+    commendation_max_attachment_bytes: int = 10 * 1024 * 1024
+    decision_issuer: str = "BỘ NỘI VỤ"
+    decision_authority: str = "BỘ TRƯỞNG BỘ NỘI VỤ"
+    decision_place: str = "Hà Nội"
+    decision_bases: list[str] = Field(default_factory=lambda: [
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+        ("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết "
+         "một số điều của Luật Thi đua, khen thưởng;"),
+        "Theo đề nghị của Trưởng ban Ban Thi đua - Khen thưởng Trung ương.",
+    ])
+    decision_recipients: list[str] = Field(default_factory=lambda: ["Như Điều 3;", "Lưu: VT, TĐKT."])
+    # TrueType fonts for the PDF of a decision (regular, bold, italic), the first complete set wins:
+    # Liberation Serif (Times New Roman's metrics; Debian fonts-liberation), then DejaVu Serif
+    # (Debian fonts-dejavu-core). The Dockerfile installs both.
+    pdf_fonts: list[tuple[str, str, str]] = Field(default_factory=lambda: [
+        ("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+         "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+         "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf"),
+        ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+         "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),  # core has no italic: shown upright
+    ])
+    register_export_max_rows: int = 50_000
+
+    @property
+    def larger_bodies(self) -> list[tuple[str, int]]:
+        """Routes whose bodies may pass ``max_body_bytes``: a file upload, up to its own limit."""
+        return [(r"^/v1/commendations/proposals/[^/]+/attachments$", self.commendation_max_attachment_bytes)]
+
+    def commendation_limits(self) -> Limits:
+        from services.nominations.commendations.domain.rules import Limits
+
+        return Limits(max_nominees=self.commendation_max_nominees,
+                      max_attachments=self.commendation_max_attachments,
+                      max_attachment_bytes=self.commendation_max_attachment_bytes)

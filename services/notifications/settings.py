@@ -3,10 +3,10 @@ from __future__ import annotations
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import NOTIFICATIONS_PORT, ServiceSettings
+from shared.settings import NOTIFICATIONS_PORT, WorkerSettings
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(WorkerSettings):
     """Settings of the notifications API and of the Celery worker and beat (env prefix NOTIFICATIONS_)."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
@@ -42,19 +42,8 @@ class NotificationsSettings(ServiceSettings):
     # Reminders: open rounds closing within this many hours remind their non-voters once.
     reminder_window_hours: float = 24.0
 
-    # Celery. The visibility timeout is how long Redis waits for an unacknowledged message before
-    # handing it to another worker: longer than any task and any ETA retry, else a slow task runs twice.
-    broker_visibility_timeout: float = 3600.0
-    # How often a worker looks for messages whose holder died (kombu default: about 100 s).
-    broker_restore_interval: float = 10.0
-    task_soft_time_limit: float = 120.0
-    task_time_limit: float = 180.0
-    # A task that meets an infrastructure error (PostgreSQL, Redis or the network away) is retried
-    # without a limit: base × 2^(n−1) seconds, capped, with jitter. The cap must stay below
-    # broker_visibility_timeout (the retry waits in a worker as an ETA message).
-    task_retry_base_seconds: float = 1.0
-    task_retry_max_seconds: float = 300.0
-    beat_interval_seconds: float = 60.0
+    # The worker's reliability settings (visibility timeout, time limits, task retries, beat
+    # interval) are WorkerSettings' (shared/settings.py), with this service's prefix.
 
     # Server-sent events: a comment line this often keeps proxies from closing an idle stream.
     sse_heartbeat_seconds: float = 15.0
@@ -66,8 +55,6 @@ class NotificationsSettings(ServiceSettings):
     def _defaults_from_demo(self) -> "NotificationsSettings":
         if self.webhook_allow_private is None:
             self.webhook_allow_private = self.demo
-        if self.task_soft_time_limit >= self.task_time_limit:
-            raise ValueError("task_soft_time_limit must be below task_time_limit")
         return self
 
     @property

@@ -125,11 +125,12 @@ def _cluster_year(row: asyncpg.Record, year: int) -> dict[str, Any]:
 
 
 async def create_cluster(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str, organizer: str,
-                         kind: str) -> dict[str, Any]:
+                         kind: str, allow_shared_members: bool = False) -> dict[str, Any]:
     actor.require_role("ministry")
     if await cluster_store.get(conn, code) is not None:
         raise Conflict(f"cluster {code} already exists", field="code")
-    row = await cluster_store.insert(conn, code=code, name=name, organizer=organizer, kind=kind)
+    row = await cluster_store.insert(conn, code=code, name=name, organizer=organizer, kind=kind,
+                                     allow_shared_members=allow_shared_members)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="cluster.create", target=f"cluster:{code}",
                        details=_cluster_public(row))
     return {**_cluster_public(row), "years": []}

@@ -5,7 +5,13 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 #: A province's code (two digits today: ``"22"``, ``"01"``); a code names a unit only together with a date.
 ProvinceCode = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^\S+$")]

@@ -13,6 +13,12 @@ from pydantic import BaseModel
 from shared.contracts import nominations, registry
 from shared.contracts.nominations import (
     BallotCastV1,
+    CovenantPublishedV1,
+    SheetAdjustedV1,
+    SheetsLockedV1,
+    CommendationDecidedV1,
+    CommendationReturnedV1,
+    CommendationSentV1,
     RankingPublishedV1,
     RoundApprovedV1,
     RoundCertifiedV1,
@@ -54,5 +60,11 @@ CATALOGUE: dict[str, EventContract] = {
     nominations.ROUND_APPROVED: EventContract(1, RoundApprovedV1, "nominations"),
     nominations.ROUND_RETURNED: EventContract(1, RoundReturnedV1, "nominations"),
     nominations.RANKING_PUBLISHED: EventContract(1, RankingPublishedV1, "nominations"),
+    nominations.COVENANT_PUBLISHED: EventContract(1, CovenantPublishedV1, "nominations"),
+    nominations.SHEET_ADJUSTED: EventContract(1, SheetAdjustedV1, "nominations"),
+    nominations.SHEETS_LOCKED: EventContract(1, SheetsLockedV1, "nominations"),
+    nominations.COMMENDATION_RETURNED: EventContract(1, CommendationReturnedV1, "nominations"),
+    nominations.COMMENDATION_SENT: EventContract(1, CommendationSentV1, "nominations"),
+    nominations.COMMENDATION_DECIDED: EventContract(1, CommendationDecidedV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

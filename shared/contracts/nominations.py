@@ -6,10 +6,20 @@ the registry's.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import Field
 
-from shared.contracts.common import Award, ClusterCode, Contract, Instant, Name, Outcome, ProvinceCode, RoundState
+from shared.contracts.common import (
+    Award,
+    ClusterCode,
+    Contract,
+    Instant,
+    Name,
+    Outcome,
+    ProvinceCode,
+    RoundState,
+)
 
 ROUND_OPENED = "nominations.round.opened"
 BALLOT_CAST = "nominations.round.ballot_cast"
@@ -19,6 +29,9 @@ ROUND_CERTIFIED = "nominations.round.certified"
 ROUND_APPROVED = "nominations.round.approved"
 ROUND_RETURNED = "nominations.round.returned"
 RANKING_PUBLISHED = "nominations.ranking.published"
+COVENANT_PUBLISHED = "nominations.covenant.published"
+SHEET_ADJUSTED = "nominations.sheet.adjusted"
+SHEETS_LOCKED = "nominations.sheets.locked"
 
 
 class _Round(Contract):
@@ -91,5 +104,102 @@ class RankingPublishedV1(Contract):
     cluster_name: Name
     year: int
     snapshot_id: int
+    lead_code: ProvinceCode | None
+    members: list[ProvinceCode]
+
+
+# ---------------------------------------------------------------- commendations
+
+COMMENDATION_RETURNED = "nominations.commendation.returned"
+COMMENDATION_SENT = "nominations.commendation.sent"
+COMMENDATION_DECIDED = "nominations.commendation.decided"
+
+
+class CommendationReturnedV1(Contract):
+    """The cluster's lead returned a nominee to the proposing province with a reason."""
+
+    proposal_id: uuid.UUID
+    nominee_id: uuid.UUID
+    nominee_name: Name
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    form_code: str = Field(min_length=1)
+    form_name: Name
+    province_code: ProvinceCode
+    lead_code: ProvinceCode
+    reason: Name
+
+
+class CommendationSentV1(Contract):
+    """The lead sent the cluster-year's list (every accepted proposal) to the ministry."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    lead_code: ProvinceCode
+    provinces: list[ProvinceCode] = Field(min_length=1)
+    proposals: list[uuid.UUID] = Field(min_length=1)
+    nominees: int = Field(ge=1)
+
+
+class CommendationDecidedV1(Contract):
+    """The ministry issued an award decision: ``awarded`` counts each province's collectives and
+    individuals; ``leads`` are the leads of the cluster-years whose lists it drew on."""
+
+    decision_id: uuid.UUID
+    number: Name
+    signed_on: date
+    year: int
+    summary: Name
+    provinces: list[ProvinceCode] = Field(min_length=1)
+    leads: list[ProvinceCode]
+    clusters: list[ClusterCode]
+    awarded: dict[ProvinceCode, int]
+    collectives: int = Field(ge=0)
+    individuals: int = Field(ge=0)
+
+
+# ---------------------------------------------------------------- covenants and score sheets
+
+class CovenantPublishedV1(Contract):
+    """A covenant version was published: version 1 (signed) or an amendment (``amended``, with its reason)."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    version: int = Field(ge=1)
+    amended: bool
+    reason: str | None
+    lead_code: ProvinceCode | None
+    members: list[ProvinceCode]
+
+
+class Adjustment(Contract):
+    criterion: str
+    points: float
+    reason: Name
+
+
+class SheetAdjustedV1(Contract):
+    """The cross-checker changed points on a member's sheet, each with its reason."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    province: ProvinceCode
+    province_name: str | None
+    reviewer: ProvinceCode | None
+    adjustments: list[Adjustment] = Field(min_length=1)
+
+
+class SheetsLockedV1(Contract):
+    """The lead locked the members' sheets for the conference."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    covenant_version: int = Field(ge=1)
+    sheets: int = Field(ge=0)
     lead_code: ProvinceCode | None
     members: list[ProvinceCode]

@@ -6,7 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.contracts.common import ClusterCode, Contract, LeadershipMethod, Name, ProvinceRef
+from shared.contracts.common import (
+    ClusterCode,
+    Contract,
+    LeadershipMethod,
+    Name,
+    ProvinceRef,
+)
 
 PROVINCE_MERGED = "registry.province.merged"
 PERIOD_UPDATED = "registry.period.updated"

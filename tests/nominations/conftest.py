@@ -57,10 +57,12 @@ class Vote:
 
     async def cluster_year(self, *, code: str = CLUSTER, name: str = CLUSTER_NAME, year: int = 2023,
                            members: list[str] = NORTH, lead: str = "34", deputy: str = "33") -> None:
-        """A cluster with a period for ``year`` and an elected lead and deputy (created if missing)."""
+        """A cluster with a period for ``year`` and an elected lead and deputy (created if missing).
+        Clusters other than the main one share members with it (the ministry allows it for them)."""
         ministry = self.registry.auth(self.issue_token("ministry"))
         r = await self.registry.client.post("/v1/clusters", headers=ministry, json={
-            "code": code, "name": name, "organizer": "Bộ Nội vụ", "kind": "cum"})
+            "code": code, "name": name, "organizer": "Bộ Nội vụ", "kind": "cum",
+            "allow_shared_members": code != CLUSTER})
         assert r.status_code in (201, 409), r.text
         r = await self.registry.client.put(f"/v1/clusters/{code}/periods/{year}", headers=ministry,
                                            json={"members": members})

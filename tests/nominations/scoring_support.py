@@ -118,14 +118,14 @@ class Scoring:
 @contextmanager
 def celery_worker(*, database_url: str, redis_url: str, log_path: Path,
                   queues: str = "rankings,events,notify,beat") -> Iterator[subprocess.Popen]:
-    """The system's real Celery worker (``services.notifications.worker:app``) in a child process,
+    """The system's real Celery worker (``deploy.worker:app``, every service's tasks) in a child process,
     against this test's database and Redis."""
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
            "NOTIFICATIONS_LOG_LEVEL": "WARNING"}
     celery = Path(sys.executable).with_name("celery")
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [str(celery), "-A", "services.notifications.worker:app", "worker", "-Q", queues, "--pool=solo",
+            [str(celery), "-A", "deploy.worker:app", "worker", "-Q", queues, "--pool=solo",
              "--loglevel=INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

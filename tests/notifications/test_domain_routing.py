@@ -28,6 +28,9 @@ ALL_TYPES = {
     "nominations.round.approved",
     "nominations.round.returned",
     "nominations.ranking.published",
+    "nominations.commendation.returned",
+    "nominations.commendation.sent",
+    "nominations.commendation.decided",
 }
 
 

@@ -44,6 +44,15 @@ PAYLOADS = {
     "nominations.round.approved": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
     "nominations.round.returned": dict(**ROUND, proposed=["37"], reason="Thiếu biên bản họp", electorate=ELECTORATE),
     "nominations.ranking.published": dict(**CLUSTER, snapshot_id="snap-9", lead_code="22", members=ELECTORATE),
+    "nominations.commendation.returned": dict(
+        **CLUSTER, proposal_id="p-1", nominee_id="n-1", nominee_name="Nguyễn Văn An", form_code="minister_certificate",
+        form_name="Bằng khen của Bộ trưởng Bộ Nội vụ", province_code="37", lead_code="22",
+        reason="Thiếu biên bản họp"),
+    "nominations.commendation.sent": dict(**CLUSTER, lead_code="22", provinces=["22", "37"], proposals=["p-1"],
+                                          nominees=3),
+    "nominations.commendation.decided": dict(
+        decision_id="d-1", number="1234/QĐ-BNV", signed_on="2027-01-05", year=2026, summary="Về việc khen thưởng",
+        provinces=["22", "37"], leads=["22"], clusters=["NV-BAC"], awarded={"22": 1, "37": 2}, collectives=1, individuals=2),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}

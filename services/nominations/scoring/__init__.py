@@ -2,6 +2,7 @@
 and the rankings computed from them.
 
 ``ranks_for`` is the one thing another context (voting) may use: the rest is scoring's own.
+``year_summary`` serves the service's year view (``services.nominations.year``).
 """
 from __future__ import annotations
 
@@ -16,3 +17,10 @@ async def ranks_for(conn: asyncpg.Connection, *, year: int, cluster: str) -> dic
     """Each unit's place in the latest ranking of a cluster-year: code → {rank, total, share, band}
     ({} before the first snapshot)."""
     return await _ranking_store.latest_ranks(conn, cluster_code=cluster, year=year)
+
+
+async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+    """Per cluster of the year: the covenant's state and where the members' sheets stand."""
+    from services.nominations.scoring.store import covenants as _covenant_store
+
+    return await _covenant_store.year_summary(conn, year=year)

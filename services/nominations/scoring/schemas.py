@@ -1,13 +1,14 @@
 """The scoring context's typed HTTP contract: request bodies (and, as they are described, responses)."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from shared.text import StorableStr, nfc
 
-__all__ = ["AdjustmentIn", "CovenantIn", "ReviewIn", "SheetIn"]
+__all__ = ["AdjustmentIn", "CovenantIn", "ReviewIn", "SheetIn", "SheetList", "SheetSummary"]
 
 
 class CovenantIn(BaseModel):
@@ -34,4 +35,29 @@ class AdjustmentIn(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    adjustments: dict[str, AdjustmentIn] = Field(max_length=500)
+    adjustments: dict[str, AdjustmentIn] = Field(max_length=500, description="criterion code → adjustment; "
+                                                 "{} records a cross-check that found nothing to adjust")
+
+
+class SheetSummary(BaseModel):
+    province: str
+    province_name: str | None
+    member: bool = Field(description="false: the unit left the cluster-year; its sheet is kept, never ranked")
+    state: Literal["draft", "reopened", "submitted", "locked"] | None = Field(description="The stored state; "
+                                                                                "null: no sheet yet")
+    status: Literal["not_started", "draft", "submitted", "reviewed", "adjusted"]
+    locked: bool
+    adjustments: int
+    updated_at: datetime | None
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+
+
+class SheetList(BaseModel):
+    cluster_code: str
+    year: int
+    covenant_version: int | None
+    locked_at: datetime | None
+    items: list[SheetSummary]
+    next: str | None = None

@@ -1,2 +1,16 @@
 """Voting: vote rounds, secret ballots and receipts, the tally, runoffs, certification, minutes and
-the ministry's decision. Reads the cluster-year's ranking only through ``scoring.ranks_for``."""
+the ministry's decision. Reads the cluster-year's ranking only through ``scoring.ranks_for``.
+
+``year_summary`` serves the service's year view (``services.nominations.year``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+
+async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+    """Per cluster of the year: each award's rounds (id, state) and the approved proposals."""
+    from services.nominations.voting.store import rounds as _round_store
+
+    return await _round_store.year_summary(conn, year=year)

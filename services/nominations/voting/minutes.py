@@ -96,6 +96,7 @@ def render(minutes: dict[str, Any]) -> str:
         seats=_e(minutes["rules"]["seats"]),
         max_choices=_e(minutes["rules"]["max_choices"]),
         threshold=_e(_share(minutes["rules"]["threshold"])),
+        threshold_rule=_e(minutes["rules"]["threshold_rule"][0].lower() + minutes["rules"]["threshold_rule"][1:]),
         quorum=_e(_share(minutes["rules"]["quorum"])),
         round_id=_e(minutes["round_id"]),
         runoff_note=runoff_note,

@@ -22,7 +22,13 @@ class RoundIn(BaseModel):
     award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
     seats: int = Field(ge=1, le=100, description="How many units to propose")
     max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
-    threshold: Share = Field(default="1/2", description="A unit must exceed this share of the valid ballots")
+    threshold: Share = Field(default="1/2", description="The share a unit must reach: by default strictly more "
+                                                        "than this share of the valid ballots")
+    threshold_base: Literal["valid_ballots", "electorate"] = Field(
+        default="valid_ballots", description="What the threshold is a share of: the valid ballots (blank ballots "
+                                             "included) or the whole electorate (every member entitled to vote)")
+    threshold_comparison: Literal["more_than", "at_least"] = Field(
+        default="more_than", description="`more_than`: strictly more than the share; `at_least`: the share is enough")
     quorum: Share = Field(default="2/3", description="Share of the electorate that must cast a ballot, at least 1/2")
     self_vote: bool = False
     candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,

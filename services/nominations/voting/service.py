@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
-from services.nominations import scoring
+from services.nominations import commendations, scoring
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting import minutes as minutes_html
@@ -85,9 +85,19 @@ async def _ranks(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, di
     return await scoring.ranks_for(conn, year=r["year"], cluster=r["cluster_code"])
 
 
-async def _public(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`views.public` with the candidates' ranks read now (a flag round shows the latest ranking)."""
-    return views.public(r, ranks=await _ranks(conn, r))
+async def _public(conn: asyncpg.Connection, r: Mapping[str, Any], *, actor: Principal | None = None) -> dict[str, Any]:
+    """:func:`views.public` with the candidates' ranks read now (a flag round shows the latest ranking)
+    and, for a province, whether it has voted."""
+    return views.public(r, ranks=await _ranks(conn, r), voted=(await _voted(conn, actor, [r]))[r["id"]])
+
+
+async def _voted(conn: asyncpg.Connection, actor: Principal | None,
+                 rounds: list[Mapping[str, Any]]) -> dict[uuid.UUID, bool | None]:
+    """Whether the calling province has voted in each round (None for other callers)."""
+    if actor is None or actor.role != "province" or actor.province is None:
+        return {r["id"]: None for r in rounds}
+    done = await ballot_store.voted_in(conn, round_ids=[r["id"] for r in rounds], province=actor.province)
+    return {r["id"]: r["id"] in done for r in rounds}
 
 
 async def _load(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record:
@@ -141,7 +151,8 @@ async def _db_now(conn: asyncpg.Connection) -> datetime:
 
 async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
                        year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
-                       self_vote: bool, candidates: list[str] | None, closes_at: datetime | None) -> dict[str, Any]:
+                       self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
+                       threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than") -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     period = await registry.period(cluster_code, year)
@@ -174,7 +185,8 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
         candidates=list(rules.candidates), lead_code=actor.province,
-        unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject)
+        unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
+        threshold_base=threshold_base, threshold_comparison=threshold_comparison)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
                                 "candidates": list(rules.candidates)})
@@ -367,7 +379,8 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
                      ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
                      threshold=views.fraction(r["threshold_num"], r["threshold_den"]),
-                     quorum=views.fraction(r["quorum_num"], r["quorum_den"]))
+                     quorum=views.fraction(r["quorum_num"], r["quorum_den"]),
+                     threshold_base=r["threshold_base"], at_least=r["threshold_comparison"] == "at_least")
     if counted.quorum_met:
         # The ballots become the bulletin: rewritten first, so their system columns no longer pair
         # them with the participation rows (README, "System columns").
@@ -407,7 +420,8 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         quorum=(parent["quorum_num"], parent["quorum_den"]), self_vote=parent["self_vote"],
         candidates=list(counted.tied), lead_code=parent["lead_code"], unit_names=parent["unit_names"],
         closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
-        carried_over=carried_over)
+        carried_over=carried_over, threshold_base=parent["threshold_base"],
+        threshold_comparison=parent["threshold_comparison"])
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.runoff_created", target=f"round:{runoff_id}",
@@ -456,6 +470,8 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
             raise Conflict(str(exc), slug="government-flag-cap", cap=exc.cap, approved_so_far=exc.approved_so_far,
                            proposing=exc.proposing, active_clusters=active) from None
     row = await round_store.decide(conn, round_id, state="approved", by=actor.subject)
+    # The approved units enter the cluster's commendation list in this same transaction.
+    await commendations.carry_approved_round(conn, actor=actor, round_row=row)
     await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
                        details={"proposed": proposed})
@@ -479,7 +495,7 @@ async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: 
 async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
     _require_read(actor, r)
-    return await _public(conn, r)
+    return await _public(conn, r, actor=actor)
 
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
@@ -497,7 +513,8 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
     for r in rows:
         if r["award"] in views.RANKED_AWARDS and (r["cluster_code"], r["year"]) not in ranks:
             ranks[(r["cluster_code"], r["year"])] = await _ranks(conn, r)
-    return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"]))) for r in rows]
+    voted = await _voted(conn, actor, list(rows))
+    return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"])), voted=voted[r["id"]]) for r in rows]
 
 
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from services.nominations.voting.domain.rounds import AWARD_LABELS_VI, RoundRules
+from services.nominations.voting.domain.rounds import AWARD_LABELS_VI, RoundRules, threshold_rule_vi
 
 # What a vote that missed its quorum never publishes: anything derived from the ballots' content.
 # Its result keeps how many voted (ballots_cast, electorate_size, turnout, quorum_met=false), and its
@@ -67,8 +67,10 @@ def candidate_ranks(r: Mapping[str, Any], ranks: Mapping[str, Mapping[str, Any]]
             for code in r["candidates"]]
 
 
-def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    """The round as answered. ``ranks``: the cluster-year's latest ranking, for ``candidate_ranks``."""
+def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | None = None,
+           voted: bool | None = None) -> dict[str, Any]:
+    """The round as answered. ``ranks``: the cluster-year's latest ranking, for ``candidate_ranks``;
+    ``voted``: whether the calling province has voted (null for other callers), never how."""
     return {
         "id": str(r["id"]),
         "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
@@ -100,7 +102,16 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "decided_by": r["decided_by"],
         "return_reason": r["return_reason"],
         "candidate_ranks": candidate_ranks(r, ranks or {}),
+        "voted": voted,
+        "threshold_base": r["threshold_base"],
+        "threshold_comparison": r["threshold_comparison"],
+        "threshold_rule": rule_in_words(r),
     }
+
+
+def rule_in_words(r: Mapping[str, Any]) -> str:
+    return threshold_rule_vi(threshold=fraction(r["threshold_num"], r["threshold_den"]), base=r["threshold_base"],
+                             comparison=r["threshold_comparison"])
 
 
 def turnout(r: Mapping[str, Any], participants: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -150,7 +161,9 @@ def minutes(r: Mapping[str, Any], participants: Iterable[Mapping[str, Any]]) -> 
         "lead": unit(r["lead_code"]),
         "rules": {"seats": r["seats"], "max_choices": r["max_choices"],
                   "threshold": str(fraction(r["threshold_num"], r["threshold_den"])),
-                  "quorum": str(fraction(r["quorum_num"], r["quorum_den"])), "self_vote": r["self_vote"]},
+                  "quorum": str(fraction(r["quorum_num"], r["quorum_den"])), "self_vote": r["self_vote"],
+                  "threshold_base": r["threshold_base"], "threshold_comparison": r["threshold_comparison"],
+                  "threshold_rule": rule_in_words(r)},
         "electorate": [{**unit(c), "voted": c in voted, "channel": voted[c]["channel"] if c in voted else None}
                        for c in r["electorate"]],
         "paper_ballots": [{**unit(c), "document_ref": p["document_ref"]} for c, p in voted.items()

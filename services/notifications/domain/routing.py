@@ -20,8 +20,9 @@ The table itself is :data:`ROUTING` (event type → :class:`Route`), rendered fo
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from shared.contracts import nominations as nominations_events
 from shared.contracts import registry as registry_events
@@ -40,6 +41,9 @@ ROUND_CERTIFIED = nominations_events.ROUND_CERTIFIED
 ROUND_APPROVED = nominations_events.ROUND_APPROVED
 ROUND_RETURNED = nominations_events.ROUND_RETURNED
 RANKING_PUBLISHED = nominations_events.RANKING_PUBLISHED
+COMMENDATION_RETURNED = nominations_events.COMMENDATION_RETURNED
+COMMENDATION_SENT = nominations_events.COMMENDATION_SENT
+COMMENDATION_DECIDED = nominations_events.COMMENDATION_DECIDED
 
 
 def province(code: Any) -> str:
@@ -145,6 +149,18 @@ def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("members"))), MINISTRY]
 
 
+def _proposing_province(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("province_code")))
+
+
+def _ministry_lead_provinces(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(_one(p.get("lead_code")), codes(p.get("provinces")))]
+
+
+def _awarded_leads_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(codes(p.get("provinces")), codes(p.get("leads"))), MINISTRY]
+
+
 @dataclass(frozen=True)
 class Route:
     """One row of the routing table."""
@@ -195,6 +211,18 @@ ROUTING: dict[str, Route] = {
         "the cluster's members and the ministry",
         "every member sees its rank and score; the ministry oversees every cluster",
         _members_and_ministry),
+    COMMENDATION_RETURNED: Route(
+        "the proposing province",
+        "the lead returned one of its nominees with a reason: it fixes and resubmits, or withdraws it",
+        _proposing_province),
+    COMMENDATION_SENT: Route(
+        "the ministry, the cluster lead and every province whose proposals the list carries",
+        "the ministry reviews the list; the provinces learn their nominees reached the ministry",
+        _ministry_lead_provinces),
+    COMMENDATION_DECIDED: Route(
+        "every awarded province, the leads of their clusters and the ministry",
+        "the decision is issued: each awarded province hands the awards over; the register shows them",
+        _awarded_leads_ministry),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

@@ -431,6 +431,67 @@ def _ranking_published(c: _Ctx):
     return subject, lines, action
 
 
+def _form(c: _Ctx) -> str:
+    return c.text("form_name") or c.t("hình thức khen thưởng", "the award")
+
+
+def _commendation_returned(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, name, reason = c.cluster(), c.text("nominee_name"), c.text("reason")
+    who = name or c.t("một đối tượng", "a nominee")
+    subject = c.t(f"Trưởng cụm trả lại đề nghị khen thưởng {who} – {cluster}",
+                  f"Nominee returned: {who} – {cluster}")
+    lines = [
+        c.t(f"{_lead_phrase(c)} đã trả lại đề nghị {_form(c)}{c.year()} đối với {who}.",
+            f"{_lead_phrase(c)} returned the proposal of {who} for {_form(c)}{c.year(en=' ')}."),
+        c.t(f"Lý do: {reason}", f"Reason: {reason}") if reason else "",
+    ]
+    action = None
+    if c.is_province(c.p.get("province_code")):
+        action = c.t("Hoàn thiện hồ sơ và gửi lại, hoặc rút đề nghị", "Complete the file and resubmit, or withdraw it")
+    return subject, lines, action
+
+
+def _commendation_sent(c: _Ctx) -> tuple[str, list[str], str | None]:
+    cluster, count = c.cluster(), c.text("nominees")
+    subject = c.t(f"Cụm thi đua trình danh sách đề nghị khen thưởng{c.year()} – {cluster}",
+                  f"Award list sent to the ministry{c.year(en=' for ')} – {cluster}")
+    lines = [
+        c.t(f"{_lead_phrase(c)} đã trình Bộ Nội vụ danh sách đề nghị khen thưởng{c.year()} của {cluster}"
+            + (f" gồm {count} tập thể, cá nhân." if count else "."),
+            f"{_lead_phrase(c)} sent the{c.year()} award list of {cluster} to the ministry"
+            + (f" ({count} nominees)." if count else ".")),
+        c.codes_line("provinces", "Đơn vị có đề nghị (mã tỉnh)", "Proposing provinces (codes)", "", ""),
+    ]
+    action = c.t("Thẩm định, đồng ý hoặc không đồng ý từng đối tượng", "Review each nominee") if c.ministry else None
+    return subject, lines, action
+
+
+def _commendation_decided(c: _Ctx) -> tuple[str, list[str], str | None]:
+    number, signed = c.text("number"), format_date(c.p.get("signed_on"))
+    collectives, individuals = c.text("collectives") or "0", c.text("individuals") or "0"
+    numbered = f" số {number}" if number else ""
+    subject = c.t(f"Quyết định khen thưởng{numbered}", "Award decision" + (f" {number}" if number else ""))
+    awarded = c.p.get("awarded")
+    mine = awarded.get(c.code) if isinstance(awarded, Mapping) and c.code else None
+    clusters = r.codes(c.p.get("clusters"))
+    lines = [
+        c.t(f"Bộ Nội vụ đã ban hành Quyết định{numbered}" + (f" ngày {signed}" if signed else "")
+            + f" khen thưởng {collectives} tập thể và {individuals} cá nhân{c.year(vi=' năm ')}.",
+            "The Ministry of Home Affairs issued decision" + (f" {number}" if number else "")
+            + (f" of {signed}" if signed else "")
+            + f" awarding {collectives} collectives and {individuals} individuals{c.year(en=' for ')}."),
+        c.t("Cụm thi đua: ", "Clusters: ") + ", ".join(clusters) + "." if clusters else "",
+        c.t(f"Đơn vị có {mine} tập thể, cá nhân được khen thưởng.",
+            f"{mine} of your collectives and individuals are awarded.") if mine else "",
+        c.t("Danh sách được công bố trong Sổ khen thưởng.", "The list is published in the award register."),
+    ]
+    action = None
+    if c.among("provinces"):
+        action = c.t("Tổ chức trao tặng và thông báo cho các tập thể, cá nhân được khen thưởng",
+                     "Hand the awards over and tell the collectives and individuals awarded")
+    return subject, lines, action
+
+
 TEMPLATES: dict[str, _Template] = {
     r.LEADERSHIP_ROTATED: _leadership_rotated,
     r.PROVINCE_MERGED: _province_merged,
@@ -442,6 +503,9 @@ TEMPLATES: dict[str, _Template] = {
     r.ROUND_APPROVED: _round_approved,
     r.ROUND_RETURNED: _round_returned,
     r.RANKING_PUBLISHED: _ranking_published,
+    r.COMMENDATION_RETURNED: _commendation_returned,
+    r.COMMENDATION_SENT: _commendation_sent,
+    r.COMMENDATION_DECIDED: _commendation_decided,
 }
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)

@@ -39,6 +39,8 @@ class ClusterIn(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
     kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
+    allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
+                                                                  "the same kind in one year")
 
     _nfc = field_validator("name", "organizer")(nfc)
 
@@ -104,7 +106,8 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.create", body=body,
             status_code=201,
             run=lambda: service.create_cluster(conn, actor=principal, code=body.code, name=body.name,
-                                               organizer=body.organizer, kind=body.kind))
+                                               organizer=body.organizer, kind=body.kind,
+                                               allow_shared_members=body.allow_shared_members))
 
 
 @router.get("", summary="Clusters, by code; ?year= keeps those with a period that year, with its lead, deputy "

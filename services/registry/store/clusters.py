@@ -6,11 +6,12 @@ from typing import Any
 import asyncpg
 
 
-async def insert(conn: asyncpg.Connection, *, code: str, name: str, organizer: str, kind: str) -> asyncpg.Record:
+async def insert(conn: asyncpg.Connection, *, code: str, name: str, organizer: str, kind: str,
+                 allow_shared_members: bool = False) -> asyncpg.Record:
     return await conn.fetchrow(
-        """INSERT INTO registry.clusters (code, name, organizer, kind) VALUES ($1, $2, $3, $4)
+        """INSERT INTO registry.clusters (code, name, organizer, kind, allow_shared_members) VALUES ($1, $2, $3, $4, $5)
            RETURNING code, name, organizer, kind, allow_shared_members, created_at, updated_at""",
-        code, name, organizer, kind)
+        code, name, organizer, kind, allow_shared_members)
 
 
 async def get(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:

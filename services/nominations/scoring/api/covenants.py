@@ -7,7 +7,7 @@ from typing import Annotated, Any, Iterator
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn
+from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn, SheetList
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
@@ -86,13 +86,14 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
 @router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking")
 async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
                        principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+    principal.require_province(province)  # before asking the registry anything
+    period = await registry_period(request, code, year)  # membership on the day
     with field_errors():
         async with db.transaction() as conn:
             response = await idempotent(
                 conn, schema="nominations", key=idempotency_key, body={},
                 scope=_scope(principal, "scores.submit", code, year, province), status_code=200,
-                run=lambda: service_scores.submit_sheet(conn, actor=principal, cluster=code, year=year,
-                                                        province=province))
+                run=lambda: service_scores.submit_sheet(conn, actor=principal, period=period, province=province))
     await schedule_recompute(request, cluster=code, year=year)
     return response
 
@@ -112,6 +113,14 @@ async def review_sheet(code: ClusterCode, year: Year, province: Province, body: 
                                                         adjustments=adjustments))
     await schedule_recompute(request, cluster=code, year=year)
     return response
+
+
+@router.get("/scores", summary="Every member's sheet and where it stands (lead, ministry; a member sees its own)",
+            response_model=SheetList)
+async def list_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db) -> dict:
+    period = await registry_period(request, code, year)
+    async with db.transaction() as conn:
+        return await service_scores.list_sheets(conn, actor=principal, period=period)
 
 
 @router.get("/scores/{province}", summary="A sheet with every adjustment and who made it")

@@ -33,6 +33,8 @@ from services.nominations.scoring.domain.covenant import (
     validate_sheet,
 )
 from services.nominations.scoring.domain.ranking import share_of
+from services.nominations.scoring import events
+from services.nominations.scoring.domain.sheets import sheet_status
 from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import scores as score_store
 from shared import audit
@@ -157,7 +159,7 @@ async def put_covenant(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     reason = nfc(reason) if reason and reason.strip() else None
     digest = covenant_digest(parsed)
     cluster, year = period["cluster_code"], period["year"]
-    await _open_cluster_year(conn, period)
+    cluster_year = await _open_cluster_year(conn, period)
     in_force = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
     draft = await covenant_store.in_state(conn, cluster=cluster, year=year, state="draft")
 
@@ -186,6 +188,7 @@ async def put_covenant(conn: asyncpg.Connection, *, actor: Principal, period: Pe
                                     field="criteria")
             await covenant_store.supersede(conn, covenant_id=in_force["id"])
         await covenant_store.publish(conn, covenant_id=draft["id"], by=actor.subject)
+        await events.publish_covenant(conn, cluster_year, version=draft["version"], reason=reason or draft["reason"])
         if in_force is not None:
             carried = await score_store.carry_over(conn, old_covenant_id=in_force["id"], new_covenant_id=draft["id"],
                                                    by=actor.subject)
@@ -220,11 +223,14 @@ async def sheet_view(conn: asyncpg.Connection, *, cluster_year: asyncpg.Record, 
     effective = effective_scores({c: r["self_points"] for c, r in rows.items()}, checked)
     totals = sheet_totals(criteria, effective)
     maximum = max_total(criteria)
-    names = {m["code"]: m["name"] for m in cluster_year["members"]}
+    names = _names(cluster_year)
     return {
         "cluster_code": sheet["cluster_code"], "year": sheet["year"], "province": sheet["province_code"],
         "province_name": names.get(sheet["province_code"]), "covenant_version": covenant["version"],
         "state": sheet["state"], "locked": cluster_year["locked_at"] is not None,
+        # A unit that left the cluster-year during the year: its sheet is kept, never ranked.
+        "member": sheet["province_code"] in {m["code"] for m in cluster_year["members"]},
+        "reviewed_at": sheet["reviewed_at"], "reviewed_by": sheet["reviewed_by"],
         **{k: sheet[k] for k in ("updated_at", "updated_by", "submitted_at", "submitted_by")},
         "scores": {c.code: {"self": number(rows[c.code]["self_points"]) if c.code in rows else None,
                             "checked": number(checked.get(c.code)), "points": number(effective.get(c.code))}
@@ -241,6 +247,11 @@ async def sheet_view(conn: asyncpg.Connection, *, cluster_year: asyncpg.Record, 
                          "adjusted_for_name": names.get(a["adjusted_for"]), "adjusted_at": a["adjusted_at"]}
                         for a in await score_store.adjustments(conn, sheet_id=sheet["id"])],
     }
+
+
+def _names(cluster_year: Mapping[str, Any]) -> dict[str, str]:
+    """Every unit's name, members and former members alike."""
+    return {m["code"]: m["name"] for m in [*(cluster_year.get("former_members") or []), *cluster_year["members"]]}
 
 
 def _check_notes(criteria: list[Criterion], notes: Mapping[str, str]) -> dict[str, str]:
@@ -291,10 +302,14 @@ async def _sheet_in_force(conn: asyncpg.Connection, *, cluster: str, year: int, 
     return cluster_year, covenant, sheet
 
 
-async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
+async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period,
                        province: str) -> dict[str, Any]:
-    """Submit a complete sheet for cross-checking; a sheet missing any criterion is refused whole."""
+    """Submit a complete sheet for cross-checking; a sheet missing any criterion is refused whole.
+    Only a member of the period on the day submits."""
     actor.require_province(province)
+    require_member(period, province)
+    cluster, year = period["cluster_code"], period["year"]
+    await covenant_store.refresh_cluster_year(conn, period=period)
     cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
                                                           lock=True)
     _require_unlocked(cluster_year)
@@ -315,6 +330,7 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     """Cross-check a submitted sheet: each adjustment (points, reason) replaces the value in force for
     its criterion; every one is kept, with who made it."""
     require_reviewer(actor, period, province)
+    require_member(period, province)
     cluster, year = period["cluster_code"], period["year"]
     await _open_cluster_year(conn, period)
     cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
@@ -322,8 +338,6 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     if sheet["state"] != "submitted":
         raise Conflict(f"only a submitted sheet is cross-checked; the sheet of {province} is {sheet['state']}",
                        slug="sheet-not-submitted")
-    if not adjustments:
-        raise Unprocessable("give at least one adjustment", field="adjustments")
     criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
     known = {c.code for c in criteria}
     # Every problem at once, named as the request names it: adjustments.<code>[.points|.reason].
@@ -338,8 +352,15 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     if errors:
         raise SheetError(errors)
     adjusted = {code: (points[code], nfc(adjustments[code][1])) for code in points}
-    await score_store.adjust(conn, sheet_id=sheet["id"], adjustments=adjusted, by=actor.subject,
-                             acting_for=actor.province)
+    if adjusted:
+        await score_store.adjust(conn, sheet_id=sheet["id"], adjustments=adjusted, by=actor.subject,
+                                 acting_for=actor.province)
+        await events.publish_sheet_adjusted(
+            conn, cluster=cluster, cluster_name=cluster_year["cluster_name"], year=year, province=province,
+            province_name=_names(cluster_year).get(province), reviewer=actor.province,
+            adjustments=[{"criterion": c, "points": number(p), "reason": r} for c, (p, r) in adjusted.items()])
+    # An empty cross-check says "checked, nothing to adjust": the sheet reads reviewed.
+    await score_store.mark_reviewed(conn, sheet_id=sheet["id"], by=actor.subject)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.review",
                        target=f"sheet:{cluster}/{year}/{province}",
                        details={"version": covenant["version"],
@@ -371,10 +392,45 @@ async def lock_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Per
     if waiting:
         raise Conflict(f"every member must submit before the lock; still waiting for {', '.join(waiting)}",
                        slug="sheets-not-submitted", waiting=waiting)
-    count = await score_store.lock_all(conn, covenant_id=covenant["id"])
+    count = await score_store.lock_all(conn, covenant_id=covenant["id"], provinces=_members(period))
     locked = await covenant_store.lock_cluster_year(conn, cluster=cluster, year=year, by=actor.subject)
+    cluster_year = await covenant_store.cluster_year(conn, cluster=cluster, year=year)
+    assert cluster_year is not None  # refreshed above, in this transaction
+    await events.publish_sheets_locked(conn, cluster_year, covenant_version=covenant["version"], sheets=count)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="scores.lock", target=f"sheets:{cluster}/{year}",
                        details={"version": covenant["version"], "sheets": count})
     return {"cluster_code": cluster, "year": year, "covenant_version": covenant["version"], "sheets": count,
             "locked_at": locked["locked_at"], "locked_by": locked["locked_by"]}
 
+
+
+async def list_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Period) -> dict[str, Any]:
+    """Every member's sheet and where it stands, for the lead and the ministry; a member sees its own
+    row only. Units that left during the year keep their sheets, listed with ``member: false``."""
+    cluster, year = period["cluster_code"], period["year"]
+    if not (actor.is_ministry or _acts_as(actor, _code(period, "lead"))
+            or (actor.role == "province" and actor.province in _members(period))):
+        raise Forbidden(f"the score sheets of {_where(period)} are read by its lead, its members and ministry staff")
+    cluster_year = await covenant_store.refresh_cluster_year(conn, period=period)
+    covenant = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
+    rows = {r["province_code"]: r for r in await score_store.listing(conn, covenant_id=covenant["id"])} \
+        if covenant is not None else {}
+    names = _names(cluster_year)
+    members = _members(period)
+    codes = members + sorted(code for code in rows if code not in members)
+    if not (actor.is_ministry or _acts_as(actor, _code(period, "lead"))):
+        codes = [code for code in codes if code == actor.province]
+    items = []
+    for code in codes:
+        row = rows.get(code)
+        items.append({
+            "province": code, "province_name": names.get(code), "member": code in members,
+            "state": row["state"] if row else None,
+            "status": sheet_status(row["state"] if row else None, reviewed=bool(row and row["reviewed_at"]),
+                                   adjustments=row["adjustments"] if row else 0),
+            "locked": bool(row and row["state"] == "locked"),
+            "adjustments": row["adjustments"] if row else 0,
+            **{k: (row[k] if row else None) for k in ("updated_at", "submitted_at", "reviewed_at", "reviewed_by")},
+        })
+    return {"cluster_code": cluster, "year": year, "covenant_version": covenant["version"] if covenant else None,
+            "locked_at": cluster_year["locked_at"], "items": items, "next": None}

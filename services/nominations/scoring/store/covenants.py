@@ -22,28 +22,50 @@ async def refresh_cluster_year(conn: asyncpg.Connection, *, period: dict[str, An
     position = {code: i for i, code in enumerate(period.get("rotation_order") or [])}
     members = sorted(period["members"], key=lambda m: (position.get(m["code"], len(position)), m["code"]))
     return await conn.fetchrow(
-        """INSERT INTO nominations.cluster_years (cluster_code, year, cluster_name, lead_code, deputy_code, members)
-           VALUES ($1, $2, $3, $4, $5, $6)
+        """INSERT INTO nominations.cluster_years (cluster_code, year, cluster_name, lead_code, deputy_code, members,
+                                                 former_members)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (cluster_code, year) DO UPDATE
               SET cluster_name = EXCLUDED.cluster_name, lead_code = EXCLUDED.lead_code,
-                  deputy_code = EXCLUDED.deputy_code, members = EXCLUDED.members, refreshed_at = now()
-           RETURNING cluster_code, year, cluster_name, lead_code, deputy_code, members, locked_at, locked_by""",
+                  deputy_code = EXCLUDED.deputy_code, members = EXCLUDED.members,
+                  former_members = EXCLUDED.former_members, refreshed_at = now()
+           RETURNING cluster_code, year, cluster_name, lead_code, deputy_code, members, former_members, locked_at,
+                     locked_by""",
         period["cluster_code"], period["year"], period["cluster_name"], lead["code"] if lead else None,
         deputy["code"] if deputy else None,
-        [{"code": m["code"], "name": m["name"]} for m in members])
+        [{"code": m["code"], "name": m["name"]} for m in members],
+        _former(period, members, await conn.fetchrow(
+            "SELECT members, former_members FROM nominations.cluster_years WHERE cluster_code = $1 AND year = $2",
+            period["cluster_code"], period["year"])))
+
+
+def _former(period: dict[str, Any], members: list[dict[str, Any]],
+            before: asyncpg.Record | None) -> list[dict[str, Any]]:
+    """Units that were members and no longer are: the registry's former members, and any unit this
+    service saw as a member before (a member list replaced outright keeps no history there)."""
+    current = {m["code"] for m in members}
+    former: dict[str, dict[str, Any]] = {}
+    seen = [*(before["former_members"] if before else []), *(before["members"] if before else []),
+            *(period.get("former_members") or [])]
+    for m in seen:
+        if m["code"] not in current:
+            former[m["code"]] = {"code": m["code"], "name": m["name"], "left_on": m.get("left_on")}
+    return sorted(former.values(), key=lambda m: m["code"])
 
 
 async def cluster_year(conn: asyncpg.Connection, *, cluster: str, year: int,
                        lock: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"""SELECT cluster_code, year, cluster_name, lead_code, deputy_code, members, locked_at, locked_by
+        f"""SELECT cluster_code, year, cluster_name, lead_code, deputy_code, members, former_members, locked_at,
+                   locked_by
               FROM nominations.cluster_years WHERE cluster_code = $1 AND year = $2 {'FOR UPDATE' if lock else ''}""",
         cluster, year)
 
 
 async def cluster_years(conn: asyncpg.Connection, *, year: int, clusters: list[str]) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """SELECT cluster_code, year, cluster_name, lead_code, deputy_code, members, locked_at, locked_by
+        """SELECT cluster_code, year, cluster_name, lead_code, deputy_code, members, former_members, locked_at,
+                  locked_by
              FROM nominations.cluster_years WHERE year = $1 AND cluster_code = ANY($2::text[])
             ORDER BY cluster_code""", year, clusters)
 
@@ -118,3 +140,35 @@ async def supersede(conn: asyncpg.Connection, *, covenant_id: int) -> None:
     await conn.execute(
         """UPDATE nominations.covenants SET state = 'superseded', superseded_at = now(), updated_at = now()
             WHERE id = $1 AND state = 'published'""", covenant_id)
+
+
+async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+    """Per cluster-year: the covenant (in force, else the draft) and its members' sheets counted by
+    where they stand (units that left are not counted)."""
+    rows = await conn.fetch(
+        """SELECT y.cluster_code, y.cluster_name, y.lead_code, jsonb_array_length(y.members) AS members,
+                  y.locked_at, c.version, c.state, c.published_at,
+                  count(s.id) FILTER (WHERE s.state IN ('submitted', 'locked')) AS submitted,
+                  count(s.id) FILTER (WHERE s.reviewed_at IS NOT NULL) AS reviewed,
+                  count(s.id) FILTER (WHERE EXISTS (SELECT 1 FROM nominations.score_adjustments a
+                                                     WHERE a.sheet_id = s.id)) AS adjusted,
+                  count(s.id) FILTER (WHERE s.state = 'locked') AS locked
+             FROM nominations.cluster_years y
+             LEFT JOIN LATERAL (SELECT id, version, state, published_at FROM nominations.covenants k
+                                 WHERE k.cluster_code = y.cluster_code AND k.year = y.year AND k.state <> 'superseded'
+                                 ORDER BY (k.state = 'published') DESC LIMIT 1) c ON true
+             LEFT JOIN nominations.score_sheets s
+               ON s.covenant_id = c.id AND c.state = 'published'
+              AND s.province_code IN (SELECT m ->> 'code' FROM jsonb_array_elements(y.members) m)
+            WHERE y.year = $1
+            GROUP BY y.cluster_code, y.cluster_name, y.lead_code, y.members, y.locked_at, c.version, c.state,
+                     c.published_at
+            ORDER BY y.cluster_code""", year)
+    return {r["cluster_code"]: {
+        "cluster_name": r["cluster_name"], "lead_code": r["lead_code"],
+        "covenant": {"state": r["state"], "version": r["version"], "published_at": r["published_at"]}
+        if r["state"] else None,
+        "sheets": {"members": r["members"], "submitted": r["submitted"], "reviewed": r["reviewed"],
+                   "adjusted": r["adjusted"], "locked": r["locked"]},
+        "locked_at": r["locked_at"],
+    } for r in rows}

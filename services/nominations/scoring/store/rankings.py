@@ -48,12 +48,17 @@ WITH covenant AS MATERIALIZED (  -- the version in force of every cluster of the
       FROM nominations.sheet_scores r
      WHERE r.covenant_id IN (SELECT id FROM covenant)
      GROUP BY r.sheet_id
-), unit AS (                -- every submitted sheet is one unit: a cluster-year has one covenant in force
-    -- (covenants_one_published) and a unit one sheet per covenant (UNIQUE (covenant_id, province_code))
+), member AS (              -- the cluster-year's members: a unit that left keeps its sheet, unranked
+    SELECT y.cluster_code, m.code
+      FROM nominations.cluster_years y, jsonb_to_recordset(y.members) AS m(code text)
+     WHERE y.year = $1
+), unit AS (                -- every submitted sheet of a member is one unit: a cluster-year has one covenant
+    -- in force (covenants_one_published) and a unit one sheet per covenant (UNIQUE (covenant_id, province_code))
     SELECT cv.cluster_code, s.province_code AS province, cv.max_total,
            coalesce(t.regular, 0) AS regular, coalesce(t.bonus, 0) AS bonus, coalesce(t.penalty, 0) AS penalty
       FROM covenant cv
       JOIN nominations.score_sheets s ON s.covenant_id = cv.id AND s.state IN ('submitted', 'locked')
+      JOIN member mb ON mb.cluster_code = cv.cluster_code AND mb.code = s.province_code
       LEFT JOIN sheet t ON t.sheet_id = s.id
 ), scope AS (               -- what this run answers for: the clusters asked for and the national view
     SELECT cluster_code AS scope, version, max_total FROM covenant WHERE $2::text IS NULL OR cluster_code = $2

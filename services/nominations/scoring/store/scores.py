@@ -7,7 +7,8 @@ from typing import Any, Mapping
 import asyncpg
 
 _SHEET = """SELECT id, cluster_code, year, covenant_id, province_code, state, notes, previous_sheet_id, created_at,
-                   updated_at, updated_by, submitted_at, submitted_by FROM nominations.score_sheets"""
+                   updated_at, updated_by, submitted_at, submitted_by, reviewed_at, reviewed_by
+              FROM nominations.score_sheets"""
 
 
 async def sheet(conn: asyncpg.Connection, *, covenant_id: int, province: str,
@@ -73,6 +74,20 @@ async def adjust(conn: asyncpg.Connection, *, sheet_id: int, adjustments: Mappin
     await conn.execute("UPDATE nominations.score_sheets SET updated_at = now() WHERE id = $1", sheet_id)
 
 
+async def mark_reviewed(conn: asyncpg.Connection, *, sheet_id: int, by: str) -> None:
+    await conn.execute(
+        "UPDATE nominations.score_sheets SET reviewed_at = now(), reviewed_by = $2 WHERE id = $1", sheet_id, by)
+
+
+async def listing(conn: asyncpg.Connection, *, covenant_id: int) -> list[asyncpg.Record]:
+    """Every sheet of a covenant version, with how many adjustments it has had."""
+    return await conn.fetch(
+        """SELECT s.province_code, s.state, s.updated_at, s.submitted_at, s.submitted_by, s.reviewed_at,
+                  s.reviewed_by,
+                  (SELECT count(*) FROM nominations.score_adjustments a WHERE a.sheet_id = s.id) AS adjustments
+             FROM nominations.score_sheets s WHERE s.covenant_id = $1 ORDER BY s.province_code""", covenant_id)
+
+
 async def adjustments(conn: asyncpg.Connection, *, sheet_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(
         """SELECT id, criterion_code, points, previous_points, reason, adjusted_by, adjusted_for, adjusted_at
@@ -85,10 +100,13 @@ async def states(conn: asyncpg.Connection, *, covenant_id: int) -> dict[str, str
     return {r["province_code"]: r["state"] for r in rows}
 
 
-async def lock_all(conn: asyncpg.Connection, *, covenant_id: int) -> int:
+async def lock_all(conn: asyncpg.Connection, *, covenant_id: int, provinces: list[str]) -> int:
+    """Lock the submitted sheets of ``provinces`` (the period's members): a unit that left keeps its
+    sheet as it was."""
     status = await conn.execute(
-        "UPDATE nominations.score_sheets SET state = 'locked' WHERE covenant_id = $1 AND state = 'submitted'",
-        covenant_id)
+        """UPDATE nominations.score_sheets SET state = 'locked'
+            WHERE covenant_id = $1 AND state = 'submitted' AND province_code = ANY($2::text[])""",
+        covenant_id, provinces)
     return int(status.split()[-1])
 
 

@@ -41,7 +41,8 @@ async def create_round(body: RoundIn, request: Request, principal: CurrentPrinci
             run=lambda: service.create_round(
                 conn, actor=principal, registry=_registry(request), cluster_code=body.cluster_code, year=body.year,
                 award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
-                quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at))
+                quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
+                threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison))
 
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province")

@@ -390,3 +390,12 @@ def validate_ballot(*, rules: RoundRules, voter: str, choices: Sequence[str]) ->
                              reason="self_vote")
 
     return sorted(picked)
+
+
+def threshold_rule_vi(*, threshold: Fraction, base: str, comparison: str) -> str:
+    """The threshold as the minutes write it, in Vietnamese: "phải được trên 1/2 tổng số phiếu hợp lệ"."""
+    percent = threshold * 100
+    share = f"{percent.numerator // percent.denominator}%" if percent.denominator == 1 else str(threshold)
+    verb = "ít nhất" if comparison == "at_least" else "trên"
+    of = "tổng số thành viên của cụm, khối" if base == "electorate" else "tổng số phiếu hợp lệ"
+    return f"Đơn vị được đề nghị phải đạt {verb} {share} {of}"

@@ -15,7 +15,9 @@ Rules
 2. **Threshold**: a candidate is *eligible* only if its votes **strictly exceed**
    ``threshold × valid_ballots`` (default one half), so exactly 50 % is not enough.
    Blank ballots are valid ballots: they count in that denominator (a blank is a deliberate
-   "none of them", which must weigh against every candidate).
+   "none of them", which must weigh against every candidate). Councils may write the rule
+   otherwise: ``threshold_base="electorate"`` counts the share against the whole electorate
+   (at least 80 % of all members, say), ``at_least=True`` makes reaching the bar enough.
 3. **Seats**: eligible candidates, best first, fill up to ``seats`` places. If the last seat is
    tied with the first candidate left out, nobody below the tie is chosen by chance: the outcome
    is ``"runoff_required"``; candidates strictly above the tie are in (``proposed``), the tied
@@ -235,6 +237,8 @@ def decide(
     seats: int,
     threshold: Ratio = Fraction(1, 2),
     quorum: Ratio = Fraction(2, 3),
+    threshold_base: str = "valid_ballots",
+    at_least: bool = False,
 ) -> TallyResult:
     """Decide a round from its counts (see the module docstring for the rules).
 
@@ -279,8 +283,10 @@ def decide(
     if not quorum_met:
         outcome = FAILED_QUORUM
     else:
-        bar = threshold_f * valid_ballots
-        eligible = [(code, n) for code, n in ranking if n > bar]  # strictly more than the bar
+        if threshold_base not in ("valid_ballots", "electorate"):
+            raise ValueError(f"threshold_base must be valid_ballots or electorate, got {threshold_base!r}")
+        bar = threshold_f * (valid_ballots if threshold_base == "valid_ballots" else electorate_size)
+        eligible = [(code, n) for code, n in ranking if (n >= bar if at_least else n > bar)]
         if len(eligible) <= seats:
             outcome = PROPOSED
             proposed = [code for code, _ in eligible]

@@ -105,6 +105,14 @@ async def participants(conn: asyncpg.Connection, round_id: uuid.UUID) -> list[as
             WHERE round_id = $1 ORDER BY province_code""", round_id)
 
 
+async def voted_in(conn: asyncpg.Connection, *, round_ids: list[uuid.UUID], province: str) -> set[uuid.UUID]:
+    """Which of these rounds ``province`` has voted in (who voted only: never how)."""
+    rows = await conn.fetch(
+        """SELECT round_id FROM nominations.participation WHERE round_id = ANY($1::uuid[]) AND province_code = $2""",
+        round_ids, province)
+    return {r["round_id"] for r in rows}
+
+
 # ---------------------------------------------------------------- sealed idempotency rows
 
 async def claim_key(conn: asyncpg.Connection, *, key_hash: str, round_id: uuid.UUID, request_mac: str) -> bool:

@@ -1,0 +1,2 @@
+"""Pure rules of commendations: states and transitions, eligibility and limits, the Government-flag
+cap, identities and search text, file sniffing. No I/O."""

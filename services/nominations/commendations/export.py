@@ -1,0 +1,40 @@
+"""The award register as an Excel workbook (openpyxl), one row per award."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = [("year", "Năm"), ("form_name", "Hình thức khen thưởng"), ("kind", "Tập thể/Cá nhân"), ("name", "Tên"),
+           ("position", "Chức vụ"), ("unit", "Đơn vị"), ("province_name", "Tỉnh, thành phố"),
+           ("cluster_code", "Cụm thi đua"), ("decision_number", "Số quyết định"), ("decision_date", "Ngày quyết định")]
+KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
+
+
+def _cell(value: Any) -> Any:
+    # A text cell that starts like a formula is written as text: a name never runs in the reader's Excel.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def workbook(items: list[dict[str, Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Sổ khen thưởng"
+    sheet.append([label for _, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for item in items:
+        row = {**item, "kind": KINDS.get(item["kind"], item["kind"])}
+        sheet.append([_cell(row[key]) for key, _ in COLUMNS])
+    for column, width in zip("ABCDEFGHIJ", (6, 36, 12, 32, 28, 40, 20, 14, 16, 14)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,268 @@
+"""The typed contract of the commendations API: request bodies and response models (lists answer
+with the shared ``shared.contracts.pages.Page[T]``)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.text import nfc
+
+ClusterCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+State = Literal["draft", "submitted", "accepted", "returned", "sent", "approved", "rejected", "awarded"]
+Kind = Literal["collective", "individual"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- forms
+
+class FormField(_In):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=200)
+    required: bool = False
+
+    _nfc = field_validator("label")(nfc)
+
+
+class FormIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+    recipients: Literal["collective", "individual", "both"]
+    from_vote_only: bool = False
+    round_award: Literal["government_flag", "ministry_flag", "certificate_of_merit"] | None = None
+    capped: bool = Field(default=False, description="Counted against the Government-flag cap")
+    individual_fields: list[FormField] = Field(default_factory=list, max_length=30)
+    position: int = Field(default=100, ge=0, le=10_000)
+    active: bool = True
+
+    _nfc = field_validator("name")(nfc)
+
+
+class FormOut(BaseModel):
+    code: str
+    name: str
+    recipients: str
+    from_vote_only: bool
+    round_award: str | None
+    capped: bool
+    individual_fields: list[FormField]
+    position: int
+    active: bool
+
+
+# ---------------------------------------------------------------- proposals and nominees
+
+class ProposalIn(_In):
+    cluster_code: ClusterCode
+    year: Year
+    form: FormCode
+
+
+def _optional_nfc(value: str | None) -> str | None:
+    return None if value is None or not value.strip() else nfc(value)
+
+
+class NomineeIn(_In):
+    kind: Kind
+    name: str = Field(min_length=1, max_length=300, description="Full name, or the collective's name")
+    position: str | None = Field(default=None, max_length=300, description="Chức vụ (individuals)")
+    unit: str | None = Field(default=None, max_length=300, description="Đơn vị công tác / the collective's parent unit")
+    birth_date: date | None = Field(default=None, description="Required for an individual")
+    gender: Literal["nam", "nữ"] | None = None
+    fields: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")],
+                 Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict, max_length=30,
+                                                                 description="What the ministry's form asks")
+    summary: str = Field(min_length=1, max_length=20_000, description="Tóm tắt thành tích")
+
+    _nfc = field_validator("name", "summary")(nfc)
+    _opt = field_validator("position", "unit")(_optional_nfc)
+
+    @field_validator("fields")
+    @classmethod
+    def _fields_nfc(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k: (nfc(v) if v.strip() else "") or "" for k, v in value.items()}
+
+
+class NomineeUpdate(NomineeIn):
+    pass
+
+
+class ReasonIn(_In):
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class AttachmentOut(BaseModel):
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    nominee_id: uuid.UUID | None
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    storage: str
+    created_by: str
+    created_at: datetime
+
+
+class NomineeOut(BaseModel):
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    year: int
+    form_code: str
+    kind: Kind
+    name: str
+    position: str | None
+    unit: str | None
+    birth_date: date | None
+    gender: str | None
+    fields: dict[str, str]
+    summary: str
+    state: State
+    state_label: str
+    return_reason: str | None
+    reject_reason: str | None
+    reviewed_by: str | None
+    decided_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProposalOut(BaseModel):
+    id: uuid.UUID
+    cluster_code: str
+    cluster_name: str
+    year: int
+    province_code: str
+    province_name: str
+    form_code: str
+    form_name: str
+    origin: Literal["province", "vote"]
+    round_id: uuid.UUID | None
+    state: State
+    state_label: str
+    lead_code: str | None
+    created_by: str
+    created_at: datetime
+    submitted_at: datetime | None
+    sent_at: datetime | None
+    nominees: list[NomineeOut] | None = Field(default=None, description="With GET of one proposal")
+    attachments: list[AttachmentOut] | None = None
+
+
+class ClusterListOut(BaseModel):
+    cluster_code: str
+    cluster_name: str
+    year: int
+    lead_code: str | None
+    sent_count: int
+    last_sent_at: datetime | None
+    proposals: list[ProposalOut]
+
+
+class SentOut(BaseModel):
+    cluster_code: str
+    year: int
+    proposals: list[uuid.UUID]
+    nominees: int
+    provinces: list[str]
+
+
+class QueueItem(NomineeOut):
+    cluster_code: str
+    province_code: str
+    province_name: str
+    form_name: str
+    origin: str
+    sent_at: datetime | None
+
+
+# ---------------------------------------------------------------- decisions
+
+class DecisionIn(_In):
+    number: str = Field(min_length=1, max_length=60, description="Số, ký hiệu: 1234/QĐ-BNV")
+    year: Year = Field(description="The year the awards are for")
+    summary: str = Field(default="Về việc tặng thưởng danh hiệu thi đua và hình thức khen thưởng", min_length=1,
+                         max_length=500, description="Trích yếu")
+    signed_on: date
+    signer_name: str = Field(min_length=1, max_length=200)
+    signer_title: str = Field(default="BỘ TRƯỞNG", min_length=1, max_length=200,
+                              description='e.g. "BỘ TRƯỞNG" or "KT. BỘ TRƯỞNG\\nTHỨ TRƯỞNG"')
+    bases: list[Annotated[str, Field(min_length=1, max_length=1000)]] | None = Field(
+        default=None, max_length=20, description="Căn cứ lines; default: the configured ones")
+    nominee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000,
+                                         description="Nominees the ministry approved")
+
+    _nfc = field_validator("number", "summary", "signer_name", "signer_title")(nfc)
+
+    @field_validator("bases")
+    @classmethod
+    def _bases_nfc(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [nfc(v) or "" for v in value]
+
+
+class DecisionEntryOut(BaseModel):
+    nominee_id: uuid.UUID
+    kind: Kind
+    name: str
+    position: str | None
+    unit: str | None
+    form_code: str
+    form_name: str
+    province_code: str
+    province_name: str
+    cluster_code: str
+
+
+class DecisionOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    year: int
+    summary: str
+    signed_on: date
+    signer_name: str
+    signer_title: str
+    bases: list[str]
+    state: Literal["draft", "issued"]
+    created_by: str
+    created_at: datetime
+    issued_at: datetime | None
+    issued_by: str | None
+    entries: list[DecisionEntryOut] | None = None
+
+
+# ---------------------------------------------------------------- register
+
+class AwardOut(BaseModel):
+    """One line of the register: only what the decision published."""
+
+    id: int
+    year: int
+    form_code: str
+    form_name: str
+    kind: Kind
+    name: str
+    position: str | None
+    unit: str | None
+    province_code: str
+    province_name: str
+    cluster_code: str
+    decision_id: uuid.UUID
+    decision_number: str
+    decision_date: date
+    holder_id: uuid.UUID
+
+
+class HolderOut(BaseModel):
+    holder_id: uuid.UUID
+    name: str
+    kind: Kind
+    awards: list[AwardOut]

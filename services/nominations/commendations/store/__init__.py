@@ -1,0 +1,1 @@
+"""SQL for commendations, one module per aggregate (schema ``nominations``)."""

@@ -1,0 +1,2 @@
+"""The year at a glance for the ministry: one read across both contexts (scoring's covenants and
+sheets, voting's rounds and approvals), each answering for its own tables."""

@@ -1,0 +1,147 @@
+"""The Celery worker factory: every service's worker gets the same reliability settings.
+
+A service declares what its worker runs in its own ``worker.py``: a :class:`WorkerSpec` with its
+task modules, the queues it consumes, the queue of each of its tasks and its periodic (beat)
+entries, and builds its app with :func:`create_worker` (``celery -A services.<name>.worker:app``).
+A queue belongs to one service: a worker takes only messages for tasks it has. ``deploy/worker.py``
+combines every declaration into one app for a single worker process (``make run``, the tests).
+
+Reliability, the same for all: messages are acknowledged after the task ran (``acks_late``) and put
+back if the worker process dies (``reject_on_worker_lost``) or is killed at the hard time limit
+(``acks_on_timeout=False``); Redis hands an unacknowledged message to another worker only after the
+visibility timeout, which is longer than any task time limit and any retry delay. JSON only, no
+result backend, one message at a time per process, JSON logs, task events for Flower. Every task is
+idempotent, so a message that runs twice does no harm.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from celery import Celery
+from celery.signals import setup_logging
+from kombu import Exchange, Queue
+
+from shared.logs import configure_logging
+from shared.settings import WorkerSettings
+
+BeatSchedule = dict[str, dict[str, Any]]
+
+
+def _no_beat(settings: WorkerSettings) -> BeatSchedule:
+    return {}
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What one service's worker runs."""
+
+    service: str
+    task_modules: tuple[str, ...]
+    queues: tuple[str, ...]
+    # Task name (or glob) → the queue it goes to; every queue named here is one of ``queues``.
+    routes: Mapping[str, str]
+    # The service's periodic entries for its settings; each names one of ``queues``.
+    beat: Callable[[WorkerSettings], BeatSchedule] = _no_beat
+    # The settings a worker of this service alone runs with (env prefix of the service).
+    settings: Callable[[], WorkerSettings] = WorkerSettings
+    default_queue: str | None = None
+
+    def check(self, settings: WorkerSettings) -> None:
+        """A spec names only its own queues and tasks, so its messages reach only its own workers."""
+        prefix = f"{self.service}."
+        stray = sorted(task for task in self.routes if not task.startswith(prefix))
+        stray += sorted(name for name, entry in self.beat(settings).items()
+                        if not (name.startswith(prefix) and entry["task"].startswith(prefix)))
+        if stray:
+            raise ValueError(f"the {self.service} worker may route and schedule only {prefix}* tasks: {stray}")
+        unknown = sorted({q for q in self.routes.values() if q not in self.queues}
+                         | {e["options"]["queue"] for e in self.beat(settings).values()
+                            if e.get("options", {}).get("queue") not in self.queues})
+        if unknown:
+            raise ValueError(f"the {self.service} worker routes to queues it does not consume: {unknown}")
+
+
+# The name the worker process logs under: the app made current last (the one Celery runs).
+_log_name = "worker"
+
+
+def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettings | None = None, *,
+                  set_as_current: bool = True) -> Celery:
+    """A Celery app running ``specs`` (one service, or several in one process) with the common
+    reliability settings. ``settings``: default, the first spec's."""
+    if not specs:
+        raise ValueError("a worker runs at least one service's tasks")
+    settings = settings or specs[0].settings()
+    queues: list[str] = []
+    for spec in specs:
+        spec.check(settings)
+        shared_queues = set(queues) & set(spec.queues)
+        if shared_queues:
+            raise ValueError(f"queues {sorted(shared_queues)} are declared by two services")
+        queues += spec.queues
+    routes = {task: {"queue": queue} for spec in specs for task, queue in spec.routes.items()}
+    beat: BeatSchedule = {}
+    for spec in specs:
+        beat.update(spec.beat(settings))
+    app = Celery(name, broker=settings.redis_url, include=[m for spec in specs for m in spec.task_modules],
+                 set_as_current=set_as_current)
+    app.conf.update(
+        # One direct exchange per queue, named like it (what shared.jobs and the outbox relays send
+        # to). A bare Queue(name) would bind every queue to the default exchange with one routing
+        # key, so anything publishing through that exchange would reach every queue.
+        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in queues],
+        task_default_queue=specs[0].default_queue or specs[0].queues[0],
+        task_routes=routes,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,  # tasks record their effects in PostgreSQL; no result backend
+        # At-least-once execution: ack after the run, requeue when the worker process dies.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        # A task that fails (raises, as opposed to retrying) is acknowledged: by then nothing depends
+        # on its message (each service keeps what it could not process, and its periodic jobs
+        # recompute their work from PostgreSQL). A task killed at the hard time limit is put back
+        # in its queue instead: it did not get to decide, and every task is idempotent.
+        task_acks_on_failure=True,
+        task_acks_on_timeout=False,
+        # Tasks are short; one message at a time per process keeps the others for other workers.
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            "unacked_restore_interval": settings.broker_restore_interval,
+            "unacked_restore_throttle": 1,
+            "socket_connect_timeout": 5,
+            "socket_timeout": 30,
+            "health_check_interval": 25,
+        },
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        # Let Flower show every task.
+        worker_send_task_events=True,
+        task_send_sent_event=True,
+        timezone="Asia/Ho_Chi_Minh",
+        enable_utc=True,
+        beat_schedule=beat,
+    )
+    app.thidua_settings = settings  # type: ignore[attr-defined]
+    app.thidua_specs = tuple(specs)  # type: ignore[attr-defined]
+    if set_as_current:
+        global _log_name
+        _log_name = f"{name}-worker"
+    return app
+
+
+def queues_of(app: Celery) -> tuple[str, ...]:
+    return tuple(q.name for q in app.conf.task_queues)
+
+
+@setup_logging.connect
+def _json_logs(loglevel: int | str | None = None, **_: Any) -> None:
+    # The same one-JSON-object-per-line logs as the HTTP services (with the task fields).
+    level = logging.getLevelName(loglevel) if isinstance(loglevel, int) else (loglevel or "INFO")
+    configure_logging(_log_name, level)

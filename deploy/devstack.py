@@ -51,6 +51,8 @@ def child_env(infra: Infra, dsn: str) -> dict[str, str]:
         "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
         "NOTIFICATIONS_SMTP_PORT": "1025",
     })
+    # The demo's Flower password (Flower listens on loopback only); set your own to override.
+    env.setdefault("NOTIFICATIONS_FLOWER_BASIC_AUTH", "demo:demo-flower")
     return env
 
 

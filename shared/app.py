@@ -111,7 +111,7 @@ def create_app(
         relay_task = None
         publisher = None
         if settings.run_outbox_relay:
-            publisher = CeleryPublisher(settings.redis_url, settings.consumers)
+            publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
             app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
                                           publish_batch=publisher.publish_batch,
                                           poll_interval=settings.outbox_poll_interval)

@@ -81,6 +81,7 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,            # the connection was closed under the query
     asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, cannot connect now
     asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    asyncpg.exceptions._base.InternalClientError,  # a connection left mid-operation by a server gone away
     redis_errors.ConnectionError,
     redis_errors.TimeoutError,
 )

@@ -33,6 +33,7 @@ from services.console.web import (
     redirect,
 )
 from shared.app import RequestContextMiddleware
+from shared.limits import BodySizeLimitMiddleware
 from shared.logs import configure_logging, request_id_var
 
 log = logging.getLogger("thidua.console")
@@ -102,6 +103,7 @@ def create_console_app(settings: ConsoleSettings | None = None) -> FastAPI:
                   openapi_url=None, dependencies=[Depends(csrf_protect)])
     app.state.settings = settings
     install_error_pages(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

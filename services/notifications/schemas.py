@@ -25,7 +25,10 @@ class EmailChannel(BaseModel):
 class WebhookChannel(BaseModel):
     type: Literal["webhook"]
     url: str = Field(max_length=2048, description="http(s) URL; receives a signed JSON POST per notification")
-    secret: StorableStr = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
+    secret: StorableStr | None = Field(
+        default=None, min_length=16, max_length=256,
+        description="Standard Webhooks signing secret (`whsec_` + base64 of 24-64 random bytes) or any string "
+                    "of at least 16 characters; omitted, one is generated and returned once in this answer")
 
 
 Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]

@@ -136,8 +136,9 @@ async def system(demo_database: str, broker_url: str, signing_pem: str) -> Async
 
     common: dict[str, Any] = {"database_url": demo_database, "redis_url": broker_url, "log_level": "WARNING"}
     async with contextlib.AsyncExitStack() as stack:
+        # Every browser test signs in from 127.0.0.1: room for the per-address sign-in throttle.
         registry = await stack.enter_async_context(serve(create_registry_app(RegistrySettings(
-            jwt_private_key_pem=signing_pem, outbox_poll_interval=0.2, **common))))
+            jwt_private_key_pem=signing_pem, outbox_poll_interval=0.2, signin_address_attempts=1000, **common))))
         nominations = await stack.enter_async_context(serve(create_nominations_app(NominationsSettings(
             registry_url=registry.url, outbox_poll_interval=0.2, **common))))
         notifications = await stack.enter_async_context(serve(create_notifications_app(NotificationsSettings(

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from services.nominations.voting.domain.rounds import RoundState
 from shared.text import nfc
 
-__all__ = ["BallotIn", "Code", "PaperBallotIn", "ReturnIn", "RoundIn", "RoundState", "Share"]
+__all__ = ["BallotIn", "Code", "DisputeIn", "PaperBallotIn", "ReturnIn", "RoundIn", "RoundState", "RulingIn", "Share"]
 
 Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
@@ -55,3 +55,18 @@ class ReturnIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
     _nfc = field_validator("reason")(nfc)
+
+
+class DisputeIn(BaseModel):
+    """A member disputes the paper ballot the lead entered for it."""
+
+    reason: str = Field(min_length=1, max_length=2000, description="Why the paper ballot is not the member's")
+    _nfc = field_validator("reason")(nfc)
+
+
+class RulingIn(BaseModel):
+    """The ministry's final ruling on a disputed paper ballot."""
+
+    ruling: Literal["ballot_stands", "ballot_void"]
+    note: str = Field(min_length=1, max_length=2000)
+    _nfc = field_validator("note")(nfc)

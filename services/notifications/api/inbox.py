@@ -87,6 +87,10 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
         nonlocal after
         wake = hub.subscribe(address)
         ends_at = time.monotonic() + settings.sse_max_seconds
+        if principal.expires_at is not None:
+            # The stream ends when its token does (the client reconnects with a fresh one and
+            # Last-Event-ID): a revoked or expired token must not keep a stream open.
+            ends_at = min(ends_at, time.monotonic() + max(0.0, principal.expires_at - time.time()))
         try:
             # EventSource reconnects after `retry` ms with Last-Event-ID, so a closed stream loses nothing.
             yield "retry: 2000\n: connected\n\n"
@@ -100,7 +104,8 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
                 if rows:
                     continue
                 try:
-                    await asyncio.wait_for(wake.wait(), timeout=settings.sse_heartbeat_seconds)
+                    await asyncio.wait_for(wake.wait(), timeout=max(0.01, min(settings.sse_heartbeat_seconds,
+                                                                               ends_at - time.monotonic())))
                 except asyncio.TimeoutError:
                     yield ": heartbeat\n\n"
         finally:

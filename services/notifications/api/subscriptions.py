@@ -16,7 +16,8 @@ async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db
     async with db.transaction() as conn:
         return await service.put_subscription(conn, actor=principal, requested=[c.model_dump() for c in body.channels],
                                               events=body.events, subscribable=SUBSCRIBABLE, language=body.language,
-                                              allow_private=settings.webhook_allow_private)
+                                              allow_private=settings.webhook_allow_private,
+                                              secret_key=settings.secret_box_key)
 
 
 @router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)")

@@ -26,6 +26,7 @@ CREATE FUNCTION nominations.cast_ballot(
     p_status_code integer,
     p_sealed bytea,
     p_event_id uuid,
+    p_event_version integer,
     p_event_payload jsonb,
     p_actor text,
     p_actor_role text,
@@ -90,7 +91,7 @@ BEGIN
     INSERT INTO nominations.participation (round_id, province_code, channel) VALUES (p_round_id, p_voter, 'online');
     INSERT INTO nominations.ballots (round_id, choices, commitment) VALUES (p_round_id, p_choices, p_commitment);
     INSERT INTO nominations.outbox (id, type, version, producer, aggregate_id, payload)
-    VALUES (p_event_id, 'nominations.round.ballot_cast', 1, 'nominations', p_round_id::text, p_event_payload);
+    VALUES (p_event_id, 'nominations.round.ballot_cast', p_event_version, 'nominations', p_round_id::text, p_event_payload);
     PERFORM pg_notify('nominations_outbox', '');
     INSERT INTO nominations.audit_log (actor, actor_role, action, target, details, request_id)
     VALUES (p_actor, p_actor_role, 'ballot.cast', 'round:' || p_round_id, p_audit_details, p_request_id);

@@ -60,6 +60,7 @@ from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.events import outbox_payload
 from shared.logs import request_id_var
 from shared.settings import ServiceSettings
 
@@ -297,12 +298,15 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     secret = new_receipt_secret()
     sealed_commitment = commitment(round_id=str(round_id), choices=canonical or [], secret=secret)
     answer = {"receipt": {"round_id": str(round_id), "secret": secret, "commitment": sealed_commitment}}
+    # Checked against its contract here, as emit() does, since the statement writes the outbox row.
+    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),
+                                                  producer=SCHEMA)
     try:
         row = await ballot_store.cast_online(
             conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,
             key_hash=key.key_hash if key else None, request_mac=request_mac, status_code=201,
-            sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(),
-            event_payload=events.ballot_cast(facts, voter=voter), actor=actor.subject, actor_role=actor.role,
+            sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(), event_version=event_version,
+            event_payload=event_payload, actor=actor.subject, actor_role=actor.role,
             # Who voted and how it reached the round; never what the ballot says.
             audit_details={"voter": voter, "channel": "online"}, request_id=request_id_var.get())
     except asyncpg.UniqueViolationError as exc:

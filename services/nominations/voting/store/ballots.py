@@ -138,7 +138,8 @@ async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int,
 
 async def cast_online(conn: asyncpg.Connection, *, round_id: uuid.UUID, voter: str, choices: list[str] | None,
                       commitment: str, key_hash: str | None, request_mac: str | None, status_code: int,
-                      sealed: bytes | None, event_id: uuid.UUID, event_payload: dict[str, Any], actor: str,
+                      sealed: bytes | None, event_id: uuid.UUID, event_version: int, event_payload: dict[str, Any],
+                      actor: str,
                       actor_role: str, audit_details: dict[str, Any], request_id: str | None) -> asyncpg.Record:
     """``nominations.cast_ballot`` (migration 040): checks and writes an online ballot in one
     statement, its own transaction. ``choices`` None: the caller found the ballot invalid (nothing
@@ -146,6 +147,6 @@ async def cast_online(conn: asyncpg.Connection, *, round_id: uuid.UUID, voter: s
     ``asyncpg.UniqueViolationError`` (``participation_pkey``) when the province has already voted."""
     return await conn.fetchrow(
         """SELECT outcome, round_state, round_closes_at, request_mac, status_code, sealed
-             FROM nominations.cast_ballot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
-        round_id, voter, choices, commitment, key_hash, request_mac, status_code, sealed, event_id, event_payload,
-        actor, actor_role, audit_details, request_id)
+             FROM nominations.cast_ballot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""",
+        round_id, voter, choices, commitment, key_hash, request_mac, status_code, sealed, event_id, event_version,
+        event_payload, actor, actor_role, audit_details, request_id)

@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from services.nominations.voting import service
 from services.nominations.voting.schemas import (
@@ -92,13 +93,13 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
                          "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).",
              response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
 async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
-    async with db.transaction() as conn:
-        await service.require_round(conn, round_id)
-        return await service.sealed_idempotent(
-            conn, key=idempotency_key, scope=f"ballot:{round_id}:{principal.subject}", round_id=round_id, body=body,
-            status_code=201,
-            run=lambda: service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices))
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    # One statement, its own transaction (service.cast_ballot): no transaction opened here.
+    async with db.connection() as conn:
+        answer = await service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices,
+                                           idempotency_key=idempotency_key, body=body)
+    return JSONResponse(jsonable_encoder(answer.body), status_code=answer.status_code,
+                        headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 
 
 @router.post("/{round_id}/paper-ballots", status_code=201,

@@ -17,11 +17,14 @@ import random
 import secrets
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 import httpx
 
 from bench.common import Latencies, free_port, report, run, scratch_database, served
+from deploy.infra import Infra
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem
 
 CLUSTERS = int(os.environ.get("BENCH_CLUSTERS", "20"))
@@ -49,7 +52,8 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer) -> 
             deputy = voters[(k + 1) % VOTERS]
             (await client.post(f"{registry}/v1/clusters/{code}/periods/2026/leadership", headers=ministry,
                                json={"method": "election", "lead": lead, "deputy": deputy})).raise_for_status()
-            lead_auth = {"Authorization": f"Bearer {issuer.issue(subject=f'province-{lead}', role='province', province=lead)[0]}"}
+            lead_token = issuer.issue(subject=f"province-{lead}", role="province", province=lead)[0]
+            lead_auth = {"Authorization": f"Bearer {lead_token}"}
             for award in AWARDS:
                 r = await client.post(f"{nominations}/v1/rounds", headers=lead_auth, json={
                     "cluster_code": code, "year": 2026, "award": award, "seats": 3})
@@ -60,7 +64,8 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer) -> 
     return round_ids, voters
 
 
-async def cast_all(url_for, round_ids: list[str], voters: list[str], tokens: dict[str, str]) -> dict:
+async def cast_all(url_for: Callable[[str], str], round_ids: list[str], voters: list[str],
+                   tokens: dict[str, str]) -> dict[str, Any]:
     """Every voter casts once in every round; the 32 voters run concurrently."""
     latencies = Latencies()
     failures = 0
@@ -130,10 +135,11 @@ async def tally_bench(dsn: str) -> dict:
         await conn.close()
     best_service, best_bare = min(service_times), min(bare_times)
     return {"ballots": TALLY_BALLOTS, "tally_ms": round(best_service * 1000, 1),
-            "bare_group_by_ms": round(best_bare * 1000, 1), "ratio_tally_vs_group_by": round(best_service / best_bare, 2)}
+            "bare_group_by_ms": round(best_bare * 1000, 1),
+            "ratio_tally_vs_group_by": round(best_service / best_bare, 2)}
 
 
-async def bench(infra) -> None:
+async def bench(infra: Infra) -> None:
     key = generate_private_key()
     issuer = TokenIssuer(key, issuer="thidua-registry", audience="thidua", ttl_seconds=3600)
     redis_url = infra.redis_db(11)

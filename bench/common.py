@@ -12,8 +12,7 @@ import time
 import uuid
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Callable, Coroutine, Iterator
 
 import asyncpg
 import httpx
@@ -108,7 +107,7 @@ def report(name: str, result: dict[str, Any]) -> None:
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
-def run(main) -> None:
+def run(main: Callable[[Infra], Coroutine[Any, Any, None]]) -> None:
     infra = ensure_infra()
     try:
         asyncio.run(main(infra))

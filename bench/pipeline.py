@@ -16,11 +16,13 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import asyncpg
 import redis
 
 from bench.common import ROOT, report, run, scratch_database
+from deploy.infra import Infra
 from shared.db import create_pool
 from shared.events import CeleryPublisher, OutboxRelay, emit
 
@@ -151,7 +153,7 @@ async def emit_one(conn: asyncpg.Connection, i: int, phase: str) -> None:
                         "method": "rotation", "lead": MEMBERS[0], "deputy": MEMBERS[1], "members": MEMBERS})
 
 
-async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> int:
+async def wait_for_notifications(pool: asyncpg.Pool, expected: int, timeout: float = 900) -> int:
     count = 0
     deadline = time.time() + timeout
     async with pool.acquire() as conn:
@@ -163,7 +165,7 @@ async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> i
     return count
 
 
-async def latency(pool, phase: str) -> dict:
+async def latency(pool: asyncpg.Pool, phase: str) -> dict[str, Any]:
     """Commit-to-inbox latency of one phase's notifications: inbox created_at − event occurred_at."""
     async with pool.acquire() as conn:
         stats = await conn.fetchrow(
@@ -175,7 +177,7 @@ async def latency(pool, phase: str) -> dict:
     return {k: round(float(stats[k]) * 1000, 1) for k in ("p50", "p95", "max")} | {"unit": "ms"}
 
 
-async def bench(infra) -> None:
+async def bench(infra: Infra) -> None:
     redis_url = infra.redis_db(REDIS_DB)
     async with scratch_database(infra) as dsn:
         baseline = await noop_baseline(redis_url, dsn)

@@ -34,6 +34,7 @@ from decimal import Decimal
 import asyncpg
 
 from bench.common import report, run, scratch_database
+from deploy.infra import Infra
 from services.nominations.scoring.domain.covenant import covenant_digest
 from services.nominations.scoring.domain.ranking import RankingConfig
 from services.nominations.scoring.service import rankings as service_rankings
@@ -116,11 +117,13 @@ async def load(conn: asyncpg.Connection) -> dict:
         # a bonus for about a third; a penalty for about one in ten. One statement; most of its time
         # is the two per-row foreign-key checks that carry each criterion's bounds to the row.
         score_status = await conn.execute(
-            """INSERT INTO nominations.sheet_scores (sheet_id, covenant_id, criterion_code, kind, max_points, self_points)
+            """INSERT INTO nominations.sheet_scores
+                      (sheet_id, covenant_id, criterion_code, kind, max_points, self_points)
                SELECT s.id, s.covenant_id, k.code, k.kind, k.max_points,
                       CASE k.kind
                         WHEN 'regular' THEN round(k.max_points * (0.55 + 0.45 * random())::numeric * 4) / 4
-                        WHEN 'bonus' THEN CASE WHEN random() < 0.3 THEN round(k.max_points * random()::numeric) ELSE 0 END
+                        WHEN 'bonus' THEN
+                          CASE WHEN random() < 0.3 THEN round(k.max_points * random()::numeric) ELSE 0 END
                         ELSE CASE WHEN random() < 0.1 THEN -round(k.max_points * random()::numeric) ELSE 0 END
                       END
                  FROM nominations.score_sheets s
@@ -246,7 +249,7 @@ async def check_against_bare(conn: asyncpg.Connection, bare: list[asyncpg.Record
             "units_sharing_a_total_in_their_cluster": tied_totals}
 
 
-async def bench(infra) -> None:
+async def bench(infra: Infra) -> None:
     async with scratch_database(infra) as dsn:
         conn = await connect(dsn)  # as the job's own connection (JSON codecs)
         try:

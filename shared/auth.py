@@ -175,7 +175,7 @@ class TokenVerifier:
         kid = header.get("kid")
         if kid not in self._keys or self._stale():
             await self._refresh(unknown_kid=kid not in self._keys)
-        key = self._keys.get(kid)
+        key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise Unauthorized("token signed by an unknown key")
         try:

@@ -47,7 +47,7 @@ def format_date(value: date | datetime | str | None, lang: str = "vi") -> str:
         try:
             value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         return format_datetime(value, lang)
     return value.strftime("%d/%m/%Y")
@@ -60,7 +60,7 @@ def format_datetime(value: datetime | str | None, lang: str = "vi") -> str:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if value.tzinfo is not None:
         value = value.astimezone(VIETNAM)
     return value.strftime("%H:%M %d/%m/%Y")

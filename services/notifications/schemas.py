@@ -1,7 +1,7 @@
 """The notifications service's typed HTTP contract: request bodies (and, as they are described, responses)."""
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,7 +28,7 @@ class WebhookChannel(BaseModel):
     secret: StorableStr = Field(min_length=16, max_length=256, description="HMAC-SHA256 key for X-Thidua-Signature")
 
 
-Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]
+Channel = Annotated[InboxChannel | EmailChannel | WebhookChannel, Field(discriminator="type")]
 
 
 class SubscriptionIn(BaseModel):

@@ -48,7 +48,7 @@ def build_email(*, sender: str, to: str, subject: str, body: str, delivery_id: s
     name, address = parseaddr(sender)
     msg["From"] = formataddr((name, address), charset="utf-8")
     msg["To"] = ascii_address(to)
-    msg["Subject"] = Header(subject, "utf-8", header_name="Subject")
+    msg["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     msg["Date"] = formatdate(usegmt=True)
     # A stable Message-ID per delivery lets mail systems drop a resend after a crash.
     msg["Message-ID"] = f"<{delivery_id}@thidua>"
@@ -119,7 +119,7 @@ async def _refuse_private(url: str) -> str | None:
     except OSError:
         return None  # let the request fail and be retried like any network error
     for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not ip.is_global:
             return f"{host} resolves to the non-public address {ip}"
     return None

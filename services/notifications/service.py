@@ -208,8 +208,9 @@ async def send_reminders(conn: asyncpg.Connection, *, window_hours: float) -> Re
                          "aggregate_id": row["round_id"], "payload": round_info}
                 done = await fan_out(
                     conn, event=event, event_type=channels.REMINDER_EVENT_TYPE, recipients=[routing.province(code)],
-                    render=lambda recipient, language: templates.render_reminder(round=round_info, language=language,
-                                                                                 recipient=recipient))
+                    # Called within this iteration, so the loop variable is the right one.
+                    render=lambda recipient, language: templates.render_reminder(
+                        round=round_info, language=language, recipient=recipient))  # noqa: B023
                 result.reminders += 1
                 result.deliveries += done.deliveries
     return result
@@ -298,7 +299,8 @@ async def _send(settings: NotificationsSettings, row: asyncpg.Record) -> senders
                                       recipient=row["recipient"], message=message, event_type=row["event_type"])
 
 
-async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings, limit: int = 1000) -> list[str]:
+async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings,
+                             limit: int = 1000) -> list[str]:
     return await delivery_store.due(conn, overdue_seconds=settings.sweep_after_seconds, limit=limit)
 
 
@@ -380,9 +382,12 @@ async def mark_replayed(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> d
     return failed_store.public(row)
 
 
-async def failed_event(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> asyncpg.Record | None:
+async def failed_event(conn: asyncpg.Connection, *, failure_id: uuid.UUID) -> asyncpg.Record:
     """The stored failure (status, envelope, replays), as the replay sends it."""
-    return await failed_store.get(conn, failure_id)
+    row = await failed_store.get(conn, failure_id)
+    if row is None:
+        raise NotFound(f"no failed event {failure_id}", field="id")
+    return row
 
 
 # inbox

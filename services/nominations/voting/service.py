@@ -147,7 +147,8 @@ async def _db_now(conn: asyncpg.Connection) -> datetime:
 async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
                        year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
                        self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
-                       threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than") -> dict[str, Any]:
+                       threshold_base: str = "valid_ballots",
+                       threshold_comparison: str = "more_than") -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     period = await registry.period(cluster_code, year)
@@ -179,7 +180,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
-        candidates=list(rules.candidates), lead_code=actor.province,
+        candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province (checked above)
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
@@ -256,6 +257,7 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
             raise Forbidden("only a province account in the round's electorate may cast a ballot")
         raise Forbidden(f"province {actor.province} is not in this round's electorate")
     await _require_accepting(conn, r)
+    assert actor.province is not None  # may_cast: a province account
     return await _record_ballot(conn, actor=actor, r=r, voter=actor.province, choices=choices, channel="online",
                                 document_ref=None)
 

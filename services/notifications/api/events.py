@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from services.notifications import service
 from shared import jobs
@@ -43,7 +44,7 @@ async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, d
 @router.post("/{failure_id}/replay", status_code=202,
              summary="Send a failed event back to the events queue, once its cause is fixed (ministry)")
 async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, sender: Jobs,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("ministry")
     # Sent after the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
     # stays replayable until an event run resolves it: if the broker refuses, say so.

@@ -33,7 +33,8 @@ async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = N
 
 
 @router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)")
-async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
+async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal,
+                    db: Db) -> dict:
     address = service.address_of(principal)
     async with db.transaction() as conn:
         return await service.mark_read(conn, recipient=address, notification_id=notification_id)
@@ -78,10 +79,11 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
     address = service.address_of(principal)
     settings = request.app.state.settings
     hub = request.app.state.inbox_hub
-    after = _last_event_id(last_event_id)
-    if after is None:
+    resume_after = _last_event_id(last_event_id)
+    if resume_after is None:
         async with db.connection() as conn:
-            after = await service.latest_notification_id(conn, recipient=address)
+            resume_after = await service.latest_notification_id(conn, recipient=address)
+    after: int = resume_after
 
     async def events() -> AsyncIterator[str]:
         nonlocal after
@@ -101,7 +103,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
                     continue
                 try:
                     await asyncio.wait_for(wake.wait(), timeout=settings.sse_heartbeat_seconds)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": heartbeat\n\n"
         finally:
             hub.unsubscribe(address, wake)

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry import service
@@ -63,7 +64,7 @@ class ClusterPatch(BaseModel):
     _nfc = field_validator("name", "organizer")(nfc)
 
     @model_validator(mode="after")
-    def _changes_something(self) -> "ClusterPatch":
+    def _changes_something(self) -> ClusterPatch:
         if self.name is None and self.organizer is None and self.allow_shared_members is None:
             raise FieldValueError("name", "give name, organizer or allow_shared_members")
         return self
@@ -93,14 +94,15 @@ class LeadershipIn(BaseModel):
     deputy: Code | None = None
 
     @model_validator(mode="after")
-    def _election_names_both(self) -> "LeadershipIn":
+    def _election_names_both(self) -> LeadershipIn:
         if self.method == "election" and (self.lead is None or self.deputy is None):
             raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
         return self
 
 
 @router.post("", status_code=201, summary="Create a cluster (ministry)")
-async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db,
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.create", body=body,
@@ -130,7 +132,7 @@ async def get_cluster(code: ClusterCode, db: Db) -> dict:
 @router.patch("/{code}", summary="Rename a cluster, change its organizer or allow shared members (ministry)",
               response_model=ClusterDetail)
 async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.update:{code}",
@@ -142,7 +144,7 @@ async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: Curre
 
 @router.put("/{code}/periods/{year}", summary="Set a year's members and rotation order (ministry)")
 async def set_period(code: ClusterCode, year: Year, body: PeriodIn, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:period:{code}/{year}",
@@ -164,7 +166,7 @@ async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
 @router.post("/{code}/periods/{year}/members", summary="Members join or leave during the year, from an effective "
              "date, with a reason (ministry)", response_model=MembershipChangeResult)
 async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:members:{code}/{year}",
@@ -184,7 +186,7 @@ async def period_history(code: ClusterCode, year: Year, db: Db) -> dict:
 @router.post("/{code}/periods/{year}/leadership", status_code=201,
              summary="Decide a year's lead and deputy by rotation or election")
 async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, principal: CurrentPrincipal, db: Db,
-                            today: Today, idempotency_key: IdempotencyKey = None):
+                            today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership:{code}/{year}",
@@ -197,7 +199,7 @@ async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, p
 @router.put("/{code}/periods/{year}/leadership", summary="Correct a decided lead and deputy, with a reason "
             "(ministry; audited)", response_model=Leadership)
 async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorrectionIn, principal: CurrentPrincipal,
-                             db: Db, today: Today, idempotency_key: IdempotencyKey = None):
+                             db: Db, today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership.correct:{code}/{year}",

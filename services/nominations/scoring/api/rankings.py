@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -50,7 +50,8 @@ async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor
 
 
 @router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table")
-async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
+async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal,
+                       db: Db) -> dict:
     async with db.connection() as conn:
         return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id)
 
@@ -61,7 +62,8 @@ async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIG
                               "content": {"application/json": {}}}})
 async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
-                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False):
+                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False,
+                    ) -> Any:
     principal.require_role("ministry")
     settings = ranking_settings(request)
     async with db.transaction() as conn:

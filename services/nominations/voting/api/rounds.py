@@ -3,10 +3,10 @@ minutes, approval. Thin: parse, open the transaction, call ``voting.service``.""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from services.nominations.voting import service
 from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
@@ -26,7 +26,7 @@ def _registry(request: Request) -> service.RegistryClient:
 
 @router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)")
 async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
@@ -59,7 +59,7 @@ async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) ->
 
 @router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)")
 async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
@@ -73,7 +73,7 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
                          "under that key, never beside the voter in plain, so the key must be random (at least 128 "
                          "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).")
 async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
@@ -85,7 +85,7 @@ async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPri
 @router.post("/{round_id}/paper-ballots", status_code=201,
              summary="Record an absent member's written ballot (lead); answers with its receipt")
 async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
@@ -102,7 +102,8 @@ async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> d
 
 
 @router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)")
-async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
@@ -125,7 +126,8 @@ async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
 
 
 @router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)")
-async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
@@ -137,7 +139,7 @@ async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idem
             responses={200: {"content": {"application/json": {}, "text/html": {}}}})
 async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                   format: Literal["json", "html"] | None = None,
-                  accept: Annotated[str | None, Header()] = None):
+                  accept: Annotated[str | None, Header()] = None) -> Any:
     async with db.connection() as conn:
         result = await service.minutes(conn, actor=principal, round_id=round_id)
     if format == "html" or (format is None and accept is not None and "text/html" in accept):
@@ -145,9 +147,10 @@ async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
     return result
 
 
-@router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap")
+@router.post("/{round_id}/approve",
+             summary="Approve the certified proposal (ministry); enforces the Government-flag cap")
 async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None):
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     settings = request.app.state.settings
     async with db.transaction() as conn:
         return await idempotent(
@@ -159,7 +162,7 @@ async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrinc
 
 @router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)")
 async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,

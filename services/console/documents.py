@@ -156,7 +156,7 @@ def bar_chart_svg(bars: Sequence[dict[str, Any]], *, max_value: float, label: st
                   highlight: Sequence[str] = (), places: int | None = None) -> str:
     """A horizontal bar chart: ``bars`` are ``{"key", "label", "value", "colour"?}``. Scales with
     its container (viewBox); text stays readable because it is the SVG's own, not an image."""
-    row_h, label_w, value_w, chart_w = 34, 190, 70, 420
+    row_h, label_w, value_w, chart_w = 36, 150, 64, 290
     width = label_w + chart_w + value_w
     height = row_h * max(len(bars), 1) + 10
     scale = chart_w / max_value if max_value > 0 else 0
@@ -169,11 +169,13 @@ def bar_chart_svg(bars: Sequence[dict[str, Any]], *, max_value: float, label: st
         w = max(value * scale, 0)
         colour = bar.get("colour") or ("#9b1c1c" if bar["key"] in highlight else "#1b4f8a")
         text = format_number(value, lang, places)
-        parts.append(f'<text x="{label_w - 8}" y="{y + 21}" text-anchor="end" font-size="15" '
-                     f'fill="#1f2328">{escape(str(bar["label"]))}</text>')
+        name = str(bar["label"])
+        short = name if len(name) <= 15 else name[:14] + "…"   # the full name stays in the bar's title
+        parts.append(f'<text x="{label_w - 8}" y="{y + 23}" text-anchor="end" font-size="17" '
+                     f'fill="#1f2328">{escape(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" rx="3" '
                      f'fill="{colour}"><title>{escape(str(bar["label"]))}: {escape(text)}</title></rect>')
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 21}" font-size="15" font-weight="600" '
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 23}" font-size="17" font-weight="600" '
                      f'fill="#1f2328">{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)

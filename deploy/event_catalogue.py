@@ -55,8 +55,8 @@ def _envelope_schema() -> dict[str, Any]:
 
 def asyncapi() -> dict[str, Any]:
     """The AsyncAPI 3.0 document of every catalogued event."""
-    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
-        (c.model, "serialization") for c in CATALOGUE.values()]
+    models: list[tuple[type[BaseModel], Literal["serialization"]]] = [(c.model, "serialization")
+                                                                      for c in CATALOGUE.values()]
     _, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = {"EventEnvelope": _envelope_schema(), **defs.get("$defs", {})}
     channels: dict[str, Any] = {}

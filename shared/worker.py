@@ -129,6 +129,10 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
         enable_utc=True,
         beat_schedule=beat,
     )
+    tls = settings.celery_ssl()
+    if tls:  # rediss://: TLS to the broker (and to a result backend, should one be configured)
+        app.conf.broker_use_ssl = tls
+        app.conf.redis_backend_use_ssl = tls
     app.thidua_settings = settings
     app.thidua_specs = tuple(specs)
     if set_as_current:

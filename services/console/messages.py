@@ -5,6 +5,7 @@ Keys are dotted by page or area (``nav.*``, ``signin.*``, ``ballot.*``…). Plac
 """
 from __future__ import annotations
 
+from services.console.messages_commendations import EN_COMMENDATIONS, VI_COMMENDATIONS
 from services.console.messages_year import EN_YEAR, VI_YEAR
 
 VI: dict[str, str] = {
@@ -53,6 +54,7 @@ VI: dict[str, str] = {
     "signin.password": "Mật khẩu",
     "signin.submit": "Đăng nhập",
     "signin.failed": "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "signin.throttled": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.",
     "signin.expired": "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.",
     "signin.required": "Vui lòng đăng nhập để tiếp tục.",
     "signout.done": "Bạn đã đăng xuất.",
@@ -94,6 +96,8 @@ VI: dict[str, str] = {
     "clusters.no_period": "Chưa có thành viên cho năm này.",
     "clusters.rotation_order": "Thứ tự luân phiên",
     # errors
+    "error.400.title": "Yêu cầu không hợp lệ",
+    "error.400.text": "Địa chỉ hoặc dữ liệu gửi lên không đúng dạng. Vui lòng quay lại và thử lại.",
     "error.404.title": "Không tìm thấy trang",
     "error.404.text": "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
     "error.403.title": "Không có quyền truy cập",
@@ -144,6 +148,8 @@ VI: dict[str, str] = {
     "tasks.no_sheets": "Chưa có giao ước thi đua nào được ban hành cho đơn vị.",
     "tasks.unread": "Thông báo chưa đọc: {count}",
     "tasks.open_inbox": "Mở hộp thông báo",
+    "tasks.leading": "Cụm do đơn vị làm trưởng cụm",
+    "tasks.open_workspace": "Mở không gian làm việc",
     "ballot.title": "Phiếu bầu",
     "ballot.steps": "Các bước bỏ phiếu",
     "ballot.step.choose": "Chọn",
@@ -274,6 +280,7 @@ EN: dict[str, str] = {
     "signin.password": "Password",
     "signin.submit": "Sign in",
     "signin.failed": "Wrong username or password.",
+    "signin.throttled": "Too many failed sign-ins. Please try again in about {minutes} minutes.",
     "signin.expired": "Your session has ended. Please sign in again.",
     "signin.required": "Please sign in to continue.",
     "signout.done": "You are signed out.",
@@ -313,6 +320,8 @@ EN: dict[str, str] = {
     "clusters.empty": "No clusters yet.",
     "clusters.no_period": "No members recorded for this year.",
     "clusters.rotation_order": "Rotation order",
+    "error.400.title": "Invalid request",
+    "error.400.text": "The address or the data sent is not in the expected form. Please go back and try again.",
     "error.404.title": "Page not found",
     "error.404.text": "The page you asked for does not exist or has moved.",
     "error.403.title": "Access denied",
@@ -360,6 +369,8 @@ EN: dict[str, str] = {
     "tasks.no_sheets": "No covenant has been published for your unit yet.",
     "tasks.unread": "Unread notifications: {count}",
     "tasks.open_inbox": "Open the inbox",
+    "tasks.leading": "Clusters your unit leads",
+    "tasks.open_workspace": "Open the workspace",
     "ballot.title": "Ballot",
     "ballot.steps": "Voting steps",
     "ballot.step.choose": "Choose",
@@ -450,5 +461,7 @@ EN: dict[str, str] = {
 # The cluster-year's pages (lead, conference screen, rankings, ministry) keep their keys apart.
 VI.update(VI_YEAR)
 EN.update(EN_YEAR)
+VI.update(VI_COMMENDATIONS)
+EN.update(EN_COMMENDATIONS)
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": VI, "en": EN}

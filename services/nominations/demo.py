@@ -84,11 +84,11 @@ async def _seed_scores(conn: asyncpg.Connection) -> bool:
         for province, points in SCORES.items():
             member = Principal(subject=f"province-{province}", role="province", province=province)
             await service_scores.save_sheet(conn, actor=member, period=PERIOD, province=province,
-                                            scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))
+                                            scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))  # type: ignore[arg-type]
             await service_scores.submit_sheet(conn, actor=member, period=PERIOD, province=province)
         adjusted_province, code, adjusted_points, reason = ADJUSTMENT
         await service_scores.review_sheet(conn, actor=Principal(subject="province-30", role="province", province="30"),
                                           period=PERIOD, province=adjusted_province,
-                                          adjustments={code: (adjusted_points, reason)})
+                                          adjustments={code: (adjusted_points, reason)})  # type: ignore[dict-item]
         await service_rankings.recompute(conn, year=YEAR, cluster=None, config=RankingSettings().config)
     return True

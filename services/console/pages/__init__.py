@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from services.console.pages import (
                                  auth,
+                                 commendations,
                                  conference,
                                  lead,
                                  member,
@@ -14,4 +15,4 @@ from services.console.pages import (
 )
 
 PAGE_ROUTERS: list[APIRouter] = [auth.router, public.router, member.router, lead.router, conference.router,
-                                 rankings.router, ministry.router]
+                                 rankings.router, ministry.router, commendations.router]

@@ -61,10 +61,6 @@ _OUTCOMES: dict[str, tuple[dict[str, str], bool]] = {
 }
 
 
-# What a template gives: the subject, the body's lines (blank ones dropped) and the call to action.
-_Parts = tuple[str, list[str], str | None]
-
-
 @dataclass(frozen=True)
 class Message:
     subject: str
@@ -111,12 +107,12 @@ def format_deadline(value: Any) -> str | None:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            return str(value).strip()
+            return value.strip()  # type: ignore[no-any-return]
     if not isinstance(value, dt.datetime):
         return _text(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return str(value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"))
+    return value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")  # type: ignore[no-any-return]
 
 
 def format_date(value: Any) -> str | None:
@@ -246,7 +242,7 @@ def _finish(ctx: _Ctx, subject: str, lines: list[str], action: str | None) -> Me
 
 # --- the templates ------------------------------------------------------------------------------
 
-def _leadership_rotated(c: _Ctx) -> _Parts:
+def _leadership_rotated(c: _Ctx) -> Any:
     cluster, year = c.cluster(), c.year()
     lead, deputy = _unit(c.p.get("lead")), _unit(c.p.get("deputy"))
     method = _METHODS.get(c.text("method") or "", {}).get(c.lang)
@@ -269,7 +265,7 @@ def _leadership_rotated(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _province_merged(c: _Ctx) -> _Parts:
+def _province_merged(c: _Ctx) -> Any:
     successor = _unit(c.p.get("successor")) or c.t("đơn vị mới", "a new province")
     sources = _units(c.p.get("sources"))
     date = format_date(c.p.get("effective_date"))
@@ -289,7 +285,7 @@ def _province_merged(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _round_opened(c: _Ctx) -> _Parts:
+def _round_opened(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     seats = c.text("seats")
     subject = c.t(f"Mở bỏ phiếu suy tôn {award_year} – {cluster}", f"Voting open: {award_year} – {cluster}")
@@ -302,7 +298,7 @@ def _round_opened(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _ballot_cast(c: _Ctx) -> _Parts:
+def _ballot_cast(c: _Ctx) -> Any:
     cluster, voter = c.cluster(), c.text("voter_code")
     subject = c.t(f"Đã ghi nhận phiếu bầu – {cluster}", f"Ballot recorded – {cluster}")
     who = c.t(f"của đơn vị (mã tỉnh {voter}) ", f"of province {voter} ") if voter else ""
@@ -329,7 +325,7 @@ def _outcome(c: _Ctx) -> tuple[str | None, bool]:
     return label.get(c.lang, status), certifiable
 
 
-def _round_closed(c: _Ctx) -> _Parts:
+def _round_closed(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     outcome, certifiable = _outcome(c)
     # The round's state, when the producer sends it, is the final word: a runoff that missed its
@@ -349,7 +345,7 @@ def _round_closed(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _runoff_created(c: _Ctx) -> _Parts:
+def _runoff_created(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     tied = r.codes(c.p.get("tied"))
     subject = c.t(f"Bỏ phiếu lại suy tôn {award_year} – {cluster}", f"Runoff vote: {award_year} – {cluster}")
@@ -374,7 +370,7 @@ def _lead_phrase(c: _Ctx) -> str:
                f"The cluster lead (province {lead})" if lead else "The cluster lead")
 
 
-def _round_certified(c: _Ctx) -> _Parts:
+def _round_certified(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     subject = c.t(f"Trưởng cụm đã xác nhận kết quả suy tôn {award_year} – {cluster}",
                   f"Result certified: {award_year} – {cluster}")
@@ -390,7 +386,7 @@ def _round_certified(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _round_approved(c: _Ctx) -> _Parts:
+def _round_approved(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     subject = c.t(f"Bộ Nội vụ đã phê duyệt kết quả suy tôn {award_year} – {cluster}",
                   f"Result approved: {award_year} – {cluster}")
@@ -402,7 +398,7 @@ def _round_approved(c: _Ctx) -> _Parts:
     return subject, lines, None
 
 
-def _round_returned(c: _Ctx) -> _Parts:
+def _round_returned(c: _Ctx) -> Any:
     cluster, award_year = c.cluster(), c.award_year()
     reason = c.text("reason")
     subject = c.t(f"Kết quả suy tôn {award_year} bị trả lại – {cluster}", f"Result returned: {award_year} – {cluster}")
@@ -419,7 +415,60 @@ def _round_returned(c: _Ctx) -> _Parts:
     return subject, lines, action
 
 
-def _ranking_published(c: _Ctx) -> _Parts:
+def _paper_ballot_recorded(c: _Ctx) -> Any:
+    cluster, award_year, ref = c.cluster(), c.award_year(), c.text("document_ref") or "—"
+    voter = c.text("voter_code") or "—"
+    subject = c.t(f"Phiếu bằng văn bản được nhập thay đơn vị: {award_year} – {cluster}",
+                  f"A paper ballot was entered for your province: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Đơn vị Trưởng cụm đã nhập phiếu bằng văn bản số {ref} thay cho đơn vị (mã tỉnh {voter}) "
+            f"trong vòng bỏ phiếu suy tôn {award_year} của {cluster}.",
+            f"The cluster lead entered paper ballot {ref} for province {voter} in the vote for the "
+            f"{award_year} in {cluster}."),
+        c.t("Nếu đơn vị không gửi văn bản này, hãy khiếu nại trước khi vòng bỏ phiếu kết thúc.",
+            "If your province did not send this document, dispute it before the round closes."),
+    ]
+    action = None
+    if c.is_province(c.p.get("voter_code")):
+        action = c.t("Khiếu nại phiếu bằng văn bản (POST /v1/rounds/{round_id}/paper-ballot-disputes)",
+                     "Dispute the paper ballot (POST /v1/rounds/{round_id}/paper-ballot-disputes)").replace(
+            "{round_id}", c.text("round_id") or "…")
+    return subject, lines, action
+
+
+def _paper_ballot_disputed(c: _Ctx) -> Any:
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
+    award_year = c.award_year()
+    subject = c.t(f"Khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Paper ballot disputed: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Đơn vị mã tỉnh {voter} khiếu nại phiếu bằng văn bản số {ref} được nhập thay mình.",
+            f"Province {voter} disputes paper ballot {ref} entered for it."),
+        c.t(f"Lý do: {c.text('reason')}", f"Reason: {c.text('reason')}") if c.text("reason") else "",
+        c.t("Kết quả chưa thể được xác nhận cho đến khi Bộ Nội vụ kết luận.",
+            "The result cannot be certified until the Ministry rules."),
+    ]
+    action = c.t("Xem xét và kết luận khiếu nại", "Review and rule on the dispute") if c.ministry else None
+    return subject, lines, action
+
+
+def _paper_ballot_ruled(c: _Ctx) -> Any:
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
+    stands = c.text("ruling") == "ballot_stands"
+    award_year = c.award_year()
+    subject = c.t(f"Kết luận khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Ruling on a disputed paper ballot: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Bộ Nội vụ kết luận về phiếu số {ref} của đơn vị mã tỉnh {voter}: "
+            + ("phiếu được giữ nguyên." if stands else "phiếu không hợp lệ; cần tổ chức bỏ phiếu lại."),
+            f"The Ministry ruled on paper ballot {ref} of province {voter}: "
+            + ("the ballot stands." if stands else "the ballot is void; the vote must be held again.")),
+        c.t(f"Ghi chú: {c.text('ruling_note')}", f"Note: {c.text('ruling_note')}") if c.text("ruling_note") else "",
+    ]
+    return subject, lines, None
+
+
+def _ranking_published(c: _Ctx) -> Any:
     cluster = c.cluster()
     snapshot = c.text("snapshot_id")
     subject = c.t(f"Công bố bảng xếp hạng thi đua{c.year()} – {cluster}",
@@ -510,6 +559,9 @@ TEMPLATES: dict[str, _Template] = {
     r.COMMENDATION_RETURNED: _commendation_returned,
     r.COMMENDATION_SENT: _commendation_sent,
     r.COMMENDATION_DECIDED: _commendation_decided,
+    r.PAPER_BALLOT_RECORDED: _paper_ballot_recorded,
+    r.PAPER_BALLOT_DISPUTED: _paper_ballot_disputed,
+    r.PAPER_BALLOT_RULED: _paper_ballot_ruled,
 }
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)

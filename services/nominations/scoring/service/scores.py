@@ -263,7 +263,7 @@ def _check_notes(criteria: list[Criterion], notes: Mapping[str, str]) -> dict[st
 
 
 async def save_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
-                     scores: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, Any]:
+                     scores: Mapping[str, Decimal], notes: Mapping[str, str]) -> dict[str, Any]:
     """The member's whole sheet replaces what it saved before; partial sheets are fine until submit."""
     actor.require_province(province)
     require_member(period, province)
@@ -326,7 +326,7 @@ async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
 
 
 async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
-                       adjustments: Mapping[str, tuple[Any, str]]) -> dict[str, Any]:
+                       adjustments: Mapping[str, tuple[Decimal, str]]) -> dict[str, Any]:
     """Cross-check a submitted sheet: each adjustment (points, reason) replaces the value in force for
     its criterion; every one is kept, with who made it."""
     require_reviewer(actor, period, province)

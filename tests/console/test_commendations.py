@@ -1,0 +1,93 @@
+"""Commendations in a real browser, across separate browser contexts: a member province drafts a
+proposal (an individual, a file) and submits it; the lead accepts and sends the list; the ministry
+approves, drafts a decision and issues it; anyone finds the award in the register without
+diacritics and downloads the workbook."""
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from playwright.async_api import expect
+
+from tests.console.conftest import (
+    CLUSTER,
+    Pages,
+    System,
+    no_horizontal_scroll,
+    screenshot,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+FLASH = "main > [role=status].notice-ok"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system: System) -> None:
+    # The province (Nam Định) drafts its proposal for the ministry's emulation fighter title.
+    page = await pages.new(user="province-36")
+    await page.goto("/commendations")
+    await page.get_by_label("Mã cụm thi đua").fill(CLUSTER)
+    await page.get_by_label("Năm").fill("2023")
+    await page.get_by_label("Hình thức khen thưởng").select_option("ministry_emulation_fighter")
+    await page.get_by_role("button", name="Lập đề nghị").click()
+    await expect(page.locator(FLASH)).to_have_text("Đã lập đề nghị.")
+    await page.get_by_label("Tên tập thể / Họ và tên").fill("Lý Thị Thử")
+    await page.get_by_label("Chức vụ").fill("Chuyên viên chính")
+    await page.get_by_label("Đơn vị công tác").fill("Sở Nội vụ tỉnh Nam Định")
+    await page.get_by_label("Ngày sinh (cá nhân)").fill("12/03/1986")
+    await page.get_by_label("Tóm tắt thành tích").fill("Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến số hóa hồ sơ.")
+    await page.get_by_role("button", name="Thêm tập thể, cá nhân").click()
+    await expect(page.locator(FLASH)).to_have_text("Đã thêm vào đề nghị.")
+    await page.get_by_label("Tệp (PDF, ảnh, văn bản Word/Excel)").set_input_files(
+        files=[{"name": "bao-cao-thanh-tich.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    await page.get_by_role("button", name="Tải lên").click()
+    await expect(page.locator(FLASH)).to_have_text("Đã đính kèm tệp.")
+    await expect(page.get_by_role("link", name="bao-cao-thanh-tich.pdf")).to_be_visible()
+    await screenshot(page, "commendation-proposal")
+    await page.get_by_role("button", name="Gửi Trưởng cụm").click()
+    await expect(page.locator("[data-proposal-state]")).to_have_text("Đã gửi Trưởng cụm")
+
+    # The lead (Thái Bình led NOIVU-BAC in 2023) accepts and sends the list.
+    lead = await pages.new(user="province-34")
+    await lead.goto(f"/commendations/lists/{CLUSTER}/2023")
+    row = lead.locator("tr[data-nominee='Lý Thị Thử']")
+    await row.get_by_role("button", name="Chấp nhận").click()
+    await expect(lead.locator("tr[data-nominee='Lý Thị Thử']")).to_contain_text("Trưởng cụm đã chấp nhận")
+    await lead.get_by_role("button", name="Trình Bộ Nội vụ").click()
+    await expect(lead.locator(FLASH)).to_have_text("Đã trình Bộ Nội vụ 1 tập thể, cá nhân.")
+
+    # The ministry approves, drafts the decision and issues it.
+    ministry = await pages.new(user="ministry")
+    await ministry.goto("/ministry/commendations")
+    await ministry.locator("tr[data-nominee='Lý Thị Thử']").get_by_role("button", name="Đồng ý", exact=True).click()
+    await ministry.get_by_label("Số, ký hiệu").fill("77/QĐ-BNV")
+    await ministry.get_by_label("Năm").fill("2023")
+    await ministry.get_by_label("Ngày ký").fill("10/01/2024")
+    await ministry.get_by_label("Người ký", exact=True).fill("Trần Văn Mẫu")
+    await ministry.get_by_role("button", name="Lập dự thảo quyết định").click()
+    await expect(ministry.locator(FLASH)).to_have_text("Đã lập dự thảo quyết định.")
+    await expect(ministry.locator("h1")).to_have_text("Quyết định số 77/QĐ-BNV")
+    await ministry.get_by_role("button", name="Ban hành quyết định").click()
+    await expect(ministry.locator("[data-decision-state]")).to_have_text("Đã ban hành")
+    pdf = await ministry.request.get(await ministry.get_by_role("link", name="Bản in (PDF)").get_attribute("href"))
+    assert pdf.ok and (await pdf.body()).startswith(b"%PDF-")
+
+    # Anyone finds it in the register, without diacritics, and takes the workbook.
+    visitor = await pages.new(phone=True)
+    await visitor.goto("/awards")
+    await visitor.get_by_label("Tên tập thể, cá nhân").fill("ly thi thu")
+    await visitor.get_by_role("button", name="Tìm kiếm").click()
+    await expect(visitor.locator("tr[data-award]")).to_have_count(1)
+    await expect(visitor.locator("tr[data-award='Lý Thị Thử']")).to_contain_text("77/QĐ-BNV")
+    await no_horizontal_scroll(visitor)
+    await screenshot(visitor, "award-register-phone")
+    async with visitor.expect_download() as info:
+        await visitor.get_by_role("link", name="Tải về Excel (.xlsx)").click()
+    download = await info.value
+    content = await asyncio.to_thread(Path(await download.path()).read_bytes)
+    book = load_workbook(io.BytesIO(content))
+    names = [row[3].value for row in book.active.iter_rows(min_row=2)]
+    assert names == ["Lý Thị Thử"]

@@ -266,3 +266,13 @@ class HolderOut(BaseModel):
     name: str
     kind: Kind
     awards: list[AwardOut]
+
+
+class WithdrawnOut(BaseModel):
+    id: uuid.UUID
+    withdrawn: bool
+
+
+class DeletedOut(BaseModel):
+    id: uuid.UUID
+    deleted: bool

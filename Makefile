@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench venv lock clean
+.PHONY: run test bench venv lock clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m deploy.devstack test $(ARGS)
+
+# PNGs of the console's main pages (desktop and a 375 px phone) under .dev/screenshots/.
+screenshots: $(STAMP)
+	$(VENV)/bin/python -m deploy.devstack test tests/console -q
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench $(ARGS)

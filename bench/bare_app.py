@@ -33,6 +33,7 @@ async def healthz() -> dict:
 
 
 @app.post("/rounds/{round_id}/ballots", status_code=201)
+@app.post("/v1/rounds/{round_id}/ballots", status_code=201)
 async def cast(round_id: uuid.UUID, body: BallotIn, request: Request) -> dict:
     ballot_id = uuid.uuid4()
     async with request.app.state.pool.acquire() as conn:

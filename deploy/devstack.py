@@ -51,6 +51,8 @@ def child_env(infra: Infra, dsn: str) -> dict[str, str]:
         "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
         "NOTIFICATIONS_SMTP_PORT": "1025",
     })
+    # The demo's Flower password (Flower listens on loopback only); set your own to override.
+    env.setdefault("NOTIFICATIONS_FLOWER_BASIC_AUTH", "demo:demo-flower")
     return env
 
 
@@ -74,8 +76,11 @@ def run() -> int:
             if proc.url:
                 print(f"  {proc.name:<14} {proc.url}")
         print(f"  {'logs':<14} {DEV / 'logs'}")
-        print("\nDemo accounts (demo data only, password 'demo'): ministry, "
-              "province-22 province-30 province-31 province-33 province-34 province-35 province-36 province-37")
+        print("\nDemo accounts (demo data only, password 'demo'), to sign in at http://127.0.0.1:8000:")
+        print("  ministry                      the ministry's emulation staff: every cluster, approvals")
+        print("  province-22                   Quảng Ninh, lead of NOIVU-BAC in 2026 (the lead's workspace)")
+        print("  province-31 province-33 province-37   members in 2026 (after the 2025 merger)")
+        print("  province-30 province-34 province-35 province-36   members until 2025 (Hải Dương led 2025)")
         stop = {"now": False}
         # Ctrl-C (SIGINT) or SIGTERM: stop everything. Installed explicitly because a shell that
         # starts us in the background leaves SIGINT ignored.
@@ -122,8 +127,33 @@ def ensure_pdf_font() -> None:
               "the console cannot make the minutes as PDF", file=sys.stderr)
 
 
+def _wants_browser(args: list[str]) -> bool:
+    """Whether these pytest arguments select the console's browser tests (no path: the whole suite)."""
+    paths = [a for a in args if not a.startswith("-") and (a.startswith("tests") or "/" in a)]
+    return not paths or any(p.rstrip("/") == "tests" or p.startswith("tests/console") for p in paths)
+
+
+def ensure_chromium() -> None:
+    """The console's browser tests drive Debian's Chromium. Install it when it is missing and this
+    machine allows it (root with apt-get); otherwise stop with a clear message, never skip."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("chromium is missing: installing it with apt-get (the console's browser tests need it)", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.check_call(["apt-get", "update", "-q"], env=env)
+        subprocess.check_call(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"], env=env)
+        if shutil.which("chromium"):
+            return
+    sys.exit("The console's browser tests need Chromium and it is not installed.\n"
+             "Install Debian's package (sudo apt-get install chromium) or any Chromium on the PATH as\n"
+             "`chromium`, then run `make test` again. (They are never skipped.)")
+
+
 def test(args: list[str]) -> int:
     ensure_pdf_font()
+    if _wants_browser(args):
+        ensure_chromium()
     infra = ensure_infra()
     env = dict(os.environ)
     env.update({

@@ -49,13 +49,20 @@ class Process:
 
 
 def _uvicorn(module: str, port: int) -> list[str]:
-    return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    # uvloop and httptools, named so a missing one fails loudly instead of falling back silently.
+    return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
+            "--http", "httptools", "--no-access-log"]
 
 
 # One worker process for every service's queues (docker-compose runs one per service).
 CELERY_APP = "deploy.worker:app"
 
+CONSOLE_PORT = 8000
+
 PROCESSES = [
+    # The web console comes first: it is what people open (make run prints it first).
+    Process("console", "services.console.main", _uvicorn("services.console.main", CONSOLE_PORT),
+            f"http://127.0.0.1:{CONSOLE_PORT}  <- open this: the web console"),
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
             f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
     Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),
@@ -64,13 +71,14 @@ PROCESSES = [
             _uvicorn("services.notifications.main", NOTIFICATIONS_PORT), f"http://127.0.0.1:{NOTIFICATIONS_PORT}/docs"),
     Process("worker", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
-             "-Q", "events,notify,beat,rankings,rounds", "-n", "worker1@%h"]),
+             "-Q", "events,notify,webhooks,beat,rankings,rounds", "-n", "worker1@%h"]),
     Process("beat", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel=INFO",
              "--schedule", str(ROOT / ".dev/celerybeat-schedule")]),
     Process("flower", "deploy.worker",
-            [PY, "-m", "celery", "-A", CELERY_APP, "flower", "--port=5555", "--address=127.0.0.1"],
-            "http://127.0.0.1:5555 (queues and tasks)"),
+            [PY, "-m", "services.notifications.flower", "--app", CELERY_APP, "--port", "5555",
+             "--address", "127.0.0.1"],
+            "http://127.0.0.1:5555 (queues and tasks; basic auth, see .dev/logs/flower.log)"),
     Process("smtp-sink", "services.notifications.smtp_sink",
             [PY, "-m", "services.notifications.smtp_sink", "--port", "1025", "--mailbox", str(ROOT / ".dev/mail")],
             f"smtp://127.0.0.1:1025 (mail kept in {ROOT / '.dev/mail'})"),

@@ -11,11 +11,12 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Awaitable, Callable, Sequence
+from typing import Annotated, Any, Awaitable, Callable, Literal, Sequence
 
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from shared.auth import TokenVerifier
@@ -111,7 +112,7 @@ def create_app(
         relay_task = None
         publisher = None
         if settings.run_outbox_relay:
-            publisher = CeleryPublisher(settings.redis_url, settings.consumers)
+            publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
             app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
                                           publish_batch=publisher.publish_batch,
                                           poll_interval=settings.outbox_poll_interval)
@@ -186,16 +187,25 @@ def _loopback(request: Request) -> bool:
     return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not-ready"]
+    checks: dict[str, str] = Field(description="Each dependency (`postgres`, `redis`): `ok` or `failed: <error>`")
+
+
 def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="Liveness: the process answers")
+    @router.get("/healthz", summary="Liveness: the process answers", response_model=Health)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable",
+    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable", response_model=Readiness,
                 responses={503: {"description": "Not ready: `checks` says which dependency failed",
-                                 "content": {"application/json": {}}}})
+                                 "model": Readiness}})
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, Any] = {}
         try:

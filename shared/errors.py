@@ -81,6 +81,7 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,            # the connection was closed under the query
     asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, cannot connect now
     asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    asyncpg.exceptions._base.InternalClientError,  # a connection left mid-operation by a server gone away
     redis_errors.ConnectionError,
     redis_errors.TimeoutError,
 )
@@ -252,6 +253,28 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
 def _problem_response(description: str, schema: str = "Problem") -> dict[str, Any]:
     return {"description": description,
             "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+#: What each error status means across the services' APIs (an operation's ``responses=problems(...)``).
+PROBLEM_STATUSES: dict[int, str] = {
+    400: "The request body cannot be read (not UTF-8, a broken form)",
+    401: "No bearer token, or one that is expired or not valid",
+    403: "The token's role or province may not do this",
+    404: "No such resource (`errors` names the path or query parameter)",
+    409: "The resource's state does not allow this (`type` names the rule)",
+    413: "The request body is too large",
+    422: "Validation failed: `errors` names each offending field",
+    429: "Too many attempts: retry after the `Retry-After` header's seconds",
+    503: "A dependency (PostgreSQL, Redis or another service) is unavailable: retry later",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation can give, for its ``responses=``: each an RFC 9457
+    problem+json (``Problem``; a 422 is a ``ValidationProblem`` naming its fields)."""
+    return {status: _problem_response(PROBLEM_STATUSES.get(status, "An error, as RFC 9457 problem details"),
+                                      "ValidationProblem" if status == 422 else "Problem")
+            for status in statuses}
 
 
 def document_problems(app: FastAPI) -> None:

@@ -107,11 +107,14 @@ async def purge_expired(conn: asyncpg.Connection, *, schema: str, idempotency_ho
 class CeleryPublisher:
     """Hands envelopes to Celery consumer tasks on the broker (Redis), one message per consumer."""
 
-    def __init__(self, broker_url: str, consumers: Sequence[tuple[str, str]]):
+    def __init__(self, broker_url: str, consumers: Sequence[tuple[str, str]],
+                 broker_use_ssl: dict[str, Any] | None = None):
         from celery import Celery
 
         self.consumers = list(consumers)
         self.app = Celery("thidua-publisher", broker=broker_url, set_as_current=False)
+        if broker_use_ssl:
+            self.app.conf.broker_use_ssl = broker_use_ssl
         self.app.conf.update(
             broker_connection_retry_on_startup=False,
             broker_connection_max_retries=1,

@@ -83,6 +83,18 @@ class ServiceSettings(BaseSettings):
     def redis_tls(self) -> bool:
         return (self.redis_url or "").startswith("rediss://")
 
+    def celery_ssl(self) -> dict[str, object] | None:
+        """Celery's broker_use_ssl / redis_backend_use_ssl for a rediss:// URL, else None."""
+        if not self.redis_tls:
+            return None
+        import ssl
+
+        reqs = {"required": ssl.CERT_REQUIRED, "optional": ssl.CERT_OPTIONAL, "none": ssl.CERT_NONE}
+        options: dict[str, object] = {"ssl_cert_reqs": reqs[self.redis_ssl_cert_reqs]}
+        if self.redis_ssl_ca_certs:
+            options["ssl_ca_certs"] = self.redis_ssl_ca_certs
+        return options
+
     @property
     def consumers(self) -> list[tuple[str, str]]:
         pairs = []

@@ -128,6 +128,10 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
         enable_utc=True,
         beat_schedule=beat,
     )
+    tls = settings.celery_ssl()
+    if tls:  # rediss://: TLS to the broker (and to a result backend, should one be configured)
+        app.conf.broker_use_ssl = tls
+        app.conf.redis_backend_use_ssl = tls
     app.thidua_settings = settings  # type: ignore[attr-defined]
     app.thidua_specs = tuple(specs)  # type: ignore[attr-defined]
     if set_as_current:

@@ -83,8 +83,10 @@ def demo_password_hash() -> str:
 def registry_settings(database_url: str, redis_url: str, signing_pem: str):
     from services.registry.settings import RegistrySettings
 
+    # Tests sign in often from one address: the per-address throttle gets room (its own test sets it
+    # low); the per-account one keeps its default.
     return RegistrySettings(database_url=database_url, redis_url=redis_url, jwt_private_key_pem=signing_pem,
-                            outbox_poll_interval=0.2, log_level="WARNING")
+                            outbox_poll_interval=0.2, log_level="WARNING", signin_address_attempts=1000)
 
 
 @pytest.fixture

@@ -130,21 +130,37 @@ def problem_to_error(resp: httpx.Response, lang: str) -> ApiError:
 
 def create_upstreams(settings: ConsoleSettings) -> dict[str, httpx.AsyncClient]:
     timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=3.0)
-    # Idle connections are dropped before the APIs' own keep-alive timeout (uvicorn: 5 s), so a
-    # request never goes out on a connection the server is closing at that moment.
+    # Idle connections are dropped before uvicorn's 5 s keep-alive would close them under us.
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=3.0)
     urls = {"registry": settings.registry_url, "nominations": settings.nominations_url,
             "notifications": settings.notifications_url}
     return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for name, url in urls.items()}
 
 
-async def password_grant(registry: httpx.AsyncClient, *, username: str, password: str) -> dict[str, Any] | None:
+class SignInThrottled(Exception):
+    """The registry refuses sign-in attempts for a while (429); ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+async def password_grant(registry: httpx.AsyncClient, *, username: str, password: str,
+                         client_address: str | None = None) -> dict[str, Any] | None:
     """The registry's token endpoint with the password grant: the token answer, or None when the
-    credentials are refused."""
-    resp = await _send(registry, "registry", "POST", "/v1/auth/token",
+    credentials are refused. ``client_address`` (the browser's) goes as X-Forwarded-For, so a
+    registry that trusts the console as a proxy throttles per browser, not per console."""
+    headers = {"X-Forwarded-For": client_address} if client_address else None
+    resp = await _send(registry, "registry", "POST", "/v1/auth/token", headers=headers,
                        data={"grant_type": "password", "username": username, "password": password})
     if resp.status_code in (400, 401, 422):
         return None
+    if resp.status_code == 429:
+        try:
+            retry_after = int(resp.headers.get("retry-after", "60"))
+        except ValueError:
+            retry_after = 60
+        raise SignInThrottled(retry_after)
     if resp.status_code != 200:
         raise UpstreamDown("registry", f"token endpoint answered {resp.status_code}")
     result: dict[str, Any] = resp.json()
@@ -164,18 +180,23 @@ async def _send(client: httpx.AsyncClient, upstream: str, method: str, path: str
     rid = request_id_var.get()
     if rid:
         headers["X-Request-ID"] = rid
-    try:
+    # A kept-alive connection the upstream closes just as it is reused fails before the request
+    # reached the application: an idempotent method, or a write carrying an Idempotency-Key, is sent again.
+    retries = 1 if method in ("GET", "HEAD", "PUT", "DELETE") or "Idempotency-Key" in headers else 0
+    while True:
         try:
             resp = await client.request(method, path, headers=headers, **kwargs)
-        except httpx.RemoteProtocolError:
-            # A kept-alive connection closed under the request: a read is safe to send again.
-            if method not in ("GET", "HEAD"):
-                raise
-            resp = await client.request(method, path, headers=headers, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise UpstreamDown(upstream, f"timed out ({type(exc).__name__})") from exc
-    except httpx.TransportError as exc:
-        raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
+            break
+        except httpx.TimeoutException as exc:
+            raise UpstreamDown(upstream, f"timed out ({type(exc).__name__})") from exc
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError) as exc:
+            if retries == 0:
+                raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
+            retries -= 1
+            log.info("retrying on a fresh connection", extra={"fields": {"upstream": upstream,
+                                                                         "error": type(exc).__name__}})
+        except httpx.TransportError as exc:
+            raise UpstreamDown(upstream, f"unreachable ({type(exc).__name__})") from exc
     if resp.status_code >= 500:
         raise UpstreamDown(upstream, f"answered {resp.status_code}")
     return resp

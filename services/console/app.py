@@ -11,6 +11,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -32,6 +33,7 @@ from services.console.web import (
     redirect,
 )
 from shared.app import RequestContextMiddleware
+from shared.limits import BodySizeLimitMiddleware
 from shared.logs import configure_logging, request_id_var
 
 log = logging.getLogger("thidua.console")
@@ -101,6 +103,7 @@ def create_console_app(settings: ConsoleSettings | None = None) -> FastAPI:
                   openapi_url=None, dependencies=[Depends(csrf_protect)])
     app.state.settings = settings
     install_error_pages(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -178,6 +181,12 @@ def install_error_pages(app: FastAPI) -> None:
     async def _down(request: Request, exc: UpstreamDown) -> Response:
         log.warning("upstream down", extra={"fields": {"upstream": exc.upstream, "reason": exc.reason}})
         return await _safe_error_page(request, status_code=503, key="503")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # A malformed id in a page's address is a page that does not exist; anything else is a 400.
+        in_path = any((e.get("loc") or ("",))[0] == "path" for e in exc.errors())
+        return await _safe_error_page(request, status_code=404 if in_path else 400, key="404" if in_path else "400")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -25,6 +25,8 @@ class ConsoleSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = CONSOLE_PORT
     redis_url: str | None = None
+    # Request bodies above this are refused with 413 before they are parsed (streamed ones too).
+    max_body_bytes: int = 1024 * 1024
     registry_url: str = f"http://127.0.0.1:{REGISTRY_PORT}"
     nominations_url: str = f"http://127.0.0.1:{NOMINATIONS_PORT}"
     notifications_url: str = f"http://127.0.0.1:{NOTIFICATIONS_PORT}"

@@ -23,11 +23,12 @@ def routers() -> list:
     # Each bounded context contributes its routers here.
     from services.nominations.commendations import routes as commendations  # proposals, decisions, register
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
-    from services.nominations.voting.api import rounds  # vote rounds, ballots, results
+    from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year import api as year  # the year at a glance, across both contexts
 
     return [
         rounds.router,
+        disputes.router,
         covenants.router,
         rankings.router,
         year.router,

@@ -109,36 +109,82 @@ def webhook_body(*, delivery_id: str, recipient: str, message: dict[str, Any]) -
     }, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-async def _refuse_private(url: str) -> str | None:
-    """Saving a subscription checks the URL's text; a host *name* may still resolve to a private
-    address, so look again just before connecting (best effort: DNS may change in between)."""
+@dataclass(frozen=True)
+class Pinned:
+    """The address a webhook connects to: the one that was checked, never a second lookup."""
+    url: httpx.URL          # the URL with the checked IP in place of the host name
+    host_header: str        # the name (and port) the receiver expects in Host
+    sni: str | None         # the name TLS presents and verifies the certificate against
+
+
+async def resolve_and_check(url: str, *, allow_private: bool) -> Pinned | str:
+    """Resolve the URL's host once, refuse non-public addresses (unless allowed) and pin the
+    connection to the address checked. Returns the reason when refused."""
     parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    host = (parts.hostname or "").rstrip(".")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
-        return None  # let the request fail and be retried like any network error
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not ip.is_global:
-            return f"{host} resolves to the non-public address {ip}"
-    return None
+    except OSError as exc:
+        raise httpx.ConnectError(f"cannot resolve {host}: {exc}") from exc
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise httpx.ConnectError(f"{host} has no address")
+    if not allow_private:
+        for ip in addresses:
+            mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped else ip
+            if not mapped.is_global:
+                return f"{host} resolves to the non-public address {ip}"
+    ip = addresses[0]
+    original = httpx.URL(url)
+    pinned = original.copy_with(host=str(ip))
+    default = 443 if parts.scheme == "https" else 80
+    host_header = host if port == default else f"{host}:{port}"
+    if ":" in host and not host.startswith("["):
+        host_header = f"[{host}]" if port == default else f"[{host}]:{port}"
+    return Pinned(url=pinned, host_header=host_header, sni=host if parts.scheme == "https" else None)
+
+
+async def _post_capped(settings: NotificationsSettings, pinned: Pinned, body: bytes,
+                       headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST and read at most ``webhook_max_response_bytes`` of the answer (the rest is dropped
+    with the connection)."""
+    extensions = {"sni_hostname": pinned.sni} if pinned.sni else {}
+    timeout = httpx.Timeout(settings.webhook_timeout_seconds)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        request = client.build_request("POST", pinned.url, content=body,
+                                       headers={**headers, "Host": pinned.host_header}, extensions=extensions)
+        response = await client.send(request, stream=True)
+        try:
+            kept = bytearray()
+            async for chunk in response.aiter_raw():
+                kept += chunk[: settings.webhook_max_response_bytes - len(kept)]
+                if len(kept) >= settings.webhook_max_response_bytes:
+                    break
+            return response.status_code, bytes(kept)
+        finally:
+            await response.aclose()
 
 
 async def send_webhook(settings: NotificationsSettings, *, delivery_id: str, url: str, secret: str,
                        recipient: str, message: dict[str, Any], event_type: str) -> Outcome:
-    if not settings.webhook_allow_private:
-        refused = await _refuse_private(url)
-        if refused:
-            return Outcome(webhooks.PERMANENT, error=refused)
+    """One attempt, by the Standard Webhooks specification, bounded in time and in what it reads."""
     body = webhook_body(delivery_id=delivery_id, recipient=recipient, message=message)
-    headers = webhooks.signed_headers(secret=secret, body=body, timestamp=int(time.time()))
+    now = int(time.time())
+    headers = webhooks.standard_headers(secret=secret, msg_id=delivery_id, timestamp=now, body=body)
+    # The older X-Thidua-* signature stays for receivers written against it.
+    headers.update(webhooks.signed_headers(secret=secret, body=body, timestamp=now))
     headers.update({DELIVERY_HEADER: delivery_id, EVENT_HEADER: event_type, "User-Agent": "thidua-notifications/1"})
     try:
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client:
-            resp = await client.post(url, content=body, headers=headers)
+        async with asyncio.timeout(settings.webhook_deadline_seconds):
+            pinned = await resolve_and_check(url, allow_private=bool(settings.webhook_allow_private))
+            if isinstance(pinned, str):
+                return Outcome(webhooks.PERMANENT, error=pinned)
+            status, answer = await _post_capped(settings, pinned, body, headers)
+    except TimeoutError:
+        return Outcome(webhooks.RETRY, error=f"webhook: no complete answer within {settings.webhook_deadline_seconds:g} s")
     except httpx.HTTPError as exc:
         return Outcome(webhooks.RETRY, error=f"webhook: {exc!r}"[:500])
-    outcome = webhooks.classify_response(resp.status_code)
-    error = None if outcome == webhooks.DELIVERED else f"HTTP {resp.status_code}: {resp.text[:200]}"
-    return Outcome(outcome, http_status=resp.status_code, error=error)
+    outcome = webhooks.classify_response(status)
+    error = None if outcome == webhooks.DELIVERED else f"HTTP {status}: {answer[:200].decode('utf-8', 'replace')}"
+    return Outcome(outcome, http_status=status, error=error)

@@ -13,6 +13,7 @@ ids is the caller's job, after its commit (a task message must never name an unc
 from __future__ import annotations
 
 import contextlib
+import os
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -23,12 +24,14 @@ from typing import Any, Callable, Mapping
 import asyncpg
 
 from services.notifications import senders
+from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.domain import channels, retry, routing, templates, webhooks
 from services.notifications.settings import NotificationsSettings
 from services.notifications.store import deliveries as delivery_store
 from services.notifications.store import events as event_store
 from services.notifications.store import failed_events as failed_store
 from services.notifications.store import inbox as inbox_store
+from services.notifications.store import receivers as receiver_store
 from services.notifications.store import subscriptions as subscription_store
 from shared.auth import Principal
 from shared.contracts.envelope import EventEnvelope
@@ -36,6 +39,7 @@ from shared.contracts.events import CATALOGUE
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.jobs import Job
 from shared.logs import log_fields
+from shared.secretbox import SecretBox
 
 log = logging.getLogger("thidua.notifications")
 
@@ -220,9 +224,11 @@ async def send_reminders(conn: asyncpg.Connection, *, window_hours: float) -> Re
 @dataclass
 class Delivered:
     delivery_id: str
-    status: str                     # delivered | retrying | dead, or busy | missing | done | early (no attempt)
+    status: str                     # delivered | retrying | dead, or busy | missing | done | early | paused |
+                                    # throttled | reroute (no attempt)
     attempts: int | None = None
     retry_in: float | None = None   # seconds until the next attempt should run
+    kind: str | None = None         # email | webhook, once the row was read
 
 
 def decide(outcome: senders.Outcome, *, round_attempts: int, max_attempts: int,
@@ -238,7 +244,14 @@ def decide(outcome: senders.Outcome, *, round_attempts: int, max_attempts: int,
     return "retrying", wait, outcome.error
 
 
-async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_id: str) -> Delivered:
+# How long a delivery to a paused receiver waits before it looks again (resuming makes it due now).
+PAUSED_RECHECK_SECONDS = 3600.0
+# A webhook that found its receiver's slots all taken comes back after about this long.
+THROTTLED_RETRY_SECONDS = 1.0
+
+
+async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_id: str, *,
+                  slots: ReceiverSlots | None = None, webhook_queue: bool | None = None) -> Delivered:
     """Make one attempt at a delivery, if it still needs one.
 
     A session advisory lock on the delivery id lets one worker at a time work on it (a duplicate
@@ -259,7 +272,13 @@ async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_
                     return Delivered(delivery_id, "done", attempts=row["attempts"])
                 wait = (row["next_attempt_at"] - row["db_now"]).total_seconds()
                 if wait > 0.5:  # a duplicate message ahead of the backoff: come back on time
-                    return Delivered(delivery_id, "early", attempts=row["attempts"], retry_in=wait)
+                    return Delivered(delivery_id, "early", attempts=row["attempts"], retry_in=wait, kind=row["kind"])
+                if row["kind"] == channels.WEBHOOK and webhook_queue is False:
+                    # Webhooks run on their own queue, so a slow receiver holds no e-mail worker.
+                    return Delivered(delivery_id, "reroute", attempts=row["attempts"], retry_in=0, kind=row["kind"])
+                if row["kind"] == channels.WEBHOOK and await receiver_store.paused(conn, row["target"]):
+                    await receiver_store.hold(conn, delivery_id, seconds=PAUSED_RECHECK_SECONDS)
+                    return Delivered(delivery_id, "paused", attempts=row["attempts"], kind=row["kind"])
                 max_attempts = settings.channel_max_attempts[row["kind"]]
                 if retry.should_give_up(row["round_attempts"], max_attempts):
                     # Attempts were counted but never finished: each one took its worker down.
@@ -267,12 +286,24 @@ async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_
                         f"gave up after {row['round_attempts']} attempts that did not finish; "
                         f"last error: {row['last_error']}"))
                     return Delivered(delivery_id, "dead", attempts=row["attempts"])
-                attempt = await delivery_store.start_attempt(conn, delivery_id)
+            slot = None
+            if row["kind"] == channels.WEBHOOK and slots is not None:
+                slot = await slots.acquire(row["target"])
+                if slot is None:  # the receiver is busy with other attempts: come back, holding nothing
+                    return Delivered(delivery_id, "throttled", attempts=row["attempts"],
+                                     retry_in=THROTTLED_RETRY_SECONDS, kind=row["kind"])
             try:
-                outcome = await _send(settings, row)
-            except Exception as exc:  # a bug must still count as a failed attempt, not loop forever
-                log.exception("delivery attempt failed unexpectedly")
-                outcome = senders.Outcome(webhooks.RETRY, error=f"internal error: {exc!r}"[:500])
+                async with conn.transaction():
+                    attempt = await delivery_store.start_attempt(conn, delivery_id)
+                try:
+                    outcome = await _send(settings, row)
+                except Exception as exc:  # a bug must still count as a failed attempt, not loop forever
+                    log.exception("delivery attempt failed unexpectedly")
+                    outcome = senders.Outcome(webhooks.RETRY, error=f"internal error: {exc!r}"[:500])
+            finally:
+                if slot is not None:
+                    with contextlib.suppress(Exception):  # the lease frees it anyway
+                        await slots.release(row["target"], slot)
             status, retry_in, error = decide(outcome, round_attempts=attempt["round_attempts"],
                                              max_attempts=max_attempts, settings=settings)
             async with conn.transaction():
@@ -280,9 +311,15 @@ async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_
                     conn, delivery_id=delivery_id, number=attempt["attempts"], started_at=attempt["last_attempt_at"],
                     outcome=outcome.outcome, http_status=outcome.http_status, error=error, status=status,
                     retry_in=retry_in)
+                if row["kind"] == channels.WEBHOOK:
+                    ok = outcome.outcome == webhooks.DELIVERED
+                    if await receiver_store.record(conn, target=row["target"], recipient=row["recipient"], ok=ok,
+                                                   error=error, pause_after=settings.webhook_pause_after_failures):
+                        await _tell_owner_paused(conn, row, error=error,
+                                                 failures=settings.webhook_pause_after_failures)
             log_fields(log, "delivery attempt", delivery_id=delivery_id, kind=row["kind"], status=status,
                        attempt=attempt["attempts"], http_status=outcome.http_status, error=error)
-            return Delivered(delivery_id, status, attempts=attempt["attempts"], retry_in=retry_in)
+            return Delivered(delivery_id, status, attempts=attempt["attempts"], retry_in=retry_in, kind=row["kind"])
         finally:
             # A broken connection took the lock with it; the pool's reset unlocks all anyway.
             with contextlib.suppress(Exception):
@@ -294,8 +331,33 @@ async def _send(settings: NotificationsSettings, row: asyncpg.Record) -> senders
     if row["kind"] == channels.EMAIL:
         return await senders.send_email(settings, delivery_id=delivery_id, to=row["target"], message=message,
                                         event_type=row["event_type"])
-    return await senders.send_webhook(settings, delivery_id=delivery_id, url=row["target"], secret=row["secret"],
+    secret = SecretBox(settings.secret_box_key, purpose="webhook-secret").open(row["secret"])
+    return await senders.send_webhook(settings, delivery_id=delivery_id, url=row["target"], secret=secret,
                                       recipient=row["recipient"], message=message, event_type=row["event_type"])
+
+
+PAUSE_NAMESPACE = uuid.UUID("0b6a4c1e-7d35-5f0a-8c2e-3f9d1a6b5e42")
+
+
+async def _tell_owner_paused(conn: asyncpg.Connection, row: asyncpg.Record, *, error: str | None,
+                             failures: int) -> None:
+    """The owner's inbox says its receiver is paused, why, and how to resume (once per pause)."""
+    target = row["target"]
+    paused_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    event_id = uuid.uuid5(PAUSE_NAMESPACE, f"{target}|{paused_at}")
+    if row["language"] == "en":
+        subject = "Webhook paused: it kept failing"
+        body = (f"The last {failures} deliveries to {target} failed (last error: {error}). Deliveries to it "
+                "are paused and kept; save your subscription again (PUT /v1/subscriptions) once it is fixed.")
+    else:
+        subject = "Webhook tạm dừng: gửi thất bại liên tiếp"
+        body = (f"{failures} lần gửi gần nhất tới {target} đều thất bại (lỗi cuối: {error}). Các thông báo "
+                "được giữ lại; lưu lại đăng ký (PUT /v1/subscriptions) sau khi khắc phục để tiếp tục.")
+    await inbox_store.insert_many(conn, event_id=event_id, event_type="notifications.webhook_paused",
+                                  aggregate_id=target, rows=[{"recipient": row["recipient"], "language": row["language"],
+                                                              "subject": subject, "body": body,
+                                                              "action": "PUT /v1/subscriptions"}])
+    log_fields(log, "webhook receiver paused", logging.WARNING, target=target, recipient=row["recipient"])
 
 
 async def overdue_deliveries(conn: asyncpg.Connection, *, settings: NotificationsSettings, limit: int = 1000) -> list[str]:
@@ -304,9 +366,12 @@ async def overdue_deliveries(conn: asyncpg.Connection, *, settings: Notification
 
 # ---------------------------------------------------------------- jobs (sent after the commit, shared.jobs)
 
-def delivery_job(delivery_id: str, *, countdown: float | None = None) -> Job:
-    """One attempt at a delivery. Losing it loses nothing: the row stays pending and the sweep re-sends it."""
-    return Job("notifications.deliver", args=(delivery_id,), queue="notify", countdown=countdown)
+def delivery_job(delivery_id: str, *, countdown: float | None = None, kind: str | None = None) -> Job:
+    """One attempt at a delivery. Losing it loses nothing: the row stays pending and the sweep re-sends it.
+    A webhook's attempt (``kind``) goes to the webhooks queue; unknown kinds start on ``notify``,
+    where a webhook moves itself over."""
+    return Job("notifications.deliver", args=(delivery_id,), queue="webhooks" if kind == "webhook" else "notify",
+               countdown=countdown)
 
 
 def replay_job(failed: Mapping[str, Any]) -> Job:
@@ -420,7 +485,11 @@ def subscription_view(row: Mapping[str, Any], *, default: bool = False) -> dict[
             "updated_at": row["updated_at"].isoformat() if row.get("updated_at") else None}
 
 
-def _validated_channels(requested: list[dict[str, Any]], *, allow_private: bool) -> list[dict[str, Any]]:
+def _validated_channels(requested: list[dict[str, Any]], *, allow_private: bool,
+                        seal: Callable[[str], str] | None = None,
+                        generated: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """Checked channels; webhook secrets sealed with ``seal`` for storage (``generated``: index →
+    a secret made here because none was sent)."""
     valid: list[dict[str, Any]] = []
     seen: set[str] = set()
     for i, data in enumerate(requested):
@@ -433,6 +502,15 @@ def _validated_channels(requested: list[dict[str, Any]], *, allow_private: bool)
                 data["url"] = webhooks.validate_webhook_url(data["url"], allow_private=allow_private)
         except ValueError as exc:
             raise Unprocessable(str(exc), field=f"channels.{i}.{field_name}") from exc
+        if data["type"] == "webhook":
+            secret = data.get("secret")
+            if secret is None:
+                secret = webhooks.new_standard_secret(os.urandom(32))
+                if generated is not None:
+                    generated[i] = secret
+            elif secret.startswith(webhooks.STANDARD_SECRET_PREFIX) and not webhooks.valid_standard_secret(secret):
+                raise Unprocessable("a whsec_ secret is the base64 of 24 to 64 bytes", field=f"channels.{i}.secret")
+            data["secret"] = seal(secret) if seal is not None else secret  # encrypted at rest
         key = channels.channel_key(data)
         if key in seen:
             raise Unprocessable(f"channel {key} is listed twice", field=f"channels.{i}")
@@ -451,14 +529,22 @@ def _validated_events(events: list[str], subscribable: list[str]) -> list[str]:
 
 async def put_subscription(conn: asyncpg.Connection, *, actor: Principal, requested: list[dict[str, Any]],
                            events: list[str], subscribable: list[str], language: str,
-                           allow_private: bool) -> dict[str, Any]:
-    """``requested``: the channels as sent (``schemas.SubscriptionIn``), checked here."""
+                           allow_private: bool, secret_key: str | None = None) -> dict[str, Any]:
+    """``requested``: the channels as sent (``schemas.SubscriptionIn``), checked here. Webhook
+    secrets are stored sealed; one generated here is shown in this answer only."""
     address = address_of(actor)
-    valid_channels = _validated_channels(requested, allow_private=allow_private)
+    generated: dict[int, str] = {}
+    seal = SecretBox(secret_key, purpose="webhook-secret").seal if secret_key else None
+    valid_channels = _validated_channels(requested, allow_private=allow_private, seal=seal, generated=generated)
     valid_events = _validated_events(events, subscribable)
     row = await subscription_store.put(conn, subject=actor.subject, address=address, channels=valid_channels,
                                        events=valid_events, language=language)
-    return subscription_view(dict(row))
+    # Saving again is how an owner resumes a receiver paused for failing.
+    await receiver_store.resume(conn, [c["url"] for c in valid_channels if c["type"] == "webhook"])
+    view = subscription_view(dict(row))
+    for index, secret in generated.items():
+        view["channels"][index]["secret"] = secret
+    return view
 
 
 async def get_subscription(conn: asyncpg.Connection, *, actor: Principal) -> dict[str, Any]:

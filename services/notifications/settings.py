@@ -29,6 +29,23 @@ class NotificationsSettings(WorkerSettings):
     # (allowed in the dev stack and tests, refused in production).
     webhook_allow_private: bool | None = None
     webhook_timeout_seconds: float = 10.0
+    # One attempt, connect to last byte, never takes longer than this (a receiver dripping one
+    # byte at a time meets it), and reads at most this much of the answer.
+    webhook_deadline_seconds: float = 15.0
+    webhook_max_response_bytes: int = 64 * 1024
+    # At most this many attempts at once per receiver (host and port), across every worker (a
+    # Redis semaphore); a delivery that finds no free slot is put back on its queue, not waited for.
+    webhook_concurrency_per_receiver: int = 2
+    # A receiver whose attempts failed this many times in a row is paused and its owner told
+    # in the inbox; saving the subscription again resumes it.
+    webhook_pause_after_failures: int = 10
+    # Encrypts webhook secrets at rest (AES-GCM). Required in production; development falls back
+    # to a fixed key so the dev stack runs without configuration.
+    secret_key: str | None = None
+    # Flower: "user:password" (required in production and off loopback), and where it listens.
+    flower_basic_auth: str | None = None
+    flower_address: str = "127.0.0.1"
+    flower_port: int = 5555
 
     # Delivery retries: exponential backoff with jitter, then dead.
     max_webhook_attempts: int = 8
@@ -56,6 +73,10 @@ class NotificationsSettings(WorkerSettings):
         if self.webhook_allow_private is None:
             self.webhook_allow_private = self.demo
         return self
+
+    @property
+    def secret_box_key(self) -> str:
+        return self.secret_key or "thidua-development-only-secret-key"
 
     @property
     def channel_max_attempts(self) -> dict[str, int]:

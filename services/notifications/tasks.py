@@ -40,8 +40,10 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 
 from services.notifications import service
 from services.notifications.domain import retry
+from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.settings import NotificationsSettings
-from services.notifications.worker import app
+from services.notifications.worker import WEBHOOK_QUEUE, app
+from shared.app import redis_client
 from shared.db import create_pool
 from shared.jobs import JobSender
 from shared.logs import log_fields
@@ -67,6 +69,10 @@ LOUD_AFTER_RETRIES = 10
 
 def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` says the infrastructure is unavailable (retry) rather than the work is wrong."""
+    if isinstance(exc, asyncpg_base.InternalClientError):
+        # "cannot switch to state …; another operation is in progress": a connection left mid-query
+        # by a server that went away (the fault drills meet it when PostgreSQL restarts).
+        return True
     if isinstance(exc, asyncpg.InterfaceError):  # connection closed, pool closing, ...
         return not isinstance(exc, _PERMANENT_INTERFACE_ERRORS)
     if isinstance(exc, asyncpg.PostgresError):
@@ -117,11 +123,16 @@ class Runtime:
         self.database_url = database_url
         self.runner = asyncio.Runner()
         self.pool: asyncpg.Pool | None = None
+        self.slots: ReceiverSlots | None = None
 
     def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
         async def main() -> T:
             if self.pool is None:
                 self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
+            if self.slots is None:
+                config = settings()
+                self.slots = ReceiverSlots(redis_client(config), cap=config.webhook_concurrency_per_receiver,
+                                           lease_seconds=config.webhook_deadline_seconds + 5)
             # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
             return await asyncio.wait_for(work(self.pool), timeout)
 
@@ -147,6 +158,11 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         _runtime = Runtime(settings().database_url)
     try:
         return _runtime.run(work, timeout=max(1.0, settings().task_soft_time_limit - 5))
+    except asyncpg_base.InternalClientError:
+        # A connection in a broken protocol state: start the next run with a fresh pool.
+        _runtime.close()
+        _runtime = None
+        raise
     except SoftTimeLimitExceeded:
         # Raised by a signal wherever the loop happened to be: start the next task afresh.
         _runtime.close()
@@ -214,16 +230,22 @@ def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, 
 @app.task(name="notifications.deliver", bind=True, max_retries=None)
 def deliver(self, delivery_id: str) -> dict[str, Any]:
     """One attempt at one e-mail or webhook delivery; schedules the next attempt after a failure."""
+    info = self.request.delivery_info or {}
+    queue = info.get("routing_key") or info.get("queue")
+    # Webhooks attempt only on their own queue; a message found elsewhere moves there first.
+    on_webhook_queue = None if queue is None else queue == WEBHOOK_QUEUE
     try:
-        result = run(lambda pool: service.deliver(pool, settings(), delivery_id))
+        result = run(lambda pool: service.deliver(pool, settings(), delivery_id, slots=_runtime.slots,
+                                                  webhook_queue=on_webhook_queue))
     except Exception as exc:
         if is_transient(exc):
             retry_later(self, exc)
         raise  # a bug around the send: the row stays pending/retrying and the sweep enqueues it again
     if result.retry_in is not None:
         # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
-        # says "retrying" with its next_attempt_at and the sweep picks it up.
-        jobs.send_all([service.delivery_job(delivery_id, countdown=result.retry_in)])
+        # says "retrying" with its next_attempt_at and the sweep picks it up. Webhooks go back to
+        # their own queue.
+        jobs.send_all([service.delivery_job(delivery_id, countdown=result.retry_in or None, kind=result.kind)])
     return {"delivery_id": delivery_id, "status": result.status, "attempts": result.attempts}
 
 

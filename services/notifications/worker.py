@@ -4,7 +4,11 @@ Queues (``shared.worker`` adds the common reliability settings; a deployment may
 workers per queue):
 
 - ``events``: ``notifications.handle_event``, one message per outbox event (published by the relays);
-- ``notify``: ``notifications.deliver``, one message per e-mail or webhook delivery;
+- ``notify``: ``notifications.deliver``, one message per e-mail delivery (a webhook delivery found
+  there moves to ``webhooks``);
+- ``webhooks``: ``notifications.deliver`` for webhook deliveries, on their own queue (and, in
+  production, their own workers): a slow receiver holds webhook workers only, and at most
+  ``webhook_concurrency_per_receiver`` of them at once;
 - ``beat``: the periodic jobs below.
 
 Infrastructure errors are retried without a limit and events that cannot be processed are kept in
@@ -17,9 +21,11 @@ from celery import Celery
 
 from services.notifications.settings import NotificationsSettings
 from shared.settings import WorkerSettings
+from shared.production import refuse_unless_safe, shared_problems
 from shared.worker import BeatSchedule, WorkerSpec, create_worker
 
-QUEUES = ("events", "notify", "beat")
+WEBHOOK_QUEUE = "webhooks"
+QUEUES = ("events", "notify", WEBHOOK_QUEUE, "beat")
 
 ROUTES = {
     "notifications.handle_event": "events",
@@ -52,7 +58,21 @@ WORKER = WorkerSpec(
 )
 
 
+def production_problems(settings: NotificationsSettings) -> list[str]:
+    """What a production notifications process (API, worker, beat) refuses to start with."""
+    problems = []
+    if settings.webhook_allow_private:
+        problems.append("the SSRF guard is off (NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE)")
+    if not settings.secret_key:
+        problems.append("no NOTIFICATIONS_SECRET_KEY to encrypt webhook secrets at rest")
+    elif len(settings.secret_key) < 32:
+        problems.append("NOTIFICATIONS_SECRET_KEY is shorter than 32 characters")
+    return problems
+
+
 def create_celery(settings: NotificationsSettings | None = None, *, set_as_current: bool = True) -> Celery:
+    settings = settings or NotificationsSettings()
+    refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=False) + production_problems(settings))
     return create_worker("thidua-notifications", [WORKER], settings, set_as_current=set_as_current)
 
 

@@ -13,12 +13,13 @@ from pydantic import BaseModel
 from shared.contracts import nominations, registry
 from shared.contracts.nominations import (
     BallotCastV1,
-    CovenantPublishedV1,
-    SheetAdjustedV1,
-    SheetsLockedV1,
     CommendationDecidedV1,
     CommendationReturnedV1,
     CommendationSentV1,
+    CovenantPublishedV1,
+    PaperBallotDisputedV1,
+    PaperBallotRecordedV1,
+    PaperBallotRuledV1,
     RankingPublishedV1,
     RoundApprovedV1,
     RoundCertifiedV1,
@@ -26,6 +27,8 @@ from shared.contracts.nominations import (
     RoundOpenedV1,
     RoundReturnedV1,
     RunoffCreatedV1,
+    SheetAdjustedV1,
+    SheetsLockedV1,
 )
 from shared.contracts.registry import (
     ClusterUpdatedV1,
@@ -66,5 +69,8 @@ CATALOGUE: dict[str, EventContract] = {
     nominations.COMMENDATION_RETURNED: EventContract(1, CommendationReturnedV1, "nominations"),
     nominations.COMMENDATION_SENT: EventContract(1, CommendationSentV1, "nominations"),
     nominations.COMMENDATION_DECIDED: EventContract(1, CommendationDecidedV1, "nominations"),
+    nominations.PAPER_BALLOT_RECORDED: EventContract(1, PaperBallotRecordedV1, "nominations"),
+    nominations.PAPER_BALLOT_DISPUTED: EventContract(1, PaperBallotDisputedV1, "nominations"),
+    nominations.PAPER_BALLOT_RULED: EventContract(1, PaperBallotRuledV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -32,6 +33,9 @@ RANKING_PUBLISHED = "nominations.ranking.published"
 COVENANT_PUBLISHED = "nominations.covenant.published"
 SHEET_ADJUSTED = "nominations.sheet.adjusted"
 SHEETS_LOCKED = "nominations.sheets.locked"
+PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
+PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
+PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
 
 
 class _Round(Contract):
@@ -203,3 +207,33 @@ class SheetsLockedV1(Contract):
     sheets: int = Field(ge=0)
     lead_code: ProvinceCode | None
     members: list[ProvinceCode]
+class _PaperBallot(Contract):
+    round_id: uuid.UUID
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    award: Award
+    lead_code: ProvinceCode
+    voter_code: ProvinceCode
+    document_ref: Name
+    closes_at: Instant | None
+
+
+class PaperBallotRecordedV1(_PaperBallot):
+    """The lead entered a paper ballot (document ``document_ref``) for the absent member
+    ``voter_code``, who is told at once and may dispute it while the round is open."""
+
+
+class PaperBallotDisputedV1(_PaperBallot):
+    """The member disputes the paper ballot entered for it; the round cannot be certified until the
+    ministry rules."""
+
+    reason: Name
+
+
+class PaperBallotRuledV1(_PaperBallot):
+    """The ministry ruled on a disputed paper ballot: it stands, or it is void (the count cannot be
+    certified; the lead holds a new vote)."""
+
+    ruling: Literal["ballot_stands", "ballot_void"]
+    ruling_note: Name

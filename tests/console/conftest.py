@@ -79,13 +79,22 @@ def demo_template(template_database: str) -> Any:
     asyncio.run(drop_database(name))
 
 
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def pending_drops() -> AsyncIterator[list[asyncio.Task[None]]]:
+    """Databases being dropped in the background: DROP DATABASE waits for a checkpoint (seconds on a
+    busy disk), and nothing needs to wait for it but the end of the run."""
+    tasks: list[asyncio.Task[None]] = []
+    yield tasks
+    await asyncio.gather(*tasks)
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def demo_database(demo_template: str) -> AsyncIterator[str]:
+async def demo_database(demo_template: str, pending_drops: list[asyncio.Task[None]]) -> AsyncIterator[str]:
     name = await clone_database(demo_template)
     try:
         yield dsn_for(name)
     finally:
-        await drop_database(name)
+        pending_drops.append(asyncio.create_task(drop_database(name)))
 
 
 @pytest.fixture
@@ -136,8 +145,9 @@ async def system(demo_database: str, broker_url: str, signing_pem: str) -> Async
 
     common: dict[str, Any] = {"database_url": demo_database, "redis_url": broker_url, "log_level": "WARNING"}
     async with contextlib.AsyncExitStack() as stack:
+        # Every browser test signs in from 127.0.0.1: room for the per-address sign-in throttle.
         registry = await stack.enter_async_context(serve(create_registry_app(RegistrySettings(
-            jwt_private_key_pem=signing_pem, outbox_poll_interval=0.2, **common))))
+            jwt_private_key_pem=signing_pem, outbox_poll_interval=0.2, signin_address_attempts=1000, **common))))
         nominations = await stack.enter_async_context(serve(create_nominations_app(NominationsSettings(
             registry_url=registry.url, outbox_poll_interval=0.2, **common))))
         notifications = await stack.enter_async_context(serve(create_notifications_app(NotificationsSettings(

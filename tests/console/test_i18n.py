@@ -42,3 +42,27 @@ def test_a_missing_key_falls_back_to_vietnamese_then_to_the_key() -> None:
     assert translate("en", "signin.title") == "Sign in"
     assert translate("vi", "no.such.key") == "no.such.key"
     assert translate("vi", "provinces.count", count=34) == "34 đơn vị"
+
+
+def test_an_api_problem_becomes_a_message_in_the_users_language_beside_its_field() -> None:
+    import httpx
+
+    from services.console.api import problem_to_error
+
+    body = {"type": "urn:thidua:problem:validation-failed", "title": "Validation failed", "status": 422,
+            "detail": "scores.CM: Input should be less than or equal to 40",
+            "errors": [{"field": "scores.CM", "message": "Input should be less than or equal to 40"},
+                       {"field": "choices", "message": "List should have at most 2 items after validation"},
+                       {"field": "reason", "message": "Field required"}]}
+    resp = httpx.Response(422, json=body, headers={"content-type": "application/problem+json"})
+    vi = problem_to_error(resp, "vi")
+    assert vi.fields == {"scores.CM": "Giá trị không được lớn hơn 40.", "choices": "Tối đa 2 lựa chọn.",
+                         "reason": "Trường này là bắt buộc."}
+    assert vi.field_errors({"scores.CM": "score-CM"})["score-CM"] == "Giá trị không được lớn hơn 40."
+    assert vi.message == "Giá trị không hợp lệ."
+    en = problem_to_error(resp, "en")
+    assert en.fields["reason"] == "Field required"
+    # A shape without a translation keeps the API's words, introduced in Vietnamese.
+    odd = httpx.Response(409, json={"type": "urn:thidua:problem:round-not-open", "status": 409,
+                                    "detail": "the round is closed", "title": "Conflict"})
+    assert problem_to_error(odd, "vi").message == "Yêu cầu không thực hiện được. Chi tiết từ hệ thống: the round is closed"

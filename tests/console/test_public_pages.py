@@ -28,6 +28,13 @@ async def test_provinces_show_the_2025_merger_both_ways(pages: Pages) -> None:
     await expect(row).to_contain_text("Bình Định")
     await expect(page.locator("h2")).to_contain_text("01/07/2025")
 
+    # English on a switch (a cookie): the same page, the same date, in English.
+    await page.get_by_role("link", name="English").click()
+    await expect(page.locator("h1")).to_have_text("Provinces")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    row = page.locator("tr", has=page.locator("td.code", has_text=re.compile(r"^52$")))
+    await expect(row).to_contain_text("Formed from")
+
 
 async def test_a_cluster_shows_its_members_and_leadership_across_the_years(pages: Pages) -> None:
     page = await pages.new(phone=True)
@@ -80,3 +87,27 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(pages: Pages, sys
     r = await system.console.client.post("/sign-in", data={"username": "province-22", "password": "demo",
                                                           "csrf_token": "x" * 43})
     assert r.status_code == 403
+
+
+async def test_sign_in_refusals_read_plainly_and_a_malformed_address_is_a_404(system: System) -> None:
+    client = system.console.client
+    page = await client.get("/sign-in")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    seen = []
+    for _ in range(8):
+        r = await client.post("/sign-in", data={"username": "province-36", "password": "sai-mat-khau",
+                                                "csrf_token": csrf, "next": "/"})
+        assert r.status_code == 422 and "frame-ancestors" in r.headers["content-security-policy"]
+        seen.append("Đăng nhập sai quá nhiều lần" in r.text)
+        if seen[-1]:
+            break
+        assert "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
+    # The registry's throttle (429) reaches the user as a sentence, not as an outage page.
+    assert seen[-1], "the registry never throttled the repeated failures"
+
+    # Signed in (a plain HTTP client keeps the cookie), a page address with a malformed id is a 404 page.
+    r = await client.post("/sign-in", data={"username": "province-35", "password": "demo", "csrf_token": csrf,
+                                            "next": "/tasks"})
+    assert r.status_code == 303 and r.headers["location"] == "/tasks"
+    r = await client.get("/ballots/not-a-round-id")
+    assert r.status_code == 404 and "Không tìm thấy trang" in r.text

@@ -10,7 +10,6 @@ import pytest
 from fastapi.encoders import jsonable_encoder
 
 from services.registry.app import create_registry_app
-from services.registry.settings import RegistrySettings
 from shared.production import UnsafeConfiguration
 from tests.nominations.conftest import CLUSTER
 from tests.support import problem, serve

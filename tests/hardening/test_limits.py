@@ -48,6 +48,18 @@ async def test_an_anonymous_50_mb_post_is_refused_before_it_is_read(registry, no
         assert b"body-too-large" in body and b'"field":"body"' in body.replace(b" ", b"")
 
 
+async def test_the_console_refuses_a_50_mb_post_too(redis_url, registry):
+    from services.console.app import create_console_app
+    from services.console.settings import ConsoleSettings
+
+    app = create_console_app(ConsoleSettings(redis_url=redis_url, registry_url=registry.url))
+    async with serve(app) as console:
+        head = (f"POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {FIFTY_MB}\r\n\r\n").encode()
+        status, body = await _raw_request(console.url, head, b"")
+        assert status == 413, body
+
+
 async def test_a_chunked_body_is_counted_as_it_streams(registry):
     chunk = b"x" * 65536
     framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
@@ -131,3 +143,20 @@ async def test_tokens_tolerate_thirty_seconds_of_clock_skew(registry, issue_toke
     assert (await registry.client.get("/v1/accounts/me", headers=headers)).status_code == 200
     stale = registry.auth(issue_token("ministry", ttl=-60))
     assert problem(await registry.client.get("/v1/accounts/me", headers=stale), 401)["type"].endswith("token-expired")
+
+
+async def test_production_refuses_signing_keys_over_plain_http(database_url, redis_url):
+    import pytest
+
+    from shared.production import UnsafeConfiguration
+
+    unsafe = ServiceSettings(database_url=database_url, redis_url=redis_url, run_outbox_relay=False,
+                             environment="production", registry_url="http://registry:8001")
+    app = _app(unsafe)
+    with pytest.raises(UnsafeConfiguration, match="plain HTTP"):
+        async with app.router.lifespan_context(app):
+            pass
+    safe = unsafe.model_copy(update={"jwks_url": "https://thidua.example.vn/.well-known/jwks.json"})
+    app = _app(safe)
+    async with app.router.lifespan_context(app):
+        assert app.state.verifier.jwks_url.startswith("https://")

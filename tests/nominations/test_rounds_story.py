@@ -94,8 +94,11 @@ async def test_the_2023_northern_cluster_votes_for_the_government_flag(vote):
     # Every transition went out through the outbox with its exact payload; ballots say who, never how.
     events = await vote.outbox()
     assert [e["type"] for e in events if e["type"] != "nominations.round.ballot_cast"] == [
-        "nominations.round.opened", "nominations.round.closed", "nominations.round.certified",
-        "nominations.round.approved"]
+        "nominations.round.opened", "nominations.round.paper_ballot_recorded", "nominations.round.closed",
+        "nominations.round.certified", "nominations.round.approved"]
+    # The absent member is told of the paper ballot entered for it (and may dispute it).
+    [paper] = [e for e in events if e["type"] == "nominations.round.paper_ballot_recorded"]
+    assert paper["voter_code"] == "35" and paper["document_ref"] == "125/SNV-TĐKT" and paper["lead_code"] == "34"
     by_type = {e["type"]: e for e in events}
     assert set(by_type["nominations.round.opened"]) - {"type"} == OPENED_KEYS
     assert by_type["nominations.round.opened"]["electorate"] == sorted(NORTH)

@@ -227,7 +227,7 @@ class Worker:
         start_offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "deploy.worker:app", "worker",
-             "-Q", "events,notify,rankings,beat", "--pool=solo", "--loglevel=INFO",
+             "-Q", "events,notify,webhooks,rankings,beat", "--pool=solo", "--loglevel=INFO",
              "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -323,7 +323,7 @@ def broker_idle(redis_url: str) -> bool:
     """No message waiting in any queue and none held unacknowledged (running or scheduled)."""
     client = redis_sync.Redis.from_url(redis_url)
     try:
-        waiting = sum(client.llen(q) for q in ("events", "notify", "rankings", "beat"))
+        waiting = sum(client.llen(q) for q in ("events", "notify", "webhooks", "rankings", "beat"))
         return waiting == 0 and client.hlen("unacked") == 0
     finally:
         client.close()

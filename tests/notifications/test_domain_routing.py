@@ -31,6 +31,9 @@ ALL_TYPES = {
     "nominations.commendation.returned",
     "nominations.commendation.sent",
     "nominations.commendation.decided",
+    "nominations.round.paper_ballot_recorded",
+    "nominations.round.paper_ballot_disputed",
+    "nominations.round.paper_ballot_ruled",
 }
 
 

@@ -53,6 +53,12 @@ PAYLOADS = {
     "nominations.commendation.decided": dict(
         decision_id="d-1", number="1234/QĐ-BNV", signed_on="2027-01-05", year=2026, summary="Về việc khen thưởng",
         provinces=["22", "37"], leads=["22"], clusters=["NV-BAC"], awarded={"22": 1, "37": 2}, collectives=1, individuals=2),
+    "nominations.round.paper_ballot_recorded": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES),
+    "nominations.round.paper_ballot_disputed": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES, reason="Sở không gửi văn bản này"),
+    "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                 closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}

@@ -45,7 +45,7 @@ def test_each_task_lands_in_its_own_queue_only(redis_url):
             app.send_task(task, args=[], connection=conn)
     client = redis_sync.Redis.from_url(redis_url)
     try:
-        assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "beat": 1, "rankings": 1,
+        assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "webhooks": 0, "beat": 1, "rankings": 1,
                                                        "rounds": 1}
     finally:
         client.close()
@@ -55,7 +55,7 @@ def test_each_task_lands_in_its_own_queue_only(redis_url):
 def test_each_service_declares_its_own_queues_routes_and_beat():
     notifications = notifications_worker.create_celery(NotificationsSettings(redis_url=OFFLINE), set_as_current=False)
     nominations = nominations_worker.create_celery(NominationsSettings(redis_url=OFFLINE), set_as_current=False)
-    assert queues_of(notifications) == ("events", "notify", "beat")
+    assert queues_of(notifications) == ("events", "notify", "webhooks", "beat")
     assert queues_of(nominations) == ("rankings", "rounds")
     # Routes and beat entries name only the service's own tasks and queues.
     for app, service in ((notifications, "notifications"), (nominations, "nominations")):

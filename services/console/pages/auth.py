@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from services.console.api import apply_token_answer, password_grant, revoke
+from services.console.api import (
+    SignInThrottled,
+    apply_token_answer,
+    password_grant,
+    revoke,
+)
 from services.console.i18n import LANG_COOKIE, LANGUAGES, nfc
 from services.console.sessions import COOKIE
 from services.console.web import (
@@ -50,9 +55,15 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
         errors["password"] = message(request, "field.required")
     answer = None
     if not errors:
-        answer = await password_grant(request.app.state.upstreams["registry"], username=username, password=password)
-        if answer is None:
-            errors["password"] = message(request, "signin.failed")
+        try:
+            answer = await password_grant(request.app.state.upstreams["registry"], username=username,
+                                          password=password,
+                                          client_address=request.client.host if request.client else None)
+        except SignInThrottled as exc:
+            errors["_form"] = message(request, "signin.throttled", minutes=max(1, -(-exc.retry_after // 60)))
+        else:
+            if answer is None:
+                errors["password"] = message(request, "signin.failed")
     if answer is None:
         return await render(request, "auth/sign_in.html", {"next": safe_next(next), "notice": None,
                                                            "username": username, "errors": errors},

@@ -43,12 +43,8 @@ async def home(request: Request, session: SessionDep) -> Response:
         if session.role == "province":
             return redirect("/tasks")
         if session.role == "ministry":
-            return redirect("/ministry") if _has_route(request, "/ministry") else redirect("/clusters")
+            return redirect("/ministry")
     return await render(request, "public/home.html")
-
-
-def _has_route(request: Request, path: str) -> bool:
-    return any(getattr(r, "path", None) == path for r in request.app.routes)
 
 
 @router.get("/provinces")

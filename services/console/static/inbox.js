@@ -18,11 +18,15 @@
     });
   }
 
+  // HH:MM dd/mm/yyyy in Vietnam's time, as the server writes it, whatever the device's zone.
+  var clock = new Intl.DateTimeFormat("en-GB", {timeZone: "Asia/Ho_Chi_Minh", hour12: false, year: "numeric",
+    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"});
   function formatTime(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return iso; }
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    return two(d.getHours()) + ":" + two(d.getMinutes()) + " " + two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear();
+    var p = {};
+    clock.formatToParts(d).forEach(function (part) { p[part.type] = part.value; });
+    return p.hour + ":" + p.minute + " " + p.day + "/" + p.month + "/" + p.year;
   }
 
   var source = new EventSource("/inbox/stream");
@@ -39,6 +43,10 @@
     item.querySelector(".note-subject").textContent = n.subject;
     item.querySelector(".note-body").textContent = n.body;
     item.querySelector(".note-time").textContent = formatTime(n.created_at);
+    var form = item.querySelector("form.note-read");
+    if (form) {
+      if (n.read) { form.remove(); } else { form.setAttribute("action", "/inbox/" + encodeURIComponent(n.id) + "/read"); }
+    }
     var empty = list.querySelector("[data-empty]");
     if (empty) { empty.remove(); }
     list.insertBefore(item, list.firstChild);

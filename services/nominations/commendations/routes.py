@@ -16,13 +16,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.nominations.commendations import export, printing, service
 from services.nominations.commendations.schemas import (
+    AttachmentDeleted,
     AttachmentOut,
     AwardOut,
     ClusterCode,
     ClusterListOut,
     DecisionIn,
     DecisionOut,
-    DeletedOut,
     FormIn,
     FormOut,
     HolderOut,
@@ -35,7 +35,7 @@ from services.nominations.commendations.schemas import (
     ReasonIn,
     SentOut,
     State,
-    WithdrawnOut,
+    Withdrawn,
 )
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.registry_client import RegistryClient
@@ -43,7 +43,7 @@ from services.nominations.settings import NominationsSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.contracts.pages import Page
-from shared.errors import Unprocessable
+from shared.errors import Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import id_cursor, page, time_id_cursor
 
@@ -52,7 +52,6 @@ router = APIRouter(tags=["commendations"])
 register = APIRouter(tags=["award register"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-BINARY = {"type": "string", "format": "binary"}
 Cursor = Annotated[str | None, Query(max_length=500)]
 
 
@@ -89,7 +88,8 @@ def _nominee_data(body: NomineeIn) -> service.NomineeData:
 
 # ---------------------------------------------------------------- award forms
 
-@router.get("/v1/award-forms", summary="The award forms the ministry configured (anyone signed in)")
+@router.get("/v1/award-forms", summary="The award forms the ministry configured (anyone signed in)",
+            responses=problems(401))
 async def list_forms(principal: CurrentPrincipal, db: Db) -> list[FormOut]:
     async with db.connection() as conn:
         return [FormOut.model_validate(f) for f in await service.list_forms(conn)]
@@ -165,7 +165,8 @@ async def update_nominee(nominee_id: uuid.UUID, body: NomineeUpdate, principal: 
                                                data=_nominee_data(body), today=date.today()))
 
 
-@router.delete("/v1/commendations/nominees/{nominee_id}", response_model=WithdrawnOut, summary="Withdraw a draft or returned nominee (the province)")
+@router.delete("/v1/commendations/nominees/{nominee_id}", summary="Withdraw a draft or returned nominee (the province)",
+               response_model=Withdrawn, responses=problems(401, 403, 404, 409, 422))
 async def withdraw_nominee(nominee_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                            idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
@@ -230,7 +231,7 @@ async def add_attachment(proposal_id: uuid.UUID, request: Request, principal: Cu
 
 @router.get("/v1/commendations/attachments/{attachment_id}", response_class=StreamingResponse,
             summary="Download a file (its province, its lead, the ministry): always as an attachment",
-            responses={200: {"content": {"application/octet-stream": {"schema": BINARY}}}})
+            responses={200: {"content": {"application/octet-stream": {}}}})
 async def download_attachment(attachment_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> StreamingResponse:
     async with db.connection() as conn:
         meta = await service.attachment_meta(conn, actor=principal, attachment_id=attachment_id)
@@ -248,8 +249,9 @@ async def download_attachment(attachment_id: uuid.UUID, principal: CurrentPrinci
                              media_type=meta["content_type"], headers=headers)
 
 
-@router.delete("/v1/commendations/attachments/{attachment_id}", response_model=DeletedOut,
-               summary="Remove a file while the proposal is draft or returned (the province)")
+@router.delete("/v1/commendations/attachments/{attachment_id}",
+               summary="Remove a file while the proposal is draft or returned (the province)",
+               response_model=AttachmentDeleted, responses=problems(401, 403, 404, 409, 422))
 async def delete_attachment(attachment_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                             idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
@@ -413,7 +415,7 @@ async def get_decision(decision_id: uuid.UUID, principal: MaybePrincipal, db: Db
 
 @router.get("/v1/decisions/{decision_id}/print", response_class=Response,
             summary="The decision as printed (Decree 30/2020 layout) with its appendix list: HTML or PDF",
-            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}, "application/pdf": {"schema": BINARY}}}})
+            responses={200: {"content": {"text/html": {}, "application/pdf": {}}}})
 async def print_decision(decision_id: uuid.UUID, request: Request, principal: MaybePrincipal, db: Db,
                          format: Literal["html", "pdf"] = "html") -> Response:
     async with db.connection() as conn:
@@ -456,7 +458,7 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
 
 @register.get("/v1/awards/export.xlsx", response_class=Response,
               summary="The register (same filters) as an Excel workbook",
-              responses={200: {"content": {export.XLSX: {"schema": BINARY}}}})
+              responses={200: {"content": {export.XLSX: {}}}})
 async def export_awards(request: Request, db: Db, q: Q = None, year: YearQ = None, province: Province = None,
                         form: FormQ = None, kind: KindQ = None) -> Response:
     cap = _settings(request).register_export_max_rows

@@ -268,11 +268,11 @@ class HolderOut(BaseModel):
     awards: list[AwardOut]
 
 
-class WithdrawnOut(BaseModel):
+class Withdrawn(BaseModel):
     id: uuid.UUID
     withdrawn: bool
 
 
-class DeletedOut(BaseModel):
+class AttachmentDeleted(BaseModel):
     id: uuid.UUID
     deleted: bool

@@ -15,6 +15,10 @@ round's row:
   (``round_id`` is the tied round)
 - ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``RoundCertifiedV1``,
   ``RoundApprovedV1``, ``RoundReturnedV1`` (with the ministry's ``reason``)
+- ``nominations.round.paper_ballot_recorded`` / ``.paper_ballot_disputed`` / ``.paper_ballot_ruled``:
+  ``PaperBallotRecordedV1``, ``PaperBallotDisputedV1`` (with ``reason``), ``PaperBallotRuledV1``
+  (with ``ruling`` and ``ruling_note``): the member a paper ballot was entered for is told at once
+  and may dispute it while the round is open; the ministry rules (``voting.disputes``)
 """
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ from pydantic import BaseModel
 
 from shared.contracts.nominations import (
     BALLOT_CAST,
+    PAPER_BALLOT_DISPUTED,
+    PAPER_BALLOT_RECORDED,
+    PAPER_BALLOT_RULED,
     ROUND_APPROVED,
     ROUND_CERTIFIED,
     ROUND_CLOSED,
@@ -33,6 +40,9 @@ from shared.contracts.nominations import (
     ROUND_RETURNED,
     RUNOFF_CREATED,
     BallotCastV1,
+    PaperBallotDisputedV1,
+    PaperBallotRecordedV1,
+    PaperBallotRuledV1,
     RoundApprovedV1,
     RoundCertifiedV1,
     RoundClosedV1,
@@ -42,7 +52,8 @@ from shared.contracts.nominations import (
 )
 from shared.events import emit
 
-__all__ = ["BALLOT_CAST", "ROUND_APPROVED", "ROUND_CERTIFIED", "ROUND_CLOSED", "ROUND_OPENED", "ROUND_RETURNED",
+__all__ = ["BALLOT_CAST", "PAPER_BALLOT_DISPUTED", "PAPER_BALLOT_RECORDED", "PAPER_BALLOT_RULED",
+           "paper_ballot_disputed", "paper_ballot_recorded", "paper_ballot_ruled", "ROUND_APPROVED", "ROUND_CERTIFIED", "ROUND_CLOSED", "ROUND_OPENED", "ROUND_RETURNED",
            "RUNOFF_CREATED", "SCHEMA", "ballot_cast", "closed", "decided", "opened", "publish", "runoff_created"]
 
 SCHEMA = "nominations"
@@ -63,6 +74,28 @@ def opened(r: Mapping[str, Any]) -> RoundOpenedV1:
 
 def ballot_cast(r: Mapping[str, Any], *, voter: str) -> BallotCastV1:
     return BallotCastV1(round_id=r["id"], cluster_code=r["cluster_code"], year=r["year"], voter_code=voter)
+
+
+def paper_ballot(r: Mapping[str, Any], *, voter: str, document_ref: str) -> dict[str, Any]:
+    """The fields every paper-ballot event carries (the callers pick the model)."""
+    return {"round_id": r["id"], "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
+            "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "voter_code": voter,
+            "document_ref": document_ref, "closes_at": r["closes_at"]}
+
+
+def paper_ballot_recorded(r: Mapping[str, Any], *, voter: str, document_ref: str) -> PaperBallotRecordedV1:
+    return PaperBallotRecordedV1(**paper_ballot(r, voter=voter, document_ref=document_ref))
+
+
+def paper_ballot_disputed(r: Mapping[str, Any], *, voter: str, document_ref: str,
+                          reason: str) -> PaperBallotDisputedV1:
+    return PaperBallotDisputedV1(**paper_ballot(r, voter=voter, document_ref=document_ref), reason=reason)
+
+
+def paper_ballot_ruled(r: Mapping[str, Any], *, voter: str, document_ref: str, ruling: str,
+                       note: str) -> PaperBallotRuledV1:
+    return PaperBallotRuledV1(**paper_ballot(r, voter=voter, document_ref=document_ref), ruling=ruling,
+                              ruling_note=note)
 
 
 def closed(r: Mapping[str, Any], *, outcome: str) -> RoundClosedV1:

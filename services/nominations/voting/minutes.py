@@ -77,6 +77,11 @@ def render(minutes: dict[str, Any]) -> str:
     if paper:
         paper_section = "\n<p>Phiếu bằng văn bản của đơn vị vắng mặt (do đơn vị Trưởng cụm nhập): " + "; ".join(
             f'{_e(u["name"])} (văn bản số {_e(u["document_ref"])})' for u in paper) + ".</p>\n"
+    rulings = {"ballot_stands": "phiếu được giữ nguyên", "ballot_void": "phiếu không hợp lệ", None: "chờ Bộ quyết định"}
+    for d in minutes.get("disputes") or []:
+        paper_section += (f'<p>Đơn vị mã {_e(d["province_code"])} khiếu nại phiếu bằng văn bản nhập thay mình '
+                          f'(lý do: {_e(d["reason"])}); kết luận của Bộ Nội vụ: {_e(rulings.get(d["ruling"], d["ruling"]))}'
+                          + (f' ({_e(d["ruling_note"])})' if d.get("ruling_note") else "") + ".</p>\n")
     decision_block = ""
     if minutes["state"] == "approved":
         decision_block = (f'\n<p>Bộ Nội vụ phê duyệt lúc {_e(_time(minutes["decided_at"]))} '

@@ -13,8 +13,9 @@ for the ballots in flight and every ballot that commits before the close is coun
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Mapping
@@ -48,13 +49,19 @@ from services.nominations.voting.domain.tally import TallyResult, decide, exact_
 
 # Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
 from services.nominations.voting.sealed_idempotency import (
+    SealedKey,
+)
+from services.nominations.voting.sealed_idempotency import (
     sealed_idempotent as sealed_idempotent,
 )
 from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.events import outbox_payload
+from shared.logs import request_id_var
 from shared.settings import ServiceSettings
 
 SCHEMA = "nominations"
@@ -100,6 +107,11 @@ async def _load(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | No
     if r is None:
         raise NotFound(f"no vote round {round_id}", field="round_id")
     return r
+
+
+async def load_round(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record:
+    """The round (404 when there is none), for the other use-case modules of this context."""
+    return await _load(conn, round_id, lock=lock)
 
 
 async def require_round(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
@@ -248,16 +260,78 @@ async def _record_ballot(conn: asyncpg.Connection, *, actor: Principal, r: Mappi
     return {"receipt": {"round_id": str(r["id"]), "secret": secret, "commitment": sealed}}
 
 
-async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
-                      choices: list[str]) -> dict[str, Any]:
-    r = await _load(conn, round_id, lock="share")
-    if not policy.may_cast(actor, electorate=r["electorate"]):
+@dataclass(frozen=True)
+class CastAnswer:
+    status_code: int
+    body: Any
+    replayed: bool = False
+
+
+async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, choices: list[str],
+                      idempotency_key: str | None, body: Any) -> CastAnswer:
+    """Cast the caller's online ballot in one statement (``store.ballots.cast_online``), on a
+    connection outside any transaction: the statement is the transaction.
+
+    Everything that needs no database is done here first: the caller's right to vote and the
+    ballot's validity (against the round's rules, read once per process), the receipt, the
+    commitment, the sealed answer, the event and the audit details. The answers and their order
+    are those of the step-by-step path: 404, 422 weak key, 403, then (after an Idempotency-Key
+    replay, sealed as in ``sealed_idempotency``) 409 not open, 409 closed, 422 invalid ballot, 409
+    already voted.
+    """
+    facts = await round_store.ballot_facts(conn, round_id)
+    if facts is None:
+        raise NotFound(f"no vote round {round_id}", field="round_id")
+    key = SealedKey(idempotency_key, scope=f"ballot:{round_id}:{actor.subject}") if idempotency_key is not None else None
+    request_mac = key.request_mac(body) if key else None
+    if not policy.may_cast(actor, electorate=facts["electorate"]):
         if actor.role != "province":
             raise Forbidden("only a province account in the round's electorate may cast a ballot")
         raise Forbidden(f"province {actor.province} is not in this round's electorate")
-    await _require_accepting(conn, r)
-    return await _record_ballot(conn, actor=actor, r=r, voter=actor.province, choices=choices, channel="online",
-                                document_ref=None)
+    voter = actor.province
+    rejected: BallotRejected | None = None
+    canonical: list[str] | None = None
+    try:
+        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)
+    except BallotRejected as exc:
+        rejected = exc
+    secret = new_receipt_secret()
+    sealed_commitment = commitment(round_id=str(round_id), choices=canonical or [], secret=secret)
+    answer = {"receipt": {"round_id": str(round_id), "secret": secret, "commitment": sealed_commitment}}
+    # Checked against its contract here, as emit() does, since the statement writes the outbox row.
+    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),
+                                                  producer=SCHEMA)
+    try:
+        row = await ballot_store.cast_online(
+            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,
+            key_hash=key.key_hash if key else None, request_mac=request_mac, status_code=201,
+            sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(), event_version=event_version,
+            event_payload=event_payload, actor=actor.subject, actor_role=actor.role,
+            # Who voted and how it reached the round; never what the ballot says.
+            audit_details={"voter": voter, "channel": "online"}, request_id=request_id_var.get())
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name == "participation_pkey":
+            raise Conflict(f"province {voter} has already voted in this round", slug="already-voted") from None
+        raise
+    outcome = row["outcome"]
+    if outcome == "cast":
+        return CastAnswer(201, answer)
+    if outcome == "replay":
+        assert key is not None and request_mac is not None
+        if not hmac.compare_digest(row["request_mac"], request_mac):
+            raise Unprocessable("this Idempotency-Key was already used with a different request body",
+                                field="Idempotency-Key", slug="idempotency-key-reused")
+        return CastAnswer(row["status_code"], key.unseal(row["sealed"]), replayed=True)
+    if outcome == "not-found":
+        raise NotFound(f"no vote round {round_id}", field="round_id")
+    if outcome == "not-open":
+        state = row["round_state"]
+        raise Conflict(f"the round is {state}: it accepts no ballots", slug="round-not-open", state=state)
+    if outcome == "voting-closed":
+        raise Conflict(f"voting closed at {row['round_closes_at'].isoformat()}", slug="voting-closed")
+    assert outcome == "rejected" and rejected is not None, outcome
+    raise Unprocessable(rejected.message, field="choices", slug=f"ballot-{rejected.reason.replace('_', '-')}",
+                        reason=rejected.reason)
 
 
 async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, voter: str,
@@ -267,8 +341,12 @@ async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, rou
     await _require_accepting(conn, r)
     if voter not in r["electorate"]:
         raise Unprocessable(f"province {voter} is not in this round's electorate", field="voter")
-    return await _record_ballot(conn, actor=actor, r=r, voter=voter, choices=choices, channel="paper",
-                                document_ref=document_ref)
+    receipt = await _record_ballot(conn, actor=actor, r=r, voter=voter, choices=choices, channel="paper",
+                                   document_ref=document_ref)
+    # The member is told at once (inbox, e-mail) and may dispute it while the round is open.
+    await events.publish(conn, events.PAPER_BALLOT_RECORDED, round_id=r["id"],
+                         payload=events.paper_ballot_recorded(r, voter=voter, document_ref=document_ref))
+    return receipt
 
 
 # ---------------------------------------------------------------- close and count
@@ -371,6 +449,7 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
     r = await _load(conn, round_id, lock="update")
     _require_lead(actor, r, "certify its results")
     _require_transition(r, RoundState.certified)
+    await require_certifiable(conn, round_id)
     row = await round_store.certify(conn, round_id, by=actor.subject)
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
@@ -492,4 +571,89 @@ async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.
     if not policy.is_certified(r["state"]):
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
-    return views.minutes(r, await ballot_store.participants(conn, round_id))
+    result = views.minutes(r, await ballot_store.participants(conn, round_id))
+    # The minutes record every dispute of a paper ballot and the ministry's ruling.
+    result["disputes"] = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    return result
+
+
+# ---------------------------------------------------------------- paper ballot disputes
+# The member is told when the lead enters a paper ballot for it (event paper_ballot_recorded), may
+# dispute it while the round is open, and the ministry rules. A round with a pending dispute, or a
+# paper ballot ruled void, cannot be certified (a trigger enforces it too): ballots cannot be traced
+# to voters, so a void paper ballot voids the count and the lead holds a new vote.
+
+RULINGS = ("ballot_stands", "ballot_void")
+
+
+def dispute_public(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"round_id": str(row["round_id"]), "province_code": row["province_code"], "reason": row["reason"],
+            "disputed_by": row["disputed_by"], "disputed_at": row["disputed_at"],
+            "ruling": row["ruling"], "ruling_note": row["ruling_note"], "ruled_by": row["ruled_by"],
+            "ruled_at": row["ruled_at"]}
+
+
+async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str) -> dict[str, Any]:
+    """The member disputes the paper ballot the lead entered for it (while the round is open)."""
+    r = await _load(conn, round_id, lock="share")
+    if actor.role != "province" or actor.province not in (r["electorate"] or []):
+        raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
+    if r["state"] != "open":
+        raise Conflict(f"the round is {r['state']}: disputes are taken while it is open", slug="round-not-open")
+    paper = await dispute_store.paper_participation(conn, round_id, actor.province)
+    if paper is None:
+        raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
+                       slug="no-paper-ballot")
+    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,
+                                     by=actor.subject)
+    if row is None:
+        raise Conflict("this paper ballot is already disputed", slug="already-disputed")
+    await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
+                         payload=events.paper_ballot_disputed(r, voter=actor.province,
+                                                              document_ref=paper["document_ref"], reason=reason))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
+                       details={"voter": actor.province, "document_ref": paper["document_ref"]})
+    return dispute_public(row)
+
+
+async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, province: str, ruling: str,
+               note: str) -> dict[str, Any]:
+    """The ministry's ruling, final: the ballot stands, or it is void (the round cannot be certified)."""
+    if not actor.is_ministry:
+        raise Forbidden("only ministry staff may rule on a disputed paper ballot")
+    r = await _load(conn, round_id, lock="share")
+    row = await dispute_store.get(conn, round_id, province, lock=True)
+    if row is None:
+        raise NotFound(f"province {province} has not disputed a paper ballot in this round", field="province")
+    if row["ruling"] is not None:
+        raise Conflict(f"already ruled: {row['ruling']}", slug="already-ruled")
+    ruled = await dispute_store.rule(conn, round_id=round_id, province=province, ruling=ruling, note=note,
+                                     by=actor.subject)
+    paper = await dispute_store.paper_participation(conn, round_id, province)
+    await events.publish(conn, events.PAPER_BALLOT_RULED, round_id=round_id,
+                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],
+                                                           ruling=ruling, note=note))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_dispute_ruled",
+                       target=f"round:{round_id}", details={"voter": province, "ruling": ruling})
+    return dispute_public(ruled)
+
+
+async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> list[dict[str, Any]]:
+    r = await _load(conn, round_id)
+    rows = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    if actor.is_ministry or (actor.role == "province" and actor.province == r["lead_code"]):
+        return rows
+    if actor.role == "province" and actor.province in (r["electorate"] or []):
+        return [row for row in rows if row["province_code"] == actor.province]
+    raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
+
+
+async def require_certifiable(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
+    """409 while a dispute waits for the ministry, or when a paper ballot was ruled void."""
+    for row in await dispute_store.for_round(conn, round_id):
+        if row["ruling"] is None:
+            raise Conflict(f"the paper ballot entered for province {row['province_code']} is disputed; the ministry "
+                           "must rule before the round is certified", slug="dispute-pending")
+        if row["ruling"] == "ballot_void":
+            raise Conflict(f"the ministry ruled the paper ballot entered for province {row['province_code']} void: "
+                           "this count cannot be certified; hold a new vote", slug="paper-ballot-void")

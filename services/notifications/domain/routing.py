@@ -44,6 +44,9 @@ RANKING_PUBLISHED = nominations_events.RANKING_PUBLISHED
 COMMENDATION_RETURNED = nominations_events.COMMENDATION_RETURNED
 COMMENDATION_SENT = nominations_events.COMMENDATION_SENT
 COMMENDATION_DECIDED = nominations_events.COMMENDATION_DECIDED
+PAPER_BALLOT_RECORDED = nominations_events.PAPER_BALLOT_RECORDED
+PAPER_BALLOT_DISPUTED = nominations_events.PAPER_BALLOT_DISPUTED
+PAPER_BALLOT_RULED = nominations_events.PAPER_BALLOT_RULED
 
 
 def province(code: Any) -> str:
@@ -145,6 +148,18 @@ def _lead_electorate_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(_one(p.get("lead_code"))), *_electorate(p), MINISTRY]
 
 
+def _voter(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("voter_code")))
+
+
+def _ministry_and_lead(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(_one(p.get("lead_code")))]
+
+
+def _voter_lead_ministry(p: Mapping[str, Any]) -> list[str]:
+    return [*_provinces(_one(p.get("voter_code")), _one(p.get("lead_code"))), MINISTRY]
+
+
 def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("members"))), MINISTRY]
 
@@ -223,6 +238,18 @@ ROUTING: dict[str, Route] = {
         "every awarded province, the leads of their clusters and the ministry",
         "the decision is issued: each awarded province hands the awards over; the register shows them",
         _awarded_leads_ministry),
+    PAPER_BALLOT_RECORDED: Route(
+        "the member the lead entered the paper ballot for",
+        "a lead must not vote for an absent member in silence: the member may dispute it while the round is open",
+        _voter),
+    PAPER_BALLOT_DISPUTED: Route(
+        "the ministry and the cluster lead",
+        "the ministry must rule before the round can be certified; the lead learns why it waits",
+        _ministry_and_lead),
+    PAPER_BALLOT_RULED: Route(
+        "the member, the cluster lead and the ministry",
+        "the ruling decides whether the count can be certified or the vote is held again",
+        _voter_lead_ministry),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

@@ -415,6 +415,59 @@ def _round_returned(c: _Ctx):
     return subject, lines, action
 
 
+def _paper_ballot_recorded(c: _Ctx):
+    cluster, award_year, ref = c.cluster(), c.award_year(), c.text("document_ref") or "—"
+    voter = c.text("voter_code") or "—"
+    subject = c.t(f"Phiếu bằng văn bản được nhập thay đơn vị: {award_year} – {cluster}",
+                  f"A paper ballot was entered for your province: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Đơn vị Trưởng cụm đã nhập phiếu bằng văn bản số {ref} thay cho đơn vị (mã tỉnh {voter}) "
+            f"trong vòng bỏ phiếu suy tôn {award_year} của {cluster}.",
+            f"The cluster lead entered paper ballot {ref} for province {voter} in the vote for the "
+            f"{award_year} in {cluster}."),
+        c.t("Nếu đơn vị không gửi văn bản này, hãy khiếu nại trước khi vòng bỏ phiếu kết thúc.",
+            "If your province did not send this document, dispute it before the round closes."),
+    ]
+    action = None
+    if c.is_province(c.p.get("voter_code")):
+        action = c.t("Khiếu nại phiếu bằng văn bản (POST /v1/rounds/{round_id}/paper-ballot-disputes)",
+                     "Dispute the paper ballot (POST /v1/rounds/{round_id}/paper-ballot-disputes)").replace(
+            "{round_id}", c.text("round_id") or "…")
+    return subject, lines, action
+
+
+def _paper_ballot_disputed(c: _Ctx):
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
+    award_year = c.award_year()
+    subject = c.t(f"Khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Paper ballot disputed: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Đơn vị mã tỉnh {voter} khiếu nại phiếu bằng văn bản số {ref} được nhập thay mình.",
+            f"Province {voter} disputes paper ballot {ref} entered for it."),
+        c.t(f"Lý do: {c.text('reason')}", f"Reason: {c.text('reason')}") if c.text("reason") else "",
+        c.t("Kết quả chưa thể được xác nhận cho đến khi Bộ Nội vụ kết luận.",
+            "The result cannot be certified until the Ministry rules."),
+    ]
+    action = c.t("Xem xét và kết luận khiếu nại", "Review and rule on the dispute") if c.ministry else None
+    return subject, lines, action
+
+
+def _paper_ballot_ruled(c: _Ctx):
+    cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
+    stands = c.text("ruling") == "ballot_stands"
+    award_year = c.award_year()
+    subject = c.t(f"Kết luận khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
+                  f"Ruling on a disputed paper ballot: {award_year} – {cluster}")
+    lines = [
+        c.t(f"Bộ Nội vụ kết luận về phiếu số {ref} của đơn vị mã tỉnh {voter}: "
+            + ("phiếu được giữ nguyên." if stands else "phiếu không hợp lệ; cần tổ chức bỏ phiếu lại."),
+            f"The Ministry ruled on paper ballot {ref} of province {voter}: "
+            + ("the ballot stands." if stands else "the ballot is void; the vote must be held again.")),
+        c.t(f"Ghi chú: {c.text('ruling_note')}", f"Note: {c.text('ruling_note')}") if c.text("ruling_note") else "",
+    ]
+    return subject, lines, None
+
+
 def _ranking_published(c: _Ctx):
     cluster = c.cluster()
     snapshot = c.text("snapshot_id")
@@ -506,6 +559,9 @@ TEMPLATES: dict[str, _Template] = {
     r.COMMENDATION_RETURNED: _commendation_returned,
     r.COMMENDATION_SENT: _commendation_sent,
     r.COMMENDATION_DECIDED: _commendation_decided,
+    r.PAPER_BALLOT_RECORDED: _paper_ballot_recorded,
+    r.PAPER_BALLOT_DISPUTED: _paper_ballot_disputed,
+    r.PAPER_BALLOT_RULED: _paper_ballot_ruled,
 }
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)

@@ -24,6 +24,8 @@ still refuse to connect to private addresses after resolving (and must not follo
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import ipaddress
@@ -264,3 +266,48 @@ def validate_email(address: str) -> str:
             or labels[-1].isdigit()):
         raise ValueError("the domain of the e-mail address is not valid")
     return address
+
+
+# --- Standard Webhooks ----------------------------------------------------------------------------
+# https://www.standardwebhooks.com: receivers verify with the published libraries in any language.
+#   webhook-id:        the delivery id (the same on every retry: the receiver's idempotency key)
+#   webhook-timestamp: unix seconds
+#   webhook-signature: "v1,<base64 HMAC-SHA256(key, f"{id}.{timestamp}.{body}")>"
+# The key is the secret's bytes: base64-decoded after the "whsec_" prefix (what the service
+# generates), or the UTF-8 bytes of an older free-form secret.
+
+STANDARD_SECRET_PREFIX = "whsec_"
+
+
+def secret_key_bytes(secret: str) -> bytes:
+    if secret.startswith(STANDARD_SECRET_PREFIX):
+        return base64.b64decode(secret[len(STANDARD_SECRET_PREFIX):] + "==")
+    return secret.encode("utf-8")
+
+
+def valid_standard_secret(secret: str) -> bool:
+    """``whsec_`` and the base64 of 24 to 64 random bytes."""
+    if not secret.startswith(STANDARD_SECRET_PREFIX):
+        return False
+    try:
+        key = base64.b64decode(secret[len(STANDARD_SECRET_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return 24 <= len(key) <= 64
+
+
+def new_standard_secret(random_bytes: bytes) -> str:
+    """A secret from 32 random bytes the caller supplies (os.urandom; the domain does no I/O)."""
+    return STANDARD_SECRET_PREFIX + base64.b64encode(random_bytes).decode("ascii")
+
+
+def standard_signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    to_sign = f"{msg_id}.{_check_timestamp(timestamp)}.".encode() + bytes(body)
+    digest = hmac.new(secret_key_bytes(secret), to_sign, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def standard_headers(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
+            "webhook-signature": standard_signature(secret=secret, msg_id=msg_id, timestamp=timestamp, body=body),
+            "Content-Type": "application/json"}

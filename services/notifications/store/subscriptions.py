@@ -1,6 +1,7 @@
 """Subscriptions: one per account (token subject), applying to the account's address."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Iterable
 
 import asyncpg
@@ -36,3 +37,25 @@ async def for_addresses(conn: asyncpg.Connection, addresses: Iterable[str]) -> l
         f"SELECT {_COLUMNS} FROM notifications.subscriptions WHERE address = ANY($1::text[])", list(addresses))
     return [Subscription(subject=r["subject"], address=r["address"], channels=r["channels"], events=list(r["events"]),
                          language=r["language"], updated_at=r["updated_at"]) for r in rows]
+
+
+async def seal_clear_secrets(conn: asyncpg.Connection, seal: Callable[[str], str]) -> int:
+    """Encrypt webhook secrets stored before encryption at rest (subscriptions and waiting
+    deliveries); returns how many rows changed. Idempotent: sealed secrets are left alone."""
+    changed = 0
+    for row in await conn.fetch("SELECT subject, channels FROM notifications.subscriptions FOR UPDATE"):
+        channels = row["channels"]  # a list: the pool decodes jsonb
+        clear = [c for c in channels if c.get("type") == "webhook" and c.get("secret")
+                 and not str(c["secret"]).startswith("enc:v1:")]
+        if clear:
+            for c in clear:
+                c["secret"] = seal(c["secret"])
+            await conn.execute("UPDATE notifications.subscriptions SET channels = $2 WHERE subject = $1",
+                               row["subject"], channels)
+            changed += 1
+    for row in await conn.fetch("""SELECT id, secret FROM notifications.deliveries
+                                    WHERE kind = 'webhook' AND secret NOT LIKE 'enc:v1:%' FOR UPDATE"""):
+        await conn.execute("UPDATE notifications.deliveries SET secret = $2 WHERE id = $1", row["id"],
+                           seal(row["secret"]))
+        changed += 1
+    return changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,29 @@ async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None
     """``lock``: ``"share"`` (a ballot: many at once, but never beside a close) or ``"update"`` (a transition)."""
     suffix = {None: "", "share": " FOR SHARE", "update": " FOR UPDATE"}[lock]
     return await conn.fetchrow(f"SELECT {_COLUMNS} FROM nominations.rounds WHERE id = $1{suffix}", round_id)
+
+
+# What a ballot is checked against, none of which changes once the round is open (the electorate is
+# fixed at the opening, the rules at the creation): read once per process and round, then from memory.
+_FACTS = """id, cluster_code, year, state, electorate, candidates, seats, max_choices, threshold_num, threshold_den,
+            quorum_num, quorum_den, self_vote"""
+_FACTS_CACHED = 4096
+_facts: OrderedDict[uuid.UUID, asyncpg.Record] = OrderedDict()
+
+
+async def ballot_facts(conn: asyncpg.Connection, round_id: uuid.UUID) -> asyncpg.Record | None:
+    """The round's rules, electorate, cluster and year (its ``state`` as of the first read: the
+    ballot statement checks the state itself). Cached once the round has an electorate."""
+    found = _facts.get(round_id)
+    if found is not None:
+        _facts.move_to_end(round_id)
+        return found
+    found = await conn.fetchrow(f"SELECT {_FACTS} FROM nominations.rounds WHERE id = $1", round_id)
+    if found is not None and found["electorate"] is not None:
+        _facts[round_id] = found
+        if len(_facts) > _FACTS_CACHED:
+            _facts.popitem(last=False)
+    return found
 
 
 async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -39,7 +39,7 @@ class WebhookChannel(BaseModel):
                     "of at least 16 characters; omitted, one is generated and returned once in this answer")
 
 
-Channel = Annotated[Union[InboxChannel, EmailChannel, WebhookChannel], Field(discriminator="type")]
+Channel = Annotated[InboxChannel | EmailChannel | WebhookChannel, Field(discriminator="type")]
 
 
 class SubscriptionIn(BaseModel):

@@ -19,6 +19,7 @@ import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, TextIO
 
 from aiosmtpd.controller import Controller
 
@@ -42,13 +43,13 @@ def readable(content: bytes) -> str:
 
 
 class MailboxHandler:
-    def __init__(self, mailbox: Path, *, out=sys.stdout):
+    def __init__(self, mailbox: Path, *, out: TextIO = sys.stdout) -> None:
         self.mailbox = mailbox
         self.out = out
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content: bytes = envelope.original_content or envelope.content
         recipient = file_label(envelope.rcpt_tos[0]) if envelope.rcpt_tos else "unknown"
         if len(envelope.rcpt_tos) > 1:

@@ -426,8 +426,9 @@ async def print_decision(decision_id: uuid.UUID, request: Request, principal: Ma
         return Response(printing.pdf(doc, fonts=_settings(request).pdf_fonts), media_type="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=\"{quote(safe)}.pdf\"",
                                  "X-Content-Type-Options": "nosniff"})
-    return HTMLResponse(printing.html(doc), headers={"X-Content-Type-Options": "nosniff",
-                                                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return HTMLResponse(printing.html(doc), headers={
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
 
 # ---------------------------------------------------------------- the award register (public)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from services.notifications import service
 from services.notifications.schemas import Delivery, DeliveryDetail, Page
@@ -48,7 +49,7 @@ async def get_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db:
              summary="Try a dead delivery again, with a fresh attempt budget (ministry)",
              response_model=Delivery, responses=problems(401, 403, 404, 409, 422))
 async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, sender: Jobs,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("ministry")
     # Sent after the commit: the task must find the row pending. If Redis is away the sweep sends it.
     async with jobs.transaction(db, sender) as (conn, after):

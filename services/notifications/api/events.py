@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from services.notifications import service
 from services.notifications.schemas import FailedEvent, FailedEventDetail, Page
@@ -47,7 +48,7 @@ async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, d
              summary="Send a failed event back to the events queue, once its cause is fixed (ministry)",
              response_model=FailedEvent, responses=problems(401, 403, 404, 409, 422, 503))
 async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, sender: Jobs,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("ministry")
     # Sent after the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
     # stays replayable until an event run resolves it: if the broker refuses, say so.
@@ -58,8 +59,8 @@ async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal
                                         status_code=202, run=lambda: service.mark_replayed(conn, failure_id=failure_id))
             row = await service.failed_event(conn, failure_id=failure_id)
             # A repeated request (same Idempotency-Key) after the replay worked sends nothing.
-            if row["status"] != "resolved":
-                after.add(service.replay_job(row))
+            if row["status"] != "resolved":  # type: ignore[index]
+                after.add(service.replay_job(row))  # type: ignore[arg-type]
     except jobs.JobNotSent as exc:
         log_fields(log, "cannot enqueue a replayed event", logging.WARNING, failure_id=str(failure_id),
                    error=repr(exc.cause))

@@ -100,7 +100,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
             while time.monotonic() < ends_at and not await request.is_disconnected():
                 wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
                 async with db.connection() as conn:
-                    rows = await service.notifications_after(conn, recipient=address, after_id=after)
+                    rows = await service.notifications_after(conn, recipient=address, after_id=after)  # type: ignore[arg-type]
                 for row in rows:
                     after = row["id"]
                     yield _sse(row)
@@ -109,7 +109,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
                 try:
                     await asyncio.wait_for(wake.wait(), timeout=max(0.01, min(settings.sse_heartbeat_seconds,
                                                                                ends_at - time.monotonic())))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": heartbeat\n\n"
         finally:
             hub.unsubscribe(address, wake)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
 from services.registry import service, service_tokens, throttle
@@ -82,7 +83,8 @@ async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer
         raise Unprocessable("the refresh_token grant needs a refresh_token", field="refresh_token")
     async with db.transaction() as conn:
         # Committed even when refused: a replay's revocation of the family must stick.
-        result = await service_tokens.exchange(conn, token=refresh_token, ttl_seconds=settings.refresh_token_ttl_seconds,
+        result = await service_tokens.exchange(conn, token=refresh_token,
+                                               ttl_seconds=settings.refresh_token_ttl_seconds,
                                                max_seconds=settings.refresh_token_max_seconds)
     if result.outcome is not service_tokens.Outcome.OK or result.account is None:
         detail = {service_tokens.Outcome.REPLAYED: "this refresh token was already used: every token of its sign-in "
@@ -123,7 +125,7 @@ async def me(principal: CurrentPrincipal) -> dict:
 @router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
              response_model=Account, responses=problems(401, 403, 409, 422))
 async def create_account(request: Request, body: AccountIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     settings: RegistrySettings = request.app.state.settings
     service.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
@@ -142,8 +144,8 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
              responses=problems(401, 403, 422))
 async def list_accounts(principal: CurrentPrincipal, db: Db,
                         role: Literal["ministry", "province", "service"] | None = None,
-                        province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
-                                                              description="Accounts acting for this province code")] = None,
+                        province: Annotated[str | None, Query(
+                            pattern=r"^[0-9]{2}$", description="Accounts acting for this province code")] = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     after = text_cursor(cursor, pattern=USERNAME)
     async with db.connection() as conn:

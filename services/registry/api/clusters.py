@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry import service
@@ -64,7 +65,7 @@ class ClusterPatch(BaseModel):
     _nfc = field_validator("name", "organizer")(nfc)
 
     @model_validator(mode="after")
-    def _changes_something(self) -> "ClusterPatch":
+    def _changes_something(self) -> ClusterPatch:
         if self.name is None and self.organizer is None and self.allow_shared_members is None:
             raise FieldValueError("name", "give name, organizer or allow_shared_members")
         return self
@@ -94,7 +95,7 @@ class LeadershipIn(BaseModel):
     deputy: Code | None = None
 
     @model_validator(mode="after")
-    def _election_names_both(self) -> "LeadershipIn":
+    def _election_names_both(self) -> LeadershipIn:
         if self.method == "election" and (self.lead is None or self.deputy is None):
             raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
         return self
@@ -102,7 +103,7 @@ class LeadershipIn(BaseModel):
 
 @router.post("", status_code=201, summary="Create a cluster (ministry)",
              response_model=ClusterDetail, responses=problems(401, 403, 409, 422))
-async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.create", body=body,
@@ -135,7 +136,7 @@ async def get_cluster(code: ClusterCode, db: Db) -> dict:
               response_model=ClusterDetail,
              responses=problems(401, 403, 404, 422))
 async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.update:{code}",
@@ -148,7 +149,7 @@ async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: Curre
 @router.put("/{code}/periods/{year}", summary="Set a year's members and rotation order (ministry)",
              response_model=PeriodSet, responses=problems(401, 403, 404, 409, 422))
 async def set_period(code: ClusterCode, year: Year, body: PeriodIn, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:period:{code}/{year}",
@@ -172,7 +173,7 @@ async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
              "date, with a reason (ministry)", response_model=MembershipChangeResult,
              responses=problems(401, 403, 404, 409, 422))
 async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:members:{code}/{year}",
@@ -194,7 +195,7 @@ async def period_history(code: ClusterCode, year: Year, db: Db) -> dict:
              summary="Decide a year's lead and deputy by rotation or election",
              response_model=Leadership, responses=problems(401, 403, 404, 409, 422))
 async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, principal: CurrentPrincipal, db: Db,
-                            today: Today, idempotency_key: IdempotencyKey = None):
+                            today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership:{code}/{year}",
@@ -208,7 +209,7 @@ async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, p
             "(ministry; audited)", response_model=Leadership,
              responses=problems(401, 403, 404, 409, 422))
 async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorrectionIn, principal: CurrentPrincipal,
-                             db: Db, today: Today, idempotency_key: IdempotencyKey = None):
+                             db: Db, today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership.correct:{code}/{year}",

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from services.registry import service
@@ -73,7 +74,7 @@ async def province_history(code: ProvinceCode, db: Db) -> dict:
 @router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)",
              response_model=Merged, responses=problems(401, 403, 409, 422))
 async def merge(body: MergerIn, principal: CurrentPrincipal, db: Db, today: Today, request: Request,
-                idempotency_key: IdempotencyKey = None):
+                idempotency_key: IdempotencyKey = None) -> JSONResponse:
     window_days: int = request.app.state.settings.merger_window_days
     async with db.transaction() as conn:
         return await idempotent(

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Iterator
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from services.nominations.scoring.schemas import (
     Covenant,
@@ -99,7 +100,7 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
 @router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking",
              response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_province(province)  # before asking the registry anything
     period = await registry_period(request, code, year)  # membership on the day
     with field_errors():
@@ -115,7 +116,7 @@ async def submit_sheet(code: ClusterCode, year: Year, province: Province, reques
 @router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)",
              response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, request: Request,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("province")
     period = await registry_period(request, code, year)
     adjustments = {c: (a.points, a.reason) for c, a in body.adjustments.items()}
@@ -151,12 +152,13 @@ async def get_sheet(code: ClusterCode, year: Year, province: Province, request: 
 @router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)",
              response_model=Locked, responses=problems(401, 403, 404, 409, 422, 503))
 async def lock_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("province")
     period = await registry_period(request, code, year)
     async with db.transaction() as conn:
         response = await idempotent(
-            conn, schema="nominations", key=idempotency_key, body={}, scope=_scope(principal, "scores.lock", code, year),
+            conn, schema="nominations", key=idempotency_key, body={},
+            scope=_scope(principal, "scores.lock", code, year),
             status_code=200, run=lambda: service_scores.lock_sheets(conn, actor=principal, period=period))
     # The last chance to rank what was locked, should an earlier run have been lost.
     await schedule_recompute(request, cluster=code, year=year)

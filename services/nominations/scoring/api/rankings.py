@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -72,7 +72,7 @@ async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIG
              response_model=RecomputeQueued)
 async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
-                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False):
+                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False) -> Any:
     principal.require_role("ministry")
     settings = ranking_settings(request)
     async with db.transaction() as conn:

@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
 
 from services.nominations.voting import service
 from services.nominations.voting.schemas import Dispute, DisputeIn, Page, RulingIn
@@ -21,7 +22,7 @@ SCHEMA = "nominations"
              summary="Dispute the paper ballot the lead entered for the caller's province (while the round is open)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None):
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:dispute:{round_id}", body=body,
@@ -40,7 +41,7 @@ async def list_disputes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db
              summary="Rule on a disputed paper ballot (ministry; final)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-9]{2}$")], body: RulingIn,
-               principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+               principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:ruling:{round_id}:{province}",

@@ -3,7 +3,7 @@ minutes, approval. Thin: parse, open the transaction, call ``voting.service``.""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -43,7 +43,7 @@ def _registry(request: Request) -> service.RegistryClient:
 @router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
@@ -79,7 +79,7 @@ async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) ->
 @router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
@@ -107,7 +107,7 @@ async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPri
              summary="Record an absent member's written ballot (lead); answers with its receipt",
              response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
 async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
-                              idempotency_key: BallotIdempotencyKey = None):
+                              idempotency_key: BallotIdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
@@ -126,7 +126,7 @@ async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> d
 
 @router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422))
-async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
@@ -152,7 +152,7 @@ async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
 
 @router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422))
-async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
@@ -166,7 +166,7 @@ async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idem
                        **problems(401, 403, 404, 409, 422)})
 async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                   format: Literal["json", "html"] | None = None,
-                  accept: Annotated[str | None, Header()] = None):
+                  accept: Annotated[str | None, Header()] = None) -> Any:
     async with db.connection() as conn:
         result = await service.minutes(conn, actor=principal, round_id=round_id)
     if format == "html" or (format is None and accept is not None and "text/html" in accept):
@@ -177,7 +177,7 @@ async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
 @router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None):
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     settings = request.app.state.settings
     async with db.transaction() as conn:
         return await idempotent(
@@ -190,7 +190,7 @@ async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrinc
 @router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422))
 async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,

@@ -8,9 +8,9 @@ from fastapi import Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.nominations.voting.domain.rounds import RoundState
+from services.nominations.voting.sealed_idempotency import MIN_KEY_LENGTH as MIN_BALLOT_KEY_LENGTH
 from shared.contracts.common import Answer, Award, Instant, Outcome
 from shared.contracts.pages import Page
-from services.nominations.voting.sealed_idempotency import MIN_KEY_LENGTH as MIN_BALLOT_KEY_LENGTH
 from shared.text import nfc
 
 __all__ = ["BallotIn", "BallotReceipt", "Bulletin", "Code", "Dispute", "DisputeIn", "Minutes", "Page", "PaperBallotIn",

@@ -26,7 +26,7 @@ import hmac
 import json
 import os
 import uuid
-from typing import Annotated, Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 import asyncpg
 from cryptography.exceptions import InvalidTag

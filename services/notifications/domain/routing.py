@@ -184,7 +184,8 @@ def _awarded_leads_ministry(p: Mapping[str, Any]) -> list[str]:
 
 
 def _leadership_corrected(p: Mapping[str, Any]) -> list[str]:
-    previous = p.get("previous") if isinstance(p.get("previous"), Mapping) else {}
+    raw = p.get("previous")
+    previous: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     return [*_provinces(codes(p.get("members")), _one(p.get("lead")), _one(p.get("deputy")),
                         _one(previous.get("lead")), _one(previous.get("deputy"))), MINISTRY]
 

@@ -559,7 +559,8 @@ def _reason_line(c: _Ctx) -> str:
 def _leadership_corrected(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, year = c.cluster(), c.year()
     lead, deputy = _unit(c.p.get("lead")), _unit(c.p.get("deputy"))
-    previous = c.p.get("previous") if isinstance(c.p.get("previous"), Mapping) else {}
+    raw = c.p.get("previous")
+    previous: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     before = _unit(previous.get("lead"))
     subject = c.t(f"Điều chỉnh Trưởng cụm, Phó Trưởng cụm{year} – {cluster}",
                   f"Cluster lead and deputy corrected{c.year(en=' for ')} – {cluster}")
@@ -603,7 +604,8 @@ def _members_changed(c: _Ctx) -> tuple[str, list[str], str | None]:
 
 def _cluster_updated(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster = c.cluster()
-    changes = c.p.get("changes") if isinstance(c.p.get("changes"), Mapping) else {}
+    raw = c.p.get("changes")
+    changes: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     labels = {"name": c.t("Tên cụm", "Name"), "organizer": c.t("Cơ quan tổ chức", "Organizer"),
               "allow_shared_members": c.t("Cho phép thành viên tham gia cụm cùng loại khác",
                                           "Members may sit in another cluster of its kind")}

@@ -161,7 +161,7 @@ class WholeSystem:
         self.watch = watch
         self.children: list[tuple[str, subprocess.Popen[Any]]] = []
 
-    def __enter__(self) -> "WholeSystem":
+    def __enter__(self) -> WholeSystem:
         import redis
 
         redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()

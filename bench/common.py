@@ -81,7 +81,7 @@ def stop_process(proc: subprocess.Popen[Any], timeout: float = 15) -> None:
 
 @contextmanager
 def served(module_app: str, *, env: dict[str, str], port: int | None = None,
-           watch: "PeakRss | None" = None, name: str | None = None) -> Iterator[str]:
+           watch: PeakRss | None = None, name: str | None = None) -> Iterator[str]:
     """Run ``module:app`` under uvicorn in its own process (as in production) on loopback."""
     port = port or free_port()
     child_env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
@@ -174,7 +174,7 @@ class PeakRss:
                     if rss > self._peak.get(label, 0.0):
                         self._peak[label] = rss
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -300,4 +300,4 @@ def say(text: str) -> None:
 
 
 def run_async(main: Callable[[], Awaitable[Any]]) -> Any:
-    return asyncio.run(main())
+    return asyncio.run(main())  # type: ignore[arg-type]

@@ -101,7 +101,7 @@ def _wrk(wrk: str, base_url: str, requests: list[Request], *, connections: int, 
             time.sleep(0.02)
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=60)  # type: ignore[assignment]
         wall = time.perf_counter() - started
         if proc.returncode != 0 or not result_file.exists():
             raise RuntimeError(f"wrk failed ({proc.returncode}): {err or out}")

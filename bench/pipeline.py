@@ -157,7 +157,7 @@ async def emit_one(conn: asyncpg.Connection, i: int, phase: str) -> None:
                         "method": "rotation", "lead": MEMBERS[0], "deputy": MEMBERS[1], "members": MEMBERS})
 
 
-async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> int:
+async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> int:  # type: ignore[no-untyped-def]
     count = 0
     deadline = time.time() + timeout
     async with pool.acquire() as conn:
@@ -169,7 +169,7 @@ async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> i
     return count
 
 
-async def latency(pool, phase: str) -> dict:
+async def latency(pool, phase: str) -> dict:  # type: ignore[no-untyped-def]
     """Commit-to-inbox latency of one phase's notifications: inbox created_at − event occurred_at."""
     async with pool.acquire() as conn:
         stats = await conn.fetchrow(

@@ -177,7 +177,7 @@ class TokenVerifier:
         cached = self._verified.get(token)
         if cached is not None:
             principal, version, until = cached
-            if time.monotonic() < until and time.time() <= principal.expires_at + self.leeway and not self._stale():
+            if time.monotonic() < until and time.time() <= principal.expires_at + self.leeway and not self._stale():  # type: ignore[operator]
                 await self._check_floor(principal.subject, version)
                 return principal
             del self._verified[token]
@@ -203,7 +203,7 @@ class TokenVerifier:
         kid = header.get("kid")
         if kid not in self._keys or self._stale():
             await self._refresh(unknown_kid=kid not in self._keys)
-        key = self._keys.get(kid)
+        key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise Unauthorized("token signed by an unknown key")
         try:

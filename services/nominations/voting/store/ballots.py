@@ -123,7 +123,8 @@ async def claim_key(conn: asyncpg.Connection, *, key_hash: str, round_id: uuid.U
         key_hash, round_id, request_mac))
 
 
-async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record | None:
+async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
+    """A key whose claim failed: another transaction claimed and committed it, so its row exists."""
     return await conn.fetchrow(
         "SELECT request_mac, status_code, sealed FROM nominations.ballot_idempotency WHERE key_hash = $1", key_hash)
 

@@ -1,5 +1,6 @@
 """SQL for vote rounds (``nominations.rounds``). State changes are guarded UPDATEs (``WHERE state =
-<expected>``); the table's trigger rejects any other transition even from raw SQL."""
+<expected>``); the table's trigger rejects any other transition even from raw SQL. A transition
+returns the row: its caller holds the round locked in the state it checked."""
 from __future__ import annotations
 
 import uuid
@@ -75,28 +76,29 @@ async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bo
 
 
 async def mark_open(conn: asyncpg.Connection, round_id: uuid.UUID, *, electorate: list[str],
-               unit_names: dict[str, str]) -> asyncpg.Record | None:
+               unit_names: dict[str, str]) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'open', electorate = $2, unit_names = $3, opened_at = now()
              WHERE id = $1 AND state = 'draft' RETURNING {_COLUMNS}""",
         round_id, electorate, unit_names)
 
 
-async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *, result: dict[str, Any]) -> asyncpg.Record | None:
+async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *,
+                      result: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'closed', result = $2, closed_at = now()
              WHERE id = $1 AND state = 'open' RETURNING {_COLUMNS}""",
         round_id, result)
 
 
-async def settle(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str) -> asyncpg.Record | None:
+async def settle(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str) -> asyncpg.Record:
     """closed → failed_quorum | runoff_required, in the closing transaction."""
     return await conn.fetchrow(
         f"UPDATE nominations.rounds SET state = $2 WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}",
         round_id, state)
 
 
-async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> asyncpg.Record | None:
+async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'certified', certified_at = now(), certified_by = $2
              WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}""",
@@ -104,7 +106,7 @@ async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> 
 
 
 async def decide(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str, by: str,
-                 reason: str | None = None) -> asyncpg.Record | None:
+                 reason: str | None = None) -> asyncpg.Record:
     """certified → approved | returned."""
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = $2, decided_at = now(), decided_by = $3, return_reason = $4

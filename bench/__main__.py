@@ -1,8 +1,22 @@
-"""python -m bench [ballots|tally|pipeline|ranking ...]  (default: all). Results land in bench/results/."""
+"""python -m bench [ballots|pipeline|ranking ...]  (default: all).
+
+Measures the machine's limits first, then each benchmark; prints every figure beside its bare
+baseline, the ratio, the target, whether it is met and the share of the machine limit the bare
+baseline reached; writes bench/results/summary.json (and each benchmark's details beside it).
+"""
 from __future__ import annotations
 
+import asyncio
 import importlib
+import json
+import os
 import sys
+import time
+from typing import Any
+
+from bench.common import RESULTS, Figure
+from bench.load import generator
+from deploy.infra import ensure_infra
 
 BENCHMARKS = {
     "ballots": "bench.ballots",
@@ -11,13 +25,55 @@ BENCHMARKS = {
 }
 
 
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "bare baseline", "ratio", "target", "met", "bare / machine limit")]
+    for f in figures:
+        share = f"{f.share_of_machine_limit:.2f} of {f.machine_limit:,.0f} ({f.machine_limit_label})" \
+            if f.share_of_machine_limit is not None and f.machine_limit is not None else "—"
+        rows.append((f"{f.label} [{f.unit}]", _fmt(f.value), _fmt(f.baseline), _fmt(f.ratio), f.target_text(),
+                     "yes" if f.met else "NO", share))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def main() -> None:
     names = sys.argv[1:] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         sys.exit(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
-    for name in names:
-        importlib.import_module(BENCHMARKS[name]).main()
+    started = time.perf_counter()
+    kind, where = generator()
+    print(f"HTTP load generator: {kind if kind == 'wrk' else 'Python processes (' + where + ')'}", flush=True)
+    infra = ensure_infra()
+    figures: list[Figure] = []
+    try:
+        from bench import limits as machine
+
+        limits = asyncio.run(machine.measure(infra))
+        for name in names:
+            module = importlib.import_module(BENCHMARKS[name])
+            figures += asyncio.run(module.bench(infra, limits))
+    finally:
+        infra.stop()
+    elapsed = time.perf_counter() - started
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {f.name: f.as_json() for f in figures}
+    (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    (RESULTS / "run.json").write_text(json.dumps(
+        {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(elapsed, 1), "cores": os.cpu_count(),
+         "load_generator": kind, "machine_limits": limits, "benchmarks": names}, indent=2))
+    print()
+    print(table(figures))
+    print(f"\n{sum(f.met for f in figures)} of {len(figures)} targets met; {elapsed:.0f} s; "
+          f"load generator: {kind}; written to {RESULTS / 'summary.json'}")
 
 
 if __name__ == "__main__":

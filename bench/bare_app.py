@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -15,7 +16,7 @@ class BallotIn(BaseModel):
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=10)
     async with app.state.pool.acquire() as conn:
         await conn.execute("CREATE TABLE IF NOT EXISTS public.bench_bare_ballots "
@@ -33,6 +34,7 @@ async def healthz() -> dict:
 
 
 @app.post("/rounds/{round_id}/ballots", status_code=201)
+@app.post("/v1/rounds/{round_id}/ballots", status_code=201)
 async def cast(round_id: uuid.UUID, body: BallotIn, request: Request) -> dict:
     ballot_id = uuid.uuid4()
     async with request.app.state.pool.acquire() as conn:

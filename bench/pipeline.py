@@ -20,7 +20,8 @@ import time
 import asyncpg
 import redis
 
-from bench.common import ROOT, report, run, scratch_database
+from bench.common import ROOT, Figure, PeakRss, report, say, scratch_database
+from deploy.infra import Infra
 from shared.db import create_pool
 from shared.events import CeleryPublisher, OutboxRelay, emit
 
@@ -33,13 +34,18 @@ MEMBERS = [{"code": c, "name": n} for c, n in (("22", "Quảng Ninh"), ("31", "H
 PER_EVENT = len(MEMBERS) + 1
 
 
+_watch: PeakRss | None = None
+
+
 def start_worker(app: str, *, dsn: str, redis_url: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": dsn, "REDIS_URL": redis_url,
            "NOTIFICATIONS_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", "events,notify", "--loglevel=WARNING",
          f"--concurrency={CONCURRENCY}", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if _watch is not None:
+        _watch.add("worker" if "notifications" in app else "noop-worker", proc.pid)
     return proc
 
 
@@ -151,7 +157,7 @@ async def emit_one(conn: asyncpg.Connection, i: int, phase: str) -> None:
                         "method": "rotation", "lead": MEMBERS[0], "deputy": MEMBERS[1], "members": MEMBERS})
 
 
-async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> int:
+async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> int:  # type: ignore[no-untyped-def]
     count = 0
     deadline = time.time() + timeout
     async with pool.acquire() as conn:
@@ -163,7 +169,7 @@ async def wait_for_notifications(pool, expected: int, timeout: float = 900) -> i
     return count
 
 
-async def latency(pool, phase: str) -> dict:
+async def latency(pool, phase: str) -> dict:  # type: ignore[no-untyped-def]
     """Commit-to-inbox latency of one phase's notifications: inbox created_at − event occurred_at."""
     async with pool.acquire() as conn:
         stats = await conn.fetchrow(
@@ -175,17 +181,34 @@ async def latency(pool, phase: str) -> dict:
     return {k: round(float(stats[k]) * 1000, 1) for k in ("p50", "p95", "max")} | {"unit": "ms"}
 
 
-async def bench(infra) -> None:
+async def bench(infra: Infra, limits: dict) -> list[Figure]:
+    global _watch
     redis_url = infra.redis_db(REDIS_DB)
     async with scratch_database(infra) as dsn:
-        baseline = await noop_baseline(redis_url, dsn)
-        pipeline = await real_pipeline(redis_url, dsn)
+        with PeakRss() as watch:
+            _watch = watch
+            say(f"pipeline: no-op Celery baseline, {EVENTS} tasks")
+            baseline = await noop_baseline(redis_url, dsn)
+            say(f"pipeline: {EVENTS} events through relay and worker, then {PACED_SECONDS:g} s paced")
+            pipeline = await real_pipeline(redis_url, dsn)
+            _watch = None
+        peaks = watch.peaks()
     report("pipeline", {
         "machine_cores": os.cpu_count(), "worker_concurrency": int(CONCURRENCY),
         "baseline_noop_celery": baseline, "pipeline": pipeline,
         "ratio_events_per_s_vs_noop_tasks_per_s": round(pipeline["events_per_s"] / baseline["tasks_per_s"], 3),
+        "peak_rss_mb": peaks,
     })
-
-
-def main() -> None:
-    run(bench)
+    ok = pipeline["duplicate_notifications"] == 0
+    return [
+        Figure("pipeline_events_per_s", "event pipeline, 10,000 events", "events/s",
+               pipeline["events_per_s"] if ok else 0.0, baseline["tasks_per_s"], 2.0, "min",
+               baseline_label="no-op Celery task"),
+        Figure("pipeline_notifications_per_s", "event pipeline, inbox rows", "notifications/s",
+               pipeline["notifications_per_s"] if ok else 0.0, baseline["tasks_per_s"], 10.0, "min",
+               baseline_label="no-op Celery task"),
+        Figure("burst_commit_to_inbox_s", "burst of 10,000 events, first commit to last inbox row", "s",
+               pipeline["seconds"], None, 10.0, "max", absolute=True,
+               notes=f"p95 commit-to-inbox {pipeline['burst_commit_to_inbox']['p95']} ms; paced p95 "
+                     f"{pipeline['paced']['commit_to_inbox']['p95']} ms"),
+    ]

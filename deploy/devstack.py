@@ -1,7 +1,8 @@
 """The two commands behind ``make run`` and ``make test``.
 
     python -m deploy.devstack run    # infrastructure, migrations, demo data, every process
-    python -m deploy.devstack test   # infrastructure, then the whole test suite
+    python -m deploy.devstack test   # ruff and mypy, then infrastructure and the whole test suite
+    python -m deploy.devstack test --no-lint tests/x.py -q   # a quick targeted run, linters skipped
 """
 from __future__ import annotations
 
@@ -127,6 +128,22 @@ def ensure_pdf_font() -> None:
               "the console cannot make the minutes as PDF", file=sys.stderr)
 
 
+# Run before the tests, in this order; the run fails if either fails (configuration in pyproject.toml).
+LINTERS = (("ruff", [sys.executable, "-m", "ruff", "check", "."]),
+           ("mypy", [sys.executable, "-m", "mypy"]))
+
+
+def lint() -> int:
+    """ruff, then mypy (its cache is .dev/mypy); the first that fails ends the run."""
+    for name, argv in LINTERS:
+        print(f"{name}: {' '.join(argv[2:])}", flush=True)
+        code = subprocess.call(argv, cwd=ROOT)
+        if code:
+            print(f"{name} failed: the tests do not run until it passes", file=sys.stderr)
+            return code
+    return 0
+
+
 def _wants_browser(args: list[str]) -> bool:
     """Whether these pytest arguments select the console's browser tests (no path: the whole suite)."""
     paths = [a for a in args if not a.startswith("-") and (a.startswith("tests") or "/" in a)]
@@ -151,6 +168,14 @@ def ensure_chromium() -> None:
 
 
 def test(args: list[str]) -> int:
+    """ruff and mypy, then pytest with ``args``. ``--no-lint`` (first) skips the linters, for a quick
+    targeted run while working; CI and ``make test`` run them."""
+    if args[:1] == ["--no-lint"]:
+        args = args[1:]
+    else:
+        code = lint()
+        if code:
+            return code
     ensure_pdf_font()
     if _wants_browser(args):
         ensure_chromium()

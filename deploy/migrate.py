@@ -13,7 +13,6 @@ import importlib
 import os
 import sys
 
-
 from deploy.stack import schemas
 from shared.db import connect
 from shared.migrations import migrate

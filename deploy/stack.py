@@ -49,7 +49,9 @@ class Process:
 
 
 def _uvicorn(module: str, port: int) -> list[str]:
-    return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    # uvloop and httptools, named so a missing one fails loudly instead of falling back silently.
+    return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
+            "--http", "httptools", "--no-access-log"]
 
 
 # One worker process for every service's queues (docker-compose runs one per service).

@@ -10,23 +10,26 @@ import hmac
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Awaitable, Callable, Sequence
+from typing import Annotated, Any, Awaitable, Callable, Literal, Sequence
 
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
 from shared.clock import Clock
 from shared.db import Database, create_pool
 from shared.errors import Unauthorized, install_problem_handlers
-from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
-from shared.production import refuse_unless_safe, shared_problems
 from shared.events import CeleryPublisher, OutboxRelay, purge_expired
 from shared.jobs import JobSender
+from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
+from shared.production import refuse_unless_safe, shared_problems
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("thidua.http")
@@ -41,20 +44,21 @@ Hook = Callable[[FastAPI], Awaitable[None]]
 class RequestContextMiddleware:
     """Pure ASGI (so streaming responses pass untouched): request id, metrics, one access-log line."""
 
-    def __init__(self, app, service: str):
+    def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope.get("headers") or [])
         rid = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or uuid.uuid4().hex
         token = request_id_var.set(rid)
         status_holder = {"status": 500}
         started = time.perf_counter()
 
-        async def send_with_id(message):
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
@@ -94,7 +98,7 @@ def create_app(
     verifier: TokenVerifier | None = None,
 ) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level)
         # Production refuses unsafe settings before touching anything (services add their own
         # checks as start-up hooks, which run before the app serves).
@@ -131,7 +135,8 @@ def create_app(
                 app.state.relay.stop()
                 relay_task.cancel()
                 await asyncio.gather(relay_task, return_exceptions=True)
-                publisher.close()
+                if publisher is not None:
+                    publisher.close()
             app.state.jobs.close()
             await app.state.redis.aclose()
             await pool.close()
@@ -186,16 +191,25 @@ def _loopback(request: Request) -> bool:
     return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not-ready"]
+    checks: dict[str, str] = Field(description="Each dependency (`postgres`, `redis`): `ok` or `failed: <error>`")
+
+
 def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="Liveness: the process answers")
+    @router.get("/healthz", summary="Liveness: the process answers", response_model=Health)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable",
+    @router.get("/readyz", summary="Readiness: PostgreSQL and Redis reachable", response_model=Readiness,
                 responses={503: {"description": "Not ready: `checks` says which dependency failed",
-                                 "content": {"application/json": {}}}})
+                                 "model": Readiness}})
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, Any] = {}
         try:
@@ -230,19 +244,23 @@ def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRo
 # ---------------------------------------------------------------- typed dependencies
 
 def get_db(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def get_redis(request: Request) -> aioredis.Redis:
-    return request.app.state.redis
+    redis: aioredis.Redis = request.app.state.redis
+    return redis
 
 
 def get_jobs(request: Request) -> JobSender:
-    return request.app.state.jobs
+    jobs: JobSender = request.app.state.jobs
+    return jobs
 
 
 def get_settings(request: Request) -> ServiceSettings:
-    return request.app.state.settings
+    settings: ServiceSettings = request.app.state.settings
+    return settings
 
 
 Db = Annotated[Database, Depends(get_db)]

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from shared.revocation import TokenFloors
 ROLES = ("ministry", "province", "service")
 log = logging.getLogger("thidua.auth")
 ALGORITHM = "EdDSA"
+VERIFIED_CACHED = 10_000  # verified tokens remembered per process (TokenVerifier.verify)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,11 @@ class TokenVerifier:
         self.audience = audience
         self.refresh_interval = refresh_interval
         self._keys: dict[str, Any] = {}
+        # Tokens already verified, with their version claim: a client sends the same token with
+        # every request, and checking its signature again each time is most of a request's CPU.
+        # An entry lives at most as long as the keys it was checked with (refresh_interval) and
+        # never past the token's expiry; the revocation floor is checked on every request.
+        self._verified: OrderedDict[str, tuple[Principal, Any, float]] = OrderedDict()
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
         if static_jwks:
@@ -140,6 +147,7 @@ class TokenVerifier:
 
     def _load(self, jwks: dict[str, Any]) -> None:
         self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", []) if "kid" in k}
+        self._verified.clear()  # checked with keys that may be gone now
 
     def _stale(self) -> bool:
         return time.monotonic() - self._fetched_at >= self.refresh_interval
@@ -166,6 +174,26 @@ class TokenVerifier:
             self._fetched_at = time.monotonic()
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, version, until = cached
+            if time.monotonic() < until and time.time() <= principal.expires_at + self.leeway and not self._stale():  # type: ignore[operator]
+                await self._check_floor(principal.subject, version)
+                return principal
+            del self._verified[token]
+        principal, version = await self._verify(token)
+        self._verified[token] = (principal, version, time.monotonic() + min(self.refresh_interval, 60.0))
+        if len(self._verified) > VERIFIED_CACHED:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _check_floor(self, subject: str, version: Any) -> None:
+        if self.floors is not None:
+            if not isinstance(version, int) or version < await self.floors.floor(subject):
+                raise Unauthorized("this token was revoked (account disabled or password changed)",
+                                   slug="token-revoked")
+
+    async def _verify(self, token: str) -> tuple[Principal, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -175,7 +203,7 @@ class TokenVerifier:
         kid = header.get("kid")
         if kid not in self._keys or self._stale():
             await self._refresh(unknown_kid=kid not in self._keys)
-        key = self._keys.get(kid)
+        key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise Unauthorized("token signed by an unknown key")
         try:
@@ -189,13 +217,10 @@ class TokenVerifier:
         role = claims.get("role")
         if role not in ROLES:
             raise Unauthorized("token carries an unknown role")
-        if self.floors is not None:
-            version = claims.get("ver", 0)
-            if not isinstance(version, int) or version < await self.floors.floor(claims["sub"]):
-                raise Unauthorized("this token was revoked (account disabled or password changed)",
-                                   slug="token-revoked")
+        version = claims.get("ver", 0)
+        await self._check_floor(claims["sub"], version)
         return Principal(subject=claims["sub"], role=role, province=claims.get("province"),
-                         expires_at=int(claims["exp"]))
+                         expires_at=int(claims["exp"])), version
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the registry's POST /v1/auth/token")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -75,7 +76,7 @@ class TooManyRequests(DomainError):
 
 # A dependency that is away (PostgreSQL restarting, Redis down, a peer refusing connections):
 # the client should retry, so it gets 503 with Retry-After, never a 500.
-OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     OSError,  # connection refused / reset (ConnectionError) on any socket
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,            # the connection was closed under the query
@@ -116,7 +117,7 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _loc_to_field(loc: tuple | list) -> str:
+def _loc_to_field(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
@@ -124,7 +125,7 @@ def _loc_to_field(loc: tuple | list) -> str:
 def _field_error(e: dict[str, Any]) -> dict[str, str]:
     if e.get("type") == "json_invalid":
         # FastAPI puts the character offset where a field goes: ("body", 8) would name a field "8".
-        loc = e.get("loc") or ()
+        loc: Sequence[Any] = e.get("loc") or ()
         at = f" at character {loc[-1]}" if len(loc) > 1 else ""
         reason = (e.get("ctx") or {}).get("error")
         return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else "")}
@@ -138,7 +139,7 @@ def _field_error(e: dict[str, Any]) -> dict[str, str]:
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError):
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else None
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         retry_after = exc.extra.get("retry_after")
@@ -150,14 +151,14 @@ def install_problem_handlers(app: FastAPI) -> None:
                        errors=errors, headers=headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [_field_error(e) for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
         return problem(request, status=422, slug="validation-failed", title="Validation failed",
                        detail=detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(exc, BodyTooLarge):
             return problem(request, status=413, slug="body-too-large", title="Request body too large",
                            detail=str(exc.detail), errors=[{"field": "body", "message": str(exc.detail)}],
@@ -176,17 +177,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     # The schema is the last line of defence: a constraint that fires is the client's conflict,
     # not a server error.
     @app.exception_handler(asyncpg.UniqueViolationError)
-    async def _unique(request: Request, exc: asyncpg.UniqueViolationError):
+    async def _unique(request: Request, exc: asyncpg.UniqueViolationError) -> JSONResponse:
         return problem(request, status=409, slug="conflict", title="Conflict",
                        detail=f"already exists ({exc.constraint_name})")
 
     @app.exception_handler(asyncpg.IntegrityConstraintViolationError)
-    async def _integrity(request: Request, exc: asyncpg.IntegrityConstraintViolationError):
+    async def _integrity(request: Request, exc: asyncpg.IntegrityConstraintViolationError) -> JSONResponse:
         return problem(request, status=422, slug="constraint-violated", title="Validation failed",
                        detail=f"violates {getattr(exc, 'constraint_name', None) or 'a constraint'}")
 
     @app.exception_handler(asyncpg.DataError)
-    async def _data(request: Request, exc: asyncpg.DataError):
+    async def _data(request: Request, exc: asyncpg.DataError) -> JSONResponse:
         # The driver's message quotes SQL and values: logged, never sent.
         log.warning("data error", extra={"fields": {"error": repr(exc)[:500]}})
         return problem(request, status=422, slug="invalid-value", title="Validation failed",
@@ -202,7 +203,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         app.add_exception_handler(outage, _outage)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
         rid = request_id_var.get()
         return problem(request, status=500, slug="internal", title="Internal error",
@@ -253,6 +254,28 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
 def _problem_response(description: str, schema: str = "Problem") -> dict[str, Any]:
     return {"description": description,
             "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+#: What each error status means across the services' APIs (an operation's ``responses=problems(...)``).
+PROBLEM_STATUSES: dict[int, str] = {
+    400: "The request body cannot be read (not UTF-8, a broken form)",
+    401: "No bearer token, or one that is expired or not valid",
+    403: "The token's role or province may not do this",
+    404: "No such resource (`errors` names the path or query parameter)",
+    409: "The resource's state does not allow this (`type` names the rule)",
+    413: "The request body is too large",
+    422: "Validation failed: `errors` names each offending field",
+    429: "Too many attempts: retry after the `Retry-After` header's seconds",
+    503: "A dependency (PostgreSQL, Redis or another service) is unavailable: retry later",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation can give, for its ``responses=``: each an RFC 9457
+    problem+json (``Problem``; a 422 is a ``ValidationProblem`` naming its fields)."""
+    return {status: _problem_response(PROBLEM_STATUSES.get(status, "An error, as RFC 9457 problem details"),
+                                      "ValidationProblem" if status == 422 else "Problem")
+            for status in statuses}
 
 
 def document_problems(app: FastAPI) -> None:

@@ -239,7 +239,7 @@ class OutboxRelay:
                     listener = await self._listen()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             if listener is not None and not listener.is_closed():

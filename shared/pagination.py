@@ -10,6 +10,7 @@ import base64
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -73,7 +74,7 @@ def time_id_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     return at, key
 
 
-def page(items: list[Any], limit: int, position_of) -> dict[str, Any]:
+def page(items: list[Any], limit: int, position_of: Callable[[Any], Any]) -> dict[str, Any]:
     """``items`` was fetched with ``limit + 1`` rows; the extra one says whether there is more."""
     more = len(items) > limit
     items = items[:limit]

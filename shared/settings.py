@@ -32,8 +32,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "thidua"
     host: str = "127.0.0.1"
     port: int = 8000
-    database_url: str | None = None
-    redis_url: str | None = None
+    # Unset: the unprefixed DATABASE_URL / REDIS_URL, else the local defaults.
+    database_url: str = Field(default_factory=lambda: os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    redis_url: str = Field(default_factory=lambda: os.environ.get("REDIS_URL", DEFAULT_REDIS_URL))
     db_pool_min: int = 1
     db_pool_max: int = 10
     # Where the registry publishes its public keys; every service verifies tokens locally.
@@ -66,11 +67,7 @@ class ServiceSettings(BaseSettings):
     clock_fixed_at: datetime | None = None
 
     @model_validator(mode="after")
-    def _infrastructure_fallbacks(self) -> "ServiceSettings":
-        if self.database_url is None:
-            self.database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-        if self.redis_url is None:
-            self.redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
+    def _infrastructure_fallbacks(self) -> ServiceSettings:
         if self.jwks_url is None:
             self.jwks_url = self.registry_url.rstrip("/") + "/.well-known/jwks.json"
         return self
@@ -81,7 +78,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def redis_tls(self) -> bool:
-        return (self.redis_url or "").startswith("rediss://")
+        return self.redis_url.startswith("rediss://")
 
     def celery_ssl(self) -> dict[str, object] | None:
         """Celery's broker_use_ssl / redis_backend_use_ssl for a rediss:// URL, else None."""
@@ -125,7 +122,7 @@ class WorkerSettings(ServiceSettings):
     beat_interval_seconds: float = 60.0
 
     @model_validator(mode="after")
-    def _time_limits_in_order(self) -> "WorkerSettings":
+    def _time_limits_in_order(self) -> WorkerSettings:
         if self.task_soft_time_limit >= self.task_time_limit:
             raise ValueError("task_soft_time_limit must be below task_time_limit")
         return self

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, overload
 
 from pydantic import AfterValidator
 
@@ -20,6 +20,12 @@ def storable(value: str | None) -> str | None:
 
 # A free-text input that reaches the database as it is (not NFC-normalised).
 StorableStr = Annotated[str, AfterValidator(storable)]
+
+
+@overload
+def nfc(value: str) -> str: ...
+@overload
+def nfc(value: None) -> None: ...
 
 
 def nfc(value: str | None) -> str | None:

@@ -92,7 +92,8 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
         # One direct exchange per queue, named like it (what shared.jobs and the outbox relays send
         # to). A bare Queue(name) would bind every queue to the default exchange with one routing
         # key, so anything publishing through that exchange would reach every queue.
-        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in queues],
+        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q)  # type: ignore[no-untyped-call]
+                     for q in queues],
         task_default_queue=specs[0].default_queue or specs[0].queues[0],
         task_routes=routes,
         task_serializer="json",
@@ -132,8 +133,8 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
     if tls:  # rediss://: TLS to the broker (and to a result backend, should one be configured)
         app.conf.broker_use_ssl = tls
         app.conf.redis_backend_use_ssl = tls
-    app.thidua_settings = settings  # type: ignore[attr-defined]
-    app.thidua_specs = tuple(specs)  # type: ignore[attr-defined]
+    app.thidua_settings = settings
+    app.thidua_specs = tuple(specs)
     if set_as_current:
         global _log_name
         _log_name = f"{name}-worker"
@@ -144,7 +145,7 @@ def queues_of(app: Celery) -> tuple[str, ...]:
     return tuple(q.name for q in app.conf.task_queues)
 
 
-@setup_logging.connect
+@setup_logging.connect  # type: ignore[untyped-decorator]
 def _json_logs(loglevel: int | str | None = None, **_: Any) -> None:
     # The same one-JSON-object-per-line logs as the HTTP services (with the task fields).
     level = logging.getLevelName(loglevel) if isinstance(loglevel, int) else (loglevel or "INFO")

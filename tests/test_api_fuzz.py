@@ -1,6 +1,7 @@
 """The product rule, fuzzed: bad input gets a clear error (RFC 9457 problem+json, a 400 or 422 naming
 the field), never a 500. schemathesis generates valid and invalid requests from each service's own
-/openapi.json; every answer must be a non-5xx, and every error problem+json with the field named.
+/openapi.json; every answer must be a non-5xx matching its declared schema, and every error problem+json
+with the field named.
 
 Bounded and derandomised (the same cases every run). For a deeper run, point the schemathesis CLI
 at `make run` with a token from POST /v1/auth/token:
@@ -19,6 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.support import serve
 
@@ -33,6 +35,8 @@ def check_answer(case: Any, response: Any) -> None:
     # A file answer (a PDF, a workbook) is bytes: shown, not decoded strictly.
     where = f"{case.operation.label} → {response.status_code}: {response.content[:500].decode('utf-8', 'replace')}"
     assert response.status_code < 500, where
+    # Every answer, success or problem, matches the schema its operation declares.
+    case.validate_response(response, checks=[response_schema_conformance, content_type_conformance])
     if response.status_code < 400:
         return
     content_type = (response.headers.get("content-type") or [""])[0]  # schemathesis: lists of values

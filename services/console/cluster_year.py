@@ -4,7 +4,9 @@ rule is decided here: who may do what is the APIs' answer; a page only hides wha
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+from fractions import Fraction
 from typing import Any
 
 from services.console.api import Api, ApiError
@@ -133,40 +135,38 @@ def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
 
 # ---------------------------------------------------------------- the ministry's year at a glance
 
-async def _sheet_counts(api: Api, *, cluster: str, year: int, members: list[dict[str, Any]]) -> dict[str, int]:
-    sheets = await asyncio.gather(*(_or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/"
-                                                                    f"{m['code']}")) for m in members))
-    return {"submitted": sum(1 for s in sheets if s and s.get("submitted_at")),
-            "reviewed": sum(1 for s in sheets if s and s.get("adjustments")),
-            "locked": sum(1 for s in sheets if s and s.get("locked"))}
+# The Government-flag cap shown beside the approvals: floor(clusters of the year × 1/5), the
+# nominations service's default share. Shown only; the API enforces its own setting on approval.
+GOVERNMENT_FLAG_SHARE = Fraction(1, 5)
 
 
 async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
-    """Every cluster with a period in ``year``: members, lead and deputy, the covenant's state, the
-    sheets submitted / reviewed / locked, each award's latest round and its state, the approvals."""
+    """Every cluster with a period in ``year``, from the two year-at-a-glance calls: the registry's
+    members, lead and deputy, and nominations' covenant state, sheets submitted / reviewed / locked,
+    each award's rounds and states and the approvals."""
     from services.console import service
 
-    clusters, rounds = await asyncio.gather(service.clusters(api, year=year), all_rounds(api, year=year))
-
-    async def one(cluster: dict[str, Any]) -> dict[str, Any]:
-        code = cluster["code"]
-        period, covenant = await asyncio.gather(
-            _or_none(api.get("registry", f"/v1/clusters/{code}/periods/{year}")),
-            _or_none(api.get("nominations", f"/v1/clusters/{code}/periods/{year}/covenant")))
-        members = (period or {}).get("members") or []
-        counts = await _sheet_counts(api, cluster=code, year=year, members=members) if covenant else \
-            {"submitted": 0, "reviewed": 0, "locked": 0}
-        mine = [r for r in rounds if r["cluster_code"] == code]
-        by_award = {award: [r for r in mine if r["award"] == award] for award in AWARDS}
-        return {"cluster": cluster, "period": period, "covenant": covenant, "sheets": counts,
-                "members": len(members), "rounds": by_award,
-                "approved": sum(1 for r in mine if r["state"] == "approved"),
-                "awaiting": [r for r in mine if r["state"] == "certified"]}
-
-    rows = await asyncio.gather(*(one(c) for c in clusters))
-    gov_approved = sum(len((r.get("result") or {}).get("proposed") or []) for r in rounds
-                       if r["award"] == "government_flag" and r["state"] == "approved")
-    return {"rows": list(rows), "government_flag_approved": gov_approved,
+    clusters, view, rounds = await asyncio.gather(
+        service.clusters(api, year=year),
+        api.get("nominations", f"/v1/years/{year}/clusters"),
+        all_rounds(api, year=year))
+    by_code = {item["cluster_code"]: item for item in view["items"]}
+    rows = []
+    for cluster in clusters:
+        item = by_code.get(cluster["code"]) or {}
+        sheets = item.get("sheets") or {"submitted": 0, "reviewed": 0, "locked": 0}
+        states = item.get("rounds") or []
+        rows.append({
+            "cluster": cluster, "members": cluster.get("member_count", 0),
+            "lead": cluster.get("lead"), "deputy": cluster.get("deputy"),
+            "covenant": item.get("covenant"), "sheets": sheets,
+            "rounds": {award: [r for r in states if r["award"] == award] for award in AWARDS},
+            "approved": len(item.get("approvals") or []),
+        })
+    gov_approved = sum(len(a["proposed"]) for item in view["items"] for a in item.get("approvals") or []
+                       if a["award"] == "government_flag")
+    return {"rows": rows, "government_flag_approved": gov_approved,
+            "cap": math.floor(len(clusters) * GOVERNMENT_FLAG_SHARE),
             "awaiting": [r for r in rounds if r["state"] == "certified"]}
 
 

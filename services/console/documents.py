@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 import segno
 from fpdf import FPDF
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from services.console.i18n import format_datetime, format_number
 

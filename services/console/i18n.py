@@ -44,10 +44,11 @@ def format_date(value: date | datetime | str | None, lang: str = "vi") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime):
         return format_datetime(value, lang)
     return value.strftime("%d/%m/%Y")
@@ -57,10 +58,11 @@ def format_datetime(value: datetime | str | None, lang: str = "vi") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if value.tzinfo is not None:
         value = value.astimezone(VIETNAM)
     return value.strftime("%H:%M %d/%m/%Y")

@@ -219,7 +219,8 @@ async def render(request: Request, template: str, context: dict[str, Any] | None
     return response
 
 
-async def error_page(request: Request, *, status_code: int, key: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+async def error_page(request: Request, *, status_code: int, key: str,
+                     headers: dict[str, str] | None = None) -> HTMLResponse:
     return await render(request, "errors/error.html", {"status": status_code, "key": key},
                         status_code=status_code, headers=headers)
 

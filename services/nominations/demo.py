@@ -10,6 +10,8 @@ cases as the API, so the audit log tells the story too.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 
@@ -35,7 +37,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-CRITERIA = [
+CRITERIA: list[Mapping[str, Any]] = [
     {"code": "CM", "title": _nfc("Thực hiện nhiệm vụ chuyên môn"), "group": "I", "max_points": 40},
     {"code": "CCHC", "title": _nfc("Cải cách hành chính"), "group": "I", "max_points": 25},
     {"code": "CDS", "title": _nfc("Chuyển đổi số"), "group": "I", "max_points": 20},
@@ -44,7 +46,7 @@ CRITERIA = [
     {"code": "KL", "title": _nfc("Vi phạm kỷ luật"), "group": "III", "max_points": 10, "kind": "penalty"},
 ]
 # CM, CCHC, CDS, TDKT, SK, KL. Thái Bình and Hưng Yên tie exactly (a shared rank).
-SCORES = {
+SCORES: dict[str, tuple[float, ...]] = {
     "30": (38, 24, 19, 14.5, 3, 0),
     "22": (37, 23.5, 19.5, 14, 4, 0),
     "31": (38, 23, 18, 14, 2, -1),
@@ -78,14 +80,15 @@ async def _seed_scores(conn: asyncpg.Connection) -> bool:
             return False
         await service_scores.put_covenant(conn, actor=Principal(subject="demo-seed", role="ministry"), period=PERIOD,
                                           criteria=CRITERIA, publish=True, reason=None)
-        codes = [c["code"] for c in CRITERIA]
+        codes: list[str] = [c["code"] for c in CRITERIA]
         for province, points in SCORES.items():
             member = Principal(subject=f"province-{province}", role="province", province=province)
             await service_scores.save_sheet(conn, actor=member, period=PERIOD, province=province,
-                                            scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))
+                                            scores=dict(zip(codes, points)), notes=NOTES.get(province, {}))  # type: ignore[arg-type]
             await service_scores.submit_sheet(conn, actor=member, period=PERIOD, province=province)
-        province, code, points, reason = ADJUSTMENT
+        adjusted_province, code, adjusted_points, reason = ADJUSTMENT
         await service_scores.review_sheet(conn, actor=Principal(subject="province-30", role="province", province="30"),
-                                          period=PERIOD, province=province, adjustments={code: (points, reason)})
+                                          period=PERIOD, province=adjusted_province,
+                                          adjustments={code: (adjusted_points, reason)})  # type: ignore[dict-item]
         await service_rankings.recompute(conn, year=YEAR, cluster=None, config=RankingSettings().config)
     return True

@@ -21,14 +21,15 @@ class RegistryClient:
         self.timeout = httpx.Timeout(timeout)
 
     @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> "RegistryClient":
+    def from_settings(cls, settings: ServiceSettings) -> RegistryClient:
         return cls(settings.registry_url, timeout=getattr(settings, "registry_timeout_seconds", 5.0))
 
     async def _get(self, client: httpx.AsyncClient, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
         try:
             resp = await client.get(path, params=params)
         except httpx.HTTPError as exc:
-            raise Unavailable(f"the registry cannot be reached ({type(exc).__name__})", slug="registry-unavailable") from exc
+            raise Unavailable(f"the registry cannot be reached ({type(exc).__name__})",
+                              slug="registry-unavailable") from exc
         if resp.status_code >= 500:
             raise Unavailable(f"the registry answered {resp.status_code}", slug="registry-unavailable")
         return resp

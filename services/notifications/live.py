@@ -40,7 +40,7 @@ class InboxHub:
             if not waiters:
                 del self._waiters[address]
 
-    def _notified(self, _conn, _pid, _channel, address: str) -> None:
+    def _notified(self, _conn: object, _pid: int, _channel: str, address: str) -> None:
         for wake in self._waiters.get(address, ()):
             wake.set()
 
@@ -74,7 +74,7 @@ class InboxHub:
         self._task = asyncio.create_task(self._listen_forever(), name="inbox-listen")
         try:
             await asyncio.wait_for(self.connected.wait(), timeout=5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning("inbox LISTEN not connected yet; it keeps trying")
 
     async def stop(self) -> None:

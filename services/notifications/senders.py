@@ -48,7 +48,7 @@ def build_email(*, sender: str, to: str, subject: str, body: str, delivery_id: s
     name, address = parseaddr(sender)
     msg["From"] = formataddr((name, address), charset="utf-8")
     msg["To"] = ascii_address(to)
-    msg["Subject"] = Header(subject, "utf-8", header_name="Subject")
+    msg["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     msg["Date"] = formatdate(usegmt=True)
     # A stable Message-ID per delivery lets mail systems drop a resend after a crash.
     msg["Message-ID"] = f"<{delivery_id}@thidua>"
@@ -127,7 +127,7 @@ async def resolve_and_check(url: str, *, allow_private: bool) -> Pinned | str:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise httpx.ConnectError(f"cannot resolve {host}: {exc}") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]  # type: ignore[union-attr]
     if not addresses:
         raise httpx.ConnectError(f"{host} has no address")
     if not allow_private:

@@ -13,8 +13,8 @@ ids is the caller's job, after its commit (a task message must never name an unc
 from __future__ import annotations
 
 import contextlib
-import os
 import logging
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,8 +24,8 @@ from typing import Any, Callable, Mapping
 import asyncpg
 
 from services.notifications import senders
-from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.domain import channels, retry, routing, templates, webhooks
+from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.settings import NotificationsSettings
 from services.notifications.store import deliveries as delivery_store
 from services.notifications.store import events as event_store
@@ -212,8 +212,9 @@ async def send_reminders(conn: asyncpg.Connection, *, window_hours: float) -> Re
                          "aggregate_id": row["round_id"], "payload": round_info}
                 done = await fan_out(
                     conn, event=event, event_type=channels.REMINDER_EVENT_TYPE, recipients=[routing.province(code)],
-                    render=lambda recipient, language: templates.render_reminder(round=round_info, language=language,
-                                                                                 recipient=recipient))
+                    # Called within this iteration, so the loop variable is the right one.
+                    render=lambda recipient, language: templates.render_reminder(
+                        round=round_info, language=language, recipient=recipient))  # noqa: B023
                 result.reminders += 1
                 result.deliveries += done.deliveries
     return result
@@ -303,7 +304,7 @@ async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_
             finally:
                 if slot is not None:
                     with contextlib.suppress(Exception):  # the lease frees it anyway
-                        await slots.release(row["target"], slot)
+                        await slots.release(row["target"], slot)  # type: ignore[union-attr]
             status, retry_in, error = decide(outcome, round_attempts=attempt["round_attempts"],
                                              max_attempts=max_attempts, settings=settings)
             async with conn.transaction():

@@ -69,7 +69,7 @@ class NotificationsSettings(WorkerSettings):
     sse_max_seconds: float = 300.0
 
     @model_validator(mode="after")
-    def _defaults_from_demo(self) -> "NotificationsSettings":
+    def _defaults_from_demo(self) -> NotificationsSettings:
         if self.webhook_allow_private is None:
             self.webhook_allow_private = self.demo
         return self

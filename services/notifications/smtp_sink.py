@@ -15,18 +15,19 @@ import threading
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any, TextIO
 
 from aiosmtpd.controller import Controller
 
 
 class MailboxHandler:
-    def __init__(self, mailbox: Path, *, out=sys.stdout):
+    def __init__(self, mailbox: Path, *, out: TextIO = sys.stdout) -> None:
         self.mailbox = mailbox
         self.out = out
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content: bytes = envelope.original_content or envelope.content
         with self._lock:
             name = f"{time.strftime('%Y%m%d-%H%M%S')}-{next(self._counter):05d}.eml"

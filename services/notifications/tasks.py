@@ -181,7 +181,7 @@ def enqueue_deliveries(ids: Iterable[str]) -> None:
 
 
 @app.task(name="notifications.handle_event", bind=True, max_retries=None)
-def handle_event(self, envelope: dict[str, Any]) -> dict[str, Any]:
+def handle_event(self: Task, envelope: dict[str, Any]) -> dict[str, Any]:
     """Consume one event: inbox notifications and deliveries for every recipient, exactly once.
 
     Acknowledged only once its effects are committed or its failure is recorded in failed_events.
@@ -228,14 +228,14 @@ def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, 
 
 
 @app.task(name="notifications.deliver", bind=True, max_retries=None)
-def deliver(self, delivery_id: str) -> dict[str, Any]:
+def deliver(self: Task, delivery_id: str) -> dict[str, Any]:
     """One attempt at one e-mail or webhook delivery; schedules the next attempt after a failure."""
     info = self.request.delivery_info or {}
     queue = info.get("routing_key") or info.get("queue")
     # Webhooks attempt only on their own queue; a message found elsewhere moves there first.
     on_webhook_queue = None if queue is None else queue == WEBHOOK_QUEUE
     try:
-        result = run(lambda pool: service.deliver(pool, settings(), delivery_id, slots=_runtime.slots,
+        result = run(lambda pool: service.deliver(pool, settings(), delivery_id, slots=_runtime.slots,  # type: ignore[union-attr]
                                                   webhook_queue=on_webhook_queue))
     except Exception as exc:
         if is_transient(exc):
@@ -260,7 +260,7 @@ def _beat(task: Task, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
 
 
 @app.task(name="notifications.send_reminders", bind=True, max_retries=3)
-def send_reminders(self) -> dict[str, Any]:
+def send_reminders(self: Task) -> dict[str, Any]:
     """Beat: remind the non-voters of rounds closing within the window, once per round and window."""
 
     async def work(pool: asyncpg.Pool) -> service.Reminded:
@@ -273,7 +273,7 @@ def send_reminders(self) -> dict[str, Any]:
 
 
 @app.task(name="notifications.sweep_deliveries", bind=True, max_retries=3)
-def sweep_deliveries(self) -> dict[str, Any]:
+def sweep_deliveries(self: Task) -> dict[str, Any]:
     """Beat: re-enqueue deliveries whose message was lost (enqueue failed, broker data lost).
 
     A sweep may also re-enqueue one that is merely waiting in a long queue; the duplicate finds

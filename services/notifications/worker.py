@@ -20,8 +20,8 @@ from __future__ import annotations
 from celery import Celery
 
 from services.notifications.settings import NotificationsSettings
-from shared.settings import WorkerSettings
 from shared.production import refuse_unless_safe, shared_problems
+from shared.settings import WorkerSettings
 from shared.worker import BeatSchedule, WorkerSpec, create_worker
 
 WEBHOOK_QUEUE = "webhooks"

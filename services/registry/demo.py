@@ -25,8 +25,9 @@ SYSTEM = Principal(subject="demo-seed", role="ministry")
 
 
 def demo_accounts() -> list[tuple[str, str, str | None]]:
-    accounts = [("ministry", "ministry", None), ("notifications-service", "service", None),
-                ("nominations-service", "service", None)]
+    accounts: list[tuple[str, str, str | None]] = [
+        ("ministry", "ministry", None), ("notifications-service", "service", None),
+        ("nominations-service", "service", None)]
     accounts += [(f"province-{code}", "province", code) for code in sorted(ROTATION_2023)]
     return accounts
 

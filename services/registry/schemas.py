@@ -1,18 +1,17 @@
-"""The registry's typed contract for the answers added with the year's corrections (pydantic)."""
+"""The registry's typed contract: the answer of every operation (pydantic). Lists answer with the
+shared ``Page[T]`` (``items``, ``next``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-T = TypeVar("T")
+from shared.contracts.common import Answer
+from shared.contracts.pages import Page
 
+__all__ = ["Page"]  # with every model below
 
-class Page(BaseModel, Generic[T]):
-    """A page of a list: ``next`` is the cursor of the following page, null on the last."""
-    items: list[T]
-    next: str | None = None
 
 
 class UnitRef(BaseModel):
@@ -118,3 +117,87 @@ class MergerUndone(BaseModel):
     successor: UnitRef
     sources: list[UnitRef]
     effective_date: date
+
+
+# ---------------------------------------------------------------- provinces
+
+class Province(Answer):
+    code: str = Field(description="Two-digit code; with the validity period it names one unit")
+    name: str
+    kind: Literal["province", "city"]
+    valid_from: date | None = Field(description="First day in force (null: since before the records)")
+    valid_to: date | None = Field(description="Last day in force (null: still in force)")
+    successor_code: str | None = Field(description="The unit that absorbed it, if it merged")
+
+
+class DatedUnit(Answer):
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+class SuccessorRef(Answer):
+    code: str
+    name: str
+    valid_from: date | None
+
+
+class ProvinceDetail(Province):
+    successor: SuccessorRef | None = Field(None, description="Present when the unit merged into another")
+    predecessors: list[DatedUnit] = Field(description="Units that merged into this one")
+
+
+class Merged(ProvinceDetail):
+    merger_id: int = Field(description="Undo with DELETE /v1/provinces/mergers/{merger_id}")
+
+
+# ---------------------------------------------------------------- clusters and periods
+
+class Replacement(Answer):
+    model_config = {"populate_by_name": True}
+
+    replaced: UnitRef = Field(alias="from")
+    by: UnitRef = Field(alias="to")
+
+
+class CopyChanges(Answer):
+    replaced: list[Replacement] = Field(description="Members that merged away, replaced by their successors")
+    merged_duplicates_removed: list[UnitRef] = Field(description="Successors already members: kept once")
+
+
+class PeriodSet(Period):
+    changes: CopyChanges | None = Field(None, description="With `copy_from`: what the mergers changed")
+
+
+# ---------------------------------------------------------------- accounts and tokens
+
+class TokenAnswer(Answer):
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_in: int = Field(description="Seconds the access token is valid")
+    refresh_token: str
+    refresh_expires_in: int = Field(description="Seconds the refresh token is valid")
+
+
+class Revoked(Answer):
+    revoked: bool
+
+
+class Jwk(Answer):
+    kty: str
+    crv: str
+    x: str
+    kid: str
+    alg: str
+    use: str
+
+
+class Jwks(Answer):
+    keys: list[Jwk]
+
+
+class Me(Answer):
+    username: str
+    role: Literal["ministry", "province", "service"]
+    province_code: str | None

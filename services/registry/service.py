@@ -79,7 +79,8 @@ async def merge_provinces(conn: asyncpg.Connection, *, actor: Principal, source_
         "sources": [{"code": r["code"], "name": r["name"]} for r in sources],
         "effective_date": effective_date.isoformat(),
     }
-    await events.publish(conn, events.PROVINCE_MERGED, aggregate_id=f"{successor_code}@{effective_date}", payload=payload)
+    await events.publish(conn, events.PROVINCE_MERGED, aggregate_id=f"{successor_code}@{effective_date}",
+                         payload=payload)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="province.merge",
                        target=f"province:{successor_code}", details=payload)
     return {**await province_on(conn, code=successor_code, on=effective_date), "merger_id": merger_id}
@@ -408,7 +409,8 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
         lead_id, deputy_id = rotation.rotate_leadership(rotation_order=order, previous_lead=start)
     else:
         if lead is None or deputy is None:
-            raise Unprocessable("an election names both the lead and the deputy", field="lead" if lead is None else "deputy")
+            raise Unprocessable("an election names both the lead and the deputy",
+                                field="lead" if lead is None else "deputy")
         rotation.check_election(lead=lead, deputy=deputy, members=by_code)
         lead_id, deputy_id = by_code[lead], by_code[deputy]
     await cluster_store.insert_leadership(conn, cluster=cluster, year=year, lead_id=lead_id, deputy_id=deputy_id,

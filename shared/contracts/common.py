@@ -31,6 +31,13 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
+class Answer(BaseModel):
+    """Base of the HTTP answers' models: every documented field is typed, and a field a newer
+    server adds passes through rather than vanishing from the answer."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class ProvinceRef(Contract):
     """A province as events name it to people: its code and its name."""
 

@@ -13,12 +13,10 @@ from pydantic import BaseModel
 from shared.contracts import nominations, registry
 from shared.contracts.nominations import (
     BallotCastV1,
-    CovenantPublishedV1,
-    SheetAdjustedV1,
-    SheetsLockedV1,
     CommendationDecidedV1,
     CommendationReturnedV1,
     CommendationSentV1,
+    CovenantPublishedV1,
     PaperBallotDisputedV1,
     PaperBallotRecordedV1,
     PaperBallotRuledV1,
@@ -29,6 +27,8 @@ from shared.contracts.nominations import (
     RoundOpenedV1,
     RoundReturnedV1,
     RunoffCreatedV1,
+    SheetAdjustedV1,
+    SheetsLockedV1,
 )
 from shared.contracts.registry import (
     ClusterUpdatedV1,

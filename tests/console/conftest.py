@@ -79,13 +79,22 @@ def demo_template(template_database: str) -> Any:
     asyncio.run(drop_database(name))
 
 
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def pending_drops() -> AsyncIterator[list[asyncio.Task[None]]]:
+    """Databases being dropped in the background: DROP DATABASE waits for a checkpoint (seconds on a
+    busy disk), and nothing needs to wait for it but the end of the run."""
+    tasks: list[asyncio.Task[None]] = []
+    yield tasks
+    await asyncio.gather(*tasks)
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def demo_database(demo_template: str) -> AsyncIterator[str]:
+async def demo_database(demo_template: str, pending_drops: list[asyncio.Task[None]]) -> AsyncIterator[str]:
     name = await clone_database(demo_template)
     try:
         yield dsn_for(name)
     finally:
-        await drop_database(name)
+        pending_drops.append(asyncio.create_task(drop_database(name)))
 
 
 @pytest.fixture

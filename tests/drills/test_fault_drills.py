@@ -386,7 +386,7 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
                           SELECT id, type, published_at FROM nominations.outbox) o
                     WHERE NOT EXISTS (SELECT 1 FROM notifications.processed_events p WHERE p.event_id = o.id)""")
             failed = await conn.fetch("SELECT id, error FROM notifications.failed_events")
-            raise AssertionError(f"not consumed: {[dict(r) for r in rows][:10]}; failed: {[dict(f) for f in failed]}")
+            raise AssertionError(f"not consumed: {[dict(r) for r in rows][:10]}; failed: {[dict(f) for f in failed]}")  # noqa: B904
         missing = await conn.fetchval(missing_sql)
         twice = await conn.fetchval(
             """SELECT count(*) FROM (SELECT event_id, recipient FROM notifications.notifications

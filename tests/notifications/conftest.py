@@ -222,7 +222,7 @@ class Worker:
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
 
-    def start(self, *, timeout: float = 30.0) -> "Worker":
+    def start(self, *, timeout: float = 30.0) -> Worker:
         self.log = open(self.log_path, "ab")
         start_offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(

@@ -26,7 +26,7 @@ from tests.notifications.test_api import merged
 
 TRANSIENT = [
     ConnectionRefusedError(111, "Connection refused"), OSError("Multiple exceptions: [Errno 111]"), TimeoutError(),
-    asyncio.TimeoutError(), SoftTimeLimitExceeded(), asyncpg.CannotConnectNowError("the database system is starting up"),
+    TimeoutError(), SoftTimeLimitExceeded(), asyncpg.CannotConnectNowError("the database system is starting up"),
     asyncpg.TooManyConnectionsError("sorry, too many clients already"), asyncpg.AdminShutdownError("terminating"),
     asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
     asyncpg.ConnectionFailureError(), asyncpg.InterfaceError("cannot perform operation: connection is closed"),

@@ -4,7 +4,7 @@ import time
 import jwt
 import pytest
 
-from shared.auth import generate_private_key, TokenIssuer
+from shared.auth import TokenIssuer, generate_private_key
 from tests.support import problem
 
 

@@ -7,7 +7,12 @@ from pydantic import ValidationError
 
 from shared.contracts.common import ProvinceRef
 from shared.contracts.events import CATALOGUE
-from shared.contracts.nominations import BALLOT_CAST, ROUND_CERTIFIED, BallotCastV1, RoundApprovedV1
+from shared.contracts.nominations import (
+    BALLOT_CAST,
+    ROUND_CERTIFIED,
+    BallotCastV1,
+    RoundApprovedV1,
+)
 from shared.contracts.registry import PROVINCE_MERGED, ProvinceMergedV1
 from shared.events import UnknownEventType, outbox_payload
 

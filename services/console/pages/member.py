@@ -108,8 +108,8 @@ def _check_choices(request: Request, rnd: dict[str, Any], user: Session, chosen:
 @router.get("/ballots/{round_id}")
 async def ballot(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
     rnd = await _round(api, round_id)
-    if rnd["state"] != "open" or user.province not in (rnd.get("electorate") or []):
-        return await render(request, "member/ballot_closed.html", {"round": rnd})
+    if rnd["state"] != "open" or user.province not in (rnd.get("electorate") or []) or rnd.get("voted"):
+        return await render(request, "member/ballot_closed.html", {"round": rnd, "already": bool(rnd.get("voted"))})
     # A fresh Idempotency-Key per ballot form: a double submit of this form is one ballot.
     return await _ballot_form(request, user, rnd, chosen=[], key=new_secret())
 

@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.nominations.commendations import export, printing, service
 from services.nominations.commendations.schemas import (
+    AttachmentDeleted,
     AttachmentOut,
     AwardOut,
     ClusterCode,
@@ -34,6 +35,7 @@ from services.nominations.commendations.schemas import (
     ReasonIn,
     SentOut,
     State,
+    Withdrawn,
 )
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.registry_client import RegistryClient
@@ -41,7 +43,7 @@ from services.nominations.settings import NominationsSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.contracts.pages import Page
-from shared.errors import Unprocessable
+from shared.errors import Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import id_cursor, page, time_id_cursor
 
@@ -86,7 +88,8 @@ def _nominee_data(body: NomineeIn) -> service.NomineeData:
 
 # ---------------------------------------------------------------- award forms
 
-@router.get("/v1/award-forms", summary="The award forms the ministry configured (anyone signed in)")
+@router.get("/v1/award-forms", summary="The award forms the ministry configured (anyone signed in)",
+            responses=problems(401))
 async def list_forms(principal: CurrentPrincipal, db: Db) -> list[FormOut]:
     async with db.connection() as conn:
         return [FormOut.model_validate(f) for f in await service.list_forms(conn)]
@@ -162,7 +165,8 @@ async def update_nominee(nominee_id: uuid.UUID, body: NomineeUpdate, principal: 
                                                data=_nominee_data(body), today=date.today()))
 
 
-@router.delete("/v1/commendations/nominees/{nominee_id}", summary="Withdraw a draft or returned nominee (the province)")
+@router.delete("/v1/commendations/nominees/{nominee_id}", summary="Withdraw a draft or returned nominee (the province)",
+               response_model=Withdrawn, responses=problems(401, 403, 404, 409, 422))
 async def withdraw_nominee(nominee_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                            idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
@@ -246,7 +250,8 @@ async def download_attachment(attachment_id: uuid.UUID, principal: CurrentPrinci
 
 
 @router.delete("/v1/commendations/attachments/{attachment_id}",
-               summary="Remove a file while the proposal is draft or returned (the province)")
+               summary="Remove a file while the proposal is draft or returned (the province)",
+               response_model=AttachmentDeleted, responses=problems(401, 403, 404, 409, 422))
 async def delete_attachment(attachment_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                             idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
@@ -421,8 +426,9 @@ async def print_decision(decision_id: uuid.UUID, request: Request, principal: Ma
         return Response(printing.pdf(doc, fonts=_settings(request).pdf_fonts), media_type="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=\"{quote(safe)}.pdf\"",
                                  "X-Content-Type-Options": "nosniff"})
-    return HTMLResponse(printing.html(doc), headers={"X-Content-Type-Options": "nosniff",
-                                                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return HTMLResponse(printing.html(doc), headers={
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
 
 # ---------------------------------------------------------------- the award register (public)

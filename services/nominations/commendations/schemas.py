@@ -266,3 +266,13 @@ class HolderOut(BaseModel):
     name: str
     kind: Kind
     awards: list[AwardOut]
+
+
+class Withdrawn(BaseModel):
+    id: uuid.UUID
+    withdrawn: bool
+
+
+class AttachmentDeleted(BaseModel):
+    id: uuid.UUID
+    deleted: bool

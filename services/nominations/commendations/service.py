@@ -483,7 +483,8 @@ async def send_list(conn: asyncpg.Connection, *, actor: Principal, registry: Reg
 
 # ---------------------------------------------------------------- a flag vote carries its units in
 
-async def carry_approved_round(conn: asyncpg.Connection, *, actor: Principal, round_row: Mapping[str, Any]) -> list[uuid.UUID]:
+async def carry_approved_round(conn: asyncpg.Connection, *, actor: Principal,
+                               round_row: Mapping[str, Any]) -> list[uuid.UUID]:
     """Called in the transaction that approves a vote round: each unit it proposed enters the
     cluster-year's list as an accepted proposal of the form configured for the round's award (the
     vote was the cluster's acceptance), ready for the lead to send. Nothing happens when no form

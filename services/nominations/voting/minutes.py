@@ -59,7 +59,8 @@ def render(minutes: dict[str, Any]) -> str:
         blank_row = f'  <dt>Phiếu trắng</dt><dd>{_e(minutes["blank_ballots"])}</dd>\n'
         vote_rows = "\n".join(
             f'    <tr><td class="num">{i}</td><td>{_e(u["name"])}</td><td>{_e(u["code"])}</td>'
-            f'<td class="num">{u["votes"]}</td><td class="num">{_e(_percent(u["votes"] / cast) if cast else "—")}</td></tr>'
+            f'<td class="num">{u["votes"]}</td>'
+            f'<td class="num">{_e(_percent(u["votes"] / cast) if cast else "—")}</td></tr>'
             for i, u in enumerate(minutes["votes"], 1))
         votes_block = ('<table>\n  <thead><tr><th class="num">STT</th><th>Đơn vị</th><th>Mã</th>'
                        '<th class="num">Số phiếu đồng ý</th><th class="num">Tỷ lệ</th></tr></thead>\n  <tbody>\n'

@@ -1,14 +1,18 @@
 """The voting context's typed HTTP contract: request bodies (and, as they are described, responses)."""
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.nominations.voting.domain.rounds import RoundState
+from shared.contracts.common import Answer, Award, Instant, Outcome
+from shared.contracts.pages import Page
 from shared.text import nfc
 
-__all__ = ["BallotIn", "Code", "DisputeIn", "PaperBallotIn", "ReturnIn", "RoundIn", "RoundState", "RulingIn", "Share"]
+__all__ = ["BallotIn", "BallotReceipt", "Bulletin", "Code", "Dispute", "DisputeIn", "Minutes", "Page", "PaperBallotIn",
+           "ReceiptCheck", "ReturnIn", "Round", "RoundIn", "RoundState", "RulingIn", "Share", "Turnout"]
 
 Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
@@ -70,3 +74,200 @@ class RulingIn(BaseModel):
     ruling: Literal["ballot_stands", "ballot_void"]
     note: str = Field(min_length=1, max_length=2000)
     _nfc = field_validator("note")(nfc)
+
+
+# ---------------------------------------------------------------- answers
+
+class RoundResult(Answer):
+    """The count. When the quorum was missed, what derives from the ballots' content is null."""
+
+    votes: dict[str, int] | None = Field(description="Every candidate's votes, by code (null: quorum missed)")
+    ballots_cast: int
+    blank_ballots: int | None
+    valid_ballots: int | None
+    electorate_size: int
+    turnout: float = Field(description="ballots_cast / electorate_size, for display")
+    quorum_met: bool
+    outcome: Outcome
+    proposed: list[str] = Field(description="The units proposed, best first (with a runoff's carried-over units)")
+    tied: list[str]
+    remaining_seats: int
+    ranking: list[tuple[str, int]] | None = Field(description="[code, votes], by votes then code (null: quorum missed)")
+    carried_over: list[str] = Field(default_factory=list, description="A runoff's units its parent proposed outright")
+    runoff_round_id: uuid.UUID | None = None
+
+
+class CandidateRank(Answer):
+    code: str
+    name: str | None
+    rank: int | None
+    total: float | None
+    share: float | None
+    band: str | None
+
+
+class Round(Answer):
+    id: uuid.UUID
+    parent_round_id: uuid.UUID | None = Field(description="The tied round, for a runoff")
+    cluster_code: str
+    cluster_name: str
+    year: int
+    award: Award
+    award_label: str
+    seats: int
+    max_choices: int
+    threshold: str = Field(description="An exact fraction, e.g. `1/2`")
+    quorum: str = Field(description="An exact fraction, e.g. `2/3`")
+    self_vote: bool
+    candidates: list[str]
+    electorate: list[str] | None = Field(description="Snapshotted from the registry when the round opens")
+    names: dict[str, str] | None = Field(description="Code → name of every unit the round names")
+    lead_code: str
+    carried_over: list[str]
+    state: RoundState
+    closes_at: Instant | None
+    result: RoundResult | None
+    created_by: str
+    created_at: Instant
+    opened_at: Instant | None
+    closed_at: Instant | None
+    certified_at: Instant | None
+    certified_by: str | None
+    decided_at: Instant | None
+    decided_by: str | None
+    return_reason: str | None
+    candidate_ranks: list[CandidateRank] | None = Field(
+        description="Flag rounds: each candidate's place in the cluster-year's latest ranking")
+    voted: bool | None = Field(None, description="Whether the calling province has voted (null for other callers), "
+                                                 "never how")
+    threshold_base: Literal["valid_ballots", "electorate"] | None = Field(
+        None, description="What the threshold is a share of")
+    threshold_comparison: Literal["more_than", "at_least"] | None = Field(
+        None, description="Must a unit exceed the bar, or is reaching it enough")
+    threshold_rule: str | None = Field(None, description="The rule in words (Vietnamese)")
+
+
+class Receipt(Answer):
+    round_id: uuid.UUID
+    secret: str = Field(description="Keep it: with the choices it opens the commitment")
+    commitment: str = Field(description="SHA-256, published on the bulletin after the close")
+
+
+class BallotReceipt(Answer):
+    receipt: Receipt
+
+
+class Voter(Answer):
+    code: str
+    name: str | None
+    channel: Literal["online", "paper"]
+    document_ref: str | None
+
+
+class NonVoter(Answer):
+    code: str
+    name: str | None
+
+
+class Turnout(Answer):
+    round_id: uuid.UUID
+    state: RoundState
+    electorate_size: int
+    ballots_cast: int
+    turnout: float
+    voted: list[Voter]
+    not_voted: list[NonVoter]
+
+
+class BulletinBallot(Answer):
+    commitment: str
+    choices: list[str]
+
+
+class Bulletin(Answer):
+    round_id: uuid.UUID
+    state: RoundState
+    ballots_cast: int
+    ballots: list[BulletinBallot]
+
+
+class ReceiptCheck(Answer):
+    round_id: uuid.UUID
+    commitment: str
+    counted: bool
+    choices: list[str] | None
+
+
+class Unit(Answer):
+    code: str
+    name: str
+
+
+class MinutesRules(Answer):
+    seats: int
+    max_choices: int
+    threshold: str
+    quorum: str
+    self_vote: bool
+    threshold_base: Literal["valid_ballots", "electorate"] | None = None
+    threshold_comparison: Literal["more_than", "at_least"] | None = None
+    threshold_rule: str | None = None
+
+
+class MinutesElector(Unit):
+    voted: bool
+    channel: Literal["online", "paper"] | None
+
+
+class PaperBallot(Unit):
+    document_ref: str | None
+
+
+class UnitVotes(Unit):
+    votes: int
+
+
+class Minutes(Answer):
+    """The certified round's minutes; times in Vietnam time (`timezone`)."""
+
+    round_id: uuid.UUID
+    parent_round_id: uuid.UUID | None
+    cluster: Unit
+    year: int
+    award: Award
+    award_label: str
+    state: RoundState
+    lead: Unit
+    rules: MinutesRules
+    electorate: list[MinutesElector]
+    paper_ballots: list[PaperBallot]
+    electorate_size: int
+    ballots_cast: int
+    blank_ballots: int | None
+    turnout: float
+    quorum_met: bool
+    votes: list[UnitVotes] | None = Field(description="Null when the quorum was missed")
+    carried_over: list[Unit]
+    proposed: list[Unit]
+    opened_at: Instant | None
+    closed_at: Instant | None
+    certified_at: Instant | None
+    certified_by: str | None
+    decided_at: Instant | None
+    decided_by: str | None
+    return_reason: str | None
+    timezone: Literal["Asia/Ho_Chi_Minh"]
+
+
+class Dispute(Answer):
+    """A member's dispute of the paper ballot the lead entered for it, and the ministry's ruling."""
+
+    round_id: uuid.UUID
+    province_code: str
+    reason: str
+    disputed_by: str
+    disputed_at: Instant
+    ruling: Literal["ballot_stands", "ballot_void"] | None
+    ruling_note: str | None
+    ruled_by: str | None
+    ruled_at: Instant | None

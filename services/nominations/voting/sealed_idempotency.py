@@ -47,11 +47,12 @@ _NONCE_BYTES = 12
 class SealedKey:
     """The keys derived from one Idempotency-Key in one scope."""
 
-    def __init__(self, key: str, *, scope: str):
+    def __init__(self, key: str, *, scope: str) -> None:
         if len(key) < MIN_KEY_LENGTH:
             raise Unprocessable(
                 f"a ballot's Idempotency-Key seals the receipt and must be unguessable: use at least "
-                f"{MIN_KEY_LENGTH} random characters (128 random bits: a UUID4, say)", field="Idempotency-Key", slug="weak-idempotency-key")
+                f"{MIN_KEY_LENGTH} random characters (128 random bits: a UUID4, say)", field="Idempotency-Key",
+                slug="weak-idempotency-key")
         raw = key.encode()
         self.key_hash = hashlib.sha256(scope.encode() + b"\n" + raw).hexdigest()
         derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=_SALT, info=scope.encode()).derive(raw)

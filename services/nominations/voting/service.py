@@ -13,8 +13,9 @@ for the ballots in flight and every ballot that commits before the close is coun
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Mapping
@@ -48,6 +49,9 @@ from services.nominations.voting.domain.tally import TallyResult, decide, exact_
 
 # Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
 from services.nominations.voting.sealed_idempotency import (
+    SealedKey,
+)
+from services.nominations.voting.sealed_idempotency import (
     sealed_idempotent as sealed_idempotent,
 )
 from services.nominations.voting.store import ballots as ballot_store
@@ -56,6 +60,8 @@ from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.events import outbox_payload
+from shared.logs import request_id_var
 from shared.settings import ServiceSettings
 
 SCHEMA = "nominations"
@@ -185,7 +191,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
-        candidates=list(rules.candidates), lead_code=actor.province,
+        candidates=list(rules.candidates), lead_code=actor.province,  # type: ignore[arg-type]
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
@@ -254,16 +260,78 @@ async def _record_ballot(conn: asyncpg.Connection, *, actor: Principal, r: Mappi
     return {"receipt": {"round_id": str(r["id"]), "secret": secret, "commitment": sealed}}
 
 
-async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
-                      choices: list[str]) -> dict[str, Any]:
-    r = await _load(conn, round_id, lock="share")
-    if not policy.may_cast(actor, electorate=r["electorate"]):
+@dataclass(frozen=True)
+class CastAnswer:
+    status_code: int
+    body: Any
+    replayed: bool = False
+
+
+async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, choices: list[str],
+                      idempotency_key: str | None, body: Any) -> CastAnswer:
+    """Cast the caller's online ballot in one statement (``store.ballots.cast_online``), on a
+    connection outside any transaction: the statement is the transaction.
+
+    Everything that needs no database is done here first: the caller's right to vote and the
+    ballot's validity (against the round's rules, read once per process), the receipt, the
+    commitment, the sealed answer, the event and the audit details. The answers and their order
+    are those of the step-by-step path: 404, 422 weak key, 403, then (after an Idempotency-Key
+    replay, sealed as in ``sealed_idempotency``) 409 not open, 409 closed, 422 invalid ballot, 409
+    already voted.
+    """
+    facts = await round_store.ballot_facts(conn, round_id)
+    if facts is None:
+        raise NotFound(f"no vote round {round_id}", field="round_id")
+    key = SealedKey(idempotency_key, scope=f"ballot:{round_id}:{actor.subject}") if idempotency_key is not None else None
+    request_mac = key.request_mac(body) if key else None
+    if not policy.may_cast(actor, electorate=facts["electorate"]):
         if actor.role != "province":
             raise Forbidden("only a province account in the round's electorate may cast a ballot")
         raise Forbidden(f"province {actor.province} is not in this round's electorate")
-    await _require_accepting(conn, r)
-    return await _record_ballot(conn, actor=actor, r=r, voter=actor.province, choices=choices, channel="online",
-                                document_ref=None)
+    voter = actor.province
+    rejected: BallotRejected | None = None
+    canonical: list[str] | None = None
+    try:
+        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)  # type: ignore[arg-type]
+    except BallotRejected as exc:
+        rejected = exc
+    secret = new_receipt_secret()
+    sealed_commitment = commitment(round_id=str(round_id), choices=canonical or [], secret=secret)
+    answer = {"receipt": {"round_id": str(round_id), "secret": secret, "commitment": sealed_commitment}}
+    # Checked against its contract here, as emit() does, since the statement writes the outbox row.
+    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),  # type: ignore[arg-type]
+                                                  producer=SCHEMA)
+    try:
+        row = await ballot_store.cast_online(
+            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,  # type: ignore[arg-type]
+            key_hash=key.key_hash if key else None, request_mac=request_mac, status_code=201,
+            sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(), event_version=event_version,
+            event_payload=event_payload, actor=actor.subject, actor_role=actor.role,
+            # Who voted and how it reached the round; never what the ballot says.
+            audit_details={"voter": voter, "channel": "online"}, request_id=request_id_var.get())
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name == "participation_pkey":
+            raise Conflict(f"province {voter} has already voted in this round", slug="already-voted") from None
+        raise
+    outcome = row["outcome"]
+    if outcome == "cast":
+        return CastAnswer(201, answer)
+    if outcome == "replay":
+        assert key is not None and request_mac is not None
+        if not hmac.compare_digest(row["request_mac"], request_mac):
+            raise Unprocessable("this Idempotency-Key was already used with a different request body",
+                                field="Idempotency-Key", slug="idempotency-key-reused")
+        return CastAnswer(row["status_code"], key.unseal(row["sealed"]), replayed=True)
+    if outcome == "not-found":
+        raise NotFound(f"no vote round {round_id}", field="round_id")
+    if outcome == "not-open":
+        state = row["round_state"]
+        raise Conflict(f"the round is {state}: it accepts no ballots", slug="round-not-open", state=state)
+    if outcome == "voting-closed":
+        raise Conflict(f"voting closed at {row['round_closes_at'].isoformat()}", slug="voting-closed")
+    assert outcome == "rejected" and rejected is not None, outcome
+    raise Unprocessable(rejected.message, field="choices", slug=f"ballot-{rejected.reason.replace('_', '-')}",
+                        reason=rejected.reason)
 
 
 async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, voter: str,
@@ -532,16 +600,16 @@ async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, ro
         raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
     if r["state"] != "open":
         raise Conflict(f"the round is {r['state']}: disputes are taken while it is open", slug="round-not-open")
-    paper = await dispute_store.paper_participation(conn, round_id, actor.province)
+    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
     if paper is None:
         raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
                        slug="no-paper-ballot")
-    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,
+    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,  # type: ignore[arg-type]
                                      by=actor.subject)
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot_disputed(r, voter=actor.province,
+                         payload=events.paper_ballot_disputed(r, voter=actor.province,  # type: ignore[arg-type]
                                                               document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
                        details={"voter": actor.province, "document_ref": paper["document_ref"]})
@@ -563,7 +631,7 @@ async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_i
                                      by=actor.subject)
     paper = await dispute_store.paper_participation(conn, round_id, province)
     await events.publish(conn, events.PAPER_BALLOT_RULED, round_id=round_id,
-                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],
+                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],  # type: ignore[index]
                                                            ruling=ruling, note=note))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_dispute_ruled",
                        target=f"round:{round_id}", details={"voter": province, "ruling": ruling})

@@ -5,11 +5,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from services.notifications import service
+from services.notifications.schemas import Delivery, DeliveryDetail, Page
 from shared import jobs
 from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
 
@@ -23,7 +26,8 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
     return None if position is None else (position[0], str(position[1]))
 
 
-@router.get("", summary="E-mail and webhook deliveries, newest first (ministry)")
+@router.get("", summary="E-mail and webhook deliveries, newest first (ministry)",
+             response_model=Page[Delivery], responses=problems(401, 403, 422))
 async def list_deliveries(principal: CurrentPrincipal, db: Db,
                           status: Literal["pending", "retrying", "delivered", "dead"] | None = None,
                           cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
@@ -33,7 +37,8 @@ async def list_deliveries(principal: CurrentPrincipal, db: Db,
     return page(items, limit, lambda d: [d["created_at"], d["id"]])
 
 
-@router.get("/{delivery_id}", summary="One delivery with every attempt (ministry)")
+@router.get("/{delivery_id}", summary="One delivery with every attempt (ministry)",
+             response_model=DeliveryDetail, responses=problems(401, 403, 404, 422))
 async def get_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry")
     async with db.connection() as conn:
@@ -41,9 +46,10 @@ async def get_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db:
 
 
 @router.post("/{delivery_id}/retry", status_code=202,
-             summary="Try a dead delivery again, with a fresh attempt budget (ministry)")
+             summary="Try a dead delivery again, with a fresh attempt budget (ministry)",
+             response_model=Delivery, responses=problems(401, 403, 404, 409, 422))
 async def retry_delivery(delivery_id: DeliveryId, principal: CurrentPrincipal, db: Db, sender: Jobs,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("ministry")
     # Sent after the commit: the task must find the row pending. If Redis is away the sweep sends it.
     async with jobs.transaction(db, sender) as (conn, after):

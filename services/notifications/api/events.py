@@ -6,12 +6,14 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from services.notifications import service
+from services.notifications.schemas import FailedEvent, FailedEventDetail, Page
 from shared import jobs
 from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
-from shared.errors import Unavailable
+from shared.errors import Unavailable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.logs import log_fields
 from shared.pagination import page, time_id_cursor
@@ -22,7 +24,8 @@ log = logging.getLogger("thidua.notifications")
 FailureId = Annotated[uuid.UUID, Path(description="The event id (derived from the envelope if it had none)")]
 
 
-@router.get("", summary="Events the worker could not process, most recently failed first (ministry)")
+@router.get("", summary="Events the worker could not process, most recently failed first (ministry)",
+             response_model=Page[FailedEvent], responses=problems(401, 403, 422))
 async def list_failed_events(principal: CurrentPrincipal, db: Db,
                              status: Literal["failed", "replayed", "resolved"] | None = None,
                              cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
@@ -33,7 +36,8 @@ async def list_failed_events(principal: CurrentPrincipal, db: Db,
     return page(items, limit, lambda f: [f["last_failed_at"], f["id"]])
 
 
-@router.get("/{failure_id}", summary="One failed event with the error's traceback (ministry)")
+@router.get("/{failure_id}", summary="One failed event with the error's traceback (ministry)",
+             response_model=FailedEventDetail, responses=problems(401, 403, 404, 422))
 async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry")
     async with db.connection() as conn:
@@ -41,9 +45,10 @@ async def get_failed_event(failure_id: FailureId, principal: CurrentPrincipal, d
 
 
 @router.post("/{failure_id}/replay", status_code=202,
-             summary="Send a failed event back to the events queue, once its cause is fixed (ministry)")
+             summary="Send a failed event back to the events queue, once its cause is fixed (ministry)",
+             response_model=FailedEvent, responses=problems(401, 403, 404, 409, 422, 503))
 async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal, db: Db, sender: Jobs,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("ministry")
     # Sent after the commit. A replay is harmless to repeat (the event id is deduplicated), and the row
     # stays replayable until an event run resolves it: if the broker refuses, say so.
@@ -54,8 +59,8 @@ async def replay_failed_event(failure_id: FailureId, principal: CurrentPrincipal
                                         status_code=202, run=lambda: service.mark_replayed(conn, failure_id=failure_id))
             row = await service.failed_event(conn, failure_id=failure_id)
             # A repeated request (same Idempotency-Key) after the replay worked sends nothing.
-            if row["status"] != "resolved":
-                after.add(service.replay_job(row))
+            if row["status"] != "resolved":  # type: ignore[index]
+                after.add(service.replay_job(row))  # type: ignore[arg-type]
     except jobs.JobNotSent as exc:
         log_fields(log, "cannot enqueue a replayed event", logging.WARNING, failure_id=str(failure_id),
                    error=repr(exc.cause))

@@ -10,16 +10,18 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.notifications import service
+from services.notifications.schemas import InboxPage, NotificationRead
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import BIGINT_MAX
-from shared.errors import Unauthorized, Unprocessable
+from shared.errors import Unauthorized, Unprocessable, problems
 from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 
 
-@router.get("", summary="The caller's notifications, newest first, with the unread count")
+@router.get("", summary="The caller's notifications, newest first, with the unread count",
+             response_model=InboxPage, responses=problems(401, 403, 422))
 async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=200)] = 50, unread_only: bool = False) -> dict:
     address = service.address_of(principal)
@@ -32,7 +34,8 @@ async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = N
     return result
 
 
-@router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)")
+@router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)",
+             response_model=NotificationRead, responses=problems(401, 403, 404, 422))
 async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     address = service.address_of(principal)
     async with db.transaction() as conn:
@@ -97,7 +100,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
             while time.monotonic() < ends_at and not await request.is_disconnected():
                 wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
                 async with db.connection() as conn:
-                    rows = await service.notifications_after(conn, recipient=address, after_id=after)
+                    rows = await service.notifications_after(conn, recipient=address, after_id=after)  # type: ignore[arg-type]
                 for row in rows:
                     after = row["id"]
                     yield _sse(row)
@@ -106,7 +109,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
                 try:
                     await asyncio.wait_for(wake.wait(), timeout=max(0.01, min(settings.sse_heartbeat_seconds,
                                                                                ends_at - time.monotonic())))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": heartbeat\n\n"
         finally:
             hub.unsubscribe(address, wake)

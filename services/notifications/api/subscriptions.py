@@ -3,14 +3,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from services.notifications import service
-from services.notifications.schemas import SUBSCRIBABLE, SubscriptionIn
+from services.notifications.schemas import (
+    SUBSCRIBABLE,
+    Page,
+    Subscription,
+    SubscriptionIn,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
 
-@router.put("", summary="Choose this account's channels, event types and language")
+@router.put("", summary="Choose this account's channels, event types and language",
+             response_model=Subscription, responses=problems(401, 403, 422))
 async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db: Db, request: Request) -> dict:
     settings = request.app.state.settings
     async with db.transaction() as conn:
@@ -20,18 +27,21 @@ async def put_subscription(body: SubscriptionIn, principal: CurrentPrincipal, db
                                               secret_key=settings.secret_box_key)
 
 
-@router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)")
+@router.get("", summary="This account's subscription (the inbox in Vietnamese when none is set)",
+             response_model=Subscription, responses=problems(401, 403))
 async def get_subscription(principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.get_subscription(conn, actor=principal)
 
 
-@router.delete("", status_code=204, summary="Back to the default (inbox, every event, Vietnamese)")
+@router.delete("", status_code=204, summary="Back to the default (inbox, every event, Vietnamese)",
+             responses=problems(401, 403))
 async def delete_subscription(principal: CurrentPrincipal, db: Db) -> None:
     async with db.transaction() as conn:
         await service.delete_subscription(conn, actor=principal)
 
 
-@router.get("/event-types", summary="Event types a subscription may name")
+@router.get("/event-types", summary="Event types a subscription may name",
+             response_model=Page[str], responses=problems(503))
 async def event_types() -> dict:
     return {"items": SUBSCRIBABLE, "next": None}

@@ -51,10 +51,10 @@ PAPER_BALLOT_RULED = nominations_events.PAPER_BALLOT_RULED
 
 def province(code: Any) -> str:
     """The recipient address of a province's account(s): ``province("22") == "province:22"``."""
-    code = _code(code)
-    if code is None:
+    normal = _code(code)
+    if normal is None:
         raise ValueError("a province code must be a non-blank string")
-    return PROVINCE_PREFIX + code
+    return PROVINCE_PREFIX + normal
 
 
 def parse_recipient(recipient: str) -> tuple[str, str | None]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any, Sequence
 
@@ -13,7 +14,7 @@ _COLUMNS = """id, event_id, event_type, recipient, channel, kind, target, secret
               created_at, updated_at"""
 
 
-async def insert_many(conn: asyncpg.Connection, *, event_id, event_type: str,
+async def insert_many(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, event_type: str,
                       rows: Sequence[dict[str, Any]]) -> list[str]:
     """Insert the deliveries of one event in one statement; keys already present are skipped, so
     only the ids of new rows come back (those are the ones to enqueue)."""
@@ -102,7 +103,7 @@ async def due(conn: asyncpg.Connection, *, overdue_seconds: float, limit: int) -
     return [str(r["id"]) for r in rows]
 
 
-async def pending_for_event(conn: asyncpg.Connection, event_id) -> list[str]:
+async def pending_for_event(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> list[str]:
     rows = await conn.fetch(
         "SELECT id FROM notifications.deliveries WHERE event_id = $1 AND status = 'pending' ORDER BY id", event_id)
     return [str(r["id"]) for r in rows]

@@ -1,6 +1,7 @@
 """Consumed events and the vote rounds they describe (for reminders)."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
@@ -8,7 +9,7 @@ from typing import Any, Mapping
 import asyncpg
 
 
-async def mark_processed(conn: asyncpg.Connection, *, event_id, type: str, producer: str,
+async def mark_processed(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, type: str, producer: str,
                          occurred_at: datetime) -> bool:
     """Record a consumed event; False when it was already recorded (a redelivery).
 
@@ -24,7 +25,7 @@ async def mark_processed(conn: asyncpg.Connection, *, event_id, type: str, produ
     return bool(inserted)
 
 
-async def set_recipient_count(conn: asyncpg.Connection, *, event_id, recipients: int) -> None:
+async def set_recipient_count(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, recipients: int) -> None:
     await conn.execute("UPDATE notifications.processed_events SET recipients = $2 WHERE event_id = $1",
                        event_id, recipients)
 
@@ -116,7 +117,7 @@ async def rounds_to_remind(conn: asyncpg.Connection, *, window_hours: Decimal) -
 
 
 async def claim_reminder(conn: asyncpg.Connection, *, round_id: str, voter_code: str, window_hours: Decimal,
-                         event_id) -> bool:
+                         event_id: uuid.UUID | str) -> bool:
     """Take the (round, voter, window) reminder; False when it was already sent."""
     return await conn.fetchval(
         """INSERT INTO notifications.reminders (round_id, voter_code, window_hours, event_id)

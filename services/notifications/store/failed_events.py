@@ -49,7 +49,7 @@ async def record(conn: asyncpg.Connection, *, envelope: Any, error: str, traceba
         json.dumps(envelope, ensure_ascii=False, default=str), _clean(error, 2000), _clean(traceback, 20000))
 
 
-async def resolve(conn: asyncpg.Connection, event_id) -> None:
+async def resolve(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> None:
     """The event was processed (in the caller's transaction): a failure recorded for it is resolved."""
     await conn.execute(
         """UPDATE notifications.failed_events SET status = 'resolved', resolved_at = now()

@@ -1,6 +1,7 @@
 """The in-app inbox: one notification per (event, recipient address)."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Sequence
 
 import asyncpg
@@ -9,7 +10,7 @@ NOTIFY_CHANNEL = "notifications_inbox"
 _COLUMNS = "id, event_id, event_type, aggregate_id, recipient, language, subject, body, action, created_at, read_at"
 
 
-async def insert_many(conn: asyncpg.Connection, *, event_id, event_type: str, aggregate_id: str | None,
+async def insert_many(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, event_type: str, aggregate_id: str | None,
                       rows: Sequence[dict[str, Any]]) -> list[asyncpg.Record]:
     """Insert one row per recipient in one statement; a row already there (same event and
     recipient) is skipped. NOTIFY (delivered at commit) wakes the live streams of those addresses."""
@@ -67,7 +68,7 @@ async def mark_read(conn: asyncpg.Connection, *, recipient: str, notification_id
         notification_id, recipient)
 
 
-async def for_event(conn: asyncpg.Connection, event_id) -> list[asyncpg.Record]:
+async def for_event(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"SELECT {_COLUMNS} FROM notifications.notifications WHERE event_id = $1 ORDER BY id", event_id)
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
 from services.registry import service, service_tokens, throttle
 from services.registry.passwords import verify_password
-from services.registry.schemas import Account, Page
+from services.registry.schemas import Account, Jwks, Me, Page, Revoked, TokenAnswer
 from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
 from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal, TokenIssuer
 from shared.db import Database
-from shared.errors import FieldValueError, Unauthorized, Unprocessable
+from shared.errors import FieldValueError, Unauthorized, Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
 from shared.text import StorableStr
@@ -41,7 +42,8 @@ class AccountIn(BaseModel):
 
 @router.post("/v1/auth/token",
              summary="Exchange username and password, or a refresh token, for a short-lived JWT and a refresh token "
-                     "(OAuth2 token endpoint, form-encoded)")
+                     "(OAuth2 token endpoint, form-encoded)",
+             response_model=TokenAnswer, responses=problems(401, 422, 429))
 async def token(request: Request, db: Db, redis: Redis,
                 grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
                 username: Annotated[StorableStr | None, Form(max_length=100)] = None,
@@ -81,7 +83,8 @@ async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer
         raise Unprocessable("the refresh_token grant needs a refresh_token", field="refresh_token")
     async with db.transaction() as conn:
         # Committed even when refused: a replay's revocation of the family must stick.
-        result = await service_tokens.exchange(conn, token=refresh_token, ttl_seconds=settings.refresh_token_ttl_seconds,
+        result = await service_tokens.exchange(conn, token=refresh_token,
+                                               ttl_seconds=settings.refresh_token_ttl_seconds,
                                                max_seconds=settings.refresh_token_max_seconds)
     if result.outcome is not service_tokens.Outcome.OK or result.account is None:
         detail = {service_tokens.Outcome.REPLAYED: "this refresh token was already used: every token of its sign-in "
@@ -97,7 +100,8 @@ async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer
             "refresh_token": result.refresh_token, "refresh_expires_in": result.refresh_expires_in}
 
 
-@router.post("/v1/auth/revoke", summary="Revoke a refresh token and every token of its sign-in (sign-out)")
+@router.post("/v1/auth/revoke", summary="Revoke a refresh token and every token of its sign-in (sign-out)",
+             response_model=Revoked, responses=problems(422))
 async def revoke(db: Db, token: Annotated[str, Form(max_length=200)]) -> dict:
     """Like RFC 7009: the answer is the same whether the token was known or not, so it cannot be
     used to test tokens. Access tokens already issued expire on their own (15 minutes)."""
@@ -106,19 +110,22 @@ async def revoke(db: Db, token: Annotated[str, Form(max_length=200)]) -> dict:
     return {"revoked": True}
 
 
-@router.get("/.well-known/jwks.json", summary="Public keys that verify registry tokens")
+@router.get("/.well-known/jwks.json", summary="Public keys that verify registry tokens",
+             response_model=Jwks, responses=problems(503))
 async def jwks(request: Request) -> dict:
     return request.app.state.issuer.jwks()
 
 
-@router.get("/v1/accounts/me", summary="Who the token says the caller is")
+@router.get("/v1/accounts/me", summary="Who the token says the caller is",
+             response_model=Me, responses=problems(401))
 async def me(principal: CurrentPrincipal) -> dict:
     return {"username": principal.subject, "role": principal.role, "province_code": principal.province}
 
 
-@router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)")
+@router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
+             response_model=Account, responses=problems(401, 403, 409, 422))
 async def create_account(request: Request, body: AccountIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     settings: RegistrySettings = request.app.state.settings
     service.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
@@ -133,11 +140,12 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
 
 
 @router.get("/v1/accounts", summary="Accounts, by username: who can sign in for whom (ministry)",
-            response_model=Page[Account])
+            response_model=Page[Account],
+             responses=problems(401, 403, 422))
 async def list_accounts(principal: CurrentPrincipal, db: Db,
                         role: Literal["ministry", "province", "service"] | None = None,
-                        province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
-                                                              description="Accounts acting for this province code")] = None,
+                        province: Annotated[str | None, Query(
+                            pattern=r"^[0-9]{2}$", description="Accounts acting for this province code")] = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     after = text_cursor(cursor, pattern=USERNAME)
     async with db.connection() as conn:
@@ -147,7 +155,8 @@ async def list_accounts(principal: CurrentPrincipal, db: Db,
 
 
 @router.get("/v1/accounts/{username}", summary="One account's details (ministry, or the account itself)",
-            response_model=Account)
+            response_model=Account,
+             responses=problems(401, 403, 404, 422))
 async def get_account(username: Annotated[str, Path(pattern=USERNAME)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.get_account(conn, actor=principal, username=username)

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry import service
@@ -17,11 +18,12 @@ from services.registry.schemas import (
     MembershipChangeResult,
     Page,
     Period,
+    PeriodSet,
 )
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.clock import Today
-from shared.errors import FieldValueError
+from shared.errors import FieldValueError, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
 from shared.text import nfc
@@ -63,7 +65,7 @@ class ClusterPatch(BaseModel):
     _nfc = field_validator("name", "organizer")(nfc)
 
     @model_validator(mode="after")
-    def _changes_something(self) -> "ClusterPatch":
+    def _changes_something(self) -> ClusterPatch:
         if self.name is None and self.organizer is None and self.allow_shared_members is None:
             raise FieldValueError("name", "give name, organizer or allow_shared_members")
         return self
@@ -93,14 +95,15 @@ class LeadershipIn(BaseModel):
     deputy: Code | None = None
 
     @model_validator(mode="after")
-    def _election_names_both(self) -> "LeadershipIn":
+    def _election_names_both(self) -> LeadershipIn:
         if self.method == "election" and (self.lead is None or self.deputy is None):
             raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
         return self
 
 
-@router.post("", status_code=201, summary="Create a cluster (ministry)")
-async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+@router.post("", status_code=201, summary="Create a cluster (ministry)",
+             response_model=ClusterDetail, responses=problems(401, 403, 409, 422))
+async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.create", body=body,
@@ -111,7 +114,8 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
 
 
 @router.get("", summary="Clusters, by code; ?year= keeps those with a period that year, with its lead, deputy "
-                        "and member count", response_model=Page[ClusterYear | Cluster])
+                        "and member count", response_model=Page[ClusterYear | Cluster],
+             responses=problems(422))
 async def list_clusters(db: Db, today: Today, cursor: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100,
                         year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
@@ -121,16 +125,18 @@ async def list_clusters(db: Db, today: Today, cursor: str | None = None,
     return page(items, limit, lambda item: item["code"])
 
 
-@router.get("/{code}", summary="One cluster and the years it has periods for", response_model=ClusterDetail)
+@router.get("/{code}", summary="One cluster and the years it has periods for", response_model=ClusterDetail,
+             responses=problems(404, 422))
 async def get_cluster(code: ClusterCode, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.get_cluster(conn, code=code)
 
 
 @router.patch("/{code}", summary="Rename a cluster, change its organizer or allow shared members (ministry)",
-              response_model=ClusterDetail)
+              response_model=ClusterDetail,
+             responses=problems(401, 403, 404, 422))
 async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.update:{code}",
@@ -140,9 +146,10 @@ async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: Curre
                                                allow_shared_members=body.allow_shared_members))
 
 
-@router.put("/{code}/periods/{year}", summary="Set a year's members and rotation order (ministry)")
+@router.put("/{code}/periods/{year}", summary="Set a year's members and rotation order (ministry)",
+             response_model=PeriodSet, responses=problems(401, 403, 404, 409, 422))
 async def set_period(code: ClusterCode, year: Year, body: PeriodIn, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:period:{code}/{year}",
@@ -153,7 +160,8 @@ async def set_period(code: ClusterCode, year: Year, body: PeriodIn, principal: C
 
 
 @router.get("/{code}/periods/{year}", summary="Members on a day, lead, deputy and rotation order of a year",
-            response_model=Period)
+            response_model=Period,
+             responses=problems(404, 422))
 async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
                      on: Annotated[date | None, Query(description="The day whose members to show (default: today "
                                                                   "in Vietnam, within the year)")] = None) -> dict:
@@ -162,9 +170,10 @@ async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
 
 
 @router.post("/{code}/periods/{year}/members", summary="Members join or leave during the year, from an effective "
-             "date, with a reason (ministry)", response_model=MembershipChangeResult)
+             "date, with a reason (ministry)", response_model=MembershipChangeResult,
+             responses=problems(401, 403, 404, 409, 422))
 async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None):
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:members:{code}/{year}",
@@ -175,16 +184,18 @@ async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, p
 
 
 @router.get("/{code}/periods/{year}/history", summary="Every change of the period's members, oldest first",
-            response_model=Page[MembershipChange])
+            response_model=Page[MembershipChange],
+             responses=problems(404, 422))
 async def period_history(code: ClusterCode, year: Year, db: Db) -> dict:
     async with db.connection() as conn:
         return {"items": await service.period_history(conn, cluster=code, year=year), "next": None}
 
 
 @router.post("/{code}/periods/{year}/leadership", status_code=201,
-             summary="Decide a year's lead and deputy by rotation or election")
+             summary="Decide a year's lead and deputy by rotation or election",
+             response_model=Leadership, responses=problems(401, 403, 404, 409, 422))
 async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, principal: CurrentPrincipal, db: Db,
-                            today: Today, idempotency_key: IdempotencyKey = None):
+                            today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership:{code}/{year}",
@@ -195,9 +206,10 @@ async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, p
 
 
 @router.put("/{code}/periods/{year}/leadership", summary="Correct a decided lead and deputy, with a reason "
-            "(ministry; audited)", response_model=Leadership)
+            "(ministry; audited)", response_model=Leadership,
+             responses=problems(401, 403, 404, 409, 422))
 async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorrectionIn, principal: CurrentPrincipal,
-                             db: Db, today: Today, idempotency_key: IdempotencyKey = None):
+                             db: Db, today: Today, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership.correct:{code}/{year}",
@@ -206,7 +218,8 @@ async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorr
                                                    deputy=body.deputy, reason=body.reason, today=today))
 
 
-@router.get("/{code}/leadership", summary="Lead and deputy across the years")
+@router.get("/{code}/leadership", summary="Lead and deputy across the years",
+             response_model=Page[Leadership], responses=problems(404, 422))
 async def leadership_history(code: ClusterCode, db: Db) -> dict:
     async with db.connection() as conn:
         return {"items": await service.leadership_history(conn, cluster=code), "next": None}

@@ -12,7 +12,7 @@ from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
 from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal
-from shared.errors import DomainError
+from shared.errors import DomainError, problems
 from shared.revocation import publish_floors
 
 router = APIRouter(tags=["accounts and tokens"])
@@ -49,7 +49,8 @@ async def _publish_floor(request: Request, redis: Redis, username: str, version:
 
 
 @router.post("/v1/accounts/me/password", status_code=204, response_class=Response,
-             summary="Change the caller's password; tokens issued before stop working")
+             summary="Change the caller's password; tokens issued before stop working",
+             responses=problems(401, 422, 429))
 async def change_password(request: Request, body: PasswordChange, principal: CurrentPrincipal, db: Db,
                           redis: Redis) -> Response:
     settings: RegistrySettings = request.app.state.settings
@@ -78,13 +79,15 @@ async def _set_active(request: Request, db: Db, redis: Redis, principal: Current
 
 
 @router.post("/v1/accounts/{username}/disable", summary="Disable an account (ministry): it cannot sign in and "
-             "its tokens stop working on every service within seconds")
+             "its tokens stop working on every service within seconds",
+             responses=problems(401, 403, 404, 422))
 async def disable(request: Request, username: Username, principal: CurrentPrincipal, db: Db,
                   redis: Redis) -> AccountState:
     return await _set_active(request, db, redis, principal, username, False)
 
 
-@router.post("/v1/accounts/{username}/enable", summary="Enable a disabled account again (ministry)")
+@router.post("/v1/accounts/{username}/enable", summary="Enable a disabled account again (ministry)",
+             responses=problems(401, 403, 404, 422))
 async def enable(request: Request, username: Username, principal: CurrentPrincipal, db: Db,
                  redis: Redis) -> AccountState:
     return await _set_active(request, db, redis, principal, username, True)

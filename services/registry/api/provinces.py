@@ -4,15 +4,23 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from services.registry import service
 from services.registry.domain.provinces import check_unit_name
-from services.registry.schemas import MergerUndone
+from services.registry.schemas import (
+    Merged,
+    MergerUndone,
+    Page,
+    Province,
+    ProvinceDetail,
+)
 from services.registry.store import provinces as province_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.clock import Today
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.text import nfc
 
@@ -40,29 +48,33 @@ class MergerIn(BaseModel):
                                                           "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")
 
 
-@router.get("", summary="Provincial units in force on a date")
+@router.get("", summary="Provincial units in force on a date",
+             response_model=Page[Province], responses=problems(422))
 async def list_provinces(db: Db, today: Today, on: OnDate = None) -> dict:
     async with db.connection() as conn:
         rows = await province_store.in_force(conn, on=on or today)
     return {"items": [province_store.public(r) for r in rows], "next": None}
 
 
-@router.get("/{code}", summary="One unit as it was on a date, with successor and predecessors")
+@router.get("/{code}", summary="One unit as it was on a date, with successor and predecessors",
+             response_model=ProvinceDetail, responses=problems(404, 422))
 async def get_province(code: ProvinceCode, db: Db, today: Today, on: OnDate = None) -> dict:
     async with db.connection() as conn:
         return await service.province_on(conn, code=code, on=on or today)
 
 
-@router.get("/{code}/history", summary="Every unit that has carried this code")
+@router.get("/{code}/history", summary="Every unit that has carried this code",
+             response_model=Page[Province], responses=problems(422))
 async def province_history(code: ProvinceCode, db: Db) -> dict:
     async with db.connection() as conn:
         rows = await province_store.history(conn, code=code)
     return {"items": [province_store.public(r) for r in rows], "next": None}
 
 
-@router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)")
+@router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)",
+             response_model=Merged, responses=problems(401, 403, 409, 422))
 async def merge(body: MergerIn, principal: CurrentPrincipal, db: Db, today: Today, request: Request,
-                idempotency_key: IdempotencyKey = None):
+                idempotency_key: IdempotencyKey = None) -> JSONResponse:
     window_days: int = request.app.state.settings.merger_window_days
     async with db.transaction() as conn:
         return await idempotent(
@@ -75,7 +87,8 @@ async def merge(body: MergerIn, principal: CurrentPrincipal, db: Db, today: Toda
 
 
 @router.delete("/mergers/{merger_id}", summary="Undo a merger while nothing refers to the unit it created (ministry)",
-               response_model=MergerUndone)
+               response_model=MergerUndone,
+             responses=problems(401, 403, 404, 409, 422))
 async def undo_merger(merger_id: Annotated[int, Path(ge=1, le=2**63 - 1)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.transaction() as conn:
         return await service.undo_merger(conn, actor=principal, merger_id=merger_id)

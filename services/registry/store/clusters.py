@@ -117,7 +117,8 @@ async def add_member(conn: asyncpg.Connection, *, cluster: str, year: int, provi
         """INSERT INTO registry.period_members (cluster_code, year, province_id, rotation_position, joined_on)
            VALUES ($1, $2, $3, (SELECT coalesce(max(rotation_position), 0) + 1 FROM registry.period_members
                                  WHERE cluster_code = $1 AND year = $2), $4)
-           ON CONFLICT (cluster_code, year, province_id) DO UPDATE SET joined_on = EXCLUDED.joined_on, left_on = NULL""",
+           ON CONFLICT (cluster_code, year, province_id)
+           DO UPDATE SET joined_on = EXCLUDED.joined_on, left_on = NULL""",
         cluster, year, province_id, joined_on)
 
 

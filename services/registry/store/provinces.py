@@ -14,7 +14,8 @@ _IN_FORCE = "(p.valid_from IS NULL OR p.valid_from <= $1) AND (p.valid_to IS NUL
 
 
 def to_unit(row: asyncpg.Record) -> Unit:
-    return Unit(id=row["id"], code=row["code"], name=row["name"], valid_from=row["valid_from"], valid_to=row["valid_to"])
+    return Unit(id=row["id"], code=row["code"], name=row["name"], valid_from=row["valid_from"],
+                valid_to=row["valid_to"])
 
 
 def public(row: asyncpg.Record) -> dict[str, Any]:

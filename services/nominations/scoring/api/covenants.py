@@ -6,13 +6,23 @@ from typing import Annotated, Any, Iterator
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
-from services.nominations.scoring.schemas import CovenantIn, ReviewIn, SheetIn, SheetList
+from services.nominations.scoring.schemas import (
+    Covenant,
+    CovenantIn,
+    Locked,
+    ReviewIn,
+    Sheet,
+    SheetIn,
+    SheetList,
+)
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.db import INT_MAX
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants and score sheets"])
@@ -49,21 +59,24 @@ def _scope(principal: Principal, action: str, code: str, year: int, province: st
 
 # ---------------------------------------------------------------- covenant
 
-@router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version")
+@router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version",
+             response_model=Covenant, responses=problems(401, 403, 404, 409, 422, 503), response_model_exclude_unset=True)
 async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, request: Request,
                        principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_role("ministry", "province")
     period = await registry_period(request, code, year)
     with field_errors():
         async with db.transaction() as conn:
-            result = await service_scores.put_covenant(conn, actor=principal, period=period, criteria=body.criteria,
+            result = await service_scores.put_covenant(conn, actor=principal, period=period,
+                                                       criteria=[c.model_dump() for c in body.criteria],
                                                        publish=body.publish, reason=body.reason)
     if "reopened" in result:  # an amendment moved the sheets to a new version: the ranking changes
         await schedule_recompute(request, cluster=code, year=year)
     return result
 
 
-@router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)")
+@router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)",
+             response_model=Covenant, responses=problems(401, 404, 422))
 async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipal, db: Db,
                        version: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None) -> dict:
     async with db.connection() as conn:
@@ -72,7 +85,8 @@ async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipa
 
 # ---------------------------------------------------------------- score sheets
 
-@router.put("/scores/{province}", summary="Save a province's whole self assessment (that province only)")
+@router.put("/scores/{province}", summary="Save a province's whole self assessment (that province only)",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def save_sheet(code: ClusterCode, year: Year, province: Province, body: SheetIn, request: Request,
                      principal: CurrentPrincipal, db: Db) -> dict:
     principal.require_province(province)  # before asking the registry anything
@@ -83,9 +97,10 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
                                                    scores=body.scores, notes=body.notes)
 
 
-@router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking")
+@router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def submit_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_province(province)  # before asking the registry anything
     period = await registry_period(request, code, year)  # membership on the day
     with field_errors():
@@ -98,9 +113,10 @@ async def submit_sheet(code: ClusterCode, year: Year, province: Province, reques
     return response
 
 
-@router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)")
+@router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)",
+             response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
 async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, request: Request,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("province")
     period = await registry_period(request, code, year)
     adjustments = {c: (a.points, a.reason) for c, a in body.adjustments.items()}
@@ -116,14 +132,16 @@ async def review_sheet(code: ClusterCode, year: Year, province: Province, body: 
 
 
 @router.get("/scores", summary="Every member's sheet and where it stands (lead, ministry; a member sees its own)",
-            response_model=SheetList)
+            response_model=SheetList,
+             responses=problems(401, 403, 404, 422, 503))
 async def list_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db) -> dict:
     period = await registry_period(request, code, year)
     async with db.transaction() as conn:
         return await service_scores.list_sheets(conn, actor=principal, period=period)
 
 
-@router.get("/scores/{province}", summary="A sheet with every adjustment and who made it")
+@router.get("/scores/{province}", summary="A sheet with every adjustment and who made it",
+             response_model=Sheet, responses=problems(401, 403, 404, 422, 503))
 async def get_sheet(code: ClusterCode, year: Year, province: Province, request: Request,
                     principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
@@ -131,14 +149,16 @@ async def get_sheet(code: ClusterCode, year: Year, province: Province, request: 
                                               load_period=lambda: registry_period(request, code, year))
 
 
-@router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)")
+@router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)",
+             response_model=Locked, responses=problems(401, 403, 404, 409, 422, 503))
 async def lock_sheets(code: ClusterCode, year: Year, request: Request, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     principal.require_role("province")
     period = await registry_period(request, code, year)
     async with db.transaction() as conn:
         response = await idempotent(
-            conn, schema="nominations", key=idempotency_key, body={}, scope=_scope(principal, "scores.lock", code, year),
+            conn, schema="nominations", key=idempotency_key, body={},
+            scope=_scope(principal, "scores.lock", code, year),
             status_code=200, run=lambda: service_scores.lock_sheets(conn, actor=principal, period=period))
     # The last chance to rank what was locked, should an earlier run have been lost.
     await schedule_recompute(request, cluster=code, year=year)

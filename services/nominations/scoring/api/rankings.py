@@ -1,16 +1,22 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from services.nominations.scoring.schemas import (
+    Page,
+    Recomputed,
+    RecomputeQueued,
+    Snapshot,
+)
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service.rankings import RankingSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.db import BIGINT_MAX
-from shared.errors import Unavailable
+from shared.errors import Unavailable, problems
 from shared.jobs import JobNotSent
 from shared.pagination import id_cursor, page
 
@@ -24,20 +30,23 @@ def ranking_settings(request: Request) -> RankingSettings:
     return service_rankings.ranking_settings(request.app.state)
 
 
-@router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest")
+@router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def cluster_ranking(year: Year, cluster: Annotated[str, Query(pattern=CODE)], principal: CurrentPrincipal,
                           db: Db) -> dict:
     async with db.connection() as conn:
         return await service_rankings.cluster_ranking(conn, year=year, cluster=cluster)
 
 
-@router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum")
+@router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def national_ranking(year: Year, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service_rankings.national_ranking(conn, year=year)
 
 
-@router.get("/{year}/snapshots", summary="Every snapshot of the year, newest first, without the tables")
+@router.get("/{year}/snapshots", summary="Every snapshot of the year, newest first, without the tables",
+             response_model=Page[Snapshot], responses=problems(401, 422), response_model_exclude_unset=True)
 async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100,
                          cluster: Annotated[str | None, Query(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,39})$",
@@ -49,7 +58,8 @@ async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor
     return page(items, limit, lambda item: item["snapshot_id"])
 
 
-@router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table")
+@router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table",
+             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
 async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id)
@@ -58,10 +68,11 @@ async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIG
 @router.post("/{year}/recompute", status_code=202,
              summary="Recompute the year's rankings (ministry): queued, or in this request with inline=true",
              responses={200: {"description": "inline=true: the scopes written and those unchanged",
-                              "content": {"application/json": {}}}})
+                              "model": Recomputed}, **problems(401, 403, 422, 503)},
+             response_model=RecomputeQueued)
 async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
-                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False):
+                    inline: Annotated[bool, Query(description="run now and answer with what was written")] = False) -> Any:
     principal.require_role("ministry")
     settings = ranking_settings(request)
     async with db.transaction() as conn:

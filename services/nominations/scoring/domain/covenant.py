@@ -252,7 +252,7 @@ class Criterion:
             raise CovenantError(errors)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Criterion":
+    def from_dict(cls, data: Mapping[str, Any]) -> Criterion:
         """Build from ``{"code", "title", "group"?, "max_points", "kind"?}``; ``group`` defaults to
         ``""`` and ``kind`` to ``"regular"``. Unknown or missing keys raise :class:`CovenantError`."""
         if not isinstance(data, Mapping):

@@ -328,7 +328,7 @@ def _canonical(value: Any) -> Any:
     raise TypeError(f"cannot digest a value of type {type(value).__name__}")
 
 
-def inputs_digest(rows: Iterable[tuple]) -> str:
+def inputs_digest(rows: Iterable[tuple[Any, ...]]) -> str:
     """sha256 hex of a canonical, order-independent serialisation of ``rows`` (see the module
     docstring). Rows are tuples (or lists) of None, bool, int, float, Decimal, str, date, datetime,
     UUID, bytes, Enum or nested tuples; anything else raises TypeError. Duplicate rows count."""

@@ -53,7 +53,7 @@ class RankingSettings(BaseSettings):
     queue: str = "rankings"
 
     @model_validator(mode="after")
-    def _valid_config(self) -> "RankingSettings":
+    def _valid_config(self) -> RankingSettings:
         self.config  # noqa: B018  (raises on a bad tie-break key or band list, at start-up)
         return self
 

@@ -16,11 +16,12 @@ problem with its field); the API turns them into one 422.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
 
 from services.nominations.registry_client import RegistryClient
+from services.nominations.scoring import events
 from services.nominations.scoring.domain.covenant import (
     CovenantError,
     Criterion,
@@ -33,7 +34,6 @@ from services.nominations.scoring.domain.covenant import (
     validate_sheet,
 )
 from services.nominations.scoring.domain.ranking import share_of
-from services.nominations.scoring import events
 from services.nominations.scoring.domain.sheets import sheet_status
 from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import scores as score_store
@@ -150,7 +150,7 @@ async def covenant_view(conn: asyncpg.Connection, covenant: asyncpg.Record) -> d
 
 
 async def put_covenant(conn: asyncpg.Connection, *, actor: Principal, period: Period,
-                       criteria: list[Mapping[str, Any]], publish: bool, reason: str | None) -> dict[str, Any]:
+                       criteria: Sequence[Mapping[str, Any]], publish: bool, reason: str | None) -> dict[str, Any]:
     """Write the draft (creating the next version when the one in force is published) and optionally
     publish it. Publishing an amendment supersedes the version in force and reopens the sheets.
     The answer has ``reopened``/``drafts`` (provinces whose sheets were carried over) when that happened."""
@@ -263,7 +263,7 @@ def _check_notes(criteria: list[Criterion], notes: Mapping[str, str]) -> dict[st
 
 
 async def save_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
-                     scores: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, Any]:
+                     scores: Mapping[str, Decimal], notes: Mapping[str, str]) -> dict[str, Any]:
     """The member's whole sheet replaces what it saved before; partial sheets are fine until submit."""
     actor.require_province(province)
     require_member(period, province)
@@ -326,7 +326,7 @@ async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
 
 
 async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
-                       adjustments: Mapping[str, tuple[Any, str]]) -> dict[str, Any]:
+                       adjustments: Mapping[str, tuple[Decimal, str]]) -> dict[str, Any]:
     """Cross-check a submitted sheet: each adjustment (points, reason) replaces the value in force for
     its criterion; every one is kept, with who made it."""
     require_reviewer(actor, period, province)

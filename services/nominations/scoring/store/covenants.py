@@ -1,7 +1,7 @@
 """Cluster-years (the service's copy of a registry period, and its lock) and covenant versions."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import asyncpg
 
@@ -14,7 +14,7 @@ _COVENANT = f"SELECT {_COLUMNS} FROM nominations.covenants"
 
 # ---------------------------------------------------------------- cluster-years
 
-async def refresh_cluster_year(conn: asyncpg.Connection, *, period: dict[str, Any]) -> asyncpg.Record:
+async def refresh_cluster_year(conn: asyncpg.Connection, *, period: Mapping[str, Any]) -> asyncpg.Record:
     """Store what the registry just said about a period and lock that row for this transaction:
     every write to a cluster-year's covenant or sheets goes through here, one at a time."""
     lead, deputy = period.get("lead"), period.get("deputy")
@@ -39,7 +39,7 @@ async def refresh_cluster_year(conn: asyncpg.Connection, *, period: dict[str, An
             period["cluster_code"], period["year"])))
 
 
-def _former(period: dict[str, Any], members: list[dict[str, Any]],
+def _former(period: Mapping[str, Any], members: list[dict[str, Any]],
             before: asyncpg.Record | None) -> list[dict[str, Any]]:
     """Units that were members and no longer are: the registry's former members, and any unit this
     service saw as a member before (a member list replaced outright keeps no history there)."""

@@ -110,7 +110,8 @@ async def lock_all(conn: asyncpg.Connection, *, covenant_id: int, provinces: lis
     return int(status.split()[-1])
 
 
-async def carry_over(conn: asyncpg.Connection, *, old_covenant_id: int, new_covenant_id: int, by: str) -> dict[str, Any]:
+async def carry_over(conn: asyncpg.Connection, *, old_covenant_id: int, new_covenant_id: int,
+                     by: str) -> dict[str, Any]:
     """Give every unit a sheet of the new covenant version, pre-filled with its self scores that still
     fit (same code and kind, within the new bounds) and notes on criteria that still exist. A sheet
     that was submitted comes back ``reopened``: the unit checks it and submits again. The lead's
@@ -131,7 +132,8 @@ async def carry_over(conn: asyncpg.Connection, *, old_covenant_id: int, new_cove
            SELECT n.id, $1, k.code, k.kind, k.max_points, r.self_points
              FROM nominations.score_sheets n
              JOIN nominations.sheet_scores r ON r.sheet_id = n.previous_sheet_id
-             JOIN nominations.covenant_criteria k ON k.covenant_id = $1 AND k.code = r.criterion_code AND k.kind = r.kind
+             JOIN nominations.covenant_criteria k
+               ON k.covenant_id = $1 AND k.code = r.criterion_code AND k.kind = r.kind
             WHERE n.covenant_id = $1
               AND CASE WHEN k.kind = 'penalty' THEN r.self_points BETWEEN -k.max_points AND 0
                        ELSE r.self_points BETWEEN 0 AND k.max_points END""",

@@ -5,11 +5,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
 
 from services.nominations.voting import service
-from services.nominations.voting.schemas import DisputeIn, RulingIn
+from services.nominations.voting.schemas import Dispute, DisputeIn, Page, RulingIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
@@ -17,9 +19,10 @@ SCHEMA = "nominations"
 
 
 @router.post("/{round_id}/paper-ballot-disputes", status_code=201,
-             summary="Dispute the paper ballot the lead entered for the caller's province (while the round is open)")
+             summary="Dispute the paper ballot the lead entered for the caller's province (while the round is open)",
+             response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None):
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:dispute:{round_id}", body=body,
@@ -27,16 +30,18 @@ async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrinci
 
 
 @router.get("/{round_id}/paper-ballot-disputes",
-            summary="Disputes of the round's paper ballots (ministry and lead: all; a member: its own)")
+            summary="Disputes of the round's paper ballots (ministry and lead: all; a member: its own)",
+             response_model=Page[Dispute], responses=problems(401, 403, 404, 422))
 async def list_disputes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return {"items": await service.list_disputes(conn, actor=principal, round_id=round_id), "next": None}
 
 
 @router.post("/{round_id}/paper-ballot-disputes/{province}/ruling",
-             summary="Rule on a disputed paper ballot (ministry; final)")
+             summary="Rule on a disputed paper ballot (ministry; final)",
+             response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-9]{2}$")], body: RulingIn,
-               principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+               principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:ruling:{round_id}:{province}",

@@ -3,15 +3,30 @@ minutes, approval. Thin: parse, open the transaction, call ``voting.service``.""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from services.nominations.voting import service
-from services.nominations.voting.schemas import BallotIn, PaperBallotIn, ReturnIn, RoundIn, RoundState
+from services.nominations.voting.schemas import (
+    BallotIn,
+    BallotReceipt,
+    Bulletin,
+    Minutes,
+    Page,
+    PaperBallotIn,
+    ReceiptCheck,
+    ReturnIn,
+    Round,
+    RoundIn,
+    RoundState,
+    Turnout,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
 
@@ -24,9 +39,10 @@ def _registry(request: Request) -> service.RegistryClient:
     return service.registry(request.app.state.settings)
 
 
-@router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)")
+@router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
@@ -38,7 +54,8 @@ async def create_round(body: RoundIn, request: Request, principal: CurrentPrinci
                 threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison))
 
 
-@router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province")
+@router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",
+             response_model=Page[Round], responses=problems(401, 422))
 async def list_rounds(principal: CurrentPrincipal, db: Db,
                       cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -51,15 +68,17 @@ async def list_rounds(principal: CurrentPrincipal, db: Db,
     return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
 
 
-@router.get("/{round_id}", summary="One round, with its result once closed")
+@router.get("/{round_id}", summary="One round, with its result once closed",
+             response_model=Round, responses=problems(401, 403, 404, 422))
 async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.get_round(conn, actor=principal, round_id=round_id)
 
 
-@router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)")
+@router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                     idempotency_key: IdempotencyKey = None):
+                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
@@ -71,21 +90,23 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
              summary="Cast this province's secret ballot; answers with a receipt",
              description="The same Idempotency-Key and body returns the first receipt again; it is stored sealed "
                          "under that key, never beside the voter in plain, so the key must be random (at least 128 "
-                         "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).")
+                         "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).",
+             response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
 async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db,
-                      idempotency_key: IdempotencyKey = None):
-    async with db.transaction() as conn:
-        await service.require_round(conn, round_id)
-        return await service.sealed_idempotent(
-            conn, key=idempotency_key, scope=f"ballot:{round_id}:{principal.subject}", round_id=round_id, body=body,
-            status_code=201,
-            run=lambda: service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices))
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    # One statement, its own transaction (service.cast_ballot): no transaction opened here.
+    async with db.connection() as conn:
+        answer = await service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices,
+                                           idempotency_key=idempotency_key, body=body)
+    return JSONResponse(jsonable_encoder(answer.body), status_code=answer.status_code,
+                        headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 
 
 @router.post("/{round_id}/paper-ballots", status_code=201,
-             summary="Record an absent member's written ballot (lead); answers with its receipt")
+             summary="Record an absent member's written ballot (lead); answers with its receipt",
+             response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
 async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
-                              idempotency_key: IdempotencyKey = None):
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
@@ -95,14 +116,16 @@ async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principa
                                                     choices=body.choices, document_ref=body.document_ref))
 
 
-@router.get("/{round_id}/turnout", summary="Who has and has not voted, never how (lead, ministry)")
+@router.get("/{round_id}/turnout", summary="Who has and has not voted, never how (lead, ministry)",
+             response_model=Turnout, responses=problems(401, 403, 404, 409, 422))
 async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.turnout(conn, actor=principal, round_id=round_id)
 
 
-@router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)")
-async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+@router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422))
+async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
@@ -110,13 +133,15 @@ async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, 
 
 
 @router.get("/{round_id}/bulletin",
-            summary="Every ballot as (commitment, choices), after the close of a vote that met its quorum")
+            summary="Every ballot as (commitment, choices), after the close of a vote that met its quorum",
+             response_model=Bulletin, responses=problems(401, 403, 404, 409, 422))
 async def bulletin(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service.bulletin(conn, actor=principal, round_id=round_id)
 
 
-@router.get("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)")
+@router.get("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)",
+             response_model=ReceiptCheck, responses=problems(401, 403, 404, 409, 422))
 async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                  receipt: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{64}$",
                                                description="The commitment from the ballot's receipt")]) -> dict:
@@ -124,8 +149,9 @@ async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
         return await service.verify_receipt(conn, actor=principal, round_id=round_id, receipt=receipt.lower())
 
 
-@router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)")
-async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None):
+@router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422))
+async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
@@ -134,10 +160,12 @@ async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idem
 
 @router.get("/{round_id}/minutes", summary="The minutes: JSON, or printable HTML in Vietnamese",
             description="HTML with `Accept: text/html` or `?format=html`.",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+            response_model=Minutes,
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+                       **problems(401, 403, 404, 409, 422)})
 async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
                   format: Literal["json", "html"] | None = None,
-                  accept: Annotated[str | None, Header()] = None):
+                  accept: Annotated[str | None, Header()] = None) -> Any:
     async with db.connection() as conn:
         result = await service.minutes(conn, actor=principal, round_id=round_id)
     if format == "html" or (format is None and accept is not None and "text/html" in accept):
@@ -145,9 +173,10 @@ async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
     return result
 
 
-@router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap")
+@router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
 async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None):
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     settings = request.app.state.settings
     async with db.transaction() as conn:
         return await idempotent(
@@ -157,9 +186,10 @@ async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrinc
                                               cap_share=settings.government_flag_cap_share))
 
 
-@router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)")
+@router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)",
+             response_model=Round, responses=problems(401, 403, 404, 409, 422))
 async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None):
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,

@@ -40,7 +40,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Union
 
 __all__ = [
     "FAILED_QUORUM",
@@ -59,7 +58,7 @@ FAILED_QUORUM = "failed_quorum"
 RUNOFF_REQUIRED = "runoff_required"
 OUTCOMES = frozenset({PROPOSED, FAILED_QUORUM, RUNOFF_REQUIRED})
 
-Ratio = Union[int, float, Fraction, Decimal, str]
+Ratio = int | float | Fraction | Decimal | str
 """Anything :func:`exact_fraction` accepts."""
 
 # A float is read as the simplest fraction with a denominator up to this that rounds to it.

@@ -5,6 +5,7 @@ Nothing here ever reads the two tables together: the only thing they share is th
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
@@ -58,22 +59,21 @@ async def counts(conn: asyncpg.Connection, round_id: uuid.UUID) -> tuple[dict[st
     here; only the totals leave the database.
 
     Each ballot joins its choices (``LEFT JOIN``, so a blank ballot stays as one row whose choice is
-    NULL: the schema lets no NULL into ``choices``); the ``()`` grouping set is the grand total, in
-    which a ballot is counted once, by its first choice or its blank row."""
+    NULL: the schema lets no NULL into ``choices``); one aggregate, grouped by choice, over an
+    index-only scan (migration 041). A ballot is counted once in ``ballots``, in the group of its
+    first choice or in the blank group, so the ballots cast are the sum of that column."""
     rows = await conn.fetch(
-        """SELECT u.choice, grouping(u.choice) = 1 AS total, count(*) AS n,
-                  count(*) FILTER (WHERE u.position IS NULL OR u.position = 1) AS ballots
+        """SELECT u.choice, count(*) AS n, count(*) FILTER (WHERE u.position IS NULL OR u.position = 1) AS ballots
              FROM nominations.ballots b
              LEFT JOIN LATERAL unnest(b.choices) WITH ORDINALITY AS u(choice, position) ON true
             WHERE b.round_id = $1
-            GROUP BY GROUPING SETS ((u.choice), ())""",
+            GROUP BY u.choice""",
         round_id)
     votes: dict[str, int] = {}
     ballots_cast = blank_ballots = 0
     for r in rows:
-        if r["total"]:
-            ballots_cast = r["ballots"]
-        elif r["choice"] is None:
+        ballots_cast += r["ballots"]
+        if r["choice"] is None:
             blank_ballots = r["n"]
         else:
             votes[r["choice"]] = r["n"]
@@ -123,7 +123,8 @@ async def claim_key(conn: asyncpg.Connection, *, key_hash: str, round_id: uuid.U
         key_hash, round_id, request_mac))
 
 
-async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record | None:
+async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
+    """A key whose claim failed: another transaction claimed and committed it, so its row exists."""
     return await conn.fetchrow(
         "SELECT request_mac, status_code, sealed FROM nominations.ballot_idempotency WHERE key_hash = $1", key_hash)
 
@@ -132,3 +133,21 @@ async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int,
     await conn.execute(
         "UPDATE nominations.ballot_idempotency SET status_code = $2, sealed = $3 WHERE key_hash = $1",
         key_hash, status_code, sealed)
+
+
+# ---------------------------------------------------------------- an online ballot in one statement
+
+async def cast_online(conn: asyncpg.Connection, *, round_id: uuid.UUID, voter: str, choices: list[str] | None,
+                      commitment: str, key_hash: str | None, request_mac: str | None, status_code: int,
+                      sealed: bytes | None, event_id: uuid.UUID, event_version: int, event_payload: dict[str, Any],
+                      actor: str,
+                      actor_role: str, audit_details: dict[str, Any], request_id: str | None) -> asyncpg.Record:
+    """``nominations.cast_ballot`` (migration 040): checks and writes an online ballot in one
+    statement, its own transaction. ``choices`` None: the caller found the ballot invalid (nothing
+    is written; the outcome says whether the round would have taken a ballot at all). Raises
+    ``asyncpg.UniqueViolationError`` (``participation_pkey``) when the province has already voted."""
+    return await conn.fetchrow(
+        """SELECT outcome, round_state, round_closes_at, request_mac, status_code, sealed
+             FROM nominations.cast_ballot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""",
+        round_id, voter, choices, commitment, key_hash, request_mac, status_code, sealed, event_id, event_version,
+        event_payload, actor, actor_role, audit_details, request_id)

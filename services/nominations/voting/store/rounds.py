@@ -1,8 +1,10 @@
 """SQL for vote rounds (``nominations.rounds``). State changes are guarded UPDATEs (``WHERE state =
-<expected>``); the table's trigger rejects any other transition even from raw SQL."""
+<expected>``); the table's trigger rejects any other transition even from raw SQL. A transition
+returns the row: its caller holds the round locked in the state it checked."""
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +45,29 @@ async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None
     return await conn.fetchrow(f"SELECT {_COLUMNS} FROM nominations.rounds WHERE id = $1{suffix}", round_id)
 
 
+# What a ballot is checked against, none of which changes once the round is open (the electorate is
+# fixed at the opening, the rules at the creation): read once per process and round, then from memory.
+_FACTS = """id, cluster_code, year, state, electorate, candidates, seats, max_choices, threshold_num, threshold_den,
+            quorum_num, quorum_den, self_vote"""
+_FACTS_CACHED = 4096
+_facts: OrderedDict[uuid.UUID, asyncpg.Record] = OrderedDict()
+
+
+async def ballot_facts(conn: asyncpg.Connection, round_id: uuid.UUID) -> asyncpg.Record | None:
+    """The round's rules, electorate, cluster and year (its ``state`` as of the first read: the
+    ballot statement checks the state itself). Cached once the round has an electorate."""
+    found = _facts.get(round_id)
+    if found is not None:
+        _facts.move_to_end(round_id)
+        return found
+    found = await conn.fetchrow(f"SELECT {_FACTS} FROM nominations.rounds WHERE id = $1", round_id)
+    if found is not None and found["electorate"] is not None:
+        _facts[round_id] = found
+        if len(_facts) > _FACTS_CACHED:
+            _facts.popitem(last=False)
+    return found
+
+
 async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bool:
     """Whether the deadline has not passed, by the clock now (not the transaction's start: a ballot
     that waited for a lock past ``closes_at`` is late)."""
@@ -51,28 +76,29 @@ async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bo
 
 
 async def mark_open(conn: asyncpg.Connection, round_id: uuid.UUID, *, electorate: list[str],
-               unit_names: dict[str, str]) -> asyncpg.Record | None:
+               unit_names: dict[str, str]) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'open', electorate = $2, unit_names = $3, opened_at = now()
              WHERE id = $1 AND state = 'draft' RETURNING {_COLUMNS}""",
         round_id, electorate, unit_names)
 
 
-async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *, result: dict[str, Any]) -> asyncpg.Record | None:
+async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *,
+                      result: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'closed', result = $2, closed_at = now()
              WHERE id = $1 AND state = 'open' RETURNING {_COLUMNS}""",
         round_id, result)
 
 
-async def settle(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str) -> asyncpg.Record | None:
+async def settle(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str) -> asyncpg.Record:
     """closed → failed_quorum | runoff_required, in the closing transaction."""
     return await conn.fetchrow(
         f"UPDATE nominations.rounds SET state = $2 WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}",
         round_id, state)
 
 
-async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> asyncpg.Record | None:
+async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = 'certified', certified_at = now(), certified_by = $2
              WHERE id = $1 AND state = 'closed' RETURNING {_COLUMNS}""",
@@ -80,7 +106,7 @@ async def certify(conn: asyncpg.Connection, round_id: uuid.UUID, *, by: str) -> 
 
 
 async def decide(conn: asyncpg.Connection, round_id: uuid.UUID, *, state: str, by: str,
-                 reason: str | None = None) -> asyncpg.Record | None:
+                 reason: str | None = None) -> asyncpg.Record:
     """certified → approved | returned."""
     return await conn.fetchrow(
         f"""UPDATE nominations.rounds SET state = $2, decided_at = now(), decided_by = $3, return_reason = $4

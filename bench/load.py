@@ -1,0 +1,188 @@
+"""The HTTP load generator: ``wrk`` in its own process, replaying a request set built beforehand.
+
+Every ballot needs its own token, Idempotency-Key and round, so the requests are generated before
+the run and written to a file; ``bench/wrk_replay.lua`` formats them once at start-up and hands
+them out in order, each exactly once, then stops wrk when the last answer is in. wrk is written in C
+and costs little CPU beside what it measures. Where it is missing, ``make bench`` installs it with
+apt-get when it runs as root; otherwise a multi-process Python client (raw HTTP/1.1 over asyncio
+streams, one process per 8 connections) takes its place, and the output says so.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+LUA = Path(__file__).with_name("wrk_replay.lua")
+CONNECTIONS = 32
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+_generator: tuple[str, str] | None = None
+
+
+def generator() -> tuple[str, str]:
+    """("wrk", path) or ("python", why): found, installed (apt-get, as root), or the fallback."""
+    global _generator
+    if _generator is not None:
+        return _generator
+    found = shutil.which("wrk")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing the Debian package with apt-get", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.call(["apt-get", "install", "-y", "-q", "wrk"], env=env, stdout=subprocess.DEVNULL) != 0:
+            subprocess.call(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
+            subprocess.call(["apt-get", "install", "-y", "-q", "wrk"], env=env, stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+    if found is not None:
+        _generator = ("wrk", found)
+    else:
+        _generator = ("python", "wrk is not installed (and could not be installed: not root, or no apt-get): "
+                                "a multi-process Python client drives the HTTP benchmarks instead; it costs "
+                                "more CPU, so the figures understate the services")
+        print(f"NOTE: {_generator[1]}", flush=True)
+    return _generator
+
+
+def raw(request: Request, host: str) -> bytes:
+    body = request.body.encode()
+    head = [f"POST {request.path} HTTP/1.1", f"Host: {host}", "Content-Type: application/json",
+            f"Content-Length: {len(body)}"]
+    head += [f"{k}: {v}" for k, v in request.headers.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def replay(base_url: str, requests: list[Request], *, connections: int = CONNECTIONS,
+           expect_status: int = 201, timeout: float = 300) -> dict[str, Any]:
+    """Send every request once, ``connections`` at a time; throughput, latency percentiles, statuses."""
+    kind, where = generator()
+    if kind == "wrk":
+        return _wrk(where, base_url, requests, connections=connections, expect_status=expect_status,
+                    timeout=timeout)
+    return _python(base_url, requests, connections=connections, expect_status=expect_status)
+
+
+# ---------------------------------------------------------------- wrk
+
+def _wrk(wrk: str, base_url: str, requests: list[Request], *, connections: int, expect_status: int,
+         timeout: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="thidua-wrk-") as tmp:
+        path = Path(tmp) / "requests.tsv"
+        # One request a line: path, headers as JSON-free "name: value" pairs joined by \x1f, body.
+        with path.open("w") as out:
+            for r in requests:
+                headers = "\x1f".join(f"{k}: {v}" for k, v in r.headers.items())
+                out.write(f"{r.path}\t{headers}\t{r.body}\n")
+        result_file = Path(tmp) / "result.json"
+        argv = [wrk, "-t1", f"-c{connections}", f"-d{int(timeout)}s", "--timeout", "30s", "-s", str(LUA),
+                base_url, "--", str(path), str(result_file), str(expect_status)]
+        finished = Path(f"{result_file}.finished")
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # wrk sleeps out its -d duration even after the script stopped its thread: interrupt it
+        # once the last answer is in (SIGINT ends the run and reports).
+        while proc.poll() is None and not finished.exists() and time.perf_counter() - started < timeout + 30:
+            time.sleep(0.02)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # type: ignore[assignment]
+        wall = time.perf_counter() - started
+        if proc.returncode != 0 or not result_file.exists():
+            raise RuntimeError(f"wrk failed ({proc.returncode}): {err or out}")
+        data = json.loads(result_file.read_text())
+    seconds = data["elapsed_s"]
+    ok = data["expected"]
+    return {"generator": "wrk", "connections": connections, "requests": len(requests), "ok": ok,
+            "failures": data["answered"] - ok, "statuses": data["statuses"], "seconds": round(seconds, 3),
+            "wall_seconds": round(wall, 3), "per_s": round(data["answered"] / seconds, 1),
+            "p50_ms": round(data["p50_us"] / 1000, 2), "p90_ms": round(data["p90_us"] / 1000, 2),
+            "p99_ms": round(data["p99_us"] / 1000, 2), "max_ms": round(data["max_us"] / 1000, 2),
+            "socket_errors": data["socket_errors"], "filler_requests": data["fillers"]}
+
+
+# ---------------------------------------------------------------- fallback: Python processes
+
+async def _client(host: str, port: int, chunks: list[bytes], expect: int) -> tuple[list[float], dict[int, int]]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        for chunk in chunks:
+            started = time.perf_counter()
+            writer.write(chunk)
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            length = 0
+            for line in lines[1:]:
+                if line.lower().startswith("content-length:"):
+                    length = int(line.split(":", 1)[1])
+            if length:
+                await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+    return latencies, statuses
+
+
+def _process(args: tuple[str, int, list[list[bytes]], int, Any]) -> tuple[list[float], dict[int, int]]:
+    host, port, per_connection, expect, start_at = args
+    delay = start_at - time.time()
+    if delay > 0:
+        time.sleep(delay)
+
+    async def main() -> tuple[list[float], dict[int, int]]:
+        results = await asyncio.gather(*(_client(host, port, chunks, expect) for chunks in per_connection))
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        for lat, st in results:
+            latencies += lat
+            for k, v in st.items():
+                statuses[k] = statuses.get(k, 0) + v
+        return latencies, statuses
+
+    return asyncio.run(main())
+
+
+def _python(base_url: str, requests: list[Request], *, connections: int, expect_status: int) -> dict[str, Any]:
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    chunks = [raw(r, f"{host}:{port}") for r in requests]
+    per_connection = [chunks[i::connections] for i in range(connections)]
+    processes = max(1, connections // 8)
+    start_at = time.time() + 2.0
+    jobs = [(host, port, per_connection[i::processes], expect_status, start_at) for i in range(processes)]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        results = pool.map(_process, jobs)
+    seconds = time.time() - start_at
+    latencies = sorted(x for lat, _ in results for x in lat)
+    statuses: dict[int, int] = {}
+    for _, st in results:
+        for k, v in st.items():
+            statuses[k] = statuses.get(k, 0) + v
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, round(p / 100 * (len(latencies) - 1)))] * 1000, 2)
+
+    ok = statuses.get(expect_status, 0)
+    return {"generator": f"python ({processes} processes)", "connections": connections, "requests": len(requests),
+            "ok": ok, "failures": len(latencies) - ok, "statuses": {str(k): v for k, v in statuses.items()},
+            "seconds": round(seconds, 3), "per_s": round(len(latencies) / seconds, 1), "p50_ms": pct(50),
+            "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": pct(100)}

@@ -201,13 +201,13 @@ async def bench(infra: Infra, limits: dict) -> list[Figure]:
     })
     ok = pipeline["duplicate_notifications"] == 0
     return [
-        Figure("pipeline_events_per_s", "event pipeline, 10,000 events", "events/s",
+        Figure("pipeline_events_per_s", f"event pipeline, {EVENTS:,} events", "events/s",
                pipeline["events_per_s"] if ok else 0.0, baseline["tasks_per_s"], 2.0, "min",
                baseline_label="no-op Celery task"),
         Figure("pipeline_notifications_per_s", "event pipeline, inbox rows", "notifications/s",
                pipeline["notifications_per_s"] if ok else 0.0, baseline["tasks_per_s"], 10.0, "min",
                baseline_label="no-op Celery task"),
-        Figure("burst_commit_to_inbox_s", "burst of 10,000 events, first commit to last inbox row", "s",
+        Figure("burst_commit_to_inbox_s", f"burst of {EVENTS:,} events, first commit to last inbox row", "s",
                pipeline["seconds"], None, 10.0, "max", absolute=True,
                notes=f"p95 commit-to-inbox {pipeline['burst_commit_to_inbox']['p95']} ms; paced p95 "
                      f"{pipeline['paced']['commit_to_inbox']['p95']} ms"),

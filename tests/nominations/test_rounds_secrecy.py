@@ -42,9 +42,12 @@ async def test_the_schema_has_nothing_that_links_a_ballot_to_its_voter(database_
                 WHERE n.nspname = 'nominations' AND c.contype = 'f'
                   AND (c.conrelid::regclass::text LIKE ANY ($1) OR c.confrelid::regclass::text LIKE ANY ($1))""",
             [f"nominations.{t}" for t in SECRET_TABLES])
+        # A paper ballot dispute names the member whose participation it disputes (who voted,
+        # never how): it points at participation, nothing points at ballots.
         assert {(f["source"], f["target"]) for f in fks} == {
             ("nominations.ballots", "nominations.rounds"), ("nominations.participation", "nominations.rounds"),
-            ("nominations.ballot_idempotency", "nominations.rounds")}
+            ("nominations.ballot_idempotency", "nominations.rounds"),
+            ("nominations.paper_ballot_disputes", "nominations.participation")}
         # No view or other table joins the two either.
         views = await conn.fetch("SELECT table_name FROM information_schema.views WHERE table_schema = 'nominations'")
         assert views == []

@@ -191,7 +191,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
-        candidates=list(rules.candidates), lead_code=actor.province,  # type: ignore[arg-type]
+        candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province, checked above
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
@@ -289,21 +289,22 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
             raise Forbidden("only a province account in the round's electorate may cast a ballot")
         raise Forbidden(f"province {actor.province} is not in this round's electorate")
     voter = actor.province
+    assert voter is not None  # may_cast: a province account
     rejected: BallotRejected | None = None
     canonical: list[str] | None = None
     try:
-        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)  # type: ignore[arg-type]
+        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)
     except BallotRejected as exc:
         rejected = exc
     secret = new_receipt_secret()
     sealed_commitment = commitment(round_id=str(round_id), choices=canonical or [], secret=secret)
     answer = {"receipt": {"round_id": str(round_id), "secret": secret, "commitment": sealed_commitment}}
     # Checked against its contract here, as emit() does, since the statement writes the outbox row.
-    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),  # type: ignore[arg-type]
+    event_version, event_payload = outbox_payload(events.BALLOT_CAST, events.ballot_cast(facts, voter=voter),
                                                   producer=SCHEMA)
     try:
         row = await ballot_store.cast_online(
-            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,  # type: ignore[arg-type]
+            conn, round_id=round_id, voter=voter, choices=canonical, commitment=sealed_commitment,
             key_hash=key.key_hash if key else None, request_mac=request_mac, status_code=201,
             sealed=key.seal(answer) if key else None, event_id=uuid.uuid4(), event_version=event_version,
             event_payload=event_payload, actor=actor.subject, actor_role=actor.role,

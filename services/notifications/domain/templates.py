@@ -108,12 +108,12 @@ def format_deadline(value: Any) -> str | None:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            return value.strip()  # type: ignore[no-any-return]
+            return str(value).strip()
     if not isinstance(value, dt.datetime):
         return _text(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")  # type: ignore[no-any-return]
+    return str(value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"))
 
 
 def format_date(value: Any) -> str | None:
@@ -243,7 +243,7 @@ def _finish(ctx: _Ctx, subject: str, lines: list[str], action: str | None) -> Me
 
 # --- the templates ------------------------------------------------------------------------------
 
-def _leadership_rotated(c: _Ctx) -> Any:
+def _leadership_rotated(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, year = c.cluster(), c.year()
     lead, deputy = _unit(c.p.get("lead")), _unit(c.p.get("deputy"))
     method = _METHODS.get(c.text("method") or "", {}).get(c.lang)
@@ -266,7 +266,7 @@ def _leadership_rotated(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _province_merged(c: _Ctx) -> Any:
+def _province_merged(c: _Ctx) -> tuple[str, list[str], str | None]:
     successor = _unit(c.p.get("successor")) or c.t("đơn vị mới", "a new province")
     sources = _units(c.p.get("sources"))
     date = format_date(c.p.get("effective_date"))
@@ -286,7 +286,7 @@ def _province_merged(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _round_opened(c: _Ctx) -> Any:
+def _round_opened(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     seats = c.text("seats")
     subject = c.t(f"Mở bỏ phiếu suy tôn {award_year} – {cluster}", f"Voting open: {award_year} – {cluster}")
@@ -299,7 +299,7 @@ def _round_opened(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _ballot_cast(c: _Ctx) -> Any:
+def _ballot_cast(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, voter = c.cluster(), c.text("voter_code")
     subject = c.t(f"Đã ghi nhận phiếu bầu – {cluster}", f"Ballot recorded – {cluster}")
     who = c.t(f"của đơn vị (mã tỉnh {voter}) ", f"of province {voter} ") if voter else ""
@@ -326,7 +326,7 @@ def _outcome(c: _Ctx) -> tuple[str | None, bool]:
     return label.get(c.lang, status), certifiable
 
 
-def _round_closed(c: _Ctx) -> Any:
+def _round_closed(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     outcome, certifiable = _outcome(c)
     # The round's state, when the producer sends it, is the final word: a runoff that missed its
@@ -351,7 +351,7 @@ def _round_closed(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _runoff_created(c: _Ctx) -> Any:
+def _runoff_created(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     tied = r.codes(c.p.get("tied"))
     subject = c.t(f"Bỏ phiếu lại suy tôn {award_year} – {cluster}", f"Runoff vote: {award_year} – {cluster}")
@@ -376,7 +376,7 @@ def _lead_phrase(c: _Ctx) -> str:
                f"The cluster lead (province {lead})" if lead else "The cluster lead")
 
 
-def _round_certified(c: _Ctx) -> Any:
+def _round_certified(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     subject = c.t(f"Trưởng cụm đã xác nhận kết quả suy tôn {award_year} – {cluster}",
                   f"Result certified: {award_year} – {cluster}")
@@ -392,7 +392,7 @@ def _round_certified(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _round_approved(c: _Ctx) -> Any:
+def _round_approved(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     subject = c.t(f"Bộ Nội vụ đã phê duyệt kết quả suy tôn {award_year} – {cluster}",
                   f"Result approved: {award_year} – {cluster}")
@@ -404,7 +404,7 @@ def _round_approved(c: _Ctx) -> Any:
     return subject, lines, None
 
 
-def _round_returned(c: _Ctx) -> Any:
+def _round_returned(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year = c.cluster(), c.award_year()
     reason = c.text("reason")
     subject = c.t(f"Kết quả suy tôn {award_year} bị trả lại – {cluster}", f"Result returned: {award_year} – {cluster}")
@@ -421,7 +421,7 @@ def _round_returned(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _paper_ballot_recorded(c: _Ctx) -> Any:
+def _paper_ballot_recorded(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, award_year, ref = c.cluster(), c.award_year(), c.text("document_ref") or "—"
     voter = c.text("voter_code") or "—"
     subject = c.t(f"Phiếu bằng văn bản được nhập thay đơn vị: {award_year} – {cluster}",
@@ -442,7 +442,7 @@ def _paper_ballot_recorded(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _paper_ballot_disputed(c: _Ctx) -> Any:
+def _paper_ballot_disputed(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
     award_year = c.award_year()
     subject = c.t(f"Khiếu nại phiếu bằng văn bản: {award_year} – {cluster}",
@@ -458,7 +458,7 @@ def _paper_ballot_disputed(c: _Ctx) -> Any:
     return subject, lines, action
 
 
-def _paper_ballot_ruled(c: _Ctx) -> Any:
+def _paper_ballot_ruled(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster, ref, voter = c.cluster(), c.text("document_ref") or "—", c.text("voter_code") or "—"
     stands = c.text("ruling") == "ballot_stands"
     award_year = c.award_year()
@@ -474,7 +474,7 @@ def _paper_ballot_ruled(c: _Ctx) -> Any:
     return subject, lines, None
 
 
-def _ranking_published(c: _Ctx) -> Any:
+def _ranking_published(c: _Ctx) -> tuple[str, list[str], str | None]:
     cluster = c.cluster()
     snapshot = c.text("snapshot_id")
     subject = c.t(f"Công bố bảng xếp hạng thi đua{c.year()} – {cluster}",

@@ -142,22 +142,57 @@ def run() -> int:
     return 0
 
 
-# The console's minutes PDF needs a Unicode TrueType font for Vietnamese (Debian's DejaVu Sans).
+# The console's minutes PDF and the printed decisions need a Unicode TrueType font for Vietnamese
+# (Debian's DejaVu); the Redis TLS test needs a redis-server built with TLS (Debian's is).
 PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
+def _missing_packages(*, browser: bool) -> list[tuple[str, str]]:
+    """(Debian package, why) for each system package the tests need that this machine lacks."""
+    missing = []
+    if not (os.path.exists(PDF_FONT) or os.environ.get("CONSOLE_PDF_FONT_DIR")):
+        missing.append(("fonts-dejavu-core", "the Vietnamese font of the minutes and decisions as PDF"))
+    if not shutil.which("redis-server"):
+        missing.append(("redis-server", "the Redis TLS test (rediss://)"))
+    if browser and not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        missing.append(("chromium", "the console's browser tests"))
+    return missing
+
+
 def ensure_pdf_font() -> None:
-    """Install fonts-dejavu-core when it is missing and this machine allows it (root with apt-get);
-    otherwise say so: the console then offers the printable minutes only."""
+    """For ``make run``: install the PDF font when it is missing and allowed; otherwise say so (the
+    console then offers the printable HTML only). Never fatal."""
     if os.path.exists(PDF_FONT) or os.environ.get("CONSOLE_PDF_FONT_DIR"):
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing fonts-dejavu-core (the minutes PDF's Vietnamese font)…")
-        subprocess.call(["apt-get", "install", "-y", "-q", "fonts-dejavu-core"],
-                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        print("installing fonts-dejavu-core (the Vietnamese font of the minutes and decisions as PDF)…")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.call(["apt-get", "update", "-q"], env=env)
+        subprocess.call(["apt-get", "install", "-y", "-q", "fonts-dejavu-core"], env=env)
     if not os.path.exists(PDF_FONT):
         print("note: DejaVu Sans is missing (apt-get install fonts-dejavu-core, or set CONSOLE_PDF_FONT_DIR): "
-              "the console cannot make the minutes as PDF", file=sys.stderr)
+              "the console cannot make PDFs", file=sys.stderr)
+
+
+def ensure_system_packages(*, browser: bool) -> None:
+    """Install what is missing in one apt-get run when this machine allows it (root with apt-get);
+    otherwise stop with a clear message: those tests are never skipped."""
+    missing = _missing_packages(browser=browser)
+    if not missing:
+        return
+    names = [name for name, _ in missing]
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        for name, why in missing:
+            print(f"{name} is missing: installing it with apt-get ({why})", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.check_call(["apt-get", "update", "-q"], env=env)
+        subprocess.check_call(["apt-get", "install", "-y", "-q", "--no-install-recommends", *names], env=env)
+        missing = _missing_packages(browser=browser)
+        if not missing:
+            return
+    sys.exit("The tests need these Debian packages, which are not installed:\n"
+             + "".join(f"  {name}: {why}\n" for name, why in missing)
+             + f"Install them (sudo apt-get install {' '.join(n for n, _ in missing)}), then run `make test` again.")
 
 
 # Run before the tests, in this order; the run fails if either fails (configuration in pyproject.toml).
@@ -182,23 +217,6 @@ def _wants_browser(args: list[str]) -> bool:
     return not paths or any(p.rstrip("/") == "tests" or p.startswith("tests/console") for p in paths)
 
 
-def ensure_chromium() -> None:
-    """The console's browser tests drive Debian's Chromium. Install it when it is missing and this
-    machine allows it (root with apt-get); otherwise stop with a clear message, never skip."""
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("chromium is missing: installing it with apt-get (the console's browser tests need it)", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.check_call(["apt-get", "update", "-q"], env=env)
-        subprocess.check_call(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"], env=env)
-        if shutil.which("chromium"):
-            return
-    sys.exit("The console's browser tests need Chromium and it is not installed.\n"
-             "Install Debian's package (sudo apt-get install chromium) or any Chromium on the PATH as\n"
-             "`chromium`, then run `make test` again. (They are never skipped.)")
-
-
 def test(args: list[str]) -> int:
     """ruff and mypy, then pytest with ``args``. ``--no-lint`` (first) skips the linters, for a quick
     targeted run while working; CI and ``make test`` run them."""
@@ -208,9 +226,7 @@ def test(args: list[str]) -> int:
         code = lint()
         if code:
             return code
-    ensure_pdf_font()
-    if _wants_browser(args):
-        ensure_chromium()
+    ensure_system_packages(browser=_wants_browser(args))
     infra = ensure_infra()
     env = dict(os.environ)
     env.update({

@@ -157,8 +157,10 @@ def test_voting_reads_scoring_only_through_ranks_for():
 # What a router may use besides its own service and schemas: request-level infrastructure.
 ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempotency", "shared.pagination", "shared.db",
                  "shared.text", "shared.logs", "shared.limits", "shared.jobs", "shared.clock"}
-CONTEXTS = {"notifications": "services.notifications", "nominations/year": "services.nominations.year",
-            "nominations/voting": "services.nominations.voting", "nominations/scoring": "services.nominations.scoring"}
+CONTEXTS = {"registry": "services.registry", "notifications": "services.notifications",
+            "nominations/year": "services.nominations.year", "nominations/voting": "services.nominations.voting",
+            "nominations/scoring": "services.nominations.scoring",
+            "nominations/commendations": "services.nominations.commendations"}
 
 
 def _imported_modules(path: Path) -> list[str]:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from services.registry import demo, passwords
 from services.registry.api import auth, clusters, credentials, provinces
+from services.registry.service import signin
 from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
 from shared.app import create_app
@@ -71,7 +72,7 @@ async def demo_account_problems(app: FastAPI) -> list[str]:
 async def _publish_floors_forever(app: FastAPI, every: float) -> None:
     while True:
         try:
-            await credentials.republish_floors(app.state.db, app.state.redis)
+            await signin.republish_floors(db=app.state.db, redis=app.state.redis)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - Redis or PostgreSQL away: next time

@@ -3,12 +3,14 @@ shared ``Page[T]`` (``items``, ``next``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from services.registry.domain.provinces import check_unit_name
 from shared.contracts.common import Answer
 from shared.contracts.pages import Page
+from shared.text import nfc
 
 __all__ = ["Page"]  # with every model below
 
@@ -201,3 +203,22 @@ class Me(Answer):
     username: str
     role: Literal["ministry", "province", "service"]
     province_code: str | None
+
+
+# ---------------------------------------------------------------- request bodies
+
+class Successor(BaseModel):
+    code: str = Field(pattern=r"^[0-9]{2}$")
+    name: str = Field(min_length=2, max_length=100, description="Words of letters: no digits or symbols")
+    kind: Literal["province", "city"] = "province"
+
+    _nfc = field_validator("name")(nfc)
+    _is_a_name = field_validator("name")(check_unit_name)
+
+
+class MergerIn(BaseModel):
+    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
+    successor: Successor
+    effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day "
+                                                          "before. Within the configured window around today "
+                                                          "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.nominations.commendations import export, printing, service
+from services.nominations.commendations import service
 from services.nominations.commendations.schemas import (
     AttachmentDeleted,
     AttachmentOut,
@@ -36,9 +36,6 @@ from services.nominations.commendations.schemas import (
     State,
     Withdrawn,
 )
-from services.nominations.commendations.store import attachments as attachment_store
-from services.nominations.registry_client import RegistryClient
-from services.nominations.settings import NominationsSettings
 from shared.app import Db
 from shared.auth import CurrentPrincipal, Principal
 from shared.clock import Today
@@ -55,13 +52,12 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 
 
-def _settings(request: Request) -> NominationsSettings:
-    settings: NominationsSettings = request.app.state.settings
-    return settings
+def _settings(request: Request) -> service.NominationsSettings:
+    return service.settings_of(request)
 
 
-def _registry(request: Request) -> RegistryClient:
-    return RegistryClient.from_settings(request.app.state.settings)
+def _registry(request: Request) -> service.RegistryClient:
+    return service.registry_of(request)
 
 
 _bearer = HTTPBearer(auto_error=False, description="Optional: JWT from the registry's POST /v1/auth/token")
@@ -245,7 +241,8 @@ async def download_attachment(attachment_id: uuid.UUID, principal: CurrentPrinci
         "Digest": f"sha-256={meta['sha256']}",
         "X-Checksum-SHA256": meta["sha256"],
     }
-    return StreamingResponse(attachment_store.chunks(db.pool, attachment_id, meta["size_bytes"]),
+    return StreamingResponse(service.attachment_chunks(pool=db.pool, attachment_id=attachment_id,
+                                                       size=meta["size_bytes"]),
                              media_type=meta["content_type"], headers=headers)
 
 
@@ -420,13 +417,13 @@ async def print_decision(decision_id: uuid.UUID, request: Request, principal: Ma
                          format: Literal["html", "pdf"] = "html") -> Response:
     async with db.connection() as conn:
         decision = await service.get_decision(conn, actor=principal, decision_id=decision_id)
-    doc = printing.document(decision, settings=_settings(request))
+    settings = _settings(request)
     if format == "pdf":
         safe = decision["number"].replace("/", "-")
-        return Response(printing.pdf(doc, fonts=_settings(request).pdf_fonts), media_type="application/pdf",
+        return Response(service.decision_pdf(decision=decision, settings=settings), media_type="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=\"{quote(safe)}.pdf\"",
                                  "X-Content-Type-Options": "nosniff"})
-    return HTMLResponse(printing.html(doc), headers={
+    return HTMLResponse(service.decision_html(decision=decision, settings=settings), headers={
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
@@ -459,14 +456,14 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
 
 @register.get("/v1/awards/export.xlsx", response_class=Response,
               summary="The register (same filters) as an Excel workbook",
-              responses={200: {"content": {export.XLSX: {}}}})
+              responses={200: {"content": {service.XLSX: {}}}})
 async def export_awards(request: Request, db: Db, q: Q = None, year: YearQ = None, province: Province = None,
                         form: FormQ = None, kind: KindQ = None) -> Response:
     cap = _settings(request).register_export_max_rows
     async with db.connection() as conn:
         items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
                                             after=None, limit=cap)
-    return Response(export.workbook(items), media_type=export.XLSX,
+    return Response(service.awards_workbook(items=items), media_type=service.XLSX,
                     headers={"Content-Disposition": 'attachment; filename="so-khen-thuong.xlsx"',
                              "X-Content-Type-Options": "nosniff"})
 

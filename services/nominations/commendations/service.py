@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from fastapi import Request
 
-from services.nominations.commendations import events
+from services.nominations.commendations import events, export, printing
 from services.nominations.commendations.domain import rules
 from services.nominations.commendations.domain.files import FileRejected, sniff
 from services.nominations.commendations.domain.rules import Form, Limits, RuleError
@@ -42,6 +43,7 @@ from services.nominations.commendations.store import forms as form_store
 from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
+from services.nominations.settings import NominationsSettings
 from services.nominations.voting.domain.rounds import (
     CapExceeded,
     check_government_flag_cap,
@@ -744,3 +746,34 @@ async def holder_awards(conn: asyncpg.Connection, *, holder_id: uuid.UUID) -> di
         raise NotFound(f"no awards for {holder_id}", field="holder_id")
     latest = rows[-1]
     return {"holder_id": holder_id, "name": latest["name"], "kind": latest["kind"], "awards": [dict(r) for r in rows]}
+
+
+# ---------------------------------------------------------------- what the routes need around the use cases
+
+XLSX = export.XLSX
+
+
+def settings_of(request: Request) -> NominationsSettings:
+    settings: NominationsSettings = request.app.state.settings
+    return settings
+
+
+def registry_of(request: Request) -> RegistryClient:
+    return RegistryClient.from_settings(settings_of(request))
+
+
+def attachment_chunks(*, pool: asyncpg.Pool, attachment_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
+    """A file's bytes in slices, each read on a short connection (a slow download holds none)."""
+    return attachment_store.chunks(pool, attachment_id, size)
+
+
+def decision_html(*, decision: dict[str, Any], settings: NominationsSettings) -> str:
+    return printing.html(printing.document(decision, settings=settings))
+
+
+def decision_pdf(*, decision: dict[str, Any], settings: NominationsSettings) -> bytes:
+    return printing.pdf(printing.document(decision, settings=settings), fonts=settings.pdf_fonts)
+
+
+def awards_workbook(*, items: list[dict[str, Any]]) -> bytes:
+    return export.workbook(items)

@@ -6,15 +6,12 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
-from services.registry import service, service_tokens, throttle
-from services.registry.passwords import verify_password
+from services.registry import service
 from services.registry.schemas import Account, Jwks, Me, Page, Revoked, TokenAnswer
-from services.registry.settings import RegistrySettings
-from services.registry.store import accounts as account_store
+from services.registry.service import signin
 from shared.app import Db, Redis
-from shared.auth import CurrentPrincipal, TokenIssuer
-from shared.db import Database
-from shared.errors import FieldValueError, Unauthorized, Unprocessable, problems
+from shared.auth import CurrentPrincipal
+from shared.errors import FieldValueError, Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
 from shared.text import StorableStr
@@ -44,60 +41,20 @@ class AccountIn(BaseModel):
              summary="Exchange username and password, or a refresh token, for a short-lived JWT and a refresh token "
                      "(OAuth2 token endpoint, form-encoded)",
              response_model=TokenAnswer, responses=problems(401, 422, 429))
-async def token(request: Request, db: Db, redis: Redis,
+async def token(request: Request, db: Db, redis: Redis, settings: signin.Settings, issuer: signin.Issuer,
                 grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
                 username: Annotated[StorableStr | None, Form(max_length=100)] = None,
                 password: Annotated[str | None, Form(max_length=200)] = None,
                 refresh_token: Annotated[str | None, Form(max_length=200)] = None) -> dict:
-    settings: RegistrySettings = request.app.state.settings
-    issuer: TokenIssuer = request.app.state.issuer
     if grant_type == "refresh_token":
-        return await _refresh(db, settings, issuer, refresh_token)
+        return await signin.refresh_grant(db=db, settings=settings, issuer=issuer, refresh_token=refresh_token)
     if username is None:
         raise Unprocessable("the password grant needs a username", field="username")
     if password is None:
         raise Unprocessable("the password grant needs a password", field="password")
-    # Throttled before the (deliberately slow) hash: 429 with Retry-After.
-    await throttle.before_attempt(redis, settings, username=username,
-                                  address=request.client.host if request.client else "unknown")
-    async with db.connection() as conn:
-        account = await account_store.by_username(conn, username)
-    ok = await verify_password(account["password_hash"] if account else None, password)
-    if not ok or account is None or not account["active"]:
-        await throttle.failed(redis, settings, username=username)
-        raise Unauthorized("wrong username or password", slug="bad-credentials")
-    await throttle.succeeded(redis, username=username)
-    access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
-                                     province=account["province_code"], version=account["token_version"])
-    async with db.transaction() as conn:
-        new_refresh, refresh_ttl = await service_tokens.issue(
-            conn, account_id=account["id"], token_version=account["token_version"],
-            ttl_seconds=settings.refresh_token_ttl_seconds,
-            max_seconds=settings.refresh_token_max_seconds)
-    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
-            "refresh_token": new_refresh, "refresh_expires_in": refresh_ttl}
-
-
-async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer, refresh_token: str | None) -> dict:
-    if not refresh_token:
-        raise Unprocessable("the refresh_token grant needs a refresh_token", field="refresh_token")
-    async with db.transaction() as conn:
-        # Committed even when refused: a replay's revocation of the family must stick.
-        result = await service_tokens.exchange(conn, token=refresh_token,
-                                               ttl_seconds=settings.refresh_token_ttl_seconds,
-                                               max_seconds=settings.refresh_token_max_seconds)
-    if result.outcome is not service_tokens.Outcome.OK or result.account is None:
-        detail = {service_tokens.Outcome.REPLAYED: "this refresh token was already used: every token of its sign-in "
-                                                   "is now revoked; sign in again",
-                  service_tokens.Outcome.ACCOUNT_GONE: "the account was disabled or its password changed since this "
-                                                       "sign-in; sign in again"
-                  }.get(result.outcome, "the refresh token is unknown, expired or revoked")
-        raise Unauthorized(detail, slug="invalid-grant", field="refresh_token")
-    account = result.account
-    access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
-                                     province=account["province_code"], version=account["token_version"])
-    return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
-            "refresh_token": result.refresh_token, "refresh_expires_in": result.refresh_expires_in}
+    return await signin.password_grant(db=db, redis=redis, settings=settings, issuer=issuer, username=username,
+                                       password=password,
+                                       address=request.client.host if request.client else "unknown")
 
 
 @router.post("/v1/auth/revoke", summary="Revoke a refresh token and every token of its sign-in (sign-out)",
@@ -105,8 +62,7 @@ async def _refresh(db: Database, settings: RegistrySettings, issuer: TokenIssuer
 async def revoke(db: Db, token: Annotated[str, Form(max_length=200)]) -> dict:
     """Like RFC 7009: the answer is the same whether the token was known or not, so it cannot be
     used to test tokens. Access tokens already issued expire on their own (15 minutes)."""
-    async with db.transaction() as conn:
-        await service_tokens.revoke(conn, token=token)
+    await signin.revoke_refresh_token(db=db, token=token)
     return {"revoked": True}
 
 
@@ -125,8 +81,7 @@ async def me(principal: CurrentPrincipal) -> dict:
 @router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
              response_model=Account, responses=problems(401, 403, 409, 422))
 async def create_account(request: Request, body: AccountIn, principal: CurrentPrincipal, db: Db,
-                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    settings: RegistrySettings = request.app.state.settings
+                         settings: signin.Settings, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     service.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
         # The password never reaches the idempotency table: only an HMAC of the request, keyed with

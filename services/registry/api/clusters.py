@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry import service
-from services.registry.domain.periods import membership_day
 from services.registry.schemas import (
     Cluster,
     ClusterDetail,
@@ -166,7 +165,7 @@ async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
                      on: Annotated[date | None, Query(description="The day whose members to show (default: today "
                                                                   "in Vietnam, within the year)")] = None) -> dict:
     async with db.connection() as conn:
-        return await service.get_period(conn, cluster=code, year=year, on=on or membership_day(year, today))
+        return await service.period_on(conn, cluster=code, year=year, on=on, today=today)
 
 
 @router.post("/{code}/periods/{year}/members", summary="Members join or leave during the year, from an effective "

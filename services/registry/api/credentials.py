@@ -7,13 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from services.registry import service, throttle
-from services.registry.settings import RegistrySettings
-from services.registry.store import accounts as account_store
+from services.registry.service import signin
 from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal
-from shared.errors import DomainError, problems
-from shared.revocation import publish_floors
+from shared.errors import problems
 
 router = APIRouter(tags=["accounts and tokens"])
 
@@ -36,45 +33,22 @@ class AccountState(BaseModel):
     token_version: int
 
 
-async def _publish_floor(request: Request, redis: Redis, username: str, version: int) -> None:
-    floors = getattr(request.app.state.verifier, "floors", None)
-    if floors is not None:
-        floors.raise_floor(username, version)
-    # After the commit. If Redis refuses, the periodic re-publication repairs it within a minute;
-    # meanwhile the account cannot sign in (disabled) or its old password no longer works.
-    try:
-        await publish_floors(redis, {username: version})
-    except Exception:  # noqa: BLE001 - logged by the periodic publisher when it runs
-        pass
-
-
 @router.post("/v1/accounts/me/password", status_code=204, response_class=Response,
              summary="Change the caller's password; tokens issued before stop working",
              responses=problems(401, 422, 429))
 async def change_password(request: Request, body: PasswordChange, principal: CurrentPrincipal, db: Db,
-                          redis: Redis) -> Response:
-    settings: RegistrySettings = request.app.state.settings
-    await throttle.before_attempt(redis, settings, username=principal.subject,
-                                  address=request.client.host if request.client else "unknown")
-    service.check_password_policy(settings, username=principal.subject, password=body.new_password,
-                                  field="new_password")
-    try:
-        async with db.transaction() as conn:
-            version = await service.change_password(conn, actor=principal, current_password=body.current_password,
-                                                    new_password=body.new_password)
-    except DomainError as exc:
-        if exc.slug == "bad-credentials":
-            await throttle.failed(redis, settings, username=principal.subject)
-        raise
-    await _publish_floor(request, redis, principal.subject, version)
+                          redis: Redis, settings: signin.Settings) -> Response:
+    await signin.change_password(verifier=request.app.state.verifier, db=db, redis=redis, settings=settings,
+                                 actor=principal, current_password=body.current_password,
+                                 new_password=body.new_password,
+                                 address=request.client.host if request.client else "unknown")
     return Response(status_code=204)
 
 
 async def _set_active(request: Request, db: Db, redis: Redis, principal: CurrentPrincipal, username: str,
                       active: bool) -> AccountState:
-    async with db.transaction() as conn:
-        state = await service.set_account_active(conn, actor=principal, username=username, active=active)
-    await _publish_floor(request, redis, username, state["token_version"])
+    state = await signin.set_active(verifier=request.app.state.verifier, db=db, redis=redis, actor=principal,
+                                    username=username, active=active)
     return AccountState(**state)
 
 
@@ -91,10 +65,3 @@ async def disable(request: Request, username: Username, principal: CurrentPrinci
 async def enable(request: Request, username: Username, principal: CurrentPrincipal, db: Db,
                  redis: Redis) -> AccountState:
     return await _set_active(request, db, redis, principal, username, True)
-
-
-async def republish_floors(db: Db, redis: Redis) -> int:
-    async with db.connection() as conn:
-        floors = await account_store.token_floors(conn)
-    await publish_floors(redis, floors)
-    return len(floors)

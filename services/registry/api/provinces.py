@@ -1,28 +1,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
 
 from services.registry import service
-from services.registry.domain.provinces import check_unit_name
 from services.registry.schemas import (
     Merged,
+    MergerIn,
     MergerUndone,
     Page,
     Province,
     ProvinceDetail,
 )
-from services.registry.store import provinces as province_store
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.clock import Today
 from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/provinces", tags=["provinces"])
 
@@ -31,29 +28,11 @@ OnDate = Annotated[date | None, Query(description="The date to read the timeline
                                                   "Asia/Ho_Chi_Minh, whatever the server's time zone)")]
 
 
-class Successor(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{2}$")
-    name: str = Field(min_length=2, max_length=100, description="Words of letters: no digits or symbols")
-    kind: Literal["province", "city"] = "province"
-
-    _nfc = field_validator("name")(nfc)
-    _is_a_name = field_validator("name")(check_unit_name)
-
-
-class MergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
-    successor: Successor
-    effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day "
-                                                          "before. Within the configured window around today "
-                                                          "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")
-
-
 @router.get("", summary="Provincial units in force on a date",
              response_model=Page[Province], responses=problems(422))
 async def list_provinces(db: Db, today: Today, on: OnDate = None) -> dict:
     async with db.connection() as conn:
-        rows = await province_store.in_force(conn, on=on or today)
-    return {"items": [province_store.public(r) for r in rows], "next": None}
+        return {"items": await service.provinces_in_force(conn, on=on or today), "next": None}
 
 
 @router.get("/{code}", summary="One unit as it was on a date, with successor and predecessors",
@@ -67,8 +46,7 @@ async def get_province(code: ProvinceCode, db: Db, today: Today, on: OnDate = No
              response_model=Page[Province], responses=problems(422))
 async def province_history(code: ProvinceCode, db: Db) -> dict:
     async with db.connection() as conn:
-        rows = await province_store.history(conn, code=code)
-    return {"items": [province_store.public(r) for r in rows], "next": None}
+        return {"items": await service.province_history(conn, code=code), "next": None}
 
 
 @router.post("/mergers", status_code=201, summary="Merge units into a successor (ministry)",

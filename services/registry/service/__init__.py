@@ -45,6 +45,15 @@ async def province_on(conn: asyncpg.Connection, *, code: str, on: date) -> dict[
     return result
 
 
+async def provinces_in_force(conn: asyncpg.Connection, *, on: date) -> list[dict[str, Any]]:
+    return [province_store.public(r) for r in await province_store.in_force(conn, on=on)]
+
+
+async def province_history(conn: asyncpg.Connection, *, code: str) -> list[dict[str, Any]]:
+    """Every unit that has carried ``code``."""
+    return [province_store.public(r) for r in await province_store.history(conn, code=code)]
+
+
 async def merge_provinces(conn: asyncpg.Connection, *, actor: Principal, source_codes: list[str],
                           successor_code: str, successor_name: str, successor_kind: str,
                           effective_date: date, today: date, window_days: int) -> dict[str, Any]:
@@ -299,6 +308,12 @@ async def get_period(conn: asyncpg.Connection, *, cluster: str, year: int, on: d
         "leadership_method": lead["method"] if lead else None,
         "copied_from": period["copied_from"],
     }
+
+
+async def period_on(conn: asyncpg.Connection, *, cluster: str, year: int, on: date | None,
+                    today: date) -> dict[str, Any]:
+    """The period as read over HTTP: on ``on``, or by default today in Vietnam (within the year)."""
+    return await get_period(conn, cluster=cluster, year=year, on=on or membership_day(year, today))
 
 
 async def _check_shared_members(conn: asyncpg.Connection, *, cluster_row: asyncpg.Record, year: int,

@@ -123,3 +123,11 @@ async def test_unstorable_titles_and_out_of_range_versions_are_422_naming_the_fi
     r = await scoring.client.get(f"{BASE}/covenant", headers=scoring.ministry, params={"version": 2**31})
     assert problem(r, 422)["errors"][0]["field"] == "version"
     problem(await scoring.client.get(f"{BASE}/covenant", headers=scoring.ministry, params={"version": 2**31 - 1}), 404)
+
+
+async def test_a_criterion_without_a_group_may_say_null(scoring):
+    # The wire format since the first release: ``group`` is optional and null means none.
+    criteria = [{**c, "group": None} if c["code"] == "KL" else c for c in CRITERIA]
+    r = await scoring.put_covenant(criteria, publish=False)
+    assert r.status_code == 200, r.text
+    assert [c["group"] for c in r.json()["criteria"] if c["code"] == "KL"] == [""]

@@ -28,7 +28,7 @@ class CriterionIn(BaseModel):
 
     code: str = Field(max_length=200, description="Letters, digits, '.', '_' and '-'; at most 20")
     title: str = Field(max_length=2000)
-    group: str = Field("", max_length=2000)
+    group: str | None = Field("", max_length=2000, description="Optional; null or empty means no group")
     max_points: Decimal = Field(allow_inf_nan=False, description="Greater than 0, at most two decimal places")
     kind: str = Field("regular", json_schema_extra={"enum": ["regular", "bonus", "penalty"]},
                       description="regular | bonus | penalty")

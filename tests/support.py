@@ -108,3 +108,15 @@ def problem(resp: httpx.Response, status: int) -> dict[str, Any]:
     body = resp.json()
     assert body["status"] == status and body["type"].startswith("urn:thidua:problem:") and body["detail"]
     return body
+
+
+def fields_naming(body: dict[str, Any], value: str) -> list[str]:
+    """The top-level fields of ``body`` that hold ``value`` itself, or hold it as an element or key of a
+    nested list or object. Substrings do not count: a timestamp may well contain "31"."""
+    def holds(v: Any) -> bool:
+        if isinstance(v, dict):
+            return value in v or any(holds(x) for x in v.values())
+        if isinstance(v, list):
+            return any(holds(x) for x in v)
+        return v == value
+    return [k for k, v in body.items() if holds(v)]

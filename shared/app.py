@@ -242,23 +242,25 @@ def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRo
 
 
 # ---------------------------------------------------------------- typed dependencies
+# Coroutines, not plain functions: FastAPI runs a plain ``def`` dependency in a worker thread, and
+# that hand-off costs more CPU than anything these do.
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_redis(request: Request) -> aioredis.Redis:
+async def get_redis(request: Request) -> aioredis.Redis:
     redis: aioredis.Redis = request.app.state.redis
     return redis
 
 
-def get_jobs(request: Request) -> JobSender:
+async def get_jobs(request: Request) -> JobSender:
     jobs: JobSender = request.app.state.jobs
     return jobs
 
 
-def get_settings(request: Request) -> ServiceSettings:
+async def get_settings(request: Request) -> ServiceSettings:
     settings: ServiceSettings = request.app.state.settings
     return settings
 

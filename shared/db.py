@@ -24,9 +24,31 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class Connection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg ships no types
+    """A pooled connection that may skip the session reset once (:meth:`Database.statement`)."""
+
+    _reset_not_needed = False
+
+    def reset_not_needed(self) -> None:
+        self._reset_not_needed = True
+
+
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    # What asyncpg does on release (after rolling back any open transaction, which the pool always
+    # does first): unlock advisory locks, close cursors, UNLISTEN, RESET ALL, one round trip. A
+    # connection that ran lone statements which leave no session state skips it.
+    if isinstance(conn, Connection) and conn._reset_not_needed:
+        conn._reset_not_needed = False
+        return
+    query = conn.get_reset_query()
+    if query:
+        await conn.execute(query)
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60,
+        connection_class=Connection, reset=_reset_connection,
     )
 
 
@@ -52,6 +74,15 @@ class Database:
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
         async with self.pool.acquire() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection for statements that are each their own transaction and set no session
+        state (no SET, LISTEN, cursor or session advisory lock): given back to the pool without
+        the reset round trip when the block ends normally; after an exception it is reset as usual."""
+        async with self.pool.acquire() as conn:
+            yield conn
+            conn.reset_not_needed()
 
     async def close(self) -> None:
         await self.pool.close()

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from services.nominations.voting.store import ballots as ballot_store
 from shared.errors import Unprocessable
@@ -60,7 +61,9 @@ class SealedKey:
         self._mac_key, self._aead = derived[:32], AESGCM(derived[32:])
 
     def request_mac(self, body: Any) -> str:
-        canonical = json.dumps(jsonable_encoder(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        # A model straight to JSON types: what jsonable_encoder gives for it, without its walk.
+        plain = body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else jsonable_encoder(body)
+        canonical = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hmac.new(self._mac_key, canonical.encode(), hashlib.sha256).hexdigest()
 
     def seal(self, response: Any) -> bytes:

@@ -260,6 +260,23 @@ async def _record_ballot(conn: asyncpg.Connection, *, actor: Principal, r: Mappi
     return {"receipt": {"round_id": str(r["id"]), "secret": secret, "commitment": sealed}}
 
 
+# The rules of the rounds whose facts ``round_store.ballot_facts`` keeps: built (and validated) once
+# per facts record, not once per ballot. Keyed by round, checked against the very record, so an
+# evicted and re-read round builds its rules again.
+_rules: dict[uuid.UUID, tuple[Mapping[str, Any], RoundRules]] = {}
+
+
+def _ballot_rules(facts: Mapping[str, Any]) -> RoundRules:
+    cached = _rules.get(facts["id"])
+    if cached is not None and cached[0] is facts:
+        return cached[1]
+    rules = views.rules_of(facts)
+    if len(_rules) >= round_store.FACTS_CACHED:
+        _rules.clear()
+    _rules[facts["id"]] = (facts, rules)
+    return rules
+
+
 @dataclass(frozen=True)
 class CastAnswer:
     status_code: int
@@ -293,7 +310,7 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     rejected: BallotRejected | None = None
     canonical: list[str] | None = None
     try:
-        canonical = validate_ballot(rules=views.rules_of(facts), voter=voter, choices=choices)
+        canonical = validate_ballot(rules=_ballot_rules(facts), voter=voter, choices=choices)
     except BallotRejected as exc:
         rejected = exc
     secret = new_receipt_secret()

@@ -49,7 +49,7 @@ async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None
 # fixed at the opening, the rules at the creation): read once per process and round, then from memory.
 _FACTS = """id, cluster_code, year, state, electorate, candidates, seats, max_choices, threshold_num, threshold_den,
             quorum_num, quorum_den, self_vote"""
-_FACTS_CACHED = 4096
+FACTS_CACHED = 4096
 _facts: OrderedDict[uuid.UUID, asyncpg.Record] = OrderedDict()
 
 
@@ -63,7 +63,7 @@ async def ballot_facts(conn: asyncpg.Connection, round_id: uuid.UUID) -> asyncpg
     found = await conn.fetchrow(f"SELECT {_FACTS} FROM nominations.rounds WHERE id = $1", round_id)
     if found is not None and found["electorate"] is not None:
         _facts[round_id] = found
-        if len(_facts) > _FACTS_CACHED:
+        if len(_facts) > FACTS_CACHED:
             _facts.popitem(last=False)
     return found
 

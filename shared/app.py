@@ -25,7 +25,7 @@ from shared.auth import TokenVerifier
 from shared.clock import Clock
 from shared.db import Database, create_pool
 from shared.errors import Unauthorized, install_problem_handlers
-from shared.events import CeleryPublisher, OutboxRelay, purge_expired
+from shared.events import CeleryPublisher, OutboxRelay, OutboxWaker, purge_expired
 from shared.jobs import JobSender
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
@@ -105,6 +105,8 @@ def create_app(
         refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
+        # Wakes the relays after commits that wrote events without a NOTIFY (shared.events).
+        app.state.outbox_waker = OutboxWaker(app.state.db, schema=schema)
         app.state.redis = redis_client(settings)
         # Celery tasks this service sends, by name, after its commits (shared.jobs).
         app.state.jobs = JobSender(settings.redis_url)
@@ -139,6 +141,7 @@ def create_app(
                     publisher.close()
             app.state.jobs.close()
             await app.state.redis.aclose()
+            await app.state.outbox_waker.close()
             await pool.close()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,

@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from shared.contracts.envelope import EventEnvelope
 from shared.contracts.events import CATALOGUE
 
-__all__ = ["CeleryPublisher", "EventEnvelope", "OutboxRelay", "UnknownEventType", "emit", "outbox_payload"]
+__all__ = ["CeleryPublisher", "EventEnvelope", "OutboxRelay", "OutboxWaker", "UnknownEventType", "emit",
+           "outbox_payload"]
 
 log = logging.getLogger("thidua.outbox")
 
@@ -75,6 +76,54 @@ async def emit(
     )
     await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
     return event_id
+
+
+class OutboxWaker:
+    """Wakes the schema's outbox relays (NOTIFY) after commits that wrote outbox rows without one.
+
+    :func:`emit` NOTIFYs inside the caller's transaction, and PostgreSQL serialises the commits of
+    notifying transactions (a database-wide lock held through each one's WAL flush). A hot write
+    that is its own one-statement transaction (a ballot) leaves the NOTIFY out and calls
+    :meth:`wake` once it has committed. The NOTIFY then goes out in a transaction of its own (which
+    writes no WAL, so it waits for no flush), one at a time: wakes that arrive while one is on its
+    way, or within ``delay`` of the first, are folded into it, so a burst of commits costs a few
+    NOTIFYs and the relays find its events in batches rather than one by one. A wake that fails,
+    or never happens because the process died after the commit, leaves the rows to the relays'
+    polling: delivery never depended on it."""
+
+    def __init__(self, db: Any, *, schema: str, delay: float = 0.005) -> None:
+        # ``db``: a shared.db.Database (its ``statement()`` skips the pool's reset: NOTIFY sets no
+        # session state). ``delay``: how long a wake waits for others to join it, a few
+        # milliseconds against the relays' seconds of polling.
+        self.db = db
+        self.delay = delay
+        self.channel = notify_channel(schema)
+        self._pending = False
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """After a commit: make sure a NOTIFY goes out after it."""
+        self._pending = True
+        if self._task is None:
+            self._task = asyncio.create_task(self._notify(), name=f"{self.channel}-waker")
+
+    async def _notify(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(self.delay)
+                self._pending = False
+                async with self.db.statement() as conn:
+                    await conn.execute("SELECT pg_notify($1, '')", self.channel)
+        except Exception as exc:  # the relays poll as well
+            log.warning("outbox wake failed; the relays will poll", extra={"fields": {"error": repr(exc)}})
+        finally:
+            self._task = None
+
+    async def close(self) -> None:
+        """Let a NOTIFY on its way finish (before the pool closes)."""
+        task = self._task
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
 
 
 def row_to_envelope(row: asyncpg.Record) -> dict[str, Any]:

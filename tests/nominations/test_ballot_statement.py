@@ -55,3 +55,59 @@ async def test_a_refused_ballot_writes_nothing_and_keeps_the_answers_order(vote)
     await vote.close(rid)
     body = problem(await vote.cast(rid, "30", ["22", "31"], key=str(uuid.uuid4())), 409)
     assert body["type"].endswith(":round-not-open")
+
+
+async def _listening(database_url):
+    """A connection LISTENing on the nominations outbox channel, and the notifications it got."""
+    import asyncio
+
+    import asyncpg
+
+    got: asyncio.Queue[str] = asyncio.Queue()
+    conn = await asyncpg.connect(database_url)
+    await conn.add_listener("nominations_outbox", lambda *args: got.put_nowait(args[2]))
+    return conn, got
+
+
+async def test_a_cast_ballot_wakes_the_relays_after_its_commit_and_a_refused_one_does_not(vote, database_url):
+    import asyncio
+
+    r = await vote.opened(award="ministry_flag", seats=1)
+    rid = r["id"]
+    listener, got = await _listening(database_url)
+    try:
+        # Refused (invalid ballot): nothing committed, no wake.
+        problem(await vote.cast(rid, "33", ["22", "31"], key=str(uuid.uuid4())), 422)
+        await asyncio.sleep(0.3)
+        assert got.empty()
+        # Cast: the statement commits without a NOTIFY (migration 045), the service then wakes the
+        # relays; by the time the NOTIFY arrives the event row is there to be found.
+        assert (await vote.cast(rid, "33", ["22"], key=str(uuid.uuid4()))).status_code == 201
+        await asyncio.wait_for(got.get(), timeout=5)
+        count = await listener.fetchval(
+            "SELECT count(*) FROM nominations.outbox WHERE type = 'nominations.round.ballot_cast' "
+            "AND aggregate_id = $1", rid)
+        assert count == 1
+    finally:
+        await listener.close()
+
+
+async def test_the_ballot_statement_itself_notifies_nobody(vote, database_url):
+    import asyncio
+
+    from services.nominations.voting import service
+    from shared.auth import Principal
+
+    r = await vote.opened(award="ministry_flag", seats=1)
+    listener, got = await _listening(database_url)
+    try:
+        async with vote.nominations.app.state.db.connection() as conn:
+            answer = await service.cast_ballot(conn, actor=Principal(subject="province-33", role="province",
+                                                                     province="33"),
+                                               round_id=uuid.UUID(r["id"]), choices=["22"], idempotency_key=None,
+                                               body={"choices": ["22"]})
+        assert answer.status_code == 201 and answer.wrote_event
+        await asyncio.sleep(0.3)
+        assert got.empty()  # the caller's wake (above: the route's) is what reaches the relays
+    finally:
+        await listener.close()

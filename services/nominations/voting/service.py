@@ -282,12 +282,16 @@ class CastAnswer:
     status_code: int
     body: Any
     replayed: bool = False
+    # The statement committed a ballot_cast event without a NOTIFY: the caller wakes the relays.
+    wrote_event: bool = False
 
 
 async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, choices: list[str],
                       idempotency_key: str | None, body: Any) -> CastAnswer:
     """Cast the caller's online ballot in one statement (``store.ballots.cast_online``), on a
-    connection outside any transaction: the statement is the transaction.
+    connection outside any transaction: the statement is the transaction. It NOTIFYs no relay
+    (migration 045): when the answer says ``wrote_event``, the caller wakes them
+    (``shared.events.OutboxWaker``) now that it has committed.
 
     Everything that needs no database is done here first: the caller's right to vote and the
     ballot's validity (against the round's rules, read once per process), the receipt, the
@@ -333,7 +337,7 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
         raise
     outcome = row["outcome"]
     if outcome == "cast":
-        return CastAnswer(201, answer)
+        return CastAnswer(201, answer, wrote_event=True)
     if outcome == "replay":
         assert key is not None and request_mac is not None
         if not hmac.compare_digest(row["request_mac"], request_mac):

@@ -103,6 +103,8 @@ async def cast_ballot(round_id: uuid.UUID, body: BallotIn, request: Request, pri
     async with db.statement() as conn:
         answer = await service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices,
                                            idempotency_key=idempotency_key, body=body)
+    if answer.wrote_event:
+        request.app.state.outbox_waker.wake()
     return JSONResponse(answer.body, status_code=answer.status_code,
                         headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 

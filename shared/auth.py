@@ -249,7 +249,8 @@ class _BearerPrincipal(HTTPBearer):
         return await verifier.verify(credentials.credentials)
 
 
-_bearer_principal = _BearerPrincipal(auto_error=False, scheme_name="HTTPBearer",
-                                     description="JWT from the registry's POST /v1/auth/token")
+# The dependency behind CurrentPrincipal (a route's fast path calls it as the dependency would).
+bearer_principal = _BearerPrincipal(auto_error=False, scheme_name="HTTPBearer",
+                                    description="JWT from the registry's POST /v1/auth/token")
 
-CurrentPrincipal = Annotated[Principal, Depends(_bearer_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(bearer_principal)]

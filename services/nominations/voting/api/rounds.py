@@ -2,11 +2,15 @@
 minutes, approval. Thin: parse, open the transaction, call ``voting.service``."""
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from services.nominations.voting import service
 from services.nominations.voting.schemas import (
@@ -25,13 +29,15 @@ from services.nominations.voting.schemas import (
     Turnout,
 )
 from shared.app import Db
-from shared.auth import CurrentPrincipal
+from shared.auth import CurrentPrincipal, bearer_principal
 from shared.db import Database
 from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
+from shared.routes import FastPathRoute, fast_path
 
-router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"])
+# FastPathRoute: casting a ballot has a fast path for well-formed requests (below).
+router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"], route_class=FastPathRoute)
 
 SCHEMA = "nominations"
 
@@ -107,6 +113,42 @@ async def cast_ballot(round_id: uuid.UUID, body: BallotIn, request: Request, pri
         request.app.state.outbox_waker.wake()
     return JSONResponse(answer.body, status_code=answer.status_code,
                         headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
+
+
+# What FastAPI checks before cast_ballot runs, for the requests that pass without a doubt: a
+# canonical UUID in the path, a JSON body that BallotIn accepts, at most one Idempotency-Key of at
+# most 200 characters. Anything else returns None before a side effect, and FastAPI's own handler
+# answers it as it always has (its errors, in its order: the token before the parameters).
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MAX_KEY_LENGTH = 200  # BallotIdempotencyKey's max_length
+
+
+@fast_path(cast_ballot, dependencies=(bearer_principal,))
+async def _cast_ballot_fast(request: Request) -> Response | None:
+    raw_id = request.path_params.get("round_id", "")
+    headers = request.headers
+    if not _CANONICAL_UUID.fullmatch(raw_id) \
+            or headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
+        return None
+    keys = headers.getlist("idempotency-key")
+    if len(keys) > 1 or (keys and len(keys[0]) > _MAX_KEY_LENGTH):
+        return None
+    try:
+        raw = await request.body()
+    except HTTPException:
+        raise  # the body-size limit: answered as on the generic path
+    except Exception:
+        return None
+    if not raw:
+        return None
+    try:
+        # As FastAPI parses a JSON body (json.loads) and validates it (the model, python mode).
+        body = BallotIn.model_validate(json.loads(raw))
+    except (ValueError, ValidationError):
+        return None
+    principal = await bearer_principal(request)  # 401 as the dependency raises it
+    return await cast_ballot(round_id=uuid.UUID(raw_id), body=body, request=request, principal=principal,
+                             idempotency_key=keys[0] if keys else None)
 
 
 @router.post("/{round_id}/paper-ballots", status_code=201,

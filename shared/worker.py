@@ -116,6 +116,10 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
             "visibility_timeout": settings.broker_visibility_timeout,
             "unacked_restore_interval": settings.broker_restore_interval,
             "unacked_restore_throttle": 1,
+            # The restorer holds a Redis lock while it scans (milliseconds). A worker killed while
+            # holding it would stop every restore until the lock expires: kombu's 300 s default
+            # would hold a dead worker's messages that long, so let it expire after a few scans.
+            "unacked_mutex_expire": max(5, round(3 * settings.broker_restore_interval)),
             "socket_connect_timeout": 5,
             "socket_timeout": 30,
             "health_check_interval": 25,

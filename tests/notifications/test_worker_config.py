@@ -25,6 +25,9 @@ def test_reliability_settings_and_beat_schedule():
     visibility = conf.broker_transport_options["visibility_timeout"]
     assert visibility > conf.task_time_limit > conf.task_soft_time_limit
     assert visibility > settings.retry_max_seconds
+    # A worker killed while restoring others' messages must not hold the restore lock for long.
+    options = conf.broker_transport_options
+    assert options["unacked_restore_interval"] < options["unacked_mutex_expire"] <= 60
     schedule = conf.beat_schedule
     for name in ("notifications.send_reminders", "notifications.sweep_deliveries"):
         assert schedule[name]["schedule"] == 60 and schedule[name]["options"]["queue"] == "beat"

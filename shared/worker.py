@@ -24,6 +24,7 @@ from celery import Celery
 from celery.signals import setup_logging
 from kombu import Exchange, Queue
 
+from shared.broker import TRANSPORT
 from shared.logs import configure_logging
 from shared.settings import WorkerSettings
 
@@ -124,6 +125,8 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
             "socket_timeout": 30,
             "health_check_interval": 25,
         },
+        # kombu's Redis transport, minus a crash when the broker goes away (shared/broker.py).
+        broker_transport=TRANSPORT,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         # Let Flower show every task.

@@ -496,8 +496,14 @@ async def test_a_worker_killed_in_the_middle_of_a_fan_out(stack: Stack):
             r = await client.post(f"{stack.nominations.url}/v1/rounds/{round_id}/open",
                                   headers=stack.token("province", codes[0]))
             assert r.status_code == 200, r.text
-        await _eventually(lambda: _async(len(stack.mailbox.message_ids) > before), timeout=90,
-                          what="the fan-out's first e-mails")
+        async def first_sent() -> bool:
+            return await conn.fetchval(
+                """SELECT EXISTS (SELECT 1 FROM notifications.deliveries d JOIN notifications.notifications n
+                                     ON n.event_id = d.event_id AND n.recipient = d.recipient
+                                  WHERE d.status = 'delivered' AND n.aggregate_id = $1
+                                    AND n.event_type = 'nominations.round.opened')""", round_id)
+
+        await _eventually(first_sent, timeout=90, what="the fan-out's first e-mails")
         stack.worker.stop(signal.SIGKILL)  # kill -9, mid fan-out
         killed_at = len(stack.mailbox.message_ids)
         stack.worker = await asyncio.to_thread(stack.start_worker)
@@ -529,7 +535,3 @@ async def test_a_worker_killed_in_the_middle_of_a_fan_out(stack: Stack):
     assert lost == 0
     FIGURES["worker kill -9"] = {"fan_out": 20, "sent_before_kill": sent_before_kill, "emails": len(set(mails)),
                                  "resent_duplicates": len(mails) - len(set(mails)), "events": events, "lost": lost}
-
-
-async def _async(value: Any) -> Any:
-    return value

@@ -2,9 +2,11 @@
 (a real Redis; the cleanup order is Celery's consumer's: collect the broken connection, then close it)."""
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
+import redis
 from kombu import Connection, Exchange, Queue
 from kombu.transport import redis as kombu_redis
 
@@ -43,3 +45,39 @@ def test_ours_treats_it_as_a_lost_connection_and_the_message_comes_back(redis_ur
         message.ack()
     finally:
         again.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_message_taken_as_the_broker_went_away_goes_back_to_its_queue(redis_url):
+    conn = Connection(redis_url, transport=Transport, transport_options={"visibility_timeout": 60})
+    try:
+        with conn.Producer() as producer:
+            producer.publish({"n": 2}, exchange=QUEUE.exchange, routing_key="broker-drill", declare=[QUEUE])
+        channel = conn.default_channel
+        # Off the queue, as BRPOP hands it over; then the broker goes away before the receipt is recorded.
+        message = channel.basic_get("broker-drill", no_ack=True)
+        assert message.payload == {"n": 2}
+        port = channel.pool.connection_kwargs["port"]
+        channel.pool.connection_kwargs["port"] = _free_port()
+        channel.pool.disconnect()
+        channel.pool.reset()
+        with pytest.raises(redis.ConnectionError):
+            channel.qos.append(message, message.delivery_tag)
+        with pytest.raises(redis.ConnectionError):  # still away: kept for the next scan
+            channel.qos.restore_visible(interval=1)
+        # The broker is back: the next restore scan puts the message back, and it is consumed again.
+        channel.pool.connection_kwargs["port"] = port
+        channel.pool.disconnect()
+        channel.pool.reset()
+        channel.qos.restore_visible(interval=1)
+        again = conn.SimpleQueue(QUEUE).get(timeout=5)
+        assert again.payload == {"n": 2} and again.delivery_info.get("redelivered") is True
+        again.ack()
+        assert channel.client.llen("broker-drill") == 0  # back once, consumed once
+    finally:
+        conn.close()

@@ -1,11 +1,11 @@
 """The Redis transport the workers use: kombu's, with two gaps around a broker that goes away closed.
 
-1. When the broker goes away, Celery's consumer first collects the broken connection (which drops
-   the connection's details from the transport) and then closes it; closing the channel tries to
-   put the worker's unacknowledged messages back and, with the details gone, raised
-   ``AttributeError`` instead of a connection error. That escaped Celery's recovery and the worker
-   exited ("Unrecoverable error"). Here it is the connection error it is, which the close ignores:
-   the messages stay in Redis's unacked set, and the visibility-timeout restore hands them out again.
+1. When the broker goes away, Celery's consumer collects the broken connection, which drops the
+   connection's details from the transport. Whatever used the old channel afterwards (closing it,
+   which puts the unacknowledged messages back; the ack of a task that finishes later) raised
+   ``AttributeError`` instead of a connection error; that escaped Celery's recovery and the worker
+   exited ("Unrecoverable error"). Here it is the connection error it is, which Celery handles: the
+   messages stay in Redis's unacked set, and the visibility-timeout restore hands them out again.
 2. Redis hands a message over (``BRPOP`` takes it off the queue) before the worker records it as
    unacknowledged, in a second command. If the broker goes away between the two, kombu lost the
    message: it was in neither place. Here the worker keeps such a message and puts it back in its
@@ -69,16 +69,16 @@ class QoS(kombu_redis.QoS):
         _put_back_unrecorded(self.channel)
         super().restore_visible(start, num, interval)  # type: ignore[no-untyped-call]
 
-    def restore_unacked(self, client: Any = None) -> None:
-        if client is None and self.channel.connection.client is None:
-            log.warning("broker connection gone while closing; unacknowledged messages stay in Redis "
-                        "until the visibility timeout restores them")
-            raise redis.ConnectionError("the broker connection was collected before its channel closed")
-        super().restore_unacked(client)  # type: ignore[no-untyped-call]
-
 
 class Channel(kombu_redis.Channel):
     QoS = QoS
+
+    def _connparams(self, asynchronous: bool = False) -> dict[str, Any]:
+        if self.connection.client is None:
+            # Celery collected this channel's connection after an error; whatever still uses the
+            # channel (the close putting messages back, a late task's ack) meets a lost broker.
+            raise redis.ConnectionError("the channel's broker connection was closed after an error")
+        return super()._connparams(asynchronous)  # type: ignore[no-untyped-call,no-any-return]
 
 
 class Transport(kombu_redis.Transport):

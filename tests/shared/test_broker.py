@@ -8,6 +8,7 @@ import time
 import pytest
 import redis
 from kombu import Connection, Exchange, Queue
+from kombu.message import Message
 from kombu.transport import redis as kombu_redis
 
 from shared.broker import Transport
@@ -15,26 +16,33 @@ from shared.broker import Transport
 QUEUE = Queue("broker-drill", Exchange("broker-drill", type="direct"), routing_key="broker-drill")
 
 
-def _holding_one_unacked(url: str, transport: type) -> Connection:
+def _holding_one_unacked(url: str, transport: type) -> tuple[Connection, Message]:
     conn = Connection(url, transport=transport, transport_options={"visibility_timeout": 1})
     with conn.Producer() as producer:
         producer.publish({"n": 1}, exchange=QUEUE.exchange, routing_key="broker-drill", declare=[QUEUE])
     message = conn.SimpleQueue(QUEUE).get(timeout=5)  # delivered, never acknowledged
     assert message.payload == {"n": 1} and not message.acknowledged
-    # Celery's collect() after a connection error ends by dropping the transport's connection details
-    # (its own channel close having failed with the broker away); the close comes after.
+    # The state a connection error leaves the channel in: its connection pools dropped, then Celery's
+    # collect() drops the transport's connection details. Whatever uses the channel next (a late
+    # ack, the close that puts unacknowledged messages back) must open a new pool.
+    conn.default_channel._disconnect_pools()
     conn._do_close_transport()
-    return conn
+    return conn, message
 
 
 def test_kombus_own_transport_crashes_there(redis_url):
-    conn = _holding_one_unacked(redis_url, kombu_redis.Transport)
+    conn, message = _holding_one_unacked(redis_url, kombu_redis.Transport)
     with pytest.raises(AttributeError):  # what escaped Celery's recovery and stopped the worker
+        message.ack()  # a task that finished after the connection was lost
+    with pytest.raises(AttributeError):
         conn.close()
 
 
 def test_ours_treats_it_as_a_lost_connection_and_the_message_comes_back(redis_url):
-    _holding_one_unacked(redis_url, Transport).close()  # no AttributeError: Celery goes on to reconnect
+    conn, message = _holding_one_unacked(redis_url, Transport)
+    with pytest.raises(redis.ConnectionError):  # which Celery logs ("Couldn't ack") and survives
+        message.ack()
+    conn.close()  # no AttributeError: Celery goes on to reconnect
     # The message stayed in Redis's unacked set: past the visibility timeout a consumer gets it again.
     time.sleep(1.2)
     again = Connection(redis_url, transport=Transport, transport_options={"visibility_timeout": 1})

@@ -146,11 +146,15 @@ class OutboxWaker:
         finally:
             self._task = None
 
-    async def close(self) -> None:
-        """Let a NOTIFY on its way finish (before the pool closes)."""
+    async def close(self, timeout: float = 5.0) -> None:
+        """Let a NOTIFY on its way finish (before the pool closes); one still waiting for the
+        database after ``timeout`` is given up (the relays poll)."""
         task = self._task
         if task is not None:
-            await asyncio.gather(task, return_exceptions=True)
+            try:
+                await asyncio.wait_for(task, timeout)
+            except TimeoutError:
+                log.warning("outbox wake given up at shutdown; the relays will poll")
 
 
 def row_to_envelope(row: asyncpg.Record) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Casting a ballot has a fast path for well-formed requests (shared.routes): every request must
+"""Casting a ballot has a fast path for well-formed requests (shared.app.FastPathRoute): every request must
 get the answer FastAPI's own handler gives. Here the same requests go to the service with the fast
 path and to a second instance of it without (a dependency override turns it off), on one database."""
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _comparable(resp) -> tuple[int, object, str | None]:
 
 def test_the_fast_path_is_registered_for_the_routes_dependencies():
     from services.nominations.voting.api import rounds
-    from shared.routes import _fast_paths
+    from shared.app import _fast_paths
 
     [route] = [r for r in rounds.router.routes if getattr(r, "endpoint", None) is rounds.cast_ballot]
     _, dependencies = _fast_paths[rounds.cast_ballot]

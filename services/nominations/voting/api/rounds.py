@@ -28,13 +28,12 @@ from services.nominations.voting.schemas import (
     RoundState,
     Turnout,
 )
-from shared.app import Db
+from shared.app import Db, FastPathRoute, fast_path
 from shared.auth import CurrentPrincipal, bearer_principal
 from shared.db import Database
 from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
-from shared.routes import FastPathRoute, fast_path
 
 # FastPathRoute: casting a ballot has a fast path for well-formed requests (below).
 router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"], route_class=FastPathRoute)

@@ -118,7 +118,8 @@ def create_app(
             publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
             app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
                                           publish_batch=publisher.publish_batch,
-                                          poll_interval=settings.outbox_poll_interval)
+                                          poll_interval=settings.outbox_poll_interval,
+                                          coalesce_seconds=settings.outbox_coalesce_seconds)
             relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
         housekeeping = asyncio.create_task(_housekeeping(app.state.db, schema, settings),
                                            name=f"{schema}-housekeeping")

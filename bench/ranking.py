@@ -20,6 +20,10 @@ Measured, interleaved with the bare query, best of N each:
   rank with the default tie-break and the national rank by share, its 40,000 rows fetched by the
   client. No bands, names, digest, JSON or writes: those are what the job adds. Its ranks are
   checked against the job's snapshots (a sample of clusters, and the whole national table).
+
+The job reads each sheet's effective sums from ``sheet_sums``, which the database keeps as the score
+rows are written (the load's statements fire those triggers too, so their cost is in ``load_seconds``);
+the bare query sums the score rows themselves.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from shared.contracts.envelope import EventEnvelope
 from shared.contracts.events import CATALOGUE
 
 __all__ = ["CeleryPublisher", "Consumer", "EventEnvelope", "OutboxRelay", "UnknownEventType", "batch_task_id",
-           "emit", "outbox_payload", "parse_consumers"]
+           "emit", "emit_many", "outbox_payload", "parse_consumers"]
 
 log = logging.getLogger("thidua.outbox")
 
@@ -81,6 +81,33 @@ async def emit(
         event_id, type, version, schema, str(aggregate_id), body, notify_channel(schema),
     )
     return event_id
+
+
+async def emit_many(
+    conn: asyncpg.Connection,
+    *,
+    schema: str,
+    type: str,
+    events: Sequence[tuple[str, BaseModel | Mapping[str, Any]]],
+) -> list[uuid.UUID]:
+    """``emit`` for many events of one type, ``(aggregate_id, payload)`` each, in their order: each
+    checked against its contract the same way, then one INSERT and one NOTIFY for all of them."""
+    if not events:
+        return []
+    checked = [outbox_payload(type, payload, producer=schema) for _, payload in events]
+    ids = [uuid.uuid4() for _ in events]
+    # Inserted in the order given (WITH ORDINALITY), so the outbox's seq keeps the caller's order.
+    await conn.execute(
+        f"""INSERT INTO {schema}.outbox (id, type, version, producer, aggregate_id, payload)
+            SELECT e.id, $2, e.version, $3, e.aggregate_id, e.payload
+              FROM unnest($1::uuid[], $4::integer[], $5::text[], $6::jsonb[])
+                   WITH ORDINALITY AS e(id, version, aggregate_id, payload, n)
+             ORDER BY e.n""",
+        ids, type, schema, [version for version, _ in checked], [str(a) for a, _ in events],
+        [body for _, body in checked],
+    )
+    await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
+    return ids
 
 
 def row_to_envelope(row: asyncpg.Record) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from celery import Celery
 from celery.signals import setup_logging
 from kombu import Exchange, Queue
 
+from shared.broker import TRANSPORT
 from shared.logs import configure_logging
 from shared.settings import WorkerSettings
 
@@ -116,10 +117,16 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
             "visibility_timeout": settings.broker_visibility_timeout,
             "unacked_restore_interval": settings.broker_restore_interval,
             "unacked_restore_throttle": 1,
+            # The restorer holds a Redis lock while it scans (milliseconds). A worker killed while
+            # holding it would stop every restore until the lock expires: kombu's 300 s default
+            # would hold a dead worker's messages that long, so let it expire after a few scans.
+            "unacked_mutex_expire": max(5, round(3 * settings.broker_restore_interval)),
             "socket_connect_timeout": 5,
             "socket_timeout": 30,
             "health_check_interval": 25,
         },
+        # kombu's Redis transport, minus a crash when the broker goes away (shared/broker.py).
+        broker_transport=TRANSPORT,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         # Let Flower show every task.

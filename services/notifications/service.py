@@ -353,6 +353,8 @@ def decide(outcome: senders.Outcome, *, round_attempts: int, max_attempts: int,
 
 # How long a delivery to a paused receiver waits before it looks again (resuming makes it due now).
 PAUSED_RECHECK_SECONDS = 3600.0
+# A message that found its delivery being worked on by another looks again after this long.
+BUSY_RECHECK_SECONDS = 5.0
 # A webhook that found its receiver's slots all taken comes back after about this long.
 THROTTLED_RETRY_SECONDS = 1.0
 
@@ -362,14 +364,19 @@ async def deliver(pool: asyncpg.Pool, settings: NotificationsSettings, delivery_
     """Make one attempt at a delivery, if it still needs one.
 
     A session advisory lock on the delivery id lets one worker at a time work on it (a duplicate
-    task message finds it busy and leaves); the lock dies with the worker's connection, so a
-    killed worker never blocks the retry. The attempt is counted before the send and its outcome
+    task message finds it busy and comes back later); the lock dies with the worker's connection,
+    so a killed worker never blocks the retry. The attempt is counted before the send and its outcome
     recorded after, each in its own short transaction: no transaction stays open across the
     network call, and "delivered" is written once, guarded by the status.
     """
     async with pool.acquire() as conn:
         if not await conn.fetchval("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", delivery_id):
-            return Delivered(delivery_id, "busy")
+            # Another message of this delivery is being worked on. It may be this message's only
+            # other copy (a redelivery after the visibility timeout), and its worker may yet die:
+            # look again later rather than leave the delivery to the sweep. The re-check finds it
+            # done, or takes it over if the lock died with its worker.
+            return Delivered(delivery_id, "busy", retry_in=BUSY_RECHECK_SECONDS,
+                             kind=channels.WEBHOOK if webhook_queue else None)
         try:
             async with conn.transaction():
                 row = await delivery_store.lock(conn, delivery_id)

@@ -4,6 +4,7 @@ Sheets are written through the same use cases the API calls (no HTTP needed: the
 given as the registry would answer), then the job's snapshots are compared with ``rank_cluster``,
 ``rank_national`` and ``inputs_digest``.
 """
+import asyncio
 import json
 import random
 from decimal import Decimal as D
@@ -24,6 +25,7 @@ from services.nominations.scoring.events import RANKING_PUBLISHED
 from services.nominations.scoring.service import rankings as service_rankings
 from services.nominations.scoring.service import scores as service_scores
 from services.nominations.scoring.service.rankings import RankingSettings, debounce_key, recompute, request_recompute
+from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
 from shared.auth import Principal
@@ -339,3 +341,94 @@ async def test_the_nightly_run_ranks_every_open_year(conn, database_url, redis_u
     # A locked cluster-year can no longer change: its year is no longer open.
     await conn.execute("UPDATE nominations.cluster_years SET locked_at = now(), locked_by = 'x'")
     assert await ranking_store.open_years(conn) == []
+
+
+async def test_drafts_and_former_members_are_not_ranked_and_bands_hold_at_their_thresholds(conn):
+    # Shares exactly on each default threshold, just below one, and below zero (the penalty exceeds
+    # the regular points): the SQL's band lookup must agree with band_for at every edge.
+    sheets = {"01": s(60, 35), "02": s(50, 35), "04": s(40, 29.99), "05": s(40, 30), "06": s(0, 5, 0, -10),
+              "07": s(60, 40, 5), "08": s(57, 38)}
+    a = await season(conn, "CUM-A", COVENANT_A, sheets)
+    period = _period("CUM-A", [*sheets, "09", "10"])
+    async with conn.transaction():
+        # 09 saves but never submits (a draft is not ranked); 10 is a member without a sheet.
+        await service_scores.save_sheet(conn, actor=_as("09"), period=period, province="09",
+                                        scores=s(60, 40, 5), notes={})
+    # 08 leaves the cluster: it keeps its submitted sheet, unranked.
+    await covenant_store.refresh_cluster_year(conn, period=_period("CUM-A", [p for p in [*sheets, "09", "10"]
+                                                                            if p != "08"]))
+    await recompute(conn, year=YEAR, cluster=None, config=DEFAULT)
+    ranked = [u for u in a if u.province != "08"]
+    await _assert_matches_reference(conn, {"CUM-A": ranked})
+    bands = {r["province"]: (r["share"], r["band"])
+             for r in (await ranking_store.latest(conn, scope="CUM-A", year=YEAR))["rows"]}
+    assert bands == {"07": (1.05, "Xuất sắc"), "01": (0.95, "Xuất sắc"), "02": (0.85, "Tốt"), "05": (0.7, "Khá"),
+                     "04": (0.6999, "Trung bình"), "06": (-0.05, "Trung bình")}
+
+
+async def _sums_differ(conn) -> list:
+    """Sheets whose kept sums differ from their score rows' (value and scale, as the digest sees them)."""
+    return await conn.fetch(
+        """SELECT s.id, t.regular, t.bonus, t.penalty, a.regular AS want_regular
+             FROM nominations.score_sheets s
+             LEFT JOIN nominations.sheet_sums t ON t.sheet_id = s.id
+             LEFT JOIN (SELECT sheet_id,
+                               sum(coalesce(checked_points, self_points)) FILTER (WHERE kind = 'regular') AS regular,
+                               sum(coalesce(checked_points, self_points)) FILTER (WHERE kind = 'bonus') AS bonus,
+                               sum(coalesce(checked_points, self_points)) FILTER (WHERE kind = 'penalty') AS penalty
+                          FROM nominations.sheet_scores GROUP BY sheet_id) a ON a.sheet_id = s.id
+            WHERE (t.regular::text, t.bonus::text, t.penalty::text)
+                  IS DISTINCT FROM (a.regular::text, a.bonus::text, a.penalty::text)""")
+
+
+async def test_each_sheet_keeps_the_sums_of_its_score_rows_through_every_write(conn):
+    sheets = {"01": s(55, 36, 2), "02": s(50, 30), "04": s(40, 30, 0, -3)}
+    await season(conn, "CUM-A", COVENANT_A, sheets, {"02": {"CM": 52.5, "KL": -1}})
+    assert await _sums_differ(conn) == []
+    assert await conn.fetchval("SELECT count(*) FROM nominations.sheet_sums") == 3
+    # An amendment reopens every sheet as a copy under the new version (copied score rows), which
+    # the members then edit (rows deleted and inserted again) and submit; the old sheets keep theirs.
+    amended = [dict(c) for c in COVENANT_A]
+    amended[0]["max_points"] = 55
+    period = _period("CUM-A", list(sheets))
+    async with conn.transaction():
+        await service_scores.put_covenant(conn, actor=MINISTRY, period=period, criteria=amended, publish=True,
+                                          reason="Điều chỉnh thang điểm")
+    assert await _sums_differ(conn) == []
+    async with conn.transaction():
+        await service_scores.save_sheet(conn, actor=_as("01"), period=period, province="01", scores=s(54, 36, 2),
+                                        notes={})
+        await service_scores.save_sheet(conn, actor=_as("02"), period=period, province="02", scores={}, notes={})
+    assert await _sums_differ(conn) == []
+    new = await conn.fetchrow(
+        """SELECT t.* FROM nominations.sheet_sums t JOIN nominations.score_sheets s ON s.id = t.sheet_id
+            JOIN nominations.covenants c ON c.id = s.covenant_id
+           WHERE s.province_code = '01' AND c.version = 2""")
+    assert (new["regular"], new["bonus"], new["penalty"]) == (D("90.00"), D("2.00"), D("0.00"))
+
+
+async def test_concurrent_writes_to_one_sheet_leave_the_sums_of_both(conn, database_url):
+    """The last writer to commit recomputes the sums after the first one's commit: neither is lost."""
+    await season(conn, "CUM-A", COVENANT_A, {"01": s(55, 36, 2), "02": s(50, 30)})
+    sheet_id = await conn.fetchval("SELECT id FROM nominations.score_sheets WHERE province_code = '02'")
+    other = await connect(database_url)
+    try:
+        first = conn.transaction()
+        await first.start()
+        await conn.execute("UPDATE nominations.sheet_scores SET checked_points = 40 "
+                           "WHERE sheet_id = $1 AND criterion_code = 'CM'", sheet_id)
+        second = other.transaction()
+        await second.start()
+        # Another row of the same sheet: the row itself is free, the sheet is not.
+        waiting = asyncio.ensure_future(other.execute(
+            "UPDATE nominations.sheet_scores SET checked_points = 20 WHERE sheet_id = $1 AND criterion_code = 'CCHC'",
+            sheet_id))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        await first.commit()
+        await waiting
+        await second.commit()
+    finally:
+        await other.close()
+    assert await conn.fetchval("SELECT regular FROM nominations.sheet_sums WHERE sheet_id = $1", sheet_id) == D("60.00")
+    assert await _sums_differ(conn) == []

@@ -12,6 +12,7 @@ from services.nominations import worker as nominations_worker
 from services.nominations.settings import NominationsSettings
 from services.notifications import worker as notifications_worker
 from services.notifications.settings import NotificationsSettings
+from shared.broker import TRANSPORT
 from shared.worker import WorkerSpec, create_worker, queues_of
 
 OFFLINE = "redis://127.0.0.1:1/0"  # never contacted
@@ -25,6 +26,10 @@ def test_reliability_settings_and_beat_schedule():
     visibility = conf.broker_transport_options["visibility_timeout"]
     assert visibility > conf.task_time_limit > conf.task_soft_time_limit
     assert visibility > settings.retry_max_seconds
+    # A worker killed while restoring others' messages must not hold the restore lock for long.
+    options = conf.broker_transport_options
+    assert options["unacked_restore_interval"] < options["unacked_mutex_expire"] <= 60
+    assert conf.broker_transport == TRANSPORT  # kombu's Redis transport minus its crash on a lost broker
     schedule = conf.beat_schedule
     for name in ("notifications.send_reminders", "notifications.sweep_deliveries"):
         assert schedule[name]["schedule"] == 60 and schedule[name]["options"]["queue"] == "beat"

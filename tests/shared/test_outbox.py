@@ -9,10 +9,19 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.events import CATALOGUE, EventContract
 from shared.db import create_pool
-from shared.events import CeleryPublisher, Consumer, OutboxRelay, batch_task_id, emit, parse_consumers
+from shared.events import (
+    CeleryPublisher,
+    Consumer,
+    OutboxRelay,
+    UnknownEventType,
+    batch_task_id,
+    emit,
+    emit_many,
+    parse_consumers,
+)
 from shared.settings import ServiceSettings
 
-TEST_EVENT_TYPES = ("kept", "lost", "waiting", "live", "many", "old", "owed", "new", "stream")
+TEST_EVENT_TYPES = ("kept", "lost", "waiting", "live", "many", "old", "owed", "new", "batch", "stream")
 
 
 class AnyPayload(BaseModel):
@@ -90,6 +99,24 @@ async def test_committed_event_reaches_redis_and_rolled_back_never_does(pool, da
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0
     assert await relay.drain() == 0  # nothing is published twice by the relay itself
+
+
+async def test_emit_many_writes_what_emit_would_in_the_order_given(pool):
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            one = await emit(conn, schema="registry", type="registry.test.batch", aggregate_id="a", payload={"n": 1})
+            many = await emit_many(conn, schema="registry", type="registry.test.batch",
+                                   events=[("c", {"n": "Hà Nội"}), ("b", {"n": 3}), ("a", {})])
+        assert await emit_many(conn, schema="registry", type="registry.test.batch", events=[]) == []
+        # Checked against the catalogue before anything is written.
+        with pytest.raises(UnknownEventType):
+            await emit_many(conn, schema="registry", type="registry.test.unknown", events=[("x", {})])
+        rows = await conn.fetch("SELECT id, type, version, producer, aggregate_id, payload FROM registry.outbox "
+                                "WHERE type = 'registry.test.batch' ORDER BY seq")
+    assert [r["id"] for r in rows] == [one, *many]
+    assert [(r["type"], r["version"], r["producer"], r["aggregate_id"], r["payload"]) for r in rows] == [
+        ("registry.test.batch", 1, "registry", "a", {"n": 1}), ("registry.test.batch", 1, "registry", "c", {"n": "Hà Nội"}),
+        ("registry.test.batch", 1, "registry", "b", {"n": 3}), ("registry.test.batch", 1, "registry", "a", {})]
 
 
 async def test_broker_down_keeps_events_pending_until_it_returns(pool, database_url, redis_url):

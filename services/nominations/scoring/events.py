@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import asyncpg
 
@@ -26,10 +26,10 @@ from shared.contracts.nominations import (
     SheetAdjustedV1,
     SheetsLockedV1,
 )
-from shared.events import emit
+from shared.events import emit, emit_many
 
 __all__ = ["COVENANT_PUBLISHED", "RANKING_PUBLISHED", "SCHEMA", "SHEETS_LOCKED", "SHEET_ADJUSTED", "publish_covenant",
-           "publish_ranking", "publish_sheet_adjusted", "publish_sheets_locked", "ranking_published"]
+           "publish_ranking", "publish_rankings", "publish_sheet_adjusted", "publish_sheets_locked", "ranking_published"]
 
 SCHEMA = "nominations"
 
@@ -45,6 +45,14 @@ async def publish_ranking(conn: asyncpg.Connection, cluster_year: Mapping[str, A
     return await emit(conn, schema=SCHEMA, type=RANKING_PUBLISHED,
                       aggregate_id=f"{cluster_year['cluster_code']}/{cluster_year['year']}",
                       payload=ranking_published(cluster_year, snapshot_id=snapshot_id))
+
+
+async def publish_rankings(conn: asyncpg.Connection,
+                           snapshots: Sequence[tuple[Mapping[str, Any], int]]) -> list[uuid.UUID]:
+    """``publish_ranking`` for many ``(cluster_year, snapshot_id)``: the same events, one INSERT."""
+    return await emit_many(conn, schema=SCHEMA, type=RANKING_PUBLISHED, events=[
+        (f"{cluster_year['cluster_code']}/{cluster_year['year']}", ranking_published(cluster_year, snapshot_id=snapshot_id))
+        for cluster_year, snapshot_id in snapshots])
 
 
 async def publish_covenant(conn: asyncpg.Connection, cluster_year: Mapping[str, Any], *, version: int,

@@ -25,7 +25,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.nominations.scoring.domain.ranking import DEFAULT_BANDS, RankingConfig
-from services.nominations.scoring.events import publish_ranking
+from services.nominations.scoring.events import publish_rankings
 from services.nominations.scoring.store import covenants as covenant_store
 from services.nominations.scoring.store import rankings as ranking_store
 from services.nominations.settings import NominationsSettings
@@ -81,8 +81,10 @@ async def recompute(conn: asyncpg.Connection, *, year: int, cluster: str | None,
         examined = await ranking_store.scopes(conn, year=year, cluster=cluster)
         new = {r["scope"]: r["id"] for r in written}
         clusters = [scope for scope in new if scope != ranking_store.NATIONAL]
-        for cluster_year in await covenant_store.cluster_years(conn, year=year, clusters=clusters):
-            await publish_ranking(conn, cluster_year, snapshot_id=new[cluster_year["cluster_code"]])
+        # One event per new cluster snapshot, all written by one statement.
+        await publish_rankings(conn, [(cluster_year, new[cluster_year["cluster_code"]])
+                                      for cluster_year in await covenant_store.cluster_years(
+                                          conn, year=year, clusters=clusters)])
     result = {"year": year, "cluster": cluster,
               "written": [{"scope": _scope_name(s), "snapshot_id": new[s]}
                           for s in sorted(new, key=lambda s: (s == ranking_store.NATIONAL, s))],

@@ -1,9 +1,11 @@
 """Ranking snapshots, computed in SQL over a whole year at once.
 
-One statement aggregates every submitted sheet of the year (the cross-checked value wins over the
-self score), digests the inputs per scope, compares each digest with the scope's latest snapshot and
-only then ranks (window functions) and builds the tables of the scopes that changed, appending a
-snapshot for each. An unchanged run reads the scores once and writes nothing: no ranking, no JSON.
+One statement reads each submitted sheet's effective sums (``sheet_sums``, which the database keeps
+after every write to the score rows, the cross-checked value winning over the self score), digests
+the inputs per scope, compares each digest with the scope's latest snapshot and only then ranks
+(window functions) and builds the tables of the scopes that changed, appending a snapshot for each
+in the same INSERT. It reads one row per sheet, never the score rows; an unchanged run only builds
+and compares the digests and writes nothing: no ranking, no JSON.
 ``domain/ranking.py`` is the reference: the tests compare this statement's tables and digests with
 ``rank_cluster``, ``rank_national`` and ``inputs_digest`` on the same data.
 """
@@ -22,32 +24,19 @@ NATIONAL = "*"
 DIGEST_PREFIX = "thidua/ranking-inputs/v1\n"
 # pg_advisory_xact_lock(namespace, year): one ranking run per year at a time.
 _LOCK_NAMESPACE = 0x52414E4B
-# work_mem for the run's transaction only. At the default 4MB the statement spills to disk: the
-# per-sheet sums of a whole year (numeric states, ~1.2 kB per sheet: 47 MB for 40,000 sheets; the
-# limit is work_mem × hash_mem_multiplier) go through 21 hash batches (~70 MB written and read back),
-# and the digest input (13 MB for 40,000 units), the window sorts and the table sorts (~6 MB each)
-# merge on disk: about 30 % of an unchanged run and 25 % of a full one in the benchmark (bench/ranking.py).
-# 64MB keeps all of it in memory up to ~100,000 sheets a year (hash_mem_multiplier 2); the memory is
-# held only while the statement runs, and one run per year at a time.
+# work_mem for the run's transaction only. At the default 4MB a year of 40,000 units sorts on disk:
+# the digest input (~13 MB), the window sorts and the table sorts (~6 MB each). 64MB keeps them in
+# memory up to ~100,000 units a year; the memory is held only while the statement runs, and one run
+# per year at a time.
 _WORK_MEM = "64MB"
 
 _RECOMPUTE = """
-WITH covenant AS MATERIALIZED (  -- the version in force of every cluster of the year, and its maximum
-    -- (materialized: inlined, the max_total subquery would run once per joined score row)
+WITH covenant AS (          -- the version in force of every cluster of the year, and its maximum
     SELECT c.id, c.cluster_code, c.version,
            (SELECT coalesce(sum(k.max_points), 0) FROM nominations.covenant_criteria k
              WHERE k.covenant_id = c.id AND k.kind = 'regular') AS max_total
       FROM nominations.covenants c
      WHERE c.year = $1 AND c.state = 'published'
-), sheet AS (               -- effective sums per sheet under those covenants: the one pass over sheet_scores,
-    -- grouped on the narrow sheet id (a row's covenant_id is its sheet's, by the foreign key)
-    SELECT r.sheet_id,
-           sum(coalesce(r.checked_points, r.self_points)) FILTER (WHERE r.kind = 'regular') AS regular,
-           sum(coalesce(r.checked_points, r.self_points)) FILTER (WHERE r.kind = 'bonus') AS bonus,
-           sum(coalesce(r.checked_points, r.self_points)) FILTER (WHERE r.kind = 'penalty') AS penalty
-      FROM nominations.sheet_scores r
-     WHERE r.covenant_id IN (SELECT id FROM covenant)
-     GROUP BY r.sheet_id
 ), member AS (              -- the cluster-year's members: a unit that left keeps its sheet, unranked
     SELECT y.cluster_code, m.code
       FROM nominations.cluster_years y, jsonb_to_recordset(y.members) AS m(code text)
@@ -59,7 +48,7 @@ WITH covenant AS MATERIALIZED (  -- the version in force of every cluster of the
       FROM covenant cv
       JOIN nominations.score_sheets s ON s.covenant_id = cv.id AND s.state IN ('submitted', 'locked')
       JOIN member mb ON mb.cluster_code = cv.cluster_code AND mb.code = s.province_code
-      LEFT JOIN sheet t ON t.sheet_id = s.id
+      LEFT JOIN nominations.sheet_sums t ON t.sheet_id = s.id  -- the effective sums, kept by the score writes
 ), scope AS (               -- what this run answers for: the clusters asked for and the national view
     SELECT cluster_code AS scope, version, max_total FROM covenant WHERE $2::text IS NULL OR cluster_code = $2
     UNION ALL
@@ -95,10 +84,9 @@ WITH covenant AS MATERIALIZED (  -- the version in force of every cluster of the
            rank() OVER (PARTITION BY u.cluster_code ORDER BY u.total DESC /*tie_break*/) AS cluster_rank,
            -- meaningful only when the national view changed, and then every unit is here
            rank() OVER (ORDER BY u.share DESC) AS national_rank,
-           -- the first band (thresholds descending) the rounded share reaches; the last one is the floor
-           coalesce((SELECT b.label FROM unnest($3::numeric[], $4::text[]) AS b(threshold, label)
-                      WHERE u.share >= b.threshold ORDER BY b.threshold DESC LIMIT 1),
-                    ($4::text[])[cardinality($4::text[])]) AS band
+           -- the first band (thresholds descending) the rounded share reaches, the last one the floor:
+           -- width_bucket counts the thresholds (given ascending) the share reaches, each band once
+           ($4::text[])[greatest(width_bucket(u.share, $3::numeric[]), 1)] AS band
       FROM (SELECT u.*, u.regular + u.bonus + u.penalty AS total,
                    -- round() is half away from zero, as share_of; the quotient has ≥ 16 significant
                    -- digits, far more than two-decimal points need for the 4th place to come out exact.
@@ -168,7 +156,7 @@ def recompute_statement(*, year: int, cluster: str | None, config: RankingConfig
     """The statement ``recompute`` runs and its arguments (the tests EXPLAIN it)."""
     tie_break = "".join(f", u.{TIE_BREAK_KEYS[key]} DESC" for key in config.tie_break)
     return (_RECOMPUTE.replace("/*tie_break*/", tie_break),
-            (year, cluster, [t for t, _ in config.bands], [label for _, label in config.bands],
+            (year, cluster, [t for t, _ in reversed(config.bands)], [label for _, label in reversed(config.bands)],
              _digest_line(config_row(config)), DIGEST_PREFIX, config_json(config)))
 
 

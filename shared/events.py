@@ -312,10 +312,11 @@ class OutboxRelay:
         failures = 0
         try:
             while not self._stopping:
+                # Cleared before the coalescing pause: a wake-up during it (stop() included) is kept.
+                self._wake.clear()
                 wait = self._last_published_at + self.coalesce_seconds - asyncio.get_running_loop().time()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                self._wake.clear()
                 try:
                     await self.drain()
                     failures = 0

@@ -29,6 +29,8 @@ async def inbox_rows(db, event: dict) -> list[str]:
 
 def test_the_relay_hands_events_to_the_batch_consumer_by_default():
     assert DEFAULT_CONSUMERS == [Consumer("notifications.handle_events", "events", 100)]
+    # A batch waits out an outage like a single event: retried without a limit, never dropped.
+    assert tasks.handle_events.max_retries is None and tasks.handle_events.acks_on_timeout is False
 
 
 async def test_a_batch_with_a_duplicate_and_a_poison_event_fans_out_the_good_ones_once(worker, publish, db):

@@ -229,6 +229,30 @@ async def test_a_steady_stream_of_single_event_commits_travels_in_batches(pool, 
         publisher.close()
 
 
+async def test_a_relay_stopped_while_it_coalesces_stops_at_once(pool, database_url, redis_url):
+    publisher = CeleryPublisher(redis_url, [Consumer("notifications.handle_events", "events", 100)])
+    relay = OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=publisher.publish_batch,
+                        poll_interval=30, coalesce_seconds=2)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)
+        async with pool.acquire() as conn:
+            for i in range(2):  # the second wakes the relay inside its coalescing pause
+                async with conn.transaction():
+                    await emit(conn, schema="registry", type="registry.test.stream", aggregate_id=str(i), payload={})
+                for _ in range(100):
+                    if relay.published or i:
+                        break
+                    await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)
+        relay.stop()
+        await asyncio.wait_for(task, 5)  # not the 30 s poll: the stop's wake-up is not lost in the pause
+        assert relay.published == 2
+    finally:
+        task.cancel()
+        publisher.close()
+
+
 def test_consumers_are_read_from_the_settings():
     assert parse_consumers("notifications.handle_events@events*100, audit.take@audit ,other") == [
         Consumer("notifications.handle_events", "events", 100), Consumer("audit.take", "audit"),

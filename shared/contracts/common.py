@@ -65,6 +65,8 @@ class RoundState(str, Enum):
     failed_quorum = "failed_quorum"
     runoff_required = "runoff_required"
 
+    __str__ = str.__str__  # "open", not "RoundState.open", in messages and f-strings
+
 
 class Outcome(str, Enum):
     """What the count of a round decided."""

@@ -235,13 +235,21 @@ class Stack:
                     "NOTIFICATIONS_BROKER_VISIBILITY_TIMEOUT": "3", "NOTIFICATIONS_BROKER_RESTORE_INTERVAL": "1",
                     "NOTIFICATIONS_TASK_RETRY_BASE_SECONDS": "0.2", "NOTIFICATIONS_TASK_RETRY_MAX_SECONDS": "2",
                     "NOTIFICATIONS_RETRY_BASE_SECONDS": "0.2", "NOTIFICATIONS_RETRY_MAX_SECONDS": "1",
-                    "NOTIFICATIONS_LOG_LEVEL": "INFO"}
+                    "NOTIFICATIONS_LOG_LEVEL": "INFO",
+                    # The sweep re-enqueues deliveries whose message died with a worker (below).
+                    "NOTIFICATIONS_SWEEP_AFTER_SECONDS": "5", "NOTIFICATIONS_BEAT_INTERVAL_SECONDS": "2"}
         uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
         self.registry = Process("registry", [*uvicorn, "services.registry.main:app", "--port", str(registry_port)],
                                 self.env, self.root, registry_port)
         self.nominations = Process("nominations", [*uvicorn, "services.nominations.main:app", "--port",
                                                    str(nominations_port)], self.env, self.root, nominations_port)
         self.worker = self.start_worker()
+        # Beat in its own process, as deployed: a worker killed with -9 can take a message with it
+        # (Redis hands it over before the worker records it as unacknowledged); for a delivery the
+        # periodic sweep is what repairs that, so the drill runs it.
+        self.beat = Process("beat", [sys.executable, "-m", "celery", "-A", "deploy.worker:app", "beat",
+                                     "--loglevel=INFO", "--schedule", str(self.root / "beat-schedule")],
+                            self.env, self.root)
 
     def start_worker(self) -> Process:
         worker = Process(f"worker-{uuid.uuid4().hex[:6]}",
@@ -259,7 +267,7 @@ class Stack:
         return {"Authorization": f"Bearer {token}"}
 
     def close(self) -> None:
-        for proc in (self.worker, self.nominations, self.registry):
+        for proc in (self.beat, self.worker, self.nominations, self.registry):
             proc.stop(signal.SIGKILL)
         self.smtp.stop()
         self.redis.stop()
@@ -278,7 +286,7 @@ def stack():
     try:
         built.__init__()
     except BaseException:
-        for name in ("worker", "nominations", "registry"):
+        for name in ("beat", "worker", "nominations", "registry"):
             if hasattr(built, name):
                 getattr(built, name).stop(signal.SIGKILL)
         if hasattr(built, "redis"):

@@ -432,3 +432,76 @@ async def test_concurrent_writes_to_one_sheet_leave_the_sums_of_both(conn, datab
         await other.close()
     assert await conn.fetchval("SELECT regular FROM nominations.sheet_sums WHERE sheet_id = $1", sheet_id) == D("60.00")
     assert await _sums_differ(conn) == []
+
+
+async def _sheet_rows_read(conn, *, cluster=None) -> int:
+    """How many rows of the sheet tables the job's statement read (EXPLAIN ANALYZE, rolled back)."""
+    sql, args = ranking_store.recompute_statement(year=YEAR, cluster=cluster, config=DEFAULT)
+    tr = conn.transaction()
+    await tr.start()
+    try:
+        [plan] = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, *args)
+    finally:
+        await tr.rollback()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+    return sum(n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0) for n in nodes(plan["Plan"])
+               if n.get("Relation Name") in ("score_sheets", "sheet_sums", "sheet_scores"))
+
+
+async def test_every_kind_of_input_change_is_seen_and_an_unchanged_run_reads_no_sheet(conn):
+    sheets = {"01": s(55, 36, 2), "02": s(50, 30), "04": s(40, 30, 0, -3)}
+    await season(conn, "CUM-A", COVENANT_A, sheets)
+    b_sheets = {"14": {"A1": 30, "A2": 20, "B1": 1, "P1": 0}, "15": {"A1": 20, "A2": 20, "B1": 0, "P1": 0}}
+    await season(conn, "CUM-B", COVENANT_B, b_sheets)
+    members = [*sheets, "05"]
+    period = _period("CUM-A", members)
+    await covenant_store.refresh_cluster_year(conn, period=period)  # 05 joins, without a sheet yet
+
+    async def run(cluster=None):
+        return [w["scope"] for w in (await recompute(conn, year=YEAR, cluster=cluster, config=DEFAULT))["written"]]
+
+    assert await run() == ["CUM-A", "CUM-B", "national"]
+    assert await _sheet_rows_read(conn) == 0 and await run() == []
+    # A draft, saved and saved again, is not ranked: nothing to read.
+    for points in (s(60, 40, 5), s(59, 40, 5)):
+        async with conn.transaction():
+            await service_scores.save_sheet(conn, actor=_as("05"), period=period, province="05", scores=points,
+                                            notes={})
+    assert await _sheet_rows_read(conn) == 0 and await run() == []
+    # Submitted, it is.
+    async with conn.transaction():
+        await service_scores.submit_sheet(conn, actor=_as("05"), period=period, province="05")
+    assert await _sheet_rows_read(conn, cluster="CUM-B") > 0  # the national view ranks every unit again
+    assert await run() == ["CUM-A", "national"]
+    sheets["05"] = s(59, 40, 5)
+    await _assert_matches_reference(conn, {"CUM-A": _reference_units(COVENANT_A, sheets),
+                                           "CUM-B": _reference_units(COVENANT_B, b_sheets)})
+    # A cross-check.
+    async with conn.transaction():
+        await service_scores.review_sheet(conn, actor=_as("01"), period=period, province="02",
+                                          adjustments={"CCHC": (25, "Thiếu minh chứng")})
+    assert await run("CUM-A") == ["CUM-A", "national"] and await run() == []
+    # A renamed member changes no input: digested again, nothing written, and then nothing read.
+    renamed = _period("CUM-A", members)
+    renamed["members"][0]["name"] = "Tỉnh 01 (mới)"
+    await covenant_store.refresh_cluster_year(conn, period=renamed)
+    assert await _sheet_rows_read(conn) > 0 and await run() == []
+    assert await _sheet_rows_read(conn) == 0
+    # A member leaves: its sheet stays, unranked.
+    await covenant_store.refresh_cluster_year(conn, period=_period("CUM-A", ["01", "02", "05"]))
+    assert await run() == ["CUM-A", "national"]
+    assert [r["province"] for r in (await ranking_store.latest(conn, scope="CUM-A", year=YEAR))["rows"]] == \
+        ["05", "01", "02"]
+    # An amendment: the reopened sheets of the new version do not count until submitted again.
+    async with conn.transaction():
+        await service_scores.put_covenant(conn, actor=MINISTRY, period=_period("CUM-A", ["01", "02", "05"]),
+                                          criteria=[{**c, "max_points": 55} if c["code"] == "CM" else c
+                                                    for c in COVENANT_A], publish=True, reason="Điều chỉnh thang điểm")
+    assert await run() == ["CUM-A", "national"]
+    latest = await ranking_store.latest(conn, scope="CUM-A", year=YEAR)
+    assert latest["covenant_version"] == 2 and latest["rows"] == []
+    assert await _sheet_rows_read(conn) == 0 and await run() == []

@@ -1,11 +1,14 @@
 """Ranking snapshots, computed in SQL over a whole year at once.
 
-One statement reads each submitted sheet's effective sums (``sheet_sums``, which the database keeps
-after every write to the score rows, the cross-checked value winning over the self score), digests
-the inputs per scope, compares each digest with the scope's latest snapshot and only then ranks
+One statement first compares each scope's count of input changes (``cluster_years.input_changes``,
+which triggers keep on every write that can change what a cluster-year ranks on) with the count
+the last run digested it at (``ranking_inputs``): a scope whose count and config are unchanged is
+not read at all, so an unchanged run reads two small rows per scope and writes nothing. For the
+others it reads each counted sheet's effective sums (``sheet_sums``, kept by the score writes, the
+cross-checked value winning over the self score; never the score rows themselves), digests the
+inputs per scope, compares each digest with the scope's latest snapshot and only then ranks
 (window functions) and builds the tables of the scopes that changed, appending a snapshot for each
-in the same INSERT. It reads one row per sheet, never the score rows; an unchanged run only builds
-and compares the digests and writes nothing: no ranking, no JSON.
+in the same INSERT.
 ``domain/ranking.py`` is the reference: the tests compare this statement's tables and digests with
 ``rank_cluster``, ``rank_national`` and ``inputs_digest`` on the same data.
 """
@@ -31,12 +34,30 @@ _LOCK_NAMESPACE = 0x52414E4B
 _WORK_MEM = "64MB"
 
 _RECOMPUTE = """
-WITH covenant AS (          -- the version in force of every cluster of the year, and its maximum
+WITH version AS (           -- how many times each scope's inputs changed (kept by the writes, migration 044):
+    -- a cluster-year's own count; the national view's, the year's total (+1 per cluster-year, for any added)
+    SELECT y.cluster_code AS scope, y.input_changes AS changes
+      FROM nominations.cluster_years y WHERE y.year = $1 AND ($2::text IS NULL OR y.cluster_code = $2)
+    UNION ALL
+    SELECT '*', coalesce(sum(y.input_changes + 1), 0) FROM nominations.cluster_years y WHERE y.year = $1
+), stale AS (               -- the scopes whose inputs may differ from what the last run digested:
+    -- only these are read and digested; an unchanged run stops here, having read two rows per scope
+    SELECT v.scope, v.changes FROM version v
+      LEFT JOIN nominations.ranking_inputs r ON r.year = $1 AND r.scope = v.scope
+     WHERE r.scope IS NULL OR r.input_changes <> v.changes OR r.config <> $8
+), checked AS (             -- what this run digests; rewritten only for stale scopes
+    INSERT INTO nominations.ranking_inputs AS r (scope, year, input_changes, config)
+    SELECT scope, $1, changes, $8 FROM stale
+    ON CONFLICT (year, scope) DO UPDATE
+       SET input_changes = excluded.input_changes, config = excluded.config, checked_at = now()
+), covenant AS (            -- the version in force of each cluster to digest (every one, when the national view
+    -- is stale: it ranks every unit), and its maximum
     SELECT c.id, c.cluster_code, c.version,
            (SELECT coalesce(sum(k.max_points), 0) FROM nominations.covenant_criteria k
              WHERE k.covenant_id = c.id AND k.kind = 'regular') AS max_total
       FROM nominations.covenants c
      WHERE c.year = $1 AND c.state = 'published'
+       AND (c.cluster_code IN (SELECT scope FROM stale) OR EXISTS (SELECT FROM stale WHERE scope = '*'))
 ), member AS (              -- the cluster-year's members: a unit that left keeps its sheet, unranked
     SELECT y.cluster_code, m.code
       FROM nominations.cluster_years y, jsonb_to_recordset(y.members) AS m(code text)
@@ -49,10 +70,11 @@ WITH covenant AS (          -- the version in force of every cluster of the year
       JOIN nominations.score_sheets s ON s.covenant_id = cv.id AND s.state IN ('submitted', 'locked')
       JOIN member mb ON mb.cluster_code = cv.cluster_code AND mb.code = s.province_code
       LEFT JOIN nominations.sheet_sums t ON t.sheet_id = s.id  -- the effective sums, kept by the score writes
-), scope AS (               -- what this run answers for: the clusters asked for and the national view
-    SELECT cluster_code AS scope, version, max_total FROM covenant WHERE $2::text IS NULL OR cluster_code = $2
+), scope AS (               -- what this run digests: the stale ones of the clusters asked for and the national view
+    SELECT cluster_code AS scope, version, max_total FROM covenant
+     WHERE ($2::text IS NULL OR cluster_code = $2) AND cluster_code IN (SELECT scope FROM stale)
     UNION ALL
-    SELECT '*', NULL, NULL
+    SELECT '*', NULL, NULL WHERE EXISTS (SELECT FROM stale WHERE scope = '*')
 ), line AS (                -- each unit's row of inputs_digest: (cluster, province, regular, bonus, penalty, max_total)
     SELECT u.cluster_code,
            '[["s",' || to_json(u.cluster_code)::text || '],["s",' || to_json(u.province)::text
@@ -65,7 +87,7 @@ WITH covenant AS (          -- the version in force of every cluster of the year
     UNION ALL
     SELECT l.cluster_code, l.line, 1 FROM line l WHERE l.cluster_code IN (SELECT scope FROM scope)
     UNION ALL
-    SELECT '*', l.line, 1 FROM line l
+    SELECT '*', l.line, 1 FROM line l WHERE EXISTS (SELECT FROM stale WHERE scope = '*')
 ), digest AS (
     SELECT scope, encode(sha256(convert_to($6::text || string_agg(line, E'\\n' ORDER BY line COLLATE "C"), 'UTF8')),
                          'hex') AS digest, sum(units) AS units
@@ -157,7 +179,9 @@ def recompute_statement(*, year: int, cluster: str | None, config: RankingConfig
     tie_break = "".join(f", u.{TIE_BREAK_KEYS[key]} DESC" for key in config.tie_break)
     return (_RECOMPUTE.replace("/*tie_break*/", tie_break),
             (year, cluster, [t for t, _ in reversed(config.bands)], [label for _, label in reversed(config.bands)],
-             _digest_line(config_row(config)), DIGEST_PREFIX, config_json(config)))
+             _digest_line(config_row(config)), DIGEST_PREFIX, config_json(config),
+             # what a scope was digested under: a new config, or a new digest format, digests it again
+             DIGEST_PREFIX + _digest_line(config_row(config))))
 
 
 async def scopes(conn: asyncpg.Connection, *, year: int, cluster: str | None) -> list[str]:

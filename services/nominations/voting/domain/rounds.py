@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
+from shared.contracts.common import RoundState
+
 from .tally import FAILED_QUORUM, PROPOSED, RUNOFF_REQUIRED, Ratio, TallyResult, exact_fraction
 
 __all__ = [
@@ -48,21 +50,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------- states
-
-class RoundState(str, Enum):
-    """Where a vote round is in its life."""
-
-    draft = "draft"
-    open = "open"
-    closed = "closed"
-    certified = "certified"
-    approved = "approved"
-    returned = "returned"
-    failed_quorum = "failed_quorum"
-    runoff_required = "runoff_required"
-
-    __str__ = str.__str__  # "open", not "RoundState.open", in messages and f-strings
-
 
 TRANSITIONS: dict[RoundState, frozenset[RoundState]] = {
     RoundState.draft: frozenset({RoundState.open}),

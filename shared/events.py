@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from shared.contracts.envelope import EventEnvelope
 from shared.contracts.events import CATALOGUE
+from shared.receipts import Receipts
 
 __all__ = ["CeleryPublisher", "Consumer", "EventEnvelope", "OutboxRelay", "UnknownEventType", "batch_task_id",
            "emit", "emit_many", "outbox_payload", "parse_consumers"]
@@ -234,6 +235,7 @@ class OutboxRelay:
         poll_interval: float = 2.0,
         batch_size: int = 200,
         coalesce_seconds: float = 0.02,
+        receipts: Receipts | None = None,
     ):
         self.pool = pool
         self.dsn = dsn
@@ -247,6 +249,9 @@ class OutboxRelay:
         # a quiet spell goes at once.
         self.coalesce_seconds = coalesce_seconds
         self._last_published_at = float("-inf")
+        # Consumers' confirmations, and events published again when none came (shared.receipts).
+        self.receipts = receipts
+        self._next_reconcile = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = False
         self.published = 0
@@ -330,6 +335,7 @@ class OutboxRelay:
                     # Exponential backoff with jitter while the broker (or database) is away.
                     await asyncio.sleep(min(30.0, 0.25 * 2 ** min(failures, 7)) * (0.5 + random.random() / 2))
                     continue
+                await self._reconcile_when_due()
                 if listener is None or listener.is_closed():
                     listener = await self._listen()
                 try:
@@ -339,6 +345,22 @@ class OutboxRelay:
         finally:
             if listener is not None and not listener.is_closed():
                 await listener.close()
+
+    async def _reconcile_when_due(self) -> None:
+        if self.receipts is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if now < self._next_reconcile:
+            return
+        self._next_reconcile = now + self.receipts.interval_seconds
+        try:
+            done = await self.receipts.reconcile(self.pool, schema=self.schema)
+        except Exception as exc:  # Redis or the database away: the next turn tries again
+            log.warning("outbox receipts not recorded; will retry",
+                        extra={"fields": {"schema": self.schema, "error": repr(exc)}})
+            return
+        if done.republished:
+            self._wake.set()  # publish them now
 
     def stop(self) -> None:
         self._stopping = True

@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     # Woken within this long of its last publish, the relay waits out the rest, so that a steady
     # stream of events goes in batches (see shared.events.OutboxRelay); 0 publishes on every wake.
     outbox_coalesce_seconds: float = Field(0.02, ge=0, le=1)
+    # Receipts (shared.receipts): consumers confirm each event; the relay records the confirmations
+    # this often and publishes again an event unconfirmed this long after its publication (then
+    # twice as long each time, up to 64 times).
+    outbox_receipt_interval_seconds: float = Field(10.0, gt=0)
+    outbox_redeliver_after_seconds: float = Field(300.0, gt=0)
     # Housekeeping: remembered Idempotency-Key answers and published outbox rows are kept this long.
     idempotency_retention_hours: float = 24.0
     outbox_retention_days: float = 7.0

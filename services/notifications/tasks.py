@@ -40,6 +40,7 @@ from typing import Any, Awaitable, Callable, Iterable, NoReturn, TypeVar
 import asyncpg
 import kombu.exceptions
 import redis
+import redis.asyncio as aioredis
 from asyncpg.exceptions import _base as asyncpg_base
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
@@ -49,6 +50,7 @@ from services.notifications.domain import retry
 from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import WEBHOOK_QUEUE, app
+from shared import receipts
 from shared.app import redis_client
 from shared.db import create_pool
 from shared.jobs import JobSender
@@ -130,6 +132,7 @@ class Runtime:
         self.runner = asyncio.Runner()
         self.pool: asyncpg.Pool | None = None
         self.slots: ReceiverSlots | None = None
+        self.redis: aioredis.Redis | None = None
 
     def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
         async def main() -> T:
@@ -137,7 +140,8 @@ class Runtime:
                 self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
             if self.slots is None:
                 config = settings()
-                self.slots = ReceiverSlots(redis_client(config), cap=config.webhook_concurrency_per_receiver,
+                self.redis = redis_client(config)
+                self.slots = ReceiverSlots(self.redis, cap=config.webhook_concurrency_per_receiver,
                                            lease_seconds=config.webhook_deadline_seconds + 5)
             # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
             return await asyncio.wait_for(work(self.pool), timeout)
@@ -176,8 +180,28 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         raise
 
 
+# What this service confirms events as (shared.receipts): the relays expect a receipt from each
+# consuming service named in their consumer tasks ("notifications.handle_events").
+CONSUMER = "notifications"
+
 # Follow-up jobs go through the worker's own app (its broker connection), after the task's commit.
 jobs = JobSender(app=app)
+
+
+def confirm_events(envelopes: Iterable[Any]) -> None:
+    """Tell the events' producers that these are handled, or kept in failed_events (shared.receipts):
+    only after the commit. A receipt that does not get through costs a republish, which is ignored."""
+    envelopes = list(envelopes)
+
+    async def work(pool: asyncpg.Pool) -> int:
+        assert _runtime is not None and _runtime.redis is not None
+        return await receipts.confirm(_runtime.redis, consumer=CONSUMER, envelopes=envelopes)
+
+    try:
+        run(work)
+    except Exception as exc:  # never fail a task whose work is committed
+        log_fields(log, "cannot confirm events; their producers will publish them again", logging.WARNING,
+                   events=len(envelopes), error=repr(exc)[:300])
 
 
 def enqueue_deliveries(ids: Iterable[str]) -> None:
@@ -197,8 +221,11 @@ def handle_event(self: Task, envelope: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         if is_transient(exc):
             retry_later(self, exc)
-        return record_failed_event(self, envelope, exc)
-    return _after_one(handled)
+        result = record_failed_event(self, envelope, exc)
+    else:
+        result = _after_one(handled)
+    confirm_events([envelope])
+    return result
 
 
 async def _handle_one(pool: asyncpg.Pool, *, envelope: Any) -> service.Handled:
@@ -243,6 +270,7 @@ def handle_events(self: Task, envelopes: list[Any]) -> dict[str, Any]:
                    events=len(envelopes), error=repr(exc)[:500])
         return handle_singly(self, envelopes)
     enqueue_deliveries(batch.deliveries)
+    confirm_events(envelopes)  # handled, duplicates and the refused (kept in failed_events) alike
     for refused in batch.refused:
         log_fields(log, "event could not be processed; recorded in failed_events for replay", logging.ERROR,
                    event_id=str(refused.failure["id"]), type=refused.failure["event_type"],
@@ -267,6 +295,7 @@ def handle_singly(task: Task, envelopes: list[Any]) -> dict[str, Any]:
             results.append(record_failed_event(task, envelope, exc))
             continue
         results.append(_after_one(handled))
+    confirm_events(envelopes)
     return {"events": len(envelopes), "singly": True,
             "processed": sum(1 for r in results if r.get("duplicate") is False),
             "duplicates": sum(1 for r in results if r.get("duplicate")),

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import redis as redis_sync
 from celery.exceptions import Retry
 
 from services.notifications import tasks
 from services.notifications.domain import routing, templates
 from shared.events import Consumer, batch_task_id
+from shared.receipts import receipt_key
 from tests.notifications.conftest import DEFAULT_CONSUMERS, envelope, eventually, processed
 from tests.notifications.test_api import merged
 from tests.notifications.test_task_failures import closed_dsn, run_task, task_settings  # noqa: F401 (fixture)
@@ -128,3 +130,26 @@ def test_a_batch_message_is_named_by_its_event_ids():
     ids = [str(uuid.uuid4()) for _ in range(3)]
     assert batch_task_id(ids, "t") == batch_task_id(list(ids), "t") != batch_task_id(ids[:2], "t")
     assert batch_task_id(ids[:1], "t") == f"{ids[0]}:t"  # one event: as a single-event message
+
+
+async def test_the_worker_confirms_each_event_to_its_producer_once_committed(worker, publish, db, redis_url):
+    """Handled, repeated and refused (kept in failed_events) events alike: their producer stops
+    owing them (shared.receipts); an event that never arrived is not confirmed."""
+    good, bad, other = merged("22", "Quảng Ninh"), poison(), merged("33", "Hưng Yên")
+    publish([good, bad, good])
+    await eventually(lambda: processed(db, good["id"]), message="the good event")
+    client = redis_sync.Redis.from_url(redis_url)
+    try:
+        key = receipt_key("registry", "notifications")
+
+        def confirmed() -> set[str]:
+            return {m.decode() for m in client.smembers(key)}
+
+        await eventually(lambda: _now(confirmed() == {good["id"], bad["id"]}), message="the receipts")
+        assert other["id"] not in confirmed() and 0 < client.ttl(key)
+    finally:
+        client.close()
+
+
+async def _now(value):
+    return value

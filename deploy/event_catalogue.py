@@ -34,7 +34,9 @@ ENVELOPE_DESCRIPTION = (
     "is a list of up to 100 of these envelopes in outbox order (task id `<event id>:<task>` for one event, "
     "for several a UUID derived from their ids then `:<task>`); a consumer configured to take events one by "
     "one (such as `notifications.handle_event`, which replays use) gets this envelope as its first argument "
-    "(task id `<event id>:<task>`). Delivery is at least once; consumers deduplicate on `id`.")
+    "(task id `<event id>:<task>`). Delivery is at least once; consumers deduplicate on `id`, and once an "
+    "event is handled add its `id` to the Redis set `thidua:receipts:<producer>:<consuming service>`: the "
+    "producer publishes again an event left without a receipt.")
 
 
 def _first_line(model: type[BaseModel]) -> str:

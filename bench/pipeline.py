@@ -1,7 +1,10 @@
 """Pipeline benchmark: 10,000 events fanned out to inbox notifications through the real outbox
-relay and a real Celery worker, beside a no-op Celery task's throughput on the same broker.
+relay and a real Celery worker (the consumers a service hands its events to by default, that is
+batches of up to 100 events per ``notifications.handle_events`` message; ``BENCH_EVENT_CONSUMERS``
+overrides them as ``EVENT_CONSUMERS`` would, e.g. ``notifications.handle_event@events`` for one
+message per event), beside a no-op Celery task's throughput on the same broker.
 
-    python -m bench pipeline   [BENCH_EVENTS=10000 BENCH_WORKER_CONCURRENCY=2]
+    python -m bench pipeline   [BENCH_EVENTS=10000 BENCH_WORKER_CONCURRENCY=2 BENCH_EVENT_CONSUMERS=...]
 
 Each event is a ``registry.leadership.rotated`` for a cluster of four members, so it notifies four
 provinces and the ministry: five inbox rows. Commit-to-inbox latency is the inbox row's
@@ -23,11 +26,14 @@ import redis
 from bench.common import ROOT, Figure, PeakRss, report, say, scratch_database
 from deploy.infra import Infra
 from shared.db import create_pool
-from shared.events import CeleryPublisher, OutboxRelay, emit
+from shared.events import CeleryPublisher, OutboxRelay, emit, parse_consumers
+from shared.settings import ServiceSettings
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "2")
 PACED_SECONDS = float(os.environ.get("BENCH_PACED_SECONDS", "10"))
+CONSUMERS = parse_consumers(os.environ.get("BENCH_EVENT_CONSUMERS")
+                            or ServiceSettings.model_fields["event_consumers"].default)
 REDIS_DB = 12
 MEMBERS = [{"code": c, "name": n} for c, n in (("22", "Quảng Ninh"), ("31", "Hải Phòng"), ("33", "Hưng Yên"),
                                                ("37", "Ninh Bình"))]
@@ -100,7 +106,7 @@ async def real_pipeline(redis_url: str, dsn: str) -> dict:
     client.flushdb()
     worker = start_worker("services.notifications.worker:app", dsn=dsn, redis_url=redis_url)
     pool = await create_pool(dsn, max_size=4)
-    publisher = CeleryPublisher(redis_url, [("notifications.handle_event", "events")])
+    publisher = CeleryPublisher(redis_url, CONSUMERS)
     relay = OutboxRelay(pool=pool, dsn=dsn, schema="registry", publish_batch=publisher.publish_batch,
                         poll_interval=0.5, batch_size=500)
     relay_task = None
@@ -195,6 +201,7 @@ async def bench(infra: Infra, limits: dict) -> list[Figure]:
         peaks = watch.peaks()
     report("pipeline", {
         "machine_cores": os.cpu_count(), "worker_concurrency": int(CONCURRENCY),
+        "consumers": [f"{c.task}@{c.queue}" + (f"*{c.batch}" if c.batch else "") for c in CONSUMERS],
         "baseline_noop_celery": baseline, "pipeline": pipeline,
         "ratio_events_per_s_vs_noop_tasks_per_s": round(pipeline["events_per_s"] / baseline["tasks_per_s"], 3),
         "peak_rss_mb": peaks,

@@ -29,9 +29,14 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 ENVELOPE_DESCRIPTION = (
     "Each event is written to its producer's transactional outbox (`<schema>.outbox`) in the transaction "
-    "that makes the change, and the outbox relay hands it to every consumer task on the broker: a Celery "
-    "task message (task `notifications.handle_event`, queue `events`, task id `<event id>:<task>`) whose "
-    "first argument is this envelope. Delivery is at least once; consumers deduplicate on `id`.")
+    "that makes the change, and the outbox relay hands it to every consumer task on the broker as Celery "
+    "task messages. By default that is `notifications.handle_events` on queue `events`, whose first argument "
+    "is a list of up to 100 of these envelopes in outbox order (task id `<event id>:<task>` for one event, "
+    "for several a UUID derived from their ids then `:<task>`); a consumer configured to take events one by "
+    "one (such as `notifications.handle_event`, which replays use) gets this envelope as its first argument "
+    "(task id `<event id>:<task>`). Delivery is at least once; consumers deduplicate on `id`, and once an "
+    "event is handled add its `id` to the Redis set `thidua:receipts:<producer>:<consuming service>`: the "
+    "producer publishes again an event left without a receipt.")
 
 
 def _first_line(model: type[BaseModel]) -> str:

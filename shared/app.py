@@ -32,6 +32,7 @@ from shared.jobs import JobSender
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
 from shared.production import refuse_unless_safe, shared_problems
+from shared.receipts import Receipts, consumer_name
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("thidua.http")
@@ -122,7 +123,13 @@ def create_app(
             publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
             app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
                                           publish_batch=publisher.publish_batch,
-                                          poll_interval=settings.outbox_poll_interval)
+                                          poll_interval=settings.outbox_poll_interval,
+                                          coalesce_seconds=settings.outbox_coalesce_seconds,
+                                          receipts=Receipts(
+                                              redis=app.state.redis,
+                                              consumers=[consumer_name(c.task) for c in settings.consumers],
+                                              redeliver_after_seconds=settings.outbox_redeliver_after_seconds,
+                                              interval_seconds=settings.outbox_receipt_interval_seconds))
             relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
         housekeeping = asyncio.create_task(_housekeeping(app.state.db, schema, settings),
                                            name=f"{schema}-housekeeping")

@@ -4,7 +4,8 @@ A service calls ``emit`` inside the transaction that makes the change; the row b
 (and the NOTIFY fires) only when that transaction commits, so a rolled-back change never leaks an
 event. ``OutboxRelay`` runs in every service process: woken by LISTEN/NOTIFY, with a polling
 fallback, it claims rows with ``FOR UPDATE SKIP LOCKED`` (so several replicas share the work),
-hands each envelope to every configured Celery consumer task on the broker, and stamps the rows
+hands the envelopes to every configured Celery consumer task on the broker (:class:`Consumer`:
+one envelope per message, or up to N per message for a batch consumer), and stamps the rows
 published in the same transaction. A crash between publish and commit republishes: delivery is
 at-least-once and consumers deduplicate on the event id.
 """
@@ -14,16 +15,18 @@ import asyncio
 import logging
 import random
 import uuid
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import asyncpg
 from pydantic import BaseModel
 
 from shared.contracts.envelope import EventEnvelope
 from shared.contracts.events import CATALOGUE
+from shared.receipts import Receipts
 
-__all__ = ["CeleryPublisher", "EventEnvelope", "OutboxRelay", "OutboxWaker", "UnknownEventType", "emit",
-           "emit_many", "outbox_payload"]
+__all__ = ["CeleryPublisher", "Consumer", "EventEnvelope", "OutboxRelay", "OutboxWaker", "UnknownEventType",
+           "batch_task_id", "emit", "emit_many", "outbox_payload", "parse_consumers"]
 
 log = logging.getLogger("thidua.outbox")
 
@@ -69,12 +72,15 @@ async def emit(
     contract first (:func:`outbox_payload`)."""
     version, body = outbox_payload(type, payload, producer=schema)
     event_id = uuid.uuid4()
+    # The row and the NOTIFY (delivered at commit) in one round trip: a burst of events is bound
+    # by round trips.
     await conn.execute(
-        f"""INSERT INTO {schema}.outbox (id, type, version, producer, aggregate_id, payload)
-            VALUES ($1, $2, $3, $4, $5, $6)""",
-        event_id, type, version, schema, str(aggregate_id), body,
+        f"""WITH written AS (
+                INSERT INTO {schema}.outbox (id, type, version, producer, aggregate_id, payload)
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+            SELECT pg_notify($7, '') FROM written""",
+        event_id, type, version, schema, str(aggregate_id), body, notify_channel(schema),
     )
-    await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
     return event_id
 
 
@@ -184,14 +190,63 @@ async def purge_expired(conn: asyncpg.Connection, *, schema: str, idempotency_ho
     return int(keys.split()[-1]), int(events.split()[-1])
 
 
-class CeleryPublisher:
-    """Hands envelopes to Celery consumer tasks on the broker (Redis), one message per consumer."""
+# Names a batch message's task id: derived from the batch's event ids, so a republish of the same
+# batch after a relay crash carries the same id (recognisable in logs and Flower).
+BATCH_NAMESPACE = uuid.UUID("3c9e5a71-2f4d-5b8e-a06c-7d1f3e9b2a54")
 
-    def __init__(self, broker_url: str, consumers: Sequence[tuple[str, str]],
+
+@dataclass(frozen=True)
+class Consumer:
+    """A Celery task the relay hands events to. ``batch`` None: one envelope per message (the task's
+    first argument is the envelope); N ≥ 1: up to N envelopes per message, as one list argument."""
+
+    task: str
+    queue: str = "events"
+    batch: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch is not None and self.batch < 1:
+            raise ValueError(f"{self.task}: a batch holds at least one envelope")
+
+
+def parse_consumers(spec: str) -> list[Consumer]:
+    """``"task@queue"`` (one envelope per message) or ``"task@queue*N"`` (up to N per message),
+    comma-separated; the queue defaults to ``events``."""
+    consumers = []
+    for item in spec.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        item, star, size = item.partition("*")
+        task, _, queue = item.partition("@")
+        if star and not size.strip().isdigit():
+            raise ValueError(f"{item}*{size}: the batch size after '*' is a whole number")
+        consumers.append(Consumer(task.strip(), queue.strip() or "events", int(size) if star else None))
+    return consumers
+
+
+def batch_task_id(event_ids: Sequence[str], task: str) -> str:
+    """The task id of a message carrying these events: ``<event id>:<task>`` for one event (as a
+    single-event message), a UUID derived from the ids in order for several."""
+    if len(event_ids) == 1:
+        return f"{event_ids[0]}:{task}"
+    return f"{uuid.uuid5(BATCH_NAMESPACE, ','.join(event_ids))}:{task}"
+
+
+def _chunks(items: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class CeleryPublisher:
+    """Hands envelopes to Celery consumer tasks on the broker (Redis): per consumer, one message per
+    envelope, or one per batch of up to ``Consumer.batch`` envelopes (fewer tasks, less overhead)."""
+
+    def __init__(self, broker_url: str, consumers: Sequence[Consumer | tuple[str, str]],
                  broker_use_ssl: dict[str, Any] | None = None):
         from celery import Celery
 
-        self.consumers = list(consumers)
+        self.consumers = [c if isinstance(c, Consumer) else Consumer(*c) for c in consumers]
         self.app = Celery("thidua-publisher", broker=broker_url, set_as_current=False)
         if broker_use_ssl:
             self.app.conf.broker_use_ssl = broker_use_ssl
@@ -206,15 +261,16 @@ class CeleryPublisher:
 
     def publish_batch(self, envelopes: Sequence[dict[str, Any]]) -> None:
         with self.app.producer_or_acquire() as producer:
-            for envelope in envelopes:
-                for task, queue in self.consumers:
-                    self.app.send_task(
-                        task,
-                        args=[envelope],
-                        queue=queue,
-                        task_id=f"{envelope['id']}:{task}",
-                        producer=producer,
-                    )
+            for consumer in self.consumers:
+                if consumer.batch is None:
+                    for envelope in envelopes:
+                        self.app.send_task(consumer.task, args=[envelope], queue=consumer.queue,
+                                           task_id=f"{envelope['id']}:{consumer.task}", producer=producer)
+                    continue
+                for chunk in _chunks(envelopes, consumer.batch):
+                    self.app.send_task(consumer.task, args=[list(chunk)], queue=consumer.queue,
+                                       task_id=batch_task_id([str(e["id"]) for e in chunk], consumer.task),
+                                       producer=producer)
 
     def close(self) -> None:
         self.app.close()
@@ -230,6 +286,8 @@ class OutboxRelay:
         publish_batch: Callable[[Sequence[dict[str, Any]]], None],
         poll_interval: float = 2.0,
         batch_size: int = 200,
+        coalesce_seconds: float = 0.02,
+        receipts: Receipts | None = None,
     ):
         self.pool = pool
         self.dsn = dsn
@@ -237,6 +295,15 @@ class OutboxRelay:
         self.publish_batch = publish_batch
         self.poll_interval = poll_interval
         self.batch_size = batch_size
+        # Woken again within this long of its last publish, the relay waits out the rest: events
+        # committed one by one in a steady stream then travel in batches (a task message per
+        # event would cost the consumers more than the events themselves), while an event after
+        # a quiet spell goes at once.
+        self.coalesce_seconds = coalesce_seconds
+        self._last_published_at = float("-inf")
+        # Consumers' confirmations, and events published again when none came (shared.receipts).
+        self.receipts = receipts
+        self._next_reconcile = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = False
         self.published = 0
@@ -272,6 +339,7 @@ class OutboxRelay:
                          WHERE id = ANY($1::uuid[])""",
                     [r["id"] for r in rows],
                 )
+        self._last_published_at = asyncio.get_running_loop().time()
         self.published += len(rows)
         return len(rows)
 
@@ -301,7 +369,11 @@ class OutboxRelay:
         failures = 0
         try:
             while not self._stopping:
+                # Cleared before the coalescing pause: a wake-up during it (stop() included) is kept.
                 self._wake.clear()
+                wait = self._last_published_at + self.coalesce_seconds - asyncio.get_running_loop().time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 try:
                     await self.drain()
                     failures = 0
@@ -315,6 +387,7 @@ class OutboxRelay:
                     # Exponential backoff with jitter while the broker (or database) is away.
                     await asyncio.sleep(min(30.0, 0.25 * 2 ** min(failures, 7)) * (0.5 + random.random() / 2))
                     continue
+                await self._reconcile_when_due()
                 if listener is None or listener.is_closed():
                     listener = await self._listen()
                 try:
@@ -324,6 +397,22 @@ class OutboxRelay:
         finally:
             if listener is not None and not listener.is_closed():
                 await listener.close()
+
+    async def _reconcile_when_due(self) -> None:
+        if self.receipts is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if now < self._next_reconcile:
+            return
+        self._next_reconcile = now + self.receipts.interval_seconds
+        try:
+            done = await self.receipts.reconcile(self.pool, schema=self.schema)
+        except Exception as exc:  # Redis or the database away: the next turn tries again
+            log.warning("outbox receipts not recorded; will retry",
+                        extra={"fields": {"schema": self.schema, "error": repr(exc)}})
+            return
+        if done.republished:
+            self._wake.set()  # publish them now
 
     def stop(self) -> None:
         self._stopping = True

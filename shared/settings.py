@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from shared.events import Consumer
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/thidua"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -55,12 +58,21 @@ class ServiceSettings(BaseSettings):
     # The outbox relay runs inside each service process.
     run_outbox_relay: bool = True
     outbox_poll_interval: float = 2.0
+    # Woken within this long of its last publish, the relay waits out the rest, so that a steady
+    # stream of events goes in batches (see shared.events.OutboxRelay); 0 publishes on every wake.
+    outbox_coalesce_seconds: float = Field(0.02, ge=0, le=1)
+    # Receipts (shared.receipts): consumers confirm each event; the relay records the confirmations
+    # this often and publishes again an event unconfirmed this long after its publication (then
+    # twice as long each time, up to 64 times).
+    outbox_receipt_interval_seconds: float = Field(10.0, gt=0)
+    outbox_redeliver_after_seconds: float = Field(300.0, gt=0)
     # Housekeeping: remembered Idempotency-Key answers and published outbox rows are kept this long.
     idempotency_retention_hours: float = 24.0
     outbox_retention_days: float = 7.0
     housekeeping_interval_seconds: float = 3600.0
-    # "task@queue" pairs: every event is handed to each of these consumers.
-    event_consumers: str = "notifications.handle_event@events"
+    # Every event is handed to each of these consumers: "task@queue" (one event per message) or
+    # "task@queue*N" (up to N events per message, for a task that takes a list), comma-separated.
+    event_consumers: str = "notifications.handle_events@events*100"
     log_level: str = "INFO"
     demo: bool = False
     # Tests only: the instant the service takes for "now" (ISO with offset); unset, the system clock.
@@ -70,6 +82,11 @@ class ServiceSettings(BaseSettings):
     def _infrastructure_fallbacks(self) -> ServiceSettings:
         if self.jwks_url is None:
             self.jwks_url = self.registry_url.rstrip("/") + "/.well-known/jwks.json"
+        return self
+
+    @model_validator(mode="after")
+    def _consumers_parse(self) -> ServiceSettings:
+        self.consumers  # noqa: B018 (a malformed EVENT_CONSUMERS fails at start-up, not at the first event)
         return self
 
     @property
@@ -93,14 +110,10 @@ class ServiceSettings(BaseSettings):
         return options
 
     @property
-    def consumers(self) -> list[tuple[str, str]]:
-        pairs = []
-        for item in self.event_consumers.split(","):
-            item = item.strip()
-            if item:
-                task, _, queue = item.partition("@")
-                pairs.append((task, queue or "events"))
-        return pairs
+    def consumers(self) -> list[Consumer]:
+        from shared.events import parse_consumers
+
+        return parse_consumers(self.event_consumers)
 
 
 class WorkerSettings(ServiceSettings):

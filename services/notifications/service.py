@@ -1,7 +1,8 @@
 """Notifications use cases, called by the Celery tasks (and the API for subscriptions).
 
-- :func:`handle_event`: one envelope → inbox rows and delivery rows for every recipient, in the
-  caller's transaction, exactly once per event id.
+- :func:`handle_events`: a batch of envelopes → inbox rows and delivery rows for every recipient of
+  every event, in the caller's transaction and a fixed number of statements, exactly once per
+  event id; :func:`handle_event` does the same for one envelope (replays, single-event messages).
 - :func:`send_reminders`: vote reminders for the non-voters of rounds about to close, once per
   (round, voter, window).
 - :func:`deliver`: one e-mail or webhook attempt for one delivery, recorded exactly once.
@@ -15,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import traceback as tb
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import asyncpg
 
@@ -66,32 +68,73 @@ class Handled:
     deliveries: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Refused:
+    """An envelope of a batch that cannot be processed (recorded in failed_events with the batch)."""
+
+    envelope: Any
+    error: str
+    failure: asyncpg.Record
+
+
+@dataclass
+class HandledBatch:
+    processed: list[str] = field(default_factory=list)    # event ids consumed by this run
+    duplicates: list[str] = field(default_factory=list)   # consumed before, or twice in the batch
+    refused: list[Refused] = field(default_factory=list)  # recorded in failed_events
+    recipients: int = 0
+    notifications: int = 0
+    deliveries: list[str] = field(default_factory=list)   # new or still pending: to enqueue after the commit
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One event's part of a fan-out: its recipients and how to render its message for each."""
+
+    event: Mapping[str, Any]
+    event_type: str
+    recipients: list[str]
+    render: Render
+
+
 async def fan_out(conn: asyncpg.Connection, *, event: Mapping[str, Any], event_type: str, recipients: list[str],
                   render: Render) -> FanOut:
     """Inbox rows and delivery rows for every recipient of one event, two bulk inserts in all."""
-    subscriptions = await subscription_store.for_addresses(conn, recipients)
-    rendered: dict[tuple[str, str], templates.Message] = {}
+    return await fan_out_many(conn, [Audience(event, event_type, recipients, render)])
+
+
+async def fan_out_many(conn: asyncpg.Connection, audiences: Sequence[Audience]) -> FanOut:
+    """Inbox rows and delivery rows for every recipient of every event: one subscription lookup and
+    two bulk inserts in all, however many events and recipients."""
+    subscriptions = await subscription_store.for_addresses(
+        conn, sorted({recipient for a in audiences for recipient in a.recipients}))
     inbox_rows: list[dict[str, Any]] = []
     delivery_rows: list[dict[str, Any]] = []
-    for recipient in recipients:
-        for target in channels.targets_for(recipient, subscriptions, event_type):
-            key = (recipient, target.language)
-            if key not in rendered:
-                rendered[key] = render(recipient, target.language)
-            message = rendered[key]
-            if target.kind == channels.INBOX:
-                inbox_rows.append({"recipient": recipient, "language": message.language, "subject": message.subject,
-                                   "body": message.body, "action": message.action})
-            else:
-                delivery_rows.append({
-                    "recipient": recipient, "channel": target.channel, "kind": target.kind, "target": target.target,
-                    "secret": target.secret, "subscriber": target.subscriber, "language": message.language,
-                    "message": {"subject": message.subject, "body": message.body, "action": message.action,
-                                "language": message.language, "event": dict(event)},
-                })
-    inserted = await inbox_store.insert_many(conn, event_id=event["id"], event_type=event_type,
-                                             aggregate_id=event.get("aggregate_id"), rows=inbox_rows)
-    ids = await delivery_store.insert_many(conn, event_id=event["id"], event_type=event_type, rows=delivery_rows)
+    for audience in audiences:
+        event, event_type = audience.event, audience.event_type
+        rendered: dict[tuple[str, str], templates.Message] = {}
+        for recipient in audience.recipients:
+            for target in channels.targets_for(recipient, subscriptions, event_type):
+                key = (recipient, target.language)
+                if key not in rendered:
+                    rendered[key] = audience.render(recipient, target.language)
+                message = rendered[key]
+                if target.kind == channels.INBOX:
+                    inbox_rows.append({"event_id": event["id"], "event_type": event_type,
+                                       "aggregate_id": event.get("aggregate_id"), "recipient": recipient,
+                                       "language": message.language, "subject": message.subject,
+                                       "body": message.body, "action": message.action})
+                else:
+                    delivery_rows.append({
+                        "event_id": event["id"], "event_type": event_type,
+                        "recipient": recipient, "channel": target.channel, "kind": target.kind,
+                        "target": target.target, "secret": target.secret, "subscriber": target.subscriber,
+                        "language": message.language,
+                        "message": {"subject": message.subject, "body": message.body, "action": message.action,
+                                    "language": message.language, "event": dict(event)},
+                    })
+    inserted = await inbox_store.insert_batch(conn, inbox_rows)
+    ids = await delivery_store.insert_batch(conn, delivery_rows)
     return FanOut(notifications=len(inserted), deliveries=ids)
 
 
@@ -101,25 +144,30 @@ def _round_id(value: Any) -> str | None:
     return str(value) if value is not None and str(value).strip() else None
 
 
-async def _track_round(conn: asyncpg.Connection, env: EventEnvelope) -> None:
-    """What reminders need to know: open rounds (electorate, deadline) and who has voted."""
-    p = env.payload
-    round_id = _round_id(p.get("round_id"))
-    if round_id is None:
-        return
-    if env.type == routing.ROUND_OPENED:
-        await event_store.open_round(conn, round_id=round_id, payload=p)
-    elif env.type == routing.BALLOT_CAST:
-        voter = p.get("voter_code")
-        if voter:
-            await event_store.record_voter(conn, round_id=round_id, voter_code=str(voter), voted_at=env.occurred_at)
-    elif env.type == routing.RUNOFF_CREATED:
-        await event_store.close_round(conn, round_id=round_id)
-        runoff = _round_id(p.get("runoff_round_id"))
-        if runoff:
-            await event_store.open_round(conn, round_id=runoff, payload=p)
-    elif env.type in (routing.ROUND_CLOSED, routing.ROUND_CERTIFIED, routing.ROUND_APPROVED, routing.ROUND_RETURNED):
-        await event_store.close_round(conn, round_id=round_id)
+async def _track_rounds(conn: asyncpg.Connection, envs: Sequence[EventEnvelope]) -> None:
+    """What reminders need to know: open rounds (electorate, deadline) and who has voted. Opening
+    and closing follow the batch's order; who voted (most of a round's events) is one insert."""
+    voters: list[tuple[str, str, datetime]] = []
+    for env in envs:
+        p = env.payload
+        round_id = _round_id(p.get("round_id"))
+        if round_id is None:
+            continue
+        if env.type == routing.ROUND_OPENED:
+            await event_store.open_round(conn, round_id=round_id, payload=p)
+        elif env.type == routing.BALLOT_CAST:
+            voter = p.get("voter_code")
+            if voter:
+                voters.append((round_id, str(voter), env.occurred_at))
+        elif env.type == routing.RUNOFF_CREATED:
+            await event_store.close_round(conn, round_id=round_id)
+            runoff = _round_id(p.get("runoff_round_id"))
+            if runoff:
+                await event_store.open_round(conn, round_id=runoff, payload=p)
+        elif env.type in (routing.ROUND_CLOSED, routing.ROUND_CERTIFIED, routing.ROUND_APPROVED,
+                          routing.ROUND_RETURNED):
+            await event_store.close_round(conn, round_id=round_id)
+    await event_store.record_voters(conn, voters)
 
 
 class UnsupportedEventVersion(ValueError):
@@ -142,32 +190,90 @@ def parse_event(envelope: Mapping[str, Any]) -> EventEnvelope:
 
 
 async def handle_event(conn: asyncpg.Connection, envelope: Mapping[str, Any]) -> Handled:
-    """Consume one envelope inside the caller's transaction; a repeat of an event id does nothing."""
+    """Consume one envelope inside the caller's transaction; a repeat of an event id does nothing.
+    An envelope that cannot be processed raises (the task records it in failed_events)."""
     env = parse_event(envelope)
-    event = env.model_dump(mode="json")
-    result = Handled(event_id=event["id"], type=env.type)
-    first = await event_store.mark_processed(conn, event_id=env.id, type=env.type, producer=env.producer,
-                                             occurred_at=env.occurred_at)
-    # Processed now or before: a failure recorded for this event (failed_events) is resolved.
-    await failed_store.resolve(conn, env.id)
-    if not first:
-        result.duplicate = True
-        # The first consumer may have committed and then died before enqueuing its deliveries:
-        # hand them over now rather than at the next sweep (a duplicate message is harmless).
-        result.deliveries = await delivery_store.pending_for_event(conn, env.id)
+    batch = await _consume(conn, [env])
+    return Handled(event_id=str(env.id), type=env.type, duplicate=bool(batch.duplicates),
+                   recipients=batch.recipients, notifications=batch.notifications, deliveries=batch.deliveries)
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """The error line and the traceback kept in failed_events."""
+    return f"{type(exc).__name__}: {exc}", "".join(tb.format_exception(exc))
+
+
+async def handle_events(conn: asyncpg.Connection, envelopes: Sequence[Any]) -> HandledBatch:
+    """Consume a batch of envelopes inside the caller's transaction, each exactly once.
+
+    Each envelope is parsed first: one the contract refuses is recorded in failed_events on its
+    own (in this transaction) and the others go on. An event id seen before, or twice in the batch,
+    does nothing again. Any other error raises and rolls the whole batch back; the task then
+    handles the events one by one, so only the bad one fails.
+    """
+    envs: list[EventEnvelope] = []
+    refused: list[Refused] = []
+    for envelope in envelopes:
+        try:
+            envs.append(parse_event(envelope))
+        except Exception as exc:
+            error, trace = describe_failure(exc)
+            failure = await failed_store.record(conn, envelope=envelope, error=error, traceback=trace)
+            refused.append(Refused(envelope, error, failure))
+    batch = await _consume(conn, envs)
+    batch.refused = refused
+    return batch
+
+
+async def _consume(conn: asyncpg.Connection, parsed: Sequence[EventEnvelope]) -> HandledBatch:
+    """Record the events processed (one statement), resolve their recorded failures, and fan out
+    those not seen before: round tracking, then one insert for every inbox row and one for every
+    delivery row of the batch."""
+    result = HandledBatch()
+    envs: list[EventEnvelope] = []
+    seen: set[str] = set()
+    for env in parsed:
+        if str(env.id) in seen:
+            result.duplicates.append(str(env.id))
+        else:
+            seen.add(str(env.id))
+            envs.append(env)
+    if not envs:
         return result
-    await _track_round(conn, env)
-    recipients = routing.recipients_for(event)
-    if not recipients:
-        if env.type not in routing.ROUTED_EVENT_TYPES:
-            log_fields(log, "event type not routed; recorded and ignored", type=env.type, event_id=event["id"])
-        return result
-    done = await fan_out(conn, event=event, event_type=env.type, recipients=recipients,
-                         render=lambda recipient, language: templates.render(event, language=language,
-                                                                             recipient=recipient))
-    await event_store.set_recipient_count(conn, event_id=env.id, recipients=len(recipients))
-    result.recipients, result.notifications, result.deliveries = len(recipients), done.notifications, done.deliveries
+    first = await event_store.mark_processed_many(
+        conn, [{"id": env.id, "type": env.type, "producer": env.producer, "occurred_at": env.occurred_at}
+               for env in envs])
+    # Processed now or before: a failure recorded for these events (failed_events) is resolved.
+    await failed_store.resolve_many(conn, [env.id for env in envs])
+    fresh = [env for env in envs if str(env.id) in first]
+    repeated = [str(env.id) for env in envs if str(env.id) not in first]
+    result.processed = [str(env.id) for env in fresh]
+    result.duplicates += repeated
+    # A first consumer may have committed and then died before enqueuing its deliveries: hand them
+    # over now rather than at the next sweep (a duplicate message is harmless).
+    result.deliveries = await delivery_store.pending_for_events(conn, repeated)
+    await _track_rounds(conn, fresh)
+    audiences: list[Audience] = []
+    counts: dict[str, int] = {}
+    for env in fresh:
+        event = env.model_dump(mode="json")
+        recipients = routing.recipients_for(event)
+        if not recipients:
+            if env.type not in routing.ROUTED_EVENT_TYPES:
+                log_fields(log, "event type not routed; recorded and ignored", type=env.type, event_id=event["id"])
+            continue
+        audiences.append(Audience(event, env.type, recipients, _renderer(event)))
+        counts[event["id"]] = len(recipients)
+    done = await fan_out_many(conn, audiences)
+    await event_store.set_recipient_counts(conn, counts)
+    result.recipients = sum(counts.values())
+    result.notifications = done.notifications
+    result.deliveries += done.deliveries
     return result
+
+
+def _renderer(event: Mapping[str, Any]) -> Render:
+    return lambda recipient, language: templates.render(event, language=language, recipient=recipient)
 
 
 async def record_failed_event(conn: asyncpg.Connection, envelope: Any, *, error: str,

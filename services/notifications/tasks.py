@@ -2,19 +2,25 @@
 
 Tasks are synchronous functions (what Celery runs); each drives its async use case on a per-process
 event loop (``asyncio.Runner``) with a per-process asyncpg pool, both created lazily in the process
-that runs the task (so after a prefork worker forks, never inherited). Tasks take ids or the event
-envelope, reload state, and are idempotent.
+that runs the task (so after a prefork worker forks, never inherited). Tasks take ids or event
+envelopes, reload state, and are idempotent. The relays send events in batches
+(``handle_events``: one message, one transaction for up to N events); ``handle_event`` takes one
+(replays of failed events, and messages published one by one).
 
 What a failure does depends on its kind (README, "Delivery guarantees"):
 
 - **Infrastructure** (:func:`is_transient`: PostgreSQL, Redis or the network away, busy or
-  failing over; a serialization conflict; a timeout): ``handle_event`` and ``deliver`` run again
-  with capped exponential backoff and jitter, **without a limit**: an outage of any length loses
-  nothing. If even the retry message cannot be published, the message is put back in its queue.
+  failing over; a serialization conflict; a timeout): ``handle_event(s)`` and ``deliver`` run again
+  (a batch as a whole) with capped exponential backoff and jitter, **without a limit**: an outage
+  of any length loses nothing. If even the retry message cannot be published, the message is put
+  back in its queue.
 - **Anything else in handle_event** (a bug, an envelope this code cannot process): the envelope
   and the error go to ``notifications.failed_events`` and the message is acknowledged: not dropped,
   not retried forever. An operator replays it (``POST /v1/events/failed/{id}/replay``) once the
   cause is fixed. If the failure cannot be recorded, the message is kept and retried, loudly.
+  ``handle_events`` records an envelope its contract refuses on its own, with the batch; any other
+  error rolls the batch back and its events are then handled one by one as ``handle_event`` does,
+  so a poison event fails alone and the good ones of its batch go through.
 - **Anything else in deliver**: an error of the send itself is a failed attempt
   (``service.deliver``), so the delivery ends ``dead`` after its attempt limit; an error around it
   fails the task while the row stays ``pending``/``retrying`` for the sweep.
@@ -24,16 +30,17 @@ What a failure does depends on its kind (README, "Delivery guarantees"):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
 import time
-import traceback
 from typing import Any, Awaitable, Callable, Iterable, NoReturn, TypeVar
 
 import asyncpg
 import kombu.exceptions
 import redis
+import redis.asyncio as aioredis
 from asyncpg.exceptions import _base as asyncpg_base
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
@@ -43,6 +50,7 @@ from services.notifications.domain import retry
 from services.notifications.receiver_slots import ReceiverSlots
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import WEBHOOK_QUEUE, app
+from shared import receipts
 from shared.app import redis_client
 from shared.db import create_pool
 from shared.jobs import JobSender
@@ -124,6 +132,7 @@ class Runtime:
         self.runner = asyncio.Runner()
         self.pool: asyncpg.Pool | None = None
         self.slots: ReceiverSlots | None = None
+        self.redis: aioredis.Redis | None = None
 
     def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
         async def main() -> T:
@@ -131,7 +140,8 @@ class Runtime:
                 self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
             if self.slots is None:
                 config = settings()
-                self.slots = ReceiverSlots(redis_client(config), cap=config.webhook_concurrency_per_receiver,
+                self.redis = redis_client(config)
+                self.slots = ReceiverSlots(self.redis, cap=config.webhook_concurrency_per_receiver,
                                            lease_seconds=config.webhook_deadline_seconds + 5)
             # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
             return await asyncio.wait_for(work(self.pool), timeout)
@@ -170,8 +180,28 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         raise
 
 
+# What this service confirms events as (shared.receipts): the relays expect a receipt from each
+# consuming service named in their consumer tasks ("notifications.handle_events").
+CONSUMER = "notifications"
+
 # Follow-up jobs go through the worker's own app (its broker connection), after the task's commit.
 jobs = JobSender(app=app)
+
+
+def confirm_events(envelopes: Iterable[Any]) -> None:
+    """Tell the events' producers that these are handled, or kept in failed_events (shared.receipts):
+    only after the commit. A receipt that does not get through costs a republish, which is ignored."""
+    envelopes = list(envelopes)
+
+    async def work(pool: asyncpg.Pool) -> int:
+        assert _runtime is not None and _runtime.redis is not None
+        return await receipts.confirm(_runtime.redis, consumer=CONSUMER, envelopes=envelopes)
+
+    try:
+        run(work)
+    except Exception as exc:  # never fail a task whose work is committed
+        log_fields(log, "cannot confirm events; their producers will publish them again", logging.WARNING,
+                   events=len(envelopes), error=repr(exc)[:300])
 
 
 def enqueue_deliveries(ids: Iterable[str]) -> None:
@@ -186,18 +216,25 @@ def handle_event(self: Task, envelope: dict[str, Any]) -> dict[str, Any]:
 
     Acknowledged only once its effects are committed or its failure is recorded in failed_events.
     """
-
-    async def work(pool: asyncpg.Pool) -> service.Handled:
-        async with pool.acquire() as conn:
-            async with conn.transaction():
-                return await service.handle_event(conn, envelope)
-
     try:
-        handled = run(work)
+        handled = run(functools.partial(_handle_one, envelope=envelope))
     except Exception as exc:
         if is_transient(exc):
             retry_later(self, exc)
-        return record_failed_event(self, envelope, exc)
+        result = record_failed_event(self, envelope, exc)
+    else:
+        result = _after_one(handled)
+    confirm_events([envelope])
+    return result
+
+
+async def _handle_one(pool: asyncpg.Pool, *, envelope: Any) -> service.Handled:
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            return await service.handle_event(conn, envelope)
+
+
+def _after_one(handled: service.Handled) -> dict[str, Any]:
     enqueue_deliveries(handled.deliveries)
     log_fields(log, "event handled", event_id=handled.event_id, type=handled.type, duplicate=handled.duplicate,
                recipients=handled.recipients, notifications=handled.notifications,
@@ -206,10 +243,70 @@ def handle_event(self: Task, envelope: dict[str, Any]) -> dict[str, Any]:
             "deliveries": len(handled.deliveries)}
 
 
+@app.task(name="notifications.handle_events", bind=True, max_retries=None)
+def handle_events(self: Task, envelopes: list[Any]) -> dict[str, Any]:
+    """Consume a batch of events (what the relays send) in one transaction, each exactly once.
+
+    A duplicate (seen before, or twice in the batch) does nothing; an envelope its contract refuses
+    is recorded in failed_events with the batch; an infrastructure error retries the whole batch;
+    any other error rolls it back and the events are handled one by one (:func:`handle_event`'s
+    way), so only the bad one ends in failed_events. Acknowledged once every event's effects or
+    failure are committed.
+    """
+    if not isinstance(envelopes, list):
+        return record_failed_event(self, envelopes, TypeError("a batch message carries a list of envelopes"))
+
+    async def work(pool: asyncpg.Pool) -> service.HandledBatch:
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                return await service.handle_events(conn, envelopes)
+
+    try:
+        batch = run(work)
+    except Exception as exc:
+        if is_transient(exc):
+            retry_later(self, exc)
+        log_fields(log, "batch failed; handling its events one by one", logging.WARNING, task_id=self.request.id,
+                   events=len(envelopes), error=repr(exc)[:500])
+        return handle_singly(self, envelopes)
+    enqueue_deliveries(batch.deliveries)
+    confirm_events(envelopes)  # handled, duplicates and the refused (kept in failed_events) alike
+    for refused in batch.refused:
+        log_fields(log, "event could not be processed; recorded in failed_events for replay", logging.ERROR,
+                   event_id=str(refused.failure["id"]), type=refused.failure["event_type"],
+                   failures=refused.failure["failures"], error=refused.error[:500])
+    log_fields(log, "events handled", events=len(envelopes), processed=len(batch.processed),
+               duplicates=len(batch.duplicates), failed=len(batch.refused), recipients=batch.recipients,
+               notifications=batch.notifications, deliveries=len(batch.deliveries))
+    return {"events": len(envelopes), "processed": len(batch.processed), "duplicates": len(batch.duplicates),
+            "failed": len(batch.refused), "notifications": batch.notifications, "deliveries": len(batch.deliveries)}
+
+
+def handle_singly(task: Task, envelopes: list[Any]) -> dict[str, Any]:
+    """A batch that failed as a whole, one event per transaction. An infrastructure error on the way
+    retries the whole batch (the events already handled are duplicates then, and do nothing)."""
+    results = []
+    for envelope in envelopes:
+        try:
+            handled = run(functools.partial(_handle_one, envelope=envelope))
+        except Exception as exc:
+            if is_transient(exc):
+                retry_later(task, exc)
+            results.append(record_failed_event(task, envelope, exc))
+            continue
+        results.append(_after_one(handled))
+    confirm_events(envelopes)
+    return {"events": len(envelopes), "singly": True,
+            "processed": sum(1 for r in results if r.get("duplicate") is False),
+            "duplicates": sum(1 for r in results if r.get("duplicate")),
+            "failed": sum(1 for r in results if r.get("failed")),
+            "notifications": sum(r.get("notifications", 0) for r in results),
+            "deliveries": sum(r.get("deliveries", 0) for r in results)}
+
+
 def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, Any]:
     """An event this code cannot process: keep it in failed_events for replay, then let the message go."""
-    error = f"{type(exc).__name__}: {exc}"
-    trace = "".join(traceback.format_exception(exc))
+    error, trace = service.describe_failure(exc)
 
     async def work(pool: asyncpg.Pool) -> asyncpg.Record:
         async with pool.acquire() as conn:

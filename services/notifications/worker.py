@@ -3,7 +3,9 @@
 Queues (``shared.worker`` adds the common reliability settings; a deployment may run dedicated
 workers per queue):
 
-- ``events``: ``notifications.handle_event``, one message per outbox event (published by the relays);
+- ``events``: ``notifications.handle_events``, one message per batch of up to N outbox events
+  (published by the relays), and ``notifications.handle_event``, one event (replays of failed
+  events, messages published one by one);
 - ``notify``: ``notifications.deliver``, one message per e-mail delivery (a webhook delivery found
   there moves to ``webhooks``);
 - ``webhooks``: ``notifications.deliver`` for webhook deliveries, on their own queue (and, in
@@ -29,6 +31,7 @@ QUEUES = ("events", "notify", WEBHOOK_QUEUE, "beat")
 
 ROUTES = {
     "notifications.handle_event": "events",
+    "notifications.handle_events": "events",
     "notifications.deliver": "notify",
     "notifications.send_reminders": "beat",
     "notifications.sweep_deliveries": "beat",

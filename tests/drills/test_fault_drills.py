@@ -230,6 +230,9 @@ class Stack:
                     "NOMINATIONS_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
                     "NOTIFICATIONS_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
                     "REGISTRY_OUTBOX_POLL_INTERVAL": "0.3", "NOMINATIONS_OUTBOX_POLL_INTERVAL": "0.3",
+                    # An event whose message a killed worker took with it goes again after 5 s.
+                    "REGISTRY_OUTBOX_RECEIPT_INTERVAL_SECONDS": "1", "NOMINATIONS_OUTBOX_RECEIPT_INTERVAL_SECONDS": "1",
+                    "REGISTRY_OUTBOX_REDELIVER_AFTER_SECONDS": "5", "NOMINATIONS_OUTBOX_REDELIVER_AFTER_SECONDS": "5",
                     "REGISTRY_LOG_LEVEL": "WARNING", "NOMINATIONS_LOG_LEVEL": "WARNING",
                     "NOTIFICATIONS_SMTP_HOST": "127.0.0.1", "NOTIFICATIONS_SMTP_PORT": str(self.smtp.port),
                     "NOTIFICATIONS_BROKER_VISIBILITY_TIMEOUT": "3", "NOTIFICATIONS_BROKER_RESTORE_INTERVAL": "1",
@@ -398,6 +401,11 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
                     WHERE NOT EXISTS (SELECT 1 FROM notifications.processed_events p WHERE p.event_id = o.id)""")
             failed = await conn.fetch("SELECT id, error FROM notifications.failed_events")
             raise AssertionError(f"not consumed: {[dict(r) for r in rows][:10]}; failed: {[dict(f) for f in failed]}")  # noqa: B904
+        # And every producer holds the consumer's receipt for each of its events (shared.receipts).
+        await _eventually(lambda: conn.fetchval(
+            """SELECT (SELECT count(*) FROM registry.outbox WHERE NOT confirmed)
+                    + (SELECT count(*) FROM nominations.outbox WHERE NOT confirmed) = 0"""),
+            timeout=60, what="every event's receipt back at its producer")
         missing = await conn.fetchval(missing_sql)
         twice = await conn.fetchval(
             """SELECT count(*) FROM (SELECT event_id, recipient FROM notifications.notifications

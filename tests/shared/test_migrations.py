@@ -53,7 +53,8 @@ async def test_an_edited_migration_is_refused(empty_database, tmp_path):
     conn = await asyncpg.connect(empty_database)
     try:
         assert await migrate(conn, schema="scratch", directory=tmp_path) == ["shared/0001_outbox", "shared/0002_idempotency",
-                                                                             "shared/0003_audit", "001_first"]
+                                                                             "shared/0003_audit", "shared/0004_outbox_receipts",
+                                                                             "001_first"]
         (tmp_path / "001_first.sql").write_text("CREATE TABLE t (id bigint);")
         with pytest.raises(RuntimeError, match="changed after it was applied"):
             await migrate(conn, schema="scratch", directory=tmp_path)

@@ -9,9 +9,19 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.events import CATALOGUE, EventContract
 from shared.db import create_pool
-from shared.events import CeleryPublisher, OutboxRelay, UnknownEventType, emit, emit_many
+from shared.events import (
+    CeleryPublisher,
+    Consumer,
+    OutboxRelay,
+    UnknownEventType,
+    batch_task_id,
+    emit,
+    emit_many,
+    parse_consumers,
+)
+from shared.settings import ServiceSettings
 
-TEST_EVENT_TYPES = ("kept", "lost", "waiting", "live", "many", "old", "owed", "new", "batch")
+TEST_EVENT_TYPES = ("kept", "lost", "waiting", "live", "many", "old", "owed", "new", "batch", "stream")
 
 
 class AnyPayload(BaseModel):
@@ -23,6 +33,21 @@ def test_event_types(monkeypatch):
     """The outbox mechanics are tested with event types of their own: emit only takes catalogued ones."""
     for name in TEST_EVENT_TYPES:
         monkeypatch.setitem(CATALOGUE, f"registry.test.{name}", EventContract(1, AnyPayload, "registry"))
+
+
+async def queued_messages(redis_url: str, queue: str = "events") -> list[tuple[str, str, object]]:
+    """The (task, task id, first argument) of every Celery message waiting in a Redis queue, oldest first."""
+    client = aioredis.from_url(redis_url)
+    try:
+        raw = await client.lrange(queue, 0, -1)
+    finally:
+        await client.aclose()
+    out = []
+    for item in reversed(raw):  # kombu LPUSHes and the worker takes from the right
+        message = json.loads(item)
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        out.append((message["headers"]["task"], message["headers"]["id"], args[0]))
+    return out
 
 
 async def queued_envelopes(redis_url: str, queue: str = "events") -> list[dict]:
@@ -143,6 +168,99 @@ async def test_two_relays_never_publish_the_same_row(pool, database_url, redis_u
     assert sum(counts) == 300
     published = [e["id"] for e in await queued_envelopes(redis_url)]
     assert sorted(published) == sorted(str(i) for i in ids)
+
+
+async def test_the_relay_hands_batches_to_a_batch_consumer_and_single_envelopes_to_the_others(
+        pool, database_url, redis_url):
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            ids = [str(await emit(conn, schema="registry", type="registry.test.many", aggregate_id=str(i), payload={}))
+                   for i in range(250)]
+    publisher = CeleryPublisher(redis_url, [Consumer("notifications.handle_events", "events", 100),
+                                            ("audit.handle_event", "audit")])
+    relay = OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=publisher.publish_batch,
+                        batch_size=500)
+    assert await relay.drain() == 250
+    batches = await queued_messages(redis_url)
+    # Up to 100 envelopes per message, in outbox order, named by their event ids.
+    assert [len(args) for _, _, args in batches] == [100, 100, 50]
+    assert [e["id"] for _, _, args in batches for e in args] == ids
+    assert {task for task, _, _ in batches} == {"notifications.handle_events"}
+    assert [task_id for _, task_id, _ in batches] == [
+        batch_task_id(ids[i:i + 100], "notifications.handle_events") for i in (0, 100, 200)]
+    singles = await queued_messages(redis_url, "audit")
+    assert [(task, task_id, args["id"]) for task, task_id, args in singles] == [
+        ("audit.handle_event", f"{i}:audit.handle_event", i) for i in ids]
+
+    # A relay that died before stamping its rows publishes them again: the same messages, by name.
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE registry.outbox SET published_at = NULL")
+    assert await relay.drain() == 250
+    publisher.close()
+    again = (await queued_messages(redis_url))[3:]
+    assert [task_id for _, task_id, _ in again] == [task_id for _, task_id, _ in batches]
+
+
+async def test_a_steady_stream_of_single_event_commits_travels_in_batches(pool, database_url, redis_url):
+    publisher = CeleryPublisher(redis_url, [Consumer("notifications.handle_events", "events", 100)])
+    relay = OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=publisher.publish_batch,
+                        poll_interval=30, coalesce_seconds=0.25)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)
+        ids = []
+        async with pool.acquire() as conn:
+            for i in range(40):  # one event per transaction, a few milliseconds apart
+                async with conn.transaction():
+                    ids.append(str(await emit(conn, schema="registry", type="registry.test.stream",
+                                              aggregate_id=str(i), payload={})))
+                await asyncio.sleep(0.005)
+        for _ in range(100):
+            if relay.published == len(ids):
+                break
+            await asyncio.sleep(0.05)
+        messages = await queued_messages(redis_url)
+        assert [e["id"] for _, _, args in messages for e in args] == ids
+        # Each publish waited out the coalescing window after the one before: a few messages, not 40.
+        assert len(messages) <= len(ids) // 4
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 5)
+        publisher.close()
+
+
+async def test_a_relay_stopped_while_it_coalesces_stops_at_once(pool, database_url, redis_url):
+    publisher = CeleryPublisher(redis_url, [Consumer("notifications.handle_events", "events", 100)])
+    relay = OutboxRelay(pool=pool, dsn=database_url, schema="registry", publish_batch=publisher.publish_batch,
+                        poll_interval=30, coalesce_seconds=2)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)
+        async with pool.acquire() as conn:
+            for i in range(2):  # the second wakes the relay inside its coalescing pause
+                async with conn.transaction():
+                    await emit(conn, schema="registry", type="registry.test.stream", aggregate_id=str(i), payload={})
+                for _ in range(100):
+                    if relay.published or i:
+                        break
+                    await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)
+        relay.stop()
+        await asyncio.wait_for(task, 5)  # not the 30 s poll: the stop's wake-up is not lost in the pause
+        assert relay.published == 2
+    finally:
+        task.cancel()
+        publisher.close()
+
+
+def test_consumers_are_read_from_the_settings():
+    assert parse_consumers("notifications.handle_events@events*100, audit.take@audit ,other") == [
+        Consumer("notifications.handle_events", "events", 100), Consumer("audit.take", "audit"),
+        Consumer("other", "events")]
+    assert ServiceSettings(event_consumers="a@q*5").consumers == [Consumer("a", "q", 5)]
+    for bad in ("a@q*x", "a@q*0", "a@q*"):
+        with pytest.raises(ValueError):
+            ServiceSettings(event_consumers=bad)
 
 
 async def test_housekeeping_purges_old_answers_and_published_events_but_never_pending_ones(pool):

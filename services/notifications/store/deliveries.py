@@ -16,19 +16,26 @@ _COLUMNS = """id, event_id, event_type, recipient, channel, kind, target, secret
 
 async def insert_many(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, event_type: str,
                       rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Insert the deliveries of one event in one statement; keys already present are skipped, so
-    only the ids of new rows come back (those are the ones to enqueue)."""
+    """Insert the deliveries of one event in one statement (see :func:`insert_batch`)."""
+    return await insert_batch(conn, [{"event_id": event_id, "event_type": event_type, **r} for r in rows])
+
+
+async def insert_batch(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Insert the deliveries (each naming its event and type) of any number of events in one
+    statement; keys already present are skipped, so only the ids of new rows come back (those are
+    the ones to enqueue)."""
     if not rows:
         return []
     ids = await conn.fetch(
         """INSERT INTO notifications.deliveries
                   (event_id, event_type, recipient, channel, kind, target, secret, subscriber, language, message)
-           SELECT $1, $2, r, c, k, t, s, sub, l, m::jsonb
-             FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                         $10::text[]) AS x (r, c, k, t, s, sub, l, m)
+           SELECT e, et, r, c, k, t, s, sub, l, m::jsonb
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[]) WITH ORDINALITY AS x (e, et, r, c, k, t, s, sub, l, m, n)
+            ORDER BY n
            ON CONFLICT ON CONSTRAINT deliveries_key DO NOTHING
            RETURNING id""",
-        event_id, event_type,
+        [str(r["event_id"]) for r in rows], [r["event_type"] for r in rows],
         [r["recipient"] for r in rows], [r["channel"] for r in rows], [r["kind"] for r in rows],
         [r["target"] for r in rows], [r["secret"] for r in rows], [r["subscriber"] for r in rows],
         [r["language"] for r in rows],
@@ -104,8 +111,15 @@ async def due(conn: asyncpg.Connection, *, overdue_seconds: float, limit: int) -
 
 
 async def pending_for_event(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> list[str]:
+    return await pending_for_events(conn, [event_id])
+
+
+async def pending_for_events(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID | str]) -> list[str]:
+    if not event_ids:
+        return []
     rows = await conn.fetch(
-        "SELECT id FROM notifications.deliveries WHERE event_id = $1 AND status = 'pending' ORDER BY id", event_id)
+        """SELECT id FROM notifications.deliveries WHERE event_id = ANY($1::uuid[]) AND status = 'pending'
+            ORDER BY event_id, id""", [str(e) for e in event_ids])
     return [str(r["id"]) for r in rows]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import asyncpg
 
@@ -23,6 +23,36 @@ async def mark_processed(conn: asyncpg.Connection, *, event_id: uuid.UUID | str,
            RETURNING xmax = 0""",
         event_id, type, producer, occurred_at)
     return bool(inserted)
+
+
+async def mark_processed_many(conn: asyncpg.Connection, events: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Record a batch of consumed events (``id``, ``type``, ``producer``, ``occurred_at``; ids
+    distinct) in one statement; returns the ids recorded now, the others being redeliveries.
+
+    As :func:`mark_processed`: a repeat waits for the transaction that recorded it first and counts
+    itself. Rows are taken in id order, so two overlapping batches lock in the same order (no
+    deadlock between them).
+    """
+    if not events:
+        return set()
+    rows = await conn.fetch(
+        """INSERT INTO notifications.processed_events AS p (event_id, type, producer, occurred_at)
+           SELECT i, t, pr, o FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS x (i, t, pr, o)
+            ORDER BY i
+           ON CONFLICT (event_id) DO UPDATE SET repeats = p.repeats + 1
+           RETURNING event_id, xmax = 0 AS first""",
+        [str(e["id"]) for e in events], [e["type"] for e in events], [e["producer"] for e in events],
+        [e["occurred_at"] for e in events])
+    return {str(r["event_id"]) for r in rows if r["first"]}
+
+
+async def set_recipient_counts(conn: asyncpg.Connection, counts: Mapping[str, int]) -> None:
+    """:func:`set_recipient_count` for a batch, in one statement."""
+    if counts:
+        await conn.execute(
+            """UPDATE notifications.processed_events p SET recipients = x.n
+                 FROM unnest($1::uuid[], $2::int[]) AS x (i, n) WHERE p.event_id = x.i""",
+            list(counts), list(counts.values()))
 
 
 async def set_recipient_count(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, recipients: int) -> None:
@@ -95,6 +125,15 @@ async def record_voter(conn: asyncpg.Connection, *, round_id: str, voter_code: s
         """INSERT INTO notifications.round_voters (round_id, voter_code, voted_at) VALUES ($1, $2, $3)
            ON CONFLICT DO NOTHING""",
         round_id, voter_code, voted_at)
+
+
+async def record_voters(conn: asyncpg.Connection, voters: Sequence[tuple[str, str, datetime]]) -> None:
+    """:func:`record_voter` for a batch of (round, voter, voted at), in one statement."""
+    if voters:
+        await conn.execute(
+            """INSERT INTO notifications.round_voters (round_id, voter_code, voted_at)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING""",
+            [v[0] for v in voters], [v[1] for v in voters], [v[2] for v in voters])
 
 
 async def rounds_to_remind(conn: asyncpg.Connection, *, window_hours: Decimal) -> list[asyncpg.Record]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 import asyncpg
 
@@ -51,9 +51,15 @@ async def record(conn: asyncpg.Connection, *, envelope: Any, error: str, traceba
 
 async def resolve(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> None:
     """The event was processed (in the caller's transaction): a failure recorded for it is resolved."""
-    await conn.execute(
-        """UPDATE notifications.failed_events SET status = 'resolved', resolved_at = now()
-            WHERE id = $1 AND status <> 'resolved'""", event_id)
+    await resolve_many(conn, [event_id])
+
+
+async def resolve_many(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID | str]) -> None:
+    """:func:`resolve` for every event of a batch, in one statement."""
+    if event_ids:
+        await conn.execute(
+            """UPDATE notifications.failed_events SET status = 'resolved', resolved_at = now()
+                WHERE id = ANY($1::uuid[]) AND status <> 'resolved'""", [str(e) for e in event_ids])
 
 
 async def mark_replayed(conn: asyncpg.Connection, failure_id: uuid.UUID) -> asyncpg.Record | None:

@@ -12,18 +12,27 @@ _COLUMNS = "id, event_id, event_type, aggregate_id, recipient, language, subject
 
 async def insert_many(conn: asyncpg.Connection, *, event_id: uuid.UUID | str, event_type: str, aggregate_id: str | None,
                       rows: Sequence[dict[str, Any]]) -> list[asyncpg.Record]:
-    """Insert one row per recipient in one statement; a row already there (same event and
-    recipient) is skipped. NOTIFY (delivered at commit) wakes the live streams of those addresses."""
+    """Insert one row per recipient of one event in one statement (see :func:`insert_batch`)."""
+    return await insert_batch(conn, [{"event_id": event_id, "event_type": event_type, "aggregate_id": aggregate_id,
+                                      **r} for r in rows])
+
+
+async def insert_batch(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]]) -> list[asyncpg.Record]:
+    """Insert the rows (each naming its event, type, aggregate and recipient) of any number of events
+    in one statement; a row already there (same event and recipient) is skipped. NOTIFY (delivered
+    at commit) wakes the live streams of those addresses."""
     if not rows:
         return []
     inserted = await conn.fetch(
         """INSERT INTO notifications.notifications
                   (event_id, event_type, aggregate_id, recipient, language, subject, body, action)
-           SELECT $1, $2, $3, r, l, s, b, a
-             FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t (r, l, s, b, a)
+           SELECT e, t, g, r, l, s, b, a
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[]) WITH ORDINALITY AS x (e, t, g, r, l, s, b, a, n)
+            ORDER BY n
            ON CONFLICT (event_id, recipient) DO NOTHING
            RETURNING id, recipient""",
-        event_id, event_type, aggregate_id,
+        [str(r["event_id"]) for r in rows], [r["event_type"] for r in rows], [r["aggregate_id"] for r in rows],
         [r["recipient"] for r in rows], [r["language"] for r in rows], [r["subject"] for r in rows],
         [r["body"] for r in rows], [r["action"] for r in rows])
     if inserted:

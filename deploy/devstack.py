@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import signal
@@ -236,30 +235,9 @@ def test(args: list[str]) -> int:
         "PYTHONPATH": str(ROOT),
     })
     try:
-        code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
-        drills = _failed_only_drills(code)
-        if drills:
-            # The fault drills kill and restart real processes and are not yet free of timing flakes:
-            # when only drills failed, the drills run once more (all of them, in order: they share one
-            # stack), and fail the run if they fail again. Anything else fails the run at once.
-            print(f"\nfault drills failed once ({' '.join(drills)}); running the drills again", flush=True)
-            code = subprocess.call([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/drills"],
-                                   cwd=ROOT, env=env)
-        return code
+        return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
     finally:
         infra.stop()
-
-
-def _failed_only_drills(code: int) -> list[str]:
-    """The failed tests' ids when pytest failed (exit 1) on fault drills alone, else []."""
-    if code != 1:
-        return []
-    try:
-        failed = json.loads((ROOT / ".pytest_cache/v/cache/lastfailed").read_text())
-    except (OSError, ValueError):
-        return []
-    ids = sorted(failed)
-    return ids if ids and all(i.startswith("tests/drills/") for i in ids) else []
 
 
 def main() -> None:

@@ -19,6 +19,9 @@ class RegistryClient:
         self.base_url = base_url.rstrip("/")
         # One connect/read/write/pool budget: a conference must not hang on a slow registry.
         self.timeout = httpx.Timeout(timeout)
+        # Building a TLS context (loading the CA bundle) costs milliseconds of CPU, more than the
+        # request: made once, shared by every client (an https registry URL needs it).
+        self._tls = httpx.create_ssl_context()
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> RegistryClient:
@@ -36,8 +39,8 @@ class RegistryClient:
 
     def _client(self) -> httpx.AsyncClient:
         # A client per use: the registry is asked a few times per round (create, open, approve),
-        # so a pooled client with its own lifecycle would buy nothing.
-        return httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout)
+        # so a pooled client with its own lifecycle would buy nothing; its TLS context is shared.
+        return httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout, verify=self._tls)
 
     async def period(self, cluster: str, year: int) -> dict[str, Any] | None:
         """``GET /v1/clusters/{cluster}/periods/{year}``: members, lead, deputy; ``None`` if no such period.

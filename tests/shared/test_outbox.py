@@ -8,7 +8,6 @@ import redis.asyncio as aioredis
 from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.events import CATALOGUE, EventContract
-from shared.db import create_pool
 from shared.events import (
     CeleryPublisher,
     Consumer,
@@ -65,13 +64,6 @@ async def queued_envelopes(redis_url: str, queue: str = "events") -> list[dict]:
         assert message["headers"]["task"] == "notifications.handle_event"
         envelopes.append(args[0])
     return envelopes
-
-
-@pytest.fixture
-async def pool(database_url):
-    pool = await create_pool(database_url)
-    yield pool
-    await pool.close()
 
 
 def relay_for(pool, database_url, redis_url):

@@ -8,7 +8,6 @@ import pytest
 import redis.asyncio as aioredis
 
 from shared.contracts.events import CATALOGUE, EventContract
-from shared.db import create_pool
 from shared.events import emit
 from shared.receipts import Receipts, confirm, consumer_name, receipt_key
 from tests.shared.test_outbox import AnyPayload, queued_messages, relay_for
@@ -18,13 +17,6 @@ from tests.shared.test_outbox import AnyPayload, queued_messages, relay_for
 def test_event_types(monkeypatch):
     for name in ("confirmed", "unconfirmed", "kept"):
         monkeypatch.setitem(CATALOGUE, f"registry.test.{name}", EventContract(1, AnyPayload, "registry"))
-
-
-@pytest.fixture
-async def pool(database_url):
-    pool = await create_pool(database_url)
-    yield pool
-    await pool.close()
 
 
 @pytest.fixture

@@ -419,11 +419,15 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- the drills
 
-async def test_postgresql_restarts_while_20_provinces_cast_ballots(stack: Stack):
+async def _cast_through_an_outage(stack: Stack, award: str, stop: Callable[[], None],
+                                  start: Callable[[], None]) -> tuple[Clients, int, float]:
+    """20 provinces cast ballots in a fresh round while ``stop`` … 2 s … ``start`` breaks something
+    under them; every receipt is then on the bulletin once. Returns what the clients saw, the ballots
+    counted and how long the outage lasted."""
     clients = Clients()
     async with httpx.AsyncClient(timeout=30) as client:
         codes = await _setup_cluster(stack, client)
-        round_id = await _draft(stack, client, codes[0], "government_flag")
+        round_id = await _draft(stack, client, codes[0], award)
         r = await client.post(f"{stack.nominations.url}/v1/rounds/{round_id}/open",
                               headers=stack.token("province", codes[0]))
         assert r.status_code == 200, r.text
@@ -431,13 +435,19 @@ async def test_postgresql_restarts_while_20_provinces_cast_ballots(stack: Stack)
         async def outage() -> float:
             await asyncio.sleep(0.8)
             started = time.monotonic()
-            await asyncio.to_thread(stack.pg.stop, "fast")
+            await asyncio.to_thread(stop)
             await asyncio.sleep(2)
-            await asyncio.to_thread(stack.pg.start)
+            await asyncio.to_thread(start)
             return time.monotonic() - started
 
         receipts, down = await asyncio.gather(_cast_all(stack, client, clients, round_id, codes, spread=4), outage())
         counted = await _bulletin_holds_every_receipt_once(stack, client, round_id, codes[0], receipts)
+    return clients, counted, down
+
+
+async def test_postgresql_restarts_while_20_provinces_cast_ballots(stack: Stack):
+    clients, counted, down = await _cast_through_an_outage(stack, "government_flag",
+                                                           lambda: stack.pg.stop("fast"), stack.pg.start)
     assert clients.statuses[503] > 0 and clients.statuses[500] == 0
     events, lost = await _consumed_once(stack)
     assert lost == 0
@@ -446,24 +456,7 @@ async def test_postgresql_restarts_while_20_provinces_cast_ballots(stack: Stack)
 
 
 async def test_redis_restarts_while_events_flow(stack: Stack):
-    clients = Clients()
-    async with httpx.AsyncClient(timeout=30) as client:
-        codes = await _setup_cluster(stack, client)
-        round_id = await _draft(stack, client, codes[0], "ministry_flag")
-        r = await client.post(f"{stack.nominations.url}/v1/rounds/{round_id}/open",
-                              headers=stack.token("province", codes[0]))
-        assert r.status_code == 200, r.text
-
-        async def outage() -> float:
-            await asyncio.sleep(0.8)
-            started = time.monotonic()
-            await asyncio.to_thread(stack.redis.stop)
-            await asyncio.sleep(2)
-            await asyncio.to_thread(stack.redis.start)
-            return time.monotonic() - started
-
-        receipts, down = await asyncio.gather(_cast_all(stack, client, clients, round_id, codes, spread=4), outage())
-        counted = await _bulletin_holds_every_receipt_once(stack, client, round_id, codes[0], receipts)
+    clients, counted, down = await _cast_through_an_outage(stack, "ministry_flag", stack.redis.stop, stack.redis.start)
     assert clients.statuses[500] == 0
     events, lost = await _consumed_once(stack)
     assert lost == 0

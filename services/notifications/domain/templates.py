@@ -259,12 +259,16 @@ def _leadership_rotated(c: _Ctx) -> tuple[str, list[str], str | None]:
         c.t(f"Phó Trưởng cụm: {deputy}.", f"Deputy: {deputy}.") if deputy else "",
         c.t("Thành viên: ", "Members: ") + "; ".join(members) + "." if members else "",
     ]
-    action = None
+    return subject, lines, _leadership_action(c, year)
+
+
+def _leadership_action(c: _Ctx, year: str) -> str | None:
+    """What the recipient is asked to do when the leadership names it: lead, or support the lead."""
     if c.is_province(c.p.get("lead")):
-        action = c.t(f"Chủ trì, tổ chức hoạt động của Cụm{year}", f"Lead the cluster's activities{c.year(en=' in ')}")
-    elif c.is_province(c.p.get("deputy")):
-        action = c.t("Phối hợp với Trưởng cụm tổ chức hoạt động của Cụm", "Support the lead in running the cluster")
-    return subject, lines, action
+        return c.t(f"Chủ trì, tổ chức hoạt động của Cụm{year}", f"Lead the cluster's activities{c.year(en=' in ')}")
+    if c.is_province(c.p.get("deputy")):
+        return c.t("Phối hợp với Trưởng cụm tổ chức hoạt động của Cụm", "Support the lead in running the cluster")
+    return None
 
 
 def _province_merged(c: _Ctx) -> tuple[str, list[str], str | None]:
@@ -573,12 +577,7 @@ def _leadership_corrected(c: _Ctx) -> tuple[str, list[str], str | None]:
         c.t(f"Phó Trưởng cụm: {deputy}.", f"Deputy: {deputy}.") if deputy else "",
         _reason_line(c),
     ]
-    action = None
-    if c.is_province(c.p.get("lead")):
-        action = c.t(f"Chủ trì, tổ chức hoạt động của Cụm{year}", f"Lead the cluster's activities{c.year(en=' in ')}")
-    elif c.is_province(c.p.get("deputy")):
-        action = c.t("Phối hợp với Trưởng cụm tổ chức hoạt động của Cụm", "Support the lead in running the cluster")
-    return subject, lines, action
+    return subject, lines, _leadership_action(c, year)
 
 
 def _members_changed(c: _Ctx) -> tuple[str, list[str], str | None]:

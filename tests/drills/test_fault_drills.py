@@ -24,7 +24,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +35,12 @@ from aiosmtpd.controller import Controller
 
 from deploy.stack import ROOT
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem
+from tests.support import eventually, free_port
 
 pytestmark = [pytest.mark.drill, pytest.mark.slow]
 
 FIGURES: dict[str, dict[str, Any]] = {}
 CLUSTER = "DRILL-20"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(check: Callable[[], bool], *, timeout: float, what: str) -> None:
@@ -54,17 +49,6 @@ def _wait(check: Callable[[], bool], *, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.1)
-
-
-async def _eventually(check: Callable[[], Awaitable[Any]], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
 
 
 def _answers(port: int) -> bool:
@@ -98,7 +82,7 @@ class Postgres:
         self.bin = Path(pg_ctl).resolve().parent
         self.root = root
         self.data = root / "pg"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             self.as_user = ["runuser", "-u", "postgres", "--"]
@@ -137,7 +121,7 @@ class Redis:
         self.binary = binary
         self.dir = root / "redis"
         self.dir.mkdir()
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.start()
 
@@ -219,9 +203,9 @@ class Stack:
         key = generate_private_key()
         self.issuer = TokenIssuer(key, issuer="thidua-registry", audience="thidua", ttl_seconds=3600)
         self.mailbox = Mailbox()
-        self.smtp = Controller(self.mailbox, hostname="127.0.0.1", port=_free_port())
+        self.smtp = Controller(self.mailbox, hostname="127.0.0.1", port=free_port())
         self.smtp.start()
-        registry_port, nominations_port = _free_port(), _free_port()
+        registry_port, nominations_port = free_port(), free_port()
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("REGISTRY_", "NOMINATIONS_", "NOTIFICATIONS_", "THIDUA_"))}
         self.env = {**base, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.dsn, "REDIS_URL": self.redis.url,
@@ -392,7 +376,7 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
             return await conn.fetchval(missing_sql) == 0
 
         try:
-            await _eventually(done, timeout=120, what="every event consumed")
+            await eventually(done, timeout=120, interval=0.2, message="every event consumed")
         except AssertionError:
             rows = await conn.fetch(
                 """SELECT o.type, o.published_at IS NOT NULL AS published, o.id FROM (
@@ -402,10 +386,10 @@ async def _consumed_once(stack: Stack) -> tuple[int, int]:
             failed = await conn.fetch("SELECT id, error FROM notifications.failed_events")
             raise AssertionError(f"not consumed: {[dict(r) for r in rows][:10]}; failed: {[dict(f) for f in failed]}")  # noqa: B904
         # And every producer holds the consumer's receipt for each of its events (shared.receipts).
-        await _eventually(lambda: conn.fetchval(
+        await eventually(lambda: conn.fetchval(
             """SELECT (SELECT count(*) FROM registry.outbox WHERE NOT confirmed)
                     + (SELECT count(*) FROM nominations.outbox WHERE NOT confirmed) = 0"""),
-            timeout=60, what="every event's receipt back at its producer")
+            timeout=60, interval=0.2, message="every event's receipt back at its producer")
         missing = await conn.fetchval(missing_sql)
         twice = await conn.fetchval(
             """SELECT count(*) FROM (SELECT event_id, recipient FROM notifications.notifications
@@ -512,7 +496,7 @@ async def test_a_worker_killed_in_the_middle_of_a_fan_out(stack: Stack):
                                   WHERE d.status = 'delivered' AND n.aggregate_id = $1
                                     AND n.event_type = 'nominations.round.opened')""", round_id)
 
-        await _eventually(first_sent, timeout=90, what="the fan-out's first e-mails")
+        await eventually(first_sent, timeout=90, interval=0.2, message="the fan-out's first e-mails")
         stack.worker.stop(signal.SIGKILL)  # kill -9, mid fan-out
         killed_at = len(stack.mailbox.message_ids)
         stack.worker = await asyncio.to_thread(stack.start_worker)
@@ -526,7 +510,7 @@ async def test_a_worker_killed_in_the_middle_of_a_fan_out(stack: Stack):
                           ON n.event_id = d.event_id AND n.recipient = d.recipient
                     WHERE d.status = 'delivered' AND n.aggregate_id = $1""", round_id)
 
-        await _eventually(all_delivered, timeout=120, what="all 20 e-mails delivered")
+        await eventually(all_delivered, timeout=120, interval=0.2, message="all 20 e-mails delivered")
         inbox = await conn.fetchval("SELECT count(*) FROM notifications.notifications WHERE aggregate_id = $1 "
                                     "AND event_type = 'nominations.round.opened'", round_id)
         assert inbox == 20

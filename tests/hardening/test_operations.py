@@ -8,7 +8,6 @@ import ipaddress
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +20,7 @@ import yaml
 from deploy.stack import ROOT
 from services.notifications.settings import NotificationsSettings
 from shared.settings import ServiceSettings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support import free_port
 
 
 def test_flower_is_behind_basic_auth_on_loopback(tmp_path, redis_url):
@@ -42,7 +36,7 @@ def test_flower_is_behind_basic_auth_on_loopback(tmp_path, redis_url):
     assert compose["ports"] == ["127.0.0.1:5555:5555"]
     assert "services.notifications.flower" in compose["command"]
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "NOTIFICATIONS_FLOWER_BASIC_AUTH": "ops:a-long-flower-password",
            "PYTHONPATH": str(ROOT)}
     log = open(tmp_path / "flower.log", "wb")
@@ -115,7 +109,7 @@ async def test_redis_auth_and_tls_for_services_and_celery(tmp_path):
 
     server = shutil.which("redis-server")
     assert server, "a redis-server binary with TLS is needed for this test"
-    files, port = _tls_files(tmp_path), _free_port()
+    files, port = _tls_files(tmp_path), free_port()
     proc = subprocess.Popen([server, "--port", "0", "--tls-port", str(port), "--tls-cert-file", str(files["cert"]),
                              "--tls-key-file", str(files["key"]), "--tls-ca-cert-file", str(files["ca"]),
                              "--tls-auth-clients", "no", "--requirepass", "s3cret-redis", "--save", "",

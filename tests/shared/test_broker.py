@@ -2,7 +2,6 @@
 (a real Redis; the cleanup order is Celery's consumer's: collect the broken connection, then close it)."""
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -12,6 +11,7 @@ from kombu.message import Message
 from kombu.transport import redis as kombu_redis
 
 from shared.broker import Transport
+from tests.support import free_port
 
 QUEUE = Queue("broker-drill", Exchange("broker-drill", type="direct"), routing_key="broker-drill")
 
@@ -55,12 +55,6 @@ def test_ours_treats_it_as_a_lost_connection_and_the_message_comes_back(redis_ur
         again.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_message_taken_as_the_broker_went_away_goes_back_to_its_queue(redis_url):
     conn = Connection(redis_url, transport=Transport, transport_options={"visibility_timeout": 60})
     try:
@@ -71,7 +65,7 @@ def test_a_message_taken_as_the_broker_went_away_goes_back_to_its_queue(redis_ur
         message = channel.basic_get("broker-drill", no_ack=True)
         assert message.payload == {"n": 2}
         port = channel.pool.connection_kwargs["port"]
-        channel.pool.connection_kwargs["port"] = _free_port()
+        channel.pool.connection_kwargs["port"] = free_port()
         channel.pool.disconnect()
         channel.pool.reset()
         with pytest.raises(redis.ConnectionError):

@@ -180,10 +180,6 @@ def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
         raise
 
 
-# What this service confirms events as (shared.receipts): the relays expect a receipt from each
-# consuming service named in their consumer tasks ("notifications.handle_events").
-CONSUMER = "notifications"
-
 # Follow-up jobs go through the worker's own app (its broker connection), after the task's commit.
 jobs = JobSender(app=app)
 
@@ -280,6 +276,11 @@ def handle_events(self: Task, envelopes: list[Any]) -> dict[str, Any]:
                notifications=batch.notifications, deliveries=len(batch.deliveries))
     return {"events": len(envelopes), "processed": len(batch.processed), "duplicates": len(batch.duplicates),
             "failed": len(batch.refused), "notifications": batch.notifications, "deliveries": len(batch.deliveries)}
+
+
+# What this service confirms events as (shared.receipts): named from its consumer task by the rule
+# the relays use to know whose receipts to expect.
+CONSUMER = receipts.consumer_name(handle_events.name)
 
 
 def handle_singly(task: Task, envelopes: list[Any]) -> dict[str, Any]:

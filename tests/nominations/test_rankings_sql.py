@@ -246,9 +246,8 @@ async def test_an_unchanged_recompute_writes_nothing_and_a_change_appends_and_an
     assert chain[0]["inputs_digest"] == chain[2]["inputs_digest"] != chain[1]["inputs_digest"]
 
 
-async def _explained(conn, *, cluster, config=DEFAULT):
-    """EXPLAIN ANALYZE of the job's statement, rolled back: how many rows the ranking (its window
-    functions) saw, and how many snapshots it would write."""
+async def _plan_nodes(conn, *, cluster, config) -> list[dict]:
+    """Every node of the job statement's EXPLAIN ANALYZE plan, root first, the statement rolled back."""
     sql, args = ranking_store.recompute_statement(year=YEAR, cluster=cluster, config=config)
     tr = conn.transaction()
     await tr.start()
@@ -261,9 +260,15 @@ async def _explained(conn, *, cluster, config=DEFAULT):
         yield node
         for child in node.get("Plans", []):
             yield from nodes(child)
-    every = list(nodes(plan["Plan"]))
+    return list(nodes(plan["Plan"]))
+
+
+async def _explained(conn, *, cluster, config=DEFAULT):
+    """EXPLAIN ANALYZE of the job's statement, rolled back: how many rows the ranking (its window
+    functions) saw, and how many snapshots it would write."""
+    every = await _plan_nodes(conn, cluster=cluster, config=config)
     ranked = max(n["Actual Rows"] * n["Actual Loops"] for n in every if n["Node Type"] == "WindowAgg")
-    return ranked, plan["Plan"]["Actual Rows"]
+    return ranked, every[0]["Actual Rows"]  # the root: the snapshots it writes
 
 
 async def test_only_the_scopes_whose_inputs_changed_are_ranked_and_tabled(conn):
@@ -436,19 +441,8 @@ async def test_concurrent_writes_to_one_sheet_leave_the_sums_of_both(conn, datab
 
 async def _sheet_rows_read(conn, *, cluster=None) -> int:
     """How many rows of the sheet tables the job's statement read (EXPLAIN ANALYZE, rolled back)."""
-    sql, args = ranking_store.recompute_statement(year=YEAR, cluster=cluster, config=DEFAULT)
-    tr = conn.transaction()
-    await tr.start()
-    try:
-        [plan] = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, *args)
-    finally:
-        await tr.rollback()
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-    return sum(n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0) for n in nodes(plan["Plan"])
+    return sum(n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0)
+               for n in await _plan_nodes(conn, cluster=cluster, config=DEFAULT)
                if n.get("Relation Name") in ("score_sheets", "sheet_sums", "sheet_scores"))
 
 

@@ -24,7 +24,7 @@ Measured, interleaved with the bare queries, best of N each:
 - bare SQL over the score rows: the same ranking summing the 2,000,000 score rows themselves, for
   reference (what the maintained sums save a reader).
 - write cost: what keeping ``sheet_sums`` (and the input-change counters) costs the score writes.
-  A member's save of its 50 self scores (``store.scores.replace_scores``, the service's
+  A member's save of its 40 regular scores (``store.scores.replace_scores``, the service's
   statements) on new draft sheets, with the maintaining triggers and with them disabled, the same
   rows, each in a transaction rolled back, interleaved, best of N.
 """
@@ -249,7 +249,7 @@ WRITE_SHEETS = 200
 
 
 async def score_writes(conn: asyncpg.Connection, *, maintained: bool) -> float:
-    """Seconds for WRITE_SHEETS members' saves of their 50 self scores on new draft sheets (the
+    """Seconds for WRITE_SHEETS members' saves of their 40 regular scores on new draft sheets (the
     service's statements, one save after another as requests come), with or without the
     maintaining triggers; rolled back, so every sample writes the same rows."""
     from services.nominations.scoring.store import scores as score_store

@@ -51,7 +51,7 @@ class Process:
 def _uvicorn(module: str, port: int) -> list[str]:
     # uvloop and httptools, named so a missing one fails loudly instead of falling back silently.
     return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
-            "--http", "httptools", "--no-access-log"]
+            "--http", "httptools", "--no-access-log", "--no-proxy-headers"]
 
 
 # One worker process for every service's queues (docker-compose runs one per service).

@@ -32,6 +32,7 @@ from shared.jobs import JobSender
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
 from shared.production import refuse_unless_safe, shared_problems
+from shared.proxies import TrustedProxiesMiddleware, is_direct_loopback
 from shared.receipts import Receipts, consumer_name
 from shared.settings import ServiceSettings
 
@@ -163,6 +164,8 @@ def create_app(
                        larger=getattr(settings, "larger_bodies", ()))
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    # Outermost: every layer inside sees the client's address as the trusted proxies gave it.
+    app.add_middleware(TrustedProxiesMiddleware, trusted=settings.trusted_proxies)
     app.include_router(health_router(schema, settings))
     for router in routers:
         app.include_router(router)
@@ -196,11 +199,6 @@ def redis_client(settings: ServiceSettings) -> aioredis.Redis:
         if settings.redis_ssl_ca_certs:
             options["ssl_ca_certs"] = settings.redis_ssl_ca_certs
     return aioredis.from_url(settings.redis_url, **options)
-
-
-def _loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
 
 
 class Health(BaseModel):
@@ -246,7 +244,7 @@ def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRo
             sent = request.headers.get("authorization", "")
             if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
                 raise Unauthorized("metrics need the bearer token configured as METRICS_TOKEN")
-        elif settings is not None and settings.production and not _loopback(request):
+        elif settings is not None and settings.production and not is_direct_loopback(request.scope):
             raise Unauthorized("metrics answer only loopback clients unless a metrics token is configured")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

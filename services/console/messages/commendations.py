@@ -1,9 +1,7 @@
-"""Catalogue keys of the commendation pages (``comm.*``), Vietnamese and English, same keys."""
+"""Commendations: proposals, the lead's list, the ministry's review, decisions, the register."""
 from __future__ import annotations
 
-VI_COMMENDATIONS: dict[str, str] = {
-    "nav.commendations": "Khen thưởng",
-    "nav.awards": "Sổ khen thưởng",
+VI: dict[str, str] = {
     "comm.mine.title": "Đề nghị khen thưởng",
     "comm.mine.lead_lists": "Danh sách của cụm do đơn vị làm Trưởng cụm",
     "comm.mine.proposals": "Đề nghị của đơn vị",
@@ -73,9 +71,7 @@ VI_COMMENDATIONS: dict[str, str] = {
     "comm.register.more": "Xem tiếp",
 }
 
-EN_COMMENDATIONS: dict[str, str] = {
-    "nav.commendations": "Commendations",
-    "nav.awards": "Award register",
+EN: dict[str, str] = {
     "comm.mine.title": "Award proposals",
     "comm.mine.lead_lists": "Lists of the clusters you lead",
     "comm.mine.proposals": "Your proposals",

@@ -120,17 +120,10 @@ def create_app(
                 leeway=settings.jwt_leeway_seconds, redis=app.state.redis)
         relay_task = None
         publisher = None
+        # Off (<PREFIX>_RUN_OUTBOX_RELAY=false), the relay runs as a process of its own
+        # (``python -m deploy.relay``) that scales apart from the API.
         if settings.run_outbox_relay:
-            publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
-            app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
-                                          publish_batch=publisher.publish_batch,
-                                          poll_interval=settings.outbox_poll_interval,
-                                          coalesce_seconds=settings.outbox_coalesce_seconds,
-                                          receipts=Receipts(
-                                              redis=app.state.redis,
-                                              consumers=[consumer_name(c.task) for c in settings.consumers],
-                                              redeliver_after_seconds=settings.outbox_redeliver_after_seconds,
-                                              interval_seconds=settings.outbox_receipt_interval_seconds))
+            app.state.relay, publisher = outbox_relay(settings, pool=pool, redis=app.state.redis, schema=schema)
             relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
         housekeeping = asyncio.create_task(_housekeeping(app.state.db, schema, settings),
                                            name=f"{schema}-housekeeping")
@@ -189,6 +182,22 @@ async def _housekeeping(db: Database, schema: str, settings: ServiceSettings) ->
         except Exception as exc:  # the database may be away; try again next time
             log.warning("housekeeping failed", extra={"fields": {"schema": schema, "error": repr(exc)}})
         await asyncio.sleep(settings.housekeeping_interval_seconds)
+
+
+def outbox_relay(settings: ServiceSettings, *, pool: Any, redis: aioredis.Redis,
+                 schema: str) -> tuple[OutboxRelay, CeleryPublisher]:
+    """The relay of ``schema``'s outbox as ``settings`` configure it (consumers, polling, receipts),
+    and the publisher it hands events to (the caller closes it): the same inside an API process
+    and in a relay process of its own."""
+    publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
+    relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema, publish_batch=publisher.publish_batch,
+                        poll_interval=settings.outbox_poll_interval,
+                        coalesce_seconds=settings.outbox_coalesce_seconds,
+                        receipts=Receipts(
+                            redis=redis, consumers=[consumer_name(c.task) for c in settings.consumers],
+                            redeliver_after_seconds=settings.outbox_redeliver_after_seconds,
+                            interval_seconds=settings.outbox_receipt_interval_seconds))
+    return relay, publisher
 
 
 def redis_client(settings: ServiceSettings) -> aioredis.Redis:

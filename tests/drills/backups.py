@@ -40,8 +40,8 @@ class PgBackRest:
         root = self.root
         for name in ("repo", "log", "lock", "spool"):
             (root / name).mkdir()
-            if pg.as_user:
-                shutil.chown(root / name, "postgres", "postgres")
+            if pg.owner is not None:
+                shutil.chown(root / name, pg.owner)
         shipped = configparser.ConfigParser(interpolation=None)
         shipped.read(ROOT / "deploy/backup/pgbackrest.conf", encoding="utf-8")
         shipped["global"].update({"repo1-path": str(self.repo), "log-path": str(root / "log"),
@@ -72,8 +72,8 @@ class PgBackRest:
         self.pg.stop("immediate")
         shutil.rmtree(self.pg.data)
         self.pg.data.mkdir(mode=0o700)
-        if self.pg.as_user:
-            shutil.chown(self.pg.data, "postgres", "postgres")
+        if self.pg.owner is not None:
+            shutil.chown(self.pg.data, self.pg.owner)
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

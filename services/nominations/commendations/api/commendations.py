@@ -182,7 +182,8 @@ async def _read_body(request: Request, max_bytes: int) -> bytes:
                          "the number of files per proposal are limited (settings). Stored with its SHA-256.",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-async def add_attachment(proposal_id: uuid.UUID, request: Request, settings: service.Settings, principal: CurrentPrincipal, db: Db,
+async def add_attachment(proposal_id: uuid.UUID, request: Request, settings: service.Settings,
+                         principal: CurrentPrincipal, db: Db,
                          filename: Annotated[str, Query(min_length=1, max_length=255)],
                          nominee_id: uuid.UUID | None = None, idempotency_key: IdempotencyKey = None) -> Any:
     if not SAFE_NAME.match(filename) or filename.strip() in ("", ".", ".."):
@@ -296,7 +297,8 @@ async def review_queue(principal: CurrentPrincipal, db: Db, year: Annotated[int 
 
 @router.post("/v1/commendations/nominees/{nominee_id}/approve", response_model=NomineeOut,
              summary="Approve a sent nominee (ministry); the Government-flag cap is checked here")
-async def approve_nominee(nominee_id: uuid.UUID, registry: service.Registry, settings: service.Settings, principal: CurrentPrincipal, db: Db,
+async def approve_nominee(nominee_id: uuid.UUID, registry: service.Registry, settings: service.Settings,
+                          principal: CurrentPrincipal, db: Db,
                           idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
@@ -308,7 +310,8 @@ async def approve_nominee(nominee_id: uuid.UUID, registry: service.Registry, set
 
 @router.post("/v1/commendations/nominees/{nominee_id}/reject", response_model=NomineeOut,
              summary="Reject a sent nominee with a reason (ministry)")
-async def reject_nominee(nominee_id: uuid.UUID, body: ReasonIn, registry: service.Registry, settings: service.Settings, principal: CurrentPrincipal,
+async def reject_nominee(nominee_id: uuid.UUID, body: ReasonIn, registry: service.Registry, settings: service.Settings,
+                         principal: CurrentPrincipal,
                          db: Db, idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(

@@ -66,8 +66,8 @@ def _scope(principal: Principal, action: str, code: str, year: int, province: st
 
 @router.put("/covenant", summary="Write the covenant (lead or ministry); publish freezes a version",
              response_model=Covenant, responses=problems(401, 403, 404, 409, 422, 503), response_model_exclude_unset=True)
-async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, registry: service.Registry, schedule_recompute: ScheduleRecompute,
-                       principal: CurrentPrincipal, db: Db) -> dict:
+async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, registry: service.Registry,
+                       schedule_recompute: ScheduleRecompute, principal: CurrentPrincipal, db: Db) -> dict:
     service_scores.require_covenant_role(principal)
     period = await service_scores.registry_period(registry, cluster=code, year=year)
     with field_errors():
@@ -104,8 +104,9 @@ async def save_sheet(code: ClusterCode, year: Year, province: Province, body: Sh
 
 @router.post("/scores/{province}/submit", summary="Submit a complete sheet for cross-checking",
              response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
-async def submit_sheet(code: ClusterCode, year: Year, province: Province, registry: service.Registry, schedule_recompute: ScheduleRecompute,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def submit_sheet(code: ClusterCode, year: Year, province: Province, registry: service.Registry,
+                       schedule_recompute: ScheduleRecompute, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     service_scores.require_own_sheet(principal, province)  # before asking the registry anything
     period = await service_scores.registry_period(registry, cluster=code, year=year)  # membership on the day
     with field_errors():
@@ -120,8 +121,9 @@ async def submit_sheet(code: ClusterCode, year: Year, province: Province, regist
 
 @router.put("/scores/{province}/review", summary="Cross-check a submitted sheet: adjustments with reasons (lead)",
              response_model=Sheet, responses=problems(401, 403, 404, 409, 422, 503))
-async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, registry: service.Registry, schedule_recompute: ScheduleRecompute,
-                       principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def review_sheet(code: ClusterCode, year: Year, province: Province, body: ReviewIn, registry: service.Registry,
+                       schedule_recompute: ScheduleRecompute, principal: CurrentPrincipal, db: Db,
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     service_scores.require_province_role(principal)
     period = await service_scores.registry_period(registry, cluster=code, year=year)
     adjustments = {c: (a.points, a.reason) for c, a in body.adjustments.items()}
@@ -139,7 +141,8 @@ async def review_sheet(code: ClusterCode, year: Year, province: Province, body: 
 @router.get("/scores", summary="Every member's sheet and where it stands (lead, ministry; a member sees its own)",
             response_model=SheetList,
              responses=problems(401, 403, 404, 422, 503))
-async def list_sheets(code: ClusterCode, year: Year, registry: service.Registry, principal: CurrentPrincipal, db: Db) -> dict:
+async def list_sheets(code: ClusterCode, year: Year, registry: service.Registry, principal: CurrentPrincipal,
+                      db: Db) -> dict:
     period = await service_scores.registry_period(registry, cluster=code, year=year)
     async with db.transaction() as conn:
         return await service_scores.list_sheets(conn, actor=principal, period=period)
@@ -151,12 +154,14 @@ async def get_sheet(code: ClusterCode, year: Year, province: Province, registry:
                     principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
         return await service_scores.get_sheet(conn, actor=principal, cluster=code, year=year, province=province,
-                                              load_period=lambda: service_scores.registry_period(registry, cluster=code, year=year))
+                                              load_period=lambda: service_scores.registry_period(registry, cluster=code,
+                                                                                                 year=year))
 
 
 @router.post("/scores/lock", summary="Lock every sheet for the conference (lead, once all have submitted)",
              response_model=Locked, responses=problems(401, 403, 404, 409, 422, 503))
-async def lock_sheets(code: ClusterCode, year: Year, registry: service.Registry, schedule_recompute: ScheduleRecompute, principal: CurrentPrincipal, db: Db,
+async def lock_sheets(code: ClusterCode, year: Year, registry: service.Registry,
+                      schedule_recompute: ScheduleRecompute, principal: CurrentPrincipal, db: Db,
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     service_scores.require_province_role(principal)
     period = await service_scores.registry_period(registry, cluster=code, year=year)

@@ -5,7 +5,7 @@
   built at once, the others wait their turn (off the event loop too).
 - ``rate_limit`` counts a client's requests for one kind of document per window in Redis and
   answers 429 problem+json with ``Retry-After`` past the limit.
-- ``cached`` keeps a public document per query in Redis for a short while: the same question
+- ``kept``/``keep``: a public document per query in Redis for a short while: the same question
   within that time gets the same bytes and costs no building at all.
 """
 from __future__ import annotations
@@ -14,8 +14,7 @@ import asyncio
 import hashlib
 import json
 import multiprocessing
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -50,26 +49,28 @@ def _digest(value: Any) -> str:
 
 async def rate_limit(redis: Any, *, document: str, client: str, limit: int, window_seconds: int) -> None:
     """Refuse the request (429) when ``client`` asked for ``document`` more than ``limit`` times
-    in the current window."""
-    now = time.time()
-    key = f"{PREFIX}:rate:{document}:{_digest(client)}:{int(now // window_seconds)}"
+    in its current window (which starts at its first request)."""
+    key = f"{PREFIX}:rate:{document}:{_digest(client)}"
     async with redis.pipeline(transaction=True) as pipe:
         pipe.incr(key)
-        pipe.expire(key, window_seconds + 1, nx=True)
-        count, _ = await pipe.execute()
+        pipe.expire(key, window_seconds, nx=True)
+        pipe.ttl(key)
+        count, _, ttl = await pipe.execute()
     if int(count) > limit:
-        wait = max(int(window_seconds - now % window_seconds), 1)
+        wait = max(int(ttl), 1)
         raise TooManyRequests(f"at most {limit} {document} downloads per {window_seconds} s; try again in {wait} s",
                               slug="document-rate-limited", retry_after=wait)
 
 
-async def cached(redis: Any, *, document: str, query: dict[str, Any], ttl_seconds: int,
-                 build: Callable[[], Awaitable[bytes]]) -> bytes:
-    """The bytes built for this query within the last ``ttl_seconds``, else ``build()``'s (kept)."""
-    key = f"{PREFIX}:cache:{document}:{_digest(query)}"
-    kept: bytes | None = await redis.get(key)
-    if kept is not None:
-        return kept
-    data = await build()
-    await redis.set(key, data, ex=ttl_seconds)
+def _cache_key(document: str, query: dict[str, Any]) -> str:
+    return f"{PREFIX}:cache:{document}:{_digest(query)}"
+
+
+async def kept(redis: Any, *, document: str, query: dict[str, Any]) -> bytes | None:
+    """The bytes kept for this query of this document, if they are still fresh."""
+    data: bytes | None = await redis.get(_cache_key(document, query))
     return data
+
+
+async def keep(redis: Any, *, document: str, query: dict[str, Any], data: bytes, ttl_seconds: int) -> None:
+    await redis.set(_cache_key(document, query), data, ex=ttl_seconds)

@@ -44,7 +44,7 @@ async def test_the_loop_answers_while_an_export_is_built(comm):
         await body
     assert order == ["read", "read", "read", "export"]
     sheet = load_workbook(io.BytesIO(body.result()), read_only=True).worksheets[0]
-    assert sheet.max_row == 20_001
+    assert sum(1 for _ in sheet.iter_rows(values_only=True)) == 20_001
 
 
 async def test_the_public_export_is_cached_per_query(comm):
@@ -58,10 +58,10 @@ async def test_the_public_export_is_cached_per_query(comm):
     assert len(rows) == 1 + 5
 
 
-async def test_exports_are_rate_limited_with_a_problem(comm):
-    limit = comm.vote.nominations.app.state.settings.register_export_per_minute
-    statuses = [(await comm.client.get(EXPORT, params={"year": 2000 + i})).status_code for i in range(limit)]
-    assert statuses == [200] * limit
-    refused = await comm.client.get(EXPORT, params={"year": 2030})
+async def test_exports_are_rate_limited_with_a_problem(comm, monkeypatch):
+    monkeypatch.setattr(comm.vote.nominations.app.state.settings, "register_export_per_minute", 2)
+    # Kept answers count too: the limit is on the client, not on the work.
+    assert [(await comm.client.get(EXPORT, params={"year": 2023})).status_code for _ in range(2)] == [200, 200]
+    refused = await comm.client.get(EXPORT, params={"year": 2024})
     body = problem(refused, 429)
-    assert body["type"].endswith("document-rate-limited") and int(refused.headers["retry-after"]) >= 1
+    assert body["type"].endswith("document-rate-limited") and 1 <= int(refused.headers["retry-after"]) <= 60

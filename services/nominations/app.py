@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from services.nominations.registry_client import close_registry, open_registry
 from services.nominations.settings import NominationsSettings
 from shared.app import create_app
+from shared.exports import DocumentBuilder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA = "nominations"
@@ -47,4 +48,14 @@ def routers() -> list:
 def create_nominations_app(settings: NominationsSettings | None = None) -> FastAPI:
     settings = settings or NominationsSettings()
     return create_app(settings, title="thidua nominations", description=DESCRIPTION, schema=SCHEMA,
-                      routers=routers(), on_startup=[open_registry], on_shutdown=[close_registry])
+                      routers=routers(), on_startup=[open_registry, open_documents],
+                      on_shutdown=[close_registry, close_documents])
+
+
+async def open_documents(app: FastAPI) -> None:
+    # Workbooks are built in worker processes (started at the first export), never on the loop.
+    app.state.documents = DocumentBuilder(processes=app.state.settings.register_export_processes)
+
+
+async def close_documents(app: FastAPI) -> None:
+    app.state.documents.close()

@@ -5,9 +5,11 @@ with diacritics. A new feature adds its module to FEATURES."""
 from __future__ import annotations
 
 from services.console.messages import (
+    accounts,
     ballots,
     commendations,
     covenant,
+    disputes,
     frame,
     home,
     notifications,
@@ -19,7 +21,7 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, accounts, disputes)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

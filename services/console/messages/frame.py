@@ -92,6 +92,8 @@ VI: dict[str, str] = {
     "award.certificate_of_merit": "Bằng khen của Bộ trưởng",
     "nav.commendations": "Khen thưởng",
     "nav.awards": "Sổ khen thưởng",
+    "confirm.final": "Việc này không thể hoàn tác.",
+    "confirm.back": "Quay lại, chưa thực hiện",
 }
 
 EN: dict[str, str] = {
@@ -184,4 +186,6 @@ EN: dict[str, str] = {
     "award.certificate_of_merit": "Minister's certificate of merit",
     "nav.commendations": "Commendations",
     "nav.awards": "Award register",
+    "confirm.final": "This cannot be undone.",
+    "confirm.back": "Go back without doing it",
 }

@@ -254,3 +254,19 @@ bearer_principal = _BearerPrincipal(auto_error=False, scheme_name="HTTPBearer",
                                     description="JWT from the registry's POST /v1/auth/token")
 
 CurrentPrincipal = Annotated[Principal, Depends(bearer_principal)]
+
+_optional_bearer = HTTPBearer(auto_error=False,
+                              description="Optional: JWT from the registry's POST /v1/auth/token")
+
+
+async def optional_principal(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)]) -> Principal | None:
+    """The caller when it sent a token (then it must be valid), None for the public (public reads)."""
+    if credentials is None:
+        return None
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(credentials.credentials)
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -222,6 +222,20 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await expect(lead.locator(FLASH)).to_contain_text("Đã ghi nhận phiếu bầu bằng văn bản")
     await expect(lead.locator("#turnout")).to_contain_text("125/SNV-TĐKT")
     await expect(screen_count).to_have_text("2")
+    # ---- Ninh Bình reads the notice on its phone, follows its link and disputes the paper ballot
+    ninhbinh = await pages.new(user="province-37", phone=True)
+    await ninhbinh.goto("/inbox")
+    notice = ninhbinh.locator("ul.notes li", has_text="Phiếu bằng văn bản được nhập thay đơn vị")
+    await expect(notice.first).to_be_visible(timeout=60_000)
+    await notice.first.locator("a.note-open").click()
+    await expect(ninhbinh.locator("#dispute")).to_contain_text("125/SNV-TĐKT")
+    await ninhbinh.get_by_label("Lý do khiếu nại").fill("Sở Nội vụ chưa gửi văn bản số 125.")
+    await ninhbinh.get_by_role("button", name="Khiếu nại phiếu này").click()
+    await expect(ninhbinh.locator(".notice-ok")).to_contain_text("Đã gửi khiếu nại")
+    await expect(ninhbinh.locator("[data-dispute-waiting]")).to_be_visible()
+    await no_horizontal_scroll(ninhbinh)
+    await screenshot(ninhbinh, "dispute-phone")
+
     # Closing now would fail the quorum (2 of 4, 2/3 needs 3): the confirmation step says so first.
     await lead.get_by_role("button", name="Kết thúc bỏ phiếu").click()
     await expect(lead.locator("[data-confirm-warning]")).to_contain_text("Chưa đủ túc số: mới có 2 phiếu, cần 3")
@@ -255,6 +269,22 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await expect(haiphong.locator(".result")).to_contain_text("Quảng Ninh")
 
     # ---- certify, the minutes to print and as PDF
+    # a dispute waits for the ministry: the confirmation step says the result cannot be certified yet
+    await lead.get_by_role("button", name="Chứng nhận kết quả").click()
+    await expect(lead.locator("[data-confirm-warning]")).to_contain_text("chưa thể chứng nhận")
+    await lead.get_by_role("link", name="Quay lại, chưa thực hiện").click()
+
+    # ---- the ministry rules on the dispute from the round's page
+    await ministry.goto(f"/lead/rounds/{round_id}")
+    await ministry.get_by_role("link", name="Xem và kết luận khiếu nại").click()
+    await expect(ministry.locator("[data-dispute='37']")).to_contain_text("Sở Nội vụ chưa gửi văn bản số 125.")
+    await ministry.get_by_label("Phiếu được giữ nguyên").check()
+    await ministry.get_by_label("Căn cứ, ghi chú").fill("Văn bản số 125/SNV-TĐKT có trong hồ sơ, ký đúng thẩm quyền.")
+    await screenshot(ministry, "dispute-ruling-desktop")
+    await ministry.get_by_role("button", name="Ghi kết luận").click()
+    await expect(ministry.locator(FLASH)).to_contain_text("Đã kết luận: phiếu được giữ nguyên")
+    await expect(ministry.locator("[data-dispute='37'] [data-ruling]")).to_be_visible()
+
     await lead.get_by_role("button", name="Chứng nhận kết quả").click()
     await expect(lead.locator("main")).to_contain_text("đề nghị Quảng Ninh")
     await lead.get_by_role("button", name="Xác nhận chứng nhận").click()

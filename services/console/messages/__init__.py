@@ -13,6 +13,7 @@ from services.console.messages import (
     frame,
     home,
     notifications,
+    problems,
     public,
     rankings,
     rounds,
@@ -21,7 +22,7 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, accounts, disputes)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, accounts, disputes, problems)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -126,13 +126,14 @@ async def round_page(request: Request, round_id: UUID, user: UserDep, api: ApiDe
     rnd = await cy.vote_round(api, round_id=round_id)
     cy.require_lead(user, rnd)
     turnout = await cy.turnout(api, round_id=round_id) if rnd["electorate"] is not None else None
-    return await render(request, "rounds/round.html", _round_context(rnd, turnout))
+    disputes = await cy.disputes(api, round_id=round_id) if rnd["state"] != "draft" else []
+    return await render(request, "rounds/round.html", _round_context(rnd, turnout, disputes=disputes))
 
 
 def _round_context(rnd: dict[str, Any], turnout: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
     return {"round": rnd, "turnout": turnout, "not_voted": (turnout or {}).get("not_voted", []),
             "rows": cy.result_rows(rnd), "base": _base(rnd["cluster_code"], rnd["year"]), "key": new_secret(),
-            "paper": {}, "names_of": cy.names_of,
+            "paper": {}, "names_of": cy.names_of, "disputes": [],
             "scripts": ["/static/live.js"] if rnd["state"] == "open" else [], **extra}
 
 
@@ -221,9 +222,11 @@ async def certify_confirm(request: Request, round_id: UUID, user: UserDep, api: 
     what = message(request, "confirm.certify.what", award=award, year=rnd["year"],
                    names=cy.names_of(proposed, rnd.get("names"))) if proposed else \
         message(request, "confirm.certify.none", award=award, year=rnd["year"])
+    pending = [d for d in await cy.disputes(api, round_id=round_id) if d["ruling"] is None]
     return await confirm_page(
         request, heading=message(request, "confirm.certify.title"),
         consequences=[what, message(request, "confirm.certify.after")],
+        warning=message(request, "dispute.pending_on_round") if pending else None,
         action=f"/lead/rounds/{round_id}/certify", button=message(request, "confirm.certify.button"),
         back=f"/lead/rounds/{round_id}")
 

@@ -12,6 +12,7 @@ from services.console.messages import (
     disputes,
     frame,
     home,
+    movements,
     notifications,
     problems,
     public,
@@ -22,7 +23,8 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, accounts, disputes, problems)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
+            accounts, disputes, problems, movements)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -16,6 +16,8 @@ from services.console.pages import (
     decisions,
     disputes,
     home,
+    movement_units,
+    movements,
     notifications,
     public,
     rankings,
@@ -29,6 +31,6 @@ from services.console.pages import (
 PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
-    commendations.router, decisions.router, register.router, accounts.router,
-    disputes.router,
+    commendations.router, decisions.router, register.router, accounts.router, disputes.router,
+    movements.router, movement_units.router,
 ]

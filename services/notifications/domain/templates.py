@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import movement_templates
 from . import routing as r
 
 try:  # Vietnam has kept UTC+7 without daylight saving since 1975: the fixed offset is exact.
@@ -705,6 +706,11 @@ TEMPLATES: dict[str, _Template] = {
     r.PAPER_BALLOT_RECORDED: _paper_ballot_recorded,
     r.PAPER_BALLOT_DISPUTED: _paper_ballot_disputed,
     r.PAPER_BALLOT_RULED: _paper_ballot_ruled,
+    r.MOVEMENT_LAUNCHED: movement_templates.launched,
+    r.MOVEMENT_PHASE_STARTED: movement_templates.phase_started,
+    r.MOVEMENT_PHASE_ENDED: movement_templates.phase_ended,
+    r.MOVEMENT_REGISTRATION_DUE: movement_templates.registration_due,
+    r.MOVEMENT_MODEL_RECOGNISED: movement_templates.model_recognised,
 }
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)

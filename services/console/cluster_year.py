@@ -73,6 +73,13 @@ async def live_turnout(api: Api, *, round_id: UUID) -> dict[str, Any]:
     return found
 
 
+async def disputes(api: Api, *, round_id: UUID) -> list[dict[str, Any]]:
+    """Disputed paper ballots of a round: all of them for the ministry and the lead, a member's own."""
+    page = await api.get("nominations", f"/v1/rounds/{round_id}/paper-ballot-disputes")
+    items: list[dict[str, Any]] = page["items"]
+    return items
+
+
 async def counted_rounds(api: Api) -> list[dict[str, Any]]:
     """Rounds the user may see whose ballots have been counted (for checking a receipt)."""
     page = await api.get("nominations", "/v1/rounds", params={"limit": 200})
@@ -80,8 +87,9 @@ async def counted_rounds(api: Api) -> list[dict[str, Any]]:
 
 
 async def verify_receipt(api: Api, *, round_id: str, commitment: str) -> dict[str, Any]:
-    found: dict[str, Any] = await api.get("nominations", f"/v1/rounds/{round_id}/verify",
-                                          params={"receipt": commitment})
+    # A POST: the commitment goes in the body, never in a URL (logs, proxies).
+    found: dict[str, Any] = await api.post("nominations", f"/v1/rounds/{round_id}/verify",
+                                           json={"receipt": commitment})
     return found
 
 

@@ -72,3 +72,17 @@ async def test_a_movement_from_the_editor_to_the_book(pages: Pages, system: Syst
     book = visitor.locator("[data-publication] a")
     pdf = await visitor.request.get(await book.get_attribute("href") or "")
     assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
+
+    # The province proposes a recognised model's owner: it lands in its commendation proposal, achievements filled.
+    await page.goto(visitor.url.replace(system.url, "") + "/models?state=recognised&q=hoi+lien+hiep+phu+nu")
+    first = page.locator("li.tile").first
+    title = await first.locator("h2").inner_text()
+    await first.get_by_label("Chọn").check()
+    await page.get_by_label("Mã cụm thi đua").fill("NOIVU-BAC")
+    await page.get_by_label("Năm").fill("2025")
+    await page.get_by_label("Hình thức khen thưởng").select_option("minister_certificate")
+    await page.get_by_role("button", name="Đề nghị khen thưởng các mô hình đã chọn").click()
+    await expect(page.locator(FLASH)).to_contain_text("Đã đưa")
+    assert "/commendations/proposals/" in page.url
+    await expect(page.locator(FLASH)).to_contain_text("Đã đưa 1 tập thể")
+    await expect(page.locator("main")).to_contain_text(title)

@@ -68,6 +68,9 @@ async def test_a_movement_from_the_editor_to_the_book(pages: Pages, system: Syst
     rollup = (await system.nominations.client.get(f"/v1/movements/{dvk['id']}/rollup",
                                                   headers=system.auth("province", "22"))).json()
     assert rollup["models"] == 320 and 100 <= rollup["recognised"] < 320 and len(rollup["by_field"]) >= 8
+    await page.goto(f"/movements/{dvk['id']}?parent=22")  # one level's units (a national scope's drill-down)
+    await expect(page.locator("tr[data-unit='22001']")).to_be_visible()
+    assert await page.locator("tr[data-unit]").count() == 37
 
     # Anyone finds the "Dân vận khéo" models without diacritics, and prints the book.
     visitor = await pages.new()

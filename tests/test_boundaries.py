@@ -105,7 +105,7 @@ def test_the_contract_check_would_catch_behaviour():
 # ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements"}
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements", "conferences"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
                             r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
@@ -178,7 +178,8 @@ CONTEXTS = {"registry": "services.registry", "notifications": "services.notifica
             "nominations/year": "services.nominations.year", "nominations/voting": "services.nominations.voting",
             "nominations/scoring": "services.nominations.scoring",
             "nominations/commendations": "services.nominations.commendations",
-            "nominations/movements": "services.nominations.movements"}
+            "nominations/movements": "services.nominations.movements",
+            "nominations/conferences": "services.nominations.conferences"}
 
 
 def _imported_modules(path: Path) -> list[str]:

@@ -1,0 +1,1 @@
+"""The cluster's year-end conference (hội nghị tổng kết): roster, check-ins and quorum."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 import asyncpg
@@ -34,8 +34,9 @@ from services.nominations.voting.service.access import (
     _require_transition,
     _share,
     _voted,
+    lead_now,
 )
-from services.nominations.voting.service.disputes import dispute_public
+from services.nominations.voting.service.disputes import dispute_public, paper_ballot_windows
 from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
@@ -92,7 +93,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
 async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
                      round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
-    _require_lead(actor, r, "open its vote rounds")
+    await _require_lead(actor, r, "open its vote rounds", registry)
     _require_transition(r, RoundState.open)
     if r["closes_at"] is not None and r["closes_at"] <= await _db_now(conn):
         raise Conflict("closes_at has already passed; create a new round", field="closes_at", slug="deadline-passed")
@@ -118,9 +119,10 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
 
 # ---------------------------------------------------------------- reads
 
-async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                    registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    _require_read(actor, r)
+    await _require_read(actor, r, registry)
     return await _public(conn, r, actor=actor)
 
 
@@ -143,9 +145,10 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
     return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"])), voted=voted[r["id"]]) for r in rows]
 
 
-async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                  registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not policy.may_see_turnout(actor, lead_code=r["lead_code"]):
+    if not policy.may_see_turnout(actor, lead_code=await lead_now(actor, r, registry)):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])
@@ -176,13 +179,20 @@ async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id
     return views.receipt_check(round_id, receipt, choices)
 
 
-async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, dispute_window: timedelta,
+                  registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    _require_read(actor, r)
+    await _require_read(actor, r, registry)
     if not policy.is_certified(r["state"]):
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
     result = views.minutes(r, await ballot_store.participants(conn, round_id))
     # The minutes record every dispute of a paper ballot and the ministry's ruling.
     result["disputes"] = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    # ...and each paper ballot's window: when the member was told, until when it could dispute.
+    names = {u["code"]: u["name"] for u in result["electorate"]}
+    result["paper_ballot_windows"] = [
+        {**w, "name": names.get(w["code"], w["code"]),
+         **{k: views.in_vietnam(w[k]) for k in ("notice_sent_at", "disputes_until", "confirmed_at")}}
+        for w in await paper_ballot_windows(conn, round_id, dispute_window=dispute_window)]
     return result

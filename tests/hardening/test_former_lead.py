@@ -35,6 +35,11 @@ async def test_a_rounds_lead_powers_follow_the_corrected_leadership(vote):
     rid = draft["id"]
     await _correct(vote)
 
+    # The draft is the lead's alone to see: now the new lead's.
+    await _refused_then_allowed(lambda h: c.get(f"/v1/rounds/{rid}", headers=h), old, new)
+    listed = {code: [x["id"] for x in (await c.get("/v1/rounds", headers=h)).json()["items"]]
+              for code, h in ((OLD, old), (NEW, new))}
+    assert rid not in listed[OLD] and rid in listed[NEW]
     await _refused_then_allowed(lambda h: vote.post(rid, "open", h), old, new)
     await vote.cast_all(rid, {code: ["22"] for code in ("34", "33", "30", "31", "36")})
     paper = {"voter": "35", "choices": ["22"], "document_ref": "125/SNV-TĐKT"}

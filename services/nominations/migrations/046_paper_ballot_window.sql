@@ -5,15 +5,15 @@
 -- left the service, unless the member confirmed the ballot.
 
 -- One row per paper ballot: the event that told the member (its outbox row says when it left the
--- service, published_at), and the member's confirmation, if it gave one.
+-- service, published_at), and the member's confirmation, if it gave one. It points at the round,
+-- not at participation: the ballot tables are referenced by nothing new (test_rounds_secrecy).
 CREATE TABLE paper_ballot_notices (
-    round_id         uuid NOT NULL,
-    province_code    text NOT NULL,
+    round_id         uuid NOT NULL REFERENCES rounds (id),
+    province_code    text NOT NULL CHECK (province_code ~ '^[0-9]{2}$'),
     notice_event_id  uuid NOT NULL,
     confirmed_at     timestamptz,
     confirmed_by     text,
     PRIMARY KEY (round_id, province_code),
-    FOREIGN KEY (round_id, province_code) REFERENCES participation (round_id, province_code),
     CHECK ((confirmed_at IS NULL) = (confirmed_by IS NULL))
 );
 

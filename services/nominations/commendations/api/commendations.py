@@ -100,8 +100,8 @@ async def list_proposals(principal: CurrentPrincipal, registry: service.Registry
                          cursor: Cursor = None, limit: Limit = 50) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
-        items = await service.list_proposals(conn, actor=principal, registry=registry, cluster=cluster, year=year, state=state,
-                                             province=province, after=after, limit=limit + 1)
+        items = await service.list_proposals(conn, actor=principal, registry=registry, cluster=cluster, year=year,
+                                             state=state, province=province, after=after, limit=limit + 1)
     return page(items, limit, lambda p: [p["created_at"].isoformat(), str(p["id"])])
 
 

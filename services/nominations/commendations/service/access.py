@@ -25,7 +25,7 @@ from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 
 SCHEMA = "nominations"
 
@@ -115,8 +115,11 @@ async def can_read(actor: Principal, p: Mapping[str, Any], registry: RegistryCli
         return True  # no need to ask who leads
     if actor.role != "province" or p["state"] == State.draft:
         return False
-    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=await lead_now(actor, p, registry),
-                                    draft=False)
+    try:
+        lead = await lead_now(actor, p, registry)
+    except Unavailable:
+        lead = p["lead_code"]  # the registry is away: reads go on with the list's last-seen lead
+    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=lead, draft=False)
 
 
 async def _require_read(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> None:

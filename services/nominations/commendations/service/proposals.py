@@ -39,7 +39,7 @@ from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, Unprocessable
+from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- award forms
 
@@ -108,7 +108,10 @@ async def list_proposals(conn: asyncpg.Connection, *, actor: Principal, registry
         # Those it leads now: of the cluster-years it belongs to (or led), as the registry says today.
         near = [(c, y) for c, y in await proposal_store.lists_near(conn, actor.province)
                 if (cluster is None or c == cluster) and (year is None or y == year)]
-        leads = await asyncio.gather(*(registry.lead_of(c, y) for c, y in near))
+        try:
+            leads: list[str | None] = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
+        except Unavailable:
+            leads = [None] * len(near)  # the registry is away: its own proposals only, until it is back
         led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
     else:
         raise Forbidden("this account may not list proposals")

@@ -57,7 +57,7 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",
              response_model=Page[Round], responses=problems(401, 422))
-async def list_rounds(principal: CurrentPrincipal, db: Db,
+async def list_rounds(principal: CurrentPrincipal, registry: service.Registry, db: Db,
                       cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                       state: RoundState | None = None, cursor: str | None = None,
@@ -65,7 +65,7 @@ async def list_rounds(principal: CurrentPrincipal, db: Db,
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
-                                          after=after, limit=limit + 1)
+                                          after=after, limit=limit + 1, registry=registry)
     return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
 
 

@@ -43,7 +43,8 @@ from services.nominations.voting.service.rounds import (
 
 __all__ = [
     "RULINGS", "CastAnswer", "Registry", "RegistryClient", "Settings", "approve_round", "bulletin", "cast_ballot",
-    "certify_round", "close_round", "confirm_paper_ballot", "create_round", "dispute_paper_ballot", "dispute_public", "get_round",
+    "certify_round", "close_round", "confirm_paper_ballot", "create_round", "dispute_paper_ballot", "dispute_public",
+    "get_round",
     "list_disputes", "list_rounds", "load_round", "minutes", "open_round", "record_paper_ballot", "render_minutes",
     "require_certifiable", "require_round", "return_round", "rule_on_dispute", "sealed_idempotent", "turnout",
     "verify_receipt",

@@ -30,7 +30,7 @@ from services.nominations.voting.sealed_idempotency import (
 from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import rounds as round_store
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 
 SCHEMA = "nominations"
 # Shares are stored as exact fractions in int columns; a denominator this small is any sane rule.
@@ -111,11 +111,21 @@ def _require_ministry(actor: Principal, action: str) -> None:
         raise Forbidden(f"only ministry staff may {action}")
 
 
+async def lead_for_reading(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> str | None:
+    """:func:`lead_now` for a read: when the registry cannot be reached the round's recorded lead
+    answers, so a conference can still read its rounds (a write refuses with 503 instead)."""
+    try:
+        return await lead_now(actor, r, registry)
+    except Unavailable:
+        recorded: str | None = r["lead_code"]
+        return recorded
+
+
 async def _require_read(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> None:
     # A member of the electorate reads as a member: the registry is asked only for the others.
     if policy.may_read(actor, lead_code=None, electorate=r["electorate"]):
         return
-    if not policy.may_read(actor, lead_code=await lead_now(actor, r, registry), electorate=r["electorate"]):
+    if not policy.may_read(actor, lead_code=await lead_for_reading(actor, r, registry), electorate=r["electorate"]):
         raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 

@@ -18,7 +18,7 @@ from services.nominations.voting.sealed_idempotency import (
 from services.nominations.voting.service.access import (
     SCHEMA,
     _load,
-    lead_now,
+    lead_for_reading,
 )
 from services.nominations.voting.store import disputes as dispute_store
 from shared import audit
@@ -93,7 +93,7 @@ async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id:
                         registry: RegistryClient | None = None) -> list[dict[str, Any]]:
     r = await _load(conn, round_id)
     rows = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
-    if actor.is_ministry or policy.is_lead(actor, lead_code=await lead_now(actor, r, registry)):
+    if actor.is_ministry or policy.is_lead(actor, lead_code=await lead_for_reading(actor, r, registry)):
         return rows
     if actor.role == "province" and actor.province in (r["electorate"] or []):
         return [row for row in rows if row["province_code"] == actor.province]

@@ -1,6 +1,7 @@
 """Creating, opening and reading vote rounds (the minutes included)."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta
 from typing import Any, Mapping
@@ -34,7 +35,7 @@ from services.nominations.voting.service.access import (
     _require_transition,
     _share,
     _voted,
-    lead_now,
+    lead_for_reading,
 )
 from services.nominations.voting.service.disputes import dispute_public, paper_ballot_windows
 from services.nominations.voting.store import ballots as ballot_store
@@ -42,7 +43,7 @@ from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, Unprocessable
+from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- create and open
 
@@ -127,15 +128,26 @@ async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uui
 
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
-                      state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+                      state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int,
+                      registry: RegistryClient | None = None) -> list[dict[str, Any]]:
+    led: list[tuple[str, int]] = []
     if policy.may_list_all(actor):
         visible_to = None
-    elif policy.may_list_own(actor):
+    elif policy.may_list_own(actor) and actor.province:
         visible_to = actor.province
+        # Beyond the rounds it votes in, those of the cluster-years it leads now (the registry says).
+        near = await round_store.lead_candidates(conn, province=actor.province, cluster=cluster, year=year)
+        leads: list[str | None] = [None] * len(near)
+        if registry is not None:
+            try:
+                leads = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
+            except Unavailable:
+                pass  # the registry is away: the list shows the rounds it votes in, drafts come back with it
+        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
     else:
         raise Forbidden("this account may not list vote rounds")
-    rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, after=after,
-                                  limit=limit)
+    rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, led=led,
+                                  after=after, limit=limit)
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
@@ -148,7 +160,7 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                   registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not policy.may_see_turnout(actor, lead_code=await lead_now(actor, r, registry)):
+    if not policy.may_see_turnout(actor, lead_code=await lead_for_reading(actor, r, registry)):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])

@@ -12,8 +12,8 @@ from datetime import date
 
 import asyncpg
 
-from services.registry import service
 from services.registry.passwords import hash_password_sync
+from services.registry.service import clusters, leadership, periods
 from services.registry.store import accounts as account_store
 from shared.auth import Principal
 
@@ -42,18 +42,18 @@ async def seed(conn: asyncpg.Connection) -> bool:
             # An account that already exists keeps its password: the seed never resets one.
             await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
                                                   province_code=province, demo=True)
-        await service.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
+        await clusters.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
                                      kind="cum")
         for year in (2023, 2024, 2025):
-            await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
+            await periods.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
                                      rotation_order=None, copy_from=None, reference_date=None)
-        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
+        await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
                                         lead="34", deputy="33", today=date(2023, 1, 1))
         for year in (2024, 2025):
-            await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
+            await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
                                             lead=None, deputy=None, today=date(year, 1, 1))
-        await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
+        await periods.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
                                  copy_from=2025, reference_date=None)
-        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
+        await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
                                         lead=None, deputy=None, today=date(2026, 1, 1))
     return True

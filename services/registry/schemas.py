@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry.domain.provinces import check_unit_name
-from shared.contracts.common import Answer
+from shared.contracts.common import Answer, ClusterCode, Year
 from shared.contracts.pages import Page
-from shared.text import nfc
+from shared.errors import FieldValueError
+from shared.text import StorableStr, nfc
 
 __all__ = ["Page"]  # with every model below
+
+#: A province's code as the registry's requests name it (two digits).
+PROVINCE_CODE = r"^[0-9]{2}$"
+#: An account's username (the accounts table holds the same check).
+USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+ProvinceCodeIn = Annotated[str, Field(pattern=PROVINCE_CODE)]
 
 
 
@@ -205,10 +212,20 @@ class Me(Answer):
     province_code: str | None
 
 
+class AccountState(BaseModel):
+    username: str
+    role: str
+    province_code: str | None
+    active: bool
+    disabled_at: datetime | None
+    disabled_by: str | None
+    token_version: int
+
+
 # ---------------------------------------------------------------- request bodies
 
 class Successor(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{2}$")
+    code: str = Field(pattern=PROVINCE_CODE)
     name: str = Field(min_length=2, max_length=100, description="Words of letters: no digits or symbols")
     kind: Literal["province", "city"] = "province"
 
@@ -217,8 +234,94 @@ class Successor(BaseModel):
 
 
 class MergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
+    sources: list[ProvinceCodeIn] = Field(min_length=1, max_length=20)
     successor: Successor
     effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day "
                                                           "before. Within the configured window around today "
                                                           "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")
+
+
+class ClusterIn(BaseModel):
+    code: ClusterCode
+    name: str = Field(min_length=1, max_length=300)
+    organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
+    kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
+    allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
+                                                                  "the same kind in one year")
+
+    _nfc = field_validator("name", "organizer")(nfc)
+
+
+class PeriodIn(BaseModel):
+    members: list[ProvinceCodeIn] | None = Field(default=None, max_length=100)
+    rotation_order: list[ProvinceCodeIn] | None = Field(default=None, max_length=100)
+    copy_from: Year | None = None
+    reference_date: date | None = Field(default=None, description="Members must be in force on this date "
+                                                                   "(default: 1 January of the year)")
+
+
+class ClusterPatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    organizer: str | None = Field(default=None, min_length=1, max_length=300)
+    allow_shared_members: bool | None = Field(
+        default=None, description="Allow this cluster's members to sit in another cluster of the same kind "
+                                  "in one year")
+
+    _nfc = field_validator("name", "organizer")(nfc)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ClusterPatch:
+        if self.name is None and self.organizer is None and self.allow_shared_members is None:
+            raise FieldValueError("name", "give name, organizer or allow_shared_members")
+        return self
+
+
+class MembersChangeIn(BaseModel):
+    effective_date: date = Field(description="The first day the change holds (members added join, members "
+                                             "removed are no longer members); within the period's year")
+    add: list[ProvinceCodeIn] = Field(default_factory=list, max_length=100)
+    remove: list[ProvinceCodeIn] = Field(default_factory=list, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class LeadershipCorrectionIn(BaseModel):
+    lead: ProvinceCodeIn
+    deputy: ProvinceCodeIn
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class LeadershipIn(BaseModel):
+    method: Literal["rotation", "election"]
+    lead: ProvinceCodeIn | None = None
+    deputy: ProvinceCodeIn | None = None
+
+    @model_validator(mode="after")
+    def _election_names_both(self) -> LeadershipIn:
+        if self.method == "election" and (self.lead is None or self.deputy is None):
+            raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
+        return self
+
+
+class AccountIn(BaseModel):
+    username: str = Field(pattern=USERNAME)
+    password: str = Field(min_length=1, max_length=200,
+                          description="At least 12 characters, hard to guess (checked with zxcvbn)")
+    role: Literal["ministry", "province", "service"]
+    province_code: str | None = Field(default=None, pattern=PROVINCE_CODE)
+    display_name: StorableStr | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _province_matches_role(self) -> AccountIn:
+        if (self.role == "province") != (self.province_code is not None):
+            raise FieldValueError("province_code", "a province account names its province_code; other roles name none")
+        return self
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200,
+                              description="At least 12 characters, hard to guess (checked with zxcvbn)")

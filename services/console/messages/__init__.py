@@ -10,6 +10,7 @@ from services.console.messages import (
     covenant,
     frame,
     home,
+    movements,
     notifications,
     public,
     rankings,
@@ -19,7 +20,8 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
+            movements)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -39,6 +39,9 @@ class Session:
     username: str | None = None
     role: str | None = None
     province: str | None = None
+    # Who the pages greet: the person's name (when the account names one) and the unit's name.
+    display_name: str | None = None
+    unit_name: str | None = None
     access_token: str | None = None
     access_expires_at: float = 0.0
     refresh_token: str | None = None

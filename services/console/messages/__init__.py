@@ -5,13 +5,16 @@ with diacritics. A new feature adds its module to FEATURES."""
 from __future__ import annotations
 
 from services.console.messages import (
+    accounts,
     ballots,
     commendations,
     covenant,
+    disputes,
     frame,
     home,
     movements,
     notifications,
+    problems,
     public,
     rankings,
     rounds,
@@ -21,7 +24,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            movements)
+            accounts, disputes, problems, movements)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

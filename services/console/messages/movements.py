@@ -131,6 +131,12 @@ VI: dict[str, str] = {
     "mv.select": "Chọn",
     "mv.pdf": "In ấn phẩm (PDF)",
     "mv.public_note": "Trang công khai: phong trào đã phát động và các mô hình đã được công nhận.",
+    "mv.propose": "Đề nghị khen thưởng các mô hình đã chọn",
+    "mv.propose_hint": "Chủ thể của mô hình được đưa vào đề nghị khen thưởng của tỉnh (dự thảo), thành tích điền sẵn; "
+                       "cá nhân cần bổ sung ngày sinh trong đề nghị.",
+    "mv.cluster_code": "Mã cụm thi đua",
+    "mv.award_form": "Hình thức khen thưởng",
+    "mv.proposed": "Đã đưa {added} tập thể, cá nhân vào đề nghị khen thưởng; chưa đưa được: {skipped}.",
 }
 
 EN: dict[str, str] = {
@@ -262,4 +268,10 @@ EN: dict[str, str] = {
     "mv.select": "Select",
     "mv.pdf": "Print the publication (PDF)",
     "mv.public_note": "Public page: launched movements and their recognised models.",
+    "mv.propose": "Propose the selected models for an award",
+    "mv.propose_hint": "The models' owners join the province's draft commendation proposal with their achievements "
+                       "filled in; a person needs a birth date added there.",
+    "mv.cluster_code": "Cluster code",
+    "mv.award_form": "Award form",
+    "mv.proposed": "{added} nominees added to the commendation proposal; not added: {skipped}.",
 }

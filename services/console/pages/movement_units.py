@@ -10,10 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.console import awards
 from services.console import movement_reads as reads
 from services.console.api import Api, ApiError
 from services.console.errors import PageNotFound
-from services.console.forms import Form, parse_day
+from services.console.forms import Form, parse_day, parse_year
 from services.console.pages.movements import _organiser
 from services.console.sessions import new_secret
 from services.console.web import ApiDep, UserDep, flash, message, redirect, render
@@ -129,10 +130,13 @@ async def gallery(request: Request, movement_id: UUID, api: ApiDep, cursor: str 
     movement = await reads.movement(api, movement_id=movement_id)
     page = await reads.models(api, movement_id=movement_id, params=params)
     fields = await reads.fields(api)
+    unit = api.session is not None and api.session.role == "province"
+    award_forms = await awards.proposable_forms(api) if unit else []
     more = "&".join(f"{k}={v}" for k, v in params.items() if k not in ("limit", "cursor"))
     return await render(request, "movements/gallery.html", {
         "m": movement, "models": page["items"], "next": page["next"], "values": values, "fields": fields,
-        "organiser": _organiser(api, movement), "more_query": more, "key": new_secret()})
+        "organiser": _organiser(api, movement), "unit": unit, "award_forms": award_forms, "more_query": more,
+        "key": new_secret()})
 
 
 class ModelForm(Form):
@@ -241,3 +245,28 @@ async def create_publication(request: Request, movement_id: UUID, user: UserDep,
         return redirect(f"/movements/{movement_id}/models?state=recognised")
     await flash(request, message(request, "mv.publication_created"), "ok")
     return redirect(f"/movements/{movement_id}")
+
+
+class ProposeForm(Form):
+    cluster_code: str = ""
+    year: str = ""
+    form: str = ""
+    model: list[str] = []
+
+
+@router.post("/movements/{movement_id}/propose")
+async def propose(request: Request, movement_id: UUID, user: UserDep, api: ApiDep) -> Response:
+    """The review proposes the selected recognised models' owners into the province's commendation
+    proposal, where the province completes and submits it."""
+    form = await ProposeForm.read(request)
+    body = {"cluster_code": form.cluster_code, "year": parse_year(form.year) or 0, "form": form.form,
+            "models": [m for m in form.model if UUID_TEXT.fullmatch(m)]}
+    try:
+        made = await api.post("nominations", f"/v1/movements/{movement_id}/proposals", json=body,
+                              idempotency_key=form.idempotency_key)
+    except ApiError as exc:
+        await flash(request, exc.message, "error")
+        return redirect(f"/movements/{movement_id}/models?state=recognised")
+    skipped = "; ".join(f"{s['name']} ({s['reason']})" for s in made["skipped"]) or "0"
+    await flash(request, message(request, "mv.proposed", added=len(made["added"]), skipped=skipped), "ok")
+    return redirect(f"/commendations/proposals/{made['proposal_id']}")

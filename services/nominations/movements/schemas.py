@@ -78,8 +78,9 @@ class MovementIn(_In):
     criteria: list[CriterionIn] = Field(default_factory=list, max_length=100)
     titles: list[TitleIn] = Field(default_factory=list, max_length=50)
     phases: list[PhaseIn] = Field(min_length=1, max_length=20)
-    scope: Literal["units", "provinces"] = Field(
-        default="units", description="units: the units listed; provinces: every province the registry lists")
+    scope: Literal["units", "provinces", "organiser"] = Field(
+        default="units", description="units: the units listed; provinces: every province the registry lists; "
+                                     "organiser: every unit of the organiser the registry lists (GET /v1/units)")
     units: list[UnitIn] = Field(default_factory=list, max_length=20000)
     document_number: str | None = Field(default=None, max_length=60, description="01/KH-UBND")
     document_date: date | None = None
@@ -397,3 +398,23 @@ class PublicationOut(BaseModel):
 class FieldOut(BaseModel):
     code: str
     name: str
+
+
+# ---------------------------------------------------------------- proposals for commendations
+
+class ProposeIn(_In):
+    cluster_code: Code = Field(description="The cluster-year whose commendation list receives them")
+    year: int = Field(ge=2000, le=2100)
+    form: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description="The award form's code")]
+    models: list[uuid.UUID] = Field(min_length=1, max_length=200, description="Recognised models of the province's units")
+
+
+class Skipped(BaseModel):
+    name: str
+    reason: str
+
+
+class Proposed(BaseModel):
+    proposal_id: uuid.UUID = Field(description="The province's draft proposal, to complete and submit")
+    added: list[str]
+    skipped: list[Skipped]

@@ -33,6 +33,13 @@ async def _scope(values: dict[str, Any], registry: RegistryClient) -> list[dict[
     if values["scope"] == "provinces":
         return [{"code": p["code"], "name": p["name"], "kind": "province", "parent_code": None}
                 for p in await registry.provinces()]
+    if values["scope"] == "organiser":
+        known = await registry.units_of(values["organiser_code"])
+        if known is None:
+            raise rules.RuleError("the registry keeps no units of organisers yet: list the units", field="scope")
+        if not known:
+            raise rules.RuleError(f"the registry lists no units of {values['organiser_code']}", field="scope")
+        return [rules.scope_unit(u) for u in known]
     units: list[dict[str, Any]] = values["units"]
     if not units:
         raise rules.RuleError("a movement names the units in its scope (or scope: provinces)", field="units")
@@ -108,7 +115,9 @@ async def get(conn: asyncpg.Connection, *, actor: Principal | None, movement_id:
 async def listing(conn: asyncpg.Connection, *, actor: Principal | None, state: str | None, organiser: str | None,
                   after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
     rows = await store.listing(conn, organisers=actor.province if actor and actor.role == "province" else None,
-                               all_organisers=bool(actor and actor.role == "ministry"), state=state,
+                               all_organisers=bool(actor and actor.role == "ministry"),
+                               staff_of=getattr(actor, "organiser", None) if actor and actor.role == "staff" else None,
+                               state=state,
                                organiser=organiser, after=after, limit=limit)
     return [await get(conn, actor=actor, movement_id=r["id"]) for r in rows]
 

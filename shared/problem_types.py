@@ -38,6 +38,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "weak-password": "The password is too weak",
     "signin-throttled": "Too many sign-in attempts",
     "signin-busy": "Sign-in is busy",
+    "document-rate-limited": "Too many downloads of this document",
     "setup-code-invalid": "The one-time code is wrong or has expired",
     "unit-ended": "The unit is no longer in force",
     "queue-unavailable": "The job queue is unavailable",

@@ -148,6 +148,19 @@ def test_movements_reach_commendations_only_to_propose_and_to_sniff_files():
     assert used == {"propose_from_movement", "domain"}, used
 
 
+def test_voting_reaches_conferences_only_for_its_rounds_quorum():
+    # A round of a conference is attached when created (its runoff inherits it) and opens only with the
+    # conference's quorum: those three calls, from the package's interface, nothing deeper.
+    used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
+            for m in re.finditer(r"\bconferences\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert used == {"attach_round", "inherit_round", "require_quorum"}, used
+    deep = [str(p) for p in (NOMINATIONS / "voting").rglob("*.py")
+            if "services.nominations.conferences" in p.read_text(encoding="utf-8")]
+    assert deep == []
+    # ...and the conferences know no other context.
+    assert [(str(p), t) for p, t, _ in _context_imports("conferences") if t != "conferences"] == []
+
+
 def test_commendations_use_no_other_context():
     # The Government-flag cap, once borrowed from voting, has its own module (government_flag_cap).
     crossing = [(str(p), t, rest) for p, t, rest in _context_imports("commendations") if t != "commendations"]

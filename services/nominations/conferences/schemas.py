@@ -103,6 +103,8 @@ class ConferenceOut(BaseModel):
     created_at: datetime
     opened_at: datetime | None
     adjourned_at: datetime | None
+    rounds: list[uuid.UUID] = Field(description="The vote rounds of the conference (`conference_id` on creation), "
+                                                "runoffs included, oldest first")
 
 
 class AttendeeOut(BaseModel):

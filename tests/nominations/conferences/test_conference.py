@@ -113,3 +113,47 @@ async def test_check_ins_make_the_quorum_once_and_the_roster_closes(vote):
                                "checked_in_by = NULL, check_in_method = NULL WHERE id = $1::uuid", delegates["34"])
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("UPDATE nominations.conferences SET state = 'scheduled' WHERE id = $1::uuid", cid)
+
+
+async def test_a_round_of_the_conference_opens_only_while_its_quorum_holds(vote):
+    client = vote.nominations.client
+    lead = vote.province("34")
+    conf = (await client.post("/v1/conferences", headers=lead, json=BODY)).json()
+    cid = conf["id"]
+    await vote.cluster_year(year=2024)
+    r = await client.post("/v1/rounds", headers=lead, json={"cluster_code": CLUSTER, "year": 2024,
+                                                            "award": "ministry_flag", "seats": 1,
+                                                            "conference_id": cid})
+    assert problem(r, 422)["errors"][0]["field"] == "conference_id"  # another year's round
+    flag = await vote.create(award="ministry_flag", conference_id=cid)
+    plain = await vote.create(award="certificate_of_merit")  # no conference: opens as today
+    await vote.open(plain["id"])
+    later = await vote.create(award="government_flag", conference_id=cid)
+
+    problem(await vote.post(flag["id"], "open", lead), 409)  # the conference is not in session
+    await client.post(f"/v1/conferences/{cid}/open", headers=lead)
+    ids = {}
+    for code in NORTH:
+        r = await client.post(f"/v1/conferences/{cid}/delegates", headers=lead, json={
+            "unit_code": code, "name": f"Trưởng đoàn {code}", "position": "Giám đốc", "votes": True})
+        ids[code] = r.json()["id"]
+    for code in NORTH[:5]:
+        await client.post(f"/v1/conferences/{cid}/check-ins", headers=lead, json={"delegate_id": ids[code]})
+    body = problem(await vote.post(flag["id"], "open", lead), 409)
+    assert "5 of 8" in body["detail"]
+    await client.post(f"/v1/conferences/{cid}/check-ins", headers=lead, json={"delegate_id": ids[NORTH[5]]})
+    opened = await vote.open(flag["id"])
+    assert opened["state"] == "open" and "conference_id" not in opened  # a round's answer is as it was
+    got = (await client.get(f"/v1/conferences/{cid}", headers=lead)).json()
+    assert got["rounds"] == [flag["id"], later["id"]]
+
+    await client.post(f"/v1/conferences/{cid}/adjourn", headers=lead)
+    r = await client.post("/v1/rounds", headers=lead, json={"cluster_code": CLUSTER, "year": 2023,
+                                                            "award": "certificate_of_merit", "seats": 1,
+                                                            "conference_id": cid})
+    problem(r, 409)  # an adjourned conference holds no more votes
+    problem(await vote.post(later["id"], "open", lead), 409)
+    async with vote.nominations.app.state.db.connection() as conn:
+        with pytest.raises(asyncpg.CheckViolationError):  # the schema holds it too
+            await conn.execute("UPDATE nominations.rounds SET state = 'open', opened_at = now() WHERE id = $1::uuid",
+                               later["id"])

@@ -15,6 +15,7 @@ from fastapi import Request
 from services.nominations.conferences.domain import policy, quorum
 from services.nominations.conferences.domain.states import ConferenceState, InvalidTransition, check
 from services.nominations.conferences.store import conferences as store
+from services.nominations.conferences.store import rounds as round_links
 from services.nominations.ratios import exact_fraction
 from services.nominations.registry_client import RegistryClient, get_registry
 from shared import audit
@@ -78,7 +79,7 @@ async def public(conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any
         "present_units": quorum.names(seen.present_units, names),
         "quorum_needed": seen.needed, "quorum_met": seen.quorum_met, "attendees_checked_in": checked_in,
         "created_by": row["created_by"], "created_at": row["created_at"], "opened_at": row["opened_at"],
-        "adjourned_at": row["adjourned_at"],
+        "adjourned_at": row["adjourned_at"], "rounds": await round_links.rounds_of(conn, row["id"]),
     }
 
 

@@ -222,3 +222,43 @@ class MergerIn(BaseModel):
     effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day "
                                                           "before. Within the configured window around today "
                                                           "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")
+
+
+# ---------------------------------------------------------------- organisers and units
+
+class Organiser(Answer):
+    code: str = Field(description="BNV: the Ministry of Home Affairs")
+    name: str
+    kind: Literal["ministry", "province", "other"]
+    province_code: str | None = Field(description="A provincial People's Committee's province")
+    award_level: Literal["ministry", "province"] = Field(description="The level of the awards it gives")
+
+
+class UnitAnswer(Answer):
+    code: str = Field(description="With the validity period it names one unit: national codes for provinces (2 "
+                                  "digits), districts (3) and communes (5); an office's code (starting with a "
+                                  "letter) for any other unit")
+    name: str
+    kind: Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
+    form: str | None = Field(description="A national unit's form: province|city, huyen|quan|thi_xa|thanh_pho, "
+                                         "xa|phuong|dac_khu|thi_tran")
+    organiser: str = Field(description="The organiser the unit belongs to (the provinces: BNV)")
+    province_code: str | None = Field(description="The province it lies in")
+    valid_from: date | None
+    valid_to: date | None
+    successor_code: str | None
+
+
+class UnitChange(Answer):
+    kind: Literal["created", "renamed", "merged", "absorbed", "dissolved"]
+    effective_date: date | None
+    details: dict
+    reason: str | None
+    changed_by: str
+    changed_at: datetime
+
+
+class UnitDetail(UnitAnswer):
+    successor: SuccessorRef | None
+    predecessors: list[DatedUnit]
+    changes: list[UnitChange] = Field(description="What happened to the units that carried this code, oldest first")

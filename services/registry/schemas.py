@@ -24,7 +24,8 @@ class UnitRef(BaseModel):
 class Cluster(BaseModel):
     code: str
     name: str
-    organizer: str
+    organizer: str = Field(description="The organiser's name as the cluster's documents show it")
+    organiser: str = Field(description="The organiser's code (BNV: the Ministry of Home Affairs)")
     kind: Literal["cum", "khoi"]
     allow_shared_members: bool = Field(description="Its members may also sit in another cluster of the same "
                                                    "kind in one year (the ministry allows it)")
@@ -47,8 +48,10 @@ class ClusterYear(Cluster):
 class Account(BaseModel):
     id: int
     username: str
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"]
     province_code: str | None
+    organiser: str | None = Field(None, description="A staff account's organiser")
+    unit_code: str | None = Field(None, description="A unit account's unit")
     display_name: str | None
     active: bool
     disabled_at: datetime | None = None
@@ -80,6 +83,7 @@ class Period(BaseModel):
     cluster_code: str
     cluster_name: str
     cluster_kind: Literal["cum", "khoi"]
+    organiser: str = Field("BNV", description="The cluster's organiser")
     year: int
     on: date | None = Field(description="The day whose members are shown")
     reference_date: date
@@ -200,8 +204,11 @@ class Jwks(Answer):
 
 
 class Me(Answer):
+    """Who the token says the caller is. A ``staff`` account's answer adds ``organiser``, a ``unit``
+    account's ``unit_code`` (the others answer as they always have)."""
+
     username: str
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"]
     province_code: str | None
 
 

@@ -26,14 +26,21 @@ class AccountIn(BaseModel):
     username: str = Field(pattern=USERNAME)
     password: str = Field(min_length=1, max_length=200,
                           description="At least 12 characters, hard to guess (checked with zxcvbn)")
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"] = Field(
+        description="`staff`: an organiser's emulation office (names `organiser`); `unit`: one unit (names "
+                    "`unit_code`); `province`: a province's unit account (names `province_code`, kept as it was)")
     province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    organiser: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9-]{1,15}$")
+    unit_code: str | None = Field(default=None, pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")
     display_name: StorableStr | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
-    def _province_matches_role(self) -> AccountIn:
-        if (self.role == "province") != (self.province_code is not None):
-            raise FieldValueError("province_code", "a province account names its province_code; other roles name none")
+    def _target_matches_role(self) -> AccountIn:
+        wants = {"province": "province_code", "staff": "organiser", "unit": "unit_code"}.get(self.role)
+        for field in ("province_code", "organiser", "unit_code"):
+            if (field == wants) != (getattr(self, field) is not None):
+                raise FieldValueError(field, f"a {self.role} account names "
+                                             + (f"its {field}" if field == wants else f"no {field}"))
         return self
 
 
@@ -75,7 +82,12 @@ async def jwks(request: Request) -> dict:
 @router.get("/v1/accounts/me", summary="Who the token says the caller is",
              response_model=Me, responses=problems(401))
 async def me(principal: CurrentPrincipal) -> dict:
-    return {"username": principal.subject, "role": principal.role, "province_code": principal.province}
+    me: dict = {"username": principal.subject, "role": principal.role, "province_code": principal.province}
+    if principal.role == "staff":
+        me["organiser"] = principal.organiser
+    if principal.role == "unit":
+        me["unit_code"] = principal.unit_code
+    return me
 
 
 @router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
@@ -91,6 +103,7 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
             status_code=201, secret=request.app.state.idempotency_secret,
             run=lambda: service.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
+                                               organiser=body.organiser, unit_code=body.unit_code,
                                                display_name=body.display_name))
 
 
@@ -98,14 +111,18 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
             response_model=Page[Account],
              responses=problems(401, 403, 422))
 async def list_accounts(principal: CurrentPrincipal, db: Db,
-                        role: Literal["ministry", "province", "service"] | None = None,
+                        role: Literal["ministry", "province", "service", "staff", "unit"] | None = None,
                         province: Annotated[str | None, Query(
                             pattern=r"^[0-9]{2}$", description="Accounts acting for this province code")] = None,
+                        organiser: Annotated[str | None, Query(
+                            pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
+                            description="An organiser's staff and its units' accounts (an office sees only its own)")
+                        ] = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     after = text_cursor(cursor, pattern=USERNAME)
     async with db.connection() as conn:
         items = await service.list_accounts(conn, actor=principal, role=role, province=province, after=after,
-                                            limit=limit + 1)
+                                            limit=limit + 1, organiser=organiser)
     return page(items, limit, lambda item: item["username"])
 
 

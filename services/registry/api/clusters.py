@@ -32,13 +32,18 @@ router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 CLUSTER_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 ClusterCode = Annotated[str, Path(pattern=CLUSTER_CODE)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
-Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+Code = Annotated[str, Field(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$", description="A unit's code (a province's two "
+                                                                               "digits for the ministry's clusters)")]
+ORGANISER = r"^[A-Z][A-Z0-9-]{1,15}$"
 
 
 class ClusterIn(BaseModel):
     code: str = Field(pattern=CLUSTER_CODE)
     name: str = Field(min_length=1, max_length=300)
-    organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
+    organizer: str | None = Field(default=None, min_length=1, max_length=300, examples=["Bộ Nội vụ"],
+                                  description="The name its documents show (default: the organiser's name)")
+    organiser: str = Field(default="BNV", pattern=ORGANISER, description="Whose cluster it is (default: the "
+                                                                         "ministry); its emulation office creates it")
     kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
     allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
                                                                   "the same kind in one year")
@@ -100,7 +105,7 @@ class LeadershipIn(BaseModel):
         return self
 
 
-@router.post("", status_code=201, summary="Create a cluster (ministry)",
+@router.post("", status_code=201, summary="Create a cluster (its organiser's emulation office)",
              response_model=ClusterDetail, responses=problems(401, 403, 409, 422))
 async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
@@ -109,7 +114,8 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
             status_code=201,
             run=lambda: service.create_cluster(conn, actor=principal, code=body.code, name=body.name,
                                                organizer=body.organizer, kind=body.kind,
-                                               allow_shared_members=body.allow_shared_members))
+                                               allow_shared_members=body.allow_shared_members,
+                                               organiser=body.organiser))
 
 
 @router.get("", summary="Clusters, by code; ?year= keeps those with a period that year, with its lead, deputy "
@@ -117,10 +123,12 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
              responses=problems(422))
 async def list_clusters(db: Db, today: Today, cursor: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                        year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
+                        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                        organiser: Annotated[str | None, Query(pattern=ORGANISER)] = None) -> dict:
     after = text_cursor(cursor, pattern=CLUSTER_CODE)
     async with db.connection() as conn:
-        items = await service.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today)
+        items = await service.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today,
+                                            organiser=organiser)
     return page(items, limit, lambda item: item["code"])
 
 

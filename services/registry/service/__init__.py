@@ -11,14 +11,18 @@ from typing import Any
 import asyncpg
 
 from services.registry import events
+from services.registry.domain import organisers as organiser_rules
 from services.registry.domain import rotation
 from services.registry.domain.passwords import password_problem
 from services.registry.domain.periods import MemberSpan, check_change, membership_day
 from services.registry.domain.provinces import check_merger, check_merger_window, check_undo, eve_of
 from services.registry.passwords import hash_password, verify_password
+from services.registry.service import organisers
 from services.registry.store import accounts as account_store
 from services.registry.store import clusters as cluster_store
+from services.registry.store import organisers as organiser_store
 from services.registry.store import provinces as province_store
+from services.registry.store import units as unit_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -122,8 +126,8 @@ async def undo_merger(conn: asyncpg.Connection, *, actor: Principal, merger_id: 
 # ---------------------------------------------------------------- clusters
 
 def _cluster_public(row: asyncpg.Record) -> dict[str, Any]:
-    return {"code": row["code"], "name": row["name"], "organizer": row["organizer"], "kind": row["kind"],
-            "allow_shared_members": row["allow_shared_members"]}
+    return {"code": row["code"], "name": row["name"], "organizer": row["organizer"],
+            "organiser": row["organiser_code"], "kind": row["kind"], "allow_shared_members": row["allow_shared_members"]}
 
 
 def _cluster_year(row: asyncpg.Record, year: int) -> dict[str, Any]:
@@ -134,13 +138,19 @@ def _cluster_year(row: asyncpg.Record, year: int) -> dict[str, Any]:
             "leadership_method": row["leadership_method"]}
 
 
-async def create_cluster(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str, organizer: str,
-                         kind: str, allow_shared_members: bool = False) -> dict[str, Any]:
-    actor.require_role("ministry")
+async def create_cluster(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str, organizer: str | None,
+                         kind: str, allow_shared_members: bool = False,
+                         organiser: str = organiser_rules.MINISTRY) -> dict[str, Any]:
+    """A cluster of ``organiser`` (default: the ministry), by its emulation office; ``organizer``, the
+    name its documents show, defaults to the organiser's name."""
+    org = await organiser_store.get(conn, organiser)
+    if org is None:
+        raise Unprocessable(f"no organiser {organiser}", field="organiser")
+    organiser_rules.require_manages(actor, organiser, what="create its clusters")
     if await cluster_store.get(conn, code) is not None:
         raise Conflict(f"cluster {code} already exists", field="code")
-    row = await cluster_store.insert(conn, code=code, name=name, organizer=organizer, kind=kind,
-                                     allow_shared_members=allow_shared_members)
+    row = await cluster_store.insert(conn, code=code, name=name, organizer=organizer or org["name"], kind=kind,
+                                     allow_shared_members=allow_shared_members, organiser=organiser)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="cluster.create", target=f"cluster:{code}",
                        details=_cluster_public(row))
     return {**_cluster_public(row), "years": []}
@@ -154,17 +164,17 @@ async def get_cluster(conn: asyncpg.Connection, *, code: str) -> dict[str, Any]:
 
 
 async def list_clusters(conn: asyncpg.Connection, *, after: str | None, limit: int, year: int | None,
-                        today: date) -> list[dict[str, Any]]:
-    rows = await cluster_store.page(conn, after=after, limit=limit, year=year, today=today)
+                        today: date, organiser: str | None = None) -> list[dict[str, Any]]:
+    rows = await cluster_store.page(conn, after=after, limit=limit, year=year, today=today, organiser=organiser)
     return [_cluster_year(r, year) if year is not None else _cluster_public(r) for r in rows]
 
 
 async def update_cluster(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str | None,
                          organizer: str | None, allow_shared_members: bool | None) -> dict[str, Any]:
     """Rename a cluster, change its organizer, or allow its members to sit in another cluster of the
-    same kind in one year (ministry). The members of its current and later periods are told."""
-    actor.require_role("ministry")
+    same kind in one year (its organiser's office). The members of its current and later periods are told."""
     before = await _require_cluster(conn, code)
+    organiser_rules.require_manages(actor, before["organiser_code"], what="change its clusters")
     after = await cluster_store.update(conn, code=code, name=name, organizer=organizer,
                                        allow_shared_members=allow_shared_members)
     changed = {k: {"from": before[k], "to": after[k]} for k in ("name", "organizer", "allow_shared_members")
@@ -176,7 +186,8 @@ async def update_cluster(conn: asyncpg.Connection, *, actor: Principal, code: st
     latest = max(years) if years else None
     members = await cluster_store.members(conn, cluster=code, year=latest) if latest is not None else []
     await events.publish(conn, events.CLUSTER_UPDATED, aggregate_id=code, payload={
-        "cluster_code": code, "cluster_name": after["name"], "organizer": after["organizer"],
+        "cluster_code": code, "cluster_name": after["name"], "organiser": after["organiser_code"],
+        "organizer": after["organizer"],
         "changes": changed, "year": latest,
         "members": [{"code": m["code"], "name": m["name"]} for m in members],
     })
@@ -192,20 +203,31 @@ async def _require_cluster(conn: asyncpg.Connection, code: str) -> asyncpg.Recor
     return row
 
 
-async def _resolve_members(conn: asyncpg.Connection, codes: list[str], *, on: date, field: str) -> list[int]:
-    found = await province_store.by_codes(conn, codes=codes, on=on)
+async def _managed_cluster(conn: asyncpg.Connection, actor: Principal, code: str, *, what: str) -> asyncpg.Record:
+    """The cluster, when the caller is its organiser's emulation office (403 otherwise)."""
+    row = await _require_cluster(conn, code)
+    organiser_rules.require_manages(actor, row["organiser_code"], what=what)
+    return row
+
+
+async def _resolve_members(conn: asyncpg.Connection, codes: list[str], *, on: date, field: str,
+                           organiser: str) -> dict[str, asyncpg.Record]:
+    """The units ``codes`` name on ``on``: each in force then and one of the cluster's organiser's."""
+    found = await unit_store.by_codes(conn, codes=codes, on=on)
     for code in codes:
         if code not in found:
-            raise Unprocessable(f"{code} is not a provincial unit in force on {on.isoformat()}", field=field,
-                                code=code)
-    return [found[c]["id"] for c in codes]
+            what = "provincial unit" if organiser == organiser_rules.MINISTRY else "unit"
+            raise Unprocessable(f"{code} is not a {what} in force on {on.isoformat()}", field=field, code=code)
+        if found[code]["organiser_code"] != organiser:
+            raise Unprocessable(f"{code} ({found[code]['name']}) is a unit of {found[code]['organiser_code']}, not of "
+                                f"{organiser}", field=field, code=code)
+    return found
 
 
 async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
                      members: list[str] | None, rotation_order: list[str] | None, copy_from: int | None,
                      reference_date: date | None) -> dict[str, Any]:
-    actor.require_role("ministry")
-    cluster_row = await _require_cluster(conn, cluster)
+    cluster_row = await _managed_cluster(conn, actor, cluster, what="set its clusters' members")
     on = reference_date or date(year, 1, 1)
     if on.year != year:
         raise Unprocessable("the reference date must fall in the period's year", field="reference_date")
@@ -217,11 +239,11 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         source = await cluster_store.members(conn, cluster=cluster, year=copy_from)
         if not source:
             raise Unprocessable(f"cluster {cluster} has no period {copy_from} to copy from", field="copy_from")
-        succ = await province_store.successor_map(conn)
-        units = await province_store.by_ids(conn, list({*succ.keys(), *succ.values(), *(m["id"] for m in source)}))
+        succ = await unit_store.successor_map(conn)
+        units = await unit_store.by_ids(conn, list({*succ.keys(), *succ.values(), *(m["id"] for m in source)}))
 
         order, replaced, dropped = rotation.carry_over(
-            [m["id"] for m in source], in_force=lambda uid: province_store.to_unit(units[uid]).in_force_on(on),
+            [m["id"] for m in source], in_force=lambda uid: unit_store.to_unit(units[uid]).in_force_on(on),
             successor_of=succ.get)
         describe = lambda uid: {"code": units[uid]["code"], "name": units[uid]["name"]}  # noqa: E731
         changes = {
@@ -232,7 +254,8 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
     else:
         if members is None:
             raise Unprocessable("members is required (or copy_from)", field="members")
-        member_ids = await _resolve_members(conn, members, on=on, field="members")
+        resolved = await _resolve_members(conn, members, on=on, field="members", organiser=cluster_row["organiser_code"])
+        member_ids = [resolved[c]["id"] for c in members]
         order_codes = rotation_order if rotation_order is not None else None
         if order_codes is not None:
             code_to_id = dict(zip(members, member_ids))
@@ -262,7 +285,8 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         removed=[{"code": m["code"], "name": m["name"]} for uid, m in before.items() if uid not in after],
         reason=None, by=actor.subject)
     await events.publish(conn, events.PERIOD_UPDATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year,
         "members": [{"code": m["code"], "name": m["name"]} for m in result["members"]],
     })
     await audit.record(conn, schema=SCHEMA, actor=actor, action="period.set" if existing else "period.create",
@@ -297,6 +321,7 @@ async def get_period(conn: asyncpg.Connection, *, cluster: str, year: int, on: d
         "cluster_code": cluster,
         "cluster_name": cluster_row["name"],
         "cluster_kind": cluster_row["kind"],
+        "organiser": cluster_row["organiser_code"],
         "year": year,
         "on": on,
         "reference_date": period["reference_date"],
@@ -338,18 +363,14 @@ def _history_public(row: asyncpg.Record) -> dict[str, Any]:
 
 async def change_members(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
                          effective_date: date, add: list[str], remove: list[str], reason: str) -> dict[str, Any]:
-    """Members join or leave the period from ``effective_date`` (ministry); kept as history."""
-    actor.require_role("ministry")
-    cluster_row = await _require_cluster(conn, cluster)
+    """Members join or leave the period from ``effective_date`` (its organiser's office); kept as history."""
+    cluster_row = await _managed_cluster(conn, actor, cluster, what="change its clusters' members")
     if await cluster_store.lock_period(conn, cluster=cluster, year=year) is None:
         raise NotFound(f"cluster {cluster} has no period {year}", field="year")
     everyone = await cluster_store.all_members(conn, cluster=cluster, year=year)
     by_code = {m["code"]: m for m in everyone}
-    added_units = await province_store.by_codes(conn, codes=add, on=effective_date) if add else {}
-    for code in add:
-        if code not in added_units:
-            raise Unprocessable(f"{code} is not a provincial unit in force on {effective_date}", field="add",
-                                code=code)
+    added_units = await _resolve_members(conn, add, on=effective_date, field="add",
+                                         organiser=cluster_row["organiser_code"]) if add else {}
     # Units are keyed by code within one period: a code names one unit on the effective date.
     lead = await cluster_store.leadership(conn, cluster=cluster, year=year)
     keep = [lead["lead_code"], lead["deputy_code"]] if lead else []
@@ -375,7 +396,8 @@ async def change_members(conn: asyncpg.Connection, *, actor: Principal, cluster:
                                                reason=reason, by=actor.subject)
     period = await get_period(conn, cluster=cluster, year=year, on=effective_date)
     await events.publish(conn, events.MEMBERS_CHANGED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year,
         "effective_date": effective_date.isoformat(), "added": added, "removed": removed, "reason": reason,
         "members": [{"code": m["code"], "name": m["name"]} for m in period["members"]],
     })
@@ -398,14 +420,15 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
     cluster_row = await _require_cluster(conn, cluster)
     previous = await cluster_store.leadership(conn, cluster=cluster, year=year - 1)
     period = await cluster_store.lock_period(conn, cluster=cluster, year=year)
-    # Ministry staff, or the province that led last year: it hosted the conference that decided.
+    # The organiser's office, or the unit that led last year: it hosted the conference that decided.
     # A lead that has since merged away acts through the unit that absorbed it.
-    if not actor.is_ministry:
+    if not organiser_rules.manages(actor, cluster_row["organiser_code"]):
         host = None
         if previous is not None and period is not None:
             host = await _current_unit_code(conn, previous["lead_id"], on=period["reference_date"])
-        if not (actor.role == "province" and host is not None and host == actor.province):
-            raise Forbidden("only ministry staff or last year's lead province may record the leadership")
+        if not (actor.is_unit and host is not None and host == actor.unit):
+            raise Forbidden(f"only the emulation office of {cluster_row['organiser_code']} or last year's lead "
+                            "may record the leadership")
     if period is None:
         raise NotFound(f"cluster {cluster} has no period {year}; set its members first", field="year")
     if await cluster_store.leadership(conn, cluster=cluster, year=year) is not None:
@@ -419,7 +442,7 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
         if previous is None:
             raise Conflict(f"no leadership is recorded for {year - 1}; decide {year} by election",
                            slug="rotation-impossible")
-        succ = await province_store.successor_map(conn)
+        succ = await unit_store.successor_map(conn)
         start = rotation.resolve_previous_lead(previous["lead_id"], order, succ.get)
         lead_id, deputy_id = rotation.rotate_leadership(rotation_order=order, previous_lead=start)
     else:
@@ -433,7 +456,8 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
     row = await cluster_store.leadership(conn, cluster=cluster, year=year)
     result = cluster_store.public_leadership(row)
     await events.publish(conn, events.LEADERSHIP_ROTATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year, "method": method,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year, "method": method,
         "lead": result["lead"], "deputy": result["deputy"],
         "members": [{"code": m["code"], "name": m["name"]} for m in members],
     })
@@ -447,8 +471,7 @@ async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, clus
                              deputy: str, reason: str, today: date) -> dict[str, Any]:
     """Replace a decided lead and deputy (ministry only, with a reason; audited). The record keeps
     how the year was first decided; the event says ``method: correction``."""
-    actor.require_role("ministry")
-    cluster_row = await _require_cluster(conn, cluster)
+    cluster_row = await _managed_cluster(conn, actor, cluster, what="correct its clusters' leadership")
     if await cluster_store.lock_period(conn, cluster=cluster, year=year) is None:
         raise NotFound(f"cluster {cluster} has no period {year}", field="year")
     current = await cluster_store.leadership(conn, cluster=cluster, year=year)
@@ -467,7 +490,8 @@ async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, clus
     previous = {"lead": {"code": current["lead_code"], "name": current["lead_name"]},
                 "deputy": {"code": current["deputy_code"], "name": current["deputy_name"]}}
     await events.publish(conn, events.LEADERSHIP_CORRECTED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year, "method": "correction",
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year, "method": "correction",
         "decided_method": current["method"], "lead": result["lead"], "deputy": result["deputy"],
         "previous": previous, "reason": reason,
         "members": [{"code": m["code"], "name": m["name"]} for m in members],
@@ -481,10 +505,10 @@ async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, clus
 
 async def _current_unit_code(conn: asyncpg.Connection, unit_id: int, *, on: date) -> str | None:
     """The code of ``unit_id`` on ``on``, following mergers to the unit that absorbed it."""
-    succ = await province_store.successor_map(conn)
-    units = await province_store.by_ids(conn, list({unit_id, *succ.keys(), *succ.values()}))
+    succ = await unit_store.successor_map(conn)
+    units = await unit_store.by_ids(conn, list({unit_id, *succ.keys(), *succ.values()}))
     current = rotation.follow_successors(unit_id, succ.get,
-                                         until=lambda uid: province_store.to_unit(units[uid]).in_force_on(on))
+                                         until=lambda uid: unit_store.to_unit(units[uid]).in_force_on(on))
     return units[current]["code"] if current is not None else None
 
 
@@ -496,37 +520,44 @@ async def leadership_history(conn: asyncpg.Connection, *, cluster: str) -> list[
 # ---------------------------------------------------------------- accounts
 
 async def create_account(conn: asyncpg.Connection, *, actor: Principal, username: str, password: str, role: str,
-                         province_code: str | None, display_name: str | None) -> dict[str, Any]:
-    actor.require_role("ministry")
-    if role == "province":
-        if province_code is None:
-            raise Unprocessable("a province account names its province", field="province_code")
-        if not await province_store.code_exists(conn, province_code):
-            raise Unprocessable(f"no provincial unit has code {province_code}", field="province_code")
-    elif province_code is not None:
-        raise Unprocessable(f"a {role} account acts for no province", field="province_code")
+                         province_code: str | None, display_name: str | None, organiser: str | None = None,
+                         unit_code: str | None = None) -> dict[str, Any]:
+    """An account (the ministry: any; an organiser's office: its staff and its units' accounts)."""
+    organisers.require_account_office(actor)
+    owner = await organisers.account_owner(conn, role=role, province_code=province_code, organiser=organiser,
+                                           unit_code=unit_code)
+    organisers.require_account_creator(actor, role=role, owner=owner)
     if await account_store.by_username(conn, username) is not None:
         raise Conflict(f"account {username} already exists", field="username")
     row = await account_store.insert(conn, username=username, password_hash=await hash_password(password), role=role,
-                                     province_code=province_code, display_name=display_name)
+                                     province_code=province_code, display_name=display_name,
+                                     organiser_code=organiser, unit_code=unit_code)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="account.create", target=f"account:{username}",
-                       details={"role": role, "province_code": province_code})
+                       details={"role": role, "province_code": province_code, "organiser": organiser,
+                                "unit_code": unit_code})
     return account_store.public(row)
 
 
 async def list_accounts(conn: asyncpg.Connection, *, actor: Principal, role: str | None, province: str | None,
-                        after: str | None, limit: int) -> list[dict[str, Any]]:
-    """Who can sign in, and for whom (ministry)."""
-    actor.require_role("ministry")
-    rows = await account_store.page(conn, role=role, province=province, after=after, limit=limit)
+                        after: str | None, limit: int, organiser: str | None = None) -> list[dict[str, Any]]:
+    """Who can sign in, and for whom: the ministry every account (or one organiser's), an
+    organiser's office its own staff and its units' accounts."""
+    organisers.require_account_office(actor)
+    if not actor.is_ministry:
+        organiser = actor.staff_of
+    rows = await account_store.page(conn, role=role, province=province, after=after, limit=limit,
+                                    organiser=organiser)
     return [account_store.public(r) for r in rows]
 
 
 async def get_account(conn: asyncpg.Connection, *, actor: Principal, username: str) -> dict[str, Any]:
-    """One account's details: ministry staff, or the account itself."""
-    if not (actor.is_ministry or actor.subject == username):
-        raise Forbidden("an account's details are read by ministry staff and the account itself")
+    """One account's details: ministry staff, its organiser's office, or the account itself."""
     row = await account_store.by_username(conn, username)
+    owner = organisers.account_organiser(row, await organisers.unit_organiser(conn, row["unit_code"])) if row else None
+    if not (actor.is_ministry or actor.subject == username
+            or (actor.role == "staff" and owner is not None and organiser_rules.manages(actor, owner))):
+        raise Forbidden("an account's details are read by ministry staff, its organiser's office and the account "
+                        "itself")
     if row is None:
         raise NotFound(f"no account {username}", field="username")
     return account_store.public(row)
@@ -561,11 +592,18 @@ async def change_password(conn: asyncpg.Connection, *, actor: Principal, current
 
 async def set_account_active(conn: asyncpg.Connection, *, actor: Principal, username: str,
                              active: bool) -> dict[str, Any]:
-    """Ministry disables (its tokens stop verifying everywhere) or re-enables an account."""
-    actor.require_role("ministry")
+    """Ministry (any account) or an organiser's office (its own staff and units' accounts) disables
+    an account (its tokens stop verifying everywhere) or re-enables it."""
+    organisers.require_account_office(actor)
     if username == actor.subject and not active:
         raise Conflict("an account cannot disable itself", field="username")
     account = await account_store.by_username(conn, username, lock=True)
+    if not actor.is_ministry:
+        owner = organisers.account_organiser(account, await organisers.unit_organiser(conn, account["unit_code"])) \
+            if account else None
+        if account is None or account["role"] not in ("staff", "unit") or owner is None \
+                or not organiser_rules.manages(actor, owner):
+            raise Forbidden("an organiser's office keeps only its own staff and units' accounts", slug="other-organiser")
     if account is None:
         raise NotFound(f"no account {username}", field="username")
     if account["active"] == active:

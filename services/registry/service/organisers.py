@@ -19,7 +19,7 @@ from services.registry.store import organisers as organiser_store
 from services.registry.store import units as unit_store
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 SCHEMA = "registry"
 
@@ -230,3 +230,54 @@ async def merge_units(conn: asyncpg.Connection, *, actor: Principal, source_code
                        details={"sources": refs, "effective_date": effective_date.isoformat(), "absorbed":
                                 change == "absorbed", "reason": reason})
     return await unit_on(conn, code=successor_code, on=effective_date)
+
+
+# ---------------------------------------------------------------- accounts of organisers and units
+
+async def account_owner(conn: asyncpg.Connection, *, role: str, province_code: str | None, organiser: str | None,
+                        unit_code: str | None) -> str | None:
+    """The organiser an account to be created belongs to (None for ministry and service accounts),
+    once what it acts for is checked: a province in the national list, an organiser, a unit."""
+    rules.check_account_target(role=role, province_code=province_code, organiser=organiser, unit_code=unit_code)
+    if role == "province":
+        assert province_code is not None
+        if not await unit_store.history(conn, code=province_code):
+            raise Unprocessable(f"no provincial unit has code {province_code}", field="province_code")
+        return rules.MINISTRY
+    if role == "staff":
+        assert organiser is not None
+        await require_organiser(conn, organiser)
+        return organiser
+    if role == "unit":
+        assert unit_code is not None
+        unit = await unit_store.latest(conn, code=unit_code)
+        if unit is None:
+            raise Unprocessable(f"no unit has code {unit_code}", field="unit_code")
+        return str(unit["organiser_code"])
+    return None
+
+
+def require_account_creator(actor: Principal, *, role: str, owner: str | None) -> None:
+    """The ministry creates any account; an organiser's office its own staff and its units' accounts."""
+    if not rules.may_create_account(actor, role=role, organiser=owner):
+        raise Forbidden(f"{actor.subject} may not create a {role} account"
+                        + (f" of {owner}" if owner else ""), slug="other-organiser")
+
+
+def require_account_office(actor: Principal) -> None:
+    """Accounts are kept by the ministry and the organisers' offices (403 for anyone else)."""
+    rules.require_staff(actor, what="keep accounts")
+
+
+def account_organiser(row: asyncpg.Record, unit_organiser: str | None) -> str | None:
+    """Whose account it is: a staff account's organiser, a unit account's unit's, the ministry's for
+    province and ministry accounts; None for service accounts."""
+    if row["role"] == "staff":
+        return str(row["organiser_code"])
+    if row["role"] == "unit":
+        return unit_organiser
+    return rules.MINISTRY if row["role"] in ("ministry", "province") else None
+
+
+async def unit_organiser(conn: asyncpg.Connection, unit_code: str | None) -> str | None:
+    return await unit_store.organiser_of_code(conn, unit_code) if unit_code else None

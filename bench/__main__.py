@@ -3,6 +3,13 @@
 Measures the machine's limits first, then each benchmark; prints every figure beside its bare
 baseline, the ratio, the target, whether it is met and the share of the machine limit the bare
 baseline reached; writes bench/results/summary.json (and each benchmark's details beside it).
+
+Sizes (environment; smaller runs keep the ratios comparable, not the absolute figures):
+  BENCH_CLUSTERS=40             ballots: clusters × 3 rounds × 32 voters (+ half as many for the profile)
+  BENCH_EVENTS=10000            pipeline: events in the burst
+  BENCH_PACED_SECONDS=10        pipeline: the paced phase
+  BENCH_RANKING_CLUSTERS=1000   ranking: clusters × 40 members × 50 criteria
+  BENCH_RANKING_ROUNDS=2        ranking: samples of each side (best of N)
 """
 from __future__ import annotations
 
@@ -45,6 +52,9 @@ def table(figures: list[Figure]) -> str:
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        return
     names = sys.argv[1:] or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -24,6 +24,7 @@ import os
 import random
 import secrets
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -39,6 +40,7 @@ from bench.common import (
     PeakRss,
     free_port,
     report,
+    running,
     say,
     scratch_database,
     served,
@@ -46,16 +48,20 @@ from bench.common import (
     wait_healthy,
 )
 from bench.load import CONNECTIONS, Request, replay
+from bench.profiled import arm, disarm
 from deploy.infra import Infra
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem
 
 CLUSTERS = int(os.environ.get("BENCH_CLUSTERS", "40"))
+# Rounds for the profiled pass (fresh ballots): half as many clusters again.
+PROFILE_CLUSTERS = max(2, CLUSTERS // 2)
 VOTERS = 32
 AWARDS = ("government_flag", "ministry_flag", "certificate_of_merit")
 TALLY_BALLOTS = 100_000
 
 
-async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, prefix: str) -> tuple[list[str], list[str]]:
+async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, prefix: str,
+                       clusters: int = CLUSTERS) -> tuple[list[str], list[str]]:
     """Clusters of 32 members for 2026, each with one open round per award. Returns (round ids, voters)."""
     ministry = {"Authorization": f"Bearer {issuer.issue(subject='ministry', role='ministry', province=None)[0]}"}
     async with httpx.AsyncClient(timeout=60) as client:
@@ -88,8 +94,8 @@ async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, 
             return ids
 
         round_ids: list[str] = []
-        for first in range(0, CLUSTERS, 4):  # a few clusters at a time
-            for ids in await asyncio.gather(*(cluster(k) for k in range(first, min(CLUSTERS, first + 4)))):
+        for first in range(0, clusters, 4):  # a few clusters at a time
+            for ids in await asyncio.gather(*(cluster(k) for k in range(first, min(clusters, first + 4)))):
                 round_ids += ids
     return round_ids, voters
 
@@ -171,7 +177,8 @@ class WholeSystem:
                     str(self.tmp / "mail") if a.endswith("/mail") else a for a in argv]
             argv = [f"{a.split('@')[0]}-bench@%h" if a.startswith("worker") and "@" in a else a for a in argv]
             log = open(self.tmp / f"{proc.name}.log", "ab")
-            child = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            child = subprocess.Popen(argv, cwd=ROOT, env={**self.env, **proc.env}, stdout=log,
+                                     stderr=subprocess.STDOUT)
             self.children.append((proc.name, child))
         for name, child in self.children:
             if name in ("registry", "nominations", "notifications"):
@@ -188,6 +195,38 @@ class WholeSystem:
 
     def argv_note(self) -> list[str]:
         return [p.name for p in self.processes]
+
+
+async def quiet(dsn: str, redis_url: str, *, timeout: float = 300, settle: float = 2.0) -> float:
+    """Wait until the system has nothing in flight: every outbox row published, no Celery message
+    queued or unacknowledged, and the consumer's count of handled events unchanged for ``settle``
+    seconds. Returns how long that took."""
+    import redis
+
+    from deploy.worker import QUEUES
+
+    started = time.perf_counter()
+    broker = redis.Redis.from_url(redis_url)
+    conn = await asyncpg.connect(dsn)
+    try:
+        last, steady_since = -1, time.perf_counter()
+        while True:
+            unpublished = await conn.fetchval(
+                "SELECT (SELECT count(*) FROM registry.outbox WHERE published_at IS NULL)"
+                " + (SELECT count(*) FROM nominations.outbox WHERE published_at IS NULL)")
+            queued = sum(broker.llen(q) for q in QUEUES) + broker.hlen("unacked")
+            handled = await conn.fetchval("SELECT count(*) FROM notifications.processed_events")
+            if handled != last or unpublished or queued:
+                last, steady_since = handled, time.perf_counter()
+            elif time.perf_counter() - steady_since >= settle:
+                return time.perf_counter() - started
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"the system did not settle in {timeout} s: {unpublished} events unpublished, "
+                                   f"{queued} messages queued")
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+        broker.close()
 
 
 async def events_consumed(dsn: str, expected: int, *, timeout: float = 300) -> tuple[int, float]:
@@ -210,7 +249,8 @@ async def whole_system(infra: Infra, issuer: TokenIssuer, key_pem: str) -> dict[
         with PeakRss() as watch:
             with WholeSystem(infra, dsn, key_pem, watch) as system:
                 round_ids, voters = await setup_rounds(system.registry, system.nominations, issuer, prefix="SYS")
-                await events_consumed(dsn, 0)  # setup's own events drain first
+                # Setup's own events (clusters, periods, rounds opened) drain before the load.
+                settled = await quiet(dsn, system.env["REDIS_URL"])
                 requests = ballot_requests(round_ids, voters, issuer, seed=2)
                 bare_before = await asyncio.to_thread(bare_run, dsn, requests, watch)
                 cpu = watch.cpu()
@@ -223,6 +263,7 @@ async def whole_system(infra: Infra, issuer: TokenIssuer, key_pem: str) -> dict[
             peaks = watch.peaks()
     return {"processes": processes, "cast": cast, "bare_before": bare_before, "bare_after": bare_after,
             "ballot_cast_events_consumed": consumed, "events_drained_seconds_after_load": round(drain, 2),
+            "setup_events_settled_seconds": round(settled, 2),
             "peak_rss_mb": peaks}
 
 
@@ -275,6 +316,51 @@ async def tally_bench(dsn: str) -> dict[str, Any]:
                            "bare": [round(s * 1000, 1) for s in bare_times]}}
 
 
+# ---------------------------------------------------------------- where the CPU goes
+
+async def all_published(dsn: str, timeout: float = 120) -> float:
+    """Wait until no outbox row is left unpublished (the relay process has caught up)."""
+    started = time.perf_counter()
+    conn = await asyncpg.connect(dsn)
+    try:
+        while await conn.fetchval(
+                "SELECT (SELECT count(*) FROM registry.outbox WHERE published_at IS NULL)"
+                " + (SELECT count(*) FROM nominations.outbox WHERE published_at IS NULL)"):
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"the relay did not publish every event within {timeout} s")
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    return time.perf_counter() - started
+
+
+async def profiled_pass(nominations: str, dsn: str, profile: Path, watch: PeakRss,
+                        requests: list[Request]) -> dict[str, Any]:
+    """The same kind of load on fresh rounds with the nominations process sampled (bench.profiled):
+    what share of its CPU each part of a ballot takes. Kept out of the measured pass, whose CPU
+    figures the shares are applied to, so the sampling costs the headline nothing."""
+    arm(profile)
+    cpu = watch.cpu()
+    result = await asyncio.to_thread(replay, nominations, requests)
+    await all_published(dsn)
+    cpu_ms = watch.cpu_ms_per(cpu, watch.cpu(), result["ok"])
+    sampled = disarm(profile)
+    say(f"ballots: profiled {result['ok']} ballots, {sampled['samples']} samples")
+    return {"ballots": result["ok"], "per_s": result["per_s"], "cpu_ms_per_ballot": cpu_ms, "profile": sampled}
+
+
+def cpu_breakdown(api: dict[str, Any], profiled: dict[str, Any]) -> dict[str, float]:
+    """A ballot's CPU by what spends it, in ms: the nominations process's CPU per ballot in the
+    measured pass split by the profiled pass's shares, then the relay's and the registry's own."""
+    parts = profiled["profile"]["parts"]
+    samples = sum(parts.values()) or 1
+    api_ms = api["cpu_ms_per_ballot"].get("nominations", 0.0)
+    out = {f"nominations: {part}": round(api_ms * n / samples, 3) for part, n in parts.items()}
+    out["outbox relay (its own process)"] = api["cpu_ms_per_ballot"].get("relay", 0.0)
+    out["registry (token keys, idle)"] = api["cpu_ms_per_ballot"].get("registry", 0.0)
+    return out
+
+
 # ---------------------------------------------------------------- the run
 
 async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
@@ -285,27 +371,41 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
     async with scratch_database(infra) as dsn:
         common = {"DATABASE_URL": dsn, "REDIS_URL": redis_url, "REGISTRY_LOG_LEVEL": "WARNING",
                   "NOMINATIONS_LOG_LEVEL": "WARNING"}
+        # The APIs leave their outboxes to a relay process (as make run and Kubernetes do), so the
+        # nominations figure is the API's CPU alone and the relay's is its own.
+        common |= {"REGISTRY_RUN_OUTBOX_RELAY": "false", "NOMINATIONS_RUN_OUTBOX_RELAY": "false"}
+        profile = Path(tempfile.mkdtemp(prefix="thidua-profile-")) / "nominations.json"
         with PeakRss() as watch:
             registry_env = {**common, "REGISTRY_JWT_PRIVATE_KEY_PEM": key_pem}
-            with served("services.registry.main:app", env=registry_env, watch=watch, name="registry") as registry:
-                with served("services.nominations.main:app", env={**common, "NOMINATIONS_REGISTRY_URL": registry},
-                            watch=watch, name="nominations") as nominations:
-                    round_ids, voters = await setup_rounds(registry, nominations, issuer, prefix="API")
-                    requests = ballot_requests(round_ids, voters, issuer, seed=1)
-                    say(f"ballots: {len(requests)} ballots in {len(round_ids)} rounds, {CONNECTIONS} connections")
-                    bare_before = await asyncio.to_thread(bare_run, dsn, requests, watch)
-                    cpu = watch.cpu()
-                    api = await asyncio.to_thread(replay, nominations, requests)
-                    api["cpu_ms_per_ballot"] = watch.cpu_ms_per(cpu, watch.cpu(), api["ok"])
-                    say(f"ballots: CPU per ballot {api['cpu_ms_per_ballot']} ms")
-                    bare_after = await asyncio.to_thread(bare_run, dsn, requests, watch)
+            with served("services.registry.main:app", env=registry_env, watch=watch, name="registry") as registry, \
+                    served("services.nominations.main:app", env={**common, "NOMINATIONS_REGISTRY_URL": registry},
+                           watch=watch, name="nominations", profile=profile) as nominations, \
+                    running([sys.executable, "-m", "deploy.relay", "registry", "nominations", "--log-level", "WARNING"],
+                            env=common, watch=watch, name="relay"):
+                round_ids, voters = await setup_rounds(registry, nominations, issuer, prefix="API",
+                                                       clusters=CLUSTERS + PROFILE_CLUSTERS)
+                # The measured rounds, and those of the profiled pass that follows (fresh ballots).
+                measured_rounds, profiled_rounds = round_ids[:CLUSTERS * len(AWARDS)], round_ids[CLUSTERS * len(AWARDS):]
+                requests = ballot_requests(measured_rounds, voters, issuer, seed=1)
+                say(f"ballots: {len(requests)} ballots in {len(measured_rounds)} rounds, {CONNECTIONS} connections")
+                await all_published(dsn)
+                bare_before = await asyncio.to_thread(bare_run, dsn, requests, watch)
+                cpu = watch.cpu()
+                api = await asyncio.to_thread(replay, nominations, requests)
+                # Until the relay has handed on every ballot's event: its CPU for them is in the figure.
+                api["relay_caught_up_seconds_after_load"] = round(await all_published(dsn), 2)
+                api["cpu_ms_per_ballot"] = watch.cpu_ms_per(cpu, watch.cpu(), api["ok"])
+                say(f"ballots: CPU per ballot {api['cpu_ms_per_ballot']} ms")
+                profiled = await profiled_pass(nominations, dsn, profile, watch,
+                                               ballot_requests(profiled_rounds, voters, issuer, seed=3))
+                bare_after = await asyncio.to_thread(bare_run, dsn, requests, watch)
             api_peaks = watch.peaks()
         conn = await asyncpg.connect(dsn)
         try:
             stored = await conn.fetchval("SELECT count(*) FROM nominations.ballots")
         finally:
             await conn.close()
-        assert stored == api["ok"], (stored, api)
+        assert stored == api["ok"] + profiled["ballots"], (stored, api)
         say(f"ballots: through the API {api['per_s']}/s p99 {api['p99_ms']} ms; bare {bare_before['per_s']}/s "
             f"then {bare_after['per_s']}/s")
         say("ballots: tally of 100,000 ballots")
@@ -316,6 +416,9 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
         f"{system['ballot_cast_events_consumed']}/{system['cast']['ok']}")
 
     bare = max((bare_before, bare_after), key=lambda r: r["per_s"])
+    breakdown = cpu_breakdown(api, profiled)
+    bare_cpu = bare["cpu_ms_per_request"].get("bare-endpoint", 0.0)
+    say("ballots: CPU per ballot by part (ms): " + "; ".join(f"{k} {v}" for k, v in breakdown.items()))
     sys_bare = max((system["bare_before"], system["bare_after"]), key=lambda r: r["per_s"])
     limit = limits["pg_commits_per_s_16_conn"]
     limit_label = "PostgreSQL commits/s, 16 connections"
@@ -324,12 +427,16 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
         "ballots": len(requests), "connections": CONNECTIONS,
         "cast_through_api": api, "baseline_bare_insert": {"before": bare_before, "after": bare_after},
         "peak_rss_mb": api_peaks, "whole_system": system, "tally": tallied,
+        "profiled_pass": profiled, "cpu_ms_per_ballot_by_part": breakdown,
     })
     everything_consumed = system["ballot_cast_events_consumed"] >= system["cast"]["ok"]
     return [
         Figure("ballots_api_per_s", "ballots through the API", "ballots/s", api["per_s"], bare["per_s"], 0.8, "min",
                baseline_label="bare FastAPI+asyncpg INSERT endpoint", machine_limit=limit,
-               machine_limit_label=limit_label),
+               machine_limit_label=limit_label,
+               notes=(f"CPU per ballot: nominations API {api['cpu_ms_per_ballot'].get('nominations', 0.0)} ms, "
+                      f"relay process {api['cpu_ms_per_ballot'].get('relay', 0.0)} ms, bare endpoint {bare_cpu} ms "
+                      "per request; by part in ballots.json (cpu_ms_per_ballot_by_part)")),
         Figure("ballots_api_p99_ms", "ballot p99 latency through the API", "ms", api["p99_ms"], bare["p99_ms"], 1.25,
                "max", baseline_label="bare endpoint p99"),
         Figure("ballots_whole_system_per_s", "ballots against the whole running system", "ballots/s",

@@ -14,6 +14,7 @@ import time
 import uuid
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator
 
 import asyncpg
@@ -81,12 +82,14 @@ def stop_process(proc: subprocess.Popen[Any], timeout: float = 15) -> None:
 
 @contextmanager
 def served(module_app: str, *, env: dict[str, str], port: int | None = None,
-           watch: PeakRss | None = None, name: str | None = None) -> Iterator[str]:
-    """Run ``module:app`` under uvicorn in its own process (as in production) on loopback."""
+           watch: PeakRss | None = None, name: str | None = None, profile: Path | None = None) -> Iterator[str]:
+    """Run ``module:app`` under uvicorn in its own process (as in production) on loopback; with
+    ``profile``, under bench.profiled's sampler (idle until armed)."""
     port = port or free_port()
     child_env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    runner = ["bench.profiled", str(profile)] if profile is not None else ["uvicorn"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", module_app, "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", *runner, module_app, "--host", "127.0.0.1", "--port", str(port),
          *UVICORN_FAST, "--log-level", "warning", "--no-access-log"],
         cwd=ROOT, env=child_env)
     url = f"http://127.0.0.1:{port}"
@@ -95,6 +98,21 @@ def served(module_app: str, *, env: dict[str, str], port: int | None = None,
         if watch is not None:
             watch.add(name or module_app.split(":")[0], proc.pid)
         yield url
+    finally:
+        stop_process(proc)
+
+
+@contextmanager
+def running(argv: list[str], *, env: dict[str, str], watch: PeakRss | None = None, name: str) -> Iterator[None]:
+    """Run a process that serves no HTTP (a relay, a worker) for the duration of the block."""
+    proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    try:
+        time.sleep(0.5)
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}")
+        if watch is not None:
+            watch.add(name, proc.pid)
+        yield
     finally:
         stop_process(proc)
 

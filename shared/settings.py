@@ -10,8 +10,10 @@ import os
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.proxies import DEFAULT_TRUSTED_PROXIES, parse_trusted_proxies
 
 if TYPE_CHECKING:
     from shared.events import Consumer
@@ -50,12 +52,18 @@ class ServiceSettings(BaseSettings):
     # Request bodies above this are refused with 413 before they are parsed (streamed ones too).
     max_body_bytes: int = 1024 * 1024
     # /metrics: with a token, only `Authorization: Bearer <token>` reads it; without one it is open
-    # in development and answers only loopback clients in production.
+    # in development and answers only direct loopback connections in production.
     metrics_token: str | None = None
+    # The proxies whose X-Forwarded-For/-Proto are believed (shared.proxies): addresses and networks,
+    # comma-separated; loopback by default. One variable for the whole system.
+    trusted_proxies: str = Field(default=DEFAULT_TRUSTED_PROXIES,
+                                 validation_alias=AliasChoices("THIDUA_TRUSTED_PROXIES", "trusted_proxies"))
     # TLS to Redis (a rediss:// URL): "required" (default), "optional" or "none", and a CA bundle.
     redis_ssl_cert_reqs: Literal["required", "optional", "none"] = "required"
     redis_ssl_ca_certs: str | None = None
-    # The outbox relay runs inside each service process.
+    # The outbox relay runs inside each API process; false leaves it to a relay process of its own
+    # (``python -m deploy.relay <service>``: make run and Kubernetes run it so, to scale it apart
+    # from the API and to say whose CPU is whose).
     run_outbox_relay: bool = True
     outbox_poll_interval: float = 2.0
     # Woken within this long of its last publish, the relay waits out the rest, so that a steady
@@ -83,6 +91,12 @@ class ServiceSettings(BaseSettings):
         if self.jwks_url is None:
             self.jwks_url = self.registry_url.rstrip("/") + "/.well-known/jwks.json"
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        parse_trusted_proxies(value)  # a typo fails at start-up, not as a throttle that counts the proxy
+        return value
 
     @model_validator(mode="after")
     def _consumers_parse(self) -> ServiceSettings:

@@ -84,7 +84,8 @@ class Served:
 @asynccontextmanager
 async def serve(app: FastAPI) -> AsyncIterator[Served]:
     """Run ``app`` under uvicorn on an ephemeral loopback port, in this event loop."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", access_log=False,
+                            proxy_headers=False)  # the apps read forwarded headers themselves (shared.proxies)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # pytest owns signals
     task = asyncio.create_task(server.serve())

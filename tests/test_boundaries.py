@@ -160,7 +160,8 @@ ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempoten
 CONTEXTS = {"registry": "services.registry", "notifications": "services.notifications",
             "nominations/year": "services.nominations.year", "nominations/voting": "services.nominations.voting",
             "nominations/scoring": "services.nominations.scoring",
-            "nominations/commendations": "services.nominations.commendations"}
+            "nominations/commendations": "services.nominations.commendations",
+            "nominations/movements": "services.nominations.movements"}
 
 
 def _imported_modules(path: Path) -> list[str]:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import httpx
 
+from services.console.errors import PageNotFound
 from services.console.i18n import translate
 from services.console.sessions import Session, SessionStore
 from services.console.settings import ConsoleSettings
@@ -260,16 +261,21 @@ class Api:
 
     async def request(self, upstream: Upstream, method: str, path: str, *, json: Any = None,
                       params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-                      idempotency_key: str | None = None, raw: bool = False) -> Any:
+                      content: bytes | None = None, idempotency_key: str | None = None, raw: bool = False) -> Any:
         """Call an API; the decoded JSON (None for 204), or the response itself when ``raw``.
+        ``content``: raw bytes (a file), sent as application/octet-stream.
         Raises ApiError for a 4xx answer, UpstreamDown, SessionEnded."""
         client = self.clients[upstream]
         extra: dict[str, str] = {"Accept-Language": self.lang}
         if idempotency_key:
             extra["Idempotency-Key"] = idempotency_key
+        body: dict[str, Any] = {"json": json, "data": data}
+        if content is not None:
+            extra["Content-Type"] = "application/octet-stream"
+            body = {"content": content}
         for attempt in (1, 2):
             headers = {**extra, **await self._headers()}
-            resp = await _send(client, upstream, method, path, headers=headers, json=json, params=params, data=data)
+            resp = await _send(client, upstream, method, path, headers=headers, params=params, **body)
             if resp.status_code == 401 and attempt == 1 and self.session is not None and self.session.signed_in:
                 # The token was refused (expired early, keys rotated): refresh once and retry.
                 await self._refresh(spent_token=self.session.access_token)
@@ -287,6 +293,26 @@ class Api:
 
     async def get(self, upstream: Upstream, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request(upstream, "GET", path, params=params)
+
+    async def get_or_404(self, upstream: Upstream, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        """A read the page is about: a thing the API does not know (404, or 422 for a malformed id
+        in the path) is the console's 404 page."""
+        try:
+            return await self.get(upstream, path, params=params)
+        except ApiError as exc:
+            if exc.status in (404, 422):
+                raise PageNotFound() from exc
+            raise
+
+    async def get_optional(self, upstream: Upstream, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        """A read of something that may not exist yet: None when the API has nothing there (404) or
+        cannot have it yet (409, e.g. a score sheet before the covenant is published)."""
+        try:
+            return await self.get(upstream, path, params=params)
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                return None
+            raise
 
     async def post(self, upstream: Upstream, path: str, *, json: Any = None, data: dict[str, Any] | None = None,
                    idempotency_key: str | None = None) -> Any:

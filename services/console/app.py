@@ -19,14 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.console.api import ApiError, SessionEnded, UpstreamDown, create_upstreams
+from services.console.errors import CsrfRefused, PageForbidden, PageNotFound, SignInRequired
 from services.console.pages import PAGE_ROUTERS
 from services.console.sessions import COOKIE, SessionStore
 from services.console.settings import ConsoleSettings
 from services.console.web import (
-    CsrfRefused,
-    PageForbidden,
-    PageNotFound,
-    SignInRequired,
     csrf_protect,
     error_page,
     message,

@@ -8,14 +8,18 @@ import math
 import re
 from fractions import Fraction
 from typing import Any
+from uuid import UUID
 
-from services.console.api import Api, ApiError
+from services.console import service
+from services.console.api import Api
+from services.console.errors import PageForbidden, PageNotFound
 from services.console.sessions import Session
-from services.console.web import PageForbidden, PageNotFound
 
 CLUSTER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 AWARDS = ("government_flag", "ministry_flag", "certificate_of_merit")
 # A round's states in the order of its life (for badges and for what the round page offers).
+# The states in which a round's ballots have been counted (a receipt can be checked).
+COUNTED_STATES = ("closed", "certified", "approved", "returned", "runoff_required")
 ROUND_STATES = ("draft", "open", "closed", "runoff_required", "failed_quorum", "certified", "approved", "returned")
 
 
@@ -24,25 +28,79 @@ def check_cluster_year(cluster: str, year: int) -> None:
         raise PageNotFound()
 
 
-async def _or_none(call: Any) -> Any:
-    """The answer, or None when the API has nothing there yet (404)."""
-    try:
-        return await call
-    except ApiError as exc:
-        if exc.status == 404:
-            return None
-        raise
-
-
 async def period(api: Api, *, cluster: str, year: int) -> dict[str, Any]:
     check_cluster_year(cluster, year)
-    try:
-        answer: dict[str, Any] = await api.get("registry", f"/v1/clusters/{cluster}/periods/{year}")
-    except ApiError as exc:
-        if exc.status in (404, 422):
-            raise PageNotFound() from exc
-        raise
+    answer: dict[str, Any] = await api.get_or_404("registry", f"/v1/clusters/{cluster}/periods/{year}")
     return answer
+
+
+async def covenant(api: Api, *, cluster: str, year: int) -> dict[str, Any] | None:
+    """The covenant in force (else the draft), None when there is none yet."""
+    found: dict[str, Any] | None = await api.get_optional("nominations",
+                                                          f"/v1/clusters/{cluster}/periods/{year}/covenant")
+    return found
+
+
+async def covenant_or_404(api: Api, *, cluster: str, year: int) -> dict[str, Any]:
+    """The covenant a page is about (the 404 page when there is none)."""
+    check_cluster_year(cluster, year)
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/clusters/{cluster}/periods/{year}/covenant")
+    return found
+
+
+async def sheet(api: Api, *, cluster: str, year: int, province: str) -> dict[str, Any] | None:
+    """A member's score sheet, None when not started (or no covenant yet)."""
+    found: dict[str, Any] | None = await api.get_optional(
+        "nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/{province}")
+    return found
+
+
+async def vote_round(api: Api, *, round_id: UUID) -> dict[str, Any]:
+    """A vote round (the 404 page when the API does not know it or hides it)."""
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/rounds/{round_id}")
+    return found
+
+
+async def turnout(api: Api, *, round_id: UUID) -> dict[str, Any] | None:
+    """Who has voted (never how), for the lead and the ministry; None when the round has no electorate yet."""
+    found: dict[str, Any] | None = await api.get_optional("nominations", f"/v1/rounds/{round_id}/turnout")
+    return found
+
+
+async def live_turnout(api: Api, *, round_id: UUID) -> dict[str, Any]:
+    """The turnout for the live feeds (an error is the feed's error, not a page)."""
+    found: dict[str, Any] = await api.get("nominations", f"/v1/rounds/{round_id}/turnout")
+    return found
+
+
+async def counted_rounds(api: Api) -> list[dict[str, Any]]:
+    """Rounds the user may see whose ballots have been counted (for checking a receipt)."""
+    page = await api.get("nominations", "/v1/rounds", params={"limit": 200})
+    return [r for r in page["items"] if r["state"] in COUNTED_STATES]
+
+
+async def verify_receipt(api: Api, *, round_id: str, commitment: str) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get("nominations", f"/v1/rounds/{round_id}/verify",
+                                          params={"receipt": commitment})
+    return found
+
+
+async def minutes(api: Api, *, round_id: UUID) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/rounds/{round_id}/minutes")
+    return found
+
+
+async def minutes_html(api: Api, *, round_id: UUID) -> str:
+    """The minutes exactly as the nominations service renders them to print."""
+    resp = await api.request("nominations", "GET", f"/v1/rounds/{round_id}/minutes", params={"format": "html"},
+                             raw=True)
+    return str(resp.text)
+
+
+async def latest_snapshot(api: Api, *, year: int) -> dict[str, Any] | None:
+    page = await api.get("nominations", f"/v1/rankings/{year}/snapshots", params={"limit": 1})
+    items: list[dict[str, Any]] = page.get("items") or []
+    return items[0] if items else None
 
 
 def require_lead(user: Session, period_or_round: dict[str, Any]) -> None:
@@ -76,14 +134,13 @@ async def all_rounds(api: Api, *, cluster: str | None = None, year: int | None =
 async def workspace(api: Api, *, cluster: str, year: int, the_period: dict[str, Any]) -> dict[str, Any]:
     """The lead's overview: the covenant, every member's sheet and the rounds of the cluster-year."""
     members = the_period["members"]
-    covenant, rounds, *sheets = await asyncio.gather(
-        _or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/covenant")),
+    the_covenant, rounds, *sheets = await asyncio.gather(
+        covenant(api, cluster=cluster, year=year),
         all_rounds(api, cluster=cluster, year=year),
-        *(_or_none(api.get("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/{m['code']}"))
-          for m in members))
+        *(sheet(api, cluster=cluster, year=year, province=m["code"]) for m in members))
     by_code = {m["code"]: sheet for m, sheet in zip(members, sheets)}
     locked = any(s and s.get("locked") for s in sheets)
-    return {"covenant": covenant, "rounds": list(reversed(rounds)), "sheets": by_code, "locked": locked}
+    return {"covenant": the_covenant, "rounds": list(reversed(rounds)), "sheets": by_code, "locked": locked}
 
 
 def review_matrix(covenant: dict[str, Any], members: list[dict[str, Any]],
@@ -125,8 +182,11 @@ def result_rows(rnd: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def ranking(api: Api, *, year: int, cluster: str | None) -> dict[str, Any] | None:
     if cluster is None:
-        return await _or_none(api.get("nominations", f"/v1/rankings/{year}/national"))
-    return await _or_none(api.get("nominations", f"/v1/rankings/{year}", params={"cluster": cluster}))
+        national: dict[str, Any] | None = await api.get_optional("nominations", f"/v1/rankings/{year}/national")
+        return national
+    found: dict[str, Any] | None = await api.get_optional("nominations", f"/v1/rankings/{year}",
+                                                          params={"cluster": cluster})
+    return found
 
 
 def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
@@ -144,8 +204,6 @@ async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
     """Every cluster with a period in ``year``, from the two year-at-a-glance calls: the registry's
     members, lead and deputy, and nominations' covenant state, sheets submitted / reviewed / locked,
     each award's rounds and states and the approvals."""
-    from services.console import service
-
     clusters, view, rounds = await asyncio.gather(
         service.clusters(api, year=year),
         api.get("nominations", f"/v1/years/{year}/clusters"),

@@ -1,12 +1,15 @@
-"""The console's service layer: what a page needs, gathered from the APIs (keyword-only functions
-taking the request's ``Api``). No domain rule is decided here; the APIs decide."""
+"""What the pages read from the registry and the notifications service (keyword-only functions taking
+the request's ``Api``): units, clusters, periods, a member's cluster-years, the inbox, subscriptions
+and deliveries. Pages read through these modules (this one, cluster_year.py for a cluster-year's
+nominations data, awards.py for commendations), never with ``api.get`` themselves. No domain rule is
+decided here; the APIs decide."""
 from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
 from typing import Any
 
-from services.console.api import Api
+from services.console.api import Api, ApiError
 
 
 async def provinces_on(api: Api, *, on: date) -> list[dict[str, Any]]:
@@ -41,6 +44,18 @@ async def province_names(api: Api, *, on: date) -> dict[str, str]:
     return {u["code"]: u["name"] for u in units}
 
 
+async def cluster(api: Api, *, code: str) -> dict[str, Any]:
+    """A cluster (the 404 page when the registry does not know it)."""
+    found: dict[str, Any] = await api.get_or_404("registry", f"/v1/clusters/{code}")
+    return found
+
+
+async def period_or_none(api: Api, *, cluster: str, year: int) -> dict[str, Any] | None:
+    """A cluster's period of ``year`` (members, lead, deputy, rotation order), None when not set."""
+    found: dict[str, Any] | None = await api.get_optional("registry", f"/v1/clusters/{cluster}/periods/{year}")
+    return found
+
+
 async def clusters(api: Api, *, year: int | None = None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor: str | None = None
@@ -60,15 +75,26 @@ async def clusters(api: Api, *, year: int | None = None) -> list[dict[str, Any]]
 async def cluster_detail(api: Api, *, code: str, year: int | None) -> dict[str, Any]:
     """A cluster, the years it has periods for, one year's members (default: the latest) and its
     leadership across the years."""
-    cluster, leadership = await asyncio.gather(api.get("registry", f"/v1/clusters/{code}"),
-                                               api.get("registry", f"/v1/clusters/{code}/leadership"))
+    cluster, leadership = await asyncio.gather(api.get_or_404("registry", f"/v1/clusters/{code}"),
+                                               api.get_or_404("registry", f"/v1/clusters/{code}/leadership"))
     years = sorted(cluster.get("years") or [], reverse=True)
     chosen = year if year is not None else (years[0] if years else None)
     period = None
     if chosen is not None and chosen in years:
-        period = await api.get("registry", f"/v1/clusters/{code}/periods/{chosen}")
+        period = await api.get_or_404("registry", f"/v1/clusters/{code}/periods/{chosen}")
     return {"cluster": cluster, "years": years, "year": chosen, "period": period,
             "leadership": sorted(leadership["items"], key=lambda item: item["year"], reverse=True)}
+
+
+async def all_periods(api: Api) -> list[dict[str, Any]]:
+    """Every cluster's periods, each cluster's newest first."""
+    found: list[dict[str, Any]] = []
+    for listed in await clusters(api):
+        detail = await api.get("registry", f"/v1/clusters/{listed['code']}")
+        years = sorted(detail.get("years") or [], reverse=True)
+        found += await asyncio.gather(*(api.get("registry", f"/v1/clusters/{listed['code']}/periods/{y}")
+                                        for y in years))
+    return found
 
 
 # ------------------------------------------------------------ a member province
@@ -84,18 +110,6 @@ async def member_periods(api: Api, *, province: str, years: list[int]) -> list[d
     return found
 
 
-async def _or_none(call: Any) -> Any:
-    """An API read that may legitimately be missing (404/409): None instead of an error."""
-    from services.console.api import ApiError
-
-    try:
-        return await call
-    except ApiError as exc:
-        if exc.status in (404, 409):
-            return None
-        raise
-
-
 async def open_rounds_for(api: Api, *, province: str) -> list[dict[str, Any]]:
     """Open rounds whose electorate includes ``province``."""
     page = await api.get("nominations", "/v1/rounds", params={"state": "open", "limit": 200})
@@ -107,10 +121,10 @@ async def member_sheets(api: Api, *, province: str, periods: list[dict[str, Any]
     (None when not started)."""
     async def one(period: dict[str, Any]) -> dict[str, Any] | None:
         base = f"/v1/clusters/{period['cluster_code']}/periods/{period['year']}"
-        covenant = await _or_none(api.get("nominations", f"{base}/covenant"))
+        covenant = await api.get_optional("nominations", f"{base}/covenant")
         if covenant is None or covenant.get("state") != "published":
             return None
-        sheet = await _or_none(api.get("nominations", f"{base}/scores/{province}"))
+        sheet = await api.get_optional("nominations", f"{base}/scores/{province}")
         return {"period": period, "covenant": covenant, "sheet": sheet}
 
     return [s for s in await asyncio.gather(*(one(p) for p in periods)) if s is not None]
@@ -120,3 +134,22 @@ async def inbox(api: Api, *, limit: int = 50, unread_only: bool = False) -> dict
     result: dict[str, Any] = await api.get("notifications", "/v1/inbox",
                                            params={"limit": limit, "unread_only": str(unread_only).lower()})
     return result
+
+
+async def unread_count(api: Api) -> int:
+    """The unread count for the header badge; 0 when the inbox cannot say."""
+    try:
+        return int((await inbox(api, limit=1, unread_only=True))["unread"])
+    except ApiError:
+        return 0
+
+
+async def subscription(api: Api) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get("notifications", "/v1/subscriptions")
+    return found
+
+
+async def deliveries(api: Api, *, status: str) -> list[dict[str, Any]]:
+    page = await api.get("notifications", "/v1/deliveries", params={"status": status, "limit": 200})
+    items: list[dict[str, Any]] = page["items"]
+    return items

@@ -42,8 +42,11 @@ class Session:
     access_token: str | None = None
     access_expires_at: float = 0.0
     refresh_token: str | None = None
-    # One-shot messages shown on the next page (e.g. "signed out", a ballot receipt).
+    # One-shot messages shown on the next page (e.g. "signed out").
     flash: list[dict[str, Any]] = field(default_factory=list)
+    # A page a form's POST rendered, kept for the GET it redirects to (post/redirect/get), shown
+    # once: {"at": path, "html": ..., "status": ..., "until": epoch seconds}. See web.show_again.
+    page: dict[str, Any] | None = None
 
     @property
     def signed_in(self) -> bool:

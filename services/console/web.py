@@ -14,6 +14,7 @@ form's ``csrf_token`` must equal the session's, compared in constant time.
 from __future__ import annotations
 
 import hmac
+import time
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.console.api import Api
+from services.console.errors import CsrfRefused, PageForbidden, SignInRequired
 from services.console.i18n import (
     LANG_COOKIE,
     LANGUAGES,
@@ -38,24 +40,6 @@ from shared.logs import request_id_var
 
 TEMPLATES = Path(__file__).parent / "templates"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class SignInRequired(Exception):
-    def __init__(self, next_path: str, reason: str = "signin.required"):
-        self.next_path = next_path
-        self.reason = reason
-
-
-class PageForbidden(Exception):
-    """The 403 page."""
-
-
-class PageNotFound(Exception):
-    """The 404 page."""
-
-
-class CsrfRefused(Exception):
-    """A form without the session's CSRF token: refused with the 403 'form expired' page."""
 
 
 # ------------------------------------------------------------ templates
@@ -185,12 +169,54 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+# How long a page kept by show_again waits for its GET (the browser follows the redirect at once).
+KEPT_PAGE_SECONDS = 60
+
+
+async def show_again(request: Request, template: str, context: dict[str, Any], *, at: str,
+                     status_code: int = 422) -> Response:
+    """Post/redirect/get for a form that answers with a page (refused with its errors and what was
+    typed, a confirmation step, a ballot's receipt): the page is rendered now, kept in the session
+    and shown ONCE by the GET of ``at`` the browser is redirected to. Reloading that address, or
+    coming Back to it, asks its handler afresh: never "Confirm Form Resubmission"."""
+    html = (await render(request, template, {**context, "path": at.partition("?")[0], "path_with_query": at},
+                         status_code=status_code)).body
+    session = await ensure_session(request)
+    session.page = {"at": at, "html": bytes(html).decode(), "status": status_code,
+                    "until": time.time() + KEPT_PAGE_SECONDS}
+    await store_of(request).save(session)
+    response = redirect(at)
+    if getattr(request.state, "new_session", False):
+        set_session_cookie(request, response, session)
+    return response
+
+
+async def _kept_page(request: Request, session: Session | None) -> HTMLResponse | None:
+    """The page show_again kept for this GET, once."""
+    if request.method != "GET" or session is None or session.page is None:
+        return None
+    kept = session.page
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if kept.get("until", 0) < time.time():
+        session.page = None
+        await store_of(request).save(session)
+        return None
+    if kept.get("at") != here:
+        return None
+    session.page = None
+    await store_of(request).save(session)
+    return HTMLResponse(kept["html"], status_code=int(kept.get("status", 200)))
+
+
 # ------------------------------------------------------------ rendering
 
 async def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
                  status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     lang = get_lang(request)
     session = await get_session(request)
+    kept = await _kept_page(request, session)
+    if kept is not None:
+        return kept
     flashes: list[dict[str, Any]] = []
     if session is not None and session.flash:
         flashes, session.flash = session.flash, []

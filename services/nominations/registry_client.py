@@ -73,3 +73,13 @@ class RegistryClient:
                 cursor = body.get("next")
                 if not cursor:
                     return count
+
+    async def provinces(self) -> list[dict[str, Any]]:
+        """``GET /v1/provinces``: the provincial units in force today (code, name, kind)."""
+        async with self._client() as client:
+            resp = await self._get(client, "/v1/provinces")
+        if resp.status_code != 200:
+            raise Unavailable(f"the registry answered {resp.status_code} listing provinces",
+                              slug="registry-unavailable")
+        items: list[dict[str, Any]] = resp.json()["items"]
+        return items

@@ -10,7 +10,13 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from shared.contracts import nominations, registry
+from shared.contracts import movements, nominations, registry
+from shared.contracts.movements import (
+    MovementLaunchedV1,
+    MovementModelRecognisedV1,
+    MovementPhaseV1,
+    MovementRegistrationDueV1,
+)
 from shared.contracts.nominations import (
     BallotCastV1,
     CommendationDecidedV1,
@@ -74,5 +80,10 @@ CATALOGUE: dict[str, EventContract] = {
     nominations.PAPER_BALLOT_RECORDED: EventContract(1, PaperBallotRecordedV1, "nominations"),
     nominations.PAPER_BALLOT_DISPUTED: EventContract(1, PaperBallotDisputedV1, "nominations"),
     nominations.PAPER_BALLOT_RULED: EventContract(1, PaperBallotRuledV1, "nominations"),
+    movements.MOVEMENT_LAUNCHED: EventContract(1, MovementLaunchedV1, "nominations"),
+    movements.MOVEMENT_PHASE_STARTED: EventContract(1, MovementPhaseV1, "nominations"),
+    movements.MOVEMENT_PHASE_ENDED: EventContract(1, MovementPhaseV1, "nominations"),
+    movements.MOVEMENT_REGISTRATION_DUE: EventContract(1, MovementRegistrationDueV1, "nominations"),
+    movements.MOVEMENT_MODEL_RECOGNISED: EventContract(1, MovementModelRecognisedV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

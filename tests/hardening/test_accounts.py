@@ -95,14 +95,14 @@ def test_demo_data_only_under_the_demo_override(monkeypatch):
 
 # ---------------------------------------------------------------- finding 3: sign-in abuse
 
-async def test_sign_in_is_throttled_by_account_before_any_hash(registry):
+async def test_sign_in_is_throttled_before_any_hash(registry):
     await _add(registry, "province-34", STRONG)
-    for _ in range(5):
+    for _ in range(4):
         problem(await _login(registry, "province-34", "guess-guess-guess"), 401)
     body = problem(await _login(registry, "province-34", STRONG), 429)  # even the right password waits
     assert body["type"].endswith("signin-throttled")
     r = await _login(registry, "province-34", STRONG)
-    assert 0 < int(r.headers["retry-after"]) <= 900
+    assert 0 < int(r.headers["retry-after"]) <= 2
     # Another account is not affected by this one's failures.
     await _add(registry, "province-33", STRONG, province="33")
     assert (await _login(registry, "province-33", STRONG)).status_code == 200

@@ -1,22 +1,29 @@
-"""deploy/k8s/base: every manifest the kustomization lists is valid against the Kubernetes schemas
-(kubernetes-validate ships them offline), and the deployment says what production needs."""
+"""deploy/k8s: the base and the example overlay as kustomize renders them (kubectl's built-in
+kustomize) are valid against the Kubernetes schemas (kubernetes-validate ships them offline), and
+the deployment says what production needs."""
 from __future__ import annotations
+
+import functools
+import re
+import subprocess
 
 import kubernetes_validate
 import yaml
 
 from deploy.stack import ROOT
 
-BASE = ROOT / "deploy" / "k8s" / "base"
+K8S = ROOT / "deploy" / "k8s"
 APIS = {"registry": 8001, "nominations": 8002, "notifications": 8003, "console": 8000}
 
 
+@functools.cache
+def _rendered(overlay: str) -> tuple[dict, ...]:
+    out = subprocess.run(["kubectl", "kustomize", str(K8S / overlay)], capture_output=True, text=True, check=True)
+    return tuple(d for d in yaml.safe_load_all(out.stdout) if d)
+
+
 def _resources() -> list[dict]:
-    kustomization = yaml.safe_load((BASE / "kustomization.yaml").read_text())
-    docs = []
-    for name in kustomization["resources"]:
-        docs += [d for d in yaml.safe_load_all((BASE / name).read_text()) if d]
-    return docs
+    return list(_rendered("example"))
 
 
 def test_every_manifest_is_valid_against_the_kubernetes_schemas():
@@ -67,10 +74,82 @@ def test_the_deployment_has_what_production_needs():
     config = by_kind["ConfigMap"]["thidua-config"]["data"]
     assert config["THIDUA_ENV"] == "production" and config["NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE"] == "false"
     assert all(v.startswith("https://") for k, v in config.items() if k.endswith("JWKS_URL"))
-    secrets = by_kind["Secret"]
-    assert secrets["thidua-secrets"]["stringData"]["REDIS_URL"].startswith("rediss://")
-    assert all("CHANGE-ME" in v for v in secrets["thidua-secrets"]["stringData"].values()
-               if "://" in v or "KEY" in v or "PASSWORD" in v or "TOKEN" in v)
+    for secret in by_kind["Secret"].values():
+        data = secret["stringData"]
+        assert "REDIS_URL" not in data or data["REDIS_URL"].startswith("rediss://")
+        assert all("CHANGE-ME" in v or "REPLACE-WITH" in v for k, v in data.items()
+                   if "://" in v or "KEY" in k or "PASSWORD" in k or "TOKEN" in k or "SECRET" in k or "AUTH" in k)
     registry_volumes = deployments["registry"]["spec"]["template"]["spec"]["volumes"]
     assert {"secret": "registry-signing-key"} in [{"secret": v["secret"]["secretName"]} for v in registry_volumes
                                                    if "secret" in v]
+
+
+# ---------------------------------------------------------------- issue 18, findings 3 and 7
+
+def _pods(docs) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d["spec"]["template"]["spec"] for d in docs if d["kind"] in ("Deployment", "Job")}
+
+
+def test_the_base_holds_no_secret_and_each_pod_loads_only_its_own():
+    assert not [d for d in _rendered("base") if d["kind"] == "Secret"]
+    docs = _resources()
+    secrets = {d["metadata"]["name"]: d["stringData"] for d in docs if d["kind"] == "Secret"}
+    expected = {"registry": "registry-secrets", "nominations": "nominations-secrets",
+                "nominations-worker": "nominations-secrets", "nominations-beat": "nominations-secrets",
+                "notifications": "notifications-secrets", "notifications-worker": "notifications-secrets",
+                "webhook-worker": "notifications-secrets", "notifications-beat": "notifications-secrets",
+                "console": "console-secrets", "flower": "flower-secrets", "thidua-migrate": "migrate-secrets",
+                "registry-relay": "registry-secrets", "nominations-relay": "nominations-secrets"}
+    loaded = {name: [ref["secretRef"]["name"] for c in pod["containers"] for ref in c.get("envFrom", [])
+                     if "secretRef" in ref] for name, pod in _pods(docs).items()}
+    assert loaded == {name: [secret] for name, secret in expected.items()}
+    # A service's own variables live only in its own Secret.
+    owner = {"registry-secrets": "REGISTRY_", "nominations-secrets": "NOMINATIONS_",
+             "notifications-secrets": "NOTIFICATIONS_", "console-secrets": "CONSOLE_",
+             "flower-secrets": "NOTIFICATIONS_FLOWER_"}
+    for name, data in secrets.items():
+        for key in data:
+            prefixed = key.startswith(("REGISTRY_", "NOMINATIONS_", "NOTIFICATIONS_", "CONSOLE_"))
+            assert not prefixed or key.startswith(owner[name]), (name, key)
+    assert "NOTIFICATIONS_FLOWER_BASIC_AUTH" in secrets["flower-secrets"]
+    assert "NOTIFICATIONS_FLOWER_BASIC_AUTH" not in secrets["notifications-secrets"]
+    assert set(secrets["console-secrets"]) == {"REDIS_URL", "CONSOLE_SESSION_SECRET", "CONSOLE_METRICS_TOKEN"}
+    assert set(secrets["migrate-secrets"]) == {"DATABASE_URL"}
+
+
+def test_pods_run_confined_and_images_are_pinned_by_digest():
+    for overlay in ("base", "example"):
+        for name, pod in _pods(_rendered(overlay)).items():
+            assert pod["automountServiceAccountToken"] is False, name
+            assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+            for container in pod["containers"]:
+                assert re.fullmatch(r"[a-z0-9./-]+@sha256:[0-9a-f]{64}", container["image"]), container["image"]
+                assert ":" not in container["image"].split("@")[0].rsplit("/", 1)[-1], "a tag beside the digest"
+
+
+def test_a_network_policy_admits_only_the_ingress_and_thidua_itself():
+    policies = {d["metadata"]["name"]: d["spec"] for d in _resources() if d["kind"] == "NetworkPolicy"}
+    deny = policies["default-deny-ingress"]
+    assert deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress"] and not deny.get("ingress")
+    console = policies["console-from-ingress"]["ingress"]
+    assert [source for rule in console for source in rule["from"]] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
+    apis = policies["apis-from-ingress-and-thidua"]
+    assert apis["podSelector"]["matchExpressions"][0]["values"] == ["registry", "nominations", "notifications"]
+    # Flower, the workers and beat take no connections: no policy but the default one selects them.
+    selected = {v for p in policies.values() for e in p["podSelector"].get("matchExpressions", []) for v in e["values"]}
+    selected |= {p["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name") for p in policies.values()}
+    assert "flower" not in selected and "notifications-worker" not in selected
+
+
+def test_forwarded_addresses_are_believed_from_the_configured_proxies_only():
+    docs = _resources()
+    config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+    from shared.proxies import parse_trusted_proxies
+
+    assert parse_trusted_proxies(config["THIDUA_TRUSTED_PROXIES"])  # valid, and never "*"
+    for name, pod in _pods(docs).items():
+        command = pod["containers"][0]["command"]
+        assert "--forwarded-allow-ips" not in command and "--proxy-headers" not in command, name
+        if command[0] == "uvicorn":
+            assert "--no-proxy-headers" in command, name  # the app reads the headers (shared.proxies)

@@ -1,18 +1,31 @@
-"""Page routers, one module per audience. A new module adds its router to PAGE_ROUTERS."""
+"""Page routers, one module per feature (the pages of every audience for that feature live together:
+the member's ballot and the receipts in ballots.py, the member's sheet and the lead's cross-check in
+scores.py, the lead's rounds and the ministry's approval in rounds.py…). A new module adds its router
+to PAGE_ROUTERS."""
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from services.console.pages import (
-                                 auth,
-                                 commendations,
-                                 conference,
-                                 lead,
-                                 member,
-                                 ministry,
-                                 public,
-                                 rankings,
+    auth,
+    ballots,
+    commendations,
+    conference,
+    covenant,
+    decisions,
+    home,
+    notifications,
+    public,
+    rankings,
+    register,
+    rounds,
+    scores,
+    workspace,
+    year,
 )
 
-PAGE_ROUTERS: list[APIRouter] = [auth.router, public.router, member.router, lead.router, conference.router,
-                                 rankings.router, ministry.router, commendations.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
+    workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
+    commendations.router, decisions.router, register.router,
+]

@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from services.console import cluster_year as cy
 from services.console import documents
-from services.console.api import ApiError
-from services.console.web import ApiDep, PageNotFound, UserDep, message, render
+from services.console.web import ApiDep, UserDep, message, render
 
 router = APIRouter()
 # Where a delegate's phone lands: the member's ballot page.
@@ -20,16 +19,9 @@ BALLOT_PATH = "/ballots/{round_id}"
 
 @router.get("/conference/{round_id}")
 async def conference(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
-    try:
-        rnd = await api.get("nominations", f"/v1/rounds/{round_id}")
-    except ApiError as exc:
-        if exc.status in (404, 422):
-            raise PageNotFound() from exc
-        raise
+    rnd = await cy.vote_round(api, round_id=round_id)
     cy.require_lead(user, rnd)
-    turnout = None
-    if rnd["electorate"] is not None:
-        turnout = await cy._or_none(api.get("nominations", f"/v1/rounds/{round_id}/turnout"))
+    turnout = await cy.turnout(api, round_id=round_id) if rnd["electorate"] is not None else None
     ballot_url = str(request.base_url).rstrip("/") + BALLOT_PATH.format(round_id=round_id)
     rows = cy.result_rows(rnd)
     chart = None
@@ -47,6 +39,6 @@ async def conference(request: Request, round_id: UUID, user: UserDep, api: ApiDe
 @router.get("/conference/{round_id}/live.json")
 async def conference_live(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
     """The count only: how many ballots, never who cast them (the hall sees this screen)."""
-    turnout = await api.get("nominations", f"/v1/rounds/{round_id}/turnout")
+    turnout = await cy.live_turnout(api, round_id=round_id)
     return JSONResponse({"state": turnout["state"], "ballots_cast": turnout["ballots_cast"],
                          "electorate_size": turnout["electorate_size"]})

@@ -1,25 +1,20 @@
 """Rankings: a cluster's table with its bands and a bar chart of the totals (server-rendered SVG),
-the national view, and the same tables as .xlsx for the emulation offices."""
+the national view, the same tables as .xlsx for the emulation offices, and the ministry's recompute
+with its job page."""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from services.console import cluster_year as cy
 from services.console import documents, service
-from services.console.api import Api
-from services.console.web import (
-    ApiDep,
-    LangDep,
-    PageNotFound,
-    UserDep,
-    message,
-    redirect,
-    render,
-)
+from services.console.api import Api, ApiError
+from services.console.errors import PageNotFound
+from services.console.forms import KeyForm
+from services.console.web import ApiDep, LangDep, MinistryUser, UserDep, flash, message, redirect, render
 from shared.clock import vietnam_today
 
 router = APIRouter()
@@ -81,3 +76,35 @@ async def ranking_xlsx(request: Request, year: int, user: UserDep, api: ApiDep, 
     name = f"xep-hang-{year}-{cluster or 'toan-quoc'}.xlsx"
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---------------------------------------------------------------- the ministry recomputes, and watches the job
+
+@router.post("/ministry/rankings/{year:int}/recompute")
+async def recompute(request: Request, year: int, user: MinistryUser, api: ApiDep) -> Response:
+    form = await KeyForm.read(request)
+    before = await cy.latest_snapshot(api, year=year)
+    try:
+        job = await api.post("nominations", f"/v1/rankings/{year}/recompute", idempotency_key=form.idempotency_key)
+    except ApiError as exc:
+        await flash(request, exc.message, "error")
+        return redirect(f"/ministry?year={year}")
+    after = before["snapshot_id"] if before else 0
+    return redirect(f"/ministry/rankings/{year}/job?task={job.get('task_id', '')}&after={after}")
+
+
+@router.get("/ministry/rankings/{year:int}/job")
+async def recompute_job(request: Request, year: int, user: MinistryUser, api: ApiDep, task: str = "",
+                        after: int = 0) -> Response:
+    latest = await cy.latest_snapshot(api, year=year)
+    done = latest is not None and latest["snapshot_id"] > after
+    return await render(request, "rankings/job.html", {
+        "year": year, "task": task, "after": after, "done": done, "latest": latest,
+        "scripts": [] if done else ["/static/job.js"]})
+
+
+@router.get("/ministry/rankings/{year:int}/job.json")
+async def recompute_job_json(request: Request, year: int, user: MinistryUser, api: ApiDep,
+                             after: int = 0) -> Response:
+    latest = await cy.latest_snapshot(api, year=year)
+    return JSONResponse({"done": latest is not None and latest["snapshot_id"] > after})

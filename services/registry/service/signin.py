@@ -48,9 +48,9 @@ async def password_grant(*, db: Database, redis: Any, settings: RegistrySettings
         account = await account_store.by_username(conn, username)
     ok = await verify_password(account["password_hash"] if account else None, password)
     if not ok or account is None or not account["active"]:
-        await throttle.failed(redis, settings, username=username)
+        await throttle.failed(redis, settings, username=username, address=address)
         raise Unauthorized("wrong username or password", slug="bad-credentials")
-    await throttle.succeeded(redis, username=username)
+    await throttle.succeeded(redis, settings, username=username, address=address)
     access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
                                      province=account["province_code"], version=account["token_version"],
                                      organiser=account["organiser_code"], unit=account["unit_code"])
@@ -109,7 +109,7 @@ async def change_password(*, verifier: Any, db: Database, redis: Any, settings: 
                                                     new_password=new_password)
     except DomainError as exc:
         if exc.slug == "bad-credentials":
-            await throttle.failed(redis, settings, username=actor.subject)
+            await throttle.failed(redis, settings, username=actor.subject, address=address)
         raise
     await _publish_floor(verifier, redis, actor.subject, version)
 

@@ -1,0 +1,66 @@
+"""What the commendations pages read from the nominations service (keyword-only functions taking the
+request's ``Api``): proposals, the award forms, a cluster-year's list, the ministry's review queue,
+decisions, the public register, and the files (attachments, printed decisions, the register's Excel)
+relayed as they come."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from services.console.api import Api
+
+
+async def proposals(api: Api) -> list[dict[str, Any]]:
+    """Every proposal the user may see: a province's own, and those of the cluster-years it leads."""
+    page = await api.get("nominations", "/v1/commendations/proposals", params={"limit": 200})
+    items: list[dict[str, Any]] = page["items"]
+    return items
+
+
+async def proposable_forms(api: Api) -> list[dict[str, Any]]:
+    """The award forms a province may propose itself (not those that come only from a vote)."""
+    forms = await api.get("nominations", "/v1/award-forms")
+    return [f for f in forms if f["active"] and not f["from_vote_only"]]
+
+
+async def proposals_and_forms(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    mine, forms = await asyncio.gather(proposals(api), proposable_forms(api))
+    return mine, forms
+
+
+async def proposal(api: Api, *, proposal_id: UUID) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/commendations/proposals/{proposal_id}")
+    return found
+
+
+async def cluster_list(api: Api, *, cluster: str, year: int) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/commendations/lists/{cluster}/{year}")
+    return found
+
+
+async def review_queue(api: Api) -> dict[str, list[dict[str, Any]]]:
+    """The ministry's queue: nominees sent by the leads, those approved (awaiting a decision), decisions."""
+    sent, approved, decisions = await asyncio.gather(
+        api.get("nominations", "/v1/commendations/review", params={"state": "sent", "limit": 200}),
+        api.get("nominations", "/v1/commendations/review", params={"state": "approved", "limit": 200}),
+        api.get("nominations", "/v1/decisions", params={"limit": 200}))
+    return {"sent": sent["items"], "approved": approved["items"], "decisions": decisions["items"]}
+
+
+async def decision(api: Api, *, decision_id: UUID) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get_or_404("nominations", f"/v1/decisions/{decision_id}")
+    return found
+
+
+async def register(api: Api, *, params: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = await api.get("nominations", "/v1/awards", params=params)
+    return found
+
+
+async def file(api: Api, path: str, *, params: dict[str, Any] | None = None) -> httpx.Response:
+    """A file the nominations service serves (an attachment, a printed decision, an export), as is."""
+    resp: httpx.Response = await api.request("nominations", "GET", path, params=params, raw=True)
+    return resp

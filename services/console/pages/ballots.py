@@ -1,0 +1,187 @@
+"""The ballot, for a member province: choose, confirm, the receipt (shown once, downloadable as a
+text file), and checking a receipt once the ballots are counted.
+
+Every page acts with the province's own token: the API decides who may vote; the pages only avoid
+offering what would be refused (the own unit on a ballot without self-votes, say).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from services.console import cluster_year as cy
+from services.console.api import ApiError
+from services.console.errors import PageNotFound
+from services.console.forms import Form
+from services.console.i18n import nfc, translate
+from services.console.sessions import Session, new_secret
+from services.console.web import ApiDep, LangDep, ProvinceUser, message, render
+
+router = APIRouter()
+KEY = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
+COMMITMENT = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+class BallotForm(Form):
+    choice: list[str] = []
+    ballot_key: str = ""
+
+    @property
+    def chosen(self) -> list[str]:
+        return list(dict.fromkeys(self.choice))
+
+    @property
+    def the_key(self) -> str:
+        """The form's Idempotency-Key (generated with the form), or a fresh one if it was tampered with."""
+        return self.ballot_key if KEY.match(self.ballot_key) else new_secret()
+
+
+class ReceiptFileForm(Form):
+    secret: str = ""
+    commitment: str = ""
+    choices: str = ""
+
+
+def offered(rnd: dict[str, Any], province: str | None) -> list[dict[str, str]]:
+    """The candidates this province may choose: its own unit only when self-votes are allowed."""
+    names = rnd.get("names") or {}
+    return [{"code": c, "name": names.get(c, c)} for c in rnd["candidates"]
+            if rnd.get("self_vote") or c != province]
+
+
+async def _ballot_form(request: Request, user: Session, rnd: dict[str, Any], *, chosen: list[str], key: str,
+                       errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    return await render(request, "ballots/ballot.html", {
+        "round": rnd, "offered": offered(rnd, user.province), "chosen": chosen, "ballot_key": key,
+        "errors": errors or {}, "step": "choose"}, status_code=status_code)
+
+
+def _check_choices(request: Request, rnd: dict[str, Any], user: Session, chosen: list[str]) -> dict[str, str]:
+    allowed = {c["code"] for c in offered(rnd, user.province)}
+    if any(c not in allowed for c in chosen):
+        return {"choice": message(request, "ballot.not_offered")}
+    if len(chosen) > int(rnd["max_choices"]):
+        return {"choice": message(request, "ballot.too_many", n=rnd["max_choices"], chosen=len(chosen))}
+    return {}
+
+
+@router.get("/ballots/{round_id}")
+async def ballot(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
+    rnd = await cy.vote_round(api, round_id=round_id)
+    if rnd["state"] != "open" or user.province not in (rnd.get("electorate") or []) or rnd.get("voted"):
+        return await render(request, "ballots/ballot_closed.html", {"round": rnd, "already": bool(rnd.get("voted"))})
+    # A fresh Idempotency-Key per ballot form: a double submit of this form is one ballot.
+    return await _ballot_form(request, user, rnd, chosen=[], key=new_secret())
+
+
+@router.post("/ballots/{round_id}")
+async def ballot_edit(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
+    """Back from the confirmation step, the choices kept."""
+    rnd = await cy.vote_round(api, round_id=round_id)
+    form = await BallotForm.read(request)
+    return await _ballot_form(request, user, rnd, chosen=form.chosen, key=form.the_key)
+
+
+@router.post("/ballots/{round_id}/confirm")
+async def ballot_confirm(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
+    rnd = await cy.vote_round(api, round_id=round_id)
+    form = await BallotForm.read(request)
+    chosen, key = form.chosen, form.the_key
+    errors = _check_choices(request, rnd, user, chosen)
+    if errors:
+        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+    names = rnd.get("names") or {}
+    return await render(request, "ballots/ballot.html", {
+        "round": rnd, "chosen": chosen, "chosen_names": [names.get(c, c) for c in chosen], "ballot_key": key,
+        "step": "confirm", "offered": []})
+
+
+@router.post("/ballots/{round_id}/cast")
+async def ballot_cast(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
+    rnd = await cy.vote_round(api, round_id=round_id)
+    form = await BallotForm.read(request)
+    chosen, key = form.chosen, form.the_key
+    errors = _check_choices(request, rnd, user, chosen)
+    if errors:
+        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+    try:
+        answer = await api.post("nominations", f"/v1/rounds/{round_id}/ballots", json={"choices": chosen},
+                                idempotency_key=key)
+    except ApiError as exc:
+        if exc.status == 409:
+            return await render(request, "ballots/ballot_closed.html",
+                                {"round": rnd, "already": exc.slug == "already-voted"}, status_code=409)
+        errors = exc.field_errors({"choices": "choice"}) or {"_form": exc.message}
+        if "choice" not in errors:
+            errors["_form"] = exc.message
+        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+    names = rnd.get("names") or {}
+    receipt = answer["receipt"]
+    # Shown once: the console keeps no copy. Reloading re-sends the same Idempotency-Key, and the
+    # API answers with the same receipt.
+    return await render(request, "ballots/receipt.html", {
+        "round": rnd, "receipt": receipt, "chosen": sorted(chosen),
+        "chosen_names": [names.get(c, c) for c in sorted(chosen)]})
+
+
+def receipt_text(lang: str, *, rnd: dict[str, Any], secret: str, commitment: str, chosen: list[str]) -> str:
+    names = rnd.get("names") or {}
+    choices = ", ".join(f"{names.get(c, c)} ({c})" for c in chosen) or translate(lang, "ballot.blank")
+    lines = [
+        translate(lang, "receipt.file.title"),
+        f"{rnd.get('cluster_name') or rnd['cluster_code']} – {rnd['year']}",
+        translate(lang, "receipt.file.round", award=rnd.get("award_label") or rnd["award"], id=rnd["id"]),
+        translate(lang, "receipt.file.choices", choices=choices),
+        translate(lang, "receipt.file.secret", secret=secret),
+        translate(lang, "receipt.file.commitment", commitment=commitment),
+        "",
+        translate(lang, "receipt.how.1"),
+        translate(lang, "receipt.how.2"),
+        translate(lang, "receipt.how.3"),
+        "",
+        translate(lang, "receipt.file.formula"),
+        f'  SHA-256("thidua-ballot-v1\\n" + "{rnd["id"]}" + "\\n" + "{",".join(sorted(chosen))}" + "\\n" + secret)',
+    ]
+    return nfc("\n".join(lines) + "\n")
+
+
+@router.post("/ballots/{round_id}/receipt.txt")
+async def receipt_download(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep,
+                           lang: LangDep) -> Response:
+    """The receipt as a text file, from the hidden fields of the receipt page (nothing is stored)."""
+    rnd = await cy.vote_round(api, round_id=round_id)
+    form = await ReceiptFileForm.read(request)
+    chosen = [c for c in form.choices.split(",") if c]
+    if not re.fullmatch(r"[0-9a-f]{64}", form.secret) or not COMMITMENT.match(form.commitment):
+        raise PageNotFound()
+    body = receipt_text(lang, rnd=rnd, secret=form.secret, commitment=form.commitment, chosen=chosen)
+    filename = f"bien-nhan-phieu-bau-{str(round_id)[:8]}.txt"
+    return PlainTextResponse(body, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/receipts")
+async def receipt_check(request: Request, user: ProvinceUser, api: ApiDep, round: str | None = None,
+                        commitment: str | None = None) -> Response:
+    rounds = await cy.counted_rounds(api)
+    errors: dict[str, str] = {}
+    result = None
+    chosen_round = None
+    if round or commitment:
+        chosen_round = next((r for r in rounds if r["id"] == round), None)
+        if chosen_round is None:
+            errors["round"] = message(request, "receipt.pick_round")
+        if not commitment or not COMMITMENT.match(commitment.strip()):
+            errors["commitment"] = message(request, "receipt.bad_commitment")
+        if not errors and chosen_round is not None and commitment:
+            try:
+                result = await cy.verify_receipt(api, round_id=chosen_round["id"],
+                                                 commitment=commitment.strip().lower())
+            except ApiError as exc:
+                errors["_form"] = exc.message
+    return await render(request, "ballots/receipt_check.html", {
+        "rounds": rounds, "selected": round or "", "commitment": (commitment or "").strip(), "result": result,
+        "checked_round": chosen_round, "errors": errors}, status_code=422 if errors else 200)

@@ -1,0 +1,1 @@
+"""The movements' HTTP routers (thin: parse, open the transaction, call the service)."""

@@ -1,0 +1,1 @@
+"""The movements' rules: pure, no I/O (mypy --strict)."""

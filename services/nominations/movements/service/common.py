@@ -1,0 +1,121 @@
+"""What every movements use case shares: loading a movement the caller may see, turning the
+domain's refusals into problem+json, and the outbox."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from services.nominations.movements.domain import policy
+from services.nominations.movements.domain.rules import RuleError
+from services.nominations.movements.domain.states import InvalidTransition
+from services.nominations.movements.store import movements as movement_store
+from services.nominations.registry_client import RegistryClient
+from shared import audit
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.events import emit
+
+SCHEMA = "nominations"
+
+
+def registry_of(request: Request) -> RegistryClient:
+    return RegistryClient.from_settings(request.app.state.settings)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A rule's "no" as the matching problem: bad input 422 naming its field, a move the state does
+    not allow 409, a database guard (the last line of defence) 409."""
+    try:
+        yield
+    except RuleError as exc:
+        raise Unprocessable(str(exc), field=exc.field) from exc
+    except InvalidTransition as exc:
+        raise Conflict(str(exc), slug="invalid-transition") from exc
+    except asyncpg.ExclusionViolationError as exc:
+        raise Unprocessable("phases do not overlap", field="phases") from exc
+    except asyncpg.CheckViolationError as exc:
+        raise Conflict(f"refused by the movement's rules ({exc.constraint_name})", slug="invalid-transition") from exc
+
+
+async def movement_for(conn: asyncpg.Connection, *, actor: Principal | None, movement_id: uuid.UUID,
+                       lock: bool = False) -> asyncpg.Record:
+    """The movement, if the caller may see it (a draft only its organiser's staff); 404 otherwise."""
+    row = await movement_store.get(conn, movement_id, lock=lock)
+    if row is None or not policy.may_see_movement(actor, organiser_code=row["organiser_code"], state=row["state"]):
+        raise NotFound(f"no movement {movement_id}")
+    return row
+
+
+def require_organiser(actor: Principal | None, movement: asyncpg.Record, what: str) -> None:
+    if not policy.is_organiser_staff(actor, movement["organiser_code"]):
+        raise Forbidden(f"only the staff of {movement['organiser_code']} may {what}")
+
+
+async def unit_for(conn: asyncpg.Connection, *, actor: Principal, movement: asyncpg.Record,
+                   unit_code: str) -> asyncpg.Record:
+    """A unit in the movement's scope the caller acts for."""
+    unit = await movement_store.unit(conn, movement["id"], unit_code)
+    if unit is None:
+        raise Unprocessable(f"{unit_code} is not in the movement's scope", field="unit_code")
+    if not policy.acts_for_unit(actor, unit_code=unit_code, parent_code=unit["parent_code"]):
+        raise Forbidden(f"only {unit_code} or its parent level may do this")
+    return unit
+
+
+async def window_until(conn: asyncpg.Connection, movement_id: uuid.UUID, window: str, deadline: date) -> date:
+    extended = (await movement_store.extensions(conn, movement_id)).get(window)
+    return max(deadline, extended["until"]) if extended else deadline
+
+
+async def record(conn: asyncpg.Connection, *, actor: Principal, action: str, target: str,
+                 details: dict[str, Any] | None = None) -> None:
+    await audit.record(conn, schema=SCHEMA, actor=actor, action=action, target=target, details=details)
+
+
+async def publish(conn: asyncpg.Connection, *, type: str, aggregate_id: uuid.UUID, payload: BaseModel) -> None:
+    await emit(conn, schema=SCHEMA, type=type, aggregate_id=str(aggregate_id), payload=payload)
+
+
+_bearer = HTTPBearer(auto_error=False, description="Optional: JWT from the registry's POST /v1/auth/token")
+
+
+async def optional_principal(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal | None:
+    """The caller when it sent a token (then it must be valid), None for the public."""
+    if credentials is None:
+        return None
+    principal: Principal = await request.app.state.verifier.verify(credentials.credentials)
+    return principal
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def upload_limits(request: Request) -> tuple[int, int]:
+    """(files per model, bytes per file): the commendations' attachment limits."""
+    settings = request.app.state.settings
+    return settings.commendation_max_attachments, settings.commendation_max_attachment_bytes
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise Unprocessable(f"a file may be at most {max_bytes} bytes", field="body", slug="file-too-large")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise Unprocessable(f"a file may be at most {max_bytes} bytes", field="body", slug="file-too-large")
+        chunks.append(chunk)
+    return b"".join(chunks)

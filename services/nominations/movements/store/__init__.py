@@ -1,0 +1,1 @@
+"""The movements' tables (plain SQL through asyncpg), one module per aggregate."""

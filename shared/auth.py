@@ -74,12 +74,17 @@ class Principal:
 
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
-            raise Forbidden(f"this action needs the role {' or '.join(roles)}; the caller is {self.role}")
+            raise role_refused(self.role, *roles)
 
     def require_province(self, code: str) -> None:
         """The caller acts for province ``code`` (ministry staff act for none)."""
         if self.role != "province" or self.province != code:
             raise Forbidden(f"only the account of province {code} may do this")
+
+
+def role_refused(role: str, *roles: str) -> Forbidden:
+    """The 403 a service raises when its policy refuses a caller for its role."""
+    return Forbidden(f"this action needs the role {' or '.join(roles)}; the caller is {role}")
 
 
 # ---------------------------------------------------------------- keys
@@ -283,3 +288,12 @@ bearer_principal = _BearerPrincipal(auto_error=False, scheme_name="HTTPBearer",
                                     description="JWT from the registry's POST /v1/auth/token")
 
 CurrentPrincipal = Annotated[Principal, Depends(bearer_principal)]
+
+
+async def get_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier
+
+
+# The app's token verifier (a route that checks a token it did not get as a bearer header).
+Verifier = Annotated[TokenVerifier, Depends(get_verifier)]

@@ -12,15 +12,23 @@ back if the worker process dies (``reject_on_worker_lost``) or is killed at the 
 visibility timeout, which is longer than any task time limit and any retry delay. JSON only, no
 result backend, one message at a time per process, JSON logs, task events for Flower. Every task is
 idempotent, so a message that runs twice does no harm.
+
+Tasks are synchronous functions (what Celery runs); every task that runs async code runs it with
+:func:`run_async`, on its worker process's one event loop (:class:`AsyncRuntime`), so resources
+bound to a loop (an asyncpg pool, a Redis client) live as long as the process, not one task.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import setup_logging
 from kombu import Exchange, Queue
 
@@ -157,3 +165,75 @@ def _json_logs(loglevel: int | str | None = None, **_: Any) -> None:
     # The same one-JSON-object-per-line logs as the HTTP services (with the task fields).
     level = logging.getLevelName(loglevel) if isinstance(loglevel, int) else (loglevel or "INFO")
     configure_logging(_log_name, level)
+
+
+# ---------------------------------------------------------------- async code in tasks
+
+T = TypeVar("T")
+
+
+class AsyncRuntime:
+    """One event loop per worker process, created in the process that runs the task (after a
+    prefork worker forks, never inherited) and reused by every task it runs.
+
+    ``resources`` holds what a service keeps bound to this loop (its pool, its Redis client), made
+    on first use; ``on_close`` registers how to let go of one when the runtime is closed.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.runner = asyncio.Runner()
+        self.resources: dict[str, Any] = {}
+        self._closers: list[Callable[[], object]] = []
+
+    def run(self, main: Callable[[], Awaitable[T]], *, timeout: float | None = None) -> T:
+        async def bounded() -> T:
+            # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
+            return await asyncio.wait_for(main(), timeout) if timeout is not None else await main()
+
+        return self.runner.run(bounded())
+
+    def on_close(self, closer: Callable[[], object]) -> None:
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            with contextlib.suppress(Exception):  # the loop may be in a bad state after an interruption
+                closer()
+        with contextlib.suppress(Exception):
+            self.runner.close()
+
+
+_runtime: AsyncRuntime | None = None
+
+
+def runtime() -> AsyncRuntime:
+    """This process's runtime (a new one in a forked child)."""
+    global _runtime
+    if _runtime is None or _runtime.pid != os.getpid():
+        _runtime = AsyncRuntime()
+    return _runtime
+
+
+def close_runtime() -> None:
+    """Close this process's runtime; the next task starts a fresh one (tests, and after an error
+    that leaves the loop or its resources in an unknown state)."""
+    global _runtime
+    if _runtime is not None and _runtime.pid == os.getpid():
+        _runtime.close()
+    _runtime = None
+
+
+def run_async(main: Callable[[], Awaitable[T]], *, timeout: float | None = None,
+              fresh_after: tuple[type[BaseException], ...] = ()) -> T:
+    """Run ``main()`` on this worker process's event loop: the one way a task runs async code.
+
+    A soft time limit (raised by a signal wherever the loop happened to be), or any of
+    ``fresh_after``, closes the runtime so that the next task starts afresh.
+    """
+    current = runtime()
+    try:
+        return current.run(main, timeout=timeout)
+    except (SoftTimeLimitExceeded, *fresh_after):
+        close_runtime()
+        raise

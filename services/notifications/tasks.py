@@ -1,8 +1,8 @@
 """Celery tasks of the notifications service.
 
-Tasks are synchronous functions (what Celery runs); each drives its async use case on a per-process
-event loop (``asyncio.Runner``) with a per-process asyncpg pool, both created lazily in the process
-that runs the task (so after a prefork worker forks, never inherited). Tasks take ids or event
+Tasks are synchronous functions (what Celery runs); each drives its async use case on its worker
+process's event loop (``shared.worker.run_async``) with a per-process asyncpg pool, both created
+lazily in the process that runs the task (so after a prefork worker forks, never inherited). Tasks take ids or event
 envelopes, reload state, and are idempotent. The relays send events in batches
 (``handle_events``: one message, one transaction for up to N events); ``handle_event`` takes one
 (replays of failed events, and messages published one by one).
@@ -22,7 +22,7 @@ What a failure does depends on its kind (README, "Delivery guarantees"):
   error rolls the batch back and its events are then handled one by one as ``handle_event`` does,
   so a poison event fails alone and the good ones of its batch go through.
 - **Anything else in deliver**: an error of the send itself is a failed attempt
-  (``service.deliver``), so the delivery ends ``dead`` after its attempt limit; an error around it
+  (``service.deliveries.deliver``), so the delivery ends ``dead`` after its attempt limit; an error around it
   fails the task while the row stays ``pending``/``retrying`` for the sweep.
 - **Beat tasks** recompute their work from PostgreSQL on every run: a few quick retries, then the
   next beat.
@@ -32,9 +32,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 import random
 import time
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, NoReturn, TypeVar
 
 import asyncpg
@@ -45,12 +45,12 @@ from asyncpg.exceptions import _base as asyncpg_base
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
-from services.notifications import service
 from services.notifications.domain import retry
 from services.notifications.receiver_slots import ReceiverSlots
+from services.notifications.service import consume, deliveries, reminders
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import WEBHOOK_QUEUE, app
-from shared import receipts
+from shared import receipts, worker
 from shared.app import redis_client
 from shared.db import create_pool
 from shared.jobs import JobSender
@@ -123,61 +123,55 @@ def settings() -> NotificationsSettings:
     return app.thidua_settings
 
 
-class Runtime:
-    """One event loop and one small pool per worker process, reused by every task it runs."""
+# The key of this service's resources on the worker process's runtime.
+RESOURCES = "notifications"
 
-    def __init__(self, database_url: str) -> None:
-        self.pid = os.getpid()
-        self.database_url = database_url
-        self.runner = asyncio.Runner()
-        self.pool: asyncpg.Pool | None = None
-        self.slots: ReceiverSlots | None = None
-        self.redis: aioredis.Redis | None = None
 
-    def run(self, work: Callable[[asyncpg.Pool], Awaitable[T]], *, timeout: float) -> T:
-        async def main() -> T:
-            if self.pool is None:
-                self.pool = await create_pool(self.database_url, min_size=1, max_size=2)
-            if self.slots is None:
-                config = settings()
-                self.redis = redis_client(config)
-                self.slots = ReceiverSlots(self.redis, cap=config.webhook_concurrency_per_receiver,
-                                           lease_seconds=config.webhook_deadline_seconds + 5)
-            # Finish (cancelled, cleanly) before Celery's soft limit interrupts the loop from outside.
-            return await asyncio.wait_for(work(self.pool), timeout)
+@dataclass
+class Resources:
+    """What this service's tasks keep on their worker process's event loop (``shared.worker``):
+    one small pool, and the Redis client behind the webhook receivers' slots and the receipts."""
 
-        return self.runner.run(main())
+    database_url: str
+    pool: asyncpg.Pool | None = None
+    redis: aioredis.Redis | None = None
+    slots: ReceiverSlots | None = None
 
     def close(self) -> None:
-        try:
-            if self.pool is not None:
-                self.pool.terminate()
-            self.runner.close()
-        except Exception:  # best effort: the loop may be in a bad state after an interruption
-            pass
+        if self.pool is not None:
+            self.pool.terminate()
 
 
-_runtime: Runtime | None = None
+def resources() -> Resources:
+    """This process's resources for the current settings (new ones when the database changed: tests)."""
+    runtime = worker.runtime()
+    current = runtime.resources.get(RESOURCES)
+    if current is not None and current.database_url != settings().database_url:
+        worker.close_runtime()
+        runtime, current = worker.runtime(), None
+    if current is None:
+        current = runtime.resources[RESOURCES] = Resources(settings().database_url)
+        runtime.on_close(current.close)
+    return current
+
 
 
 def run(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
-    global _runtime
-    if _runtime is None or _runtime.pid != os.getpid() or _runtime.database_url != settings().database_url:
-        if _runtime is not None and _runtime.pid == os.getpid():
-            _runtime.close()
-        _runtime = Runtime(settings().database_url)
-    try:
-        return _runtime.run(work, timeout=max(1.0, settings().task_soft_time_limit - 5))
-    except asyncpg_base.InternalClientError:
-        # A connection in a broken protocol state: start the next run with a fresh pool.
-        _runtime.close()
-        _runtime = None
-        raise
-    except SoftTimeLimitExceeded:
-        # Raised by a signal wherever the loop happened to be: start the next task afresh.
-        _runtime.close()
-        _runtime = None
-        raise
+    held = resources()
+
+    async def main() -> T:
+        if held.pool is None:
+            held.pool = await create_pool(held.database_url, min_size=1, max_size=2)
+        if held.slots is None:
+            config = settings()
+            held.redis = redis_client(config)
+            held.slots = ReceiverSlots(held.redis, cap=config.webhook_concurrency_per_receiver,
+                                       lease_seconds=config.webhook_deadline_seconds + 5)
+        return await work(held.pool)
+
+    # A connection in a broken protocol state: the next run starts with a fresh pool.
+    return worker.run_async(main, timeout=max(1.0, settings().task_soft_time_limit - 5),
+                            fresh_after=(asyncpg_base.InternalClientError,))
 
 
 # Follow-up jobs go through the worker's own app (its broker connection), after the task's commit.
@@ -190,8 +184,9 @@ def confirm_events(envelopes: Iterable[Any]) -> None:
     envelopes = list(envelopes)
 
     async def work(pool: asyncpg.Pool) -> int:
-        assert _runtime is not None and _runtime.redis is not None
-        return await receipts.confirm(_runtime.redis, consumer=CONSUMER, envelopes=envelopes)
+        client = resources().redis
+        assert client is not None
+        return await receipts.confirm(client, consumer=CONSUMER, envelopes=envelopes)
 
     try:
         run(work)
@@ -203,7 +198,7 @@ def confirm_events(envelopes: Iterable[Any]) -> None:
 def enqueue_deliveries(ids: Iterable[str]) -> None:
     """Hand new deliveries to the notify queue, once their rows are committed. A failure here loses
     nothing: the rows stay pending in PostgreSQL and the periodic sweep enqueues them."""
-    jobs.send_all(service.delivery_job(delivery_id) for delivery_id in ids)
+    jobs.send_all(deliveries.delivery_job(delivery_id) for delivery_id in ids)
 
 
 @app.task(name="notifications.handle_event", bind=True, max_retries=None)
@@ -224,13 +219,13 @@ def handle_event(self: Task, envelope: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def _handle_one(pool: asyncpg.Pool, *, envelope: Any) -> service.Handled:
+async def _handle_one(pool: asyncpg.Pool, *, envelope: Any) -> consume.Handled:
     async with pool.acquire() as conn:
         async with conn.transaction():
-            return await service.handle_event(conn, envelope)
+            return await consume.handle_event(conn, envelope)
 
 
-def _after_one(handled: service.Handled) -> dict[str, Any]:
+def _after_one(handled: consume.Handled) -> dict[str, Any]:
     enqueue_deliveries(handled.deliveries)
     log_fields(log, "event handled", event_id=handled.event_id, type=handled.type, duplicate=handled.duplicate,
                recipients=handled.recipients, notifications=handled.notifications,
@@ -252,10 +247,10 @@ def handle_events(self: Task, envelopes: list[Any]) -> dict[str, Any]:
     if not isinstance(envelopes, list):
         return record_failed_event(self, envelopes, TypeError("a batch message carries a list of envelopes"))
 
-    async def work(pool: asyncpg.Pool) -> service.HandledBatch:
+    async def work(pool: asyncpg.Pool) -> consume.HandledBatch:
         async with pool.acquire() as conn:
             async with conn.transaction():
-                return await service.handle_events(conn, envelopes)
+                return await consume.handle_events(conn, envelopes)
 
     try:
         batch = run(work)
@@ -307,11 +302,11 @@ def handle_singly(task: Task, envelopes: list[Any]) -> dict[str, Any]:
 
 def record_failed_event(task: Task, envelope: Any, exc: Exception) -> dict[str, Any]:
     """An event this code cannot process: keep it in failed_events for replay, then let the message go."""
-    error, trace = service.describe_failure(exc)
+    error, trace = consume.describe_failure(exc)
 
     async def work(pool: asyncpg.Pool) -> asyncpg.Record:
         async with pool.acquire() as conn:
-            return await service.record_failed_event(conn, envelope, error=error, traceback=trace)
+            return await consume.record_failed_event(conn, envelope, error=error, traceback=trace)
 
     try:
         row = run(work)
@@ -333,7 +328,7 @@ def deliver(self: Task, delivery_id: str) -> dict[str, Any]:
     # Webhooks attempt only on their own queue; a message found elsewhere moves there first.
     on_webhook_queue = None if queue is None else queue == WEBHOOK_QUEUE
     try:
-        result = run(lambda pool: service.deliver(pool, settings(), delivery_id, slots=_runtime.slots,  # type: ignore[union-attr]
+        result = run(lambda pool: deliveries.deliver(pool, settings(), delivery_id, slots=resources().slots,
                                                   webhook_queue=on_webhook_queue))
     except Exception as exc:
         if is_transient(exc):
@@ -343,7 +338,7 @@ def deliver(self: Task, delivery_id: str) -> dict[str, Any]:
         # The backoff wait rides on the broker as an ETA message; if it is lost, the row still
         # says "retrying" with its next_attempt_at and the sweep picks it up. Webhooks go back to
         # their own queue.
-        jobs.send_all([service.delivery_job(delivery_id, countdown=result.retry_in or None, kind=result.kind)])
+        jobs.send_all([deliveries.delivery_job(delivery_id, countdown=result.retry_in or None, kind=result.kind)])
     return {"delivery_id": delivery_id, "status": result.status, "attempts": result.attempts}
 
 
@@ -361,9 +356,9 @@ def _beat(task: Task, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
 def send_reminders(self: Task) -> dict[str, Any]:
     """Beat: remind the non-voters of rounds closing within the window, once per round and window."""
 
-    async def work(pool: asyncpg.Pool) -> service.Reminded:
+    async def work(pool: asyncpg.Pool) -> reminders.Reminded:
         async with pool.acquire() as conn:
-            return await service.send_reminders(conn, window_hours=settings().reminder_window_hours)
+            return await reminders.send_reminders(conn, window_hours=settings().reminder_window_hours)
 
     reminded = _beat(self, work)
     enqueue_deliveries(reminded.deliveries)
@@ -380,7 +375,7 @@ def sweep_deliveries(self: Task) -> dict[str, Any]:
 
     async def work(pool: asyncpg.Pool) -> list[str]:
         async with pool.acquire() as conn:
-            return await service.overdue_deliveries(conn, settings=settings())
+            return await deliveries.overdue_deliveries(conn, settings=settings())
 
     ids = _beat(self, work)
     enqueue_deliveries(ids)

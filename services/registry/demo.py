@@ -12,8 +12,9 @@ from datetime import date
 
 import asyncpg
 
-from services.registry import service
+from services.registry import demo_province
 from services.registry.passwords import hash_password_sync
+from services.registry.service import clusters, leadership, periods
 from services.registry.store import accounts as account_store
 from shared.auth import Principal
 
@@ -33,27 +34,35 @@ def demo_accounts() -> list[tuple[str, str, str | None]]:
 
 
 async def seed(conn: asyncpg.Connection) -> bool:
-    """Seed once; returns False when the demo cluster already exists."""
+    """Seed once: the ministry's northern cluster, then a province as an organiser
+    (``demo_province``); returns False when both already exist."""
+    password_hash = hash_password_sync(DEMO_PASSWORD)
+    northern = await _seed_northern(conn, password_hash)
+    async with conn.transaction():
+        province = await demo_province.seed(conn, password_hash=password_hash)
+    return northern or province
+
+
+async def _seed_northern(conn: asyncpg.Connection, password_hash: str) -> bool:
     async with conn.transaction():
         if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM registry.clusters WHERE code = $1)", CLUSTER):
             return False
-        password_hash = hash_password_sync(DEMO_PASSWORD)
         for username, role, province in demo_accounts():
             # An account that already exists keeps its password: the seed never resets one.
             await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
                                                   province_code=province, demo=True)
-        await service.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
+        await clusters.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
                                      kind="cum")
         for year in (2023, 2024, 2025):
-            await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
+            await periods.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=year, members=ROTATION_2023,
                                      rotation_order=None, copy_from=None, reference_date=None)
-        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
+        await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2023, method="election",
                                         lead="34", deputy="33", today=date(2023, 1, 1))
         for year in (2024, 2025):
-            await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
+            await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=year, method="rotation",
                                             lead=None, deputy=None, today=date(year, 1, 1))
-        await service.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
+        await periods.set_period(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, members=None, rotation_order=None,
                                  copy_from=2025, reference_date=None)
-        await service.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
+        await leadership.decide_leadership(conn, actor=SYSTEM, cluster=CLUSTER, year=2026, method="rotation",
                                         lead=None, deputy=None, today=date(2026, 1, 1))
     return True

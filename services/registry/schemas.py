@@ -5,14 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.registry.domain.provinces import check_unit_name
-from shared.contracts.common import Answer
+from shared.contracts.common import Answer, ClusterCode, Year
 from shared.contracts.pages import Page
-from shared.text import nfc
+from shared.errors import FieldValueError
+from shared.text import StorableStr, nfc
 
 __all__ = ["Page"]  # with every model below
+
+#: A province's code as the registry's requests name it (two digits).
+PROVINCE_CODE = r"^[0-9]{2}$"
+#: An account's username (the accounts table holds the same check).
+USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+ProvinceCodeIn = Annotated[str, Field(pattern=PROVINCE_CODE)]
+ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
+UNIT_CODE = r"^[0-9A-Z][0-9A-Z-]{1,15}$"
+#: A member's code: any unit's (a province's two digits for the ministry's clusters).
+UnitCodeIn = Annotated[str, Field(pattern=UNIT_CODE)]
 
 
 
@@ -212,10 +223,20 @@ class Me(Answer):
     province_code: str | None
 
 
+class AccountState(BaseModel):
+    username: str
+    role: str
+    province_code: str | None
+    active: bool
+    disabled_at: datetime | None
+    disabled_by: str | None
+    token_version: int
+
+
 # ---------------------------------------------------------------- request bodies
 
 class Successor(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{2}$")
+    code: str = Field(pattern=PROVINCE_CODE)
     name: str = Field(min_length=2, max_length=100, description="Words of letters: no digits or symbols")
     kind: Literal["province", "city"] = "province"
 
@@ -224,7 +245,7 @@ class Successor(BaseModel):
 
 
 class MergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(min_length=1, max_length=20)
+    sources: list[ProvinceCodeIn] = Field(min_length=1, max_length=20)
     successor: Successor
     effective_date: date = Field(gt=date.min, description="The successor's first day; the sources' last is the day "
                                                           "before. Within the configured window around today "
@@ -269,3 +290,161 @@ class UnitDetail(UnitAnswer):
     successor: SuccessorRef | None
     predecessors: list[DatedUnit]
     changes: list[UnitChange] = Field(description="What happened to the units that carried this code, oldest first")
+class ClusterIn(BaseModel):
+    code: ClusterCode
+    name: str = Field(min_length=1, max_length=300)
+    organizer: str | None = Field(default=None, min_length=1, max_length=300, examples=["Bộ Nội vụ"],
+                                  description="The name its documents show (default: the organiser's name)")
+    organiser: str = Field(default="BNV", pattern=ORGANISER_CODE,
+                           description="Whose cluster it is (default: the ministry); its emulation office creates it")
+    kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
+    allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
+                                                                  "the same kind in one year")
+
+    _nfc = field_validator("name", "organizer")(nfc)
+
+
+class PeriodIn(BaseModel):
+    members: list[UnitCodeIn] | None = Field(default=None, max_length=100)
+    rotation_order: list[UnitCodeIn] | None = Field(default=None, max_length=100)
+    copy_from: Year | None = None
+    reference_date: date | None = Field(default=None, description="Members must be in force on this date "
+                                                                   "(default: 1 January of the year)")
+
+
+class ClusterPatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    organizer: str | None = Field(default=None, min_length=1, max_length=300)
+    allow_shared_members: bool | None = Field(
+        default=None, description="Allow this cluster's members to sit in another cluster of the same kind "
+                                  "in one year")
+
+    _nfc = field_validator("name", "organizer")(nfc)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ClusterPatch:
+        if self.name is None and self.organizer is None and self.allow_shared_members is None:
+            raise FieldValueError("name", "give name, organizer or allow_shared_members")
+        return self
+
+
+class MembersChangeIn(BaseModel):
+    effective_date: date = Field(description="The first day the change holds (members added join, members "
+                                             "removed are no longer members); within the period's year")
+    add: list[UnitCodeIn] = Field(default_factory=list, max_length=100)
+    remove: list[UnitCodeIn] = Field(default_factory=list, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class LeadershipCorrectionIn(BaseModel):
+    lead: UnitCodeIn
+    deputy: UnitCodeIn
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class LeadershipIn(BaseModel):
+    method: Literal["rotation", "election"]
+    lead: UnitCodeIn | None = None
+    deputy: UnitCodeIn | None = None
+
+    @model_validator(mode="after")
+    def _election_names_both(self) -> LeadershipIn:
+        if self.method == "election" and (self.lead is None or self.deputy is None):
+            raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
+        return self
+
+
+class AccountIn(BaseModel):
+    username: str = Field(pattern=USERNAME)
+    password: str = Field(min_length=1, max_length=200,
+                          description="At least 12 characters, hard to guess (checked with zxcvbn)")
+    role: Literal["ministry", "province", "service", "staff", "unit"] = Field(
+        description="`staff`: an organiser's emulation office (names `organiser`); `unit`: one unit (names "
+                    "`unit_code`); `province`: a province's unit account (names `province_code`, kept as it was)")
+    province_code: str | None = Field(default=None, pattern=PROVINCE_CODE)
+    organiser: str | None = Field(default=None, pattern=ORGANISER_CODE)
+    unit_code: str | None = Field(default=None, pattern=UNIT_CODE)
+    display_name: StorableStr | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _target_matches_role(self) -> AccountIn:
+        wants = {"province": "province_code", "staff": "organiser", "unit": "unit_code"}.get(self.role)
+        for field in ("province_code", "organiser", "unit_code"):
+            if (field == wants) != (getattr(self, field) is not None):
+                raise FieldValueError(field, f"a {self.role} account names "
+                                             + (f"its {field}" if field == wants else f"no {field}"))
+        return self
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200,
+                              description="At least 12 characters, hard to guess (checked with zxcvbn)")
+
+
+# ---------------------------------------------------------------- organisers and units: request bodies
+
+UnitKind = Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
+Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")]
+
+
+class OrganiserIn(BaseModel):
+    code: str = Field(pattern=ORGANISER_CODE, examples=["UBND-QN"])
+    name: str = Field(min_length=1, max_length=300, examples=["Ủy ban nhân dân tỉnh Quảng Ninh"])
+    kind: Literal["ministry", "province", "other"]
+    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
+                                      description="A province's People's Committee names its province")
+
+    _nfc = field_validator("name")(nfc)
+
+
+class UnitIn(BaseModel):
+    code: str = Field(pattern=UNIT_CODE, examples=["QN-SNV"])
+    name: str = Field(min_length=1, max_length=300, examples=["Sở Nội vụ tỉnh Quảng Ninh"])
+    kind: UnitKind
+    organiser: str = Field(pattern=ORGANISER_CODE)
+    form: str | None = Field(default=None, max_length=20, description="A district's or commune's form")
+    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
+                                      description="Default: the organiser's province")
+    valid_from: date | None = Field(default=None, description="First day in force (default: since before the "
+                                                              "records)")
+
+    _nfc = field_validator("name")(nfc)
+
+
+class RenameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    effective_date: date
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+    _nfc = field_validator("name", "reason")(nfc)
+
+
+class DissolveIn(BaseModel):
+    effective_date: date = Field(gt=date.min, description="The first day the unit no longer exists")
+    reason: Reason
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class SuccessorIn(BaseModel):
+    code: str = Field(pattern=UNIT_CODE, description="A unit in force then absorbs the sources; otherwise a new "
+                                                     "unit with this code")
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    kind: UnitKind | None = None
+    form: str | None = Field(default=None, max_length=20)
+
+    _nfc = field_validator("name")(nfc)
+
+
+class UnitMergerIn(BaseModel):
+    sources: list[Annotated[str, Field(pattern=UNIT_CODE)]] = Field(min_length=1, max_length=50)
+    successor: SuccessorIn
+    effective_date: date = Field(gt=date.min)
+    reason: Reason
+
+    _nfc = field_validator("reason")(nfc)

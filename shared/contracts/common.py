@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
@@ -15,8 +16,13 @@ from pydantic import (
 
 #: A province's code (two digits today: ``"22"``, ``"01"``); a code names a unit only together with a date.
 ProvinceCode = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^\S+$")]
+#: What a cluster's code may be: a letter or digit, then up to 39 letters, digits, ``.``, ``_`` or ``-``
+#: (no ``/``, no leading ``.``: a code is safe in a URL path). The registry's table holds the same check.
+CLUSTER_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 #: A cluster's code (``"NOIVU-BAC"``).
-ClusterCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ClusterCode = Annotated[str, StringConstraints(pattern=CLUSTER_CODE_PATTERN)]
+#: A calendar year of emulation work, as every HTTP contract bounds it.
+Year = Annotated[int, Field(ge=2000, le=2100)]
 #: An instant with its offset, written as Python's ISO 8601 (``2026-12-20T10:00:00+00:00``), as the
 #: services have always written it.
 Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),

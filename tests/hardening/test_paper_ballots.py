@@ -17,7 +17,7 @@ REF = "15/SNV-TĐKT"
 async def _tell(vote, event_type: str) -> list[asyncpg.Record]:
     """Hand the nominations outbox event to the notifications consumer (what the relay and the
     worker do) and return the inbox rows and e-mail deliveries it made."""
-    from services.notifications import service as notifications
+    from services.notifications.service import consume as notifications
 
     [payload] = [e for e in await vote.outbox(event_type)]
     payload.pop("type")

@@ -10,8 +10,9 @@ import socket
 import pytest
 import standardwebhooks
 
-from services.notifications import senders, service
+from services.notifications import senders
 from services.notifications.receiver_slots import ReceiverSlots
+from services.notifications.service import deliveries as delivery_service
 from services.notifications.settings import NotificationsSettings
 from shared.app import redis_client
 from shared.db import create_pool
@@ -65,7 +66,7 @@ async def test_webhooks_follow_standard_webhooks_and_secrets_are_encrypted_at_re
     assert "enc:v1:" in stored and secret not in stored and secret[6:] not in stored
     [delivery_id] = (await consume(db, merged())).deliveries
     assert (await db.fetchval("SELECT secret FROM notifications.deliveries")).startswith("enc:v1:")
-    result = await service.deliver(pool, _settings(database_url), delivery_id)
+    result = await delivery_service.deliver(pool, _settings(database_url), delivery_id)
     assert result.status == "delivered"
     request = hook.requests[0]
     payload = standardwebhooks.Webhook(secret).verify(request["body"], request["headers"])
@@ -205,9 +206,9 @@ async def test_a_receiver_that_keeps_failing_is_paused_and_its_owner_told(pool, 
     statuses = []
     for _ in range(3):
         await db.execute("UPDATE notifications.deliveries SET next_attempt_at = now()")
-        statuses.append((await service.deliver(pool, settings, delivery_ids[0])).status)
+        statuses.append((await delivery_service.deliver(pool, settings, delivery_ids[0])).status)
     assert statuses == ["retrying"] * 3 and len(hook.requests) == 3
-    paused = await service.deliver(pool, settings, delivery_ids[1])
+    paused = await delivery_service.deliver(pool, settings, delivery_ids[1])
     assert paused.status == "paused" and len(hook.requests) == 3  # no attempt, nothing dropped
     row = await db.fetchrow("SELECT status, attempts FROM notifications.deliveries WHERE id = $1", delivery_ids[1])
     assert (row["status"], row["attempts"]) == ("retrying", 0)
@@ -218,7 +219,7 @@ async def test_a_receiver_that_keeps_failing_is_paused_and_its_owner_told(pool, 
 
     assert await receiver_store.resume(db, [hook.url]) == [hook.url]
     hook.statuses = [200]
-    assert (await service.deliver(pool, settings, delivery_ids[1])).status == "delivered"
+    assert (await delivery_service.deliver(pool, settings, delivery_ids[1])).status == "delivered"
 
 
 @pytest.mark.slow

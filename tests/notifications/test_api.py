@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import uuid
 
-from services.notifications import service
 from services.notifications.domain import routing
 from services.notifications.domain.channels import REMINDER_EVENT_TYPE
+from services.notifications.service.consume import Handled, handle_event
 from tests.notifications.conftest import envelope
 from tests.support import problem, serve
 
@@ -16,9 +16,9 @@ def merged(successor: str = "31", name: str = "Hải Phòng") -> dict:
                                               "effective_date": "2025-07-01"}, producer="registry")
 
 
-async def consume(db, event: dict) -> service.Handled:
+async def consume(db, event: dict) -> Handled:
     async with db.transaction():
-        return await service.handle_event(db, event)
+        return await handle_event(db, event)
 
 
 async def test_subscription_defaults_saves_and_hides_the_secret(notifications, tokens):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.notifications import service
+from services.notifications.service import deliveries as delivery_service
 from services.notifications.settings import NotificationsSettings
 from shared.db import create_pool
 from tests.notifications.test_api import consume, merged
@@ -33,9 +33,9 @@ def settings(database_url) -> NotificationsSettings:
 
 async def test_delivered_once_then_every_repeat_is_a_no_op(pool, database_url, delivery, db):
     delivery_id, hook = delivery
-    first = await service.deliver(pool, settings(database_url), delivery_id)
+    first = await delivery_service.deliver(pool, settings(database_url), delivery_id)
     assert (first.status, first.attempts) == ("delivered", 1)
-    again = await service.deliver(pool, settings(database_url), delivery_id)
+    again = await delivery_service.deliver(pool, settings(database_url), delivery_id)
     assert again.status == "done" and len(hook.requests) == 1
     assert hook.requests[0]["headers"]["x-thidua-delivery"] == delivery_id
 
@@ -44,13 +44,13 @@ async def test_a_delivery_being_worked_on_is_left_to_its_worker(pool, database_u
     delivery_id, hook = delivery
     await db.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", delivery_id)
     try:
-        busy = await service.deliver(pool, settings(database_url), delivery_id)
+        busy = await delivery_service.deliver(pool, settings(database_url), delivery_id)
     finally:
         await db.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", delivery_id)
     # It comes back to look (the worker holding it may die with the message's only other copy).
-    assert busy.status == "busy" and busy.retry_in == service.BUSY_RECHECK_SECONDS and hook.requests == []
+    assert busy.status == "busy" and busy.retry_in == delivery_service.BUSY_RECHECK_SECONDS and hook.requests == []
     # The holder is gone: the re-check makes the attempt.
-    assert (await service.deliver(pool, settings(database_url), delivery_id)).status == "delivered"
+    assert (await delivery_service.deliver(pool, settings(database_url), delivery_id)).status == "delivered"
     assert len(hook.requests) == 1
 
 
@@ -58,7 +58,7 @@ async def test_a_duplicate_ahead_of_the_backoff_comes_back_on_time(pool, databas
     delivery_id, hook = delivery
     await db.execute("""UPDATE notifications.deliveries SET status = 'retrying',
                                next_attempt_at = now() + interval '30 seconds'""")
-    result = await service.deliver(pool, settings(database_url), delivery_id)
+    result = await delivery_service.deliver(pool, settings(database_url), delivery_id)
     assert result.status == "early" and 25 < result.retry_in <= 30 and hook.requests == []
 
 
@@ -66,7 +66,7 @@ async def test_attempts_that_never_finished_count_toward_the_limit(pool, databas
     delivery_id, hook = delivery
     # Three attempts started and took their workers down with them.
     await db.execute("UPDATE notifications.deliveries SET attempts = 3, round_attempts = 3")
-    result = await service.deliver(pool, settings(database_url), delivery_id)
+    result = await delivery_service.deliver(pool, settings(database_url), delivery_id)
     assert result.status == "dead" and hook.requests == []
     row = await db.fetchrow("SELECT status, last_error FROM notifications.deliveries")
     assert row["status"] == "dead" and "did not finish" in row["last_error"]

@@ -219,7 +219,7 @@ async def _async(value):
 
 
 async def test_sweep_enqueues_deliveries_whose_message_was_lost(worker, db, smtp_server, notifications_settings):
-    from services.notifications import service
+    from services.notifications.service import consume
     from services.notifications.worker import create_celery
 
     await db.execute(
@@ -231,7 +231,7 @@ async def test_sweep_enqueues_deliveries_whose_message_was_lost(worker, db, smtp
                          "effective_date": "2025-07-01"}}
     # Committed, but its delivery was never enqueued (as if Redis refused the message after the commit).
     async with db.transaction():
-        handled = await service.handle_event(db, event)
+        handled = await consume.handle_event(db, event)
     assert len(handled.deliveries) == 1
     await db.execute("UPDATE notifications.deliveries SET next_attempt_at = now() - interval '10 minutes'")
 

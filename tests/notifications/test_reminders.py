@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from services.notifications import service
 from services.notifications.domain import routing
 from services.notifications.domain.channels import REMINDER_EVENT_TYPE
+from services.notifications.service import consume, reminders
 from services.notifications.worker import create_celery
 from tests.notifications.conftest import broker_idle, envelope, eventually
 
@@ -59,9 +59,9 @@ async def test_reminder_job_reminds_exactly_the_non_voters_and_only_once(
     assert {r["round_id"] for r in await db.fetch("SELECT round_id FROM notifications.reminders")} == {soon}
 
     # Any further run of the same window finds nothing; a new (shorter) window reminds once more.
-    assert (await service.send_reminders(db, window_hours=24)).reminders == 0
-    assert (await service.send_reminders(db, window_hours=3)).reminders == 2
-    assert (await service.send_reminders(db, window_hours=3)).reminders == 0
+    assert (await reminders.send_reminders(db, window_hours=24)).reminders == 0
+    assert (await reminders.send_reminders(db, window_hours=3)).reminders == 2
+    assert (await reminders.send_reminders(db, window_hours=3)).reminders == 0
     assert await db.fetchval("SELECT count(*) FROM notifications.notifications WHERE event_type = $1",
                              REMINDER_EVENT_TYPE) == 4
 
@@ -70,11 +70,11 @@ async def test_ballot_before_the_round_opened_still_counts(db):
     """Events may be consumed out of order: a ballot_cast seen before round.opened still counts."""
     round_id = str(uuid.uuid4())
     async with db.transaction():
-        await service.handle_event(db, envelope(routing.BALLOT_CAST, {"round_id": round_id, "cluster_code": "NV-BAC",
+        await consume.handle_event(db, envelope(routing.BALLOT_CAST, {"round_id": round_id, "cluster_code": "NV-BAC",
                                                                       "year": 2025, "voter_code": "30"}))
     async with db.transaction():
-        await service.handle_event(db, envelope(routing.ROUND_OPENED, _round(round_id, timedelta(hours=1))))
-    result = await service.send_reminders(db, window_hours=24)
+        await consume.handle_event(db, envelope(routing.ROUND_OPENED, _round(round_id, timedelta(hours=1))))
+    result = await reminders.send_reminders(db, window_hours=24)
     assert result.reminders == 3
     reminded = await db.fetch("SELECT voter_code FROM notifications.reminders ORDER BY voter_code")
     assert [r["voter_code"] for r in reminded] == ["22", "31", "33"]

@@ -19,6 +19,7 @@ from services.notifications import tasks
 from services.notifications.domain import routing, templates
 from services.notifications.settings import NotificationsSettings
 from services.notifications.worker import app, create_celery
+from shared.worker import close_runtime
 from tests.notifications.conftest import eventually, free_port, processed
 from tests.notifications.test_api import merged
 
@@ -108,9 +109,7 @@ def task_settings(database_url, monkeypatch):
 
     use(database_url)
     yield use
-    if tasks._runtime is not None:  # its pool holds connections to this test's database
-        tasks._runtime.close()
-        tasks._runtime = None
+    close_runtime()  # its pool holds connections to this test's database
 
 
 def run_task(task, *args, retries: int = 0):

@@ -8,6 +8,8 @@ import asyncpg
 import redis
 from celery import shared_task
 
+from shared.worker import run_async
+
 # Worth running again: the database, Redis or the network is away or busy. A bug fails loudly.
 RANKING_TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                      asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError, asyncpg.SerializationError,
@@ -23,4 +25,4 @@ def recompute_rankings(year: int | None = None, cluster_code: str | None = None)
     open year (the nightly beat). Idempotent: a run whose inputs are unchanged writes nothing."""
     from services.nominations.scoring.service.rankings import run_job
 
-    return asyncio.run(run_job(year=year, cluster=cluster_code))
+    return run_async(lambda: run_job(year=year, cluster=cluster_code))

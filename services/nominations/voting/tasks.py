@@ -2,9 +2,9 @@
 
 Tasks take ids, reload state, are idempotent, and touch only the ``nominations`` schema.
 """
-import asyncio
-
 from celery import shared_task
+
+from shared.worker import run_async
 
 
 async def close_due_rounds(database_url: str | None = None) -> list[str]:
@@ -37,4 +37,4 @@ async def close_due_rounds(database_url: str | None = None) -> list[str]:
               retry_jitter=True, max_retries=5)
 def close_due_rounds_task() -> list[str]:
     """Scheduled by the notifications worker's beat (queue ``beat``)."""
-    return asyncio.run(close_due_rounds())
+    return run_async(close_due_rounds)

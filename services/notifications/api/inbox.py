@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.notifications import service
 from services.notifications.schemas import InboxPage, NotificationRead
+from services.notifications.service import inbox
+from services.notifications.service.dependencies import Hub, Settings
 from shared.app import Db
-from shared.auth import CurrentPrincipal, Principal
+from shared.auth import CurrentPrincipal, Principal, Verifier
 from shared.db import BIGINT_MAX
 from shared.errors import Unauthorized, Unprocessable, problems
-from shared.pagination import id_cursor, page
+from shared.pagination import page
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 
@@ -24,11 +25,9 @@ router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
              response_model=InboxPage, responses=problems(401, 403, 422))
 async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=200)] = 50, unread_only: bool = False) -> dict:
-    address = service.address_of(principal)
-    before = id_cursor(cursor)
     async with db.connection() as conn:
-        items, unread = await service.inbox_page(conn, recipient=address, before=before, limit=limit + 1,
-                                                 unread_only=unread_only)
+        items, unread = await inbox.inbox_page(conn, actor=principal, cursor=cursor, limit=limit + 1,
+                                               unread_only=unread_only)
     result = page(items, limit, lambda item: item["id"])
     result["unread"] = unread
     return result
@@ -37,23 +36,22 @@ async def list_inbox(principal: CurrentPrincipal, db: Db, cursor: str | None = N
 @router.post("/{notification_id}/read", summary="Mark one notification read (repeating it changes nothing)",
              response_model=NotificationRead, responses=problems(401, 403, 404, 422))
 async def mark_read(notification_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
-    address = service.address_of(principal)
     async with db.transaction() as conn:
-        return await service.mark_read(conn, recipient=address, notification_id=notification_id)
+        return await inbox.mark_read(conn, actor=principal, notification_id=notification_id)
 
 
 _optional_bearer = HTTPBearer(auto_error=False)
 
 
 async def stream_principal(
-    request: Request,
+    verifier: Verifier,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
     access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
 ) -> Principal:
     token = credentials.credentials if credentials is not None else access_token
     if not token:
         raise Unauthorized("send a bearer token (or ?access_token= from an EventSource)")
-    return await request.app.state.verifier.verify(token)
+    return await verifier.verify(token)
 
 
 def _sse(notification: dict[str, Any]) -> str:
@@ -76,15 +74,14 @@ def _last_event_id(value: str | None) -> int | None:
             responses={200: {"content": {"text/event-stream": {}},
                              "description": "`event: notification` with the notification as JSON; "
                                             "`: heartbeat` comments keep the connection open"}})
-async def stream(request: Request, db: Db, principal: Annotated[Principal, Depends(stream_principal)],
+async def stream(request: Request, db: Db, settings: Settings, hub: Hub,
+                 principal: Annotated[Principal, Depends(stream_principal)],
                  last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
-    address = service.address_of(principal)
-    settings = request.app.state.settings
-    hub = request.app.state.inbox_hub
+    address = inbox.address_of(principal)
     after = _last_event_id(last_event_id)
     if after is None:
         async with db.connection() as conn:
-            after = await service.latest_notification_id(conn, recipient=address)
+            after = await inbox.latest_notification_id(conn, recipient=address)
 
     async def events() -> AsyncIterator[str]:
         nonlocal after
@@ -100,7 +97,7 @@ async def stream(request: Request, db: Db, principal: Annotated[Principal, Depen
             while time.monotonic() < ends_at and not await request.is_disconnected():
                 wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
                 async with db.connection() as conn:
-                    rows = await service.notifications_after(conn, recipient=address, after_id=after)  # type: ignore[arg-type]
+                    rows = await inbox.notifications_after(conn, recipient=address, after_id=after)  # type: ignore[arg-type]
                 for row in rows:
                     after = row["id"]
                     yield _sse(row)

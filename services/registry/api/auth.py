@@ -4,14 +4,24 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
 
-from services.registry import service
-from services.registry.schemas import Account, Jwks, Me, Page, Revoked, TokenAnswer
-from services.registry.service import signin
+from services.registry.schemas import (
+    ORGANISER_CODE,
+    PROVINCE_CODE,
+    USERNAME,
+    Account,
+    AccountIn,
+    Jwks,
+    Me,
+    Page,
+    Revoked,
+    TokenAnswer,
+)
+from services.registry.service import accounts, signin
+from services.registry.service.dependencies import IdempotencySecret, Issuer, Settings
 from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal
-from shared.errors import FieldValueError, Unprocessable, problems
+from shared.errors import Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
 from shared.text import StorableStr
@@ -19,36 +29,11 @@ from shared.text import StorableStr
 router = APIRouter(tags=["accounts and tokens"])
 
 
-USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
-
-
-class AccountIn(BaseModel):
-    username: str = Field(pattern=USERNAME)
-    password: str = Field(min_length=1, max_length=200,
-                          description="At least 12 characters, hard to guess (checked with zxcvbn)")
-    role: Literal["ministry", "province", "service", "staff", "unit"] = Field(
-        description="`staff`: an organiser's emulation office (names `organiser`); `unit`: one unit (names "
-                    "`unit_code`); `province`: a province's unit account (names `province_code`, kept as it was)")
-    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
-    organiser: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9-]{1,15}$")
-    unit_code: str | None = Field(default=None, pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")
-    display_name: StorableStr | None = Field(default=None, max_length=200)
-
-    @model_validator(mode="after")
-    def _target_matches_role(self) -> AccountIn:
-        wants = {"province": "province_code", "staff": "organiser", "unit": "unit_code"}.get(self.role)
-        for field in ("province_code", "organiser", "unit_code"):
-            if (field == wants) != (getattr(self, field) is not None):
-                raise FieldValueError(field, f"a {self.role} account names "
-                                             + (f"its {field}" if field == wants else f"no {field}"))
-        return self
-
-
 @router.post("/v1/auth/token",
              summary="Exchange username and password, or a refresh token, for a short-lived JWT and a refresh token "
                      "(OAuth2 token endpoint, form-encoded)",
              response_model=TokenAnswer, responses=problems(401, 422, 429))
-async def token(request: Request, db: Db, redis: Redis, settings: signin.Settings, issuer: signin.Issuer,
+async def token(request: Request, db: Db, redis: Redis, settings: Settings, issuer: Issuer,
                 grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
                 username: Annotated[StorableStr | None, Form(max_length=100)] = None,
                 password: Annotated[str | None, Form(max_length=200)] = None,
@@ -75,8 +60,8 @@ async def revoke(db: Db, token: Annotated[str, Form(max_length=200)]) -> dict:
 
 @router.get("/.well-known/jwks.json", summary="Public keys that verify registry tokens",
              response_model=Jwks, responses=problems(503))
-async def jwks(request: Request) -> dict:
-    return request.app.state.issuer.jwks()
+async def jwks(issuer: Issuer) -> dict:
+    return issuer.jwks()
 
 
 @router.get("/v1/accounts/me", summary="Who the token says the caller is",
@@ -90,18 +75,18 @@ async def me(principal: CurrentPrincipal) -> dict:
     return me
 
 
-@router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
+@router.post("/v1/accounts", status_code=201, summary="Create an account (the ministry; an organiser's office: its staff and its units' accounts)",
              response_model=Account, responses=problems(401, 403, 409, 422))
-async def create_account(request: Request, body: AccountIn, principal: CurrentPrincipal, db: Db,
-                         settings: signin.Settings, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    service.check_password_policy(settings, username=body.username, password=body.password, field="password")
+async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, settings: Settings,
+                         secret: IdempotencySecret, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    accounts.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
         # The password never reaches the idempotency table: only an HMAC of the request, keyed with
         # a server secret, is stored (a plain hash of a body holding a password can be brute-forced).
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:account.create", body=body,
-            status_code=201, secret=request.app.state.idempotency_secret,
-            run=lambda: service.create_account(conn, actor=principal, username=body.username, password=body.password,
+            status_code=201, secret=secret,
+            run=lambda: accounts.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
                                                organiser=body.organiser, unit_code=body.unit_code,
                                                display_name=body.display_name))
@@ -113,16 +98,16 @@ async def create_account(request: Request, body: AccountIn, principal: CurrentPr
 async def list_accounts(principal: CurrentPrincipal, db: Db,
                         role: Literal["ministry", "province", "service", "staff", "unit"] | None = None,
                         province: Annotated[str | None, Query(
-                            pattern=r"^[0-9]{2}$", description="Accounts acting for this province code")] = None,
+                            pattern=PROVINCE_CODE, description="Accounts acting for this province code")] = None,
                         organiser: Annotated[str | None, Query(
-                            pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
+                            pattern=ORGANISER_CODE,
                             description="An organiser's staff and its units' accounts (an office sees only its own)")
                         ] = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     after = text_cursor(cursor, pattern=USERNAME)
     async with db.connection() as conn:
-        items = await service.list_accounts(conn, actor=principal, role=role, province=province, after=after,
-                                            limit=limit + 1, organiser=organiser)
+        items = await accounts.list_accounts(conn, actor=principal, role=role, province=province, after=after,
+                                             limit=limit + 1, organiser=organiser)
     return page(items, limit, lambda item: item["username"])
 
 
@@ -131,4 +116,4 @@ async def list_accounts(principal: CurrentPrincipal, db: Db,
              responses=problems(401, 403, 404, 422))
 async def get_account(username: Annotated[str, Path(pattern=USERNAME)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service.get_account(conn, actor=principal, username=username)
+        return await accounts.get_account(conn, actor=principal, username=username)

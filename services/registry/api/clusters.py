@@ -1,109 +1,39 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator, model_validator
 
-from services.registry import service
 from services.registry.schemas import (
+    ORGANISER_CODE,
     Cluster,
     ClusterDetail,
+    ClusterIn,
+    ClusterPatch,
     ClusterYear,
     Leadership,
+    LeadershipCorrectionIn,
+    LeadershipIn,
+    MembersChangeIn,
     MembershipChange,
     MembershipChangeResult,
     Page,
     Period,
+    PeriodIn,
     PeriodSet,
 )
+from services.registry.service import clusters, leadership, periods
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.clock import Today
-from shared.errors import FieldValueError, problems
+from shared.contracts.common import CLUSTER_CODE_PATTERN, ClusterCode, Year
+from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
-from shared.text import nfc
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
-
-CLUSTER_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
-ClusterCode = Annotated[str, Path(pattern=CLUSTER_CODE)]
-Year = Annotated[int, Path(ge=2000, le=2100)]
-Code = Annotated[str, Field(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$", description="A unit's code (a province's two "
-                                                                               "digits for the ministry's clusters)")]
-ORGANISER = r"^[A-Z][A-Z0-9-]{1,15}$"
-
-
-class ClusterIn(BaseModel):
-    code: str = Field(pattern=CLUSTER_CODE)
-    name: str = Field(min_length=1, max_length=300)
-    organizer: str | None = Field(default=None, min_length=1, max_length=300, examples=["Bộ Nội vụ"],
-                                  description="The name its documents show (default: the organiser's name)")
-    organiser: str = Field(default="BNV", pattern=ORGANISER, description="Whose cluster it is (default: the "
-                                                                         "ministry); its emulation office creates it")
-    kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
-    allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
-                                                                  "the same kind in one year")
-
-    _nfc = field_validator("name", "organizer")(nfc)
-
-
-class PeriodIn(BaseModel):
-    members: list[Code] | None = Field(default=None, max_length=100)
-    rotation_order: list[Code] | None = Field(default=None, max_length=100)
-    copy_from: int | None = Field(default=None, ge=2000, le=2100)
-    reference_date: date | None = Field(default=None, description="Members must be in force on this date "
-                                                                   "(default: 1 January of the year)")
-
-
-class ClusterPatch(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    organizer: str | None = Field(default=None, min_length=1, max_length=300)
-    allow_shared_members: bool | None = Field(
-        default=None, description="Allow this cluster's members to sit in another cluster of the same kind "
-                                  "in one year")
-
-    _nfc = field_validator("name", "organizer")(nfc)
-
-    @model_validator(mode="after")
-    def _changes_something(self) -> ClusterPatch:
-        if self.name is None and self.organizer is None and self.allow_shared_members is None:
-            raise FieldValueError("name", "give name, organizer or allow_shared_members")
-        return self
-
-
-class MembersChangeIn(BaseModel):
-    effective_date: date = Field(description="The first day the change holds (members added join, members "
-                                             "removed are no longer members); within the period's year")
-    add: list[Code] = Field(default_factory=list, max_length=100)
-    remove: list[Code] = Field(default_factory=list, max_length=100)
-    reason: str = Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")
-
-    _nfc = field_validator("reason")(nfc)
-
-
-class LeadershipCorrectionIn(BaseModel):
-    lead: Code
-    deputy: Code
-    reason: str = Field(min_length=1, max_length=2000)
-
-    _nfc = field_validator("reason")(nfc)
-
-
-class LeadershipIn(BaseModel):
-    method: Literal["rotation", "election"]
-    lead: Code | None = None
-    deputy: Code | None = None
-
-    @model_validator(mode="after")
-    def _election_names_both(self) -> LeadershipIn:
-        if self.method == "election" and (self.lead is None or self.deputy is None):
-            raise FieldValueError("lead" if self.lead is None else "deputy", "an election names both lead and deputy")
-        return self
-
 
 @router.post("", status_code=201, summary="Create a cluster (its organiser's emulation office)",
              response_model=ClusterDetail, responses=problems(401, 403, 409, 422))
@@ -112,7 +42,7 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.create", body=body,
             status_code=201,
-            run=lambda: service.create_cluster(conn, actor=principal, code=body.code, name=body.name,
+            run=lambda: clusters.create_cluster(conn, actor=principal, code=body.code, name=body.name,
                                                organizer=body.organizer, kind=body.kind,
                                                allow_shared_members=body.allow_shared_members,
                                                organiser=body.organiser))
@@ -123,12 +53,14 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
              responses=problems(422))
 async def list_clusters(db: Db, today: Today, cursor: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                        organiser: Annotated[str | None, Query(pattern=ORGANISER)] = None) -> dict:
-    after = text_cursor(cursor, pattern=CLUSTER_CODE)
+                        year: Annotated[Year | None, Query()] = None,
+                        organiser: Annotated[str | None, Query(pattern=ORGANISER_CODE,
+                                                               description="Only this organiser's clusters")] = None
+                        ) -> dict:
+    after = text_cursor(cursor, pattern=CLUSTER_CODE_PATTERN)
     async with db.connection() as conn:
-        items = await service.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today,
-                                            organiser=organiser)
+        items = await clusters.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today,
+                                             organiser=organiser)
     return page(items, limit, lambda item: item["code"])
 
 
@@ -136,7 +68,7 @@ async def list_clusters(db: Db, today: Today, cursor: str | None = None,
              responses=problems(404, 422))
 async def get_cluster(code: ClusterCode, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service.get_cluster(conn, code=code)
+        return await clusters.get_cluster(conn, code=code)
 
 
 @router.patch("/{code}", summary="Rename a cluster, change its organizer or allow shared members (ministry)",
@@ -148,7 +80,7 @@ async def update_cluster(code: ClusterCode, body: ClusterPatch, principal: Curre
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:cluster.update:{code}",
             body=body, status_code=200,
-            run=lambda: service.update_cluster(conn, actor=principal, code=code, name=body.name,
+            run=lambda: clusters.update_cluster(conn, actor=principal, code=code, name=body.name,
                                                organizer=body.organizer,
                                                allow_shared_members=body.allow_shared_members))
 
@@ -161,7 +93,7 @@ async def set_period(code: ClusterCode, year: Year, body: PeriodIn, principal: C
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:period:{code}/{year}",
             body=body, status_code=200,
-            run=lambda: service.set_period(conn, actor=principal, cluster=code, year=year, members=body.members,
+            run=lambda: periods.set_period(conn, actor=principal, cluster=code, year=year, members=body.members,
                                            rotation_order=body.rotation_order, copy_from=body.copy_from,
                                            reference_date=body.reference_date))
 
@@ -173,7 +105,7 @@ async def get_period(code: ClusterCode, year: Year, db: Db, today: Today,
                      on: Annotated[date | None, Query(description="The day whose members to show (default: today "
                                                                   "in Vietnam, within the year)")] = None) -> dict:
     async with db.connection() as conn:
-        return await service.period_on(conn, cluster=code, year=year, on=on, today=today)
+        return await periods.period_on(conn, cluster=code, year=year, on=on, today=today)
 
 
 @router.post("/{code}/periods/{year}/members", summary="Members join or leave during the year, from an effective "
@@ -185,7 +117,7 @@ async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, p
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:members:{code}/{year}",
             body=body, status_code=200,
-            run=lambda: service.change_members(conn, actor=principal, cluster=code, year=year,
+            run=lambda: periods.change_members(conn, actor=principal, cluster=code, year=year,
                                                effective_date=body.effective_date, add=body.add, remove=body.remove,
                                                reason=body.reason))
 
@@ -195,7 +127,7 @@ async def change_members(code: ClusterCode, year: Year, body: MembersChangeIn, p
              responses=problems(404, 422))
 async def period_history(code: ClusterCode, year: Year, db: Db) -> dict:
     async with db.connection() as conn:
-        return {"items": await service.period_history(conn, cluster=code, year=year), "next": None}
+        return {"items": await periods.period_history(conn, cluster=code, year=year), "next": None}
 
 
 @router.post("/{code}/periods/{year}/leadership", status_code=201,
@@ -207,7 +139,7 @@ async def decide_leadership(code: ClusterCode, year: Year, body: LeadershipIn, p
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership:{code}/{year}",
             body=body, status_code=201,
-            run=lambda: service.decide_leadership(conn, actor=principal, cluster=code, year=year,
+            run=lambda: leadership.decide_leadership(conn, actor=principal, cluster=code, year=year,
                                                   method=body.method, lead=body.lead, deputy=body.deputy,
                                                   today=today))
 
@@ -221,7 +153,7 @@ async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorr
         return await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:leadership.correct:{code}/{year}",
             body=body, status_code=200,
-            run=lambda: service.correct_leadership(conn, actor=principal, cluster=code, year=year, lead=body.lead,
+            run=lambda: leadership.correct_leadership(conn, actor=principal, cluster=code, year=year, lead=body.lead,
                                                    deputy=body.deputy, reason=body.reason, today=today))
 
 
@@ -229,4 +161,4 @@ async def correct_leadership(code: ClusterCode, year: Year, body: LeadershipCorr
              response_model=Page[Leadership], responses=problems(404, 422))
 async def leadership_history(code: ClusterCode, db: Db) -> dict:
     async with db.connection() as conn:
-        return {"items": await service.leadership_history(conn, cluster=code), "next": None}
+        return {"items": await leadership.leadership_history(conn, cluster=code), "next": None}

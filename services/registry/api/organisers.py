@@ -2,13 +2,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
 
-from services.registry.schemas import Organiser, Page, UnitAnswer, UnitDetail
+from services.registry.schemas import (
+    DissolveIn,
+    Organiser,
+    OrganiserIn,
+    Page,
+    RenameIn,
+    UnitAnswer,
+    UnitDetail,
+    UnitIn,
+    UnitKind,
+    UnitMergerIn,
+)
 from services.registry.service import organisers as service
 from shared.app import Db
 from shared.auth import CurrentPrincipal
@@ -16,74 +26,13 @@ from shared.clock import Today
 from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, text_cursor
-from shared.text import nfc
 
 router = APIRouter(tags=["organisers and units"])
 
-ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
-UNIT_CODE = r"^[0-9A-Z][0-9A-Z-]{1,15}$"
+from services.registry.schemas import ORGANISER_CODE, UNIT_CODE  # noqa: E402
+
 OrganiserCode = Annotated[str, Path(pattern=ORGANISER_CODE)]
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE, description="A unit's code (national or the office's)")]
-UnitKind = Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
-Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")]
-
-
-class OrganiserIn(BaseModel):
-    code: str = Field(pattern=ORGANISER_CODE, examples=["UBND-QN"])
-    name: str = Field(min_length=1, max_length=300, examples=["Ủy ban nhân dân tỉnh Quảng Ninh"])
-    kind: Literal["ministry", "province", "other"]
-    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
-                                      description="A province's People's Committee names its province")
-
-    _nfc = field_validator("name")(nfc)
-
-
-class UnitIn(BaseModel):
-    code: str = Field(pattern=UNIT_CODE, examples=["QN-SNV"])
-    name: str = Field(min_length=1, max_length=300, examples=["Sở Nội vụ tỉnh Quảng Ninh"])
-    kind: UnitKind
-    organiser: str = Field(pattern=ORGANISER_CODE)
-    form: str | None = Field(default=None, max_length=20, description="A district's or commune's form")
-    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
-                                      description="Default: the organiser's province")
-    valid_from: date | None = Field(default=None, description="First day in force (default: since before the "
-                                                              "records)")
-
-    _nfc = field_validator("name")(nfc)
-
-
-class RenameIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
-    effective_date: date
-    reason: str | None = Field(default=None, min_length=1, max_length=2000)
-
-    _nfc = field_validator("name", "reason")(nfc)
-
-
-class DissolveIn(BaseModel):
-    effective_date: date = Field(gt=date.min, description="The first day the unit no longer exists")
-    reason: Reason
-
-    _nfc = field_validator("reason")(nfc)
-
-
-class SuccessorIn(BaseModel):
-    code: str = Field(pattern=UNIT_CODE, description="A unit in force then absorbs the sources; otherwise a new "
-                                                     "unit with this code")
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    kind: UnitKind | None = None
-    form: str | None = Field(default=None, max_length=20)
-
-    _nfc = field_validator("name")(nfc)
-
-
-class UnitMergerIn(BaseModel):
-    sources: list[Annotated[str, Field(pattern=UNIT_CODE)]] = Field(min_length=1, max_length=50)
-    successor: SuccessorIn
-    effective_date: date = Field(gt=date.min)
-    reason: Reason
-
-    _nfc = field_validator("reason")(nfc)
 
 
 @router.get("/v1/organisers", summary="Every organiser (the ministry first)", response_model=Page[Organiser])

@@ -3,33 +3,17 @@ the password checks, refresh-token rotation, and publishing an account's token-v
 its change has committed. The routes only parse and answer."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
-
-from services.registry import service, throttle
+from services.registry import throttle
 from services.registry.passwords import verify_password
-from services.registry.service import tokens
+from services.registry.service import accounts, tokens
 from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
 from shared.auth import Principal, TokenIssuer
 from shared.db import Database
 from shared.errors import DomainError, Unauthorized, Unprocessable
 from shared.revocation import publish_floors
-
-
-def get_settings(request: Request) -> RegistrySettings:
-    settings: RegistrySettings = request.app.state.settings
-    return settings
-
-
-def get_issuer(request: Request) -> TokenIssuer:
-    issuer: TokenIssuer = request.app.state.issuer
-    return issuer
-
-
-Settings = Annotated[RegistrySettings, Depends(get_settings)]
-Issuer = Annotated[TokenIssuer, Depends(get_issuer)]
 
 
 def _answer(issuer: TokenIssuer, account: Any, refresh_token: str | None, refresh_ttl: int) -> dict[str, Any]:
@@ -102,10 +86,10 @@ async def _publish_floor(verifier: Any, redis: Any, username: str, version: int)
 async def change_password(*, verifier: Any, db: Database, redis: Any, settings: RegistrySettings,
                           actor: Principal, current_password: str, new_password: str, address: str) -> None:
     await throttle.before_attempt(redis, settings, username=actor.subject, address=address)
-    service.check_password_policy(settings, username=actor.subject, password=new_password, field="new_password")
+    accounts.check_password_policy(settings, username=actor.subject, password=new_password, field="new_password")
     try:
         async with db.transaction() as conn:
-            version = await service.change_password(conn, actor=actor, current_password=current_password,
+            version = await accounts.change_password(conn, actor=actor, current_password=current_password,
                                                     new_password=new_password)
     except DomainError as exc:
         if exc.slug == "bad-credentials":
@@ -117,7 +101,7 @@ async def change_password(*, verifier: Any, db: Database, redis: Any, settings: 
 async def set_active(*, verifier: Any, db: Database, redis: Any, actor: Principal, username: str,
                      active: bool) -> dict[str, Any]:
     async with db.transaction() as conn:
-        state = await service.set_account_active(conn, actor=actor, username=username, active=active)
+        state = await accounts.set_account_active(conn, actor=actor, username=username, active=active)
     await _publish_floor(verifier, redis, username, state["token_version"])
     return state
 

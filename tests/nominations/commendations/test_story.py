@@ -97,7 +97,7 @@ async def test_the_2023_northern_conference_from_flag_vote_to_register(comm):
         assert {p["state"] for p in mine["items"]} == {"awarded"}
 
     # 7. Every province concerned is notified, in Vietnamese (the notifications consumer).
-    from services.notifications import service as notifications
+    from services.notifications.service import consume as notifications
 
     async with vote.nominations.app.state.db.connection() as conn:
         rows = await conn.fetch("SELECT * FROM nominations.outbox WHERE type LIKE 'nominations.commendation.%' "

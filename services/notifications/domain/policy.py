@@ -1,0 +1,44 @@
+"""Who may read and change what in notifications: pure rules, no I/O.
+
+The use cases (``notifications.service``) ask these questions and turn a "no" into a 403; routers
+ask nothing themselves.
+
+- **Ministry** staff operate the delivery pipeline: they list deliveries and failed events, retry
+  a dead delivery and replay a failed event.
+- A **ministry** or **province** account has an inbox and a subscription: those of its address
+  (``"ministry"``, or ``"province:<code>"`` for the province it acts for). A service account has
+  neither.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from .routing import MINISTRY, PROVINCE_PREFIX
+
+__all__ = ["OPERATOR_ROLE", "Actor", "address_of", "operates_deliveries"]
+
+OPERATOR_ROLE = "ministry"
+"""The role that operates deliveries and failed events (named in the refusal others get)."""
+
+
+class Actor(Protocol):
+    """The caller as the rules see it (``shared.auth.Principal`` is one)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def province(self) -> str | None: ...
+
+
+def operates_deliveries(actor: Actor) -> bool:
+    return actor.role == OPERATOR_ROLE
+
+
+def address_of(actor: Actor) -> str | None:
+    """The recipient address whose inbox and subscription the account uses; None: it has none."""
+    if actor.role == "province" and actor.province:
+        return PROVINCE_PREFIX + actor.province
+    if actor.role == "ministry":
+        return MINISTRY
+    return None

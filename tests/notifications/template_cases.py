@@ -1,0 +1,90 @@
+"""Event payloads for the template tests: one complete payload per templated event type."""
+from __future__ import annotations
+
+import unicodedata
+
+from services.notifications.domain.templates import Message
+
+CLUSTER_NAME = "Cụm thi đua Sở Nội vụ phía Bắc"
+CLUSTER = dict(cluster_code="NV-BAC", cluster_name=CLUSTER_NAME, year=2026)
+ROUND = dict(round_id="r-1", **CLUSTER, award="government_flag", lead_code="22")
+ELECTORATE = ["22", "37", "30"]
+CLOSES = "2026-12-20T10:00:00+00:00"  # 17:00 in Hà Nội
+
+PAYLOADS = {
+    "registry.leadership.rotated": dict(
+        **CLUSTER, method="rotation", lead={"code": "22", "name": "Quảng Ninh"},
+        deputy={"code": "37", "name": "Ninh Bình"},
+        members=[{"code": "22", "name": "Quảng Ninh"}, {"code": "37", "name": "Ninh Bình"},
+                 {"code": "30", "name": "Hải Dương"}]),
+    "registry.province.merged": dict(
+        successor={"code": "31", "name": "Hải Phòng"},
+        sources=[{"code": "30", "name": "Hải Dương"}, {"code": "31", "name": "Hải Phòng"}],
+        effective_date="2025-07-01"),
+    "nominations.round.opened": dict(**ROUND, seats=2, closes_at=CLOSES, electorate=ELECTORATE),
+    "nominations.round.ballot_cast": dict(round_id="r-1", cluster_code="NV-BAC", year=2026, voter_code="37"),
+    "nominations.round.closed": dict(**ROUND, outcome="proposed", electorate=ELECTORATE),
+    "nominations.round.runoff_created": dict(**ROUND, runoff_round_id="r-2", tied=["37", "30"],
+                                             electorate=ELECTORATE, closes_at=CLOSES),
+    "nominations.round.certified": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
+    "nominations.round.approved": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
+    "nominations.round.returned": dict(**ROUND, proposed=["37"], reason="Thiếu biên bản họp", electorate=ELECTORATE),
+    "nominations.ranking.published": dict(**CLUSTER, snapshot_id="snap-9", lead_code="22", members=ELECTORATE),
+    "nominations.commendation.returned": dict(
+        **CLUSTER, proposal_id="p-1", nominee_id="n-1", nominee_name="Nguyễn Văn An", form_code="minister_certificate",
+        form_name="Bằng khen của Bộ trưởng Bộ Nội vụ", province_code="37", lead_code="22",
+        reason="Thiếu biên bản họp"),
+    "nominations.commendation.sent": dict(**CLUSTER, lead_code="22", provinces=["22", "37"], proposals=["p-1"],
+                                          nominees=3),
+    "nominations.commendation.decided": dict(
+        decision_id="d-1", number="1234/QĐ-BNV", signed_on="2027-01-05", year=2026, summary="Về việc khen thưởng",
+        provinces=["22", "37"], leads=["22"], clusters=["NV-BAC"], awarded={"22": 1, "37": 2}, collectives=1, individuals=2),
+    "registry.leadership.corrected": dict(
+        **CLUSTER, method="correction", decided_method="rotation", lead={"code": "37", "name": "Ninh Bình"},
+        deputy={"code": "30", "name": "Hải Dương"},
+        previous={"lead": {"code": "22", "name": "Quảng Ninh"}, "deputy": {"code": "37", "name": "Ninh Bình"}},
+        reason="Hội nghị bầu lại", members=[{"code": "22", "name": "Quảng Ninh"}, {"code": "37", "name": "Ninh Bình"},
+                                             {"code": "30", "name": "Hải Dương"}]),
+    "registry.period.members_changed": dict(
+        **CLUSTER, effective_date="2026-04-01", added=[{"code": "01", "name": "Hà Nội"}],
+        removed=[{"code": "30", "name": "Hải Dương"}], reason="Quyết định số 12/QĐ-BNV",
+        members=[{"code": "22", "name": "Quảng Ninh"}, {"code": "01", "name": "Hà Nội"}]),
+    "registry.cluster.updated": dict(
+        **CLUSTER, organizer="Bộ Nội vụ", changes={"name": {"from": "Cụm cũ", "to": CLUSTER_NAME}},
+        members=[{"code": "22", "name": "Quảng Ninh"}]),
+    "registry.province.merger_undone": dict(
+        successor={"code": "04", "name": "Cao Bằng mới"},
+        sources=[{"code": "04", "name": "Cao Bằng"}, {"code": "11", "name": "Điện Biên"}], effective_date="2027-01-01"),
+    "nominations.covenant.published": dict(**CLUSTER, version=2, amended=True, reason="Bổ sung tiêu chí chuyển đổi số",
+                                           lead_code="22", members=ELECTORATE),
+    "nominations.sheet.adjusted": dict(**CLUSTER, province="37", province_name="Ninh Bình", reviewer="22",
+                                       adjustments=[{"criterion": "CDS", "points": 14, "reason": "Thiếu minh chứng"}]),
+    "nominations.sheets.locked": dict(**CLUSTER, covenant_version=2, sheets=3, lead_code="22", members=ELECTORATE),
+    "nominations.round.paper_ballot_recorded": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES),
+    "nominations.round.paper_ballot_disputed": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                    closes_at=CLOSES, reason="Sở không gửi văn bản này"),
+    "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
+                                                 closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
+}
+
+WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}
+WITH_CLUSTER_NAME = {t for t, p in PAYLOADS.items() if "cluster_name" in p}
+
+
+def ev(type_: str, **payload) -> dict:
+    return {"id": "5d1c0b1e-0000-4000-8000-000000000000", "type": type_, "version": 1,
+            "occurred_at": "2026-12-01T03:00:00+00:00", "producer": type_.split(".")[0], "aggregate_id": "a",
+            "payload": payload}
+
+
+def event(type_: str, **overrides) -> dict:
+    return ev(type_, **{**PAYLOADS[type_], **overrides})
+
+
+def text(m: Message) -> str:
+    return "\n".join([m.subject, m.body, m.action or ""])
+
+
+def is_nfc(s: str) -> bool:
+    return unicodedata.normalize("NFC", s) == s

@@ -337,6 +337,11 @@ async def get_jobs(request: Request) -> JobSender:
     return jobs
 
 
+async def get_outbox_waker(request: Request) -> OutboxWaker:
+    waker: OutboxWaker = request.app.state.outbox_waker
+    return waker
+
+
 async def get_settings(request: Request) -> ServiceSettings:
     settings: ServiceSettings = request.app.state.settings
     return settings
@@ -345,3 +350,5 @@ async def get_settings(request: Request) -> ServiceSettings:
 Db = Annotated[Database, Depends(get_db)]
 Redis = Annotated[aioredis.Redis, Depends(get_redis)]
 Jobs = Annotated[JobSender, Depends(get_jobs)]
+# Wakes the relays after a commit that wrote events without a NOTIFY (shared.events.OutboxWaker).
+Waker = Annotated[OutboxWaker, Depends(get_outbox_waker)]

@@ -297,3 +297,18 @@ async def get_verifier(request: Request) -> TokenVerifier:
 
 # The app's token verifier (a route that checks a token it did not get as a bearer header).
 Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
+_optional_bearer = HTTPBearer(auto_error=False,
+                              description="Optional: JWT from the registry's POST /v1/auth/token")
+
+
+async def optional_principal(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)]) -> Principal | None:
+    """The caller when it sent a token (then it must be valid), None for the public (public reads)."""
+    if credentials is None:
+        return None
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(credentials.credentials)
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -138,9 +138,16 @@ def test_voting_reaches_commendations_only_to_carry_an_approved_round():
     assert used == {"carry_approved_round"}
 
 
-def test_commendations_use_voting_only_for_the_government_flag_cap():
+def test_commendations_use_no_other_context():
+    # The Government-flag cap, once borrowed from voting, has its own module (government_flag_cap).
     crossing = [(str(p), t, rest) for p, t, rest in _context_imports("commendations") if t != "commendations"]
-    assert crossing == [("services/nominations/commendations/service.py", "voting", "domain.rounds")], crossing
+    assert crossing == [], crossing
+
+
+def test_the_government_flag_cap_imports_no_context():
+    source = (NOMINATIONS / "government_flag_cap.py").read_text(encoding="utf-8")
+    assert not re.search(r"services\.nominations\.(voting|scoring|commendations|year)\b", source)
+    assert not re.search(r"from services\.nominations import .*\b(voting|scoring|commendations)\b", source)
 
 
 def test_voting_reads_scoring_only_through_ranks_for():

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.nominations.registry_client import close_registry, open_registry
 from services.nominations.settings import NominationsSettings
 from shared.app import create_app
 
@@ -21,10 +22,10 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 def routers() -> list:
     # Each bounded context contributes its routers here.
-    from services.nominations.commendations import routes as commendations  # proposals, decisions, register
+    from services.nominations.commendations.api import commendations  # proposals, decisions, register
     from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
-    from services.nominations.year import api as year  # the year at a glance, across both contexts
+    from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
     return [
         rounds.router,
@@ -40,4 +41,4 @@ def routers() -> list:
 def create_nominations_app(settings: NominationsSettings | None = None) -> FastAPI:
     settings = settings or NominationsSettings()
     return create_app(settings, title="thidua nominations", description=DESCRIPTION, schema=SCHEMA,
-                      routers=routers())
+                      routers=routers(), on_startup=[open_registry], on_shutdown=[close_registry])

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+from fastapi import Depends, Request
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -59,3 +60,12 @@ class NominationsSettings(WorkerSettings):
         return Limits(max_nominees=self.commendation_max_nominees,
                       max_attachments=self.commendation_max_attachments,
                       max_attachment_bytes=self.commendation_max_attachment_bytes)
+
+
+async def get_nominations_settings(request: Request) -> NominationsSettings:
+    settings: NominationsSettings = request.app.state.settings
+    return settings
+
+
+Settings = Annotated[NominationsSettings, Depends(get_nominations_settings)]
+"""The service's settings, as a route dependency."""

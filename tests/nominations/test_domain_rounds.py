@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pytest
 
+from services.nominations.government_flag_cap import CapExceeded, check_government_flag_cap, government_flag_cap
 from services.nominations.voting.domain.rounds import (
     AWARD_LABELS_EN,
     AWARD_LABELS_VI,
@@ -17,14 +18,11 @@ from services.nominations.voting.domain.rounds import (
     TRANSITIONS,
     Award,
     BallotRejected,
-    CapExceeded,
     InvalidTransition,
     RoundRules,
     RoundState,
     RuleError,
-    check_government_flag_cap,
     check_transition,
-    government_flag_cap,
     state_after_close,
     validate_ballot,
 )

@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.nominations.commendations.domain.states import State
 from shared.text import nfc
 
 ClusterCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
 FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
-State = Literal["draft", "submitted", "accepted", "returned", "sent", "approved", "rejected", "awarded"]
 Kind = Literal["collective", "individual"]
 
 

@@ -21,7 +21,9 @@ class SheetCounts(BaseModel):
     locked: int
 
 
-class RoundState(BaseModel):
+class RoundSummary(BaseModel):
+    """One round of a cluster's award as the year view lists it (its id, award, state and parent)."""
+
     id: str
     award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
     state: str
@@ -42,7 +44,7 @@ class ClusterYear(BaseModel):
     covenant: CovenantState | None
     sheets: SheetCounts | None
     locked_at: datetime | None
-    rounds: list[RoundState]
+    rounds: list[RoundSummary]
     approvals: list[Approval]
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from services.nominations.scoring.schemas import (
@@ -12,22 +13,18 @@ from services.nominations.scoring.schemas import (
     Snapshot,
 )
 from services.nominations.scoring.service import rankings as service_rankings
-from services.nominations.scoring.service.rankings import RankingSettings
-from shared.app import Db
+from shared.app import Db, Jobs
 from shared.auth import CurrentPrincipal
 from shared.db import BIGINT_MAX
 from shared.errors import Unavailable, problems
 from shared.jobs import JobNotSent
+from shared.jobs import transaction as jobs_transaction
 from shared.pagination import id_cursor, page
 
 router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 Year = Annotated[int, Path(ge=2000, le=2100)]
-
-
-def ranking_settings(request: Request) -> RankingSettings:
-    return service_rankings.ranking_settings(request.app.state)
 
 
 @router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest",
@@ -70,22 +67,24 @@ async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIG
              responses={200: {"description": "inline=true: the scopes written and those unchanged",
                               "model": Recomputed}, **problems(401, 403, 422, 503)},
              response_model=RecomputeQueued)
-async def recompute(year: Year, request: Request, principal: CurrentPrincipal, db: Db,
+async def recompute(year: Year, principal: CurrentPrincipal, db: Db, jobs: Jobs, ranking: service_rankings.Ranking,
                     cluster: Annotated[str | None, Query(pattern=CODE)] = None,
                     inline: Annotated[bool, Query(description="run now and answer with what was written")] = False) -> Any:
-    principal.require_role("ministry")
-    settings = ranking_settings(request)
-    async with db.transaction() as conn:
-        await service_rankings.record_recompute_request(conn, actor=principal, year=year, cluster=cluster,
-                                                        inline=inline)
+    service_rankings.require_recompute_role(principal)
     if inline:
+        async with db.transaction() as conn:
+            await service_rankings.record_recompute_request(conn, actor=principal, year=year, cluster=cluster,
+                                                            inline=inline)
         async with db.connection() as conn:
-            result = await service_rankings.recompute(conn, year=year, cluster=cluster, config=settings.config)
+            result = await service_rankings.recompute(conn, year=year, cluster=cluster, config=ranking.config)
         return JSONResponse(result, status_code=200)
+    task_id = str(uuid.uuid4())
     try:
-        task_id = await service_rankings.enqueue(request.app.state.settings.redis_url, year=year, cluster=cluster,
-                                                 queue=settings.queue)
+        async with jobs_transaction(db, jobs) as (conn, after):
+            await service_rankings.record_recompute_request(conn, actor=principal, year=year, cluster=cluster,
+                                                            inline=inline)
+            after.add(service_rankings.recompute_job(year=year, cluster=cluster, queue=ranking.queue, task_id=task_id))
     except JobNotSent as exc:
         raise Unavailable(f"the task queue cannot be reached ({type(exc.cause).__name__})",
                           slug="queue-unavailable") from exc
-    return {"task_id": task_id, "year": year, "cluster": cluster, "queue": settings.queue}
+    return {"task_id": task_id, "year": year, "cluster": cluster, "queue": ranking.queue}

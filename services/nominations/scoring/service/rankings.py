@@ -17,13 +17,15 @@ from __future__ import annotations
 import functools
 import logging
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import redis.asyncio as aioredis
+from fastapi import Depends, Request
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.nominations.scoring.domain import policy
 from services.nominations.scoring.domain.ranking import DEFAULT_BANDS, RankingConfig
 from services.nominations.scoring.events import publish_rankings
 from services.nominations.scoring.store import covenants as covenant_store
@@ -32,7 +34,7 @@ from services.nominations.settings import NominationsSettings
 from shared import audit
 from shared.auth import Principal
 from shared.db import connect
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.jobs import Job, JobSender
 from shared.logs import log_fields
 
@@ -68,6 +70,14 @@ def ranking_settings(state: Any) -> RankingSettings:
         state.ranking_settings = RankingSettings()
     settings: RankingSettings = state.ranking_settings
     return settings
+
+
+async def get_ranking_settings(request: Request) -> RankingSettings:
+    return ranking_settings(request.app.state)
+
+
+Ranking = Annotated[RankingSettings, Depends(get_ranking_settings)]
+"""The app's ranking settings, as a route dependency."""
 
 
 # ---------------------------------------------------------------- the job
@@ -125,25 +135,20 @@ async def run_job(*, year: int | None, cluster: str | None, settings: Nomination
 
 @functools.lru_cache(maxsize=4)
 def _sender(broker_url: str) -> JobSender:
-    """One producer per broker (the worker that runs the job is nominations' own, shared.worker)."""
+    """A producer per broker, for callers outside an app (an app passes its own ``Jobs`` sender)."""
     return JobSender(broker_url)
 
 
-def recompute_job(*, year: int | None, cluster: str | None, queue: str, countdown: float | None = None) -> Job:
-    return Job(TASK, kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown, required=True)
+def recompute_job(*, year: int | None, cluster: str | None, queue: str, countdown: float | None = None,
+                  task_id: str | None = None) -> Job:
+    return Job(TASK, kwargs={"year": year, "cluster_code": cluster}, queue=queue, countdown=countdown,
+               task_id=task_id, required=True)
 
 
-async def enqueue(broker_url: str, *, year: int | None, cluster: str | None, queue: str,
-                  countdown: float | None = None) -> str:
-    """Put one run on the rankings queue; returns the Celery task id. Raises ``JobNotSent``."""
-    sent = await _sender(broker_url).send([recompute_job(year=year, cluster=cluster, queue=queue,
-                                                         countdown=countdown)])
-    return str(sent[0])
-
-
-async def request_recompute(redis: aioredis.Redis, *, broker_url: str, ranking: RankingSettings, cluster: str,
-                            year: int) -> bool:
-    """After a commit that changed what a cluster-year ranks on, schedule one debounced run.
+async def request_recompute(redis: aioredis.Redis, *, ranking: RankingSettings, cluster: str, year: int,
+                            sender: JobSender | None = None, broker_url: str | None = None) -> bool:
+    """After a commit that changed what a cluster-year ranks on, schedule one debounced run through
+    ``sender`` (the app's job sender; else a producer on ``broker_url``).
     Returns whether this call scheduled it; never raises (the nightly run is the safety net)."""
     key = debounce_key(cluster, year)
     try:
@@ -152,8 +157,11 @@ async def request_recompute(redis: aioredis.Redis, *, broker_url: str, ranking: 
         if not await redis.set(key, "1", nx=True, ex=int(ranking.debounce_seconds) + 300):
             return False
         try:
-            await enqueue(broker_url, year=year, cluster=cluster, queue=ranking.queue,
-                          countdown=ranking.debounce_seconds)
+            if sender is None:
+                assert broker_url is not None, "give the app's job sender or a broker URL"
+                sender = _sender(broker_url)
+            await sender.send([recompute_job(year=year, cluster=cluster, queue=ranking.queue,
+                                             countdown=ranking.debounce_seconds)])
         except BaseException:
             await redis.delete(key)
             raise
@@ -211,9 +219,15 @@ async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int)
     return snapshot_view(row)
 
 
+def require_recompute_role(actor: Principal) -> None:
+    """Only ministry staff ask for a recompute."""
+    if not policy.may_recompute(actor):
+        raise Forbidden(f"this action needs the role ministry; the caller is {actor.role}")
+
+
 async def record_recompute_request(conn: asyncpg.Connection, *, actor: Principal, year: int, cluster: str | None,
                                    inline: bool) -> None:
     """Audit a ministry's request to recompute (ministry only)."""
-    actor.require_role("ministry")
+    require_recompute_role(actor)
     await audit.record(conn, schema="nominations", actor=actor, action="rankings.recompute",
                        target=f"rankings:{year}", details={"cluster": cluster, "inline": inline})

@@ -22,6 +22,7 @@ import asyncpg
 
 from services.nominations.registry_client import RegistryClient
 from services.nominations.scoring import events
+from services.nominations.scoring.domain import policy
 from services.nominations.scoring.domain.covenant import (
     CovenantError,
     Criterion,
@@ -40,7 +41,6 @@ from services.nominations.scoring.store import scores as score_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
-from shared.settings import ServiceSettings
 from shared.text import nfc
 
 SCHEMA = "nominations"
@@ -49,9 +49,9 @@ Period = Mapping[str, Any]  # GET /v1/clusters/{code}/periods/{year} of the regi
 RULE_ERRORS = (CovenantError, SheetError)
 
 
-async def registry_period(settings: ServiceSettings, *, cluster: str, year: int) -> dict[str, Any]:
+async def registry_period(registry: RegistryClient, *, cluster: str, year: int) -> dict[str, Any]:
     """The cluster-year as the registry has it (members, lead, deputy); 404 if it has none."""
-    period = await RegistryClient.from_settings(settings).period(cluster, year)
+    period = await registry.period(cluster, year)
     if period is None:
         raise NotFound(f"the registry has no period {year} for cluster {cluster}", field="year")
     return period
@@ -68,18 +68,31 @@ def _members(period: Period) -> list[str]:
     return [m["code"] for m in period["members"]]
 
 
-def _acts_as(actor: Principal, code: str | None) -> bool:
-    return code is not None and actor.role == "province" and actor.province == code
-
-
 def _where(period: Period) -> str:
     return f"{period['cluster_code']} {period['year']}"
 
 
+def require_covenant_role(actor: Principal) -> None:
+    """Before the registry is asked: only a province or ministry staff may write a covenant at all."""
+    if actor.role not in policy.COVENANT_ROLES:
+        raise Forbidden(f"this action needs the role {' or '.join(policy.COVENANT_ROLES)}; the caller is {actor.role}")
+
+
+def require_province_role(actor: Principal) -> None:
+    """Before the registry is asked: the lead's and cross-checker's actions are a province's."""
+    if not policy.is_province(actor):
+        raise Forbidden(f"this action needs the role province; the caller is {actor.role}")
+
+
+def require_own_sheet(actor: Principal, province: str) -> None:
+    """Only province ``province``'s account edits and submits its sheet."""
+    if not policy.acts_as(actor, province):
+        raise Forbidden(f"only the account of province {province} may do this")
+
+
 def require_lead(actor: Principal, period: Period, *, or_ministry: bool = False) -> None:
-    if or_ministry and actor.is_ministry:
-        return
-    if _acts_as(actor, _code(period, "lead")):
+    lead = _code(period, "lead")
+    if policy.may_write_covenant(actor, lead_code=lead) if or_ministry else policy.acts_as(actor, lead):
         return
     who = "the lead province or ministry staff" if or_ministry else "the lead province"
     raise Forbidden(f"only {who} of {_where(period)} may do this")
@@ -87,15 +100,14 @@ def require_lead(actor: Principal, period: Period, *, or_ministry: bool = False)
 
 def reviewer_of(period: Period, province: str) -> str | None:
     """Who cross-checks ``province``'s sheet: the lead, or the deputy when it is the lead's own."""
-    lead = _code(period, "lead")
-    return _code(period, "deputy") if province == lead else lead
+    return policy.reviewer_of(lead_code=_code(period, "lead"), deputy_code=_code(period, "deputy"), province=province)
 
 
 def require_reviewer(actor: Principal, period: Period, province: str) -> None:
     reviewer = reviewer_of(period, province)
     if reviewer is None:
         raise Conflict(f"{_where(period)} has no lead yet: nobody can cross-check", slug="no-lead")
-    if not _acts_as(actor, reviewer):
+    if not policy.acts_as(actor, reviewer):
         raise Forbidden(f"only province {reviewer} cross-checks the sheet of {province} in {_where(period)}")
 
 
@@ -265,7 +277,7 @@ def _check_notes(criteria: list[Criterion], notes: Mapping[str, str]) -> dict[st
 async def save_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Period, province: str,
                      scores: Mapping[str, Decimal], notes: Mapping[str, str]) -> dict[str, Any]:
     """The member's whole sheet replaces what it saved before; partial sheets are fine until submit."""
-    actor.require_province(province)
+    require_own_sheet(actor, province)
     require_member(period, province)
     cluster, year = period["cluster_code"], period["year"]
     cluster_year = await _open_cluster_year(conn, period)
@@ -306,7 +318,7 @@ async def submit_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
                        province: str) -> dict[str, Any]:
     """Submit a complete sheet for cross-checking; a sheet missing any criterion is refused whole.
     Only a member of the period on the day submits."""
-    actor.require_province(province)
+    require_own_sheet(actor, province)
     require_member(period, province)
     cluster, year = period["cluster_code"], period["year"]
     await covenant_store.refresh_cluster_year(conn, period=period)
@@ -372,9 +384,10 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
 async def get_sheet(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int, province: str,
                     load_period: Callable[[], Awaitable[Period]]) -> dict[str, Any]:
     """The registry is asked only when the caller is neither the province itself nor ministry staff."""
-    if not (actor.is_ministry or _acts_as(actor, province)):
+    if not (policy.is_ministry(actor) or policy.acts_as(actor, province)):
         period = await load_period()
-        if not (_acts_as(actor, _code(period, "lead")) or _acts_as(actor, reviewer_of(period, province))):
+        if not policy.may_read_sheet(actor, province=province, lead_code=_code(period, "lead"),
+                                     reviewer=reviewer_of(period, province)):
             raise Forbidden(f"the sheet of {province} is read by that province, its cross-checker and ministry staff")
     cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
                                                           lock=False)
@@ -408,8 +421,7 @@ async def list_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Per
     """Every member's sheet and where it stands, for the lead and the ministry; a member sees its own
     row only. Units that left during the year keep their sheets, listed with ``member: false``."""
     cluster, year = period["cluster_code"], period["year"]
-    if not (actor.is_ministry or _acts_as(actor, _code(period, "lead"))
-            or (actor.role == "province" and actor.province in _members(period))):
+    if not policy.may_list_sheets(actor, lead_code=_code(period, "lead"), members=_members(period)):
         raise Forbidden(f"the score sheets of {_where(period)} are read by its lead, its members and ministry staff")
     cluster_year = await covenant_store.refresh_cluster_year(conn, period=period)
     covenant = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
@@ -418,7 +430,7 @@ async def list_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Per
     names = _names(cluster_year)
     members = _members(period)
     codes = members + sorted(code for code in rows if code not in members)
-    if not (actor.is_ministry or _acts_as(actor, _code(period, "lead"))):
+    if not policy.sees_every_sheet(actor, lead_code=_code(period, "lead")):
         codes = [code for code in codes if code == actor.province]
     items = []
     for code in codes:

@@ -28,9 +28,8 @@ from services.nominations.voting.schemas import (
     RoundState,
     Turnout,
 )
-from shared.app import Db, FastPathRoute, fast_path
+from shared.app import Db, FastPathRoute, Waker, fast_path, get_db, get_outbox_waker
 from shared.auth import CurrentPrincipal, bearer_principal
-from shared.db import Database
 from shared.errors import problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
@@ -41,20 +40,16 @@ router = APIRouter(prefix="/v1/rounds", tags=["vote rounds"], route_class=FastPa
 SCHEMA = "nominations"
 
 
-def _registry(request: Request) -> service.RegistryClient:
-    return service.registry(request.app.state.settings)
-
-
 @router.post("", status_code=201, summary="Create a draft vote round (the cluster-year's lead)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
-async def create_round(body: RoundIn, request: Request, principal: CurrentPrincipal, db: Db,
+async def create_round(body: RoundIn, registry: service.Registry, principal: CurrentPrincipal, db: Db,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.create", body=body,
             status_code=201,
             run=lambda: service.create_round(
-                conn, actor=principal, registry=_registry(request), cluster_code=body.cluster_code, year=body.year,
+                conn, actor=principal, registry=registry, cluster_code=body.cluster_code, year=body.year,
                 award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
                 quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
                 threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison))
@@ -83,13 +78,13 @@ async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) ->
 
 @router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
-async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+async def open_round(round_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db,
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.open:{round_id}", body={},
             status_code=200,
-            run=lambda: service.open_round(conn, actor=principal, registry=_registry(request), round_id=round_id))
+            run=lambda: service.open_round(conn, actor=principal, registry=registry, round_id=round_id))
 
 
 @router.post("/{round_id}/ballots", status_code=201,
@@ -98,18 +93,17 @@ async def open_round(round_id: uuid.UUID, request: Request, principal: CurrentPr
                          "under that key, never beside the voter in plain, so the key must be random (at least 128 "
                          "bits, at least 22 characters: a UUID4 or 16 random bytes in base64url).",
              response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
-async def cast_ballot(round_id: uuid.UUID, body: BallotIn, request: Request, principal: CurrentPrincipal,
+async def cast_ballot(round_id: uuid.UUID, body: BallotIn, principal: CurrentPrincipal, db: Db, waker: Waker,
                       idempotency_key: BallotIdempotencyKey = None) -> JSONResponse:
-    # The busiest write of the service, so its per-request work is kept small: the pool from the
-    # app's state (one dependency fewer to resolve), and an answer that is JSON already (a receipt
-    # of strings, or a replayed one as it was sealed) sent without another encoding pass.
-    db: Database = request.app.state.db
+    # The busiest write of the service, so its per-request work is kept small: an answer that is
+    # JSON already (a receipt of strings, or a replayed one as it was sealed) sent without another
+    # encoding pass; well-formed requests take the fast path below.
     # One statement, its own transaction (service.cast_ballot): no transaction opened here.
     async with db.statement() as conn:
         answer = await service.cast_ballot(conn, actor=principal, round_id=round_id, choices=body.choices,
                                            idempotency_key=idempotency_key, body=body)
     if answer.wrote_event:
-        request.app.state.outbox_waker.wake()
+        waker.wake()
     return JSONResponse(answer.body, status_code=answer.status_code,
                         headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 
@@ -122,7 +116,7 @@ _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 _MAX_KEY_LENGTH = 200  # BallotIdempotencyKey's max_length
 
 
-@fast_path(cast_ballot, dependencies=(bearer_principal,))
+@fast_path(cast_ballot, dependencies=(bearer_principal, get_db, get_outbox_waker))
 async def _cast_ballot_fast(request: Request) -> Response | None:
     raw_id = request.path_params.get("round_id", "")
     headers = request.headers
@@ -146,8 +140,8 @@ async def _cast_ballot_fast(request: Request) -> Response | None:
     except (ValueError, ValidationError):
         return None
     principal = await bearer_principal(request)  # 401 as the dependency raises it
-    return await cast_ballot(round_id=uuid.UUID(raw_id), body=body, request=request, principal=principal,
-                             idempotency_key=keys[0] if keys else None)
+    return await cast_ballot(round_id=uuid.UUID(raw_id), body=body, principal=principal, db=await get_db(request),
+                             waker=await get_outbox_waker(request), idempotency_key=keys[0] if keys else None)
 
 
 @router.post("/{round_id}/paper-ballots", status_code=201,
@@ -223,14 +217,13 @@ async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
 
 @router.post("/{round_id}/approve", summary="Approve the certified proposal (ministry); enforces the Government-flag cap",
              response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
-async def approve(round_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    settings = request.app.state.settings
+async def approve(round_id: uuid.UUID, registry: service.Registry, settings: service.Settings,
+                  principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.approve:{round_id}", body={},
             status_code=200,
-            run=lambda: service.approve_round(conn, actor=principal, registry=_registry(request), round_id=round_id,
+            run=lambda: service.approve_round(conn, actor=principal, registry=registry, round_id=round_id,
                                               cap_share=settings.government_flag_cap_share))
 
 

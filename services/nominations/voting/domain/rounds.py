@@ -15,7 +15,6 @@ that misses its quorum still carries the units its parent proposed outright: it 
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,20 +29,16 @@ __all__ = [
     "AWARD_LABELS_EN",
     "AWARD_LABELS_VI",
     "BALLOT_REJECTION_REASONS",
-    "GOVERNMENT_FLAG_SHARE",
     "MIN_QUORUM",
     "TERMINAL_STATES",
     "TRANSITIONS",
     "Award",
     "BallotRejected",
-    "CapExceeded",
     "InvalidTransition",
     "RoundRules",
     "RoundState",
     "RuleError",
-    "check_government_flag_cap",
     "check_transition",
-    "government_flag_cap",
     "state_after_close",
     "validate_ballot",
 ]
@@ -151,65 +146,10 @@ AWARD_LABELS_EN: dict[str, str] = {
     Award.certificate_of_merit.value: "Certificate of Merit",
 }
 
-GOVERNMENT_FLAG_SHARE = Fraction(1, 5)
-"""Government-flag proposals may not exceed 20 % of the clusters active that year."""
-
 MIN_QUORUM = Fraction(1, 2)
 """The lowest quorum a new round may set. A vote's per-candidate counts are published once the
 quorum is met; a lower quorum would let a lead publish the count of a handful of ballots (one or
 two voters' choices). Enforced by :meth:`RoundRules.build` (creating a round), not on stored rounds."""
-
-
-class CapExceeded(ValueError):
-    """More Government-flag proposals than the year's cap allows."""
-
-    def __init__(self, message: str, *, cap: int, approved_so_far: int, proposing: int) -> None:
-        super().__init__(message)
-        self.cap = cap
-        self.approved_so_far = approved_so_far
-        self.proposing = proposing
-
-
-def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value}")
-    return value
-
-
-def government_flag_cap(*, active_clusters: int, share: Ratio = GOVERNMENT_FLAG_SHARE) -> int:
-    """How many Government flags may be proposed in a year: ``floor(active_clusters × share)``,
-    exactly (20 % of 10 clusters is 2, of 12 is 2, of 4 is 0)."""
-    active_clusters = _count(active_clusters, "active_clusters")
-    share_f = exact_fraction(share, name="share")
-    if not 0 <= share_f <= 1:
-        raise ValueError(f"share must be in [0, 1], got {share_f}")
-    return math.floor(active_clusters * share_f)
-
-
-def check_government_flag_cap(
-    *,
-    approved_so_far: int,
-    proposing: int,
-    active_clusters: int,
-    share: Ratio = GOVERNMENT_FLAG_SHARE,
-) -> int:
-    """Check that ``proposing`` more Government flags keep the year within the cap; return the cap.
-
-    Raises :class:`CapExceeded` (with ``cap``) when ``approved_so_far + proposing > cap``.
-    """
-    approved_so_far = _count(approved_so_far, "approved_so_far")
-    proposing = _count(proposing, "proposing")
-    cap = government_flag_cap(active_clusters=active_clusters, share=share)
-    if approved_so_far + proposing > cap:
-        left = max(cap - approved_so_far, 0)
-        raise CapExceeded(
-            f"Government-flag cap exceeded: {approved_so_far} approved + {proposing} proposed > "
-            f"cap {cap} ({active_clusters} active clusters); at most {left} more may be proposed",
-            cap=cap, approved_so_far=approved_so_far, proposing=proposing,
-        )
-    return cap
 
 
 # ----------------------------------------------------------------------------------------- rules

@@ -9,9 +9,8 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.nominations.commendations import service
 from services.nominations.commendations.schemas import (
@@ -37,7 +36,7 @@ from services.nominations.commendations.schemas import (
     Withdrawn,
 )
 from shared.app import Db
-from shared.auth import CurrentPrincipal, Principal
+from shared.auth import CurrentPrincipal, MaybePrincipal
 from shared.clock import Today
 from shared.contracts.pages import Page
 from shared.errors import Unprocessable, problems
@@ -50,30 +49,6 @@ register = APIRouter(tags=["award register"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str | None, Query(max_length=500)]
-
-
-def _settings(request: Request) -> service.NominationsSettings:
-    return service.settings_of(request)
-
-
-def _registry(request: Request) -> service.RegistryClient:
-    return service.registry_of(request)
-
-
-_bearer = HTTPBearer(auto_error=False, description="Optional: JWT from the registry's POST /v1/auth/token")
-
-
-async def optional_principal(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal | None:
-    """The caller when it sent a token (then it must be valid), None for the public."""
-    if credentials is None:
-        return None
-    principal: Principal = await request.app.state.verifier.verify(credentials.credentials)
-    return principal
-
-
-MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
 def _nominee_data(body: NomineeIn) -> service.NomineeData:
@@ -106,13 +81,13 @@ async def put_form(code: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 @router.post("/v1/commendations/proposals", status_code=201, response_model=ProposalOut,
              summary="Draft a proposal for a cluster-year and award form (a member province, for itself)")
-async def create_proposal(body: ProposalIn, request: Request, principal: CurrentPrincipal, db: Db,
+async def create_proposal(body: ProposalIn, registry: service.Registry, principal: CurrentPrincipal, db: Db,
                           idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:proposal.create", body=body,
             status_code=201,
-            run=lambda: service.create_proposal(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.create_proposal(conn, actor=principal, registry=registry,
                                                 cluster_code=body.cluster_code, year=body.year, form=body.form))
 
 
@@ -138,9 +113,8 @@ async def get_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, db: 
 
 @router.post("/v1/commendations/proposals/{proposal_id}/nominees", status_code=201, response_model=NomineeOut,
              summary="Name a collective or an individual, with its achievement summary (the province)")
-async def add_nominee(proposal_id: uuid.UUID, body: NomineeIn, request: Request, principal: CurrentPrincipal,
+async def add_nominee(proposal_id: uuid.UUID, body: NomineeIn, settings: service.Settings, principal: CurrentPrincipal,
                       db: Db, today: Today, idempotency_key: IdempotencyKey = None) -> Any:
-    settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.add:{proposal_id}",
@@ -208,12 +182,12 @@ async def _read_body(request: Request, max_bytes: int) -> bytes:
                          "the number of files per proposal are limited (settings). Stored with its SHA-256.",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-async def add_attachment(proposal_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+async def add_attachment(proposal_id: uuid.UUID, request: Request, settings: service.Settings,
+                         principal: CurrentPrincipal, db: Db,
                          filename: Annotated[str, Query(min_length=1, max_length=255)],
                          nominee_id: uuid.UUID | None = None, idempotency_key: IdempotencyKey = None) -> Any:
     if not SAFE_NAME.match(filename) or filename.strip() in ("", ".", ".."):
         raise Unprocessable("a file name has no slashes or control characters", field="filename")
-    settings = _settings(request)
     content = await _read_body(request, settings.commendation_max_attachment_bytes)
     fingerprint = {"filename": filename, "nominee_id": str(nominee_id), "sha256": hashlib.sha256(content).hexdigest()}
     async with db.transaction() as conn:
@@ -263,47 +237,47 @@ async def delete_attachment(attachment_id: uuid.UUID, principal: CurrentPrincipa
 @router.get("/v1/commendations/lists/{cluster_code}/{year}", response_model=ClusterListOut,
             summary="The cluster-year's list: every submitted proposal with its nominees (the lead, the ministry)")
 async def cluster_list(cluster_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")],
-                       year: Annotated[int, Path(ge=2000, le=2100)], request: Request, principal: CurrentPrincipal,
+                       year: Annotated[int, Path(ge=2000, le=2100)], registry: service.Registry, principal: CurrentPrincipal,
                        db: Db) -> Any:
     async with db.transaction() as conn:
-        return await service.cluster_list(conn, actor=principal, registry=_registry(request),
+        return await service.cluster_list(conn, actor=principal, registry=registry,
                                           cluster_code=cluster_code, year=year)
 
 
 @router.post("/v1/commendations/nominees/{nominee_id}/accept", response_model=NomineeOut,
              summary="Accept a submitted nominee into the cluster's list (the lead)")
-async def accept_nominee(nominee_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+async def accept_nominee(nominee_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db,
                          idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.accept:{nominee_id}",
             body={}, status_code=200,
-            run=lambda: service.accept_nominee(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.accept_nominee(conn, actor=principal, registry=registry,
                                                nominee_id=nominee_id))
 
 
 @router.post("/v1/commendations/nominees/{nominee_id}/return", response_model=NomineeOut,
              summary="Return a nominee to its province with a reason (the lead)")
-async def return_nominee(nominee_id: uuid.UUID, body: ReasonIn, request: Request, principal: CurrentPrincipal,
+async def return_nominee(nominee_id: uuid.UUID, body: ReasonIn, registry: service.Registry, principal: CurrentPrincipal,
                          db: Db, idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.return:{nominee_id}",
             body=body, status_code=200,
-            run=lambda: service.return_nominee(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.return_nominee(conn, actor=principal, registry=registry,
                                                nominee_id=nominee_id, reason=body.reason))
 
 
 @router.post("/v1/commendations/lists/{cluster_code}/{year}/send", response_model=SentOut,
              summary="Send every accepted proposal of the cluster-year to the ministry (the lead)")
 async def send_list(cluster_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")],
-                    year: Annotated[int, Path(ge=2000, le=2100)], request: Request, principal: CurrentPrincipal,
+                    year: Annotated[int, Path(ge=2000, le=2100)], registry: service.Registry, principal: CurrentPrincipal,
                     db: Db, idempotency_key: IdempotencyKey = None) -> Any:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:list.send:{cluster_code}:{year}",
             body={}, status_code=200,
-            run=lambda: service.send_list(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.send_list(conn, actor=principal, registry=registry,
                                           cluster_code=cluster_code, year=year))
 
 
@@ -312,7 +286,7 @@ async def send_list(cluster_code: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Z
 @router.get("/v1/commendations/review", response_model=Page[QueueItem],
             summary="The ministry's review queue: nominees sent by the clusters (or in another state)")
 async def review_queue(principal: CurrentPrincipal, db: Db, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                       state: State = "sent", cluster: ClusterCode | None = None, cursor: Cursor = None,
+                       state: State = State.sent, cluster: ClusterCode | None = None, cursor: Cursor = None,
                        limit: Limit = 50) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
@@ -323,27 +297,27 @@ async def review_queue(principal: CurrentPrincipal, db: Db, year: Annotated[int 
 
 @router.post("/v1/commendations/nominees/{nominee_id}/approve", response_model=NomineeOut,
              summary="Approve a sent nominee (ministry); the Government-flag cap is checked here")
-async def approve_nominee(nominee_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+async def approve_nominee(nominee_id: uuid.UUID, registry: service.Registry, settings: service.Settings,
+                          principal: CurrentPrincipal, db: Db,
                           idempotency_key: IdempotencyKey = None) -> Any:
-    settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.approve:{nominee_id}",
             body={}, status_code=200,
-            run=lambda: service.approve_nominee(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.approve_nominee(conn, actor=principal, registry=registry,
                                                 nominee_id=nominee_id, cap_share=settings.government_flag_cap_share))
 
 
 @router.post("/v1/commendations/nominees/{nominee_id}/reject", response_model=NomineeOut,
              summary="Reject a sent nominee with a reason (ministry)")
-async def reject_nominee(nominee_id: uuid.UUID, body: ReasonIn, request: Request, principal: CurrentPrincipal,
+async def reject_nominee(nominee_id: uuid.UUID, body: ReasonIn, registry: service.Registry, settings: service.Settings,
+                         principal: CurrentPrincipal,
                          db: Db, idempotency_key: IdempotencyKey = None) -> Any:
-    settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:nominee.reject:{nominee_id}",
             body=body, status_code=200,
-            run=lambda: service.reject_nominee(conn, actor=principal, registry=_registry(request),
+            run=lambda: service.reject_nominee(conn, actor=principal, registry=registry,
                                                nominee_id=nominee_id, reason=body.reason,
                                                cap_share=settings.government_flag_cap_share))
 
@@ -356,9 +330,8 @@ def _decision_values(body: DecisionIn) -> dict[str, Any]:
 
 @router.post("/v1/decisions", status_code=201, response_model=DecisionOut,
              summary="Draft a decision listing approved nominees (ministry)")
-async def create_decision(body: DecisionIn, request: Request, principal: CurrentPrincipal, db: Db,
+async def create_decision(body: DecisionIn, settings: service.Settings, principal: CurrentPrincipal, db: Db,
                           idempotency_key: IdempotencyKey = None) -> Any:
-    settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:decision.create", body=body,
@@ -369,9 +342,8 @@ async def create_decision(body: DecisionIn, request: Request, principal: Current
 
 @router.put("/v1/decisions/{decision_id}", response_model=DecisionOut,
             summary="Replace a draft decision (ministry); an issued one is frozen")
-async def update_decision(decision_id: uuid.UUID, body: DecisionIn, request: Request, principal: CurrentPrincipal,
+async def update_decision(decision_id: uuid.UUID, body: DecisionIn, settings: service.Settings, principal: CurrentPrincipal,
                           db: Db, idempotency_key: IdempotencyKey = None) -> Any:
-    settings = _settings(request)
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:decision.update:{decision_id}",
@@ -413,11 +385,10 @@ async def get_decision(decision_id: uuid.UUID, principal: MaybePrincipal, db: Db
 @router.get("/v1/decisions/{decision_id}/print", response_class=Response,
             summary="The decision as printed (Decree 30/2020 layout) with its appendix list: HTML or PDF",
             responses={200: {"content": {"text/html": {}, "application/pdf": {}}}})
-async def print_decision(decision_id: uuid.UUID, request: Request, principal: MaybePrincipal, db: Db,
+async def print_decision(decision_id: uuid.UUID, settings: service.Settings, principal: MaybePrincipal, db: Db,
                          format: Literal["html", "pdf"] = "html") -> Response:
     async with db.connection() as conn:
         decision = await service.get_decision(conn, actor=principal, decision_id=decision_id)
-    settings = _settings(request)
     if format == "pdf":
         safe = decision["number"].replace("/", "-")
         return Response(service.decision_pdf(decision=decision, settings=settings), media_type="application/pdf",
@@ -457,9 +428,9 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
 @register.get("/v1/awards/export.xlsx", response_class=Response,
               summary="The register (same filters) as an Excel workbook",
               responses={200: {"content": {service.XLSX: {}}}})
-async def export_awards(request: Request, db: Db, q: Q = None, year: YearQ = None, province: Province = None,
+async def export_awards(settings: service.Settings, db: Db, q: Q = None, year: YearQ = None, province: Province = None,
                         form: FormQ = None, kind: KindQ = None) -> Response:
-    cap = _settings(request).register_export_max_rows
+    cap = settings.register_export_max_rows
     async with db.connection() as conn:
         items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
                                             after=None, limit=cap)

@@ -6,12 +6,13 @@ from typing import Any
 import asyncpg
 
 from services.nominations import scoring, voting
+from services.nominations.year.domain import policy
 from shared.auth import Principal
 from shared.errors import Forbidden
 
 
 async def year_view(conn: asyncpg.Connection, *, actor: Principal, year: int) -> dict[str, Any]:
-    if not (actor.is_ministry or actor.is_service):
+    if not policy.may_read_year(actor):
         raise Forbidden("the year at a glance is for ministry staff")
     scores = await scoring.year_summary(conn, year=year)
     votes = await voting.year_summary(conn, year=year)

@@ -1,0 +1,155 @@
+"""What the commendation use cases share: loading proposals and nominees, asking the policy,
+and the answers' shape."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from services.nominations.commendations.domain import policy
+from services.nominations.commendations.domain.rules import Form, RuleError
+from services.nominations.commendations.domain.states import (
+    EDITABLE,
+    STATE_LABELS_VI,
+    InvalidTransition,
+    State,
+    check_transition,
+    path,
+    proposal_state,
+)
+from services.nominations.commendations.store import nominees as nominee_store
+from services.nominations.commendations.store import proposals as proposal_store
+from services.nominations.registry_client import RegistryClient
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+
+SCHEMA = "nominations"
+
+
+@dataclass(frozen=True)
+class NomineeData:
+    kind: str
+    name: str
+    position: str | None
+    unit: str | None
+    birth_date: date | None
+    gender: str | None
+    fields: dict[str, str]
+    summary: str
+
+
+# ---------------------------------------------------------------- helpers
+
+def _rule(exc: RuleError) -> Unprocessable:
+    return Unprocessable(exc.message, field=exc.field, slug=exc.slug)
+
+
+def _form(r: Mapping[str, Any]) -> Form:
+    required = tuple(f["key"] for f in (r["individual_fields"] or []) if f.get("required"))
+    return Form(code=r["code"], name=r["name"], recipients=r["recipients"], from_vote_only=r["from_vote_only"],
+                capped=r["capped"], required_fields=required, active=r["active"])
+
+
+def _transition(current: str, target: State, what: str) -> None:
+    try:
+        check_transition(current, target)
+    except InvalidTransition:
+        raise Conflict(f"the {what} is {current}: it cannot become {target.value}", slug="invalid-transition",
+                       state=current) from None
+
+
+def _require_ministry(actor: Principal, action: str) -> None:
+    if not policy.may_manage(actor):
+        raise Forbidden(f"only ministry staff may {action}")
+
+
+def nominee_out(n: Mapping[str, Any]) -> dict[str, Any]:
+    out = nominee_store.public(n)
+    out["state_label"] = STATE_LABELS_VI[State(n["state"])]
+    return out
+
+
+def proposal_out(p: Mapping[str, Any], *, nominees: list[Any] | None = None,
+                 attachments: list[Any] | None = None) -> dict[str, Any]:
+    out = {k: p[k] for k in ("id", "cluster_code", "cluster_name", "year", "province_code", "province_name",
+                             "form_code", "form_name", "origin", "round_id", "state", "lead_code", "created_by",
+                             "created_at", "submitted_at", "sent_at")}
+    out["state_label"] = STATE_LABELS_VI[State(p["state"])]
+    out["nominees"] = None if nominees is None else [nominee_out(n) for n in nominees]
+    out["attachments"] = None if attachments is None else [dict(a) for a in attachments]
+    return out
+
+
+async def _proposal(conn: asyncpg.Connection, proposal_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record:
+    p = await proposal_store.get(conn, proposal_id, lock=lock)
+    if p is None:
+        raise NotFound(f"no proposal {proposal_id}", field="proposal_id")
+    return p
+
+
+async def _nominee(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record:
+    n = await nominee_store.get(conn, nominee_id, lock=lock)
+    if n is None:
+        raise NotFound(f"no nominee {nominee_id}", field="nominee_id")
+    return n
+
+
+def can_read(actor: Principal, p: Mapping[str, Any]) -> bool:
+    """The proposing province, the cluster-year's lead (once submitted), the ministry and services."""
+    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=p["lead_code"],
+                                    draft=p["state"] == State.draft)
+
+
+def _require_read(actor: Principal, p: Mapping[str, Any]) -> None:
+    if not can_read(actor, p):
+        raise Forbidden("a proposal is visible to its province, the lead of its cluster-year and the ministry")
+
+
+def _require_owner(actor: Principal, p: Mapping[str, Any], action: str) -> None:
+    if not policy.owns(actor, province_code=p["province_code"]):
+        raise Forbidden(f"only province {p['province_code']} may {action} its proposal")
+    if p["origin"] == "vote":
+        raise Conflict("a proposal carried in by a flag vote is the vote's result: it is not edited",
+                       slug="from-vote")
+
+
+def _require_editable(p: Mapping[str, Any]) -> None:
+    if State(p["state"]) not in EDITABLE:
+        raise Conflict(f"the proposal is {p['state']}: it is edited only while draft or returned",
+                       slug="proposal-not-editable", state=p["state"])
+
+
+async def _refresh_list(conn: asyncpg.Connection, registry: RegistryClient, cluster_code: str,
+                        year: int) -> asyncpg.Record:
+    period = await registry.period(cluster_code, year)
+    if period is None:
+        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code")
+    lead = period.get("lead")
+    return await proposal_store.upsert_list(
+        conn, cluster_code=cluster_code, year=year, cluster_name=period["cluster_name"],
+        lead_code=lead["code"] if lead else None,
+        unit_names={m["code"]: m["name"] for m in period["members"]})
+
+
+async def _require_lead(conn: asyncpg.Connection, actor: Principal, registry: RegistryClient, cluster_code: str,
+                        year: int, action: str) -> asyncpg.Record:
+    """The registry says who leads, now (a lead handed over mid-year reviews from then on)."""
+    if actor.role != "province":
+        raise Forbidden(f"only the lead of {cluster_code} in {year} may {action}")
+    lst = await _refresh_list(conn, registry, cluster_code, year)
+    if not policy.is_lead(actor, lead_code=lst["lead_code"]):
+        who = f"province {lst['lead_code']}" if lst["lead_code"] else "nobody yet"
+        raise Forbidden(f"only the lead of {cluster_code} in {year} ({who}) may {action}")
+    return lst
+
+
+async def _follow(conn: asyncpg.Connection, p: Mapping[str, Any]) -> str:
+    """Move the proposal to the state its nominees put it in, through legal steps only."""
+    target = proposal_state(p["state"], await nominee_store.states(conn, p["id"]))
+    for step in path(p["state"], target):
+        await proposal_store.set_state(conn, p["id"], step.value)
+    return target.value

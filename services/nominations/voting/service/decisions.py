@@ -1,0 +1,80 @@
+"""Certification by the lead, approval or return by the ministry (the Government-flag cap holds)."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from services.nominations import commendations, government_flag_cap
+from services.nominations.registry_client import RegistryClient
+from services.nominations.voting import events
+from services.nominations.voting.domain.rounds import (
+    RoundState,
+)
+
+# Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
+from services.nominations.voting.sealed_idempotency import (
+    sealed_idempotent as sealed_idempotent,
+)
+from services.nominations.voting.service.access import (
+    SCHEMA,
+    _load,
+    _public,
+    _require_lead,
+    _require_ministry,
+    _require_transition,
+)
+from services.nominations.voting.service.disputes import require_certifiable
+from services.nominations.voting.store import rounds as round_store
+from shared import audit
+from shared.auth import Principal
+from shared.errors import Conflict
+
+# ---------------------------------------------------------------- certification and decision
+
+async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id, lock="update")
+    _require_lead(actor, r, "certify its results")
+    _require_transition(r, RoundState.certified)
+    await require_certifiable(conn, round_id)
+    row = await round_store.certify(conn, round_id, by=actor.subject)
+    await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
+                       details={"proposed": row["result"]["proposed"]})
+    return await _public(conn, row)
+
+
+async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
+                        round_id: uuid.UUID, cap_share: Any) -> dict[str, Any]:
+    r = await _load(conn, round_id, lock="update")
+    _require_ministry(actor, "approve a proposal")
+    _require_transition(r, RoundState.approved)
+    proposed = list(r["result"]["proposed"])
+    # One approved proposal per cluster, year and award (a unique index backs this up under races).
+    already = await round_store.approved_round(conn, cluster=r["cluster_code"], year=r["year"], award=r["award"])
+    if already is not None:
+        raise Conflict(f"{r['cluster_code']} already has an approved {r['award']} proposal for {r['year']} "
+                       f"(round {already})", slug="already-approved")
+    if r["award"] == government_flag_cap.GOVERNMENT_FLAG:
+        await government_flag_cap.hold_round(conn, registry=registry, year=r["year"], proposing=len(proposed),
+                                             share=cap_share)
+    row = await round_store.decide(conn, round_id, state="approved", by=actor.subject)
+    # The approved units enter the cluster's commendation list in this same transaction.
+    await commendations.carry_approved_round(conn, actor=actor, round_row=row)
+    await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
+                       details={"proposed": proposed})
+    return await _public(conn, row)
+
+
+async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                       reason: str) -> dict[str, Any]:
+    r = await _load(conn, round_id, lock="update")
+    _require_ministry(actor, "return a proposal")
+    _require_transition(r, RoundState.returned)
+    row = await round_store.decide(conn, round_id, state="returned", by=actor.subject, reason=reason)
+    await events.publish(conn, events.ROUND_RETURNED, round_id=round_id, payload=events.decided(row, reason=reason))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="round.return", target=f"round:{round_id}",
+                       details={"reason": reason})
+    return await _public(conn, row)

@@ -1,0 +1,188 @@
+"""Creating, opening and reading vote rounds (the minutes included)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Mapping
+
+import asyncpg
+
+from services.nominations.registry_client import RegistryClient
+from services.nominations.voting import events, views
+from services.nominations.voting.domain import policy
+from services.nominations.voting.domain.receipts import (
+    bulletin_order,
+)
+from services.nominations.voting.domain.rounds import (
+    RoundRules,
+    RoundState,
+    RuleError,
+)
+
+# Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
+from services.nominations.voting.sealed_idempotency import (
+    sealed_idempotent as sealed_idempotent,
+)
+from services.nominations.voting.service.access import (
+    SCHEMA,
+    _db_now,
+    _load,
+    _public,
+    _ranks,
+    _require_lead,
+    _require_read,
+    _require_transition,
+    _share,
+    _voted,
+)
+from services.nominations.voting.service.disputes import dispute_public
+from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import disputes as dispute_store
+from services.nominations.voting.store import rounds as round_store
+from shared import audit
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, Unprocessable
+
+# ---------------------------------------------------------------- create and open
+
+async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
+                       year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
+                       self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
+                       threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than") -> dict[str, Any]:
+    if not policy.may_create(actor):
+        raise Forbidden("only the lead province of the cluster-year may create a vote round")
+    period = await registry.period(cluster_code, year)
+    if period is None:
+        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code")
+    lead = period.get("lead")
+    if lead is None or lead["code"] != actor.province:
+        who = f"province {lead['code']}" if lead else "nobody yet"
+        raise Forbidden(f"only the lead of {cluster_code} in {year} ({who}) may create its vote rounds")
+    members = {m["code"]: m["name"] for m in period["members"]}
+    if candidates is None:
+        candidates = sorted(members)
+    outsiders = [c for c in candidates if c not in members]
+    if outsiders:
+        raise Unprocessable(f"{', '.join(outsiders)} not a member of {cluster_code} in {year}", field="candidates")
+    threshold_f, quorum_f = _share(threshold, "threshold"), _share(quorum, "quorum")
+    try:
+        rules = RoundRules.build(seats=seats, candidates=candidates, max_choices=max_choices, threshold=threshold_f,
+                                 quorum=quorum_f, self_vote=self_vote)
+    except RuleError as exc:
+        raise Unprocessable(exc.message, field=exc.field) from None
+    if rules.max_choices > len(rules.candidates):
+        raise Unprocessable(f"a ballot cannot name more than the {len(rules.candidates)} candidates",
+                            field="max_choices")
+    if closes_at is not None and closes_at <= await _db_now(conn):
+        raise Unprocessable("closes_at must be in the future", field="closes_at")
+    row = await round_store.insert(
+        conn, id=uuid.uuid4(), parent_round_id=None, cluster_code=cluster_code, cluster_name=period["cluster_name"],
+        year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
+        threshold=(rules.threshold.numerator, rules.threshold.denominator),
+        quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
+        candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province, checked above
+        unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
+        threshold_base=threshold_base, threshold_comparison=threshold_comparison)
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
+                       details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
+                                "candidates": list(rules.candidates)})
+    return await _public(conn, row)
+
+
+async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
+                     round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id, lock="update")
+    _require_lead(actor, r, "open its vote rounds")
+    _require_transition(r, RoundState.open)
+    if r["closes_at"] is not None and r["closes_at"] <= await _db_now(conn):
+        raise Conflict("closes_at has already passed; create a new round", field="closes_at", slug="deadline-passed")
+    # The registry call happens under the round's row lock on purpose: two opens of one round run
+    # one after the other, and if the registry is down the transaction rolls back: still draft.
+    period = await registry.period(r["cluster_code"], r["year"])
+    if period is None:
+        raise Conflict(f"cluster {r['cluster_code']} no longer has a period {r['year']} in the registry",
+                       slug="period-missing")
+    members = {m["code"]: m["name"] for m in period["members"]}
+    gone = [c for c in r["candidates"] if c not in members]
+    if gone:
+        raise Conflict(f"candidates {', '.join(gone)} are no longer members of the cluster-year",
+                       field="candidates", slug="candidates-changed")
+    electorate = sorted(members)
+    row = await round_store.mark_open(conn, round_id, electorate=electorate, unit_names=members)
+    await events.publish(conn, events.ROUND_OPENED, round_id=round_id, payload=events.opened(row))
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="round.open", target=f"round:{round_id}",
+                       details={"electorate": electorate})
+    return await _public(conn, row)
+
+
+
+# ---------------------------------------------------------------- reads
+
+async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id)
+    _require_read(actor, r)
+    return await _public(conn, r, actor=actor)
+
+
+async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
+                      state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+    if policy.may_list_all(actor):
+        visible_to = None
+    elif policy.may_list_own(actor):
+        visible_to = actor.province
+    else:
+        raise Forbidden("this account may not list vote rounds")
+    rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, after=after,
+                                  limit=limit)
+    # One ranking read per cluster-year on the page, not per round.
+    ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        if r["award"] in views.RANKED_AWARDS and (r["cluster_code"], r["year"]) not in ranks:
+            ranks[(r["cluster_code"], r["year"])] = await _ranks(conn, r)
+    voted = await _voted(conn, actor, list(rows))
+    return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"])), voted=voted[r["id"]]) for r in rows]
+
+
+async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id)
+    if not policy.may_see_turnout(actor, lead_code=r["lead_code"]):
+        raise Forbidden("the turnout is for the round's lead and the ministry")
+    if r["electorate"] is None:
+        raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])
+    return views.turnout(r, await ballot_store.participants(conn, round_id))
+
+
+def _require_counted(r: Mapping[str, Any], what: str) -> None:
+    if not policy.is_counted(r["state"]):
+        raise Conflict(f"{what} is published when the round closes; it is {r['state']}", slug="round-not-closed",
+                       state=r["state"])
+    if not views.counts_published(r):
+        raise Conflict(f"a vote that failed its quorum publishes no ballots, so {what} is not available for "
+                       "this round", slug="not-published", state=r["state"])
+
+
+async def bulletin(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id)
+    _require_counted(r, "the bulletin")
+    board = bulletin_order(await ballot_store.bulletin(conn, round_id))
+    return views.bulletin(round_id, r["state"], board)
+
+
+async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                         receipt: str) -> dict[str, Any]:
+    r = await _load(conn, round_id)
+    _require_counted(r, "the receipt check")
+    choices = await ballot_store.by_commitment(conn, round_id=round_id, commitment=receipt)
+    return views.receipt_check(round_id, receipt, choices)
+
+
+async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+    r = await _load(conn, round_id)
+    _require_read(actor, r)
+    if not policy.is_certified(r["state"]):
+        raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
+                       slug="round-not-certified", state=r["state"])
+    result = views.minutes(r, await ballot_store.participants(conn, round_id))
+    # The minutes record every dispute of a paper ballot and the ministry's ruling.
+    result["disputes"] = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    return result

@@ -118,7 +118,11 @@ async def ensure_forms(conn: asyncpg.Connection, registry: OrganiserSource, orga
     found = await _describe(registry, organiser)
     if found["kind"] != "province":
         return  # another ministry configures its own forms
-    label = await _province_label(registry, found)
+    await insert_province_forms(conn, organiser, await _province_label(registry, found))
+
+
+async def insert_province_forms(conn: asyncpg.Connection, organiser: str, label: str) -> None:
+    """A province's default forms for ``organiser`` (``label``: ``tỉnh Quảng Ninh``); existing ones stay."""
     for form in rules.province_forms(province_name=label):
         await conn.execute(
             """INSERT INTO nominations.award_forms (code, name, recipients, from_vote_only, round_award, capped,
@@ -126,3 +130,22 @@ async def ensure_forms(conn: asyncpg.Connection, registry: OrganiserSource, orga
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING""",
             rules.form_code(organiser, form.code_suffix), form.name, form.recipients, form.from_vote_only,
             form.round_award, form.capped, form.position, organiser)
+
+
+async def cap_share(conn: asyncpg.Connection, organiser: str, year: int, *, default: Any) -> Any:
+    """The share of its cluster leaders an organiser may propose for the Government flag in ``year``:
+    its stored rules' if it has a version in force, else ``default`` (the service's setting, 20 %)."""
+    current = [v for v in await versions(conn, organiser) if v.valid_from_year <= year]
+    if not current:
+        return default
+    return max(current, key=lambda v: v.valid_from_year).government_flag_share
+
+
+async def decision_suffix(conn: asyncpg.Connection, organiser: str, year: int) -> str:
+    """How an organiser's decisions end: its stored rules' suffix, else a province's default
+    (``QĐ-UBND``), since an organiser other than the ministry without rules is a province's until it
+    says otherwise."""
+    current = [v for v in await versions(conn, organiser) if v.valid_from_year <= year]
+    if current:
+        return max(current, key=lambda v: v.valid_from_year).decision_suffix
+    return "QĐ-UBND"

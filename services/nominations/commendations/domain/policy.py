@@ -33,40 +33,50 @@ class Actor(Protocol):
     def role(self) -> str: ...
 
     @property
-    def province(self) -> str | None: ...
+    def unit(self) -> str | None: ...
+
+    @property
+    def is_unit(self) -> bool: ...
+
+    @property
+    def staff_of(self) -> str | None: ...
 
 
-def may_manage(actor: Actor) -> bool:
-    """Award forms, the ministry's review and decisions: ministry staff."""
-    return actor.role == "ministry"
+def may_manage(actor: Actor, organiser: str | None = None) -> bool:
+    """Award forms, the review and decisions of an organiser (None: the ministry's): its emulation
+    office (ministry staff for the ministry's), never another organiser's."""
+    return actor.staff_of is not None and actor.staff_of == (organiser or "BNV")
 
 
-def is_staff(actor: Actor) -> bool:
-    """Ministry staff and service accounts read everything (draft decisions included)."""
-    return actor.role in ("ministry", "service")
+def is_staff(actor: Actor, organiser: str | None = None) -> bool:
+    """Read everything of an organiser (draft decisions included): ministry staff (every organiser's,
+    the national view), service accounts, and the organiser's own office."""
+    return actor.role in ("ministry", "service") or (organiser is not None and may_manage(actor, organiser))
 
 
 def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
-    return actor.role == "province" and actor.province is not None and actor.province == lead_code
+    return actor.is_unit and actor.unit is not None and actor.unit == lead_code
 
 
 def owns(actor: Actor, *, province_code: str) -> bool:
     """The proposing province's own account."""
-    return actor.role == "province" and actor.province == province_code
+    return actor.is_unit and actor.unit == province_code
 
 
 def may_draft(actor: Actor) -> bool:
     """A province drafts its own proposals."""
-    return actor.role == "province" and actor.province is not None
+    return actor.is_unit and actor.unit is not None
 
 
-def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None, draft: bool) -> bool:
-    """The proposing province, the cluster-year's lead (once submitted), the ministry and services."""
-    if is_staff(actor):
+def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None, draft: bool,
+                      organiser: str | None = None) -> bool:
+    """The proposing province, the cluster-year's lead (once submitted), the ministry, services and
+    the organiser's office."""
+    if is_staff(actor, organiser or "BNV"):
         return True
-    if actor.role != "province":
+    if not actor.is_unit:
         return False
-    return actor.province == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
+    return actor.unit == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -74,4 +84,4 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.role == "province" and bool(actor.province)
+    return actor.is_unit and bool(actor.unit)

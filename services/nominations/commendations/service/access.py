@@ -62,9 +62,11 @@ def _transition(current: str, target: State, what: str) -> None:
                        state=current) from None
 
 
-def _require_ministry(actor: Principal, action: str) -> None:
-    if not policy.may_manage(actor):
-        raise Forbidden(f"only ministry staff may {action}")
+def _require_ministry(actor: Principal, action: str, organiser: str = "BNV") -> None:
+    """The organiser's emulation office (ministry staff for the ministry's), never another's."""
+    if not policy.may_manage(actor, organiser):
+        who = "ministry staff" if organiser == "BNV" else f"the emulation office of {organiser}"
+        raise Forbidden(f"only {who} may {action}", slug="other-organiser" if actor.staff_of else None)
 
 
 def nominee_out(n: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def proposal_out(p: Mapping[str, Any], *, nominees: list[Any] | None = None,
                  attachments: list[Any] | None = None) -> dict[str, Any]:
     out = {k: p[k] for k in ("id", "cluster_code", "cluster_name", "year", "province_code", "province_name",
                              "form_code", "form_name", "origin", "round_id", "state", "lead_code", "created_by",
-                             "created_at", "submitted_at", "sent_at")}
+                             "created_at", "submitted_at", "sent_at", "organiser")}
     out["state_label"] = STATE_LABELS_VI[State(p["state"])]
     out["nominees"] = None if nominees is None else [nominee_out(n) for n in nominees]
     out["attachments"] = None if attachments is None else [dict(a) for a in attachments]
@@ -101,7 +103,7 @@ async def _nominee(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, lock: boo
 def can_read(actor: Principal, p: Mapping[str, Any]) -> bool:
     """The proposing province, the cluster-year's lead (once submitted), the ministry and services."""
     return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=p["lead_code"],
-                                    draft=p["state"] == State.draft)
+                                    draft=p["state"] == State.draft, organiser=p["organiser"])
 
 
 def _require_read(actor: Principal, p: Mapping[str, Any]) -> None:
@@ -132,13 +134,13 @@ async def _refresh_list(conn: asyncpg.Connection, registry: RegistryClient, clus
     return await proposal_store.upsert_list(
         conn, cluster_code=cluster_code, year=year, cluster_name=period["cluster_name"],
         lead_code=lead["code"] if lead else None,
-        unit_names={m["code"]: m["name"] for m in period["members"]})
+        unit_names={m["code"]: m["name"] for m in period["members"]}, organiser=period.get("organiser") or "BNV")
 
 
 async def _require_lead(conn: asyncpg.Connection, actor: Principal, registry: RegistryClient, cluster_code: str,
                         year: int, action: str) -> asyncpg.Record:
     """The registry says who leads, now (a lead handed over mid-year reviews from then on)."""
-    if actor.role != "province":
+    if not actor.is_unit:
         raise Forbidden(f"only the lead of {cluster_code} in {year} may {action}")
     lst = await _refresh_list(conn, registry, cluster_code, year)
     if not policy.is_lead(actor, lead_code=lst["lead_code"]):

@@ -50,7 +50,13 @@ class Actor(Protocol):
     def role(self) -> str: ...
 
     @property
-    def province(self) -> str | None: ...
+    def unit(self) -> str | None: ...
+
+    @property
+    def is_unit(self) -> bool: ...
+
+    @property
+    def staff_of(self) -> str | None: ...
 
 
 def reachable_from(start: RoundState) -> frozenset[RoundState]:
@@ -95,19 +101,27 @@ def is_certified(state: RoundState | str) -> bool:
 # ---------------------------------------------------------------- who may do what
 
 def is_lead(actor: Actor, *, lead_code: str) -> bool:
-    return actor.role == "province" and actor.province == lead_code
+    return actor.is_unit and actor.unit == lead_code
 
 
 def may_create(actor: Actor) -> bool:
     """Only a province may create a round (the registry then says whether it leads the cluster-year)."""
-    return actor.role == "province"
+    return actor.is_unit
 
 
-def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None) -> bool:
-    """The ministry, service accounts, the lead and (once the round is open) its electorate."""
-    if actor.role in ("ministry", "service") or is_lead(actor, lead_code=lead_code):
+def is_office(actor: Actor, *, organiser: str | None) -> bool:
+    """The emulation office of the round's organiser (the ministry's staff for ``BNV``'s rounds)."""
+    return actor.staff_of is not None and actor.staff_of == (organiser or "BNV")
+
+
+def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None,
+             organiser: str | None = None) -> bool:
+    """The ministry (every organiser's: the national view), service accounts, the round's organiser's
+    office, the lead and (once the round is open) its electorate."""
+    if actor.role in ("ministry", "service") or is_office(actor, organiser=organiser) \
+            or is_lead(actor, lead_code=lead_code):
         return True
-    return actor.role == "province" and electorate is not None and actor.province in electorate
+    return actor.is_unit and electorate is not None and actor.unit in electorate
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -116,13 +130,13 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.role == "province" and bool(actor.province)
+    return actor.is_unit and bool(actor.unit)
 
 
 def may_cast(actor: Actor, *, electorate: Collection[str] | None) -> bool:
     """A province casts its own ballot if it is in the electorate (a draft round has none yet: its
     state answers then)."""
-    return actor.role == "province" and (electorate is None or actor.province in electorate)
+    return actor.is_unit and (electorate is None or actor.unit in electorate)
 
 
 def may_close(actor: Actor, *, lead_code: str) -> bool:
@@ -136,10 +150,11 @@ def close_waits_for_deadline(actor: Actor, *, lead_code: str) -> bool:
     return not is_lead(actor, lead_code=lead_code)
 
 
-def may_see_turnout(actor: Actor, *, lead_code: str) -> bool:
-    return actor.role == "ministry" or is_lead(actor, lead_code=lead_code)
+def may_see_turnout(actor: Actor, *, lead_code: str, organiser: str | None = None) -> bool:
+    return actor.role == "ministry" or is_office(actor, organiser=organiser) or is_lead(actor, lead_code=lead_code)
 
 
-def may_decide(actor: Actor) -> bool:
-    """Approve or return a certified proposal: ministry staff."""
-    return actor.role == "ministry"
+def may_decide(actor: Actor, *, organiser: str | None = None) -> bool:
+    """Approve or return a certified proposal, rule on a disputed paper ballot: the emulation office of
+    the round's organiser (ministry staff for the ministry's clusters), never another organiser's."""
+    return is_office(actor, organiser=organiser)

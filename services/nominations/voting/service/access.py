@@ -58,9 +58,9 @@ async def _public(conn: asyncpg.Connection, r: Mapping[str, Any], *, actor: Prin
 async def _voted(conn: asyncpg.Connection, actor: Principal | None,
                  rounds: list[Mapping[str, Any]]) -> dict[uuid.UUID, bool | None]:
     """Whether the calling province has voted in each round (None for other callers)."""
-    if actor is None or actor.role != "province" or actor.province is None:
+    if actor is None or not actor.is_unit or actor.unit is None:
         return {r["id"]: None for r in rounds}
-    done = await ballot_store.voted_in(conn, round_ids=[r["id"] for r in rounds], province=actor.province)
+    done = await ballot_store.voted_in(conn, round_ids=[r["id"] for r in rounds], province=actor.unit)
     return {r["id"]: r["id"] in done for r in rounds}
 
 
@@ -85,13 +85,15 @@ def _require_lead(actor: Principal, r: Mapping[str, Any], action: str) -> None:
         raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) may {action}")
 
 
-def _require_ministry(actor: Principal, action: str) -> None:
-    if not policy.may_decide(actor):
-        raise Forbidden(f"only ministry staff may {action}")
+def _require_ministry(actor: Principal, r: Mapping[str, Any], action: str) -> None:
+    """The round's organiser's emulation office (ministry staff for the ministry's clusters)."""
+    if not policy.may_decide(actor, organiser=r["organiser"]):
+        who = "ministry staff" if r["organiser"] == "BNV" else f"the emulation office of {r['organiser']}"
+        raise Forbidden(f"only {who} may {action}", slug="other-organiser" if actor.staff_of else None)
 
 
 def _require_read(actor: Principal, r: Mapping[str, Any]) -> None:
-    if not policy.may_read(actor, lead_code=r["lead_code"], electorate=r["electorate"]):
+    if not policy.may_read(actor, lead_code=r["lead_code"], electorate=r["electorate"], organiser=r["organiser"]):
         raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 import asyncpg
 
 from services.nominations.voting import events
+from services.nominations.voting.domain import policy
 
 # Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
 from services.nominations.voting.sealed_idempotency import (
@@ -40,32 +41,33 @@ def dispute_public(row: Mapping[str, Any]) -> dict[str, Any]:
 async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str) -> dict[str, Any]:
     """The member disputes the paper ballot the lead entered for it (while the round is open)."""
     r = await _load(conn, round_id, lock="share")
-    if actor.role != "province" or actor.province not in (r["electorate"] or []):
+    if not actor.is_unit or actor.unit not in (r["electorate"] or []):
         raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
     if r["state"] != "open":
         raise Conflict(f"the round is {r['state']}: disputes are taken while it is open", slug="round-not-open")
-    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
+    paper = await dispute_store.paper_participation(conn, round_id, actor.unit)  # type: ignore[arg-type]
     if paper is None:
-        raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
+        raise Conflict(f"no paper ballot was entered for province {actor.unit} in this round",
                        slug="no-paper-ballot")
-    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,  # type: ignore[arg-type]
+    row = await dispute_store.insert(conn, round_id=round_id, province=actor.unit, reason=reason,  # type: ignore[arg-type]
                                      by=actor.subject)
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot_disputed(r, voter=actor.province,  # type: ignore[arg-type]
+                         payload=events.paper_ballot_disputed(r, voter=actor.unit,  # type: ignore[arg-type]
                                                               document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
-                       details={"voter": actor.province, "document_ref": paper["document_ref"]})
+                       details={"voter": actor.unit, "document_ref": paper["document_ref"]})
     return dispute_public(row)
 
 
 async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, province: str, ruling: str,
                note: str) -> dict[str, Any]:
     """The ministry's ruling, final: the ballot stands, or it is void (the round cannot be certified)."""
-    if not actor.is_ministry:
-        raise Forbidden("only ministry staff may rule on a disputed paper ballot")
     r = await _load(conn, round_id, lock="share")
+    if not policy.may_decide(actor, organiser=r["organiser"]):
+        raise Forbidden("only the emulation office of the round's organiser (ministry staff for the ministry's "
+                        "clusters) may rule on a disputed paper ballot")
     row = await dispute_store.get(conn, round_id, province, lock=True)
     if row is None:
         raise NotFound(f"province {province} has not disputed a paper ballot in this round", field="province")
@@ -85,10 +87,11 @@ async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_i
 async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> list[dict[str, Any]]:
     r = await _load(conn, round_id)
     rows = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
-    if actor.is_ministry or (actor.role == "province" and actor.province == r["lead_code"]):
+    if actor.is_ministry or policy.is_office(actor, organiser=r["organiser"]) \
+            or (actor.is_unit and actor.unit == r["lead_code"]):
         return rows
-    if actor.role == "province" and actor.province in (r["electorate"] or []):
-        return [row for row in rows if row["province_code"] == actor.province]
+    if actor.is_unit and actor.unit in (r["electorate"] or []):
+        return [row for row in rows if row["province_code"] == actor.unit]
     raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 

@@ -55,7 +55,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
     if period is None:
         raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code")
     lead = period.get("lead")
-    if lead is None or lead["code"] != actor.province:
+    if lead is None or lead["code"] != actor.unit:
         who = f"province {lead['code']}" if lead else "nobody yet"
         raise Forbidden(f"only the lead of {cluster_code} in {year} ({who}) may create its vote rounds")
     members = {m["code"]: m["name"] for m in period["members"]}
@@ -82,7 +82,8 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
         candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province, checked above
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
-        threshold_base=threshold_base, threshold_comparison=threshold_comparison)
+        threshold_base=threshold_base, threshold_comparison=threshold_comparison,
+        organiser=period.get("organiser") or "BNV")
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
                                 "candidates": list(rules.candidates)})
@@ -126,14 +127,17 @@ async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uui
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
                       state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+    organiser = None
     if policy.may_list_all(actor):
         visible_to = None
+    elif actor.staff_of is not None:  # an organiser's office: its own organiser's rounds
+        visible_to, organiser = None, actor.staff_of
     elif policy.may_list_own(actor):
-        visible_to = actor.province
+        visible_to = actor.unit
     else:
         raise Forbidden("this account may not list vote rounds")
     rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, after=after,
-                                  limit=limit)
+                                  limit=limit, organiser=organiser)
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
@@ -145,7 +149,7 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
 
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not policy.may_see_turnout(actor, lead_code=r["lead_code"]):
+    if not policy.may_see_turnout(actor, lead_code=r["lead_code"], organiser=r["organiser"]):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])

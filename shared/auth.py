@@ -87,6 +87,35 @@ def role_refused(role: str, *roles: str) -> Forbidden:
     return Forbidden(f"this action needs the role {' or '.join(roles)}; the caller is {role}")
 
 
+def unit_of(actor: Any) -> str | None:
+    """The unit an actor acts for (a province account's province, a unit account's unit), for
+    any object with ``role`` and ``province`` (a rule's test double may have no more)."""
+    role = getattr(actor, "role", None)
+    if role == "province":
+        province: str | None = getattr(actor, "province", None)
+        return province
+    if role == "unit":
+        unit: str | None = getattr(actor, "unit_code", None)
+        return unit
+    return None
+
+
+def is_unit(actor: Any) -> bool:
+    """A member's account: a province's or any other unit's."""
+    return unit_of(actor) is not None
+
+
+def office_of(actor: Any) -> str | None:
+    """The organiser whose emulation office an actor is (the ministry's staff are BNV's)."""
+    role = getattr(actor, "role", None)
+    if role == "ministry":
+        return MINISTRY_ORGANISER
+    if role == "staff":
+        organiser: str | None = getattr(actor, "organiser", None)
+        return organiser
+    return None
+
+
 # ---------------------------------------------------------------- keys
 
 def generate_private_key() -> Ed25519PrivateKey:

@@ -39,6 +39,9 @@ class Session:
     username: str | None = None
     role: str | None = None
     province: str | None = None
+    # A staff account's organiser (its emulation office); a unit account signs in as its unit,
+    # with the province pages (role "province", ``province`` its unit code).
+    organiser: str | None = None
     access_token: str | None = None
     access_expires_at: float = 0.0
     refresh_token: str | None = None

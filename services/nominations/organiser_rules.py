@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol, Sequence
 
+from shared.auth import office_of
+
 MINISTRY = "BNV"
 ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
 
@@ -30,13 +32,10 @@ class Actor(Protocol):
     @property
     def role(self) -> str: ...
 
-    @property
-    def staff_of(self) -> str | None: ...
-
 
 def manages(actor: Actor, organiser: str | None) -> bool:
     """The caller is the emulation office of ``organiser`` (None: the ministry's, as before organisers)."""
-    return actor.staff_of is not None and actor.staff_of == (organiser or MINISTRY)
+    return office_of(actor) is not None and office_of(actor) == (organiser or MINISTRY)
 
 
 def reads_nationally(actor: Actor) -> bool:
@@ -51,7 +50,7 @@ def may_review(actor: Actor, organiser: str | None) -> bool:
 
 def is_office(actor: Actor) -> bool:
     """Any organiser's emulation office (the ministry's included)."""
-    return actor.staff_of is not None
+    return office_of(actor) is not None
 
 
 # ---------------------------------------------------------------- versioned rules

@@ -11,6 +11,7 @@ from services.console.messages import (
     frame,
     home,
     notifications,
+    office,
     public,
     rankings,
     rounds,
@@ -19,7 +20,7 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, office)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

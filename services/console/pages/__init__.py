@@ -15,6 +15,7 @@ from services.console.pages import (
     decisions,
     home,
     notifications,
+    office,
     public,
     rankings,
     register,
@@ -27,5 +28,5 @@ from services.console.pages import (
 PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
-    commendations.router, decisions.router, register.router,
+    commendations.router, decisions.router, register.router, office.router,
 ]

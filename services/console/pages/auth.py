@@ -75,8 +75,11 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
     me = await request.app.state.upstreams["registry"].get(
         "/v1/accounts/me", headers={"Authorization": f"Bearer {answer['access_token']}"})
     profile = me.json() if me.status_code == 200 else {}
-    session = await store.create(username=profile.get("username", username), role=profile.get("role"),
-                                 province=profile.get("province_code"))
+    # A unit's account has a province's pages: its to-do home, its sheets, its votes, its proposals.
+    role = "province" if profile.get("role") == "unit" else profile.get("role")
+    session = await store.create(username=profile.get("username", username), role=role,
+                                 province=profile.get("province_code") or profile.get("unit_code"),
+                                 organiser=profile.get("organiser"))
     apply_token_answer(session, answer)
     await store.save(session)
     log.info("signed in", extra={"fields": {"username": session.username, "role": session.role}})

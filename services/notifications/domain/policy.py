@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.auth import office_of, unit_of
+
 from .routing import MINISTRY, PROVINCE_PREFIX, STAFF_PREFIX
 
 __all__ = ["OPERATOR_ROLE", "Actor", "address_of", "operates_deliveries"]
@@ -30,15 +32,6 @@ class Actor(Protocol):
     @property
     def province(self) -> str | None: ...
 
-    @property
-    def unit(self) -> str | None: ...
-
-    @property
-    def is_unit(self) -> bool: ...
-
-    @property
-    def staff_of(self) -> str | None: ...
-
 
 def operates_deliveries(actor: Actor) -> bool:
     return actor.role == OPERATOR_ROLE
@@ -46,10 +39,11 @@ def operates_deliveries(actor: Actor) -> bool:
 
 def address_of(actor: Actor) -> str | None:
     """The recipient address whose inbox and subscription the account uses; None: it has none."""
-    if actor.is_unit and actor.unit:
-        return PROVINCE_PREFIX + actor.unit  # a unit's address, as a province's (its code)
+    unit, office = unit_of(actor), office_of(actor)
+    if unit:
+        return PROVINCE_PREFIX + unit  # a unit's address, as a province's (its code)
     if actor.role == "ministry":
         return MINISTRY
-    if actor.role == "staff" and actor.staff_of:
-        return STAFF_PREFIX + actor.staff_of
+    if actor.role == "staff" and office:
+        return STAFF_PREFIX + office
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shared.auth import MINISTRY_ORGANISER, Principal
+from shared.auth import MINISTRY_ORGANISER, Principal, office_of
 from shared.errors import Forbidden, Unprocessable
 
 MINISTRY = MINISTRY_ORGANISER
@@ -21,21 +21,22 @@ ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
 
 def manages(actor: Principal, organiser: str) -> bool:
     """The caller is the emulation office of ``organiser``."""
-    return actor.staff_of is not None and actor.staff_of == organiser
+    return office_of(actor) is not None and office_of(actor) == organiser
 
 
 def require_manages(actor: Principal, organiser: str, *, what: str) -> None:
     if not manages(actor, organiser):
         raise Forbidden(f"only the emulation office of {organiser} may {what}"
-                        + (f"; the caller acts for {actor.staff_of}" if actor.staff_of else ""),
+                        + (f"; the caller acts for {office_of(actor)}" if office_of(actor) else ""),
                         slug="other-organiser")
 
 
 def require_staff(actor: Principal, *, what: str) -> str:
     """The organiser the caller is staff of (403 for unit and service accounts)."""
-    if actor.staff_of is None:
+    office = office_of(actor)
+    if office is None:
         raise Forbidden(f"only an organiser's emulation office may {what}; the caller is {actor.role}")
-    return actor.staff_of
+    return office
 
 
 def award_level(kind: OrganiserKind) -> AwardLevel:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.auth import office_of, unit_of
+
 __all__ = ["KEEPER_ROLE", "Actor", "keeps_cluster", "keeps_the_registry", "may_read_account",
            "may_record_leadership"]
 
@@ -36,12 +38,6 @@ class Actor(Protocol):
     @property
     def province(self) -> str | None: ...
 
-    @property
-    def staff_of(self) -> str | None: ...
-
-    @property
-    def unit(self) -> str | None: ...
-
 
 def keeps_the_registry(actor: Actor) -> bool:
     """Ministry staff: the writes of provinces, clusters, periods and accounts."""
@@ -51,7 +47,7 @@ def keeps_the_registry(actor: Actor) -> bool:
 def keeps_cluster(actor: Actor, *, organiser: str) -> bool:
     """The emulation office of the cluster's organiser (the ministry's staff for ``BNV``'s; a
     ``staff`` account for its own organiser's): another organiser's office is refused."""
-    return actor.staff_of is not None and actor.staff_of == organiser
+    return office_of(actor) is not None and office_of(actor) == organiser
 
 
 def may_record_leadership(actor: Actor, *, last_year_lead: str | None, organiser: str = "BNV") -> bool:
@@ -59,7 +55,7 @@ def may_record_leadership(actor: Actor, *, last_year_lead: str | None, organiser
     code today, following mergers; None when no leadership was recorded)."""
     if keeps_cluster(actor, organiser=organiser):
         return True
-    return actor.unit is not None and last_year_lead is not None and actor.unit == last_year_lead
+    return unit_of(actor) is not None and last_year_lead is not None and unit_of(actor) == last_year_lead
 
 
 def may_read_account(actor: Actor, *, username: str) -> bool:

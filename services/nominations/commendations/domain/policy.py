@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 __all__ = [
     "Actor",
     "is_lead",
@@ -32,20 +34,11 @@ class Actor(Protocol):
     @property
     def role(self) -> str: ...
 
-    @property
-    def unit(self) -> str | None: ...
-
-    @property
-    def is_unit(self) -> bool: ...
-
-    @property
-    def staff_of(self) -> str | None: ...
-
 
 def may_manage(actor: Actor, organiser: str | None = None) -> bool:
     """Award forms, the review and decisions of an organiser (None: the ministry's): its emulation
     office (ministry staff for the ministry's), never another organiser's."""
-    return actor.staff_of is not None and actor.staff_of == (organiser or "BNV")
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
 def is_staff(actor: Actor, organiser: str | None = None) -> bool:
@@ -55,17 +48,17 @@ def is_staff(actor: Actor, organiser: str | None = None) -> bool:
 
 
 def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
-    return actor.is_unit and actor.unit is not None and actor.unit == lead_code
+    return is_unit(actor) and unit_of(actor) is not None and unit_of(actor) == lead_code
 
 
 def owns(actor: Actor, *, province_code: str) -> bool:
     """The proposing province's own account."""
-    return actor.is_unit and actor.unit == province_code
+    return is_unit(actor) and unit_of(actor) == province_code
 
 
 def may_draft(actor: Actor) -> bool:
     """A province drafts its own proposals."""
-    return actor.is_unit and actor.unit is not None
+    return is_unit(actor) and unit_of(actor) is not None
 
 
 def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None, draft: bool,
@@ -74,9 +67,9 @@ def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None
     the organiser's office."""
     if is_staff(actor, organiser or "BNV"):
         return True
-    if not actor.is_unit:
+    if not is_unit(actor):
         return False
-    return actor.unit == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
+    return unit_of(actor) == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -84,4 +77,4 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.is_unit and bool(actor.unit)
+    return is_unit(actor) and bool(unit_of(actor))

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 __all__ = [
     "COVENANT_ROLES",
     "Actor",
@@ -45,19 +47,10 @@ class Actor(Protocol):
     @property
     def role(self) -> str: ...
 
-    @property
-    def unit(self) -> str | None: ...
-
-    @property
-    def is_unit(self) -> bool: ...
-
-    @property
-    def staff_of(self) -> str | None: ...
-
 
 def is_ministry(actor: Actor, organiser: str | None = None) -> bool:
     """The emulation office of ``organiser`` (None: the ministry's clusters)."""
-    return actor.staff_of is not None and actor.staff_of == (organiser or "BNV")
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
 def reads_as_office(actor: Actor, organiser: str | None = None) -> bool:
@@ -66,12 +59,12 @@ def reads_as_office(actor: Actor, organiser: str | None = None) -> bool:
 
 
 def is_province(actor: Actor) -> bool:
-    return actor.is_unit
+    return is_unit(actor)
 
 
 def acts_as(actor: Actor, code: str | None) -> bool:
     """The caller is the account of province ``code``."""
-    return code is not None and actor.is_unit and actor.unit == code
+    return code is not None and is_unit(actor) and unit_of(actor) == code
 
 
 def may_write_covenant(actor: Actor, *, lead_code: str | None, organiser: str | None = None) -> bool:
@@ -96,7 +89,7 @@ def sees_every_sheet(actor: Actor, *, lead_code: str | None, organiser: str | No
 def may_list_sheets(actor: Actor, *, lead_code: str | None, members: Collection[str],
                     organiser: str | None = None) -> bool:
     return sees_every_sheet(actor, lead_code=lead_code, organiser=organiser) or (is_province(actor)
-                                                                                  and actor.unit in members)
+                                                                                  and unit_of(actor) in members)
 
 
 def may_recompute(actor: Actor, organiser: str | None = None) -> bool:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 from .rounds import TERMINAL_STATES, TRANSITIONS, RoundState
 
 __all__ = [
@@ -48,15 +50,6 @@ class Actor(Protocol):
 
     @property
     def role(self) -> str: ...
-
-    @property
-    def unit(self) -> str | None: ...
-
-    @property
-    def is_unit(self) -> bool: ...
-
-    @property
-    def staff_of(self) -> str | None: ...
 
 
 def reachable_from(start: RoundState) -> frozenset[RoundState]:
@@ -101,17 +94,17 @@ def is_certified(state: RoundState | str) -> bool:
 # ---------------------------------------------------------------- who may do what
 
 def is_lead(actor: Actor, *, lead_code: str) -> bool:
-    return actor.is_unit and actor.unit == lead_code
+    return is_unit(actor) and unit_of(actor) == lead_code
 
 
 def may_create(actor: Actor) -> bool:
     """Only a province may create a round (the registry then says whether it leads the cluster-year)."""
-    return actor.is_unit
+    return is_unit(actor)
 
 
 def is_office(actor: Actor, *, organiser: str | None) -> bool:
     """The emulation office of the round's organiser (the ministry's staff for ``BNV``'s rounds)."""
-    return actor.staff_of is not None and actor.staff_of == (organiser or "BNV")
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
 def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None,
@@ -121,7 +114,7 @@ def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None
     if actor.role in ("ministry", "service") or is_office(actor, organiser=organiser) \
             or is_lead(actor, lead_code=lead_code):
         return True
-    return actor.is_unit and electorate is not None and actor.unit in electorate
+    return is_unit(actor) and electorate is not None and unit_of(actor) in electorate
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -130,13 +123,13 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.is_unit and bool(actor.unit)
+    return is_unit(actor) and bool(unit_of(actor))
 
 
 def may_cast(actor: Actor, *, electorate: Collection[str] | None) -> bool:
     """A province casts its own ballot if it is in the electorate (a draft round has none yet: its
     state answers then)."""
-    return actor.is_unit and (electorate is None or actor.unit in electorate)
+    return is_unit(actor) and (electorate is None or unit_of(actor) in electorate)
 
 
 def may_close(actor: Actor, *, lead_code: str) -> bool:

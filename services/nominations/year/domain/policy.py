@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.auth import office_of
+
 __all__ = ["Actor", "may_read_year", "organiser_scope"]
 
 
@@ -11,9 +13,6 @@ class Actor(Protocol):
 
     @property
     def role(self) -> str: ...
-
-    @property
-    def staff_of(self) -> str | None: ...
 
 
 def may_read_year(actor: Actor) -> bool:
@@ -26,5 +25,5 @@ def organiser_scope(actor: Actor, asked: str | None) -> str | None:
     """Whose clusters the year view shows: the ministry and services every organiser's (or the one
     asked for: the national view), an organiser's office only its own."""
     if actor.role == "staff":
-        return actor.staff_of
+        return office_of(actor)
     return asked

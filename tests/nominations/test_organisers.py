@@ -4,7 +4,6 @@ organiser's office gets 403 on every route that takes one of its clusters, round
 proposals or decisions."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.support import problem

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test reset bench venv lock clean screenshots
+.PHONY: run test reset bench soak venv lock clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .dev
+
+# A national day of conferences against every process, on loopback (bench/soak.py): SOAK_MINUTES
+# (default 30), SOAK_CLUSTERS (40), SOAK_DELEGATES (60). Not part of `make test`.
+soak: $(STAMP)
+	$(VENV)/bin/python -m bench.soak

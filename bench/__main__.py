@@ -60,6 +60,8 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
     started = time.perf_counter()
+    # The machine may be shared: its load before and after says what the figures were measured under.
+    load_before = os.getloadavg()
     kind, where = generator()
     print(f"HTTP load generator: {kind if kind == 'wrk' else 'Python processes (' + where + ')'}", flush=True)
     infra = ensure_infra()
@@ -79,11 +81,15 @@ def main() -> None:
     (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     (RESULTS / "run.json").write_text(json.dumps(
         {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(elapsed, 1), "cores": os.cpu_count(),
-         "load_generator": kind, "machine_limits": limits, "benchmarks": names}, indent=2))
+         "load_generator": kind, "machine_limits": limits, "benchmarks": names,
+         "load_average_1_5_15_min": {"before": [round(x, 2) for x in load_before],
+                                     "after": [round(x, 2) for x in os.getloadavg()]},
+         "sizes": {k: v for k, v in sorted(os.environ.items()) if k.startswith("BENCH_")}}, indent=2))
     print()
     print(table(figures))
     print(f"\n{sum(f.met for f in figures)} of {len(figures)} targets met; {elapsed:.0f} s; "
-          f"load generator: {kind}; written to {RESULTS / 'summary.json'}")
+          f"load generator: {kind}; load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          f"written to {RESULTS / 'summary.json'}")
 
 
 if __name__ == "__main__":

@@ -172,19 +172,22 @@ class WholeSystem:
 
         redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         for proc in self.processes:
-            argv = _remap(proc.argv, self.ports)
-            argv = [str(self.tmp / "celerybeat-schedule") if a.endswith("celerybeat-schedule") else
-                    str(self.tmp / "mail") if a.endswith("/mail") else a for a in argv]
-            argv = [f"{a.split('@')[0]}-bench@%h" if a.startswith("worker") and "@" in a else a for a in argv]
-            log = open(self.tmp / f"{proc.name}.log", "ab")
-            child = subprocess.Popen(argv, cwd=ROOT, env={**self.env, **proc.env}, stdout=log,
-                                     stderr=subprocess.STDOUT)
-            self.children.append((proc.name, child))
+            self.children.append((proc.name, self.spawn(proc.name)))
         for name, child in self.children:
             if name in ("registry", "nominations", "notifications"):
                 wait_healthy(getattr(self, name), child, what=name)
             self.watch.add(name, child.pid)
         return self
+
+    def spawn(self, name: str) -> subprocess.Popen[Any]:
+        """Start the process ``name`` (its argv with this system's ports, files and worker name)."""
+        proc = next(p for p in self.processes if p.name == name)
+        argv = _remap(proc.argv, self.ports)
+        argv = [str(self.tmp / "celerybeat-schedule") if a.endswith("celerybeat-schedule") else
+                str(self.tmp / "mail") if a.endswith("/mail") else a for a in argv]
+        argv = [f"{a.split('@')[0]}-bench@%h" if a.startswith("worker") and "@" in a else a for a in argv]
+        with open(self.tmp / f"{proc.name}.log", "ab") as log:
+            return subprocess.Popen(argv, cwd=ROOT, env={**self.env, **proc.env}, stdout=log, stderr=subprocess.STDOUT)
 
     def __exit__(self, *exc: object) -> None:
         for _, child in self.children:

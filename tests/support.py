@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -15,6 +14,8 @@ import asyncpg
 import httpx
 import uvicorn
 from fastapi import FastAPI
+
+from deploy.scratch import free_port  # noqa: F401 - the tests take it from here
 
 ADMIN_DSN = os.environ.get("THIDUA_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE = os.environ.get("THIDUA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
@@ -125,11 +126,6 @@ def fields_naming(body: dict[str, Any], value: str) -> list[str]:
     return [k for k, v in body.items() if holds(v)]
 
 
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 20.0, interval: float = 0.1,

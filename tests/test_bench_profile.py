@@ -1,6 +1,6 @@
 """The benchmark's CPU profile of a ballot (bench.profiled): each sampled stack counts for the part
 of the request its innermost named frame belongs to, library frames for the part that called them."""
-from bench.profiled import EVENT_LOOP, ROUTING, part_of
+from bench.profiled import EVENT_LOOP, HTTP, MIDDLEWARE, ROUTING, part_of
 
 BOTTOM = ["asyncio.runners.run", "uvicorn.server.Server.serve", "uvicorn.main"]
 REQUEST = ["services.nominations.voting.api.rounds.cast_ballot", "shared.app.FastPathRoute.get_route_handler.<locals>.handler",
@@ -24,9 +24,11 @@ def test_library_frames_count_for_the_part_that_called_them():
     assert part_of(driver) == "PostgreSQL client (asyncpg, pool)"
 
 
-def test_the_router_and_the_frameworks_are_routing_and_the_bare_loop_is_the_event_loop():
+def test_the_router_the_middleware_and_the_server_are_told_apart_and_the_bare_loop_is_the_event_loop():
     assert part_of(["pydantic.main.BaseModel.model_validate", *REQUEST]) == ROUTING
-    assert part_of(["prometheus_client.metrics.MetricWrapperBase.labels", *REQUEST[3:]]) == ROUTING
+    assert part_of(["prometheus_client.metrics.MetricWrapperBase.labels", *REQUEST[3:]]) == MIDDLEWARE
+    assert part_of(["logging.Logger.info", *REQUEST[3:]]) == MIDDLEWARE
+    assert part_of(REQUEST[4:]) == HTTP
     assert part_of(["asyncio.tasks._ensure_future", *BOTTOM]) == EVENT_LOOP
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import importlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import kubernetes_validate
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +38,7 @@ def test_one_dockerfile_builds_every_service():
     built = {}
     for name, service in _compose()["services"].items():
         build = service.get("build")
-        if build is None:
+        if build is None or name == "postgres":  # PostgreSQL's own image, with pgBackRest (below)
             continue
         assert build["dockerfile"] == "deploy/Dockerfile", name
         target = build["args"]["SERVICE"]
@@ -45,7 +48,7 @@ def test_one_dockerfile_builds_every_service():
     assert set(built) >= {"registry", "nominations", "notifications"}
     # Every other container runs an image built here.
     images = {s.get("image") for s in _compose()["services"].values() if s.get("image", "").startswith("thidua/")}
-    assert images <= set(built.values())
+    assert images <= set(built.values()) | {"thidua/postgres:16"}
 
 
 def test_each_service_runs_its_own_worker_and_beat_on_its_own_queues():
@@ -73,3 +76,84 @@ def test_each_service_runs_its_own_worker_and_beat_on_its_own_queues():
 
 def test_the_demo_override_names_only_services_that_exist():
     assert set(_compose("docker-compose.demo.yml")["services"]) <= set(_compose()["services"])
+
+
+def test_postgresql_archives_every_wal_segment_and_is_backed_up_by_pgbackrest():
+    services = _compose()["services"]
+    postgres, backup = services["postgres"], services["backup"]
+    assert postgres["build"]["dockerfile"] == "deploy/backup/postgres.Dockerfile"
+    recipe = (ROOT / "deploy/backup/postgres.Dockerfile").read_text(encoding="utf-8")
+    assert "pgbackrest" in recipe and "COPY deploy/backup/pgbackrest.conf /etc/pgbackrest/pgbackrest.conf" in recipe
+    settings = dict(a.split("=", 1) for a in postgres["command"][1:] if a != "-c")
+    assert settings["archive_mode"] == "on" and settings["wal_level"] == "replica"
+    assert settings["archive_command"] == "pgbackrest --stanza=thidua archive-push %p"
+    assert int(settings["archive_timeout"]) <= 60  # the RPO the README states
+    # The backup service runs beside the server: the same image, data volume, socket and repository.
+    assert backup["image"] == postgres["image"] and backup["command"] == ["backup-schedule"]
+    assert set(backup["volumes"]) == set(postgres["volumes"])
+    assert any(v.endswith(":/var/lib/pgbackrest") for v in backup["volumes"])
+    conf = (ROOT / "deploy/backup/pgbackrest.conf").read_text(encoding="utf-8")
+    assert "[thidua]" in conf and "repo1-retention-full=" in conf and "repo1-path=/var/lib/pgbackrest" in conf
+    # The repository is a volume of its own, not the data's.
+    assert "pgbackrest" in _compose()["volumes"] and "pgdata" in _compose()["volumes"]
+
+
+def test_redis_keeps_its_queues_across_a_restart():
+    redis = _compose()["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert command[command.index("--appendfsync") + 1] == "everysec"
+    assert any(v.endswith(":/data") for v in redis["volumes"])  # the append-only file outlives the container
+
+
+# The CloudNativePG fields these manifests use, by path: a misspelt or misplaced one would be
+# dropped by the operator's CRD validation (unknown fields are pruned) and the backups silently off.
+CNPG_FIELDS = {
+    "Cluster.spec": {"instances", "imageName", "primaryUpdateStrategy", "storage", "walStorage", "bootstrap",
+                     "postgresql", "resources", "backup", "externalClusters"},
+    "Cluster.spec.backup": {"retentionPolicy", "barmanObjectStore"},
+    "barmanObjectStore": {"destinationPath", "endpointURL", "s3Credentials", "wal", "data"},
+    "barmanObjectStore.wal": {"compression", "maxParallel"},
+    "barmanObjectStore.data": {"compression", "jobs"},
+    "ScheduledBackup.spec": {"schedule", "immediate", "backupOwnerReference", "method", "cluster"},
+}
+
+
+def test_kubernetes_postgresql_is_archived_and_backed_up_by_cloudnativepg():
+    folder = ROOT / "deploy/k8s/postgres"
+    kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text(encoding="utf-8"))
+    docs = [d for name in kustomization["resources"] for d in yaml.safe_load_all((folder / name).read_text())]
+    examples = [d for name in ("restore.example.yaml", "backup-credentials.example.yaml")
+                for d in yaml.safe_load_all((folder / name).read_text())]
+    by_kind: dict[str, list[dict]] = {}
+    for doc in docs + examples:
+        by_kind.setdefault(doc["kind"], []).append(doc)
+        if doc["apiVersion"] == "v1":  # the Kubernetes kinds against the Kubernetes schemas
+            kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
+        else:
+            assert doc["apiVersion"] == "postgresql.cnpg.io/v1", doc["kind"]
+    for cluster in by_kind["Cluster"]:
+        assert set(cluster["spec"]) <= CNPG_FIELDS["Cluster.spec"]
+        stores = [cluster["spec"].get("backup", {}).get("barmanObjectStore")] + [
+            e["barmanObjectStore"] for e in cluster["spec"].get("externalClusters", [])]
+        for store in filter(None, stores):
+            assert set(store) <= CNPG_FIELDS["barmanObjectStore"] and store["destinationPath"].startswith("s3://")
+            assert set(store.get("wal", {})) <= CNPG_FIELDS["barmanObjectStore.wal"]
+            assert set(store.get("data", {})) <= CNPG_FIELDS["barmanObjectStore.data"]
+            credentials = store["s3Credentials"]
+            assert {credentials[k]["name"] for k in ("accessKeyId", "secretAccessKey")} == {"thidua-backup-s3"}
+    live = next(c for c in by_kind["Cluster"] if c in docs)
+    assert live["spec"]["instances"] >= 3 and set(live["spec"]["backup"]) <= CNPG_FIELDS["Cluster.spec.backup"]
+    assert live["spec"]["postgresql"]["parameters"]["archive_timeout"] == "60s"  # the RPO the README states
+    restore = next(c for c in by_kind["Cluster"] if c in examples)
+    assert restore["spec"]["bootstrap"]["recovery"]["recoveryTarget"]["targetTime"]
+    assert restore["spec"]["bootstrap"]["recovery"]["source"] == live["metadata"]["name"]
+    (scheduled,) = by_kind["ScheduledBackup"]
+    assert set(scheduled["spec"]) <= CNPG_FIELDS["ScheduledBackup.spec"]
+    assert scheduled["spec"]["cluster"]["name"] == live["metadata"]["name"]
+    assert len(scheduled["spec"]["schedule"].split()) == 6  # CloudNativePG's cron has seconds first
+    assert by_kind["Secret"][0]["metadata"]["name"] == "thidua-backup-s3"
+    # kustomize renders it (kubectl's built-in kustomize, where kubectl is installed).
+    if shutil.which("kubectl"):
+        rendered = subprocess.run(["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=True)
+        assert {d["kind"] for d in yaml.safe_load_all(rendered.stdout)} == {"Cluster", "ScheduledBackup"}

@@ -25,6 +25,7 @@ CONTEXTS: dict[str, frozenset[str]] = {
     "services/nominations/voting": frozenset(),
     "services/nominations/scoring": frozenset(),
     "services/nominations/commendations": frozenset({"tasks.py"}),  # no Celery task of its own
+    "services/nominations/movements": frozenset(),
     # The year view owns no table and no event: a read across the other contexts.
     "services/nominations/year": frozenset({"store/__init__.py", "events.py", "tasks.py"}),
 }

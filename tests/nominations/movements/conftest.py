@@ -78,10 +78,11 @@ def movement_routers() -> list:
 @pytest.fixture
 async def nominations(nominations_settings):
     from services.nominations.app import DESCRIPTION, SCHEMA, routers
+    from services.nominations.registry_client import close_registry, open_registry
     from shared.app import create_app
 
     app = create_app(nominations_settings, title="thidua nominations", description=DESCRIPTION, schema=SCHEMA,
-                     routers=routers() + movement_routers())
+                     routers=routers() + movement_routers(), on_startup=[open_registry], on_shutdown=[close_registry])
     async with serve(app) as served:
         yield served
 

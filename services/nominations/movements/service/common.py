@@ -17,7 +17,7 @@ from services.nominations.movements.domain import policy
 from services.nominations.movements.domain.rules import RuleError
 from services.nominations.movements.domain.states import InvalidTransition
 from services.nominations.movements.store import movements as movement_store
-from services.nominations.registry_client import RegistryClient
+from services.nominations.registry_client import RegistryClient, get_registry
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -27,7 +27,8 @@ SCHEMA = "nominations"
 
 
 def registry_of(request: Request) -> RegistryClient:
-    return RegistryClient.from_settings(request.app.state.settings)
+    """The process's one registry client (``registry_client.Registry``, opened by the app's lifespan)."""
+    return get_registry(request)
 
 
 @contextmanager

@@ -103,15 +103,6 @@ class RegistryClient:
         return await self._one(f"/v1/provinces/{code}")
 
 
-    async def provinces(self) -> list[dict[str, Any]]:
-        """``GET /v1/provinces``: the provincial units in force today (code, name, kind)."""
-        resp = await self._get("/v1/provinces")
-        if resp.status_code != 200:
-            raise Unavailable(f"the registry answered {resp.status_code} listing provinces",
-                              slug="registry-unavailable")
-        items: list[dict[str, Any]] = resp.json()["items"]
-        return items
-
 
 # ---------------------------------------------------------------- one client per process
 

@@ -35,7 +35,8 @@ OrganiserCode = Annotated[str, Path(pattern=ORGANISER_CODE)]
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE, description="A unit's code (national or the office's)")]
 
 
-@router.get("/v1/organisers", summary="Every organiser (the ministry first)", response_model=Page[Organiser])
+@router.get("/v1/organisers", summary="Every organiser (the ministry first)", response_model=Page[Organiser],
+            responses=problems(422))
 async def list_organisers(db: Db) -> dict:
     async with db.connection() as conn:
         return {"items": await service.list_organisers(conn), "next": None}

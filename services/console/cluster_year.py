@@ -200,13 +200,14 @@ def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
 GOVERNMENT_FLAG_SHARE = Fraction(1, 5)
 
 
-async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
-    """Every cluster with a period in ``year``, from the two year-at-a-glance calls: the registry's
-    members, lead and deputy, and nominations' covenant state, sheets submitted / reviewed / locked,
-    each award's rounds and states and the approvals."""
+async def year_overview(api: Api, *, year: int, organiser: str = "BNV") -> dict[str, Any]:
+    """Every cluster of ``organiser`` (the ministry's by default: its own year; another organiser's
+    are the office pages') with a period in ``year``, from the two year-at-a-glance calls: the
+    registry's members, lead and deputy, and nominations' covenant state, sheets submitted /
+    reviewed / locked, each award's rounds and states and the approvals."""
     clusters, view, rounds = await asyncio.gather(
-        service.clusters(api, year=year),
-        api.get("nominations", f"/v1/years/{year}/clusters"),
+        service.clusters(api, year=year, organiser=organiser),
+        api.get("nominations", f"/v1/years/{year}/clusters", params={"organiser": organiser}),
         all_rounds(api, year=year))
     by_code = {item["cluster_code"]: item for item in view["items"]}
     rows = []

@@ -226,7 +226,8 @@ async def year_overview(api: Api, *, year: int, organiser: str = "BNV") -> dict[
                        if a["award"] == "government_flag")
     return {"rows": rows, "government_flag_approved": gov_approved,
             "cap": math.floor(len(clusters) * GOVERNMENT_FLAG_SHARE),
-            "awaiting": [r for r in rounds if r["state"] == "certified"]}
+            "awaiting": [r for r in rounds if r["state"] == "certified"
+                         and r["cluster_code"] in {c["code"] for c in clusters}]}
 
 
 def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -85,7 +85,7 @@ async def test_a_province_runs_its_year_and_no_one_else_acts_on_it(nominations, 
     problem(await c.post(f"/v1/rankings/{YEAR}/recompute", headers=other,
                          params={"cluster": CLUSTER, "inline": "true"}), 403)
     r = await c.post(f"/v1/rankings/{YEAR}/recompute", headers=office, params={"cluster": CLUSTER, "inline": "true"})
-    assert r.status_code == 202, r.text
+    assert r.status_code == 200 and r.json()["cluster"] == CLUSTER, r.text
 
     # The flag vote: the lead unit runs it, the organiser's office approves it.
     r = await c.post("/v1/rounds", headers=lead, json={"cluster_code": CLUSTER, "year": YEAR,
@@ -93,9 +93,9 @@ async def test_a_province_runs_its_year_and_no_one_else_acts_on_it(nominations, 
     assert r.status_code == 201, r.text
     rid = r.json()["id"]
     assert (await c.post(f"/v1/rounds/{rid}/open", headers=lead)).status_code == 200
-    for code in ("QN-SNV", "QN-STC", "QN-SYT"):
+    for code in ("QN-SNV", "QN-STC", "QN-SYT"):  # no unit votes for itself: the lead casts a blank ballot
         assert (await c.post(f"/v1/rounds/{rid}/ballots", headers=qn.unit(code),
-                             json={"choices": ["QN-SNV"]})).status_code == 201
+                             json={"choices": [] if code == "QN-SNV" else ["QN-SNV"]})).status_code == 201
     assert (await c.post(f"/v1/rounds/{rid}/close", headers=lead)).status_code == 200
     assert (await c.post(f"/v1/rounds/{rid}/certify", headers=lead)).status_code == 200
     problem(await c.get(f"/v1/rounds/{rid}", headers=other), 403)

@@ -154,7 +154,8 @@ two voters' choices). Enforced by :meth:`RoundRules.build` (creating a round), n
 
 # ----------------------------------------------------------------------------------------- rules
 
-_PROVINCE_CODE_RE = re.compile(r"[0-9A-Z][0-9A-Z-]{1,15}")  # a unit's code (a province's two digits)
+# A candidate's code: a province's two digits, a commune's five, or an office's code (a letter first).
+_PROVINCE_CODE_RE = re.compile(r"[0-9]{2}|[0-9]{5}|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 
 
 class RuleError(ValueError):

@@ -1,4 +1,4 @@
-"""python -m bench [ballots|pipeline|ranking ...]  (default: all).
+"""python -m bench [ballots|pipeline|ranking|movements ...]  (default: all).
 
 Measures the machine's limits first, then each benchmark; prints every figure beside its bare
 baseline, the ratio, the target, whether it is met and the share of the machine limit the bare
@@ -29,6 +29,7 @@ BENCHMARKS = {
     "ballots": "bench.ballots",
     "pipeline": "bench.pipeline",
     "ranking": "bench.ranking",
+    "movements": "bench.movements",
 }
 
 

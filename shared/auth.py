@@ -318,14 +318,6 @@ bearer_principal = _BearerPrincipal(auto_error=False, scheme_name="HTTPBearer",
 
 CurrentPrincipal = Annotated[Principal, Depends(bearer_principal)]
 
-
-async def get_verifier(request: Request) -> TokenVerifier:
-    verifier: TokenVerifier = request.app.state.verifier
-    return verifier
-
-
-# The app's token verifier (a route that checks a token it did not get as a bearer header).
-Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
 _optional_bearer = HTTPBearer(auto_error=False,
                               description="Optional: JWT from the registry's POST /v1/auth/token")
 
@@ -341,3 +333,12 @@ async def optional_principal(
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+async def get_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier
+
+
+# The app's token verifier (a route that checks a token it did not get as a bearer header).
+Verifier = Annotated[TokenVerifier, Depends(get_verifier)]

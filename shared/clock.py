@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.vietnam import VIETNAM
 
 
 def vietnam_date(at: datetime) -> date:

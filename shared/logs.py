@@ -44,6 +44,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # uvicorn's access log would duplicate ours (and carries query strings); keep its errors.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False
+    # httpx and httpcore log every request's full URL at INFO: a receipt check's commitment, a
+    # token in a query string. Their warnings still pass.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def log_fields(logger: logging.Logger, msg: str, level: int = logging.INFO, **fields: Any) -> None:

@@ -35,6 +35,7 @@ from kombu import Exchange, Queue
 from shared.broker import TRANSPORT
 from shared.logs import configure_logging
 from shared.settings import WorkerSettings
+from shared.vietnam import TIME_ZONE
 
 BeatSchedule = dict[str, dict[str, Any]]
 
@@ -140,7 +141,7 @@ def create_worker(name: str, specs: Sequence[WorkerSpec], settings: WorkerSettin
         # Let Flower show every task.
         worker_send_task_events=True,
         task_send_sent_event=True,
-        timezone="Asia/Ho_Chi_Minh",
+        timezone=TIME_ZONE,
         enable_utc=True,
         beat_schedule=beat,
     )

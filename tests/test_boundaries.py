@@ -105,7 +105,7 @@ def test_the_contract_check_would_catch_behaviour():
 # ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations"}
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
                             r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
@@ -136,6 +136,16 @@ def test_voting_reaches_commendations_only_to_carry_an_approved_round():
     used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
             for m in re.finditer(r"\bcommendations\.(\w+)", path.read_text(encoding="utf-8"))}
     assert used == {"carry_approved_round"}
+
+
+def test_movements_reach_commendations_only_to_propose_and_to_sniff_files():
+    # The review proposes recognised models' owners (propose_from_movement); evidence files are sniffed
+    # by the commendations' allow-list, so both contexts accept the same files.
+    crossing = {(str(p), rest) for p, t, rest in _context_imports("movements") if t == "commendations"}
+    assert crossing and {rest for _, rest in crossing} <= {None, "domain.files"}, crossing
+    used = {m.group(1) for path in (NOMINATIONS / "movements").rglob("*.py")
+            for m in re.finditer(r"\bcommendations\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert used == {"propose_from_movement", "domain"}, used
 
 
 def test_commendations_use_no_other_context():

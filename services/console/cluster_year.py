@@ -80,8 +80,9 @@ async def counted_rounds(api: Api) -> list[dict[str, Any]]:
 
 
 async def verify_receipt(api: Api, *, round_id: str, commitment: str) -> dict[str, Any]:
-    found: dict[str, Any] = await api.get("nominations", f"/v1/rounds/{round_id}/verify",
-                                          params={"receipt": commitment})
+    # A POST: the commitment goes in the body, never in a URL (logs, proxies).
+    found: dict[str, Any] = await api.post("nominations", f"/v1/rounds/{round_id}/verify",
+                                           json={"receipt": commitment})
     return found
 
 

@@ -106,7 +106,8 @@ async def seed(conn: asyncpg.Connection) -> bool:
         await organisers.insert_province_forms(conn, ORGANISER, "tỉnh Quảng Ninh")
         flag = organiser_rules.form_code(ORGANISER, "province_flag")
         merit = organiser_rules.form_code(ORGANISER, "chairman_certificate")
-        nominee_ids = []
+        nominee_ids: list[Any] = []
+        reviews: list[tuple[Principal, Any]] = []
         for code, period in PERIODS.items():
             # The covenant signed at the start of 2024 (the office writes and publishes it).
             await service_scores.put_covenant(conn, actor=OFFICE, period=period, criteria=CRITERIA, publish=True,
@@ -129,9 +130,13 @@ async def seed(conn: asyncpg.Connection) -> bool:
                     n = await service.add_nominee(conn, actor=_unit(unit), proposal_id=proposal_id, data=data,
                                                   limits=LIMITS, today=date(2024, 12, 5))
                     ids.append(n["id"])
+                    # The lead reviews its members' nominees; its own are the office's to review.
+                    reviewer = OFFICE if unit == lead else _unit(lead)
+                    reviews.append((reviewer, n["id"]))
                 await service.submit_proposal(conn, actor=_unit(unit), proposal_id=proposal_id)
-            for nominee_id in ids:
-                await service.accept_nominee(conn, actor=_unit(lead), registry=registry, nominee_id=nominee_id)
+            for reviewer, nominee_id in reviews:
+                await service.accept_nominee(conn, actor=reviewer, registry=registry, nominee_id=nominee_id)
+            reviews.clear()
             await service.send_list(conn, actor=_unit(lead), registry=registry, cluster_code=code, year=YEAR)
             for nominee_id in ids:
                 await service.approve_nominee(conn, actor=OFFICE, registry=registry, nominee_id=nominee_id,

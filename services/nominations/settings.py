@@ -48,11 +48,17 @@ class NominationsSettings(WorkerSettings):
          "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),  # core has no italic: shown upright
     ])
     register_export_max_rows: int = 50_000
+    # The public export: built in at most this many worker processes at once, at most this many
+    # downloads per client address and minute, and a query's workbook kept this long (seconds).
+    register_export_processes: int = Field(1, ge=1)
+    register_export_per_minute: int = Field(10, ge=1)
+    register_export_cache_seconds: int = Field(60, ge=1)
 
     @property
     def larger_bodies(self) -> list[tuple[str, int]]:
         """Routes whose bodies may pass ``max_body_bytes``: a file upload, up to its own limit."""
-        return [(r"^/v1/commendations/proposals/[^/]+/attachments$", self.commendation_max_attachment_bytes)]
+        return [(r"^/v1/commendations/proposals/[^/]+/attachments$", self.commendation_max_attachment_bytes),
+                (r"^/v1/movement-models/[^/]+/files$", self.commendation_max_attachment_bytes)]
 
     def commendation_limits(self) -> Limits:
         from services.nominations.commendations.domain.rules import Limits

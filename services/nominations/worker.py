@@ -6,7 +6,10 @@ Queues (``shared.worker`` adds the common reliability settings):
   reopened (debounced per cluster-year, ``scoring.service.rankings``), on a ministry's request, and
   nightly at 01:30 for every open year;
 - ``rounds``: ``nominations.close_due_rounds``: every beat interval, closes the rounds whose
-  ``closes_at`` has passed.
+  ``closes_at`` has passed;
+- ``movements``: ``nominations.movements_sweep``: hourly (at :10), opens and
+  ends the movements' phases by the calendar and reminds unregistered units before a deadline
+  (idempotent: a phase moves once, a deadline is reminded once).
 """
 from __future__ import annotations
 
@@ -17,12 +20,13 @@ from services.nominations.settings import NominationsSettings
 from shared.settings import WorkerSettings
 from shared.worker import BeatSchedule, WorkerSpec, create_worker
 
-QUEUES = ("rankings", "rounds")
+QUEUES = ("rankings", "rounds", "movements")
 
 ROUTES = {
     "nominations.close_due_rounds": "rounds",
     "nominations.recompute_rankings": "rankings",
     "nominations.*ranking*": "rankings",
+    "nominations.movements_sweep": "movements",
 }
 
 
@@ -36,12 +40,16 @@ def beat_schedule(settings: WorkerSettings) -> BeatSchedule:
         "nominations.recompute_rankings": {"task": "nominations.recompute_rankings",
                                            "schedule": crontab(hour=1, minute=30),
                                            "options": {"queue": "rankings"}},
+        # Hourly: a day's phase changes and reminders are late by an hour at most after a missed run.
+        "nominations.movements_sweep": {"task": "nominations.movements_sweep", "schedule": crontab(minute=10),
+                                        "options": {"queue": "movements", "expires": 3600}},
     }
 
 
 WORKER = WorkerSpec(
     service="nominations",
-    task_modules=("services.nominations.voting.tasks", "services.nominations.scoring.tasks"),
+    task_modules=("services.nominations.voting.tasks", "services.nominations.scoring.tasks",
+                  "services.nominations.movements.tasks"),
     queues=QUEUES,
     routes=ROUTES,
     beat=beat_schedule,

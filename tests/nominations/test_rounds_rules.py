@@ -201,10 +201,10 @@ async def test_transitions_out_of_order_are_409(vote):
     problem(await vote.nominations.client.get(f"/v1/rounds/{draft['id']}/turnout", headers=lead), 409)
     await vote.open(draft["id"])
     problem(await vote.post(draft["id"], "open", lead), 409)
-    problem(await vote.nominations.client.get(f"/v1/rounds/{draft['id']}/verify", headers=lead,
-                                              params={"receipt": "0" * 64}), 409)
-    problem(await vote.nominations.client.get(f"/v1/rounds/{draft['id']}/verify", headers=lead,
-                                              params={"receipt": "not-hex"}), 422)
+    problem(await vote.nominations.client.post(f"/v1/rounds/{draft['id']}/verify", headers=lead,
+                                               json={"receipt": "0" * 64}), 409)
+    problem(await vote.nominations.client.post(f"/v1/rounds/{draft['id']}/verify", headers=lead,
+                                               json={"receipt": "not-hex"}), 422)
     problem(await vote.nominations.client.get(f"/v1/rounds/{uuid.uuid4()}", headers=lead), 404)
     problem(await vote.nominations.client.get("/v1/rounds/not-a-uuid", headers=lead), 422)
 

@@ -181,8 +181,8 @@ async def test_receipts_verify_only_what_was_counted(vote):
     await vote.close(r["id"])
 
     async def check(commitment):
-        resp = await vote.nominations.client.get(f"/v1/rounds/{r['id']}/verify", headers=vote.province("01"),
-                                                 params={"receipt": commitment})
+        resp = await vote.nominations.client.post(f"/v1/rounds/{r['id']}/verify", headers=vote.province("01"),
+                                                  json={"receipt": commitment})
         assert resp.status_code == 200, resp.text
         return resp.json()
 
@@ -218,9 +218,10 @@ async def test_closing_the_moment_one_province_has_voted_reveals_nothing_of_its_
     client = vote.nominations.client
     for headers in (lead, vote.ministry, vote.province("22")):
         assert (await client.get(f"/v1/rounds/{rid}", headers=headers)).json()["result"] == result
-        for path, params in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
-            body = problem(await client.get(f"/v1/rounds/{rid}/{path}", headers=headers, params=params), 409)
-            assert body["type"].endswith("not-published")
+        for answer in (await client.get(f"/v1/rounds/{rid}/bulletin", headers=headers),
+                       await client.post(f"/v1/rounds/{rid}/verify", headers=headers,
+                                         json={"receipt": receipt["commitment"]})):
+            assert problem(answer, 409)["type"].endswith("not-published")
         problem(await client.get(f"/v1/rounds/{rid}/minutes", headers=headers), 409)  # never certified
     listed = (await client.get("/v1/rounds", headers=lead, params={"state": "failed_quorum"})).json()["items"]
     assert [i["result"] for i in listed] == [result]

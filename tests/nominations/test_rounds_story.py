@@ -62,8 +62,8 @@ async def test_the_2023_northern_cluster_votes_for_the_government_flag(vote):
     assert dict(recount) == {k: v for k, v in result["votes"].items() if v}
     cast = {**online, "35": ["22"]}
     for voter, receipt in receipts.items():
-        answer = (await vote.nominations.client.get(f"/v1/rounds/{round_id}/verify", headers=vote.province(voter),
-                                                    params={"receipt": receipt["commitment"]})).json()
+        answer = (await vote.nominations.client.post(f"/v1/rounds/{round_id}/verify", headers=vote.province(voter),
+                                                     json={"receipt": receipt["commitment"]})).json()
         assert answer["counted"] is True and answer["choices"] == cast[voter]
         # The voter can check the commitment itself, without trusting the service.
         assert verify_commitment(round_id=round_id, choices=answer["choices"], secret=receipt["secret"],
@@ -187,9 +187,9 @@ async def test_a_vote_without_quorum_fails_and_publishes_how_many_voted_never_wh
     assert body["state"] == "failed_quorum"
     problem(await vote.cast(r["id"], "36", []), 409)
     # No bulletin, no receipt check: nothing will ever count these ballots, and they are gone.
-    for path, params in (("bulletin", None), ("verify", {"receipt": receipts["33"]["commitment"]})):
-        answer = await vote.nominations.client.get(f"/v1/rounds/{r['id']}/{path}", headers=vote.ministry,
-                                                   params=params)
+    for path, query in (("bulletin", None), ("verify", {"receipt": receipts["33"]["commitment"]})):
+        answer = await vote.nominations.client.request("POST" if query else "GET", f"/v1/rounds/{r['id']}/{path}",
+                                                       headers=vote.ministry, json=query)
         body = problem(answer, 409)
         assert body["type"].endswith("not-published") and "failed its quorum" in body["detail"]
     assert await _ballot_rows(vote, r["id"]) == 0
@@ -222,9 +222,10 @@ async def test_a_runoff_that_misses_its_quorum_still_proposes_the_parents_outrig
     closed_event = (await vote.outbox("nominations.round.closed"))[-1]
     assert (closed_event["outcome"], closed_event["state"]) == ("failed_quorum", "closed")  # the lead certifies
     assert await _ballot_rows(vote, runoff_id) == 0
-    for path, params in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
-        body = problem(await vote.nominations.client.get(f"/v1/rounds/{runoff_id}/{path}", headers=vote.ministry,
-                                                         params=params), 409)
+    for path, query in (("bulletin", None), ("verify", {"receipt": receipt["commitment"]})):
+        body = problem(await vote.nominations.client.request("POST" if query else "GET",
+                                                             f"/v1/rounds/{runoff_id}/{path}", headers=vote.ministry,
+                                                             json=query), 409)
         assert body["type"].endswith("not-published")
     # The parent's bulletin (a vote that met its quorum) is still there.
     board = await vote.nominations.client.get(f"/v1/rounds/{parent['id']}/bulletin", headers=vote.ministry)

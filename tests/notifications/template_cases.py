@@ -11,6 +11,25 @@ ROUND = dict(round_id="r-1", **CLUSTER, award="government_flag", lead_code="22")
 ELECTORATE = ["22", "37", "30"]
 CLOSES = "2026-12-20T10:00:00+00:00"  # 17:00 in Hà Nội
 
+MOVEMENT = dict(movement_id="7c1c0b1e-0000-4000-8000-000000000000", organiser_code="UBND-22",
+                name="Phong trào thi đua “Quảng Ninh đoàn kết, đổi mới, phát triển” năm 2024")
+PHASE = dict(**MOVEMENT, phase=1, phase_name="Đợt 1", starts_on="2024-01-01", ends_on="2024-06-30",
+             report_deadline="2024-07-10", provinces=["22"])
+MOVEMENT_PAYLOADS = {
+    "nominations.movement.launched": dict(
+        **MOVEMENT, kind="regular", organiser_name="Ủy ban nhân dân tỉnh Quảng Ninh", starts_on="2024-01-01",
+        ends_on="2024-12-31", registration_deadline="2024-03-25", document_number="45/KH-UBND", units=15,
+        provinces=["22"]),
+    "nominations.movement.phase_started": PHASE,
+    "nominations.movement.phase_ended": PHASE,
+    "nominations.movement.registration_due": dict(**MOVEMENT, deadline="2024-03-25",
+                                                  unregistered=["22013", "22014"], provinces=["22"]),
+    "nominations.movement.model_recognised": dict(
+        movement_id=MOVEMENT["movement_id"], movement_name="Phong trào thi đua “Dân vận khéo” năm 2026",
+        model_id="8c1c0b1e-0000-4000-8000-000000000000", title="Mái ấm cho người nghèo", unit_code="22001",
+        level="province", decision_number="35/QĐ-BCĐ", decision_date="2026-07-20", provinces=["22"]),
+}
+
 PAYLOADS = {
     "registry.leadership.rotated": dict(
         **CLUSTER, method="rotation", lead={"code": "22", "name": "Quảng Ninh"},
@@ -66,6 +85,7 @@ PAYLOADS = {
                                                     closes_at=CLOSES, reason="Sở không gửi văn bản này"),
     "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
                                                  closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
+    **MOVEMENT_PAYLOADS,
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}

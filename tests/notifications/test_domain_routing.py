@@ -18,6 +18,11 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.movement.launched",
+    "nominations.movement.phase_started",
+    "nominations.movement.phase_ended",
+    "nominations.movement.registration_due",
+    "nominations.movement.model_recognised",
     "registry.leadership.rotated",
     "registry.province.merged",
     "nominations.round.opened",
@@ -232,6 +237,11 @@ def test_every_route_handles_an_empty_payload(type_):
     got = recipients_for(ev(type_))
     assert got in ([], [MINISTRY])
     assert len(got) == len(set(got))
+
+
+def test_movement_events_reach_the_provinces_concerned():
+    e = ev("nominations.movement.registration_due", provinces=["22", "37"], unregistered=["22013", "37002"])
+    assert recipients_for(e) == ["province:22", "province:37"]
 
 
 # --- the table ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from services.notifications.domain.templates import (
 )
 from tests.notifications.template_cases import (
     CLUSTER_NAME,
+    MOVEMENT_PAYLOADS,
     PAYLOADS,
     WITH_AWARD,
     WITH_CLUSTER_NAME,
@@ -67,7 +68,9 @@ def test_every_template_renders(type_, language, recipient):
 def test_names_cluster_year_and_award(type_, language):
     m = render(event(type_), language=language, recipient="ministry")
     all_text = text(m)
-    if type_ not in ("registry.province.merged", "registry.province.merger_undone"):  # no cluster: provinces
+    if type_ in MOVEMENT_PAYLOADS:  # a movement, not a cluster: named by its name
+        assert "Phong trào thi đua" in all_text and ("Quảng Ninh" in all_text or "Dân vận khéo" in all_text)
+    elif type_ not in ("registry.province.merged", "registry.province.merger_undone"):  # no cluster: provinces
         assert "NV-BAC" in all_text
         assert "2026" in all_text
     if type_ in WITH_CLUSTER_NAME:

@@ -10,6 +10,7 @@ from services.console.messages import (
     covenant,
     frame,
     home,
+    movements,
     notifications,
     office,
     public,
@@ -20,7 +21,8 @@ from services.console.messages import (
     year,
 )
 
-FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations, office)
+FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
+            movements, office)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

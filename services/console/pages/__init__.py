@@ -14,6 +14,8 @@ from services.console.pages import (
     covenant,
     decisions,
     home,
+    movement_units,
+    movements,
     notifications,
     office,
     public,
@@ -28,5 +30,6 @@ from services.console.pages import (
 PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
-    commendations.router, decisions.router, register.router, office.router,
+    commendations.router, decisions.router, register.router, movements.router, movement_units.router,
+    office.router,
 ]

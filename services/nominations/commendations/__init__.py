@@ -1,11 +1,12 @@
 """Commendations (khen thưởng): proposals of collectives and individuals for an award form, the
 cluster lead's review, the ministry's review and decision, and the public award register.
 
-``carry_approved_round`` is the one thing another context (voting) may use: the rest is
-commendations' own.
+``carry_approved_round`` is the one thing voting may use, ``propose_from_movement`` the one thing
+movements may use: the rest is commendations' own.
 """
 from __future__ import annotations
 
 from services.nominations.commendations.service.carry import carry_approved_round
+from services.nominations.commendations.service.from_movements import propose_from_movement
 
-__all__ = ["carry_approved_round"]
+__all__ = ["carry_approved_round", "propose_from_movement"]

@@ -102,15 +102,16 @@ async def seed(conn: asyncpg.Connection) -> bool:
             made = await service.create_proposal(conn, actor=_province(code), registry=registry, cluster_code=CLUSTER,
                                                  year=YEAR, form="minister_certificate")
             proposals.append((code, made["id"], nominees))
-        nominee_ids = []
+        nominee_ids, reviewers = [], []
         for code, proposal_id, nominees in proposals:
             for data in nominees:
                 n = await service.add_nominee(conn, actor=_province(code), proposal_id=proposal_id, data=data,
                                               limits=LIMITS, today=date(2023, 12, 20))
                 nominee_ids.append(n["id"])
+                reviewers.append(MINISTRY if code == LEAD else _province(LEAD))  # a lead never reviews its own
             await service.submit_proposal(conn, actor=_province(code), proposal_id=proposal_id)
-        for nominee_id in nominee_ids:
-            await service.accept_nominee(conn, actor=_province(LEAD), registry=registry, nominee_id=nominee_id)
+        for nominee_id, reviewer in zip(nominee_ids, reviewers):
+            await service.accept_nominee(conn, actor=reviewer, registry=registry, nominee_id=nominee_id)
         await service.send_list(conn, actor=_province(LEAD), registry=registry, cluster_code=CLUSTER, year=YEAR)
         for nominee_id in nominee_ids:
             await service.approve_nominee(conn, actor=MINISTRY, registry=registry, nominee_id=nominee_id,

@@ -1,10 +1,15 @@
-"""The award register as an Excel workbook (openpyxl), one row per award."""
+"""The award register as an Excel workbook (openpyxl), one row per award.
+
+Written in openpyxl's write-only mode (rows go to the file as they come, memory stays flat
+whatever the number of rows) and run in a worker process by the route (shared.exports), never on
+the service's event loop: at the 50,000-row cap it is seconds of CPU."""
 from __future__ import annotations
 
 import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,19 +27,21 @@ def _cell(value: Any) -> Any:
 
 
 def workbook(items: list[dict[str, Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Sổ khen thưởng"
-    sheet.append([label for _, label in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for item in items:
-        row = {**item, "kind": KINDS.get(item["kind"], item["kind"])}
-        sheet.append([_cell(row[key]) for key, _ in COLUMNS])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sổ khen thưởng")
     for column, width in zip("ABCDEFGHIJ", (6, 36, 12, 32, 28, 40, 20, 14, 16, 14)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for _, label in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for item in items:
+        row = {**item, "kind": KINDS.get(item["kind"], item["kind"])}
+        sheet.append([_cell(row[key]) for key, _ in COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.nominations.commendations.domain.states import State
+from shared.names import name as visible_name
 from shared.text import nfc
 
 ClusterCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
@@ -72,6 +73,10 @@ def _optional_nfc(value: str | None) -> str | None:
     return None if value is None or not value.strip() else nfc(value)
 
 
+def _optional_name(value: str | None) -> str | None:
+    return None if value is None or not value.strip() else visible_name(value)
+
+
 class NomineeIn(_In):
     kind: Kind
     name: str = Field(min_length=1, max_length=300, description="Full name, or the collective's name")
@@ -84,8 +89,11 @@ class NomineeIn(_In):
                                                                  description="What the ministry's form asks")
     summary: str = Field(min_length=1, max_length=20_000, description="Tóm tắt thành tích")
 
-    _nfc = field_validator("name", "summary")(nfc)
-    _opt = field_validator("position", "unit")(_optional_nfc)
+    # Names others read and the once-a-year rule compares: no invisible or reordering characters.
+    _name = field_validator("name")(visible_name)
+    _nfc = field_validator("summary")(nfc)
+    _opt = field_validator("position")(_optional_nfc)
+    _unit = field_validator("unit")(_optional_name)
 
     @field_validator("fields")
     @classmethod

@@ -128,6 +128,8 @@ CREATE TABLE movement_models (
     decision_number    text,
     decision_date      date,
     assessment_note    text,
+    -- How many evidence files it holds (kept by the file insert): a listing asks for files only then.
+    file_count         integer NOT NULL DEFAULT 0 CHECK (file_count >= 0),
     registered_by      text NOT NULL,
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),

@@ -397,3 +397,23 @@ class PublicationOut(BaseModel):
 class FieldOut(BaseModel):
     code: str
     name: str
+
+
+# ---------------------------------------------------------------- proposals for commendations
+
+class ProposeIn(_In):
+    cluster_code: Code = Field(description="The cluster-year whose commendation list receives them")
+    year: int = Field(ge=2000, le=2100)
+    form: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description="The award form's code")]
+    models: list[uuid.UUID] = Field(min_length=1, max_length=200, description="Recognised models of the province's units")
+
+
+class Skipped(BaseModel):
+    name: str
+    reason: str
+
+
+class Proposed(BaseModel):
+    proposal_id: uuid.UUID = Field(description="The province's draft proposal, to complete and submit")
+    added: list[str]
+    skipped: list[Skipped]

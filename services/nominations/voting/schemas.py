@@ -193,6 +193,12 @@ class Bulletin(Answer):
     ballots: list[BulletinBallot]
 
 
+class ReceiptQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="The commitment from the ballot's receipt")
+
+
 class ReceiptCheck(Answer):
     round_id: uuid.UUID
     commitment: str

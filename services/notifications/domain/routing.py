@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.contracts import movements as movement_events
 from shared.contracts import nominations as nominations_events
 from shared.contracts import registry as registry_events
 
@@ -56,6 +57,11 @@ SHEETS_LOCKED = nominations_events.SHEETS_LOCKED
 PAPER_BALLOT_RECORDED = nominations_events.PAPER_BALLOT_RECORDED
 PAPER_BALLOT_DISPUTED = nominations_events.PAPER_BALLOT_DISPUTED
 PAPER_BALLOT_RULED = nominations_events.PAPER_BALLOT_RULED
+MOVEMENT_LAUNCHED = movement_events.MOVEMENT_LAUNCHED
+MOVEMENT_PHASE_STARTED = movement_events.MOVEMENT_PHASE_STARTED
+MOVEMENT_PHASE_ENDED = movement_events.MOVEMENT_PHASE_ENDED
+MOVEMENT_REGISTRATION_DUE = movement_events.MOVEMENT_REGISTRATION_DUE
+MOVEMENT_MODEL_RECOGNISED = movement_events.MOVEMENT_MODEL_RECOGNISED
 
 
 def province(code: Any) -> str:
@@ -200,6 +206,10 @@ def _members_changed(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("added")), codes(p.get("removed")), codes(p.get("members"))), MINISTRY]
 
 
+def _movement_provinces(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(codes(p.get("provinces")))
+
+
 def _merger_undone(p: Mapping[str, Any]) -> list[str]:
     return [MINISTRY, *_provinces(codes(p.get("sources")))]
 
@@ -315,6 +325,26 @@ ROUTING: dict[str, Route] = {
         "the member, the cluster lead and the ministry",
         "the ruling decides whether the count can be certified or the vote is held again",
         _voter_lead_ministry),
+    MOVEMENT_LAUNCHED: Route(
+        "the provinces concerned by the movement's scope (a unit's own province account today)",
+        "every unit in scope is asked to register its targets and titles by the deadline",
+        _movement_provinces),
+    MOVEMENT_PHASE_STARTED: Route(
+        "the provinces concerned by the movement's scope",
+        "a phase of the movement begins",
+        _movement_provinces),
+    MOVEMENT_PHASE_ENDED: Route(
+        "the provinces concerned by the movement's scope",
+        "the phase is over: each registered unit reports its results (sơ kết) by the report deadline",
+        _movement_provinces),
+    MOVEMENT_REGISTRATION_DUE: Route(
+        "the provinces of the units in scope that have not registered",
+        "the registration deadline is within a week: the late units register (named in the message)",
+        _movement_provinces),
+    MOVEMENT_MODEL_RECOGNISED: Route(
+        "the province of the unit that registered the model",
+        "its model or example was recognised by a decision",
+        _movement_provinces),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

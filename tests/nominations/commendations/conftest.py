@@ -55,8 +55,10 @@ class Commendations:
     async def submit(self, proposal_id: str, province: str) -> dict[str, Any]:
         return await self.call("POST", f"/v1/commendations/proposals/{proposal_id}/submit", self.province(province))
 
-    async def accept(self, nominee_id: str, lead: str = "34") -> dict[str, Any]:
-        return await self.call("POST", f"/v1/commendations/nominees/{nominee_id}/accept", self.province(lead))
+    async def accept(self, nominee_id: str, lead: str = "34", *, province: str | None = None) -> dict[str, Any]:
+        """The lead accepts, or the ministry when the nominee is the lead's own province's (``province``)."""
+        reviewer = self.ministry if province == lead else self.province(lead)
+        return await self.call("POST", f"/v1/commendations/nominees/{nominee_id}/accept", reviewer)
 
     async def send(self, lead: str = "34", cluster: str = CLUSTER, year: int = 2023) -> dict[str, Any]:
         return await self.call("POST", f"/v1/commendations/lists/{cluster}/{year}/send", self.province(lead))
@@ -74,7 +76,7 @@ class Commendations:
         """Submitted, every nominee accepted by the lead and sent."""
         _, made = await self.submitted(province, nominees)
         for n in made:
-            await self.accept(n["id"])
+            await self.accept(n["id"], province=province)
         await self.send()
         return made
 

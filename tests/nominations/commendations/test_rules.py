@@ -98,8 +98,8 @@ async def test_the_same_nominee_receives_a_form_once_a_year(comm):
         with pytest.raises(asyncpg.UniqueViolationError):
             await conn.execute(
                 """INSERT INTO nominations.nominees (proposal_id, year, form_code, kind, name, summary, identity_key,
-                                                     birth_date)
-                   VALUES ($1, 2023, 'minister_certificate', 'individual', 'X', 'Y', $2, '1975-03-08')""",
+                                                     birth_date, name_skeleton)
+                   VALUES ($1, 2023, 'minister_certificate', 'individual', 'X', 'Y', $2, '1975-03-08', 'x')""",
                 uuid.UUID(q["id"]), key)
 
 

@@ -52,8 +52,10 @@ async def test_the_2023_northern_conference_from_flag_vote_to_register(comm):
     returned = await comm.call("POST", f"/v1/commendations/nominees/{dung['id']}/return", comm.province("34"),
                                json={"reason": "Thiếu biên bản họp Hội đồng thi đua"})
     assert returned["state"] == "returned" and returned["return_reason"] == "Thiếu biên bản họp Hội đồng thi đua"
-    for n in [n for ns in made.values() for n in ns if n["id"] != dung["id"]]:
-        await comm.accept(n["id"])
+    for code, ns in made.items():
+        for n in ns:
+            if n["id"] != dung["id"]:
+                await comm.accept(n["id"], province=code)  # the lead's own (34): the ministry's staff
     fixed = {**INDIVIDUALS["36"][1], "summary": "Hoàn thành xuất sắc nhiệm vụ; có biên bản Hội đồng."}
     await comm.call("PUT", f"/v1/commendations/nominees/{dung['id']}", comm.province("36"), json=fixed)
     assert (await comm.submit(dung["proposal_id"], "36"))["state"] == "submitted"

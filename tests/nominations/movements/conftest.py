@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 
 from shared.clock import vietnam_today
-from tests.support import Served, serve
+from tests.support import Served
 
 
 @dataclass
@@ -67,24 +67,6 @@ def nominations_settings(database_url, redis_url, registry):
 
     return NominationsSettings(database_url=database_url, redis_url=redis_url, registry_url=registry.url,
                                outbox_poll_interval=0.2, log_level="WARNING")
-
-
-def movement_routers() -> list:
-    from services.nominations.movements.api import models, movements, registrations
-
-    return [movements.router, registrations.router, models.router]
-
-
-@pytest.fixture
-async def nominations(nominations_settings):
-    from services.nominations.app import DESCRIPTION, SCHEMA, routers
-    from services.nominations.registry_client import close_registry, open_registry
-    from shared.app import create_app
-
-    app = create_app(nominations_settings, title="thidua nominations", description=DESCRIPTION, schema=SCHEMA,
-                     routers=routers() + movement_routers(), on_startup=[open_registry], on_shutdown=[close_registry])
-    async with serve(app) as served:
-        yield served
 
 
 @pytest.fixture

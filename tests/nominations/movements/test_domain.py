@@ -108,6 +108,8 @@ def test_figures_fields_and_decisions():
 class Actor:
     role: str
     province: str | None = None
+    organiser: str | None = None
+    unit_code: str | None = None
 
 
 def test_who_organises_and_who_acts_for_a_unit():
@@ -120,6 +122,12 @@ def test_who_organises_and_who_acts_for_a_unit():
     assert policy.acts_for_unit(Actor("province", "22"), unit_code="22", parent_code=None)
     assert not policy.acts_for_unit(Actor("province", "33"), unit_code="22001", parent_code="22")
     assert not policy.acts_for_unit(Actor("ministry"), unit_code="22001", parent_code="22")
+    # Organisers' own staff accounts and units' own accounts.
+    assert policy.is_organiser_staff(Actor("staff", organiser="BCD-DVK-22"), "BCD-DVK-22")
+    assert not policy.is_organiser_staff(Actor("staff", organiser="UBND-22"), "BCD-DVK-22")
+    assert policy.acts_for_unit(Actor("unit", unit_code="22001"), unit_code="22001", parent_code="22")
+    assert not policy.acts_for_unit(Actor("unit", unit_code="22001"), unit_code="22002", parent_code="22")
+    assert policy.visible_units(Actor("unit", unit_code="22001")) == "22001"
 
 
 def test_the_public_sees_launched_movements_and_recognised_models_only():

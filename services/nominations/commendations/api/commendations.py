@@ -37,7 +37,7 @@ from services.nominations.commendations.schemas import (
     State,
     Withdrawn,
 )
-from shared.app import Db
+from shared.app import Db, Redis
 from shared.auth import CurrentPrincipal, MaybePrincipal
 from shared.clock import Today
 from shared.contracts.pages import Page
@@ -463,16 +463,19 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
 
 @register.get("/v1/awards/export.xlsx", response_class=Response,
               summary="The register (same filters) as an Excel workbook",
-              responses={200: {"content": {service.XLSX: {}}}})
-async def export_awards(settings: service.Settings, db: Db, q: Q = None, year: YearQ = None, province: Province = None,
+              description="Built off the service's event loop and kept a minute per query; each client address "
+                          "may download `NOMINATIONS_REGISTER_EXPORT_PER_MINUTE` per minute (else 429).",
+              responses={200: {"content": {service.XLSX: {}}}, **problems(429)})
+async def export_awards(request: Request, settings: service.Settings, db: Db, redis: Redis,
+                        documents: service.Documents, q: Q = None, year: YearQ = None, province: Province = None,
                         form: FormQ = None, kind: KindQ = None) -> Response:
-    cap = settings.register_export_max_rows
-    async with db.connection() as conn:
-        items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
-                                            after=None, limit=cap)
-    return Response(service.awards_workbook(items=items), media_type=service.XLSX,
-                    headers={"Content-Disposition": 'attachment; filename="so-khen-thuong.xlsx"',
-                             "X-Content-Type-Options": "nosniff"})
+    result = await service.export_register(db=db, redis=redis, documents=documents, settings=settings,
+                                           client=request.client.host if request.client else "unknown",
+                                           q=_q(q), year=year, province=province, form=form, kind=kind)
+    headers = {"Content-Disposition": 'attachment; filename="so-khen-thuong.xlsx"', "X-Content-Type-Options": "nosniff"}
+    if result.data is not None:
+        return Response(result.data, media_type=service.XLSX, headers=headers)
+    return StreamingResponse(result.build(), media_type=service.XLSX, headers=headers)
 
 
 @register.get("/v1/awards/holders/{holder_id}", response_model=HolderOut,

@@ -5,7 +5,8 @@ their own message. Who leads a cluster-year is the registry's answer, given to t
 ``lead_code``.
 
 - a **province** drafts proposals for itself, edits and submits its own, reads its own;
-- the **lead** of the cluster-year reads the cluster's submitted proposals and reviews its list;
+- the **lead** of the cluster-year reads the cluster's submitted proposals and reviews its list,
+  except its own province's nominees: nobody accepts its own, so the ministry's staff review those;
 - **ministry** staff read everything, configure award forms, review sent nominees and decide;
 - a **service** account reads everything (drafts of decisions included).
 """
@@ -24,6 +25,7 @@ __all__ = [
     "may_list_own",
     "may_manage",
     "may_read_proposal",
+    "may_review_nominee",
     "owns",
 ]
 
@@ -54,6 +56,16 @@ def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
 def owns(actor: Actor, *, province_code: str) -> bool:
     """The proposing province's own account."""
     return is_unit(actor) and unit_of(actor) == province_code
+
+
+def may_review_nominee(actor: Actor, *, province_code: str, lead_code: str | None,
+                       organiser: str | None = None) -> bool:
+    """Accept or return a submitted nominee: the cluster-year's lead, but for the lead's own
+    province's nominees the organiser's emulation office (the ministry's staff for its clusters),
+    never the lead itself."""
+    if lead_code is not None and province_code == lead_code:
+        return may_manage(actor, organiser)
+    return is_lead(actor, lead_code=lead_code)
 
 
 def may_draft(actor: Actor) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from shared.names import skeleton
+
 Kind = Literal["collective", "individual"]
 Recipients = Literal["collective", "individual", "both"]
 
@@ -100,12 +102,14 @@ def search_text(text: str) -> str:
 
 def identity_key(*, kind: Kind, name: str, province_code: str, birth_date: date | None) -> str:
     """Who a nominee is, whatever the spelling: an individual by name and birth date (the same person
-    across years and provinces), a collective by name within its province."""
+    across years and provinces), a collective by name within its province. The name is compared by
+    its confusable skeleton (shared.names), so a Cyrillic "а" or a fullwidth letter is the same name."""
+    folded = search_text(skeleton(name))
     if kind == "individual":
         if birth_date is None:
             raise RuleError("an individual needs a birth date", field="birth_date")
-        return f"i|{search_text(name)}|{birth_date.isoformat()}"
-    return f"c|{province_code}|{search_text(name)}"
+        return f"i|{folded}|{birth_date.isoformat()}"
+    return f"c|{province_code}|{folded}"
 
 
 def collective_name_of_province(province_name: str) -> str:

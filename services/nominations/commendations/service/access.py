@@ -149,6 +149,21 @@ async def _require_lead(conn: asyncpg.Connection, actor: Principal, registry: Re
     return lst
 
 
+async def _require_reviewer(conn: asyncpg.Connection, actor: Principal, registry: RegistryClient,
+                            p: Mapping[str, Any], action: str) -> asyncpg.Record:
+    """Who reviews this proposal's nominees, asked of the registry now: the lead, or for the lead's
+    own province the ministry's staff."""
+    lst = await _refresh_list(conn, registry, p["cluster_code"], p["year"])
+    if policy.may_review_nominee(actor, province_code=p["province_code"], lead_code=lst["lead_code"],
+                                 organiser=lst["organiser"]):
+        return lst
+    if p["province_code"] == lst["lead_code"]:
+        raise Forbidden(f"province {p['province_code']} leads {p['cluster_code']} in {p['year']}: a lead does not "
+                        f"review its own nominees, the ministry's staff {action} them")
+    who = f"province {lst['lead_code']}" if lst["lead_code"] else "nobody yet"
+    raise Forbidden(f"only the lead of {p['cluster_code']} in {p['year']} ({who}) may {action} nominees")
+
+
 async def _follow(conn: asyncpg.Connection, p: Mapping[str, Any]) -> str:
     """Move the proposal to the state its nominees put it in, through legal steps only."""
     target = proposal_state(p["state"], await nominee_store.states(conn, p["id"]))

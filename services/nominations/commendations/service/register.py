@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import asyncpg
+from fastapi import Depends, Request
 
 from services.nominations.commendations import export, printing
 from services.nominations.commendations.domain import rules
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.commendations.store import awards as award_store
 from services.nominations.settings import NominationsSettings
+from shared import exports
+from shared.db import Database
 from shared.errors import NotFound
+from shared.exports import DocumentBuilder
 
 # ---------------------------------------------------------------- the register
 
@@ -53,3 +58,50 @@ def decision_pdf(*, decision: dict[str, Any], settings: NominationsSettings, iss
 
 def awards_workbook(*, items: list[dict[str, Any]]) -> bytes:
     return export.workbook(items)
+
+
+# ---------------------------------------------------------------- the register's export (public)
+# Seconds of CPU at the row cap: built in a worker process (shared.exports), the answer streamed
+# once the rows are read, each client's downloads counted, and each query's workbook kept a while.
+
+async def get_documents(request: Request) -> DocumentBuilder:
+    documents: DocumentBuilder = request.app.state.documents
+    return documents
+
+
+Documents = Annotated[DocumentBuilder, Depends(get_documents)]
+
+
+@dataclass
+class RegisterExport:
+    """A workbook already kept for this query (``data``), or how to build it (``build``: once the
+    route has started its answer, so the rows are read and a refusal is still a proper problem)."""
+    data: bytes | None
+    build: Callable[[], AsyncIterator[bytes]]
+
+
+async def export_register(*, db: Database, redis: Any, documents: DocumentBuilder, settings: NominationsSettings,
+                          client: str, q: str | None, year: int | None, province: str | None, form: str | None,
+                          kind: str | None) -> RegisterExport:
+    await exports.rate_limit(redis, document="register.xlsx", client=client,
+                             limit=settings.register_export_per_minute, window_seconds=60)
+    query = {"q": q, "year": year, "province": province, "form": form, "kind": kind}
+    kept = await exports.kept(redis, document="register.xlsx", query=query)
+    if kept is not None:
+        return RegisterExport(data=kept, build=_nothing)
+    async with db.connection() as conn:
+        rows = await search_awards(conn, q=q, year=year, province=province, form=form, kind=kind, after=None,
+                                   limit=settings.register_export_max_rows)
+
+    async def build() -> AsyncIterator[bytes]:
+        data = await documents.build(export.workbook, rows)
+        await exports.keep(redis, document="register.xlsx", query=query, data=data,
+                           ttl_seconds=settings.register_export_cache_seconds)
+        yield data
+
+    return RegisterExport(data=None, build=build)
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""

@@ -20,6 +20,7 @@ from services.nominations.commendations.service.access import (
     _proposal,
     _require_lead,
     _require_ministry,
+    _require_reviewer,
     _transition,
     nominee_out,
     proposal_out,
@@ -62,7 +63,7 @@ async def _lead_review(conn: asyncpg.Connection, *, actor: Principal, registry: 
     n = await _nominee(conn, nominee_id, lock=True)
     p = await _proposal(conn, n["proposal_id"], lock=True)
     verb = "accept" if target == State.accepted else "return"
-    await _require_lead(conn, actor, registry, p["cluster_code"], p["year"], f"{verb} nominees")
+    lst = await _require_reviewer(conn, actor, registry, p, verb)
     _transition(n["state"], target, "nominee")
     row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject, return_reason=reason)
     proposal_state_now = await _follow(conn, await _proposal(conn, p["id"]))
@@ -71,7 +72,7 @@ async def _lead_review(conn: asyncpg.Connection, *, actor: Principal, registry: 
             "proposal_id": str(p["id"]), "nominee_id": str(nominee_id), "nominee_name": n["name"],
             "cluster_code": p["cluster_code"], "cluster_name": p["cluster_name"], "year": p["year"],
             "form_code": p["form_code"], "form_name": p["form_name"], "province_code": p["province_code"],
-            "lead_code": actor.unit, "reason": reason})
+            "lead_code": lst["lead_code"], "reason": reason})
     await audit.record(conn, schema=SCHEMA, actor=actor, action=f"nominee.{verb}", target=f"nominee:{nominee_id}",
                        details={"reason": reason, "proposal_state": proposal_state_now})
     return nominee_out(row)

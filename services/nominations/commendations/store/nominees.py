@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from shared.names import skeleton
+
 COLUMNS = """n.id, n.proposal_id, n.year, n.form_code, n.kind, n.name, n.position, n.unit, n.birth_date, n.gender,
              n.fields, n.summary, n.identity_key, n.state, n.return_reason, n.reject_reason, n.reviewed_by,
              n.decided_by, n.created_at, n.updated_at"""
@@ -18,12 +20,13 @@ async def insert(conn: asyncpg.Connection, *, proposal_id: uuid.UUID, year: int,
                  fields: dict[str, str], summary: str, identity_key: str, state: str = "draft") -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.nominees AS n (proposal_id, year, form_code, kind, name, position, unit, birth_date,
-                                              gender, fields, summary, identity_key, state, position_in_list)
+                                              gender, fields, summary, identity_key, state, position_in_list,
+                                              name_skeleton)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                    (SELECT count(*) FROM nominations.nominees WHERE proposal_id = $1))
+                    (SELECT count(*) FROM nominations.nominees WHERE proposal_id = $1), $14)
             RETURNING {COLUMNS}""",
         proposal_id, year, form_code, kind, name, position, unit, birth_date, gender, fields, summary, identity_key,
-        state)
+        state, skeleton(name))
 
 
 async def update(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, name: str, position: str | None,
@@ -31,9 +34,9 @@ async def update(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, name: str, 
                  summary: str, identity_key: str) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.nominees AS n SET name = $2, position = $3, unit = $4, birth_date = $5, gender = $6,
-                   fields = $7, summary = $8, identity_key = $9, updated_at = now()
+                   fields = $7, summary = $8, identity_key = $9, name_skeleton = $10, updated_at = now()
              WHERE id = $1 RETURNING {COLUMNS}""",
-        nominee_id, name, position, unit, birth_date, gender, fields, summary, identity_key)
+        nominee_id, name, position, unit, birth_date, gender, fields, summary, identity_key, skeleton(name))
 
 
 async def get(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:

@@ -54,6 +54,14 @@ async def get(conn: asyncpg.Connection, proposal_id: uuid.UUID, *, lock: bool = 
     return await conn.fetchrow(f"SELECT {PROPOSAL} FROM {FROM} WHERE p.id = $1", proposal_id)
 
 
+async def find_drafted(conn: asyncpg.Connection, *, cluster_code: str, year: int, province_code: str,
+                       form_code: str) -> uuid.UUID | None:
+    """The province's own proposal for the cluster-year and form (at most one: proposals_one_per_form)."""
+    return await conn.fetchval(
+        "SELECT id FROM nominations.proposals WHERE cluster_code = $1 AND year = $2 AND province_code = $3 "
+        "AND form_code = $4 AND origin = 'province'", cluster_code, year, province_code, form_code)
+
+
 async def find_by_round(conn: asyncpg.Connection, round_id: uuid.UUID, province_code: str) -> uuid.UUID | None:
     return await conn.fetchval(
         "SELECT id FROM nominations.proposals WHERE round_id = $1 AND province_code = $2", round_id, province_code)

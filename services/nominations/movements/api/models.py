@@ -17,14 +17,24 @@ from services.nominations.movements.schemas import (
     ModelIn,
     ModelOut,
     ModelState,
+    Proposed,
+    ProposeIn,
     PublicationIn,
     PublicationOut,
     RecogniseIn,
     RejectIn,
 )
 from services.nominations.movements.service import models as service
+from services.nominations.movements.service import proposals as proposal_service
 from services.nominations.movements.service import publications as publication_service
-from services.nominations.movements.service.common import SCHEMA, MaybePrincipal, read_body, upload_limits
+from services.nominations.movements.service.common import (
+    SCHEMA,
+    MaybePrincipal,
+    commendation_limits,
+    read_body,
+    registry_of,
+    upload_limits,
+)
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.clock import Today
@@ -187,3 +197,21 @@ async def update_publication(publication_id: uuid.UUID, body: PublicationIn, pri
             scope=f"{principal.subject}:movement.publication_update:{publication_id}",
             run=lambda: publication_service.update(conn, actor=principal, publication_id=publication_id,
                                                    title=body.title, models=body.models))
+
+
+# ---------------------------------------------------------------- the review proposes commendations
+
+@router.post("/v1/movements/{movement_id}/proposals", status_code=201, response_model=Proposed,
+             responses=problems(401, 403, 404, 409, 422, 503),
+             summary="Propose recognised models' owners for an award: they join the province's draft commendation "
+                     "proposal with their achievements pre-filled (the province)")
+async def propose(movement_id: uuid.UUID, body: ProposeIn, request: Request, principal: CurrentPrincipal, db: Db,
+                  today: Today, idempotency_key: IdempotencyKey = None) -> Any:
+    registry, limits = registry_of(request), commendation_limits(request)
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, body=body, status_code=201,
+            scope=f"{principal.subject}:movement.propose:{movement_id}",
+            run=lambda: proposal_service.propose(conn, actor=principal, registry=registry, movement_id=movement_id,
+                                                 cluster_code=body.cluster_code, year=body.year, form=body.form,
+                                                 model_ids=body.models, limits=limits, today=today))

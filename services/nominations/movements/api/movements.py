@@ -44,7 +44,8 @@ def _values(body: MovementIn) -> dict[str, Any]:
     return values
 
 
-@router.get("/fields", summary="The fields a model is registered in (lĩnh vực)", response_model=list[FieldOut])
+@router.get("/fields", summary="The fields a model is registered in (lĩnh vực)", response_model=list[FieldOut],
+            responses=problems(422))
 async def list_fields() -> Any:
     return service.fields()
 

@@ -102,6 +102,11 @@ async def optional_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
+def commendation_limits(request: Request) -> Any:
+    """What a proposal may hold (nominees, files): the service's settings, passed to commendations."""
+    return request.app.state.settings.commendation_limits()
+
+
 def upload_limits(request: Request) -> tuple[int, int]:
     """(files per model, bytes per file): the commendations' attachment limits."""
     settings = request.app.state.settings

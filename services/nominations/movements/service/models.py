@@ -37,7 +37,9 @@ def model_out(row: asyncpg.Record, files: list[asyncpg.Record]) -> dict[str, Any
 
 
 async def models_out(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
-    files = await store.files(conn, [r["id"] for r in rows]) if rows else []
+    # Most models carry no file: ask for the files of those that do, if any.
+    holding = [r["id"] for r in rows if r["file_count"]]
+    files = await store.files(conn, holding) if holding else []
     return [model_out(r, files) for r in rows]
 
 
@@ -138,7 +140,7 @@ async def add_file(conn: asyncpg.Connection, *, actor: Principal, model_id: uuid
         raise Unprocessable("the file is empty", field="body")
     if len(content) > max_bytes:
         raise Unprocessable(f"a file may be at most {max_bytes} bytes", field="body", slug="file-too-large")
-    if await store.file_count(conn, model_id) >= max_files:
+    if row["file_count"] >= max_files:
         raise Conflict(f"a model holds at most {max_files} files", slug="too-many-files")
     try:
         kind = sniff(content, filename)

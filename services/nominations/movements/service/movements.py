@@ -108,7 +108,9 @@ async def get(conn: asyncpg.Connection, *, actor: Principal | None, movement_id:
 async def listing(conn: asyncpg.Connection, *, actor: Principal | None, state: str | None, organiser: str | None,
                   after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
     rows = await store.listing(conn, organisers=actor.province if actor and actor.role == "province" else None,
-                               all_organisers=bool(actor and actor.role == "ministry"), state=state,
+                               all_organisers=bool(actor and actor.role == "ministry"),
+                               staff_of=getattr(actor, "organiser", None) if actor and actor.role == "staff" else None,
+                               state=state,
                                organiser=organiser, after=after, limit=limit)
     return [await get(conn, actor=actor, movement_id=r["id"]) for r in rows]
 

@@ -10,7 +10,7 @@ import asyncpg
 
 COLUMNS = ("m.id, m.movement_id, m.unit_code, u.unit_name, u.parent_code, m.phase_number, m.title, m.field, "
            "m.owner_kind, m.owner_name, m.description, m.figures, m.state, m.recognition_level, m.decision_number, "
-           "m.decision_date, m.assessment_note, m.registered_by, m.created_at, m.updated_at")
+           "m.decision_date, m.assessment_note, m.file_count, m.registered_by, m.created_at, m.updated_at")
 FROM = ("nominations.movement_models m JOIN nominations.movement_units u "
         "ON u.movement_id = m.movement_id AND u.unit_code = m.unit_code")
 
@@ -80,6 +80,7 @@ CHUNK = 256 * 1024
 
 async def insert_file(conn: asyncpg.Connection, model_id: uuid.UUID, *, filename: str, content_type: str,
                       sha256: str, content: bytes, by: str) -> asyncpg.Record:
+    await conn.execute("UPDATE nominations.movement_models SET file_count = file_count + 1 WHERE id = $1", model_id)
     return await conn.fetchrow(
         f"""INSERT INTO nominations.movement_model_files (model_id, filename, content_type, size_bytes, sha256,
                                                          content, created_by)
@@ -94,10 +95,6 @@ async def files(conn: asyncpg.Connection, model_ids: list[uuid.UUID]) -> list[as
 
 async def file_meta(conn: asyncpg.Connection, file_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {FILE_META} FROM nominations.movement_model_files WHERE id = $1", file_id)
-
-
-async def file_count(conn: asyncpg.Connection, model_id: uuid.UUID) -> int:
-    return await conn.fetchval("SELECT count(*) FROM nominations.movement_model_files WHERE model_id = $1", model_id)
 
 
 async def file_chunks(pool: asyncpg.Pool, file_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:

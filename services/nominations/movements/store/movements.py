@@ -53,18 +53,20 @@ async def set_document(conn: asyncpg.Connection, movement_id: uuid.UUID, *, numb
                        "document_signer = $4, updated_at = now() WHERE id = $1", movement_id, number, on, signer)
 
 
-async def listing(conn: asyncpg.Connection, *, organisers: str | None, all_organisers: bool, state: str | None,
-                  organiser: str | None, after: tuple[Any, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
-    """Newest first. Drafts only of the organisers the caller staffs (``all_organisers``, or the codes
-    ending in ``-<organisers>``); launched ones for everybody."""
+async def listing(conn: asyncpg.Connection, *, organisers: str | None, all_organisers: bool, staff_of: str | None,
+                  state: str | None, organiser: str | None, after: tuple[Any, uuid.UUID] | None,
+                  limit: int) -> list[asyncpg.Record]:
+    """Newest first. Drafts only of the organisers the caller staffs (``all_organisers``, the codes
+    ending in ``-<organisers>``, or ``staff_of``); launched ones for everybody."""
     return await conn.fetch(
         f"""SELECT {COLUMNS} FROM nominations.movements
-             WHERE (state <> 'draft' OR $1 OR ($2::text IS NOT NULL AND organiser_code LIKE '%-' || $2))
+             WHERE (state <> 'draft' OR $1 OR ($2::text IS NOT NULL AND organiser_code LIKE '%-' || $2)
+                    OR organiser_code = $8)
                AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR organiser_code = $4)
                AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
              ORDER BY created_at DESC, id DESC LIMIT $7""",
         all_organisers, organisers, state, organiser, after[0] if after else None, after[1] if after else None,
-        limit)
+        limit, staff_of)
 
 
 # ---------------------------------------------------------------- phases

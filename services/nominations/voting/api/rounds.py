@@ -22,6 +22,7 @@ from services.nominations.voting.schemas import (
     Page,
     PaperBallotIn,
     ReceiptCheck,
+    ReceiptQuery,
     ReturnIn,
     Round,
     RoundIn,
@@ -182,13 +183,13 @@ async def bulletin(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> 
         return await service.bulletin(conn, actor=principal, round_id=round_id)
 
 
-@router.get("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)",
+@router.post("/{round_id}/verify", summary="Was the ballot with this commitment counted, and as what? (after the close)",
+             description="A POST, so the commitment travels in the body: never in a URL, where access logs, "
+                         "proxies and browser histories keep it.",
              response_model=ReceiptCheck, responses=problems(401, 403, 404, 409, 422))
-async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
-                 receipt: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{64}$",
-                                               description="The commitment from the ballot's receipt")]) -> dict:
+async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, body: ReceiptQuery) -> dict:
     async with db.connection() as conn:
-        return await service.verify_receipt(conn, actor=principal, round_id=round_id, receipt=receipt.lower())
+        return await service.verify_receipt(conn, actor=principal, round_id=round_id, receipt=body.receipt.lower())
 
 
 @router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)",

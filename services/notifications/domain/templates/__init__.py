@@ -28,12 +28,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.contracts.labels import AWARD_LABELS, LANGUAGES
+
 from .. import routing as r
-from . import registry_events, voting_events, year_events
+from . import movement_events, registry_events, voting_events, year_events
 from .wording import (
-    AWARD_LABELS,
-    LANGUAGES,
-    VIETNAM_TZ,
     Ctx,
     Message,
     Template,
@@ -45,10 +44,11 @@ from .wording import (
     supported_languages,
 )
 
-__all__ = ["AWARD_LABELS", "LANGUAGES", "TEMPLATED_EVENT_TYPES", "TEMPLATES", "VIETNAM_TZ", "Message", "award_label",
+__all__ = ["AWARD_LABELS", "LANGUAGES", "TEMPLATED_EVENT_TYPES", "TEMPLATES", "Message", "award_label",
            "format_date", "format_deadline", "render", "render_reminder", "supported_languages"]
 
-TEMPLATES: dict[str, Template] = {**registry_events.TEMPLATES, **voting_events.TEMPLATES, **year_events.TEMPLATES}
+TEMPLATES: dict[str, Template] = {**registry_events.TEMPLATES, **voting_events.TEMPLATES, **year_events.TEMPLATES,
+                                  **movement_events.TEMPLATES}
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)
 

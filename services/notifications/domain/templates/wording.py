@@ -8,22 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared import vietnam
+from shared.contracts.labels import AWARD_LABELS, LANGUAGES
+
 from .. import routing as r
-
-try:  # Vietnam has kept UTC+7 without daylight saving since 1975: the fixed offset is exact.
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    VIETNAM_TZ: dt.tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
-except (ImportError, ZoneInfoNotFoundError):  # pragma: no cover - systems without tz data
-    VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-
-LANGUAGES: tuple[str, ...] = ("vi", "en")
-
-AWARD_LABELS: dict[str, dict[str, str]] = {
-    "government_flag": {"vi": "Cờ thi đua của Chính phủ", "en": "Government emulation flag"},
-    "ministry_flag": {"vi": "Cờ thi đua của Bộ Nội vụ", "en": "Ministry emulation flag"},
-    "certificate_of_merit": {"vi": "Bằng khen", "en": "Certificate of merit"},
-}
 
 
 @dataclass(frozen=True)
@@ -75,7 +63,7 @@ def format_deadline(value: Any) -> str | None:
         return clean(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return str(value.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"))
+    return vietnam.format_time(value)
 
 
 def format_date(value: Any) -> str | None:
@@ -94,7 +82,7 @@ def format_date(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return vietnam.format_date(value)
     return clean(value)
 
 

@@ -1,6 +1,6 @@
 """Demo data (never in a production configuration): the 2024 year of a province as an organiser.
 
-The People's Committee of Quảng Ninh (``UBND-QN``, seeded in the registry by its own demo) ran a
+The People's Committee of Quảng Ninh (``UBND-22``, seeded in the registry by its own demo) ran a
 block of four departments and a cluster of four communes (demo codes and names). Their 2024
 covenants are signed; each cluster's lead received the province's emulation flag, and collectives
 and people of both clusters the chairman's certificate of merit, all in one decision numbered
@@ -24,7 +24,7 @@ from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.scoring.service import scores as service_scores
 from shared.auth import Principal
 
-ORGANISER, YEAR = "UBND-QN", 2024
+ORGANISER, YEAR = "UBND-22", 2024
 NUMBER = "15/QĐ-UBND"
 OFFICE = Principal(subject="demo-seed", role="staff", organiser=ORGANISER)
 LIMITS = Limits(max_nominees=200, max_attachments=30, max_attachment_bytes=10 * 1024 * 1024)

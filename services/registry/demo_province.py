@@ -1,6 +1,6 @@
 """Demo data (never in a production configuration): a province as an organiser beside the ministry.
 
-The People's Committee of Quảng Ninh (``UBND-QN``) runs two of its own clusters in 2024: a block of
+The People's Committee of Quảng Ninh (``UBND-22``) runs two of its own clusters in 2024: a block of
 four provincial departments (real department names, office codes ``QN-…``) and a cluster of four
 communes. Commune codes are national five-digit codes; the ones here (``991xx``, ``992xx``) are
 plainly demo codes, as are the communes' names, since no real commune is meant. The communes merge
@@ -19,7 +19,7 @@ from services.registry.service import organisers as organiser_service
 from services.registry.store import accounts as account_store
 from shared.auth import Principal
 
-ORGANISER = "UBND-QN"
+ORGANISER = "UBND-22"
 ORGANISER_NAME = "Ủy ban nhân dân tỉnh Quảng Ninh"
 PROVINCE = "22"
 OFFICE = Principal(subject="demo-seed", role="staff", organiser=ORGANISER)

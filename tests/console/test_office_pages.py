@@ -31,7 +31,7 @@ async def test_a_province_office_runs_its_units_and_sees_its_year(pages: Pages, 
     await page.get_by_role("button", name="Tạo", exact=True).click()
     await expect(page.locator(FLASH)).to_contain_text("Đã thêm đơn vị")
     await expect(page.locator("tr[data-unit=QN-SXD]")).to_contain_text("Sở Xây dựng")
-    units = (await system.registry.client.get("/v1/units", params={"organiser": "UBND-QN"})).json()["items"]
+    units = (await system.registry.client.get("/v1/units", params={"organiser": "UBND-22"})).json()["items"]
     assert "QN-SXD" in {u["code"] for u in units}
     row = page.locator("tr[data-unit=QN-SXD]")
     await row.get_by_text("Giải thể", exact=True).click()
@@ -51,7 +51,7 @@ async def test_a_unit_account_has_a_provinces_home(pages: Pages, system: System)
 
 async def test_the_ministry_reads_a_province_office(pages: Pages, system: System) -> None:
     page = await pages.new(user="ministry")
-    await page.goto("/office?organiser=UBND-QN&year=2024")
+    await page.goto("/office?organiser=UBND-22&year=2024")
     await expect(page.locator("main")).to_contain_text("Chỉ xem")
     await expect(page.locator("tr[data-cluster=QN-KHOI-SO]")).to_be_visible()
     await expect(page.locator("form[action='/office/clusters']")).to_have_count(0)

@@ -11,11 +11,11 @@ async def test_the_province_demo_seeds_once_beside_the_northern_cluster(registry
         assert await registry_demo.seed(conn) is True
         assert await registry_demo.seed(conn) is False
     organisers = (await registry.client.get("/v1/organisers")).json()["items"]
-    assert [o["code"] for o in organisers] == ["BNV", "UBND-QN"]
-    clusters = (await registry.client.get("/v1/clusters", params={"organiser": "UBND-QN", "year": 2024})).json()
+    assert [o["code"] for o in organisers] == ["BNV", "UBND-22"]
+    clusters = (await registry.client.get("/v1/clusters", params={"organiser": "UBND-22", "year": 2024})).json()
     assert {(c["code"], c["lead"]["code"]) for c in clusters["items"]} == {("QN-KHOI-SO", "QN-SNV"),
                                                                           ("QN-CUM-XA", "99103")}
-    units = (await registry.client.get("/v1/units", params={"organiser": "UBND-QN", "on": "2024-06-01"})).json()
+    units = (await registry.client.get("/v1/units", params={"organiser": "UBND-22", "on": "2024-06-01"})).json()
     assert {u["kind"] for u in units["items"]} == {"department", "commune"} and len(units["items"]) == 8
     # The communes merged in pairs on 1 July 2025, like the real ones.
     merged = (await registry.client.get("/v1/units/99201", params={"on": "2025-07-01"})).json()
@@ -36,5 +36,5 @@ async def test_the_province_demo_seeds_once_beside_the_northern_cluster(registry
                                                  headers=nominations.auth(
                                                      registry.app.state.issuer.issue(
                                                          subject="staff-qn", role="staff", province=None,
-                                                         organiser="UBND-QN")[0]))).json()
+                                                         organiser="UBND-22")[0]))).json()
         assert covenant["state"] == "published"

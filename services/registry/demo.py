@@ -25,12 +25,18 @@ DEMO_PASSWORD = "demo"
 SYSTEM = Principal(subject="demo-seed", role="ministry")
 
 
-def demo_accounts() -> list[tuple[str, str, str | None]]:
+def _northern_accounts() -> list[tuple[str, str, str | None]]:
     accounts: list[tuple[str, str, str | None]] = [
         ("ministry", "ministry", None), ("notifications-service", "service", None),
         ("nominations-service", "service", None)]
     accounts += [(f"province-{code}", "province", code) for code in sorted(ROTATION_2023)]
     return accounts
+
+
+def demo_accounts() -> list[tuple[str, str, str | None]]:
+    """Every account the demo seeds (username, role, province): the ministry's, the services', the
+    northern provinces' and the province organiser's office and units' (``demo_province``)."""
+    return _northern_accounts() + [(username, role, None) for username, role, _, _ in demo_province.accounts()]
 
 
 async def seed(conn: asyncpg.Connection) -> bool:
@@ -47,7 +53,7 @@ async def _seed_northern(conn: asyncpg.Connection, password_hash: str) -> bool:
     async with conn.transaction():
         if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM registry.clusters WHERE code = $1)", CLUSTER):
             return False
-        for username, role, province in demo_accounts():
+        for username, role, province in _northern_accounts():
             # An account that already exists keeps its password: the seed never resets one.
             await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
                                                   province_code=province, demo=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.limits import BodyTooLarge
 from shared.logs import request_id_var
+from shared.problem_types import PROBLEM_TYPES
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("thidua.errors")
@@ -63,11 +65,14 @@ class Unavailable(DomainError):
 
 class FieldValueError(ValueError):
     """Raised by a model-level validator to name the field at fault: the error then names
-    ``province_code``, not the whole ``body`` the validator ran on."""
+    ``province_code``, not the whole ``body`` the validator ran on. ``code`` is the error's stable
+    machine code (shared/problem_types.py), ``params`` what a client's sentence needs."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *, code: str = "value_error", **params: Any):
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = params
 
 
 class TooManyRequests(DomainError):
@@ -102,6 +107,7 @@ def problem(
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:thidua:problem:{slug}",
+        "code": slug,
         "title": title,
         "status": status,
         "detail": detail,
@@ -122,25 +128,37 @@ def _loc_to_field(loc: Sequence[Any]) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
-def _field_error(e: dict[str, Any]) -> dict[str, str]:
+def simple_params(values: dict[str, Any] | None) -> dict[str, str | int | float | bool]:
+    """The values a client's sentence may quote: plain scalars only (never an exception or a model)."""
+    return {k: v if isinstance(v, str | int | float | bool) else str(v) for k, v in (values or {}).items()
+            if v is not None and k not in ("error", "retry_after") and isinstance(v, str | int | float | bool | Decimal)}
+
+
+def _field_error(e: dict[str, Any]) -> dict[str, Any]:
+    """A field error: where (``field``), in English (``message``), and for clients to translate, its
+    stable ``code`` (the validator's error type, or a domain rule's code) and ``params``."""
     if e.get("type") == "json_invalid":
         # FastAPI puts the character offset where a field goes: ("body", 8) would name a field "8".
         loc: Sequence[Any] = e.get("loc") or ()
         at = f" at character {loc[-1]}" if len(loc) > 1 else ""
         reason = (e.get("ctx") or {}).get("error")
-        return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else "")}
+        return {"field": "body", "message": f"invalid JSON{at}" + (f": {reason}" if reason else ""),
+                "code": "json_invalid", "params": {}}
     cause = (e.get("ctx") or {}).get("error")
     if isinstance(cause, FieldValueError):
         # A model-level rule: its own field, under the model's location (``body`` → ``province_code``).
         loc = (*(e.get("loc") or ()), *cause.field.split("."))
-        return {"field": _loc_to_field(loc), "message": str(cause)}
-    return {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
+        return {"field": _loc_to_field(loc), "message": str(cause), "code": cause.code,
+                "params": simple_params(cause.params)}
+    return {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid"),
+            "code": str(e.get("type") or "value_error"), "params": simple_params(e.get("ctx"))}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        errors = [{"field": exc.field, "message": exc.detail}] if exc.field else None
+        errors = [{"field": exc.field, "message": exc.detail, "code": exc.slug,
+                   "params": simple_params(exc.extra)}] if exc.field else None
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         retry_after = exc.extra.get("retry_after")
         if retry_after is not None:
@@ -161,7 +179,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(exc, BodyTooLarge):
             return problem(request, status=413, slug="body-too-large", title="Request body too large",
-                           detail=str(exc.detail), errors=[{"field": "body", "message": str(exc.detail)}],
+                           detail=str(exc.detail), errors=[{"field": "body", "message": str(exc.detail),
+                                                            "code": "body-too-large", "params": {"max_bytes": exc.limit}}],
                            headers={"Connection": "close"}, max_bytes=exc.limit)
         if exc.status_code == 400:
             # Raised by FastAPI/Starlette only when the body cannot be read at all (bytes that are not
@@ -170,7 +189,7 @@ def install_problem_handlers(app: FastAPI) -> None:
                       else str(exc.detail).rstrip("."))
             detail = f"the request body cannot be read: {reason}"
             return problem(request, status=400, slug="unreadable-body", title="Bad request", detail=detail,
-                           errors=[{"field": "body", "message": detail}])
+                           errors=[{"field": "body", "message": detail, "code": "unreadable-body", "params": {}}])
         return problem(request, status=exc.status_code, slug=f"http-{exc.status_code}",
                        title=str(exc.detail), detail=str(exc.detail), headers=getattr(exc, "headers", None))
 
@@ -222,7 +241,11 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "required": ["type", "title", "status", "detail"],
         "properties": {
-            "type": {"type": "string", "examples": ["urn:thidua:problem:not-found"]},
+            "type": {"type": "string", "examples": ["urn:thidua:problem:not-found"],
+                     "description": "`urn:thidua:problem:` and the problem's `code`"},
+            "code": {"type": "string", "examples": ["not-found"],
+                     "description": "The stable machine code of the problem, one of `x-problem-types`: what "
+                                    "clients translate, never `detail`"},
             "title": {"type": "string"},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "detail": {"type": "string"},
@@ -231,6 +254,8 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemFieldError"}},
         },
         "additionalProperties": True,
+        # Every problem type the service can answer, code → English title (shared/problem_types.py).
+        "x-problem-types": PROBLEM_TYPES,
     },
     "ProblemFieldError": {
         "title": "ProblemFieldError",
@@ -239,7 +264,13 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {"field": {"type": "string", "minLength": 1,
                                  "description": "The offending field: a dotted path into the body, "
                                                 "or a query, path or header parameter's name"},
-                       "message": {"type": "string"}},
+                       "message": {"type": "string", "description": "In English, for people reading logs"},
+                       "code": {"type": "string",
+                                "description": "Stable machine code: a problem type's code for a rule of the "
+                                               "domain, else the validator's error type (`missing`, "
+                                               "`greater_than_equal`, `string_too_long`…)"},
+                       "params": {"type": "object", "additionalProperties": True,
+                                  "description": "What the code's sentence quotes (bounds, values)"}},
     },
     "ValidationProblem": {
         "title": "ValidationProblem",

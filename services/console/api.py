@@ -26,7 +26,8 @@ from typing import Any, Literal
 import httpx
 
 from services.console.errors import PageNotFound
-from services.console.i18n import translate
+from services.console.i18n import format_number, nfc, translate
+from services.console.messages import CATALOGUES
 from services.console.sessions import Session, SessionStore
 from services.console.settings import ConsoleSettings
 from shared.logs import request_id_var
@@ -72,6 +73,41 @@ class ApiError(Exception):
 
 
 # ------------------------------------------------------------ problem+json → the user's language
+# The APIs give every problem and every field error a stable machine ``code`` (shared/problem_types.py)
+# with the ``params`` its sentence quotes; the console translates the code (messages/problems.py),
+# never the English ``detail``. An answer without a code (an older peer) is matched by its English
+# shape; what is not understood reads as a plain "invalid value" in the user's language.
+
+# A validator's error type → the catalogue's sentence and how its params fill it.
+VALIDATOR_CODES: dict[str, tuple[str, str | None]] = {
+    "missing": ("field.required", None),
+    "string_too_long": ("field.too_long", "max_length"),
+    "string_too_short": ("field.too_short", "min_length"),
+    "too_long": ("field.too_many", "max_length"),
+    "too_short": ("field.required", None),
+    "less_than_equal": ("field.le", "le"),
+    "greater_than_equal": ("field.ge", "ge"),
+    "less_than": ("field.lt", "lt"),
+    "greater_than": ("field.gt", "gt"),
+    "int_parsing": ("field.integer", None),
+    "int_type": ("field.integer", None),
+    "int_from_float": ("field.integer", None),
+    "float_parsing": ("field.number", None),
+    "float_type": ("field.number", None),
+    "decimal_parsing": ("field.number", None),
+    "decimal_type": ("field.number", None),
+    "date_parsing": ("field.date", None),
+    "date_from_datetime_parsing": ("field.date", None),
+    "date_type": ("field.date", None),
+    "datetime_parsing": ("field.date", None),
+    "datetime_from_date_parsing": ("field.date", None),
+    "string_pattern_mismatch": ("field.pattern", None),
+    "literal_error": ("field.choice", None),
+    "enum": ("field.choice", None),
+    "uuid_parsing": ("field.uuid", None),
+    "bool_parsing": ("field.bool", None),
+    "json_invalid": ("field.json", None),
+}
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Field required$", re.IGNORECASE), "field.required"),
@@ -89,16 +125,46 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+class _Quoted(dict[str, Any]):
+    """Params for a sentence: a placeholder the API did not fill reads "…", never a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def say(lang: str, key: str, params: dict[str, Any] | None = None) -> str:
+    """The catalogue's sentence for ``key`` with ``params`` quoted in it."""
+    catalogue = CATALOGUES.get(lang) or CATALOGUES["vi"]
+    template = catalogue.get(key) or CATALOGUES["vi"].get(key) or key
+    return nfc(template.format_map(_Quoted({k: format_number(v, lang) if isinstance(v, float) else v
+                                             for k, v in (params or {}).items()})))
+
+
+def knows(lang: str, key: str) -> bool:
+    return key in (CATALOGUES.get(lang) or CATALOGUES["vi"])
+
+
+def field_message(item: dict[str, Any], lang: str) -> str:
+    """One field error in the user's language, from its code (else its English shape)."""
+    code, params = str(item.get("code") or ""), dict(item.get("params") or {})
+    if code and knows(lang, f"problem.{code}"):
+        return say(lang, f"problem.{code}", params)
+    if code in VALIDATOR_CODES:
+        key, param = VALIDATOR_CODES[code]
+        return say(lang, key, {"n": params.get(param, "…")} if param else {})
+    return translate_field_message(str(item.get("message", "")), lang)
+
+
 def translate_field_message(message: str, lang: str) -> str:
-    """The API speaks English; the console shows the user's language. Known shapes are translated;
-    anything else is shown as the API wrote it, introduced in the user's language."""
-    if lang == "en":
+    """An English field message without a code: its known shapes are translated; anything else is
+    a plain "invalid value" in the user's language (English only for an English reader)."""
+    if lang == "en" and message:
         return message
     for pattern, key in _PATTERNS:
         m = pattern.search(message)
         if m:
             return translate(lang, key, **m.groupdict())
-    return translate(lang, "field.invalid") + " " + translate(lang, "field.original", text=message)
+    return translate(lang, "field.invalid")
 
 
 def problem_to_error(resp: httpx.Response, lang: str) -> ApiError:
@@ -108,22 +174,20 @@ def problem_to_error(resp: httpx.Response, lang: str) -> ApiError:
             body = {}
     except ValueError:
         body = {}
-    slug = str(body.get("type", "")).rpartition(":")[2] or f"http-{resp.status_code}"
+    slug = str(body.get("code") or str(body.get("type", "")).rpartition(":")[2] or f"http-{resp.status_code}")
     detail = str(body.get("detail") or resp.reason_phrase or "")
     fields: dict[str, str] = {}
     for item in body.get("errors") or []:
         if isinstance(item, dict) and item.get("field"):
-            fields.setdefault(str(item["field"]), translate_field_message(str(item.get("message", "")), lang))
+            fields.setdefault(str(item["field"]), field_message(item, lang))
     key = f"problem.{slug}"
-    headline = translate(lang, key)
-    if headline == key:
-        headline = translate(lang, "problem.generic")
-    if lang == "en":
-        message = detail or headline
-    elif fields:
-        message = headline
-    else:
-        message = f"{headline} {translate(lang, 'field.original', text=detail)}" if detail else headline
+    extras = {k: v for k, v in body.items() if isinstance(v, str | int | float) and k not in ("type", "title", "detail")}
+    message = say(lang, key, extras) if knows(lang, key) else say(lang, "problem.generic")
+    if slug == "validation-failed" and fields:
+        # what is wrong, field by field, for a page that has no place for a field the API named
+        message = " ".join(dict.fromkeys(fields.values()))
+    elif not fields and not knows(lang, key) and lang == "en" and detail:
+        message = detail
     return ApiError(status=resp.status_code, slug=slug, detail=detail, message=message, fields=fields, body=body)
 
 

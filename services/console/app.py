@@ -12,7 +12,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -205,7 +205,7 @@ def install_error_pages(app: FastAPI) -> None:
         return response
 
 
-async def error_page_with_message(request: Request, exc: ApiError) -> HTMLResponse:
+async def error_page_with_message(request: Request, exc: ApiError) -> Response:
     from services.console.web import render
 
     status = exc.status if 400 <= exc.status < 500 else 400

@@ -73,6 +73,13 @@ async def live_turnout(api: Api, *, round_id: UUID) -> dict[str, Any]:
     return found
 
 
+async def disputes(api: Api, *, round_id: UUID) -> list[dict[str, Any]]:
+    """Disputed paper ballots of a round: all of them for the ministry and the lead, a member's own."""
+    page = await api.get("nominations", f"/v1/rounds/{round_id}/paper-ballot-disputes")
+    items: list[dict[str, Any]] = page["items"]
+    return items
+
+
 async def counted_rounds(api: Api) -> list[dict[str, Any]]:
     """Rounds the user may see whose ballots have been counted (for checking a receipt)."""
     page = await api.get("nominations", "/v1/rounds", params={"limit": 200})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -19,7 +20,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from services.console.i18n import format_datetime, format_number
+from services.console.i18n import VIETNAM, format_datetime, format_number
 
 FONT_DIRS = [Path(os.environ.get("CONSOLE_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")),
              Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF")]
@@ -40,31 +41,97 @@ def _font_dir() -> Path:
 
 
 # ---------------------------------------------------------------- the minutes (biên bản) as PDF
+# Laid out as Decree 30/2020/NĐ-CP lays out an administrative document: the issuing body (left) and
+# the national motto (right, each line on ONE line, fitted to its column), the place and date, the
+# title, the body, the signature block kept whole with the signer's name; page numbers in the footer
+# (never a line written into the bottom margin, which made fpdf add a page for it).
 
-def minutes_pdf(m: dict[str, Any]) -> bytes:
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
+CHANNELS = {"online": "Trực tuyến", "paper": "Bằng văn bản"}
+
+
+class _Document(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, f"{self.footer_text} · Trang {self.page_no()}/{{nb}}", align="C")
+
+
+def _fit(pdf: FPDF, text: str, width: float, *, size: float, bold: bool = True) -> float:
+    """The largest font size up to ``size`` at which ``text`` fits ``width`` on one line."""
+    while size > 6:
+        pdf.set_font("DejaVu", "B" if bold else "", size)
+        if pdf.get_string_width(text) <= width - 2:
+            return size
+        size -= 0.25
+    return size
+
+
+def place_and_date(place: str, day: date | None) -> str:
+    """The place-and-date line of an administrative document: "Quảng Ninh, ngày 07 tháng 12 năm 2026"."""
+    if day is None:
+        return f"{place}, ngày    tháng    năm"
+    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def _local_day(value: Any) -> date | None:
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment.astimezone(VIETNAM).date()
+
+
+def minutes_pdf(m: dict[str, Any], *, signer_name: str | None = None) -> bytes:
     font_dir = _font_dir()
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf = _Document(format="A4")
+    pdf.footer_text = f"Biên bản kiểm phiếu – {m['cluster']['name']} – {m['year']}"
+    pdf.alias_nb_pages()
+    pdf.set_margins(25, 20, 18)
+    pdf.set_auto_page_break(True, margin=20)
     pdf.add_font("DejaVu", "", str(font_dir / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(font_dir / "DejaVuSans-Bold.ttf"))
+    oblique = font_dir / "DejaVuSans-Oblique.ttf"   # the place-and-date line; upright when not installed
+    pdf.add_font("DejaVu", "I", str(oblique if oblique.exists() else font_dir / "DejaVuSans.ttf"))
     pdf.set_title(f"Biên bản kiểm phiếu – {m['cluster']['name']} – {m['year']}")
     pdf.add_page()
     width = pdf.epw
+    left, right = width * 0.42, width * 0.58
 
-    def line(text: str, *, size: float = 11, bold: bool = False, align: str = "L", gap: float = 1.5) -> None:
+    def line(text: str, *, size: float = 11, bold: bool = False, align: str = "J", gap: float = 1.5) -> None:
         pdf.set_font("DejaVu", "B" if bold else "", size)
         pdf.multi_cell(width, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    line("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="C", gap=0)
-    line("Độc lập – Tự do – Hạnh phúc", bold=True, align="C", gap=6)
-    line("BIÊN BẢN KIỂM PHIẾU", size=15, bold=True, align="C", gap=1)
+    # the header: issuing body | national motto, each on one line
+    top = pdf.get_y()
+    issuer = m["cluster"]["name"].upper()
+    pdf.set_font("DejaVu", "B", _fit(pdf, issuer, left, size=10.5))
+    pdf.multi_cell(left, 5, issuer, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(left, 5, f"Đơn vị Trưởng cụm: {m['lead']['name']}", align="C")
+    left_bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + left, top)
+    pdf.set_font("DejaVu", "B", _fit(pdf, MOTTO, right, size=11.5))
+    pdf.cell(right, 5.5, MOTTO, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", _fit(pdf, MOTTO_2, right, size=12))
+    pdf.cell(right, 6, MOTTO_2, align="C", new_x="LEFT", new_y="NEXT")
+    motto_w = pdf.get_string_width(MOTTO_2)
+    x0 = pdf.l_margin + left + (right - motto_w) / 2
+    pdf.line(x0, pdf.get_y(), x0 + motto_w, pdf.get_y())
+    pdf.ln(3)
+    pdf.set_x(pdf.l_margin + left)
+    pdf.set_font("DejaVu", "I", 10.5)
+    signed_on = _local_day(m.get("certified_at") or m.get("closed_at"))
+    pdf.cell(right, 6, place_and_date(m["lead"]["name"], signed_on), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), left_bottom) + 8)
+
+    line("BIÊN BẢN KIỂM PHIẾU", size=14, bold=True, align="C", gap=1)
     award = m.get("award_label") or AWARD_LABELS.get(m["award"], m["award"])
-    line(f"Bình xét đề nghị {award} năm {m['year']}", align="C", gap=1)
-    line(m["cluster"]["name"], align="C", gap=6)
+    line(f"Bình xét đề nghị tặng {award} năm {m['year']}", align="C", gap=6)
     rules = m["rules"]
-    line(f"Đơn vị trưởng cụm: {m['lead']['name']} ({m['lead']['code']})")
     line(f"Số đơn vị được đề nghị: {rules['seats']}; mỗi phiếu chọn tối đa {rules['max_choices']} đơn vị; "
          f"ngưỡng đạt: trên {rules['threshold']} số phiếu hợp lệ; túc số: {rules['quorum']} số thành viên; "
          f"{'được' if rules['self_vote'] else 'không được'} tự bầu cho đơn vị mình.")
@@ -73,35 +140,55 @@ def minutes_pdf(m: dict[str, Any]) -> bytes:
     line(f"Tổng số thành viên: {m['electorate_size']}; số phiếu đã bỏ: {m['ballots_cast']} ({turnout}%); "
          f"phiếu trắng: {m['blank_ballots'] if m['blank_ballots'] is not None else '—'}; "
          f"{'đủ' if m['quorum_met'] else 'không đủ'} túc số.", gap=4)
-    if m.get("paper_ballots"):
-        line("Phiếu bầu bằng văn bản của thành viên vắng mặt:", bold=True)
-        for p in m["paper_ballots"]:
-            line(f"• {p['name']} ({p['code']}): văn bản số {p['document_ref']}", gap=0.5)
-        pdf.ln(3)
-    if m.get("votes"):
-        line("Kết quả kiểm phiếu", bold=True, gap=2)
-        pdf.set_font("DejaVu", "B", 10.5)
-        cols = (width * 0.12, width * 0.5, width * 0.18, width * 0.2)
-        for text, w in zip(("STT", "Đơn vị", "Số phiếu", "Kết quả"), cols):
+
+    def table(title: str, headers: Sequence[str], shares: Sequence[float], rows: Sequence[Sequence[str]],
+              aligns: Sequence[str]) -> None:
+        cols = [width * s for s in shares]
+        # a table's title never stays alone at the foot of a page
+        if pdf.will_page_break(7 * min(len(rows) + 2, 4) + 8):
+            pdf.add_page()
+        line(title, bold=True, gap=2)
+        pdf.set_font("DejaVu", "B", 10)
+        for text, w in zip(headers, cols):
             pdf.cell(w, 7, text, border=1, align="C")
         pdf.ln()
-        proposed = {u["code"] for u in m.get("proposed") or []}
-        pdf.set_font("DejaVu", "", 10.5)
-        for i, v in enumerate(m["votes"], start=1):
-            row = (str(i), f"{v['name']} ({v['code']})", str(v["votes"]), "Đề nghị" if v["code"] in proposed else "")
-            for text, w, align in zip(row, cols, ("C", "L", "C", "C")):
+        pdf.set_font("DejaVu", "", 10)
+        for row in rows:
+            for text, w, align in zip(row, cols, aligns):
                 pdf.cell(w, 7, text, border=1, align=align)
             pdf.ln()
         pdf.ln(4)
+
+    paper = {p["code"]: p.get("document_ref") for p in m.get("paper_ballots") or []}
+    attendance = []
+    for i, e in enumerate(m.get("electorate") or [], start=1):
+        how = CHANNELS.get(str(e.get("channel")), "Không bỏ phiếu") if e.get("voted") else "Không bỏ phiếu"
+        if e.get("channel") == "paper" and paper.get(e["code"]):
+            how += f" (số {paper[e['code']]})"
+        attendance.append((str(i), e["name"], how))
+    if attendance:
+        table("Thành viên và việc bỏ phiếu", ("STT", "Đơn vị", "Bỏ phiếu"), (0.1, 0.45, 0.45), attendance,
+              ("C", "L", "L"))
+    if m.get("votes"):
+        proposed = {u["code"] for u in m.get("proposed") or []}
+        rows = [(str(i), v["name"], str(v["votes"]), "Đề nghị" if v["code"] in proposed else "")
+                for i, v in enumerate(m["votes"], start=1)]
+        table("Kết quả kiểm phiếu", ("STT", "Đơn vị", "Số phiếu", "Kết quả"), (0.1, 0.5, 0.18, 0.22), rows,
+              ("C", "L", "C", "C"))
     if m.get("carried_over"):
-        line("Đơn vị đã trúng ở vòng trước: " + ", ".join(u["name"] for u in m["carried_over"]))
+        line("Đơn vị đã trúng ở vòng trước: " + ", ".join(u["name"] for u in m["carried_over"]) + ".")
     names = ", ".join(u["name"] for u in m.get("proposed") or []) or "không có đơn vị nào"
-    line(f"Đề nghị: {names}.", bold=True, gap=4)
-    line(f"Chứng nhận kết quả lúc {format_datetime(m.get('certified_at'))} bởi {m.get('certified_by') or '—'}.")
+    line(f"Đề nghị: {names}.", bold=True, gap=3)
+    line(f"Kết quả được chứng nhận lúc {format_datetime(m.get('certified_at'))}.")
     if m.get("decided_at"):
         line(f"Bộ Nội vụ {'phê duyệt' if m['state'] == 'approved' else 'trả lại'} lúc "
-             f"{format_datetime(m['decided_at'])}" + (f": {m['return_reason']}" if m.get("return_reason") else "."))
-    pdf.ln(10)
+             f"{format_datetime(m['decided_at'])}" + (f": {m['return_reason']}." if m.get("return_reason") else "."))
+
+    # the signature block stays whole: on the next page when it would not fit here
+    block = 48
+    if pdf.will_page_break(block):
+        pdf.add_page()
+    pdf.ln(6)
     half = width / 2
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(half, 6, "THƯ KÝ", align="C")
@@ -109,9 +196,12 @@ def minutes_pdf(m: dict[str, Any]) -> bytes:
     pdf.set_font("DejaVu", "", 9.5)
     pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C")
     pdf.cell(half, 5, "(Ký, ghi rõ họ tên, đóng dấu)", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(-15)
+    pdf.ln(22)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(half, 6, "")
+    pdf.cell(half, 6, signer_name or "", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
-    pdf.cell(0, 5, f"Mã vòng bỏ phiếu: {m['round_id']}", align="C")
+    pdf.cell(0, 5, f"Mã vòng bỏ phiếu: {m['round_id']}", align="L")
     return bytes(pdf.output())
 
 

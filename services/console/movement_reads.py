@@ -19,9 +19,12 @@ async def movement(api: Api, *, movement_id: UUID | str) -> dict[str, Any]:
     return found
 
 
-async def rollup(api: Api, *, movement_id: UUID, with_units: bool) -> dict[str, Any]:
+async def rollup(api: Api, *, movement_id: UUID, with_units: bool, parent: str | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"units": "true"} if with_units else {}
+    if parent:
+        params["parent"] = parent
     found: dict[str, Any] = await api.get("nominations", f"/v1/movements/{movement_id}/rollup",
-                                          params={"units": "true"} if with_units else None)
+                                          params=params or None)
     return found
 
 

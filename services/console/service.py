@@ -6,6 +6,7 @@ decided here; the APIs decide."""
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,6 +38,20 @@ async def provinces_on(api: Api, *, on: date) -> list[dict[str, Any]]:
             day = date.fromisoformat(unit["valid_from"]) - timedelta(days=1)
             unit["predecessors"] = [p for p in by_date.get(day, []) if p.get("successor_code") == unit["code"]]
     return units
+
+
+async def provinces_with_former(api: Api, *, on: date) -> list[dict[str, Any]]:
+    """The units in force on ``on`` and those merged into them (each with ``valid_to``), by name: what
+    a filter over past years offers."""
+    units = await provinces_on(api, on=on)
+    former = {p["code"]: p for u in units for p in u["predecessors"] if p["code"] not in {x["code"] for x in units}}
+    return sorted([*units, *former.values()], key=lambda u: unaccented(u["name"]))
+
+
+def unaccented(text: str) -> str:
+    """Lower case without diacritics (đ → d): how people type a name into a search box."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold().strip()
 
 
 async def province_names(api: Api, *, on: date) -> dict[str, str]:
@@ -155,3 +170,30 @@ async def deliveries(api: Api, *, status: str) -> list[dict[str, Any]]:
     page = await api.get("notifications", "/v1/deliveries", params={"status": status, "limit": 200})
     items: list[dict[str, Any]] = page["items"]
     return items
+
+
+# ------------------------------------------------------------ accounts
+
+async def accounts(api: Api, *, role: str | None = None, province: str | None = None) -> list[dict[str, Any]]:
+    """Every account (ministry), by username; ``role`` and ``province`` narrow the list."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 500}
+        if role:
+            params["role"] = role
+        if province:
+            params["province"] = province
+        if cursor:
+            params["cursor"] = cursor
+        page = await api.get("registry", "/v1/accounts", params=params)
+        items.extend(page["items"])
+        cursor = page.get("next")
+        if not cursor:
+            return items
+
+
+async def account(api: Api, *, username: str) -> dict[str, Any]:
+    """One account (the ministry's, or the user's own)."""
+    found: dict[str, Any] = await api.get_or_404("registry", f"/v1/accounts/{username}")
+    return found

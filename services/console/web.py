@@ -34,7 +34,7 @@ from services.console.i18n import (
     translate,
     translator,
 )
-from services.console.sessions import COOKIE, Session, SessionStore
+from services.console.sessions import COOKIE, Session, SessionStore, new_secret
 from services.console.settings import ConsoleSettings
 from shared.logs import request_id_var
 
@@ -213,7 +213,12 @@ async def _kept_page(request: Request, session: Session | None) -> HTMLResponse 
 # ------------------------------------------------------------ rendering
 
 async def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-                 status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+                 status_code: int = 200, headers: dict[str, str] | None = None,
+                 again_at: str | None = None) -> Response:
+    """The page. ``again_at``: the address of the form's page; when a POST answers with a page (a
+    refused form), the page is shown by that address's GET instead (see show_again)."""
+    if again_at is not None and request.method not in SAFE_METHODS:
+        return await show_again(request, template, context or {}, at=again_at, status_code=status_code)
     lang = get_lang(request)
     session = await get_session(request)
     kept = await _kept_page(request, session)
@@ -247,8 +252,18 @@ async def render(request: Request, template: str, context: dict[str, Any] | None
     return response
 
 
+async def confirm_page(request: Request, *, heading: str, consequences: list[str], action: str, button: str,
+                       back: str, warning: str | None = None, hidden: dict[str, str] | None = None) -> Response:
+    """The confirmation step before an act that cannot be undone (templates/confirm.html): what will
+    happen, what would stop it (``warning``), the act's form (POST ``action``), and a way back. It is a
+    GET page of its own, reached from a GET form, so it can be reloaded and left without a trace."""
+    return await render(request, "confirm.html", {
+        "heading": heading, "consequences": consequences, "warning": warning, "action": action, "button": button,
+        "back": back, "hidden": hidden or {}, "key": new_secret()})
+
+
 async def error_page(request: Request, *, status_code: int, key: str,
-                     headers: dict[str, str] | None = None) -> HTMLResponse:
+                     headers: dict[str, str] | None = None) -> Response:
     return await render(request, "errors/error.html", {"status": status_code, "key": key},
                         status_code=status_code, headers=headers)
 

@@ -102,6 +102,26 @@ class RegistryClient:
         """``GET /v1/provinces/{code}``: the province in force today."""
         return await self._one(f"/v1/provinces/{code}")
 
+    async def units_of(self, organiser: str) -> list[dict[str, Any]] | None:
+        """``GET /v1/units?organiser=``: every unit of an organiser in force today (code, name, kind,
+        province_code), all pages; ``None`` when the registry keeps no units of organisers."""
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"organiser": organiser, "limit": 1000}
+            if cursor:
+                params["cursor"] = cursor
+            resp = await self._get("/v1/units", params)
+            if resp.status_code == 404:
+                return None
+            if resp.status_code != 200:
+                raise Unavailable(f"the registry answered {resp.status_code} listing {organiser}'s units",
+                                  slug="registry-unavailable")
+            body = resp.json()
+            found += body["items"]
+            cursor = body.get("next")
+            if not cursor:
+                return found
 
 
 # ---------------------------------------------------------------- one client per process

@@ -11,7 +11,9 @@ from services.registry.domain.provinces import check_unit_name
 from shared.contracts.common import Answer, ClusterCode, Year
 from shared.contracts.pages import Page
 from shared.errors import FieldValueError
-from shared.text import StorableStr, nfc
+from shared.names import Name, optional_name
+from shared.names import name as visible_name
+from shared.text import nfc
 
 __all__ = ["Page"]  # with every model below
 
@@ -240,7 +242,7 @@ class Successor(BaseModel):
     name: str = Field(min_length=2, max_length=100, description="Words of letters: no digits or symbols")
     kind: Literal["province", "city"] = "province"
 
-    _nfc = field_validator("name")(nfc)
+    _visible = field_validator("name")(visible_name)
     _is_a_name = field_validator("name")(check_unit_name)
 
 
@@ -301,7 +303,8 @@ class ClusterIn(BaseModel):
     allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
                                                                   "the same kind in one year")
 
-    _nfc = field_validator("name", "organizer")(nfc)
+    # Names shown publicly: no invisible or reordering characters (U+202E would turn one round).
+    _visible = field_validator("name", "organizer")(visible_name)
 
 
 class PeriodIn(BaseModel):
@@ -319,7 +322,7 @@ class ClusterPatch(BaseModel):
         default=None, description="Allow this cluster's members to sit in another cluster of the same kind "
                                   "in one year")
 
-    _nfc = field_validator("name", "organizer")(nfc)
+    _visible = field_validator("name", "organizer")(optional_name)
 
     @model_validator(mode="after")
     def _changes_something(self) -> ClusterPatch:
@@ -368,7 +371,7 @@ class AccountIn(BaseModel):
     province_code: str | None = Field(default=None, pattern=PROVINCE_CODE)
     organiser: str | None = Field(default=None, pattern=ORGANISER_CODE)
     unit_code: str | None = Field(default=None, pattern=UNIT_CODE)
-    display_name: StorableStr | None = Field(default=None, max_length=200)
+    display_name: Name | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _target_matches_role(self) -> AccountIn:

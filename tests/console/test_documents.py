@@ -3,9 +3,11 @@ SVG chart and QR code, the result's places and the merger preview."""
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]
+from pypdf import PdfReader
 
 from services.console import cluster_year as cy
 from services.console import documents
@@ -16,6 +18,10 @@ MINUTES = {
     "lead": {"code": "22", "name": "Quảng Ninh"},
     "rules": {"seats": 1, "max_choices": 1, "threshold": "1/2", "quorum": "2/3", "self_vote": False},
     "paper_ballots": [{"code": "37", "name": "Ninh Bình", "document_ref": "125/SNV-TĐKT"}],
+    "electorate": [{"code": "22", "name": "Quảng Ninh", "voted": True, "channel": "online"},
+                   {"code": "31", "name": "Hải Phòng", "voted": True, "channel": "online"},
+                   {"code": "33", "name": "Hưng Yên", "voted": False, "channel": None},
+                   {"code": "37", "name": "Ninh Bình", "voted": True, "channel": "paper"}],
     "electorate_size": 4, "ballots_cast": 3, "blank_ballots": 0, "turnout": 0.75, "quorum_met": True,
     "votes": [{"code": "22", "name": "Quảng Ninh", "votes": 2}, {"code": "31", "name": "Hải Phòng", "votes": 1}],
     "carried_over": [], "proposed": [{"code": "22", "name": "Quảng Ninh"}],
@@ -25,9 +31,46 @@ MINUTES = {
 }
 
 
-def test_the_minutes_pdf_embeds_a_unicode_font() -> None:
-    pdf = documents.minutes_pdf(MINUTES)
-    assert pdf.startswith(b"%PDF") and b"DejaVu" in pdf and len(pdf) > 5000
+def pdf_pages(pdf: bytes) -> list[list[str]]:
+    """Each page's text lines, as a reader sees them laid out."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [[ln.strip() for ln in page.extract_text(extraction_mode="layout").splitlines() if ln.strip()]
+            for page in reader.pages]
+
+
+def check_document_pages(pages: list[list[str]], *, footer: str) -> None:
+    """What makes a document fit to sign, page by page: the national motto on one line, no page
+    holding only a stray line (the footer aside), no ISO date, no account name where a person signs."""
+    assert any(re.search(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", ln) for ln in pages[0]), pages[0][:6]
+    assert not any(ln.endswith("VIỆT") for ln in pages[0])
+    for number, lines in enumerate(pages, start=1):
+        body = [ln for ln in lines if footer not in ln]
+        assert len(body) >= 3, f"page {number} holds only {body}"
+    text = "\n".join(ln for lines in pages for ln in lines)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text) and "province-" not in text
+
+
+def test_the_minutes_pdf_is_laid_out_to_sign() -> None:
+    pdf = documents.minutes_pdf(MINUTES, signer_name="Nguyễn Văn Trưởng")
+    assert pdf.startswith(b"%PDF") and b"DejaVu" in pdf
+    pages = pdf_pages(pdf)
+    check_document_pages(pages, footer="Trang")
+    text = "\n".join(ln for lines in pages for ln in lines)
+    assert len(pages) == 1
+    assert "Quảng Ninh, ngày 01 tháng 12 năm 2026" in text                  # place and date
+    assert re.search(r"Ninh Bình\s+Bằng văn bản \(số 125/SNV-TĐKT\)", text)   # the attendance table
+    assert re.search(r"Hưng Yên\s+Không bỏ phiếu", text)
+    assert "Nguyễn Văn Trưởng" in text and "Trang 1/1" in text
+
+
+def test_a_long_minutes_pdf_breaks_pages_without_orphans() -> None:
+    many = [{"code": f"{i:02d}", "name": f"Tỉnh thứ {i}", "voted": True, "channel": "online"} for i in range(1, 35)]
+    pdf = documents.minutes_pdf({**MINUTES, "electorate": many, "electorate_size": 34,
+                                 "votes": [{"code": e["code"], "name": e["name"], "votes": 1} for e in many]})
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 2
+    check_document_pages(pages, footer="Trang")
+    assert any("ĐẠI DIỆN ĐƠN VỊ TRƯỞNG CỤM" in ln for ln in pages[-1])     # the signature block kept whole
 
 
 def test_the_ranking_workbook_has_a_row_per_unit() -> None:

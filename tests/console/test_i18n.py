@@ -59,10 +59,42 @@ def test_an_api_problem_becomes_a_message_in_the_users_language_beside_its_field
     assert vi.fields == {"scores.CM": "Giá trị không được lớn hơn 40.", "choices": "Tối đa 2 lựa chọn.",
                          "reason": "Trường này là bắt buộc."}
     assert vi.field_errors({"scores.CM": "score-CM"})["score-CM"] == "Giá trị không được lớn hơn 40."
-    assert vi.message == "Giá trị không hợp lệ."
+    # the problem as a whole says what is wrong too (for a page without a place for a field)
+    assert vi.message == "Giá trị không được lớn hơn 40. Tối đa 2 lựa chọn. Trường này là bắt buộc."
     en = problem_to_error(resp, "en")
     assert en.fields["reason"] == "Field required"
-    # A shape without a translation keeps the API's words, introduced in Vietnamese.
+    # A type the console knows is said in the user's words, never the API's English.
     odd = httpx.Response(409, json={"type": "urn:thidua:problem:round-not-open", "status": 409,
                                     "detail": "the round is closed", "title": "Conflict"})
-    assert problem_to_error(odd, "vi").message == "Yêu cầu không thực hiện được. Chi tiết từ hệ thống: the round is closed"
+    assert problem_to_error(odd, "vi").message == "Đợt bỏ phiếu không mở."
+    unknown = httpx.Response(409, json={"type": "urn:thidua:problem:something-new", "status": 409,
+                                        "detail": "the frobnicator is busy", "title": "Conflict"})
+    assert problem_to_error(unknown, "vi").message == "Yêu cầu không thực hiện được."
+
+
+def test_codes_are_translated_with_their_params_and_never_shown_in_english() -> None:
+    import httpx
+
+    from services.console.api import problem_to_error
+
+    body = {"type": "urn:thidua:problem:validation-failed", "code": "validation-failed", "status": 422,
+            "detail": "criteria[2].code: duplicate code 'TC1' (see criteria[0])", "title": "Validation failed",
+            "errors": [{"field": "criteria[2].code", "message": "duplicate code 'TC1' (see criteria[0])",
+                        "code": "duplicate-criterion", "params": {"code": "TC1", "row": 1}},
+                       {"field": "scores.CM", "message": "must be between 0 and 30", "code": "score-out-of-range",
+                        "params": {"min": "0", "max": "30"}},
+                       {"field": "seats", "message": "Input should be greater than or equal to 1",
+                        "code": "greater_than_equal", "params": {"ge": 1}},
+                       {"field": "note", "message": "missing", "code": "something_else", "params": {}}]}
+    vi = problem_to_error(httpx.Response(422, json=body), "vi")
+    assert vi.fields == {"criteria[2].code": "Mã tiêu chí TC1 trùng với dòng 1.",
+                         "scores.CM": "Điểm phải từ 0 đến 30.", "seats": "Giá trị không được nhỏ hơn 1.",
+                         "note": "Giá trị không hợp lệ."}
+    period = {"type": "urn:thidua:problem:period-missing", "code": "period-missing", "status": 422,
+              "detail": "cluster noivu-bac has no period 2026", "cluster": "noivu-bac", "year": 2026,
+              "errors": [{"field": "cluster_code", "message": "cluster noivu-bac has no period 2026",
+                          "code": "period-missing", "params": {"cluster": "noivu-bac", "year": 2026}}]}
+    error = problem_to_error(httpx.Response(422, json=period), "vi")
+    assert error.message == "Cụm noivu-bac chưa có danh sách thành viên năm 2026."
+    assert error.fields["cluster_code"] == error.message
+    assert "missing" not in str(vi.fields) and "Chi tiết" not in str(vi.fields)

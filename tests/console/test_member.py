@@ -112,6 +112,13 @@ async def test_the_ballot_is_cast_without_javascript_and_not_offered_twice(pages
     await page.get_by_role("button", name="Xác nhận và gửi phiếu").click()
     await expect(page.locator("h1")).to_have_text("Biên nhận phiếu bầu")
     await screenshot(page, "receipt-desktop")
+    # Post/redirect/get: the receipt was shown once; reloading it, or going Back to the confirmation
+    # step, is a page of its own (no "Confirm Form Resubmission"), saying the unit has voted.
+    await page.reload()
+    await expect(page.locator("main")).to_contain_text("đã bỏ phiếu")
+    await expect(page.get_by_role("link", name="Kiểm tra biên nhận")).to_be_visible()
+    await page.go_back()
+    await expect(page.locator("main")).to_contain_text("đã bỏ phiếu")
     # The ballot is not offered again (the API says this province has voted), and the to-do home says so.
     await page.goto(f"/ballots/{rnd['id']}")
     await expect(page.locator("main")).to_contain_text("đã bỏ phiếu")
@@ -144,6 +151,10 @@ async def test_the_score_sheet_shows_bounds_and_errors_beside_the_fields(pages: 
     await page.locator("#f-score-CM").fill("55")
     await page.locator("#f-score-KL").fill("0")
     await page.get_by_role("button", name="Lưu và gửi trưởng cụm").click()
+    # Submitting cannot be undone: a confirmation step first (the values are saved already).
+    await expect(page.locator("h1")).to_have_text("Gửi bảng điểm cho trưởng cụm?")
+    await expect(page.locator("main")).to_contain_text("3/3 tiêu chí đã chấm, tổng điểm tự chấm 90,5")
+    await page.get_by_role("button", name="Gửi bảng điểm").click()
     await expect(page.locator(".notice-ok")).to_contain_text("Đã gửi bảng điểm")
     await expect(page.locator("main")).to_contain_text("90,5")
     await screenshot(page, "sheet-desktop")

@@ -56,6 +56,22 @@ async def test_a_movement_from_the_editor_to_the_book(pages: Pages, system: Syst
     sheet = load_workbook(io.BytesIO(await workbook.body()))["Theo don vi"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["22", "22001"]
 
+    # make run's demo: Quảng Ninh's 2024 movement in two phases, registered; "Dân vận khéo" with its models.
+    demo = (await system.nominations.client.get("/v1/movements")).json()["items"]
+    by_name = {m["name"]: m for m in demo}
+    year_2024 = by_name["Phong trào thi đua “Quảng Ninh đoàn kết, đổi mới, phát triển” năm 2024"]
+    assert [p["state"] for p in year_2024["phases"]] == ["reviewed", "ended"] and year_2024["units"] == 15
+    rollup = (await system.nominations.client.get(f"/v1/movements/{year_2024['id']}/rollup",
+                                                  headers=system.auth("province", "22"))).json()
+    assert (rollup["expected"], rollup["registered"]) == (15, 12)
+    dvk = by_name["Phong trào thi đua “Dân vận khéo” năm 2026"]
+    rollup = (await system.nominations.client.get(f"/v1/movements/{dvk['id']}/rollup",
+                                                  headers=system.auth("province", "22"))).json()
+    assert rollup["models"] == 320 and 100 <= rollup["recognised"] < 320 and len(rollup["by_field"]) >= 8
+    await page.goto(f"/movements/{dvk['id']}?parent=22")  # one level's units (a national scope's drill-down)
+    await expect(page.locator("tr[data-unit='22001']")).to_be_visible()
+    assert await page.locator("tr[data-unit]").count() == 37
+
     # Anyone finds the "Dân vận khéo" models without diacritics, and prints the book.
     visitor = await pages.new()
     await visitor.goto("/movements")

@@ -97,6 +97,9 @@ async def test_sign_in_refusals_read_plainly_and_a_malformed_address_is_a_404(sy
     for _ in range(8):
         r = await client.post("/sign-in", data={"username": "province-36", "password": "sai-mat-khau",
                                                 "csrf_token": csrf, "next": "/"})
+        # post/redirect/get: the refused form is shown by the sign-in page's GET, once
+        assert r.status_code == 303 and r.headers["location"] == "/sign-in?next=/"
+        r = await client.get(r.headers["location"])
         assert r.status_code == 422 and "frame-ancestors" in r.headers["content-security-policy"]
         seen.append("Đăng nhập sai quá nhiều lần" in r.text)
         if seen[-1]:

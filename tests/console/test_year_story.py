@@ -66,6 +66,8 @@ async def not_reloaded(page: Page) -> None:
 
 async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) -> None:
     lead = await pages.new(user=f"province-{LEAD}")
+    await lead.goto("/tasks")
+    await expect(lead.locator(".who")).to_have_text("Quảng Ninh")            # the unit by name, not its account
 
     # ---- the covenant: drafted, then published by the lead
     await lead.goto("/lead")
@@ -105,6 +107,9 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     for code, points in zip(("CM", "CCHC", "SK", "KL"), ("58", "36", "4", "-1")):
         await haiphong.locator(f"#f-score-{code}").fill(points)
     await haiphong.get_by_role("button", name="Lưu và gửi trưởng cụm").click()
+    await expect(haiphong.locator("h1")).to_have_text("Gửi bảng điểm cho trưởng cụm?")
+    await screenshot(haiphong, "sheet-submit-confirm-phone")
+    await haiphong.get_by_role("button", name="Gửi bảng điểm").click()
     await expect(haiphong.locator(".notice-ok")).to_contain_text("Đã gửi bảng điểm")
     for province in MEMBERS:
         if province != "31":
@@ -137,6 +142,9 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await expect(lead.locator("table.sheets .adjusted").first).to_have_text("56,5")
     await expect(lead.locator("table.sheets")).to_contain_text("Thiếu minh chứng cho 1,5 điểm")
     await lead.get_by_role("button", name="Khoá các bảng điểm").click()
+    await expect(lead.locator("h1")).to_have_text("Khoá các bảng điểm?")
+    await expect(lead.locator("[data-confirm-warning]")).to_have_count(0)      # every member has submitted
+    await lead.get_by_role("button", name="Xác nhận khoá").click()
     await expect(lead.locator(FLASH)).to_contain_text("Đã khoá")
     await screenshot(lead, "lead-sheets-desktop")
 
@@ -189,6 +197,10 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
 
     # ---- a member votes on its phone → the turnout page and the screen change by themselves
     commitment = await vote(haiphong, round_id, "Quảng Ninh")
+    # Back after voting: no "Confirm Form Resubmission", the ballot's page says it is done
+    await haiphong.go_back()
+    await expect(haiphong.locator("main")).to_contain_text("Đơn vị đã bỏ phiếu trong đợt này")
+    await expect(haiphong.get_by_role("link", name="Kiểm tra biên nhận")).to_be_visible()
     await expect(count).to_have_text("1")
     await expect(screen_count).to_have_text("1")
     await expect(lead.locator("#turnout li[data-code='31']")).to_have_class("voted")
@@ -210,6 +222,26 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await expect(lead.locator(FLASH)).to_contain_text("Đã ghi nhận phiếu bầu bằng văn bản")
     await expect(lead.locator("#turnout")).to_contain_text("125/SNV-TĐKT")
     await expect(screen_count).to_have_text("2")
+    # ---- Ninh Bình reads the notice on its phone, follows its link and disputes the paper ballot
+    ninhbinh = await pages.new(user="province-37", phone=True)
+    await ninhbinh.goto("/inbox")
+    notice = ninhbinh.locator("ul.notes li", has_text="Phiếu bằng văn bản được nhập thay đơn vị")
+    await expect(notice.first).to_be_visible(timeout=60_000)
+    await notice.first.locator("a.note-open").click()
+    await expect(ninhbinh.locator("#dispute")).to_contain_text("125/SNV-TĐKT")
+    await ninhbinh.get_by_label("Lý do khiếu nại").fill("Sở Nội vụ chưa gửi văn bản số 125.")
+    await ninhbinh.get_by_role("button", name="Khiếu nại phiếu này").click()
+    await expect(ninhbinh.locator(".notice-ok")).to_contain_text("Đã gửi khiếu nại")
+    await expect(ninhbinh.locator("[data-dispute-waiting]")).to_be_visible()
+    await no_horizontal_scroll(ninhbinh)
+    await screenshot(ninhbinh, "dispute-phone")
+
+    # Closing now would fail the quorum (2 of 4, 2/3 needs 3): the confirmation step says so first.
+    await lead.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    await expect(lead.locator("[data-confirm-warning]")).to_contain_text("Chưa đủ túc số: mới có 2 phiếu, cần 3")
+    await screenshot(lead, "round-close-confirm-desktop")
+    await lead.get_by_role("link", name="Quay lại, chưa thực hiện").click()
+    await expect(lead.locator("#turnout [data-field=ballots_cast]")).to_have_text("2")
     hungyen = await pages.new(user="province-33", phone=True)
     await vote(hungyen, round_id, "Hải Phòng")
     await expect(lead.locator("#turnout [data-field=ballots_cast]")).to_have_text("3")
@@ -217,6 +249,9 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
 
     # ---- close: the result with each candidate's rank; the screen shows it with its chart
     await lead.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    await expect(lead.locator("main")).to_contain_text("Đã nhận 3/4 phiếu")
+    await expect(lead.locator("[data-confirm-warning]")).to_have_count(0)
+    await lead.get_by_role("button", name="Xác nhận kết thúc").click()
     await expect(lead.locator(FLASH)).to_contain_text("Đã kết thúc")
     result = lead.locator("table.result")
     await expect(result.locator("tr.proposed")).to_contain_text("Quảng Ninh")
@@ -234,7 +269,25 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await expect(haiphong.locator(".result")).to_contain_text("Quảng Ninh")
 
     # ---- certify, the minutes to print and as PDF
+    # a dispute waits for the ministry: the confirmation step says the result cannot be certified yet
     await lead.get_by_role("button", name="Chứng nhận kết quả").click()
+    await expect(lead.locator("[data-confirm-warning]")).to_contain_text("chưa thể chứng nhận")
+    await lead.get_by_role("link", name="Quay lại, chưa thực hiện").click()
+
+    # ---- the ministry rules on the dispute from the round's page
+    await ministry.goto(f"/lead/rounds/{round_id}")
+    await ministry.get_by_role("link", name="Xem và kết luận khiếu nại").click()
+    await expect(ministry.locator("[data-dispute='37']")).to_contain_text("Sở Nội vụ chưa gửi văn bản số 125.")
+    await ministry.get_by_label("Phiếu được giữ nguyên").check()
+    await ministry.get_by_label("Căn cứ, ghi chú").fill("Văn bản số 125/SNV-TĐKT có trong hồ sơ, ký đúng thẩm quyền.")
+    await screenshot(ministry, "dispute-ruling-desktop")
+    await ministry.get_by_role("button", name="Ghi kết luận").click()
+    await expect(ministry.locator(FLASH)).to_contain_text("Đã kết luận: phiếu được giữ nguyên")
+    await expect(ministry.locator("[data-dispute='37'] [data-ruling]")).to_be_visible()
+
+    await lead.get_by_role("button", name="Chứng nhận kết quả").click()
+    await expect(lead.locator("main")).to_contain_text("đề nghị Quảng Ninh")
+    await lead.get_by_role("button", name="Xác nhận chứng nhận").click()
     await expect(lead.locator(FLASH)).to_contain_text("Đã chứng nhận")
     async with lead.expect_download() as pdf_info:
         await lead.get_by_role("link", name="Tải biên bản PDF").click()
@@ -275,3 +328,7 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
         await not_reloaded(inbox)
     await no_horizontal_scroll(hungyen)
     await screenshot(hungyen, "story-inbox-phone")
+    # every notice links to the page where its reader acts: here, the round's outcome
+    await hungyen.locator("ul.notes li", has_text="Bộ Nội vụ đã phê duyệt").first.locator("a.note-open").click()
+    await expect(hungyen).to_have_url(re.compile(f"/ballots/{round_id}$"))
+    await expect(hungyen.locator("main")).to_contain_text("Quảng Ninh")

@@ -52,3 +52,21 @@ async def test_the_schema_holds_the_rule_by_the_skeleton(comm):
                      FROM nominations.nominees WHERE id = $1""", n["id"], "nguyễn thị hoa")
         with pytest.raises(asyncpg.CheckViolationError, match="nominees_name_visible"):
             await conn.execute("UPDATE nominations.nominees SET name = $2 WHERE id = $1", n["id"], "Nguyễn\u202eThị Hoa")
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2067"])
+async def test_cluster_names_refuse_reordering_and_invisible_characters(registry, issue_token, char):
+    ministry = registry.auth(issue_token("ministry"))
+    body = {"code": "LOOK-1", "name": f"Cụm thi đua{char} số 1", "organizer": "Bộ Nội vụ", "kind": "cum"}
+    refused = problem(await registry.client.post("/v1/clusters", headers=ministry, json=body), 422)
+    assert [e["field"] for e in refused["errors"]] == ["name"]
+    made = await registry.client.post("/v1/clusters", headers=ministry, json={**body, "name": "Cụm thi đua số 1"})
+    assert made.status_code == 201, made.text
+    for field in ("name", "organizer"):
+        refused = problem(await registry.client.patch("/v1/clusters/LOOK-1", headers=ministry,
+                                                      json={field: f"Bộ{char} Nội vụ"}), 422)
+        assert [e["field"] for e in refused["errors"]] == [field]
+    # The schema holds it too.
+    async with registry.app.state.db.connection() as conn:
+        with pytest.raises(asyncpg.CheckViolationError, match="clusters_name_visible"):
+            await conn.execute("UPDATE registry.clusters SET name = $1 WHERE code = 'LOOK-1'", f"Cụm{char}")

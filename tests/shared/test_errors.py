@@ -84,11 +84,13 @@ async def test_a_body_that_cannot_be_read_names_the_body(database_url, redis_url
         r = await api.client.post("/things", content=b'{"name": "H\xe0 N\xf4i"}',
                                   headers={"Content-Type": "application/json"})
         body = problem(r, 400)
-        assert body["errors"] == [{"field": "body", "message": body["detail"]}] and "UTF-8" in body["detail"]
+        assert body["errors"] == [{"field": "body", "message": body["detail"], "code": "unreadable-body",
+                                   "params": {}}] and "UTF-8" in body["detail"]
         # Broken JSON: FastAPI names the character offset as if it were a field ("8").
         r = await api.client.post("/things", content=b'{"name":', headers={"Content-Type": "application/json"})
         body = problem(r, 422)
-        assert body["errors"] == [{"field": "body", "message": "invalid JSON at character 8: Expecting value"}]
+        assert body["errors"] == [{"field": "body", "message": "invalid JSON at character 8: Expecting value",
+                                   "code": "json_invalid", "params": {}}]
         assert problem(await api.client.post("/things", json={}), 422)["errors"][0]["field"] == "name"
 
 

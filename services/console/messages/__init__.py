@@ -5,14 +5,17 @@ with diacritics. A new feature adds its module to FEATURES."""
 from __future__ import annotations
 
 from services.console.messages import (
+    accounts,
     ballots,
     commendations,
     covenant,
+    disputes,
     frame,
     home,
     movements,
     notifications,
     office,
+    problems,
     public,
     rankings,
     rounds,
@@ -22,7 +25,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            movements, office)
+            accounts, disputes, problems, movements, office)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -19,7 +19,7 @@ VI: dict[str, str] = {
     "ballot.blank": "Phiếu trắng (không chọn đơn vị nào)",
     "ballot.too_many": "Chỉ được chọn tối đa {n} đơn vị (đã chọn {chosen}).",
     "ballot.not_offered": "Có lựa chọn không nằm trong danh sách được bầu.",
-    "ballot.already": "Đơn vị đã bỏ phiếu trong đợt này. Mỗi đơn vị chỉ bỏ một phiếu.",
+    "ballot.already": "Đơn vị đã bỏ phiếu trong đợt này (mỗi đơn vị chỉ bỏ một phiếu). Hãy kiểm tra biên nhận của đơn vị khi đợt bỏ phiếu kết thúc.",
     "ballot.not_open": "Đợt bỏ phiếu không còn mở (trạng thái: {state}).",
     "ballot.not_elector": "Đơn vị không có tên trong danh sách bỏ phiếu của đợt này.",
     "receipt.title": "Biên nhận phiếu bầu",
@@ -50,6 +50,9 @@ VI: dict[str, str] = {
     "receipt.counted_as": "Được kiểm với lựa chọn",
     "receipt.compare": "Hãy so với lựa chọn ghi trong biên nhận của đơn vị.",
     "receipt.not_counted": "Không có phiếu nào mang mã cam kết này trong đợt đã chọn. Hãy kiểm tra lại mã, hoặc liên hệ trưởng cụm.",
+    "ballot.outcome": "Kết quả ({state}):",
+    "ballot.proposed": "đề nghị",
+    "ballot.proposed_none": "không đề nghị đơn vị nào.",
 }
 
 EN: dict[str, str] = {
@@ -70,7 +73,7 @@ EN: dict[str, str] = {
     "ballot.blank": "Blank ballot (no unit chosen)",
     "ballot.too_many": "Choose at most {n} units (you chose {chosen}).",
     "ballot.not_offered": "A choice is not on the list of candidates.",
-    "ballot.already": "Your unit has already voted in this round. Each unit casts one ballot.",
+    "ballot.already": "Your unit has already voted in this round (one ballot per unit). Check your receipt once the vote is closed.",
     "ballot.not_open": "This vote is not open (state: {state}).",
     "ballot.not_elector": "Your unit is not in this vote's electorate.",
     "receipt.title": "Ballot receipt",
@@ -101,4 +104,7 @@ EN: dict[str, str] = {
     "receipt.counted_as": "Counted as",
     "receipt.compare": "Compare with the choices on your unit's receipt.",
     "receipt.not_counted": "No ballot with this commitment in the chosen vote. Check the code, or contact the cluster's lead.",
+    "ballot.outcome": "Result ({state}):",
+    "ballot.proposed": "proposing",
+    "ballot.proposed_none": "no unit proposed.",
 }

@@ -69,6 +69,13 @@ VI: dict[str, str] = {
     "comm.register.search": "Tìm kiếm",
     "comm.register.export": "Tải về Excel (.xlsx)",
     "comm.register.more": "Xem tiếp",
+    "confirm.issue.title": "Ban hành quyết định?",
+    "confirm.issue.what": "Ban hành Quyết định số {number} ngày {date}: khen thưởng {n} cá nhân, tập thể.",
+    "confirm.issue.after": "Các khen thưởng được ghi vào sổ khen thưởng công khai; quyết định đã ban hành không sửa được.",
+    "confirm.issue.button": "Xác nhận ban hành",
+    "comm.cluster_year": "Cụm thi đua, năm",
+    "comm.register.any_province": "Mọi tỉnh, thành phố",
+    "comm.register.until": "đến {date}",
 }
 
 EN: dict[str, str] = {
@@ -139,4 +146,11 @@ EN: dict[str, str] = {
     "comm.register.search": "Search",
     "comm.register.export": "Download as Excel (.xlsx)",
     "comm.register.more": "More",
+    "confirm.issue.title": "Issue the decision?",
+    "confirm.issue.what": "Issue Decision No. {number} of {date}: awards to {n} persons and collectives.",
+    "confirm.issue.after": "The awards enter the public register; an issued decision cannot be changed.",
+    "confirm.issue.button": "Issue it",
+    "comm.cluster_year": "Cluster and year",
+    "comm.register.any_province": "Any province",
+    "comm.register.until": "until {date}",
 }

@@ -83,7 +83,6 @@ VI: dict[str, str] = {
     "field.pattern": "Định dạng không hợp lệ.",
     "field.too_many": "Tối đa {n} lựa chọn.",
     "field.invalid": "Giá trị không hợp lệ.",
-    "field.original": "Chi tiết từ hệ thống: {text}",
     "nav.lead": "Trưởng cụm",
     "nav.rankings": "Xếp hạng",
     "nav.ministry": "Tổng quan năm",
@@ -92,6 +91,8 @@ VI: dict[str, str] = {
     "award.certificate_of_merit": "Bằng khen của Bộ trưởng",
     "nav.commendations": "Khen thưởng",
     "nav.awards": "Sổ khen thưởng",
+    "confirm.final": "Việc này không thể hoàn tác.",
+    "confirm.back": "Quay lại, chưa thực hiện",
 }
 
 EN: dict[str, str] = {
@@ -175,7 +176,6 @@ EN: dict[str, str] = {
     "field.pattern": "Not in the expected format.",
     "field.too_many": "At most {n} choices.",
     "field.invalid": "Invalid value.",
-    "field.original": "Details from the system: {text}",
     "nav.lead": "Cluster lead",
     "nav.rankings": "Rankings",
     "nav.ministry": "The year at a glance",
@@ -184,4 +184,6 @@ EN: dict[str, str] = {
     "award.certificate_of_merit": "Minister's certificate of merit",
     "nav.commendations": "Commendations",
     "nav.awards": "Award register",
+    "confirm.final": "This cannot be undone.",
+    "confirm.back": "Go back without doing it",
 }

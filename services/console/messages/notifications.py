@@ -35,6 +35,7 @@ VI: dict[str, str] = {
     "delivery.error": "Lỗi gần nhất",
     "delivery.retry": "Gửi lại",
     "delivery.none": "Không có.",
+    "inbox.open": "Mở trang liên quan",
 }
 
 EN: dict[str, str] = {
@@ -71,4 +72,5 @@ EN: dict[str, str] = {
     "delivery.error": "Last error",
     "delivery.retry": "Retry",
     "delivery.none": "None.",
+    "inbox.open": "Open the page",
 }

@@ -36,6 +36,7 @@ VI: dict[str, str] = {
     "clusters.empty": "Chưa có cụm, khối thi đua nào.",
     "clusters.no_period": "Chưa có thành viên cho năm này.",
     "clusters.rotation_order": "Thứ tự luân phiên",
+    "clusters.members_none": "Chưa có thành viên",
 }
 
 EN: dict[str, str] = {
@@ -73,4 +74,5 @@ EN: dict[str, str] = {
     "clusters.empty": "No clusters yet.",
     "clusters.no_period": "No members recorded for this year.",
     "clusters.rotation_order": "Rotation order",
+    "clusters.members_none": "No members yet",
 }

@@ -96,6 +96,16 @@ VI: dict[str, str] = {
     "ministry.round.return": "Trả lại",
     "ministry.round.returned": "Đã trả lại đề nghị.",
     "ministry.round.reason_required": "Cần ghi lý do trả lại.",
+    "confirm.close.title": "Kết thúc bỏ phiếu?",
+    "confirm.close.what": "Kết thúc đợt bỏ phiếu {award} năm {year}: không nhận thêm phiếu nào, kể cả phiếu bằng văn bản; phiếu được kiểm ngay.",
+    "confirm.close.turnout": "Đã nhận {cast}/{size} phiếu. Túc số {quorum}: cần ít nhất {need} phiếu.",
+    "confirm.close.no_quorum": "Chưa đủ túc số: mới có {cast} phiếu, cần {need}. Nếu kết thúc bây giờ, đợt bỏ phiếu kết thúc là “không đủ túc số” và không đề nghị đơn vị nào.",
+    "confirm.close.button": "Xác nhận kết thúc",
+    "confirm.certify.title": "Chứng nhận kết quả?",
+    "confirm.certify.what": "Chứng nhận kết quả đợt bỏ phiếu {award} năm {year}: đề nghị {names}.",
+    "confirm.certify.none": "Chứng nhận kết quả đợt bỏ phiếu {award} năm {year}: không đề nghị đơn vị nào.",
+    "confirm.certify.after": "Sau khi chứng nhận, kết quả và biên bản được gửi Bộ Nội vụ phê duyệt; không sửa được nữa.",
+    "confirm.certify.button": "Xác nhận chứng nhận",
 }
 
 EN: dict[str, str] = {
@@ -192,4 +202,14 @@ EN: dict[str, str] = {
     "ministry.round.return": "Return",
     "ministry.round.returned": "Proposal returned.",
     "ministry.round.reason_required": "Give the reason for returning it.",
+    "confirm.close.title": "Close the vote?",
+    "confirm.close.what": "Close the {award} {year} vote: no more ballots are taken, paper ballots included; the ballots are counted at once.",
+    "confirm.close.turnout": "{cast}/{size} ballots received. Quorum {quorum}: at least {need} ballots.",
+    "confirm.close.no_quorum": "The quorum is not met: {cast} ballots, {need} needed. Closed now, the vote ends as “quorum not met” and proposes no unit.",
+    "confirm.close.button": "Close the vote",
+    "confirm.certify.title": "Certify the result?",
+    "confirm.certify.what": "Certify the result of the {award} {year} vote: proposing {names}.",
+    "confirm.certify.none": "Certify the result of the {award} {year} vote: no unit proposed.",
+    "confirm.certify.after": "Once certified, the result and the minutes go to the ministry for approval and can no longer change.",
+    "confirm.certify.button": "Certify",
 }

@@ -50,6 +50,16 @@ VI: dict[str, str] = {
     "lead.review.history": "Các lần điều chỉnh",
     "lead.review.save": "Lưu kết quả thẩm định",
     "lead.review.saved": "Đã lưu kết quả thẩm định.",
+    "confirm.lock.title": "Khoá các bảng điểm?",
+    "confirm.lock.what": "Khoá bảng điểm của {n} thành viên {cluster} năm {year}.",
+    "confirm.lock.after": "Sau khi khoá, không ai sửa được điểm tự chấm hay kết quả thẩm định; xếp hạng được tính từ các bảng điểm đã khoá.",
+    "confirm.lock.waiting": "Chưa gửi bảng điểm: {names}. Chỉ khoá được khi mọi thành viên đã gửi.",
+    "confirm.lock.button": "Xác nhận khoá",
+    "confirm.submit.title": "Gửi bảng điểm cho trưởng cụm?",
+    "confirm.submit.what": "Bảng điểm năm {year} của đơn vị đã được lưu: {filled}/{count} tiêu chí đã chấm, tổng điểm tự chấm {total}.",
+    "confirm.submit.after": "Sau khi gửi, đơn vị không sửa được bảng điểm nữa; trưởng cụm thẩm định và có thể điều chỉnh kèm lý do.",
+    "confirm.submit.missing": "Còn {n} tiêu chí chưa chấm: {codes}. Bảng điểm chưa đủ sẽ không gửi được.",
+    "confirm.submit.button": "Gửi bảng điểm",
 }
 
 EN: dict[str, str] = {
@@ -101,4 +111,14 @@ EN: dict[str, str] = {
     "lead.review.history": "Adjustments",
     "lead.review.save": "Save the cross-check",
     "lead.review.saved": "Cross-check saved.",
+    "confirm.lock.title": "Lock the score sheets?",
+    "confirm.lock.what": "Lock the score sheets of the {n} members of {cluster} for {year}.",
+    "confirm.lock.after": "Once locked, nobody can change a self score or a cross-check; the ranking is computed from the locked sheets.",
+    "confirm.lock.waiting": "Not submitted yet: {names}. The sheets can be locked only when every member has submitted.",
+    "confirm.lock.button": "Lock them",
+    "confirm.submit.title": "Submit the score sheet to the cluster lead?",
+    "confirm.submit.what": "Your unit's {year} score sheet is saved: {filled}/{count} criteria scored, self-assessed total {total}.",
+    "confirm.submit.after": "Once submitted, your unit can no longer change it; the lead cross-checks it and may adjust a score with a reason.",
+    "confirm.submit.missing": "{n} criteria not scored yet: {codes}. An incomplete sheet cannot be submitted.",
+    "confirm.submit.button": "Submit the sheet",
 }

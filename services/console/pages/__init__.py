@@ -7,12 +7,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.console.pages import (
+    accounts,
     auth,
     ballots,
     commendations,
     conference,
     covenant,
     decisions,
+    disputes,
     home,
     movement_units,
     movements,
@@ -30,6 +32,6 @@ from services.console.pages import (
 PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
-    commendations.router, decisions.router, register.router, movements.router, movement_units.router,
-    office.router,
+    commendations.router, decisions.router, register.router, accounts.router, disputes.router,
+    movements.router, movement_units.router, office.router,
 ]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -30,7 +31,7 @@ from services.console.web import (
 
 router = APIRouter()
 log = logging.getLogger("thidua.console.auth")
-REASONS = ("signin.required", "signin.expired")
+REASONS = ("signin.required", "signin.expired", "signin.password_changed")
 
 
 @router.get("/sign-in")
@@ -67,7 +68,7 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
     if answer is None:
         return await render(request, "auth/sign_in.html", {"next": safe_next(next), "notice": None,
                                                            "username": username, "errors": errors},
-                            status_code=422)
+                            status_code=422, again_at=f"/sign-in?next={quote(safe_next(next))}")
     store = store_of(request)
     old = await ensure_session(request)
     # A new session id at sign-in: an id planted before sign-in (session fixation) is worthless after.
@@ -79,13 +80,31 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
     role = "province" if profile.get("role") == "unit" else profile.get("role")
     session = await store.create(username=profile.get("username", username), role=role,
                                  province=profile.get("province_code") or profile.get("unit_code"),
-                                 organiser=profile.get("organiser"))
+                                 organiser=profile.get("organiser"), display_name=profile.get("display_name"),
+                                 unit_name=await _unit_name(request, profile))
     apply_token_answer(session, answer)
     await store.save(session)
     log.info("signed in", extra={"fields": {"username": session.username, "role": session.role}})
     response = redirect(safe_next(next))
     set_session_cookie(request, response, session)
     return response
+
+
+async def _unit_name(request: Request, profile: dict[str, Any]) -> str | None:
+    """The unit the account acts for, by name: the ministry, an organiser, a unit, or the province in
+    force today."""
+    if profile.get("role") == "ministry":
+        return message(request, "app.ministry")
+    registry = request.app.state.upstreams["registry"]
+    for key, path in (("unit_code", "/v1/units/{}"), ("organiser", "/v1/organisers/{}")):
+        if profile.get(key):  # a unit's account, an organiser's office
+            found = await registry.get(path.format(profile[key]))
+            return str(found.json()["name"]) if found.status_code == 200 else None
+    code = profile.get("province_code")
+    if not code:
+        return None
+    unit = await request.app.state.upstreams["registry"].get(f"/v1/provinces/{code}")
+    return str(unit.json()["name"]) if unit.status_code == 200 else None
 
 
 @router.post("/sign-out")

@@ -19,7 +19,7 @@ from services.console.errors import PageNotFound
 from services.console.forms import Form
 from services.console.i18n import nfc, translate
 from services.console.sessions import Session, new_secret
-from services.console.web import ApiDep, LangDep, ProvinceUser, message, render
+from services.console.web import ApiDep, LangDep, ProvinceUser, message, redirect, render, show_again
 
 router = APIRouter()
 KEY = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
@@ -53,11 +53,10 @@ def offered(rnd: dict[str, Any], province: str | None) -> list[dict[str, str]]:
             if rnd.get("self_vote") or c != province]
 
 
-async def _ballot_form(request: Request, user: Session, rnd: dict[str, Any], *, chosen: list[str], key: str,
-                       errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    return await render(request, "ballots/ballot.html", {
-        "round": rnd, "offered": offered(rnd, user.province), "chosen": chosen, "ballot_key": key,
-        "errors": errors or {}, "step": "choose"}, status_code=status_code)
+def _choose_context(user: Session, rnd: dict[str, Any], *, chosen: list[str], key: str,
+                    errors: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"round": rnd, "offered": offered(rnd, user.province), "chosen": chosen, "ballot_key": key,
+            "errors": errors or {}, "step": "choose"}
 
 
 def _check_choices(request: Request, rnd: dict[str, Any], user: Session, chosen: list[str]) -> dict[str, str]:
@@ -69,13 +68,24 @@ def _check_choices(request: Request, rnd: dict[str, Any], user: Session, chosen:
     return {}
 
 
+# Every step answers a POST with a redirect to an address that can be reloaded or come back to
+# (post/redirect/get): /ballots/{id} (choose), …/confirm, …/receipt. Each of them, asked afresh, is
+# the ballot's current state: the form, or "already voted, check your receipt".
+
 @router.get("/ballots/{round_id}")
+@router.get("/ballots/{round_id}/confirm")
+@router.get("/ballots/{round_id}/receipt")
 async def ballot(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
     rnd = await cy.vote_round(api, round_id=round_id)
     if rnd["state"] != "open" or user.province not in (rnd.get("electorate") or []) or rnd.get("voted"):
-        return await render(request, "ballots/ballot_closed.html", {"round": rnd, "already": bool(rnd.get("voted"))})
+        # A paper ballot the lead entered for this unit is disputed here (the notice links here).
+        paper = rnd.get("paper_ballot")
+        mine = await cy.disputes(api, round_id=round_id) if paper else []
+        return await render(request, "ballots/ballot_closed.html", {
+            "round": rnd, "already": bool(rnd.get("voted")), "paper": paper,
+            "dispute": next(iter(mine), None), "key": new_secret()})
     # A fresh Idempotency-Key per ballot form: a double submit of this form is one ballot.
-    return await _ballot_form(request, user, rnd, chosen=[], key=new_secret())
+    return await render(request, "ballots/ballot.html", _choose_context(user, rnd, chosen=[], key=new_secret()))
 
 
 @router.post("/ballots/{round_id}")
@@ -83,7 +93,9 @@ async def ballot_edit(request: Request, round_id: UUID, user: ProvinceUser, api:
     """Back from the confirmation step, the choices kept."""
     rnd = await cy.vote_round(api, round_id=round_id)
     form = await BallotForm.read(request)
-    return await _ballot_form(request, user, rnd, chosen=form.chosen, key=form.the_key)
+    return await show_again(request, "ballots/ballot.html",
+                            _choose_context(user, rnd, chosen=form.chosen, key=form.the_key),
+                            at=f"/ballots/{round_id}", status_code=200)
 
 
 @router.post("/ballots/{round_id}/confirm")
@@ -93,11 +105,13 @@ async def ballot_confirm(request: Request, round_id: UUID, user: ProvinceUser, a
     chosen, key = form.chosen, form.the_key
     errors = _check_choices(request, rnd, user, chosen)
     if errors:
-        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+        return await show_again(request, "ballots/ballot.html",
+                                _choose_context(user, rnd, chosen=chosen, key=key, errors=errors),
+                                at=f"/ballots/{round_id}")
     names = rnd.get("names") or {}
-    return await render(request, "ballots/ballot.html", {
+    return await show_again(request, "ballots/ballot.html", {
         "round": rnd, "chosen": chosen, "chosen_names": [names.get(c, c) for c in chosen], "ballot_key": key,
-        "step": "confirm", "offered": []})
+        "step": "confirm", "offered": []}, at=f"/ballots/{round_id}/confirm", status_code=200)
 
 
 @router.post("/ballots/{round_id}/cast")
@@ -107,25 +121,28 @@ async def ballot_cast(request: Request, round_id: UUID, user: ProvinceUser, api:
     chosen, key = form.chosen, form.the_key
     errors = _check_choices(request, rnd, user, chosen)
     if errors:
-        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+        return await show_again(request, "ballots/ballot.html",
+                                _choose_context(user, rnd, chosen=chosen, key=key, errors=errors),
+                                at=f"/ballots/{round_id}")
     try:
         answer = await api.post("nominations", f"/v1/rounds/{round_id}/ballots", json={"choices": chosen},
                                 idempotency_key=key)
     except ApiError as exc:
-        if exc.status == 409:
-            return await render(request, "ballots/ballot_closed.html",
-                                {"round": rnd, "already": exc.slug == "already-voted"}, status_code=409)
+        if exc.status == 409:  # closed meanwhile, or already voted: the ballot page says which
+            return redirect(f"/ballots/{round_id}")
         errors = exc.field_errors({"choices": "choice"}) or {"_form": exc.message}
         if "choice" not in errors:
             errors["_form"] = exc.message
-        return await _ballot_form(request, user, rnd, chosen=chosen, key=key, errors=errors, status_code=422)
+        return await show_again(request, "ballots/ballot.html",
+                                _choose_context(user, rnd, chosen=chosen, key=key, errors=errors),
+                                at=f"/ballots/{round_id}")
     names = rnd.get("names") or {}
-    receipt = answer["receipt"]
-    # Shown once: the console keeps no copy. Reloading re-sends the same Idempotency-Key, and the
-    # API answers with the same receipt.
-    return await render(request, "ballots/receipt.html", {
-        "round": rnd, "receipt": receipt, "chosen": sorted(chosen),
-        "chosen_names": [names.get(c, c) for c in sorted(chosen)]})
+    # Shown once, from the session, by the GET the browser is sent to; the console keeps no other
+    # copy. Reloading it, or coming back to it, shows "already voted, check your receipt".
+    return await show_again(request, "ballots/receipt.html", {
+        "round": rnd, "receipt": answer["receipt"], "chosen": sorted(chosen),
+        "chosen_names": [names.get(c, c) for c in sorted(chosen)]}, at=f"/ballots/{round_id}/receipt",
+        status_code=200)
 
 
 def receipt_text(lang: str, *, rnd: dict[str, Any], secret: str, commitment: str, chosen: list[str]) -> str:

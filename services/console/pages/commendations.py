@@ -3,6 +3,7 @@ lead's review table and sending, and the ministry's review queue. Every check is
 call it with the user's token and show what it answers."""
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from uuid import UUID
@@ -10,26 +11,30 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.console import awards
+from services.console import awards, service
 from services.console.api import Api, ApiError
 from services.console.cluster_year import CLUSTER_CODE
 from services.console.errors import PageNotFound
 from services.console.forms import Form, KeyForm, parse_day, parse_year
 from services.console.sessions import new_secret
 from services.console.web import ApiDep, MinistryUser, ProvinceUser, UserDep, flash, message, redirect, render
+from shared.clock import vietnam_today
 
 router = APIRouter()
 UUID_TEXT = re.compile(r"[0-9a-f-]{36}")
 
 
 class ProposalForm(Form):
-    cluster_code: str = ""
-    year: str = ""
+    cluster_year: str = ""       # "CLUSTER/YEAR", picked from the unit's cluster-years
     form: str = ""
 
     @property
-    def the_year(self) -> int:
-        return parse_year(self.year) or 0
+    def cluster_code(self) -> str:
+        return self.cluster_year.rpartition("/")[0]
+
+    @property
+    def year(self) -> int:
+        return parse_year(self.cluster_year.rpartition("/")[2]) or 0
 
 
 class NomineeForm(Form):
@@ -64,13 +69,18 @@ class ReviewForm(Form):
 
 async def _mine_page(request: Request, api: Api, *, province: str | None, values: dict[str, Any] | None = None,
                      errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    items, forms = await awards.proposals_and_forms(api)
+    this = vietnam_today().year
+    (items, forms), periods = await asyncio.gather(
+        awards.proposals_and_forms(api),
+        service.member_periods(api, province=province or "", years=[this, this - 1, this - 2, this - 3]))
     mine = [p for p in items if p["province_code"] == province]
     led = [p for p in items if p["province_code"] != province]
     lists = sorted({(p["cluster_code"], p["year"]) for p in led}, key=lambda k: (-k[1], k[0]))
     return await render(request, "commendations/mine.html", {
         "proposals": mine, "lists": [] if errors else lists, "award_forms": forms, "values": values or {},
-        "key": new_secret(), "errors": errors or {}}, status_code=status_code)
+        "cluster_years": [{"value": f"{p['cluster_code']}/{p['year']}", "name": p["cluster_name"], "year": p["year"]}
+                          for p in periods],
+        "key": new_secret(), "errors": errors or {}}, status_code=status_code, again_at="/commendations")
 
 
 @router.get("/commendations")
@@ -81,12 +91,12 @@ async def my_proposals(request: Request, user: ProvinceUser, api: ApiDep) -> Res
 @router.post("/commendations/proposals")
 async def create_proposal(request: Request, user: ProvinceUser, api: ApiDep) -> Response:
     form = await ProposalForm.read(request)
-    body = {"cluster_code": form.cluster_code, "year": form.the_year, "form": form.form}
+    body = {"cluster_code": form.cluster_code, "year": form.year, "form": form.form}
     try:
         made = await api.post("nominations", "/v1/commendations/proposals", json=body,
                               idempotency_key=form.idempotency_key)
     except ApiError as exc:
-        errors = exc.field_errors()
+        errors = exc.field_errors({"cluster_code": "cluster_year", "year": "cluster_year"})
         if not errors:
             errors["_form"] = exc.message
         return await _mine_page(request, api, province=user.province, values=form.model_dump(), errors=errors,
@@ -103,7 +113,7 @@ async def _proposal_page(request: Request, api: Api, proposal_id: UUID, *, error
     editable = owner and proposal["origin"] == "province" and proposal["state"] in ("draft", "returned")
     return await render(request, "commendations/proposal.html", {
         "p": proposal, "owner": owner, "editable": editable, "values": values or {}, "errors": errors or {},
-        "key": new_secret()}, status_code=status_code)
+        "key": new_secret()}, status_code=status_code, again_at=f"/commendations/proposals/{proposal_id}")
 
 
 @router.get("/commendations/proposals/{proposal_id}")
@@ -220,7 +230,8 @@ async def queue_page(request: Request, api: Api, *, errors: dict[str, str] | Non
                      values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     queue = await awards.review_queue(api)
     return await render(request, "commendations/queue.html", {
-        **queue, "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code)
+        **queue, "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code,
+        again_at="/ministry/commendations")
 
 
 @router.get("/ministry/commendations")

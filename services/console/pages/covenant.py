@@ -108,4 +108,4 @@ async def covenant_save(request: Request, cluster: str, year: int, user: UserDep
     covenant = await cy.covenant(api, cluster=cluster, year=year)
     return await render(request, "covenant/covenant.html", {**context, "covenant": covenant,
                                                             "rows": filled + _blank_rows(), "errors": errors},
-                        status_code=422)
+                        status_code=422, again_at=f"{_base(cluster, year)}/covenant")

@@ -11,9 +11,10 @@ from services.console import awards
 from services.console.api import ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Form, KeyForm, parse_day, parse_year
+from services.console.i18n import format_date
 from services.console.pages.commendations import queue_page
 from services.console.sessions import new_secret
-from services.console.web import ApiDep, MinistryUser, flash, message, redirect, render
+from services.console.web import ApiDep, LangDep, MinistryUser, confirm_page, flash, message, redirect, render
 
 router = APIRouter()
 
@@ -53,6 +54,20 @@ async def create_decision(request: Request, user: MinistryUser, api: ApiDep) -> 
 async def decision(request: Request, decision_id: UUID, user: MinistryUser, api: ApiDep) -> Response:
     d = await awards.decision(api, decision_id=decision_id)
     return await render(request, "decisions/decision.html", {"d": d, "key": new_secret()})
+
+
+@router.get("/ministry/decisions/{decision_id}/issue")
+async def issue_confirm(request: Request, decision_id: UUID, user: MinistryUser, api: ApiDep, lang: LangDep) -> Response:
+    d = await awards.decision(api, decision_id=decision_id)
+    if d["state"] != "draft":
+        return redirect(f"/ministry/decisions/{decision_id}")
+    return await confirm_page(
+        request, heading=message(request, "confirm.issue.title"),
+        consequences=[message(request, "confirm.issue.what", number=d["number"], date=format_date(d["signed_on"], lang),
+                              n=len(d.get("entries") or [])),
+                      message(request, "confirm.issue.after")],
+        action=f"/ministry/decisions/{decision_id}/issue", button=message(request, "confirm.issue.button"),
+        back=f"/ministry/decisions/{decision_id}")
 
 
 @router.post("/ministry/decisions/{decision_id}/issue")

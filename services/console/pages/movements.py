@@ -4,6 +4,7 @@ scope, document), the dashboard (registered vs expected by level, models by fiel
 API's: the pages call it with the user's token and show what it answers."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from services.console.sessions import new_secret
 from services.console.web import ApiDep, UserDep, flash, get_lang, message, redirect, render, t_for
 
 router = APIRouter()
+UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 PHASE_ROWS = 4
 KINDS = ("province", "commune", "agency", "ministry", "other")
 
@@ -141,11 +143,15 @@ def _charts(rollup: dict[str, Any], lang: str, t: Any) -> dict[str, str]:
 async def _movement_page(request: Request, api: Api, movement_id: UUID, *, errors: dict[str, str] | None = None,
                          status_code: int = 200) -> Response:
     movement = await reads.movement(api, movement_id=movement_id)
+    # A large scope shows its levels; a level's units one level down (?parent=).
+    parent = request.query_params.get("parent", "")
+    parent = parent if UNIT_CODE.fullmatch(parent) else ""
     organiser = _organiser(api, movement)
     rollup, charts, publications = None, {}, []
     if organiser or (api.session is not None and api.session.role == "province"):
         try:
-            rollup = await reads.rollup(api, movement_id=movement_id, with_units=movement["units"] <= 200)
+            rollup = await reads.rollup(api, movement_id=movement_id, with_units=movement["units"] <= 200,
+                                        parent=parent or None)
         except ApiError:
             rollup = None  # a province outside the scope: the public page only
     if rollup is not None:
@@ -154,6 +160,7 @@ async def _movement_page(request: Request, api: Api, movement_id: UUID, *, error
         publications = await reads.publications(api, movement_id=movement_id)
     return await render(request, "movements/movement.html", {
         "m": movement, "organiser": organiser, "rollup": rollup, "charts": charts, "publications": publications,
+        "parent": parent,
         "key": new_secret(), "errors": errors or {}}, status_code=status_code)
 
 

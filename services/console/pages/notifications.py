@@ -13,6 +13,7 @@ from services.console import service
 from services.console.api import ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Checkbox, Form, KeyForm
+from services.console.notices import notice_link
 from services.console.sessions import new_secret
 from services.console.web import ApiDep, MinistryUser, ProvinceUser, flash, message, redirect, render
 
@@ -45,6 +46,18 @@ async def inbox_read(request: Request, notification_id: int, user: ProvinceUser,
         raise PageNotFound()
     await api.post("notifications", f"/v1/inbox/{notification_id}/read")
     return redirect("/inbox")
+
+
+@router.get("/inbox/{notification_id}/open")
+async def inbox_open(request: Request, notification_id: int, user: ProvinceUser, api: ApiDep) -> Response:
+    """A notice's link: marked read, then the page where the reader acts on it (notices.py)."""
+    box = await service.inbox(api, limit=200)
+    found = next((n for n in box["items"] if n["id"] == notification_id), None)
+    if found is None:
+        return redirect("/inbox")
+    if not found["read"]:
+        await api.post("notifications", f"/v1/inbox/{notification_id}/read")
+    return redirect(notice_link(found, role=user.role) or "/inbox")
 
 
 @router.get("/inbox/stream")
@@ -140,7 +153,7 @@ async def notification_settings_save(request: Request, user: ProvinceUser, api: 
     if errors:
         values["webhook_secret"] = ""
         return await render(request, "notifications/settings.html", {"values": values, "errors": errors, "sub": None},
-                            status_code=422)
+                            status_code=422, again_at="/settings/notifications")
     await flash(request, message(request, "settings.saved"), "ok")
     return redirect("/settings/notifications")
 

@@ -4,8 +4,10 @@ print and as PDF; the ministry approves or returns a certified round (with a rea
 from __future__ import annotations
 
 import logging
+import math
 import re
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +21,7 @@ from services.console.errors import PageNotFound
 from services.console.forms import Checkbox, Form, KeyForm
 from services.console.i18n import VIETNAM
 from services.console.sessions import new_secret
-from services.console.web import ApiDep, MinistryUser, UserDep, flash, message, redirect, render
+from services.console.web import ApiDep, MinistryUser, UserDep, confirm_page, flash, message, redirect, render
 
 router = APIRouter()
 log = logging.getLogger("thidua.console.rounds")
@@ -115,7 +117,8 @@ async def round_create(request: Request, cluster: str, year: int, user: UserDep,
             return redirect(f"/lead/rounds/{created['id']}")
     return await render(request, "rounds/round_new.html", {
         "period": period, "base": _base(cluster, year), "values": values, "awards": cy.AWARDS,
-        "errors": errors, "key": form.key or new_secret()}, status_code=422)
+        "errors": errors, "key": form.key or new_secret()}, status_code=422,
+        again_at=f"{_base(cluster, year)}/rounds/new")
 
 
 @router.get("/lead/rounds/{round_id}")
@@ -123,14 +126,25 @@ async def round_page(request: Request, round_id: UUID, user: UserDep, api: ApiDe
     rnd = await cy.vote_round(api, round_id=round_id)
     cy.require_lead(user, rnd)
     turnout = await cy.turnout(api, round_id=round_id) if rnd["electorate"] is not None else None
-    return await render(request, "rounds/round.html", _round_context(rnd, turnout))
+    disputes = await cy.disputes(api, round_id=round_id) if rnd["state"] != "draft" else []
+    return await render(request, "rounds/round.html", _round_context(rnd, turnout, disputes=disputes))
 
 
 def _round_context(rnd: dict[str, Any], turnout: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
     return {"round": rnd, "turnout": turnout, "not_voted": (turnout or {}).get("not_voted", []),
             "rows": cy.result_rows(rnd), "base": _base(rnd["cluster_code"], rnd["year"]), "key": new_secret(),
-            "paper": {}, "names_of": cy.names_of,
+            "paper": {}, "names_of": cy.names_of, "disputes": [],
             "scripts": ["/static/live.js"] if rnd["state"] == "open" else [], **extra}
+
+
+@router.get("/rounds/{round_id}")
+async def round_for_reader(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
+    """A round as its reader acts on it (where a notice links): the lead and the ministry get the
+    round's page, a member its ballot (open), or the round's result."""
+    rnd = await cy.vote_round(api, round_id=round_id)
+    if user.role == "ministry" or (user.role == "province" and rnd.get("lead_code") == user.province):
+        return redirect(f"/lead/rounds/{round_id}")
+    return redirect(f"/ballots/{round_id}")
 
 
 @router.get("/lead/rounds/{round_id}/turnout.json")
@@ -166,10 +180,55 @@ async def paper_ballot(request: Request, round_id: UUID, user: UserDep, api: Api
     cy.require_lead(user, rnd)
     turnout = await cy.turnout(api, round_id=round_id)
     return await render(request, "rounds/round.html", _round_context(
-        rnd, turnout, key=form.key or new_secret(), paper=form.model_dump(), errors=errors), status_code=422)
+        rnd, turnout, key=form.key or new_secret(), paper=form.model_dump(), errors=errors), status_code=422,
+        again_at=f"/lead/rounds/{round_id}")
 
 
 _ACTIONS = {"open": "lead.round.opened", "close": "lead.round.closed", "certify": "lead.round.certified"}
+
+
+def quorum_needed(quorum: str, electorate_size: int) -> int:
+    """The fewest ballots that meet the quorum: the count is valid when cast / electorate >= quorum."""
+    return math.ceil(Fraction(quorum) * electorate_size)
+
+
+@router.get("/lead/rounds/{round_id}/close")
+async def close_confirm(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
+    rnd = await cy.vote_round(api, round_id=round_id)
+    cy.require_lead(user, rnd)
+    if rnd["state"] != "open":
+        return redirect(f"/lead/rounds/{round_id}")
+    turnout = await cy.turnout(api, round_id=round_id) or {}
+    cast, size = int(turnout.get("ballots_cast", 0)), int(turnout.get("electorate_size", 0))
+    need = quorum_needed(rnd["quorum"], size)
+    award = message(request, f"award.{rnd['award']}")
+    return await confirm_page(
+        request, heading=message(request, "confirm.close.title"),
+        consequences=[message(request, "confirm.close.what", award=award, year=rnd["year"]),
+                      message(request, "confirm.close.turnout", cast=cast, size=size, quorum=rnd["quorum"], need=need)],
+        warning=message(request, "confirm.close.no_quorum", cast=cast, need=need) if cast < need else None,
+        action=f"/lead/rounds/{round_id}/close", button=message(request, "confirm.close.button"),
+        back=f"/lead/rounds/{round_id}")
+
+
+@router.get("/lead/rounds/{round_id}/certify")
+async def certify_confirm(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
+    rnd = await cy.vote_round(api, round_id=round_id)
+    cy.require_lead(user, rnd)
+    if rnd["state"] != "closed":
+        return redirect(f"/lead/rounds/{round_id}")
+    proposed = (rnd.get("result") or {}).get("proposed") or []
+    award = message(request, f"award.{rnd['award']}")
+    what = message(request, "confirm.certify.what", award=award, year=rnd["year"],
+                   names=cy.names_of(proposed, rnd.get("names"))) if proposed else \
+        message(request, "confirm.certify.none", award=award, year=rnd["year"])
+    pending = [d for d in await cy.disputes(api, round_id=round_id) if d["ruling"] is None]
+    return await confirm_page(
+        request, heading=message(request, "confirm.certify.title"),
+        consequences=[what, message(request, "confirm.certify.after")],
+        warning=message(request, "dispute.pending_on_round") if pending else None,
+        action=f"/lead/rounds/{round_id}/certify", button=message(request, "confirm.certify.button"),
+        back=f"/lead/rounds/{round_id}")
 
 
 @router.post("/lead/rounds/{round_id}/{action}")

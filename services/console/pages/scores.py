@@ -15,7 +15,17 @@ from services.console.errors import PageNotFound
 from services.console.forms import Form, KeyForm
 from services.console.i18n import format_number, parse_number
 from services.console.sessions import new_secret
-from services.console.web import ApiDep, LangDep, ProvinceUser, UserDep, flash, message, redirect, render
+from services.console.web import (
+    ApiDep,
+    LangDep,
+    ProvinceUser,
+    UserDep,
+    confirm_page,
+    flash,
+    message,
+    redirect,
+    render,
+)
 
 router = APIRouter()
 
@@ -103,25 +113,64 @@ async def sheet_save(request: Request, cluster: str, year: int, user: ProvinceUs
                                                    high=format_number(high))
             continue
         scores[c["code"]] = str(number)
-    base = f"/v1/clusters/{cluster}/periods/{year}/scores/{province}"
     if not errors:
         try:
-            await api.put("nominations", base, json={"scores": scores, "notes": notes})
-            if form.action == "submit":
-                await api.post("nominations", f"{base}/submit", idempotency_key=new_secret())
+            await api.put("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/{province}",
+                          json={"scores": scores, "notes": notes})
         except ApiError as exc:
-            mapping = {f"scores.{c['code']}": f"score-{c['code']}" for c in ctx["covenant"]["criteria"]}
-            mapping.update({f"notes.{c['code']}": f"note-{c['code']}" for c in ctx["covenant"]["criteria"]})
-            errors = {k: v for k, v in exc.field_errors(mapping).items()}
-            if not any(k in errors for k in mapping.values()):
-                errors["_form"] = exc.message
-            if form.action == "submit" and exc.status == 422:
-                # Saved, but not complete enough to submit: show the saved values with the errors.
-                ctx = await _sheet_context(api, cluster=cluster, year=year, province=province)
+            errors = _sheet_errors(exc, ctx)
     if errors:
         return await render(request, "scores/sheet.html", {**ctx, "values": values, "errors": errors,
-                                                           "bounds": bounds}, status_code=422)
-    await flash(request, message(request, "sheet.submitted" if form.action == "submit" else "sheet.saved"), "ok")
+                                                           "bounds": bounds}, status_code=422,
+                            again_at=f"/sheets/{cluster}/{year}")
+    if form.action == "submit":  # saved; submitting cannot be undone: the confirmation step first
+        return redirect(f"/sheets/{cluster}/{year}/submit")
+    await flash(request, message(request, "sheet.saved"), "ok")
+    return redirect(f"/sheets/{cluster}/{year}")
+
+
+def _sheet_errors(exc: ApiError, ctx: dict[str, Any]) -> dict[str, str]:
+    mapping = {f"scores.{c['code']}": f"score-{c['code']}" for c in ctx["covenant"]["criteria"]}
+    mapping.update({f"notes.{c['code']}": f"note-{c['code']}" for c in ctx["covenant"]["criteria"]})
+    errors = exc.field_errors(mapping)
+    if not any(k in errors for k in mapping.values()):
+        errors["_form"] = exc.message
+    return errors
+
+
+@router.get("/sheets/{cluster}/{year}/submit")
+async def sheet_submit_confirm(request: Request, cluster: str, year: int, user: ProvinceUser, api: ApiDep,
+                               lang: LangDep) -> Response:
+    ctx = await _sheet_context(api, cluster=cluster, year=year, province=user.province or "")
+    sheet = ctx["sheet"] or {}
+    criteria = ctx["covenant"]["criteria"]
+    missing = [c["code"] for c in criteria if (sheet.get("scores") or {}).get(c["code"], {}).get("self") is None]
+    total = (sheet.get("totals") or {}).get("total")
+    return await confirm_page(
+        request, heading=message(request, "confirm.submit.title"),
+        consequences=[message(request, "confirm.submit.what", year=year, filled=len(criteria) - len(missing),
+                              count=len(criteria), total=format_number(total or 0, lang)),
+                      message(request, "confirm.submit.after")],
+        warning=message(request, "confirm.submit.missing", n=len(missing), codes=", ".join(missing)) if missing else None,
+        action=f"/sheets/{cluster}/{year}/submit", button=message(request, "confirm.submit.button"),
+        back=f"/sheets/{cluster}/{year}")
+
+
+@router.post("/sheets/{cluster}/{year}/submit")
+async def sheet_submit(request: Request, cluster: str, year: int, user: ProvinceUser, api: ApiDep,
+                       lang: LangDep) -> Response:
+    province = user.province or ""
+    form = await KeyForm.read(request)
+    try:
+        await api.post("nominations", f"/v1/clusters/{cluster}/periods/{year}/scores/{province}/submit",
+                       idempotency_key=form.idempotency_key or new_secret())
+    except ApiError as exc:
+        # Not complete enough to submit: the saved sheet with what is missing beside its fields.
+        ctx = await _sheet_context(api, cluster=cluster, year=year, province=province)
+        return await render(request, "scores/sheet.html", {**ctx, "values": _sheet_values(ctx, lang),
+                                                           "errors": _sheet_errors(exc, ctx), "bounds": bounds},
+                            status_code=422, again_at=f"/sheets/{cluster}/{year}")
+    await flash(request, message(request, "sheet.submitted"), "ok")
     return redirect(f"/sheets/{cluster}/{year}")
 
 
@@ -158,7 +207,8 @@ async def _sheet_review(request: Request, cluster: str, year: int, province: str
         raise PageNotFound()
     return await render(request, "scores/sheet_review.html", {
         "period": period, "base": _base(cluster, year), "covenant": covenant, "sheet": sheet,
-        "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code)
+        "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code,
+        again_at=f"{_base(cluster, year)}/sheets/{province}")
 
 
 @router.post("/lead/{cluster}/{year:int}/sheets/{province}")
@@ -193,6 +243,22 @@ async def sheet_review_save(request: Request, cluster: str, year: int, province:
             return redirect(f"{_base(cluster, year)}/sheets")
     return await _sheet_review(request, cluster, year, province, user, api, values=form.typed(), errors=errors,
                                status_code=422)
+
+
+@router.get("/lead/{cluster}/{year:int}/lock")
+async def lock_confirm(request: Request, cluster: str, year: int, user: UserDep, api: ApiDep) -> Response:
+    period = await cy.period(api, cluster=cluster, year=year)
+    cy.require_lead(user, period)
+    ws = await cy.workspace(api, cluster=cluster, year=year, the_period=period)
+    waiting = [m["name"] for m in period["members"] if not (ws["sheets"].get(m["code"]) or {}).get("submitted_at")]
+    return await confirm_page(
+        request, heading=message(request, "confirm.lock.title"),
+        consequences=[message(request, "confirm.lock.what", n=len(period["members"]),
+                              cluster=period.get("cluster_name") or cluster, year=year),
+                      message(request, "confirm.lock.after")],
+        warning=message(request, "confirm.lock.waiting", names=", ".join(waiting)) if waiting else None,
+        action=f"{_base(cluster, year)}/lock", button=message(request, "confirm.lock.button"),
+        back=f"{_base(cluster, year)}/sheets")
 
 
 @router.post("/lead/{cluster}/{year:int}/lock")

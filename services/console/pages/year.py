@@ -78,7 +78,7 @@ async def cluster_create(request: Request, user: MinistryUser, api: ApiDep) -> R
             errors["_form"] = exc.message
         return await render(request, "year/cluster_new.html", {"values": form.model_dump(), "errors": errors,
                                                                "key": form.key or new_secret()},
-                            status_code=422)
+                            status_code=422, again_at="/ministry/clusters/new")
     await flash(request, message(request, "ministry.cluster.created"), "ok")
     return redirect(f"/ministry/clusters/{body['code']}/periods/{_this_year()}")
 
@@ -128,7 +128,8 @@ async def period_save(request: Request, code: str, year: int, user: MinistryUser
             errors["_form"] = exc.message
         context = await _period_context(api, code, year, reference)
         return await render(request, "year/period.html", {**context, "chosen": form.members, "errors": errors,
-                                                          "order": form.rotation_order}, status_code=422)
+                                                          "order": form.rotation_order}, status_code=422,
+                            again_at=f"/ministry/clusters/{code}/periods/{year}")
     await flash(request, message(request, "ministry.period.saved", year=year), "ok")
     return redirect(f"/ministry/clusters/{code}/periods/{year}/leadership")
 
@@ -139,7 +140,8 @@ async def _leadership_page(request: Request, api: Api, code: str, year: int, *, 
                                             service.period_or_none(api, cluster=code, year=year - 1))
     return await render(request, "year/leadership.html", {"period": period, "previous": previous,
                                                           "values": values, "errors": errors or {},
-                                                          "key": key or new_secret()}, status_code=status_code)
+                                                          "key": key or new_secret()}, status_code=status_code,
+                         again_at=f"/ministry/clusters/{code}/periods/{year}/leadership")
 
 
 @router.get("/ministry/clusters/{code}/periods/{year:int}/leadership")

@@ -43,6 +43,9 @@
     item.querySelector(".note-subject").textContent = n.subject;
     item.querySelector(".note-body").textContent = n.body;
     item.querySelector(".note-time").textContent = formatTime(n.created_at);
+    var open = item.querySelector("a.note-open");
+    open.setAttribute("href", "/inbox/" + encodeURIComponent(n.id) + "/open");
+    if (n.action) { open.textContent = n.action; }
     var form = item.querySelector("form.note-read");
     if (form) {
       if (n.read) { form.remove(); } else { form.setAttribute("action", "/inbox/" + encodeURIComponent(n.id) + "/read"); }

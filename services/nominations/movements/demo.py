@@ -1,6 +1,6 @@
 """Demo data (never in a production configuration): Quảng Ninh's 2024 emulation movement, launched in
 two phases, with its units' registrations and phase-1 reports; and the province's 2026 "Dân vận khéo"
-movement with 479 generated models and examples across fields and units, many recognised, and a
+movement with 320 generated models and examples across fields and units, many recognised, and a
 selection of 100 for a book. Written through the same use cases as the API (with the day each step
 happened), so the audit log and the outbox tell the story too."""
 from __future__ import annotations
@@ -112,7 +112,7 @@ OWNERS = ["Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên", "Hội Nông d�
           "Công an", "Chi bộ thôn Đông", "Chi bộ khu 5", "Trường Tiểu học"]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 GIVEN = ["Thị Hoa", "Văn Hùng", "Thị Lan", "Văn Minh", "Thị Hằng", "Đức Thắng", "Thị Thu", "Quang Huy", "Thị Mai"]
-MODELS = 479
+MODELS = 320
 
 
 def _model(rng: random.Random, index: int) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def _model(rng: random.Random, index: int) -> dict[str, Any]:
         owner_kind, owner = "collective", f"{rng.choice(OWNERS)} {unit['name'].lower()}"
     amount = rng.randint(2, 60) * (50_000_000 if figure == "money_vnd" else 1)
     return {"unit_code": unit["code"], "title": _nfc(f"{what} ({place})"), "field": field, "owner_kind": owner_kind,
-            "owner_name": _nfc(owner), "phase": 1 if index < 420 else 2, "figures": {figure: amount},
+            "owner_name": _nfc(owner), "phase": 1 if index < 280 else 2, "figures": {figure: amount},
             "description": _nfc(f"{owner} triển khai mô hình “{what}” tại {unit['name'].lower()}: vận động "
                                 f"nhân dân cùng làm, công khai, minh bạch; kết quả được nhân dân đồng tình.")}
 
@@ -157,7 +157,7 @@ async def seed(conn: asyncpg.Connection) -> bool:
         await movement_service.review_phase(conn, actor=STAFF, movement_id=mid, number=1, summary=_nfc(
             "Sơ kết đợt 1: 12/15 đơn vị đăng ký, 9 đơn vị báo cáo; tiếp tục đôn đốc các đơn vị còn lại."))
 
-        # "Dân vận khéo" 2026: 479 models in the first half, most assessed, many recognised, a book of 100.
+        # "Dân vận khéo" 2026: 320 models, most in the first half, most assessed, many recognised, a book of 100.
         made = await movement_service.create(conn, actor=STAFF, registry=registry, values=DVK_MOVEMENT)
         dvk = made["id"]
         await movement_service.launch(conn, actor=STAFF, movement_id=dvk, document={}, today=date(2026, 1, 6))

@@ -78,8 +78,9 @@ class MovementIn(_In):
     criteria: list[CriterionIn] = Field(default_factory=list, max_length=100)
     titles: list[TitleIn] = Field(default_factory=list, max_length=50)
     phases: list[PhaseIn] = Field(min_length=1, max_length=20)
-    scope: Literal["units", "provinces"] = Field(
-        default="units", description="units: the units listed; provinces: every province the registry lists")
+    scope: Literal["units", "provinces", "organiser"] = Field(
+        default="units", description="units: the units listed; provinces: every province the registry lists; "
+                                     "organiser: every unit of the organiser the registry lists (GET /v1/units)")
     units: list[UnitIn] = Field(default_factory=list, max_length=20000)
     document_number: str | None = Field(default=None, max_length=60, description="01/KH-UBND")
     document_date: date | None = None

@@ -80,6 +80,10 @@ class RulingIn(BaseModel):
 
 # ---------------------------------------------------------------- answers
 
+class PaperBallotRef(Answer):
+    document_ref: str | None
+
+
 class RoundResult(Answer):
     """The count. When the quorum was missed, what derives from the ballots' content is null."""
 
@@ -142,6 +146,9 @@ class Round(Answer):
         description="Flag rounds: each candidate's place in the cluster-year's latest ranking")
     voted: bool | None = Field(None, description="Whether the calling province has voted (null for other callers), "
                                                  "never how")
+    paper_ballot: PaperBallotRef | None = Field(
+        None, description="For the calling province: the paper ballot the lead entered for it (its document "
+                          "number), which it may dispute while the round is open; null otherwise")
     threshold_base: Literal["valid_ballots", "electorate"] | None = Field(
         None, description="What the threshold is a share of")
     threshold_comparison: Literal["more_than", "at_least"] | None = Field(

@@ -68,7 +68,7 @@ def candidate_ranks(r: Mapping[str, Any], ranks: Mapping[str, Mapping[str, Any]]
 
 
 def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | None = None,
-           voted: bool | None = None) -> dict[str, Any]:
+           voted: bool | None = None, paper_ballot: dict[str, Any] | None = None) -> dict[str, Any]:
     """The round as answered. ``ranks``: the cluster-year's latest ranking, for ``candidate_ranks``;
     ``voted``: whether the calling province has voted (null for other callers), never how."""
     return {
@@ -103,6 +103,7 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "return_reason": r["return_reason"],
         "candidate_ranks": candidate_ranks(r, ranks or {}),
         "voted": voted,
+        "paper_ballot": paper_ballot,
         "threshold_base": r["threshold_base"],
         "threshold_comparison": r["threshold_comparison"],
         "threshold_rule": rule_in_words(r),

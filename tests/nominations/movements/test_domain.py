@@ -138,3 +138,12 @@ def test_the_public_sees_launched_movements_and_recognised_models_only():
     assert not policy.may_see_model(None, organiser_code="BNV", state="registered", unit_code="1", parent_code=None)
     assert policy.may_see_model(Actor("province", "22"), organiser_code="BNV", state="registered",
                                 unit_code="22001", parent_code="22")
+
+
+def test_a_registry_unit_in_scope():
+    assert rules.scope_unit({"code": "22", "name": "Quảng Ninh", "kind": "province", "province_code": "22"}) == {
+        "code": "22", "name": "Quảng Ninh", "kind": "province", "parent_code": None}
+    assert rules.scope_unit({"code": "06757", "name": "Phường Hạ Long", "kind": "commune", "province_code": "22"}) == {
+        "code": "06757", "name": "Phường Hạ Long", "kind": "commune", "parent_code": "22"}
+    assert rules.scope_unit({"code": "SNV-22", "name": "Sở Nội vụ", "kind": "department",
+                             "province_code": "22"})["kind"] == "agency"

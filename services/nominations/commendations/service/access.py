@@ -129,7 +129,8 @@ async def _refresh_list(conn: asyncpg.Connection, registry: RegistryClient, clus
                         year: int) -> asyncpg.Record:
     period = await registry.period(cluster_code, year)
     if period is None:
-        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code")
+        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",
+                            slug="period-missing", cluster=cluster_code, year=year)
     lead = period.get("lead")
     return await proposal_store.upsert_list(
         conn, cluster_code=cluster_code, year=year, cluster_name=period["cluster_name"],

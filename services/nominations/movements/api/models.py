@@ -29,14 +29,13 @@ from services.nominations.movements.service import proposals as proposal_service
 from services.nominations.movements.service import publications as publication_service
 from services.nominations.movements.service.common import (
     SCHEMA,
-    MaybePrincipal,
     commendation_limits,
     read_body,
     registry_of,
     upload_limits,
 )
 from shared.app import Db
-from shared.auth import CurrentPrincipal
+from shared.auth import CurrentPrincipal, MaybePrincipal
 from shared.clock import Today
 from shared.contracts.pages import Page
 from shared.errors import Unprocessable, problems

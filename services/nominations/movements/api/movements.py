@@ -21,9 +21,9 @@ from services.nominations.movements.schemas import (
 )
 from services.nominations.movements.service import movements as service
 from services.nominations.movements.service import rollup as rollup_service
-from services.nominations.movements.service.common import SCHEMA, MaybePrincipal, registry_of
+from services.nominations.movements.service.common import SCHEMA, registry_of
 from shared.app import Db
-from shared.auth import CurrentPrincipal
+from shared.auth import CurrentPrincipal, MaybePrincipal
 from shared.clock import Today
 from shared.contracts.pages import Page
 from shared.errors import problems

@@ -61,6 +61,21 @@ class Phase:
     report_deadline: date
 
 
+# The registry's kinds of unit, as a movement's scope counts them.
+UNIT_KINDS: dict[str, str] = {"province": "province", "commune": "commune", "department": "agency",
+                              "public_service": "agency", "district": "other", "enterprise": "other",
+                              "collective": "other", "ministry": "ministry"}
+
+
+def scope_unit(unit: Mapping[str, object]) -> dict[str, str | None]:
+    """A registry unit (code, name, kind, province_code) as a unit in scope: its parent level is the
+    province it lies in (none for a province itself)."""
+    code, province = str(unit["code"]), unit.get("province_code")
+    parent = str(province) if province and province != code else None
+    return {"code": code, "name": str(unit["name"]), "kind": UNIT_KINDS.get(str(unit.get("kind")), "other"),
+            "parent_code": parent}
+
+
 def check_period(*, starts_on: date, ends_on: date, registration_deadline: date) -> None:
     if ends_on < starts_on:
         raise RuleError("a movement ends on or after the day it starts", field="ends_on")

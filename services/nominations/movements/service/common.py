@@ -6,11 +6,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Request
 from pydantic import BaseModel
 
 from services.nominations.movements.domain import policy
@@ -86,20 +85,7 @@ async def publish(conn: asyncpg.Connection, *, type: str, aggregate_id: uuid.UUI
     await emit(conn, schema=SCHEMA, type=type, aggregate_id=str(aggregate_id), payload=payload)
 
 
-_bearer = HTTPBearer(auto_error=False, description="Optional: JWT from the registry's POST /v1/auth/token")
 
-
-async def optional_principal(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal | None:
-    """The caller when it sent a token (then it must be valid), None for the public."""
-    if credentials is None:
-        return None
-    principal: Principal = await request.app.state.verifier.verify(credentials.credentials)
-    return principal
-
-
-MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
 def commendation_limits(request: Request) -> Any:

@@ -33,6 +33,13 @@ async def _scope(values: dict[str, Any], registry: RegistryClient) -> list[dict[
     if values["scope"] == "provinces":
         return [{"code": p["code"], "name": p["name"], "kind": "province", "parent_code": None}
                 for p in await registry.provinces()]
+    if values["scope"] == "organiser":
+        known = await registry.units_of(values["organiser_code"])
+        if known is None:
+            raise rules.RuleError("the registry keeps no units of organisers yet: list the units", field="scope")
+        if not known:
+            raise rules.RuleError(f"the registry lists no units of {values['organiser_code']}", field="scope")
+        return [rules.scope_unit(u) for u in known]
     units: list[dict[str, Any]] = values["units"]
     if not units:
         raise rules.RuleError("a movement names the units in its scope (or scope: provinces)", field="units")

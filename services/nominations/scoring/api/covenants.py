@@ -39,8 +39,8 @@ def field_errors() -> Iterator[None]:
     try:
         yield
     except service_scores.RULE_ERRORS as exc:
-        raise RequestValidationError([{"loc": (field,), "msg": message, "type": "value_error"}
-                                      for field, message in exc.errors]) from exc
+        raise RequestValidationError([{"loc": (field,), "msg": message, "type": code, "ctx": params}
+                                      for field, message, code, params in exc.items]) from exc
 
 
 class Recompute:

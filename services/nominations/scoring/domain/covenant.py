@@ -65,18 +65,32 @@ _DIGEST_PREFIX = "thidua/covenant/v1\n"
 
 # --------------------------------------------------------------------------------------------- errors
 
-class _FieldErrors(ValueError):
-    """A ValueError listing every problem as (field, message); ``field`` is the first one's."""
+Params = dict[str, str | int | float]
+# One problem: (field, message), or (field, message, code, params) where ``code`` is the stable
+# machine code clients translate (shared/problem_types.py) and ``params`` what its sentence quotes.
+ErrorItem = tuple[str, str] | tuple[str, str, str, Params]
+Coded = tuple[str, str, str, Params]
 
-    def __init__(self, errors: Sequence[tuple[str, str]] | str, *, field: str | None = None):
+
+def _coded(item: ErrorItem) -> Coded:
+    if len(item) == 4:
+        return item
+    return (item[0], item[1], "value_error", {})
+
+
+class _FieldErrors(ValueError):
+    """A ValueError listing every problem as (field, message[, code, params]); ``field`` is the first one's."""
+
+    def __init__(self, errors: Sequence[ErrorItem] | str, *, field: str | None = None, code: str = "value_error"):
         if isinstance(errors, str):
-            errors = [(field or "", errors)]
-        errors = [(str(f), str(m)) for f, m in errors]
-        if not errors:
+            errors = [(field or "", errors, code, {})]
+        items = [_coded(e) for e in errors]
+        if not items:
             raise TypeError("an error needs at least one (field, message) pair")
-        self.errors: list[tuple[str, str]] = errors
-        self.field: str = errors[0][0]
-        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in errors))
+        self.items: list[Coded] = [(str(f), str(m), c, p) for f, m, c, p in items]
+        self.errors: list[tuple[str, str]] = [(f, m) for f, m, _, _ in self.items]
+        self.field: str = self.items[0][0]
+        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in self.errors))
 
     @property
     def message(self) -> str:
@@ -200,17 +214,19 @@ class Criterion:
     kind: CriterionKind = CriterionKind.REGULAR
 
     def __post_init__(self) -> None:
-        errors: list[tuple[str, str]] = []
+        errors: list[ErrorItem] = []
 
         code = self.code
         if not isinstance(code, str):
             errors.append(("code", "must be a string"))
         elif not code:
-            errors.append(("code", "must not be empty"))
+            errors.append(("code", "must not be empty", "missing", {}))
         elif len(code) > CODE_MAX_LENGTH:
-            errors.append(("code", f"must be at most {CODE_MAX_LENGTH} characters"))
+            errors.append(("code", f"must be at most {CODE_MAX_LENGTH} characters", "string_too_long",
+                           {"max_length": CODE_MAX_LENGTH}))
         elif not _CODE_RE.fullmatch(code):
-            errors.append(("code", "may only contain letters A-Z, digits, '.', '_' and '-'"))
+            errors.append(("code", "may only contain letters A-Z, digits, '.', '_' and '-'", "string_pattern_mismatch",
+                           {}))
 
         title = self.title
         if not isinstance(title, str):
@@ -220,7 +236,7 @@ class Criterion:
         else:
             title = _nfc(title)
             if not title:
-                errors.append(("title", "must not be empty"))
+                errors.append(("title", "must not be empty", "missing", {}))
             object.__setattr__(self, "title", title)
 
         group = self.group
@@ -239,14 +255,14 @@ class Criterion:
             errors.append(("max_points", str(exc)))
         else:
             if max_points <= 0:
-                errors.append(("max_points", "must be greater than 0"))
+                errors.append(("max_points", "must be greater than 0", "greater_than", {"gt": 0}))
             object.__setattr__(self, "max_points", max_points)
 
         try:
             object.__setattr__(self, "kind", CriterionKind(self.kind))
         except ValueError:
             allowed = ", ".join(k.value for k in CriterionKind)
-            errors.append(("kind", f"must be one of: {allowed}"))
+            errors.append(("kind", f"must be one of: {allowed}", "literal_error", {"expected": allowed}))
 
         if errors:
             raise CovenantError(errors)
@@ -273,8 +289,8 @@ class Criterion:
 _CRITERION_KEYS = frozenset({"code", "title", "group", "max_points", "kind"})
 
 
-def _prefixed(prefix: str, errors: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(f"{prefix}.{f}" if f else prefix, m) for f, m in errors]
+def _prefixed(prefix: str, errors: Iterable[Coded]) -> list[ErrorItem]:
+    return [(f"{prefix}.{f}" if f else prefix, m, c, p) for f, m, c, p in errors]
 
 
 def validate_covenant(criteria: Sequence[Mapping[str, Any] | Criterion]) -> list[Criterion]:
@@ -290,7 +306,7 @@ def validate_covenant(criteria: Sequence[Mapping[str, Any] | Criterion]) -> list
     if not criteria:
         raise CovenantError("a covenant needs at least one criterion", field="criteria")
 
-    errors: list[tuple[str, str]] = []
+    errors: list[ErrorItem] = []
     parsed: list[Criterion] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(criteria):
@@ -299,7 +315,7 @@ def validate_covenant(criteria: Sequence[Mapping[str, Any] | Criterion]) -> list
         try:
             criterion = item if isinstance(item, Criterion) else Criterion.from_dict(item)
         except CovenantError as exc:
-            errors += _prefixed(where, exc.errors)
+            errors += _prefixed(where, exc.items)
             # an otherwise invalid criterion with a good code still takes part in the duplicate check
             code = item.get("code") if isinstance(item, Mapping) else None
             if not isinstance(code, str) or any(f == "code" for f, _ in exc.errors):
@@ -309,12 +325,13 @@ def validate_covenant(criteria: Sequence[Mapping[str, Any] | Criterion]) -> list
             code = criterion.code
         key = code.casefold()
         if key in seen:
-            errors.append((f"{where}.code", f"duplicate code {code!r} (see criteria[{seen[key]}])"))
+            errors.append((f"{where}.code", f"duplicate code {code!r} (see criteria[{seen[key]}])",
+                           "duplicate-criterion", {"code": code, "row": seen[key] + 1}))
         else:
             seen[key] = i
 
     if not errors and not any(c.kind is CriterionKind.REGULAR for c in parsed):
-        errors.append(("criteria", "a covenant needs at least one regular criterion"))
+        errors.append(("criteria", "a covenant needs at least one regular criterion", "regular-criterion-needed", {}))
     if errors:
         raise CovenantError(errors)
     return parsed
@@ -350,19 +367,23 @@ def max_total(criteria: Sequence[Criterion]) -> Decimal:
 
 # --------------------------------------------------------------------------------------------- sheets
 
-def _check_score(criterion: Criterion, value: Any) -> tuple[Decimal | None, str | None]:
+def _check_score(criterion: Criterion, value: Any) -> tuple[Decimal | None, tuple[str, str, Params] | None]:
+    """The points, or the problem as (message, code, params)."""
     try:
         points = _points(value)
     except ValueError as exc:
-        return None, str(exc)
+        return None, (str(exc), "decimal_parsing", {})
     m = criterion.max_points
+    bounds: Params = {"min": f"-{_fmt(m)}", "max": "0"} if criterion.kind is CriterionKind.PENALTY else \
+        {"min": "0", "max": _fmt(m)}
     if criterion.kind is CriterionKind.PENALTY:
         if points > 0:
-            return None, f"a penalty must be zero or negative (between -{_fmt(m)} and 0)"
+            return None, (f"a penalty must be zero or negative (between -{_fmt(m)} and 0)", "score-out-of-range", bounds)
         if points < -m:
-            return None, f"a penalty may deduct at most {_fmt(m)} points (between -{_fmt(m)} and 0)"
+            return None, (f"a penalty may deduct at most {_fmt(m)} points (between -{_fmt(m)} and 0)",
+                          "score-out-of-range", bounds)
     elif not (0 <= points <= m):
-        return None, f"must be between 0 and {_fmt(m)}"
+        return None, (f"must be between 0 and {_fmt(m)}", "score-out-of-range", bounds)
     return points, None
 
 
@@ -383,7 +404,7 @@ def validate_sheet(*, criteria: Sequence[Criterion], scores: Mapping[str, Any],
     """
     if not isinstance(scores, Mapping):
         raise SheetError("must be an object mapping criterion codes to points", field="scores")
-    errors: list[tuple[str, str]] = []
+    errors: list[ErrorItem] = []
     result: dict[str, Decimal] = {}
     known: set[str] = set()
     for criterion in criteria:
@@ -391,17 +412,17 @@ def validate_sheet(*, criteria: Sequence[Criterion], scores: Mapping[str, Any],
         field = f"scores.{criterion.code}"
         if criterion.code not in scores:
             if require_complete:
-                errors.append((field, "missing"))
+                errors.append((field, "missing", "missing", {}))
             continue
         points, problem = _check_score(criterion, scores[criterion.code])
         if problem is not None:
-            errors.append((field, problem))
+            errors.append((field, *problem))
         else:
             assert points is not None
             result[criterion.code] = points
     for code in scores:
         if code not in known:
-            errors.append((f"scores.{code}", "unknown criterion"))
+            errors.append((f"scores.{code}", "unknown criterion", "unknown-criterion", {"code": code}))
     if errors:
         raise SheetError(errors)
     return result

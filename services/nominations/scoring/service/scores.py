@@ -26,6 +26,7 @@ from services.nominations.scoring.domain import policy
 from services.nominations.scoring.domain.covenant import (
     CovenantError,
     Criterion,
+    ErrorItem,
     SheetError,
     covenant_digest,
     effective_scores,
@@ -359,14 +360,17 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     criteria = await covenant_store.criteria(conn, covenant_id=covenant["id"])
     known = {c.code for c in criteria}
     # Every problem at once, named as the request names it: adjustments.<code>[.points|.reason].
-    errors = [(f"adjustments.{code}", "unknown criterion") for code in adjustments if code not in known]
-    errors += [(f"adjustments.{code}.reason", "must not be blank") for code, (_, reason) in adjustments.items()
-               if not reason or not reason.strip()]
+    errors: list[ErrorItem] = [(f"adjustments.{code}", "unknown criterion", "unknown-criterion", {"code": code})
+                               for code in adjustments if code not in known]
+    errors += [(f"adjustments.{code}.reason", "must not be blank", "missing", {})
+               for code, (_, reason) in adjustments.items() if not reason or not reason.strip()]
     try:
         points = validate_sheet(criteria=criteria, require_complete=False,
                                 scores={code: p for code, (p, _) in adjustments.items() if code in known})
     except SheetError as exc:
-        errors = [(f"adjustments.{f.removeprefix('scores.')}.points", m) for f, m in exc.errors] + errors
+        points_errors: list[ErrorItem] = [(f"adjustments.{f.removeprefix('scores.')}.points", m, c, p)
+                                          for f, m, c, p in exc.items]
+        errors = points_errors + errors
     if errors:
         raise SheetError(errors)
     adjusted = {code: (points[code], nfc(adjustments[code][1])) for code in points}

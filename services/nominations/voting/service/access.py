@@ -27,6 +27,7 @@ from services.nominations.voting.sealed_idempotency import (
     sealed_idempotent as sealed_idempotent,
 )
 from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -51,8 +52,14 @@ async def _ranks(conn: asyncpg.Connection, r: Mapping[str, Any]) -> dict[str, di
 
 async def _public(conn: asyncpg.Connection, r: Mapping[str, Any], *, actor: Principal | None = None) -> dict[str, Any]:
     """:func:`views.public` with the candidates' ranks read now (a flag round shows the latest ranking)
-    and, for a province, whether it has voted."""
-    return views.public(r, ranks=await _ranks(conn, r), voted=(await _voted(conn, actor, [r]))[r["id"]])
+    and, for a province, whether it has voted and the paper ballot the lead entered for it, if any
+    (what the province may dispute)."""
+    paper = None
+    if actor is not None and actor.role == "province" and actor.province is not None:
+        row = await dispute_store.paper_participation(conn, r["id"], actor.province)
+        paper = {"document_ref": row["document_ref"]} if row is not None else None
+    return views.public(r, ranks=await _ranks(conn, r), voted=(await _voted(conn, actor, [r]))[r["id"]],
+                        paper_ballot=paper)
 
 
 async def _voted(conn: asyncpg.Connection, actor: Principal | None,

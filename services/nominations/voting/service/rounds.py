@@ -53,7 +53,8 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     period = await registry.period(cluster_code, year)
     if period is None:
-        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code")
+        raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",
+                            slug="period-missing", cluster=cluster_code, year=year)
     lead = period.get("lead")
     if lead is None or lead["code"] != actor.unit:
         who = f"province {lead['code']}" if lead else "nobody yet"
@@ -74,7 +75,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         raise Unprocessable(f"a ballot cannot name more than the {len(rules.candidates)} candidates",
                             field="max_choices")
     if closes_at is not None and closes_at <= await _db_now(conn):
-        raise Unprocessable("closes_at must be in the future", field="closes_at")
+        raise Unprocessable("closes_at must be in the future", field="closes_at", slug="deadline-in-past")
     row = await round_store.insert(
         conn, id=uuid.uuid4(), parent_round_id=None, cluster_code=cluster_code, cluster_name=period["cluster_name"],
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,

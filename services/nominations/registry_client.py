@@ -55,6 +55,15 @@ class RegistryClient:
                               slug="registry-unavailable")
         return resp.json()
 
+    async def lead_of(self, cluster: str, year: int) -> str | None:
+        """The code of the province that leads ``cluster`` in ``year`` now (None: no lead, or no period).
+
+        Asked on every use of the lead's powers, uncached: a ministry's correction of the
+        leadership takes effect with the next request."""
+        period = await self.period(cluster, year)
+        lead = period.get("lead") if period else None
+        return lead["code"] if lead else None
+
     async def active_cluster_count(self, year: int, organiser: str | None = None) -> int:
         """How many clusters (of ``organiser``, or of every organiser) have a period in ``year``: each
         has one lead, so this is the base of that organiser's Government-flag cap."""
@@ -62,6 +71,8 @@ class RegistryClient:
         cursor: str | None = None
         while True:
             params: dict[str, Any] = {"year": year, "limit": 500}
+            if organiser is not None:
+                params["organiser"] = organiser
             if organiser is not None:
                 params["organiser"] = organiser
             if cursor:

@@ -85,6 +85,7 @@ class ConferenceOut(BaseModel):
     id: uuid.UUID
     cluster_code: str
     cluster_name: str
+    organiser: str = Field(description="The cluster's organiser, whose emulation office keeps the desk beside the host")
     year: int
     held_on: date
     place: str

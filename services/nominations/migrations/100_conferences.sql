@@ -13,6 +13,9 @@ CREATE TABLE conferences (
     id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     cluster_code        text NOT NULL CHECK (cluster_code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$'),
     cluster_name        text NOT NULL,
+    -- The cluster's organiser (the ministry BNV, a province's People's Committee...): its emulation
+    -- office keeps the secretary's desk beside the host.
+    organiser           text NOT NULL DEFAULT 'BNV',
     year                integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     held_on             date NOT NULL,
     place               text NOT NULL CHECK (length(place) BETWEEN 1 AND 300 AND place = normalize(place, NFC)),

@@ -50,17 +50,28 @@ class Caller:
     province: str | None = None
 
 
+@dataclass
+class Staff:
+    organiser: str
+    role: str = "staff"
+    province: str | None = None
+
+
 def test_who_may_do_what():
     lead, member, outsider, ministry = Caller("province", "34"), Caller("province", "30"), Caller("province", "01"), \
         Caller("ministry")
-    assert policy.may_schedule(lead, lead_code="34") and policy.may_schedule(ministry, lead_code=None)
-    assert not policy.may_schedule(member, lead_code="34")
-    assert policy.may_name_delegate(member, host_code="34", unit_code="30", members=NORTH)
-    assert not policy.may_name_delegate(member, host_code="34", unit_code="33", members=NORTH)
-    assert not policy.may_name_delegate(member, host_code="34", unit_code=None, members=NORTH)  # a guest
-    assert policy.may_name_delegate(lead, host_code="34", unit_code=None, members=NORTH)
-    assert not policy.may_name_delegate(outsider, host_code="34", unit_code="01", members=NORTH)
-    assert policy.check_in_method(member, host_code="34", unit_code="30") == "self"
-    assert policy.check_in_method(lead, host_code="34", unit_code="30") == "secretary"
-    assert policy.check_in_method(ministry, host_code="34", unit_code=None) == "secretary"
-    assert policy.check_in_method(member, host_code="34", unit_code="33") is None
+    desk = {"host_code": "34", "organiser": "BNV"}
+    assert policy.may_schedule(lead, lead_code="34", organiser="BNV")
+    assert policy.may_schedule(ministry, lead_code=None, organiser="BNV")
+    assert not policy.may_schedule(ministry, lead_code="34", organiser="UBND-22")  # another organiser's cluster
+    assert policy.may_schedule(Staff("UBND-22"), lead_code="34", organiser="UBND-22")
+    assert not policy.may_schedule(member, lead_code="34", organiser="BNV")
+    assert policy.may_name_delegate(member, **desk, unit_code="30", members=NORTH)
+    assert not policy.may_name_delegate(member, **desk, unit_code="33", members=NORTH)
+    assert not policy.may_name_delegate(member, **desk, unit_code=None, members=NORTH)  # a guest
+    assert policy.may_name_delegate(lead, **desk, unit_code=None, members=NORTH)
+    assert not policy.may_name_delegate(outsider, **desk, unit_code="01", members=NORTH)
+    assert policy.check_in_method(member, **desk, unit_code="30") == "self"
+    assert policy.check_in_method(lead, **desk, unit_code="30") == "secretary"
+    assert policy.check_in_method(ministry, **desk, unit_code=None) == "secretary"
+    assert policy.check_in_method(member, **desk, unit_code="33") is None

@@ -70,6 +70,7 @@ async def public(conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any
     share = share_of(row)
     return {
         "id": row["id"], "cluster_code": row["cluster_code"], "cluster_name": row["cluster_name"],
+        "organiser": row["organiser"],
         "year": row["year"], "held_on": row["held_on"], "place": row["place"],
         "host": {"code": row["host_code"], "name": row["host_name"]},
         "chair": {"name": row["chair_name"], "position": row["chair_position"]},
@@ -91,8 +92,8 @@ async def conference_for(conn: asyncpg.Connection, conference_id: uuid.UUID, *, 
 
 
 def require_secretary(actor: Principal, row: asyncpg.Record, what: str) -> None:
-    if not policy.is_secretary(actor, host_code=row["host_code"]):
-        raise Forbidden(f"only the host ({row['host_code']}) or the ministry may {what}")
+    if not policy.is_secretary(actor, host_code=row["host_code"], organiser=row["organiser"]):
+        raise Forbidden(f"only the host ({row['host_code']}) or {row['organiser']}'s office may {what}")
 
 
 async def attendance_event(conn: asyncpg.Connection, row: asyncpg.Record, type_: str) -> None:
@@ -111,8 +112,9 @@ async def schedule(conn: asyncpg.Connection, *, actor: Principal, registry: Regi
         raise Unprocessable(f"cluster {cluster} has no period {year} in the registry", field="cluster_code",
                             slug="period-missing")
     lead = period.get("lead")
-    if not policy.may_schedule(actor, lead_code=lead["code"] if lead else None):
-        raise Forbidden(f"only the lead of {cluster} in {year} or the ministry may schedule its conference")
+    organiser = period.get("organiser") or "BNV"
+    if not policy.may_schedule(actor, lead_code=lead["code"] if lead else None, organiser=organiser):
+        raise Forbidden(f"only the lead of {cluster} in {year} or {organiser}'s office may schedule its conference")
     if lead is None:
         raise Unprocessable(f"{cluster} has no lead in {year}: the host of its conference", field="cluster_code",
                             slug="lead-missing")
@@ -127,7 +129,7 @@ async def schedule(conn: asyncpg.Connection, *, actor: Principal, registry: Regi
     if not members:
         raise Unprocessable(f"{cluster} has no members in {year}", field="cluster_code")
     row = await store.insert(conn, created_by=actor.subject, values={
-        **values, "cluster_name": period["cluster_name"], "host_code": lead["code"], "host_name": lead["name"],
+        **values, "cluster_name": period["cluster_name"], "organiser": organiser, "host_code": lead["code"], "host_name": lead["name"],
         "chair_name": values["chair"]["name"], "chair_position": values["chair"]["position"],
         "secretary_name": values["secretary"]["name"], "secretary_position": values["secretary"]["position"],
         "members": members, "quorum_numerator": share.numerator, "quorum_denominator": share.denominator})

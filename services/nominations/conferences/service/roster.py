@@ -47,7 +47,8 @@ async def name_attendee(conn: asyncpg.Connection, *, actor: Principal, conferenc
     unit = values["unit_code"]
     if unit is not None and unit not in names:
         raise Unprocessable(f"{unit} is not a member of {row['cluster_code']} in {row['year']}", field="unit_code")
-    if not policy.may_name_delegate(actor, host_code=row["host_code"], unit_code=unit, members=names):
+    if not policy.may_name_delegate(actor, host_code=row["host_code"], organiser=row["organiser"], unit_code=unit,
+                                    members=names):
         raise Forbidden("a member unit names its own delegates; guests are named by the host or the ministry")
     _roster_open(row)
     try:
@@ -76,7 +77,8 @@ async def check_in(conn: asyncpg.Connection, *, actor: Principal, conference_id:
     person = await store.attendee(conn, conference_id, delegate_id, lock=True)
     if person is None:
         raise NotFound(f"no delegate {delegate_id} at this conference", field="delegate_id")
-    method = policy.check_in_method(actor, host_code=row["host_code"], unit_code=person["unit_code"])
+    method = policy.check_in_method(actor, host_code=row["host_code"], organiser=row["organiser"],
+                                    unit_code=person["unit_code"])
     if method is None:
         raise Forbidden("a delegate is checked in by its own unit's account or by the secretary's desk")
     if person["checked_in_at"] is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-COLUMNS = ("id, cluster_code, cluster_name, year, held_on, place, host_code, host_name, chair_name, chair_position, "
+COLUMNS = ("id, cluster_code, cluster_name, organiser, year, held_on, place, host_code, host_name, chair_name, chair_position, "
            "secretary_name, secretary_position, agenda, members, quorum_numerator, quorum_denominator, state, "
            "created_by, created_at, opened_at, adjourned_at, quorum_reached_at")
 ATTENDEE_COLUMNS = ("id, conference_id, kind, unit_code, unit_name, organisation, name, position, votes, added_by, "
@@ -18,12 +18,12 @@ async def insert(conn: asyncpg.Connection, *, values: dict[str, Any], created_by
     return await conn.fetchrow(
         f"""INSERT INTO nominations.conferences (cluster_code, cluster_name, year, held_on, place, host_code,
                 host_name, chair_name, chair_position, secretary_name, secretary_position, agenda, members,
-                quorum_numerator, quorum_denominator, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING {COLUMNS}""",
+                quorum_numerator, quorum_denominator, created_by, organiser)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING {COLUMNS}""",
         values["cluster_code"], values["cluster_name"], values["year"], values["held_on"], values["place"],
         values["host_code"], values["host_name"], values["chair_name"], values["chair_position"],
         values["secretary_name"], values["secretary_position"], values["agenda"], values["members"],
-        values["quorum_numerator"], values["quorum_denominator"], created_by)
+        values["quorum_numerator"], values["quorum_denominator"], created_by, values["organiser"])
 
 
 async def get(conn: asyncpg.Connection, conference_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:

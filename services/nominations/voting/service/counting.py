@@ -123,7 +123,7 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         candidates=list(counted.tied), lead_code=parent["lead_code"], unit_names=parent["unit_names"],
         closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
         carried_over=carried_over, threshold_base=parent["threshold_base"],
-        threshold_comparison=parent["threshold_comparison"])
+        threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"])
     await conferences.inherit_round(conn, parent_round_id=parent["id"], round_id=runoff_id)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))

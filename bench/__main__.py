@@ -67,12 +67,14 @@ def main() -> None:
     print(f"HTTP load generator: {kind if kind == 'wrk' else 'Python processes (' + where + ')'}", flush=True)
     infra = ensure_infra()
     figures: list[Figure] = []
+    sizes: dict[str, Any] = {}
     try:
         from bench import limits as machine
 
         limits = asyncio.run(machine.measure(infra))
         for name in names:
             module = importlib.import_module(BENCHMARKS[name])
+            sizes[name] = getattr(module, "SIZES", {})  # what was run, defaults included
             figures += asyncio.run(module.bench(infra, limits))
     finally:
         infra.stop()
@@ -85,7 +87,7 @@ def main() -> None:
          "load_generator": kind, "machine_limits": limits, "benchmarks": names,
          "load_average_1_5_15_min": {"before": [round(x, 2) for x in load_before],
                                      "after": [round(x, 2) for x in os.getloadavg()]},
-         "sizes": {k: v for k, v in sorted(os.environ.items()) if k.startswith("BENCH_")}}, indent=2))
+         "sizes": sizes}, indent=2))
     print()
     print(table(figures))
     print(f"\n{sum(f.met for f in figures)} of {len(figures)} targets met; {elapsed:.0f} s; "

@@ -58,6 +58,7 @@ PROFILE_CLUSTERS = max(2, CLUSTERS // 2)
 VOTERS = 32
 AWARDS = ("government_flag", "ministry_flag", "certificate_of_merit")
 TALLY_BALLOTS = 100_000
+SIZES = {"BENCH_CLUSTERS": CLUSTERS, "profiled_clusters": PROFILE_CLUSTERS, "voters": VOTERS, "connections": CONNECTIONS}
 
 
 async def setup_rounds(registry: str, nominations: str, issuer: TokenIssuer, *, prefix: str,

@@ -38,6 +38,7 @@ PACED_SECONDS = float(os.environ.get("BENCH_PACED_SECONDS", "10"))
 CONSUMERS = parse_consumers(os.environ.get("BENCH_EVENT_CONSUMERS")
                             or ServiceSettings.model_fields["event_consumers"].default)
 REDIS_DB = 12
+SIZES = {"BENCH_EVENTS": EVENTS, "BENCH_PACED_SECONDS": PACED_SECONDS, "BENCH_WORKER_CONCURRENCY": CONCURRENCY}
 MEMBERS = [{"code": c, "name": n} for c, n in (("22", "Quảng Ninh"), ("31", "Hải Phòng"), ("33", "Hưng Yên"),
                                                ("37", "Ninh Bình"))]
 PER_EVENT = len(MEMBERS) + 1

@@ -36,7 +36,7 @@ OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 HTTP = "HTTP server (uvicorn's protocol: parsing, writing the answer)"
 MIDDLEWARE = "middleware (request id, access log, metrics, security headers, body limit)"
-ROUTING = "routing (Starlette, FastAPI, the context's router and its fast path)"
+ROUTING = "Starlette and FastAPI (their own middleware, exception handling, route matching), the router and its fast path"
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("token check", ("shared.auth", "jwt.")),
     ("Idempotency-Key seal", ("services.nominations.voting.sealed_idempotency", "shared.idempotency")),

@@ -57,6 +57,7 @@ SEED = 20260
 CONFIG = RankingConfig()  # the default tie-break (fewer penalty, higher regular) and bands
 BY = "bench-ranking"
 SAMPLE_CLUSTERS = 25
+SIZES = {"BENCH_RANKING_CLUSTERS": CLUSTERS, "BENCH_RANKING_ROUNDS": ROUNDS, "score_rows": CLUSTERS * MEMBERS * CRITERIA}
 
 
 def nfc(text: str) -> str:

@@ -85,6 +85,10 @@ PROBLEM_TYPES: dict[str, str] = {
     "already-disputed": "The paper ballot is already disputed",
     "already-ruled": "The dispute is already ruled on",
     "dispute-pending": "A disputed paper ballot awaits the ministry's ruling",
+    "round-not-disputable": "The round takes no more disputes: it is certified",
+    "already-confirmed": "This paper ballot is already confirmed",
+    "paper-ballot-dispute-window": "A member may still dispute the paper ballot entered for it",
+    "paper-ballot-notice-pending": "A member has not yet been told of the paper ballot entered for it",
     "paper-ballot-void": "A paper ballot was ruled void",
     # commendations
     "already-awarded": "The nominee already holds that award",

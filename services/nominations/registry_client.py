@@ -55,6 +55,15 @@ class RegistryClient:
                               slug="registry-unavailable")
         return resp.json()
 
+    async def lead_of(self, cluster: str, year: int) -> str | None:
+        """The code of the province that leads ``cluster`` in ``year`` now (None: no lead, or no period).
+
+        Asked on every use of the lead's powers, uncached: a ministry's correction of the
+        leadership takes effect with the next request."""
+        period = await self.period(cluster, year)
+        lead = period.get("lead") if period else None
+        return lead["code"] if lead else None
+
     async def active_cluster_count(self, year: int) -> int:
         """How many clusters have a period in ``year`` (the base of the Government-flag cap)."""
         count = 0

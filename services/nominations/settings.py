@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
@@ -22,6 +23,13 @@ class NominationsSettings(WorkerSettings):
     # Share of the clusters active in a year that may be approved for the Government flag.
     government_flag_cap_share: float = 0.2
     registry_timeout_seconds: float = 5.0
+    # A paper ballot's member may dispute it until certification, and certification waits this long
+    # after the member's notice left the service (unless the member confirmed the ballot).
+    paper_ballot_dispute_window_seconds: float = Field(default=24 * 3600.0, ge=0)
+
+    @property
+    def paper_ballot_dispute_window(self) -> timedelta:
+        return timedelta(seconds=self.paper_ballot_dispute_window_seconds)
 
     # Commendations: limits of a proposal (a file's size in bytes), and what a printed decision says.
     commendation_max_nominees: int = 200

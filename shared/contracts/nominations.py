@@ -221,7 +221,7 @@ class _PaperBallot(Contract):
 
 class PaperBallotRecordedV1(_PaperBallot):
     """The lead entered a paper ballot (document ``document_ref``) for the absent member
-    ``voter_code``, who is told at once and may dispute it while the round is open."""
+    ``voter_code``, who is told at once and may dispute it until the round is certified."""
 
 
 class PaperBallotDisputedV1(_PaperBallot):

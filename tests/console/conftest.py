@@ -154,7 +154,8 @@ async def system(demo_database: str, broker_url: str, signing_pem: str) -> Async
         registry = await stack.enter_async_context(serve(create_registry_app(RegistrySettings(
             jwt_private_key_pem=signing_pem, outbox_poll_interval=0.2, signin_address_attempts=1000, **common))))
         nominations = await stack.enter_async_context(serve(create_nominations_app(NominationsSettings(
-            registry_url=registry.url, outbox_poll_interval=0.2, **common))))
+            registry_url=registry.url, outbox_poll_interval=0.2, paper_ballot_dispute_window_seconds=0,
+            **common))))
         notifications = await stack.enter_async_context(serve(create_notifications_app(NotificationsSettings(
             registry_url=registry.url, sse_heartbeat_seconds=0.5, outbox_poll_interval=0.2, **common))))
         console = await stack.enter_async_context(serve(create_console_app(ConsoleSettings(

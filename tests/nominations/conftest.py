@@ -22,8 +22,10 @@ CLUSTER_NAME = "Cụm thi đua Sở Nội vụ các tỉnh, thành phố phía B
 def nominations_settings(database_url, redis_url, registry):
     from services.nominations.settings import NominationsSettings
 
+    # A paper ballot's dispute window is a day in production; here it ends as soon as the member's
+    # notice has left (tests about the window set their own).
     return NominationsSettings(database_url=database_url, redis_url=redis_url, registry_url=registry.url,
-                               outbox_poll_interval=0.2, log_level="WARNING")
+                               outbox_poll_interval=0.2, log_level="WARNING", paper_ballot_dispute_window_seconds=0)
 
 
 @pytest.fixture

@@ -46,12 +46,12 @@ def test_each_task_lands_in_its_own_queue_only(redis_url):
         for queue in app.amqp.queues.values():  # what a worker consuming every queue declares
             queue(channel).declare()
         for task in ("notifications.handle_event", "notifications.deliver", "notifications.send_reminders",
-                     "nominations.recompute_rankings", "nominations.close_due_rounds"):
+                     "nominations.recompute_rankings", "nominations.close_due_rounds", "nominations.movements_sweep"):
             app.send_task(task, args=[], connection=conn)
     client = redis_sync.Redis.from_url(redis_url)
     try:
         assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "webhooks": 0, "beat": 1, "rankings": 1,
-                                                       "rounds": 1}
+                                                       "rounds": 1, "movements": 1}
     finally:
         client.close()
     app.close()
@@ -61,7 +61,7 @@ def test_each_service_declares_its_own_queues_routes_and_beat():
     notifications = notifications_worker.create_celery(NotificationsSettings(redis_url=OFFLINE), set_as_current=False)
     nominations = nominations_worker.create_celery(NominationsSettings(redis_url=OFFLINE), set_as_current=False)
     assert queues_of(notifications) == ("events", "notify", "webhooks", "beat")
-    assert queues_of(nominations) == ("rankings", "rounds")
+    assert queues_of(nominations) == ("rankings", "rounds", "movements")
     # Routes and beat entries name only the service's own tasks and queues.
     for app, service in ((notifications, "notifications"), (nominations, "nominations")):
         assert all(task.startswith(f"{service}.") for task in app.conf.task_routes)
@@ -69,7 +69,8 @@ def test_each_service_declares_its_own_queues_routes_and_beat():
         assert app.conf.beat_schedule and all(e["task"].startswith(f"{service}.")
                                               for e in app.conf.beat_schedule.values())
     # Nominations schedules its own jobs; notifications no longer knows them.
-    assert set(nominations.conf.beat_schedule) == {"nominations.close_due_rounds", "nominations.recompute_rankings"}
+    assert set(nominations.conf.beat_schedule) == {"nominations.close_due_rounds", "nominations.recompute_rankings",
+                                                   "nominations.movements_sweep"}
     assert not any(name.startswith("nominations.") for name in notifications.conf.beat_schedule)
     assert "nominations.close_due_rounds" not in notifications.conf.task_routes
     # Each loads only its own task modules; the combined app loads both.

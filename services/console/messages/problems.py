@@ -69,6 +69,12 @@ VI: dict[str, str] = {
     "problem.already-disputed": "Phiếu này đã được khiếu nại.",
     "problem.already-ruled": "Khiếu nại này đã có kết luận.",
     "problem.dispute-pending": "Có khiếu nại phiếu bằng văn bản chưa được Bộ Nội vụ kết luận.",
+    "problem.round-not-disputable": "Vòng bỏ phiếu đã được xác nhận kết quả, không còn nhận khiếu nại.",
+    "problem.already-confirmed": "Phiếu bằng văn bản này đã được xác nhận.",
+    "problem.paper-ballot-dispute-window": "Đơn vị có phiếu bằng văn bản nhập thay vẫn còn thời hạn khiếu nại; "
+                                           "chưa thể xác nhận kết quả.",
+    "problem.paper-ballot-notice-pending": "Đơn vị có phiếu bằng văn bản nhập thay chưa được thông báo; "
+                                           "chưa thể xác nhận kết quả.",
     "problem.paper-ballot-void": "Có phiếu bằng văn bản bị kết luận không hợp lệ: cần bỏ phiếu lại.",
     "problem.already-awarded": "Tập thể, cá nhân này đã được khen thưởng hình thức này.",
     "problem.already-in-a-decision": "Tập thể, cá nhân này đã có trong một quyết định khác.",
@@ -168,6 +174,12 @@ EN: dict[str, str] = {
     "problem.already-disputed": "This ballot is already disputed.",
     "problem.already-ruled": "This dispute is already ruled on.",
     "problem.dispute-pending": "A disputed paper ballot awaits the ministry's ruling.",
+    "problem.round-not-disputable": "The round is certified: it takes no more disputes.",
+    "problem.already-confirmed": "This paper ballot is already confirmed.",
+    "problem.paper-ballot-dispute-window": "A member may still dispute the paper ballot entered for it: the result "
+                                           "cannot be certified yet.",
+    "problem.paper-ballot-notice-pending": "A member has not yet been told of the paper ballot entered for it: the "
+                                           "result cannot be certified yet.",
     "problem.paper-ballot-void": "A paper ballot was ruled void: the vote must be held again.",
     "problem.already-awarded": "This nominee already holds that award.",
     "problem.already-in-a-decision": "This nominee is already in another decision.",

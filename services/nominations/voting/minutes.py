@@ -78,6 +78,14 @@ def render(minutes: dict[str, Any]) -> str:
     if paper:
         paper_section = "\n<p>Phiếu bằng văn bản của đơn vị vắng mặt (do đơn vị Trưởng cụm nhập): " + "; ".join(
             f'{_e(u["name"])} (văn bản số {_e(u["document_ref"])})' for u in paper) + ".</p>\n"
+    for w in minutes.get("paper_ballot_windows") or []:
+        told = _time(w["notice_sent_at"]) if w.get("notice_sent_at") else "chưa rõ"
+        line = f'<p>{_e(w["name"])} được thông báo về phiếu bằng văn bản nhập thay mình lúc {_e(told)}'
+        if w.get("disputes_until"):
+            line += f'; thời hạn khiếu nại đến {_e(_time(w["disputes_until"]))}'
+        if w.get("confirmed_at"):
+            line += f'; đơn vị đã xác nhận phiếu lúc {_e(_time(w["confirmed_at"]))}'
+        paper_section += line + ".</p>\n"
     rulings = {"ballot_stands": "phiếu được giữ nguyên", "ballot_void": "phiếu không hợp lệ", None: "chờ Bộ quyết định"}
     for d in minutes.get("disputes") or []:
         paper_section += (f'<p>Đơn vị mã {_e(d["province_code"])} khiếu nại phiếu bằng văn bản nhập thay mình '

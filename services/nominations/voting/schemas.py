@@ -238,6 +238,18 @@ class PaperBallot(Unit):
     document_ref: str | None
 
 
+class PaperBallotWindow(Unit):
+    """A paper ballot's dispute window: when the member's notice left the service, until when it
+    could dispute the ballot (null: not told yet, or entered before windows existed), and whether it
+    confirmed or disputed it."""
+
+    document_ref: str | None
+    notice_sent_at: Instant | None
+    disputes_until: Instant | None
+    confirmed_at: Instant | None
+    disputed: bool
+
+
 class UnitVotes(Unit):
     votes: int
 
@@ -256,6 +268,7 @@ class Minutes(Answer):
     rules: MinutesRules
     electorate: list[MinutesElector]
     paper_ballots: list[PaperBallot]
+    paper_ballot_windows: list[PaperBallotWindow] = Field(default_factory=list)
     electorate_size: int
     ballots_cast: int
     blank_ballots: int | None
@@ -286,6 +299,15 @@ class Dispute(Answer):
     ruling_note: str | None
     ruled_by: str | None
     ruled_at: Instant | None
+
+
+class PaperBallotConfirmation(Answer):
+    """The member confirmed the paper ballot the lead entered for it: certification need not wait."""
+
+    round_id: uuid.UUID
+    province_code: str
+    confirmed_at: Instant
+    confirmed_by: str
 
 
 # The header as ballots document it: the stricter rule is part of the OpenAPI contract.

@@ -93,22 +93,23 @@ async def create_proposal(body: ProposalIn, registry: service.Registry, principa
 
 @router.get("/v1/commendations/proposals", response_model=Page[ProposalOut],
             summary="Proposals, oldest first: all for the ministry; a province's own and those it leads")
-async def list_proposals(principal: CurrentPrincipal, db: Db, cluster: ClusterCode | None = None,
+async def list_proposals(principal: CurrentPrincipal, registry: service.Registry, db: Db,
+                         cluster: ClusterCode | None = None,
                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None, state: State | None = None,
                          province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
                          cursor: Cursor = None, limit: Limit = 50) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
-        items = await service.list_proposals(conn, actor=principal, cluster=cluster, year=year, state=state,
-                                             province=province, after=after, limit=limit + 1)
+        items = await service.list_proposals(conn, actor=principal, registry=registry, cluster=cluster, year=year,
+                                             state=state, province=province, after=after, limit=limit + 1)
     return page(items, limit, lambda p: [p["created_at"].isoformat(), str(p["id"])])
 
 
 @router.get("/v1/commendations/proposals/{proposal_id}", response_model=ProposalOut,
             summary="A proposal with its nominees and files (its province, its lead, the ministry)")
-async def get_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Any:
+async def get_proposal(proposal_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db) -> Any:
     async with db.connection() as conn:
-        return await service.get_proposal(conn, actor=principal, proposal_id=proposal_id)
+        return await service.get_proposal(conn, actor=principal, proposal_id=proposal_id, registry=registry)
 
 
 @router.post("/v1/commendations/proposals/{proposal_id}/nominees", status_code=201, response_model=NomineeOut,
@@ -202,9 +203,11 @@ async def add_attachment(proposal_id: uuid.UUID, request: Request, settings: ser
 @router.get("/v1/commendations/attachments/{attachment_id}", response_class=StreamingResponse,
             summary="Download a file (its province, its lead, the ministry): always as an attachment",
             responses={200: {"content": {"application/octet-stream": {}}}})
-async def download_attachment(attachment_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> StreamingResponse:
+async def download_attachment(attachment_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal,
+                              db: Db) -> StreamingResponse:
     async with db.connection() as conn:
-        meta = await service.attachment_meta(conn, actor=principal, attachment_id=attachment_id)
+        meta = await service.attachment_meta(conn, actor=principal, attachment_id=attachment_id,
+                                             registry=registry)
     ascii_name = meta["filename"].encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     headers = {
         "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(meta['filename'])}",

@@ -25,7 +25,7 @@ from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 
 SCHEMA = "nominations"
 
@@ -98,14 +98,32 @@ async def _nominee(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, lock: boo
     return n
 
 
-def can_read(actor: Principal, p: Mapping[str, Any]) -> bool:
-    """The proposing province, the cluster-year's lead (once submitted), the ministry and services."""
-    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=p["lead_code"],
-                                    draft=p["state"] == State.draft)
+async def lead_now(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> str | None:
+    """Who leads the proposal's cluster-year now, asked of the registry for a province (a ministry's
+    correction of the leadership takes effect with the next request; the list's ``lead_code`` is
+    only what was last seen). Without a registry (a caller inside the service) the list's stands."""
+    if registry is None or actor.role != "province":
+        lead: str | None = p["lead_code"]
+        return lead
+    return await registry.lead_of(p["cluster_code"], p["year"])
 
 
-def _require_read(actor: Principal, p: Mapping[str, Any]) -> None:
-    if not can_read(actor, p):
+async def can_read(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> bool:
+    """The proposing province, the cluster-year's current lead (once submitted), the ministry and services."""
+    if policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=None,
+                                draft=p["state"] == State.draft):
+        return True  # no need to ask who leads
+    if actor.role != "province" or p["state"] == State.draft:
+        return False
+    try:
+        lead = await lead_now(actor, p, registry)
+    except Unavailable:
+        lead = p["lead_code"]  # the registry is away: reads go on with the list's last-seen lead
+    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=lead, draft=False)
+
+
+async def _require_read(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> None:
+    if not await can_read(actor, p, registry):
         raise Forbidden("a proposal is visible to its province, the lead of its cluster-year and the ministry")
 
 

@@ -20,6 +20,7 @@ from services.nominations.commendations.service.access import (
 )
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.commendations.store import nominees as nominee_store
+from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
 from shared.errors import NotFound, Unprocessable
@@ -54,11 +55,12 @@ async def add_attachment(conn: asyncpg.Connection, *, actor: Principal, proposal
     return dict(row)
 
 
-async def attachment_meta(conn: asyncpg.Connection, *, actor: Principal, attachment_id: uuid.UUID) -> asyncpg.Record:
+async def attachment_meta(conn: asyncpg.Connection, *, actor: Principal, attachment_id: uuid.UUID,
+                          registry: RegistryClient | None = None) -> asyncpg.Record:
     a = await attachment_store.meta(conn, attachment_id)
     if a is None:
         raise NotFound(f"no attachment {attachment_id}", field="attachment_id")
-    _require_read(actor, await _proposal(conn, a["proposal_id"]))
+    await _require_read(actor, await _proposal(conn, a["proposal_id"]), registry)
     return a
 
 

@@ -1,6 +1,7 @@
 """Award forms, proposals and their nominees (the proposing province's side)."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -38,7 +39,7 @@ from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, Unprocessable
+from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- award forms
 
@@ -88,24 +89,34 @@ async def create_proposal(conn: asyncpg.Connection, *, actor: Principal, registr
     return await get_proposal(conn, actor=actor, proposal_id=proposal_id)
 
 
-async def get_proposal(conn: asyncpg.Connection, *, actor: Principal, proposal_id: uuid.UUID) -> dict[str, Any]:
+async def get_proposal(conn: asyncpg.Connection, *, actor: Principal, proposal_id: uuid.UUID,
+                       registry: RegistryClient | None = None) -> dict[str, Any]:
     p = await _proposal(conn, proposal_id)
-    _require_read(actor, p)
+    await _require_read(actor, p, registry)
     return proposal_out(p, nominees=list(await nominee_store.of_proposals(conn, [p["id"]])),
                         attachments=list(await attachment_store.of_proposals(conn, [p["id"]])))
 
 
-async def list_proposals(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
-                         state: str | None, province: str | None, after: tuple[datetime, uuid.UUID] | None,
-                         limit: int) -> list[dict[str, Any]]:
+async def list_proposals(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
+                         cluster: str | None, year: int | None, state: str | None, province: str | None,
+                         after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+    led: list[tuple[str, int]] = []
     if policy.may_list_all(actor):
         visible_to = None
-    elif policy.may_list_own(actor):
+    elif policy.may_list_own(actor) and actor.province:
         visible_to = actor.province
+        # Those it leads now: of the cluster-years it belongs to (or led), as the registry says today.
+        near = [(c, y) for c, y in await proposal_store.lists_near(conn, actor.province)
+                if (cluster is None or c == cluster) and (year is None or y == year)]
+        try:
+            leads: list[str | None] = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
+        except Unavailable:
+            leads = [None] * len(near)  # the registry is away: its own proposals only, until it is back
+        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
     else:
         raise Forbidden("this account may not list proposals")
     rows = await proposal_store.page(conn, cluster=cluster, year=year, state=state, province=province,
-                                     visible_to=visible_to, after=after, limit=limit)
+                                     visible_to=visible_to, led=led, after=after, limit=limit)
     return [proposal_out(r) for r in rows]
 
 

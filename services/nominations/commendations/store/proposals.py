@@ -75,18 +75,30 @@ async def set_state(conn: asyncpg.Connection, proposal_id: uuid.UUID, state: str
 
 
 async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
-               province: str | None, visible_to: str | None, after: tuple[datetime, uuid.UUID] | None,
-               limit: int) -> list[asyncpg.Record]:
+               province: str | None, visible_to: str | None, led: list[tuple[str, int]],
+               after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
     """Oldest first. ``visible_to``: a province sees its own proposals and, past draft, those of the
-    cluster-years it leads."""
+    cluster-years in ``led`` (those it leads now, as the registry says)."""
     return await conn.fetch(
         f"""SELECT {PROPOSAL} FROM {FROM}
              WHERE ($1::text IS NULL OR p.cluster_code = $1) AND ($2::int IS NULL OR p.year = $2)
                AND ($3::text IS NULL OR p.state = $3) AND ($4::text IS NULL OR p.province_code = $4)
-               AND ($5::text IS NULL OR p.province_code = $5 OR (l.lead_code = $5 AND p.state <> 'draft'))
+               AND ($5::text IS NULL OR p.province_code = $5
+                    OR (p.state <> 'draft' AND (p.cluster_code, p.year) IN (
+                        SELECT * FROM unnest($9::text[], $10::int[]))))
                AND ($6::timestamptz IS NULL OR (p.created_at, p.id) > ($6, $7::uuid))
              ORDER BY p.created_at, p.id LIMIT $8""",
-        cluster, year, state, province, visible_to, after[0] if after else None, after[1] if after else None, limit)
+        cluster, year, state, province, visible_to, after[0] if after else None, after[1] if after else None, limit,
+        [c for c, _ in led], [y for _, y in led])
+
+
+async def lists_near(conn: asyncpg.Connection, province: str) -> list[tuple[str, int]]:
+    """The cluster-years whose list names ``province`` as a member or as its lead (as last seen):
+    the only ones it might lead now."""
+    rows = await conn.fetch(
+        """SELECT cluster_code, year FROM nominations.commendation_lists
+            WHERE lead_code = $1 OR unit_names ? $1 ORDER BY year, cluster_code""", province)
+    return [(r["cluster_code"], r["year"]) for r in rows]
 
 
 async def of_list(conn: asyncpg.Connection, *, cluster_code: str, year: int,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from services.nominations.voting import service
-from services.nominations.voting.schemas import Dispute, DisputeIn, Page, RulingIn
+from services.nominations.voting.schemas import Dispute, DisputeIn, Page, PaperBallotConfirmation, RulingIn
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.errors import problems
@@ -19,22 +19,36 @@ SCHEMA = "nominations"
 
 
 @router.post("/{round_id}/paper-ballot-disputes", status_code=201,
-             summary="Dispute the paper ballot the lead entered for the caller's province (while the round is open)",
+             summary="Dispute the paper ballot the lead entered for the caller's province (until the round is certified)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrincipal, db: Db,
                   idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:dispute:{round_id}", body=body,
-            status_code=201, run=lambda: service.dispute_paper_ballot(conn, actor=principal, round_id=round_id, reason=body.reason))
+            status_code=201,
+            run=lambda: service.dispute_paper_ballot(conn, actor=principal, round_id=round_id, reason=body.reason))
+
+
+@router.post("/{round_id}/paper-ballot-confirmations", status_code=201,
+             summary="Confirm the paper ballot the lead entered for the caller's province: certification need not "
+                     "wait for its dispute window", response_model=PaperBallotConfirmation,
+             responses=problems(401, 403, 404, 409, 422))
+async def confirm(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:paper-confirm:{round_id}", body={},
+            status_code=201, run=lambda: service.confirm_paper_ballot(conn, actor=principal, round_id=round_id))
 
 
 @router.get("/{round_id}/paper-ballot-disputes",
             summary="Disputes of the round's paper ballots (ministry and lead: all; a member: its own)",
              response_model=Page[Dispute], responses=problems(401, 403, 404, 422))
-async def list_disputes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+async def list_disputes(round_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return {"items": await service.list_disputes(conn, actor=principal, round_id=round_id), "next": None}
+        items = await service.list_disputes(conn, actor=principal, round_id=round_id, registry=registry)
+    return {"items": items, "next": None}
 
 
 @router.post("/{round_id}/paper-ballot-disputes/{province}/ruling",

@@ -58,7 +58,7 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",
              response_model=Page[Round], responses=problems(401, 422))
-async def list_rounds(principal: CurrentPrincipal, db: Db,
+async def list_rounds(principal: CurrentPrincipal, registry: service.Registry, db: Db,
                       cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                       state: RoundState | None = None, cursor: str | None = None,
@@ -66,15 +66,15 @@ async def list_rounds(principal: CurrentPrincipal, db: Db,
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
-                                          after=after, limit=limit + 1)
+                                          after=after, limit=limit + 1, registry=registry)
     return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
 
 
 @router.get("/{round_id}", summary="One round, with its result once closed",
-             response_model=Round, responses=problems(401, 403, 404, 422))
-async def get_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+             response_model=Round, responses=problems(401, 403, 404, 422, 503))
+async def get_round(round_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service.get_round(conn, actor=principal, round_id=round_id)
+        return await service.get_round(conn, actor=principal, round_id=round_id, registry=registry)
 
 
 @router.post("/{round_id}/open", summary="Open the vote: snapshot the electorate from the registry (lead)",
@@ -147,32 +147,34 @@ async def _cast_ballot_fast(request: Request) -> Response | None:
 
 @router.post("/{round_id}/paper-ballots", status_code=201,
              summary="Record an absent member's written ballot (lead); answers with its receipt",
-             response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422))
-async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, principal: CurrentPrincipal, db: Db,
-                              idempotency_key: BallotIdempotencyKey = None) -> JSONResponse:
+             response_model=BallotReceipt, responses=problems(401, 403, 404, 409, 422, 503))
+async def record_paper_ballot(round_id: uuid.UUID, body: PaperBallotIn, registry: service.Registry,
+                              principal: CurrentPrincipal, db: Db, idempotency_key: BallotIdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         await service.require_round(conn, round_id)
         return await service.sealed_idempotent(
             conn, key=idempotency_key, scope=f"paper-ballot:{round_id}:{principal.subject}", round_id=round_id,
             body=body, status_code=201,
             run=lambda: service.record_paper_ballot(conn, actor=principal, round_id=round_id, voter=body.voter,
-                                                    choices=body.choices, document_ref=body.document_ref))
+                                                    choices=body.choices, document_ref=body.document_ref,
+                                                    registry=registry))
 
 
 @router.get("/{round_id}/turnout", summary="Who has and has not voted, never how (lead, ministry)",
-             response_model=Turnout, responses=problems(401, 403, 404, 409, 422))
-async def turnout(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict:
+             response_model=Turnout, responses=problems(401, 403, 404, 409, 422, 503))
+async def turnout(round_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service.turnout(conn, actor=principal, round_id=round_id)
+        return await service.turnout(conn, actor=principal, round_id=round_id, registry=registry)
 
 
 @router.post("/{round_id}/close", summary="Close and count (lead; a service account once closes_at has passed)",
-             response_model=Round, responses=problems(401, 403, 404, 409, 422))
-async def close_round(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+             response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
+async def close_round(round_id: uuid.UUID, registry: service.Registry, principal: CurrentPrincipal, db: Db,
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.close:{round_id}", body={},
-            status_code=200, run=lambda: service.close_round(conn, actor=principal, round_id=round_id))
+            status_code=200, run=lambda: service.close_round(conn, actor=principal, round_id=round_id, registry=registry))
 
 
 @router.get("/{round_id}/bulletin",
@@ -193,24 +195,30 @@ async def verify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, body:
 
 
 @router.post("/{round_id}/certify", summary="Freeze the result and produce the minutes (lead)",
-             response_model=Round, responses=problems(401, 403, 404, 409, 422))
-async def certify(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+             response_model=Round, responses=problems(401, 403, 404, 409, 422, 503))
+async def certify(round_id: uuid.UUID, registry: service.Registry, settings: service.Settings,
+                  principal: CurrentPrincipal, db: Db,
+                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.certify:{round_id}", body={},
-            status_code=200, run=lambda: service.certify_round(conn, actor=principal, round_id=round_id))
+            status_code=200, run=lambda: service.certify_round(
+                conn, actor=principal, round_id=round_id, registry=registry,
+                dispute_window=settings.paper_ballot_dispute_window))
 
 
 @router.get("/{round_id}/minutes", summary="The minutes: JSON, or printable HTML in Vietnamese",
             description="HTML with `Accept: text/html` or `?format=html`.",
             response_model=Minutes,
             responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}},
-                       **problems(401, 403, 404, 409, 422)})
-async def minutes(round_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                       **problems(401, 403, 404, 409, 422, 503)})
+async def minutes(round_id: uuid.UUID, registry: service.Registry, settings: service.Settings,
+                  principal: CurrentPrincipal, db: Db,
                   format: Literal["json", "html"] | None = None,
                   accept: Annotated[str | None, Header()] = None) -> Any:
     async with db.connection() as conn:
-        result = await service.minutes(conn, actor=principal, round_id=round_id)
+        result = await service.minutes(conn, actor=principal, round_id=round_id, registry=registry,
+                                        dispute_window=settings.paper_ballot_dispute_window)
     if format == "html" or (format is None and accept is not None and "text/html" in accept):
         return HTMLResponse(service.render_minutes(result))
     return result

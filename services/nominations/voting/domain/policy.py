@@ -24,9 +24,11 @@ __all__ = [
     "BALLOT_STATES",
     "CERTIFIED_STATES",
     "COUNTED_STATES",
+    "DISPUTE_STATES",
     "TERMINAL_STATES",
     "Actor",
     "accepts_ballots",
+    "accepts_disputes",
     "close_waits_for_deadline",
     "is_certified",
     "is_counted",
@@ -75,6 +77,12 @@ are public from then on, if the vote met its quorum."""
 CERTIFIED_STATES: frozenset[RoundState] = reachable_from(RoundState.certified)
 """States in which the minutes exist: the lead has certified the count."""
 
+DISPUTE_STATES: frozenset[RoundState] = frozenset(
+    s for s in BALLOT_STATES | COUNTED_STATES
+    if s not in CERTIFIED_STATES and RoundState.certified in reachable_from(s))
+"""States in which a member may dispute the paper ballot entered for it: from the open until the
+certification (a close moments after the paper ballot must not silence the member)."""
+
 
 def _state(state: RoundState | str) -> RoundState:
     return RoundState(state)
@@ -92,10 +100,14 @@ def is_certified(state: RoundState | str) -> bool:
     return _state(state) in CERTIFIED_STATES
 
 
+def accepts_disputes(state: RoundState | str) -> bool:
+    return _state(state) in DISPUTE_STATES
+
+
 # ---------------------------------------------------------------- who may do what
 
-def is_lead(actor: Actor, *, lead_code: str) -> bool:
-    return actor.role == "province" and actor.province == lead_code
+def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
+    return lead_code is not None and actor.role == "province" and actor.province == lead_code
 
 
 def may_create(actor: Actor) -> bool:
@@ -103,7 +115,7 @@ def may_create(actor: Actor) -> bool:
     return actor.role == "province"
 
 
-def may_read(actor: Actor, *, lead_code: str, electorate: Collection[str] | None) -> bool:
+def may_read(actor: Actor, *, lead_code: str | None, electorate: Collection[str] | None) -> bool:
     """The ministry, service accounts, the lead and (once the round is open) its electorate."""
     if actor.role in ("ministry", "service") or is_lead(actor, lead_code=lead_code):
         return True
@@ -125,18 +137,18 @@ def may_cast(actor: Actor, *, electorate: Collection[str] | None) -> bool:
     return actor.role == "province" and (electorate is None or actor.province in electorate)
 
 
-def may_close(actor: Actor, *, lead_code: str) -> bool:
+def may_close(actor: Actor, *, lead_code: str | None) -> bool:
     """The lead, or a service account (the scheduler)."""
     return actor.role == "service" or is_lead(actor, lead_code=lead_code)
 
 
-def close_waits_for_deadline(actor: Actor, *, lead_code: str) -> bool:
+def close_waits_for_deadline(actor: Actor, *, lead_code: str | None) -> bool:
     """Whether this caller may close an open round only once its ``closes_at`` has passed: everyone
     but the lead. A service account never cuts a vote short."""
     return not is_lead(actor, lead_code=lead_code)
 
 
-def may_see_turnout(actor: Actor, *, lead_code: str) -> bool:
+def may_see_turnout(actor: Actor, *, lead_code: str | None) -> bool:
     return actor.role == "ministry" or is_lead(actor, lead_code=lead_code)
 
 

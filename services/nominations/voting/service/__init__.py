@@ -23,6 +23,7 @@ from services.nominations.voting.service.counting import close_round
 from services.nominations.voting.service.decisions import approve_round, certify_round, return_round
 from services.nominations.voting.service.disputes import (
     RULINGS,
+    confirm_paper_ballot,
     dispute_paper_ballot,
     dispute_public,
     list_disputes,
@@ -42,7 +43,8 @@ from services.nominations.voting.service.rounds import (
 
 __all__ = [
     "RULINGS", "CastAnswer", "Registry", "RegistryClient", "Settings", "approve_round", "bulletin", "cast_ballot",
-    "certify_round", "close_round", "create_round", "dispute_paper_ballot", "dispute_public", "get_round",
+    "certify_round", "close_round", "confirm_paper_ballot", "create_round", "dispute_paper_ballot", "dispute_public",
+    "get_round",
     "list_disputes", "list_rounds", "load_round", "minutes", "open_round", "record_paper_ballot", "render_minutes",
     "require_certifiable", "require_round", "return_round", "rule_on_dispute", "sealed_idempotent", "turnout",
     "verify_receipt",

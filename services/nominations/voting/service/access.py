@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import asyncpg
 
 from services.nominations import scoring
+from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import minutes as minutes_html
 from services.nominations.voting import views
 from services.nominations.voting.domain import policy
@@ -30,7 +31,7 @@ from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 
 SCHEMA = "nominations"
 # Shares are stored as exact fractions in int columns; a denominator this small is any sane rule.
@@ -87,9 +88,29 @@ async def require_round(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
     await _load(conn, round_id)
 
 
-def _require_lead(actor: Principal, r: Mapping[str, Any], action: str) -> None:
-    if not policy.is_lead(actor, lead_code=r["lead_code"]):
-        raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) may {action}")
+async def lead_now(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> str | None:
+    """Who leads the round's cluster-year now, as far as ``actor``'s rights depend on it.
+
+    The lead's powers follow the registry's current leadership (a ministry's correction takes effect
+    with the next request), so a province's lead rights are asked of the registry each time; the
+    ministry and service accounts need no answer (the round's recorded lead is returned). Without a
+    registry (a caller inside the service, not a request) the round's recorded lead stands."""
+    if registry is None or actor.role != "province":
+        lead: str | None = r["lead_code"]
+        return lead
+    return await registry.lead_of(r["cluster_code"], r["year"])
+
+
+def _lead_refusal(r: Mapping[str, Any], lead: str | None, action: str) -> Forbidden:
+    who = f"province {lead}" if lead else "nobody yet"
+    return Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} ({who}) may {action}")
+
+
+async def _require_lead(actor: Principal, r: Mapping[str, Any], action: str,
+                        registry: RegistryClient | None) -> None:
+    lead = await lead_now(actor, r, registry)
+    if not policy.is_lead(actor, lead_code=lead):
+        raise _lead_refusal(r, lead, action)
 
 
 def _require_ministry(actor: Principal, action: str) -> None:
@@ -97,8 +118,21 @@ def _require_ministry(actor: Principal, action: str) -> None:
         raise Forbidden(f"only ministry staff may {action}")
 
 
-def _require_read(actor: Principal, r: Mapping[str, Any]) -> None:
-    if not policy.may_read(actor, lead_code=r["lead_code"], electorate=r["electorate"]):
+async def lead_for_reading(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> str | None:
+    """:func:`lead_now` for a read: when the registry cannot be reached the round's recorded lead
+    answers, so a conference can still read its rounds (a write refuses with 503 instead)."""
+    try:
+        return await lead_now(actor, r, registry)
+    except Unavailable:
+        recorded: str | None = r["lead_code"]
+        return recorded
+
+
+async def _require_read(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> None:
+    # A member of the electorate reads as a member: the registry is asked only for the others.
+    if policy.may_read(actor, lead_code=None, electorate=r["electorate"]):
+        return
+    if not policy.may_read(actor, lead_code=await lead_for_reading(actor, r, registry), electorate=r["electorate"]):
         raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 

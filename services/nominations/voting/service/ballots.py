@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
+from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
 from services.nominations.voting.domain.receipts import (
@@ -37,6 +38,7 @@ from services.nominations.voting.service.access import (
     _require_lead,
 )
 from services.nominations.voting.store import ballots as ballot_store
+from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
@@ -175,15 +177,18 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
 
 
 async def record_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, voter: str,
-                              choices: list[str], document_ref: str) -> dict[str, Any]:
+                              choices: list[str], document_ref: str,
+                              registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="share")
-    _require_lead(actor, r, "record paper ballots")
+    await _require_lead(actor, r, "record paper ballots", registry)
     await _require_accepting(conn, r)
     if voter not in r["electorate"]:
         raise Unprocessable(f"province {voter} is not in this round's electorate", field="voter")
     receipt = await _record_ballot(conn, actor=actor, r=r, voter=voter, choices=choices, channel="paper",
                                    document_ref=document_ref)
-    # The member is told at once (inbox, e-mail) and may dispute it while the round is open.
-    await events.publish(conn, events.PAPER_BALLOT_RECORDED, round_id=r["id"],
-                         payload=events.paper_ballot_recorded(r, voter=voter, document_ref=document_ref))
+    # The member is told at once (inbox, e-mail) and may dispute it until the round is certified.
+    notice = await events.publish(conn, events.PAPER_BALLOT_RECORDED, round_id=r["id"],
+                                  payload=events.paper_ballot_recorded(r, voter=voter, document_ref=document_ref))
+    # The member's window to dispute it runs from when this notice leaves the service.
+    await dispute_store.record_notice(conn, round_id=r["id"], province=voter, event_id=notice)
     return receipt

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
+from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
 from services.nominations.voting.domain.rounds import (
@@ -25,6 +26,7 @@ from services.nominations.voting.service.access import (
     _load,
     _public,
     _require_transition,
+    lead_now,
 )
 from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import rounds as round_store
@@ -49,7 +51,7 @@ def _result(counted: TallyResult, *, carried_over: list[str], runoff_round_id: u
 
 
 async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
-                      due_only: bool = False) -> dict[str, Any] | None:
+                      due_only: bool = False, registry: RegistryClient | None = None) -> dict[str, Any] | None:
     """Close and count. ``due_only`` (the scheduled close): close only an open round whose
     deadline has passed, and do nothing (return None) otherwise, so repeats are harmless.
 
@@ -57,14 +59,16 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     has passed (the scheduler's job, whether through the task or the API); an open round that is not
     due is 409 ``not-due`` and nothing changes."""
     r = await _load(conn, round_id, lock="update")  # waits for every ballot in flight to commit
-    if not policy.may_close(actor, lead_code=r["lead_code"]):
-        raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} (province {r['lead_code']}) "
+    lead = await lead_now(actor, r, registry)
+    if not policy.may_close(actor, lead_code=lead):
+        who = f"province {lead}" if lead else "nobody yet"
+        raise Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} ({who}) "
                         "or the scheduler may close the round")
     if due_only:
         if (not policy.accepts_ballots(r["state"]) or r["closes_at"] is None
                 or await round_store.accepting_ballots(conn, round_id)):
             return None
-    elif (policy.close_waits_for_deadline(actor, lead_code=r["lead_code"]) and policy.accepts_ballots(r["state"])
+    elif (policy.close_waits_for_deadline(actor, lead_code=lead) and policy.accepts_ballots(r["state"])
             and (r["closes_at"] is None or await round_store.accepting_ballots(conn, round_id))):
         when = f"until {r['closes_at'].isoformat()}" if r["closes_at"] is not None else "until its lead closes it"
         raise Conflict(f"the round is open {when}: a service account closes a round only once its closes_at "

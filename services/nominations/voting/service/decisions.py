@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -33,11 +34,12 @@ from shared.errors import Conflict
 
 # ---------------------------------------------------------------- certification and decision
 
-async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, dispute_window: timedelta,
+                        registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
-    _require_lead(actor, r, "certify its results")
+    await _require_lead(actor, r, "certify its results", registry)
     _require_transition(r, RoundState.certified)
-    await require_certifiable(conn, round_id)
+    await require_certifiable(conn, round_id, dispute_window=dispute_window)
     row = await round_store.certify(conn, round_id, by=actor.subject)
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 import asyncpg
 
+from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events
+from services.nominations.voting.domain import policy
 
 # Retried ballots are answered from a sealed store (its module says why): part of this service's interface.
 from services.nominations.voting.sealed_idempotency import (
@@ -15,6 +18,7 @@ from services.nominations.voting.sealed_idempotency import (
 from services.nominations.voting.service.access import (
     SCHEMA,
     _load,
+    lead_for_reading,
 )
 from services.nominations.voting.store import disputes as dispute_store
 from shared import audit
@@ -23,9 +27,11 @@ from shared.errors import Conflict, Forbidden, NotFound
 
 # ---------------------------------------------------------------- paper ballot disputes
 # The member is told when the lead enters a paper ballot for it (event paper_ballot_recorded), may
-# dispute it while the round is open, and the ministry rules. A round with a pending dispute, or a
-# paper ballot ruled void, cannot be certified (a trigger enforces it too): ballots cannot be traced
-# to voters, so a void paper ballot voids the count and the lead holds a new vote.
+# dispute it until the round is certified, and the ministry rules. A round with a pending dispute, or
+# a paper ballot ruled void, cannot be certified (a trigger enforces it too): ballots cannot be traced
+# to voters, so a void paper ballot voids the count and the lead holds a new vote. Nor can a round be
+# certified before the member had its window: ``dispute_window`` after its notice left the service,
+# unless it confirmed the paper ballot.
 
 RULINGS = ("ballot_stands", "ballot_void")
 
@@ -38,12 +44,13 @@ def dispute_public(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str) -> dict[str, Any]:
-    """The member disputes the paper ballot the lead entered for it (while the round is open)."""
+    """The member disputes the paper ballot the lead entered for it (until the round is certified)."""
     r = await _load(conn, round_id, lock="share")
     if actor.role != "province" or actor.province not in (r["electorate"] or []):
         raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
-    if r["state"] != "open":
-        raise Conflict(f"the round is {r['state']}: disputes are taken while it is open", slug="round-not-open")
+    if not policy.accepts_disputes(r["state"]):
+        raise Conflict(f"the round is {r['state']}: disputes are taken until it is certified",
+                       slug="round-not-disputable", state=r["state"])
     paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
     if paper is None:
         raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
@@ -82,18 +89,65 @@ async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_i
     return dispute_public(ruled)
 
 
-async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> list[dict[str, Any]]:
+async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                        registry: RegistryClient | None = None) -> list[dict[str, Any]]:
     r = await _load(conn, round_id)
     rows = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
-    if actor.is_ministry or (actor.role == "province" and actor.province == r["lead_code"]):
+    if actor.is_ministry or policy.is_lead(actor, lead_code=await lead_for_reading(actor, r, registry)):
         return rows
     if actor.role == "province" and actor.province in (r["electorate"] or []):
         return [row for row in rows if row["province_code"] == actor.province]
     raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 
-async def require_certifiable(conn: asyncpg.Connection, round_id: uuid.UUID) -> None:
-    """409 while a dispute waits for the ministry, or when a paper ballot was ruled void."""
+async def confirm_paper_ballot(conn: asyncpg.Connection, *, actor: Principal,
+                               round_id: uuid.UUID) -> dict[str, Any]:
+    """The member confirms the paper ballot the lead entered for it: certification need not wait
+    for its dispute window any more."""
+    r = await _load(conn, round_id, lock="share")
+    if actor.role != "province" or actor.province not in (r["electorate"] or []):
+        raise Forbidden("only a member of this round's electorate may confirm the paper ballot entered for it")
+    if not policy.accepts_disputes(r["state"]):
+        raise Conflict(f"the round is {r['state']}: paper ballots are confirmed until it is certified",
+                       slug="round-not-disputable", state=r["state"])
+    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
+    if paper is None:
+        raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
+                       slug="no-paper-ballot")
+    row = await dispute_store.confirm(conn, round_id=round_id, province=actor.province,  # type: ignore[arg-type]
+                                      by=actor.subject)
+    if row is None:
+        raise Conflict("this paper ballot is already confirmed (or predates confirmations)", slug="already-confirmed")
+    await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_confirmed", target=f"round:{round_id}",
+                       details={"voter": actor.province, "document_ref": paper["document_ref"]})
+    return {"round_id": str(round_id), "province_code": row["province_code"], "confirmed_at": row["confirmed_at"],
+            "confirmed_by": row["confirmed_by"]}
+
+
+def _window_ends(row: Mapping[str, Any], dispute_window: timedelta) -> datetime | None:
+    """When the member's window to dispute closes: ``dispute_window`` after its notice left the
+    service (None: not sent yet). A notice whose outbox row is gone left long ago."""
+    if row["notice_gone"]:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    sent: datetime | None = row["notice_sent_at"]
+    return None if sent is None else sent + dispute_window
+
+
+async def paper_ballot_windows(conn: asyncpg.Connection, round_id: uuid.UUID, *,
+                               dispute_window: timedelta) -> list[dict[str, Any]]:
+    """Each paper ballot's dispute window, as the minutes record it."""
+    out = []
+    for row in await dispute_store.paper_ballots(conn, round_id):
+        ends = None if row["notice_event_id"] is None or row["notice_gone"] else _window_ends(row, dispute_window)
+        out.append({"code": row["province_code"], "document_ref": row["document_ref"],
+                    "notice_sent_at": row["notice_sent_at"], "disputes_until": ends,
+                    "confirmed_at": row["confirmed_at"], "disputed": row["disputed"]})
+    return out
+
+
+async def require_certifiable(conn: asyncpg.Connection, round_id: uuid.UUID, *, dispute_window: timedelta) -> None:
+    """409 while a dispute waits for the ministry, when a paper ballot was ruled void, or while a
+    member's window to dispute the paper ballot entered for it is still open."""
     for row in await dispute_store.for_round(conn, round_id):
         if row["ruling"] is None:
             raise Conflict(f"the paper ballot entered for province {row['province_code']} is disputed; the ministry "
@@ -101,3 +155,17 @@ async def require_certifiable(conn: asyncpg.Connection, round_id: uuid.UUID) -> 
         if row["ruling"] == "ballot_void":
             raise Conflict(f"the ministry ruled the paper ballot entered for province {row['province_code']} void: "
                            "this count cannot be certified; hold a new vote", slug="paper-ballot-void")
+    now: datetime = await conn.fetchval("SELECT clock_timestamp()")
+    for row in await dispute_store.paper_ballots(conn, round_id):
+        if row["disputed"] or row["confirmed_at"] is not None or row["notice_event_id"] is None:
+            continue  # ruled on (above), confirmed by the member, or entered before the window existed
+        ends = _window_ends(row, dispute_window)
+        if ends is None:
+            raise Conflict(f"province {row['province_code']} has not been told of the paper ballot entered for it "
+                           "yet: it may dispute it once told", slug="paper-ballot-notice-pending",
+                           province=row["province_code"])
+        if now < ends:
+            raise Conflict(f"province {row['province_code']} may dispute the paper ballot entered for it until "
+                           f"{ends.isoformat()} (or confirm it): the round is certified after that",
+                           slug="paper-ballot-dispute-window", province=row["province_code"],
+                           until=ends.isoformat())

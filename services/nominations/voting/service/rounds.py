@@ -1,8 +1,9 @@
 """Creating, opening and reading vote rounds (the minutes included)."""
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 import asyncpg
@@ -34,14 +35,15 @@ from services.nominations.voting.service.access import (
     _require_transition,
     _share,
     _voted,
+    lead_for_reading,
 )
-from services.nominations.voting.service.disputes import dispute_public
+from services.nominations.voting.service.disputes import dispute_public, paper_ballot_windows
 from services.nominations.voting.store import ballots as ballot_store
 from services.nominations.voting.store import disputes as dispute_store
 from services.nominations.voting.store import rounds as round_store
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, Unprocessable
+from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- create and open
 
@@ -93,7 +95,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
 async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
                      round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
-    _require_lead(actor, r, "open its vote rounds")
+    await _require_lead(actor, r, "open its vote rounds", registry)
     _require_transition(r, RoundState.open)
     if r["closes_at"] is not None and r["closes_at"] <= await _db_now(conn):
         raise Conflict("closes_at has already passed; create a new round", field="closes_at", slug="deadline-passed")
@@ -119,22 +121,34 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
 
 # ---------------------------------------------------------------- reads
 
-async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                    registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    _require_read(actor, r)
+    await _require_read(actor, r, registry)
     return await _public(conn, r, actor=actor)
 
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
-                      state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+                      state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int,
+                      registry: RegistryClient | None = None) -> list[dict[str, Any]]:
+    led: list[tuple[str, int]] = []
     if policy.may_list_all(actor):
         visible_to = None
-    elif policy.may_list_own(actor):
+    elif policy.may_list_own(actor) and actor.province:
         visible_to = actor.province
+        # Beyond the rounds it votes in, those of the cluster-years it leads now (the registry says).
+        near = await round_store.lead_candidates(conn, province=actor.province, cluster=cluster, year=year)
+        leads: list[str | None] = [None] * len(near)
+        if registry is not None:
+            try:
+                leads = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
+            except Unavailable:
+                pass  # the registry is away: the list shows the rounds it votes in, drafts come back with it
+        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
     else:
         raise Forbidden("this account may not list vote rounds")
-    rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, after=after,
-                                  limit=limit)
+    rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, led=led,
+                                  after=after, limit=limit)
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
@@ -144,9 +158,10 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
     return [views.public(r, ranks=ranks.get((r["cluster_code"], r["year"])), voted=voted[r["id"]]) for r in rows]
 
 
-async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
+                  registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not policy.may_see_turnout(actor, lead_code=r["lead_code"]):
+    if not policy.may_see_turnout(actor, lead_code=await lead_for_reading(actor, r, registry)):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])
@@ -177,13 +192,20 @@ async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id
     return views.receipt_check(round_id, receipt, choices)
 
 
-async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
+async def minutes(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, dispute_window: timedelta,
+                  registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    _require_read(actor, r)
+    await _require_read(actor, r, registry)
     if not policy.is_certified(r["state"]):
         raise Conflict(f"the minutes exist once the lead certifies the result; the round is {r['state']}",
                        slug="round-not-certified", state=r["state"])
     result = views.minutes(r, await ballot_store.participants(conn, round_id))
     # The minutes record every dispute of a paper ballot and the ministry's ruling.
     result["disputes"] = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
+    # ...and each paper ballot's window: when the member was told, until when it could dispute.
+    names = {u["code"]: u["name"] for u in result["electorate"]}
+    result["paper_ballot_windows"] = [
+        {**w, "name": names.get(w["code"], w["code"]),
+         **{k: views.in_vietnam(w[k]) for k in ("notice_sent_at", "disputes_until", "confirmed_at")}}
+        for w in await paper_ballot_windows(conn, round_id, dispute_window=dispute_window)]
     return result

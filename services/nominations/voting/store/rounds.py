@@ -137,17 +137,34 @@ async def due(conn: asyncpg.Connection, *, limit: int = 500) -> list[uuid.UUID]:
 
 
 async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
-               visible_to: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
-    """Rounds in creation order. ``visible_to``: a province code, keeping the rounds it leads or votes in."""
+               visible_to: str | None, led: list[tuple[str, int]], after: tuple[datetime, uuid.UUID] | None,
+               limit: int) -> list[asyncpg.Record]:
+    """Rounds in creation order. ``visible_to``: a province code, keeping the rounds it votes in and
+    those of the cluster-years in ``led`` (those it leads now, as the registry says)."""
     return await conn.fetch(
         f"""SELECT {_COLUMNS} FROM nominations.rounds
              WHERE ($1::text IS NULL OR cluster_code = $1)
                AND ($2::int IS NULL OR year = $2)
                AND ($3::text IS NULL OR state = $3)
-               AND ($4::text IS NULL OR lead_code = $4 OR $4 = ANY (electorate))
+               AND ($4::text IS NULL OR $4 = ANY (electorate)
+                    OR (cluster_code, year) IN (SELECT * FROM unnest($8::text[], $9::int[])))
                AND ($5::timestamptz IS NULL OR (created_at, id) > ($5, $6::uuid))
              ORDER BY created_at, id LIMIT $7""",
-        cluster, year, state, visible_to, after[0] if after else None, after[1] if after else None, limit)
+        cluster, year, state, visible_to, after[0] if after else None, after[1] if after else None, limit,
+        [c for c, _ in led], [y for _, y in led])
+
+
+async def lead_candidates(conn: asyncpg.Connection, *, province: str, cluster: str | None,
+                          year: int | None) -> list[tuple[str, int]]:
+    """The cluster-years with rounds ``province`` sees only if it leads them (it is not in their
+    electorate: drafts, mostly) and might lead (it made them, or it is a candidate)."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT cluster_code, year FROM nominations.rounds
+            WHERE (electorate IS NULL OR NOT ($1 = ANY (electorate)))
+              AND (lead_code = $1 OR $1 = ANY (candidates))
+              AND ($2::text IS NULL OR cluster_code = $2) AND ($3::int IS NULL OR year = $3)""",
+        province, cluster, year)
+    return [(r["cluster_code"], r["year"]) for r in rows]
 
 
 async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:

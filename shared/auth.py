@@ -26,7 +26,9 @@ from jwt.algorithms import OKPAlgorithm
 from shared.errors import Forbidden, Unauthorized, Unavailable
 from shared.revocation import TokenFloors
 
-ROLES = ("ministry", "province", "service")
+ROLES = ("ministry", "province", "service", "staff", "unit")
+#: The organiser the ``ministry`` role is the staff of (the Ministry of Home Affairs).
+MINISTRY_ORGANISER = "BNV"
 log = logging.getLogger("thidua.auth")
 ALGORITHM = "EdDSA"
 VERIFIED_CACHED = 10_000  # verified tokens remembered per process (TokenVerifier.verify)
@@ -39,6 +41,28 @@ class Principal:
     province: str | None = None
     # The token's expiry (unix seconds): a long-lived answer such as an SSE stream ends there.
     expires_at: int | None = None
+    # A ``staff`` account's organiser (its emulation office); a ``unit`` account's unit code.
+    organiser: str | None = None
+    unit_code: str | None = None
+
+    @property
+    def staff_of(self) -> str | None:
+        """The organiser whose emulation office the caller is: the ministry's staff are BNV's."""
+        if self.role == "ministry":
+            return MINISTRY_ORGANISER
+        return self.organiser if self.role == "staff" else None
+
+    @property
+    def unit(self) -> str | None:
+        """The unit the caller acts for: a province account's province, a unit account's unit."""
+        if self.role == "province":
+            return self.province
+        return self.unit_code if self.role == "unit" else None
+
+    @property
+    def is_unit(self) -> bool:
+        """A member's account (a province's or any other unit's)."""
+        return self.role in ("province", "unit") and self.unit is not None
 
     @property
     def is_ministry(self) -> bool:
@@ -61,6 +85,35 @@ class Principal:
 def role_refused(role: str, *roles: str) -> Forbidden:
     """The 403 a service raises when its policy refuses a caller for its role."""
     return Forbidden(f"this action needs the role {' or '.join(roles)}; the caller is {role}")
+
+
+def unit_of(actor: Any) -> str | None:
+    """The unit an actor acts for (a province account's province, a unit account's unit), for
+    any object with ``role`` and ``province`` (a rule's test double may have no more)."""
+    role = getattr(actor, "role", None)
+    if role == "province":
+        province: str | None = getattr(actor, "province", None)
+        return province
+    if role == "unit":
+        unit: str | None = getattr(actor, "unit_code", None)
+        return unit
+    return None
+
+
+def is_unit(actor: Any) -> bool:
+    """A member's account: a province's or any other unit's."""
+    return unit_of(actor) is not None
+
+
+def office_of(actor: Any) -> str | None:
+    """The organiser whose emulation office an actor is (the ministry's staff are BNV's)."""
+    role = getattr(actor, "role", None)
+    if role == "ministry":
+        return MINISTRY_ORGANISER
+    if role == "staff":
+        organiser: str | None = getattr(actor, "organiser", None)
+        return organiser
+    return None
 
 
 # ---------------------------------------------------------------- keys
@@ -111,13 +164,17 @@ class TokenIssuer:
         self.kid = key_id(private_key.public_key())
 
     def issue(self, *, subject: str, role: str, province: str | None, ttl_seconds: int | None = None,
-              version: int = 0) -> tuple[str, int]:
+              version: int = 0, organiser: str | None = None, unit: str | None = None) -> tuple[str, int]:
         ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": self.audience, "sub": subject, "role": role,
                   "iat": now, "nbf": now, "exp": now + ttl, "jti": uuid.uuid4().hex, "ver": version}
         if province is not None:
             claims["province"] = province
+        if organiser is not None:
+            claims["organiser"] = organiser
+        if unit is not None:
+            claims["unit"] = unit
         token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
         return token, ttl
 
@@ -225,7 +282,8 @@ class TokenVerifier:
         version = claims.get("ver", 0)
         await self._check_floor(claims["sub"], version)
         return Principal(subject=claims["sub"], role=role, province=claims.get("province"),
-                         expires_at=int(claims["exp"])), version
+                         expires_at=int(claims["exp"]), organiser=claims.get("organiser"),
+                         unit_code=claims.get("unit")), version
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from the registry's POST /v1/auth/token")

@@ -114,7 +114,7 @@ async def latest_snapshot(api: Api, *, year: int) -> dict[str, Any] | None:
 def require_lead(user: Session, period_or_round: dict[str, Any]) -> None:
     """The workspace is the lead's (and the ministry's, who may see everything). This only spares a
     member a page of refusals: every write is checked again by the API with the user's token."""
-    if user.role == "ministry":
+    if user.role in ("ministry", "staff"):  # an office: the API keeps a staff account to its organiser's
         return
     lead = period_or_round.get("lead_code") or (period_or_round.get("lead") or {}).get("code")
     if user.role != "province" or lead is None or lead != user.province:
@@ -208,13 +208,14 @@ def names_of(codes: list[str] | None, names: dict[str, str] | None) -> str:
 GOVERNMENT_FLAG_SHARE = Fraction(1, 5)
 
 
-async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
-    """Every cluster with a period in ``year``, from the two year-at-a-glance calls: the registry's
-    members, lead and deputy, and nominations' covenant state, sheets submitted / reviewed / locked,
-    each award's rounds and states and the approvals."""
+async def year_overview(api: Api, *, year: int, organiser: str = "BNV") -> dict[str, Any]:
+    """Every cluster of ``organiser`` (the ministry's by default: its own year; another organiser's
+    are the office pages') with a period in ``year``, from the two year-at-a-glance calls: the
+    registry's members, lead and deputy, and nominations' covenant state, sheets submitted /
+    reviewed / locked, each award's rounds and states and the approvals."""
     clusters, view, rounds = await asyncio.gather(
-        service.clusters(api, year=year),
-        api.get("nominations", f"/v1/years/{year}/clusters"),
+        service.clusters(api, year=year, organiser=organiser),
+        api.get("nominations", f"/v1/years/{year}/clusters", params={"organiser": organiser}),
         all_rounds(api, year=year))
     by_code = {item["cluster_code"]: item for item in view["items"]}
     rows = []
@@ -233,7 +234,8 @@ async def year_overview(api: Api, *, year: int) -> dict[str, Any]:
                        if a["award"] == "government_flag")
     return {"rows": rows, "government_flag_approved": gov_approved,
             "cap": math.floor(len(clusters) * GOVERNMENT_FLAG_SHARE),
-            "awaiting": [r for r in rounds if r["state"] == "certified"]}
+            "awaiting": [r for r in rounds if r["state"] == "certified"
+                         and r["cluster_code"] in {c["code"] for c in clusters}]}
 
 
 def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str, Any]]) -> list[dict[str, Any]]:

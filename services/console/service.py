@@ -71,13 +71,15 @@ async def period_or_none(api: Api, *, cluster: str, year: int) -> dict[str, Any]
     return found
 
 
-async def clusters(api: Api, *, year: int | None = None) -> list[dict[str, Any]]:
+async def clusters(api: Api, *, year: int | None = None, organiser: str | None = None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
         params: dict[str, Any] = {"limit": 500}
         if year is not None:
             params["year"] = year
+        if organiser is not None:
+            params["organiser"] = organiser
         if cursor:
             params["cursor"] = cursor
         page = await api.get("registry", "/v1/clusters", params=params)

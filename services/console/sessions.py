@@ -48,6 +48,9 @@ class Session:
     username: str | None = None
     role: str | None = None
     province: str | None = None
+    # A staff account's organiser (its emulation office); a unit account signs in as its unit,
+    # with the province pages (role "province", ``province`` its unit code).
+    organiser: str | None = None
     # Who the pages greet: the person's name (when the account names one) and the unit's name.
     display_name: str | None = None
     unit_name: str | None = None

@@ -106,7 +106,9 @@ async def get_api(request: Request, session: Annotated[Session | None, Depends(g
 SessionDep = Annotated[Session | None, Depends(get_session)]
 UserDep = Annotated[Session, Depends(get_user)]
 ProvinceUser = Annotated[Session, Depends(require_role("province"))]
-MinistryUser = Annotated[Session, Depends(require_role("ministry"))]
+# An emulation office: the ministry's staff, or an organiser's ("staff"), whose API answers keep
+# to its own organiser's clusters.
+MinistryUser = Annotated[Session, Depends(require_role("ministry", "staff"))]
 ApiDep = Annotated[Api, Depends(get_api)]
 LangDep = Annotated[str, Depends(get_lang)]
 

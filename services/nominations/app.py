@@ -40,6 +40,7 @@ def routers() -> list:
         commendations.router,
         commendations.register,
         movements.router,
+        movements.documents,
         registrations.router,
         movement_models.router,
     ]

@@ -13,8 +13,9 @@ awarded) nominees of capped forms that did not come from such a round (a unit ca
 approved vote is counted once, by its round). This module imports neither context: it reads their
 tables in SQL, which the schema it shares with them allows.
 
-The scope is a year today; when organisers come, ``CapScope`` gains the organiser and the count
-and the lock follow it.
+The scope is an organiser's year: the 20 % is of the collectives leading *that organiser's*
+clusters (its clusters with a period that year), and what counts is its own rounds and its own
+capped forms. The share is the organiser's rules' (``organisers.cap_share``).
 """
 from __future__ import annotations
 
@@ -106,13 +107,14 @@ def check_government_flag_cap(
 
 @dataclass(frozen=True)
 class CapScope:
-    """What one cap is spent over: the Government flags of one year."""
+    """What one cap is spent over: the Government flags one organiser proposes in one year."""
 
     year: int
+    organiser: str = "BNV"
 
     def lock_key(self) -> int:
         """The transaction-level advisory lock that serialises every approval of the scope."""
-        name = f"thidua-cap:{GOVERNMENT_FLAG}:{self.year}"
+        name = f"thidua-cap:{GOVERNMENT_FLAG}:{self.year}" + ("" if self.organiser == "BNV" else f":{self.organiser}")
         return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
@@ -121,15 +123,15 @@ async def flags_counted(conn: asyncpg.Connection, scope: CapScope) -> int:
     count: int = await conn.fetchval(
         """SELECT (SELECT coalesce(sum(jsonb_array_length(result -> 'proposed')), 0)
                      FROM nominations.rounds
-                    WHERE award = $2 AND year = $1 AND state = 'approved')
+                    WHERE award = $2 AND year = $1 AND state = 'approved' AND organiser = $3)
                 + (SELECT count(*)
                      FROM nominations.nominees n
                      JOIN nominations.award_forms f ON f.code = n.form_code
                      JOIN nominations.proposals p ON p.id = n.proposal_id
                      LEFT JOIN nominations.rounds r ON r.id = p.round_id
-                    WHERE n.year = $1 AND f.capped AND n.state IN ('approved', 'awarded')
+                    WHERE n.year = $1 AND f.capped AND n.state IN ('approved', 'awarded') AND f.organiser = $3
                       AND NOT coalesce(r.award = $2 AND r.state = 'approved', false))""",
-        scope.year, GOVERNMENT_FLAG)
+        scope.year, GOVERNMENT_FLAG, scope.organiser)
     return int(count)
 
 
@@ -147,7 +149,7 @@ async def _counted_by_its_round(conn: asyncpg.Connection, nominee_id: uuid.UUID)
 async def _hold(conn: asyncpg.Connection, *, registry: RegistryClient, scope: CapScope, proposing: int,
                 share: Ratio) -> None:
     # The registry is asked before the lock is taken: no approval waits on another's HTTP call.
-    active = await registry.active_cluster_count(scope.year)
+    active = await registry.active_cluster_count(scope.year, organiser=scope.organiser)
     await conn.execute("SELECT pg_advisory_xact_lock($1)", scope.lock_key())
     so_far = await flags_counted(conn, scope)
     try:
@@ -158,15 +160,16 @@ async def _hold(conn: asyncpg.Connection, *, registry: RegistryClient, scope: Ca
 
 
 async def hold_round(conn: asyncpg.Connection, *, registry: RegistryClient, year: int, proposing: int,
-                     share: Ratio) -> None:
-    """Before a Government-flag round is approved: its ``proposing`` units fit under the cap, or 409."""
-    await _hold(conn, registry=registry, scope=CapScope(year), proposing=proposing, share=share)
+                     share: Ratio, organiser: str = "BNV") -> None:
+    """Before a Government-flag round is approved: its ``proposing`` units fit under its organiser's
+    cap, or 409."""
+    await _hold(conn, registry=registry, scope=CapScope(year, organiser), proposing=proposing, share=share)
 
 
 async def hold_nominee(conn: asyncpg.Connection, *, registry: RegistryClient, year: int, nominee_id: uuid.UUID,
-                       share: Ratio) -> None:
+                       share: Ratio, organiser: str = "BNV") -> None:
     """Before a nominee of a capped form is approved: it fits under the cap, or 409. A unit an
     approved Government-flag round carried in was counted when the round was approved."""
     if await _counted_by_its_round(conn, nominee_id):
         return
-    await _hold(conn, registry=registry, scope=CapScope(year), proposing=1, share=share)
+    await _hold(conn, registry=registry, scope=CapScope(year, organiser), proposing=1, share=share)

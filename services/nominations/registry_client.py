@@ -64,12 +64,17 @@ class RegistryClient:
         lead = period.get("lead") if period else None
         return lead["code"] if lead else None
 
-    async def active_cluster_count(self, year: int) -> int:
-        """How many clusters have a period in ``year`` (the base of the Government-flag cap)."""
+    async def active_cluster_count(self, year: int, organiser: str | None = None) -> int:
+        """How many clusters (of ``organiser``, or of every organiser) have a period in ``year``: each
+        has one lead, so this is the base of that organiser's Government-flag cap."""
         count = 0
         cursor: str | None = None
         while True:
             params: dict[str, Any] = {"year": year, "limit": 500}
+            if organiser is not None:
+                params["organiser"] = organiser
+            if organiser is not None:
+                params["organiser"] = organiser
             if cursor:
                 params["cursor"] = cursor
             resp = await self._get("/v1/clusters", params)
@@ -82,7 +87,6 @@ class RegistryClient:
             if not cursor:
                 return count
 
-
     async def provinces(self) -> list[dict[str, Any]]:
         """``GET /v1/provinces``: the provincial units in force today (code, name, kind)."""
         resp = await self._get("/v1/provinces")
@@ -91,6 +95,23 @@ class RegistryClient:
                               slug="registry-unavailable")
         items: list[dict[str, Any]] = resp.json()["items"]
         return items
+
+    async def _one(self, path: str) -> dict[str, Any] | None:
+        resp = await self._get(path)
+        if resp.status_code in (404, 422):
+            return None
+        if resp.status_code != 200:
+            raise Unavailable(f"the registry answered {resp.status_code} for {path}", slug="registry-unavailable")
+        found: dict[str, Any] = resp.json()
+        return found
+
+    async def organiser(self, code: str) -> dict[str, Any] | None:
+        """``GET /v1/organisers/{code}``: name, kind, province; ``None`` if there is no such organiser."""
+        return await self._one(f"/v1/organisers/{code}")
+
+    async def province(self, code: str) -> dict[str, Any] | None:
+        """``GET /v1/provinces/{code}``: the province in force today."""
+        return await self._one(f"/v1/provinces/{code}")
 
     async def units_of(self, organiser: str) -> list[dict[str, Any]] | None:
         """``GET /v1/units?organiser=``: every unit of an organiser in force today (code, name, kind,

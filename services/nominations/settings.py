@@ -66,7 +66,8 @@ class NominationsSettings(WorkerSettings):
     def larger_bodies(self) -> list[tuple[str, int]]:
         """Routes whose bodies may pass ``max_body_bytes``: a file upload, up to its own limit."""
         return [(r"^/v1/commendations/proposals/[^/]+/attachments$", self.commendation_max_attachment_bytes),
-                (r"^/v1/movement-models/[^/]+/files$", self.commendation_max_attachment_bytes)]
+                (r"^/v1/movement-models/[^/]+/files$", self.commendation_max_attachment_bytes),
+                (r"^/v1/movements/[^/]+/documents$", self.commendation_max_attachment_bytes)]
 
     def commendation_limits(self) -> Limits:
         from services.nominations.commendations.domain.rules import Limits

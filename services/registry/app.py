@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 
 from services.registry import demo, passwords
-from services.registry.api import auth, clusters, credentials, provinces
+from services.registry.api import auth, clusters, credentials, organisers, provinces
 from services.registry.service import signin
 from services.registry.settings import RegistrySettings
 from services.registry.store import accounts as account_store
@@ -115,7 +115,7 @@ def create_registry_app(settings: RegistrySettings | None = None) -> FastAPI:
     verifier = TokenVerifier(jwks_url=None, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                              static_jwks=issuer.jwks(), leeway=settings.jwt_leeway_seconds)
     app = create_app(settings, title="thidua registry", description=DESCRIPTION, schema=SCHEMA,
-                     routers=[provinces.router, clusters.router, auth.router, credentials.router],
+                     routers=[provinces.router, organisers.router, clusters.router, auth.router, credentials.router],
                      verifier=verifier, on_startup=[_start], on_shutdown=[_stop])
     app.state.issuer = issuer
     app.state.idempotency_secret = idempotency_secret(issuer)

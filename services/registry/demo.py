@@ -12,6 +12,7 @@ from datetime import date
 
 import asyncpg
 
+from services.registry import demo_province
 from services.registry.passwords import hash_password_sync
 from services.registry.service import clusters, leadership, periods
 from services.registry.store import accounts as account_store
@@ -24,7 +25,7 @@ DEMO_PASSWORD = "demo"
 SYSTEM = Principal(subject="demo-seed", role="ministry")
 
 
-def demo_accounts() -> list[tuple[str, str, str | None]]:
+def _northern_accounts() -> list[tuple[str, str, str | None]]:
     accounts: list[tuple[str, str, str | None]] = [
         ("ministry", "ministry", None), ("notifications-service", "service", None),
         ("nominations-service", "service", None)]
@@ -32,13 +33,27 @@ def demo_accounts() -> list[tuple[str, str, str | None]]:
     return accounts
 
 
+def demo_accounts() -> list[tuple[str, str, str | None]]:
+    """Every account the demo seeds (username, role, province): the ministry's, the services', the
+    northern provinces' and the province organiser's office and units' (``demo_province``)."""
+    return _northern_accounts() + [(username, role, None) for username, role, _, _ in demo_province.accounts()]
+
+
 async def seed(conn: asyncpg.Connection) -> bool:
-    """Seed once; returns False when the demo cluster already exists."""
+    """Seed once: the ministry's northern cluster, then a province as an organiser
+    (``demo_province``); returns False when both already exist."""
+    password_hash = hash_password_sync(DEMO_PASSWORD)
+    northern = await _seed_northern(conn, password_hash)
+    async with conn.transaction():
+        province = await demo_province.seed(conn, password_hash=password_hash)
+    return northern or province
+
+
+async def _seed_northern(conn: asyncpg.Connection, password_hash: str) -> bool:
     async with conn.transaction():
         if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM registry.clusters WHERE code = $1)", CLUSTER):
             return False
-        password_hash = hash_password_sync(DEMO_PASSWORD)
-        for username, role, province in demo_accounts():
+        for username, role, province in _northern_accounts():
             # An account that already exists keeps its password: the seed never resets one.
             await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
                                                   province_code=province, demo=True)

@@ -14,6 +14,9 @@ as docs/asyncapi.yaml); ``emit`` checks each payload against its model:
   added: [{code, name}], removed: [{code, name}], reason, members}``
 - ``registry.cluster.updated``: ``ClusterUpdatedV1`` ``{cluster_code, cluster_name, organizer,
   changes: {field: {from, to}}, year, members}`` (``members`` of the cluster's latest period)
+- ``registry.unit.changed``: ``UnitChangedV1`` ``{change, organiser, unit: {code, name}, kind, effective_date,
+  previous_name?, successor, sources}`` (a unit of any kind but province created, renamed, dissolved or merged)
+- every cluster event above also carries ``organiser`` (the cluster's organiser's code, ``BNV`` for the ministry)
 - ``registry.province.merger_undone``: ``MergerUndoneV1`` ``{successor: {code, name}, sources: [{code, name}],
   effective_date}``
 """
@@ -33,11 +36,12 @@ from shared.contracts.registry import (
     MERGER_UNDONE,
     PERIOD_UPDATED,
     PROVINCE_MERGED,
+    UNIT_CHANGED,
 )
 from shared.events import emit
 
 __all__ = ["CLUSTER_UPDATED", "LEADERSHIP_CORRECTED", "LEADERSHIP_ROTATED", "MEMBERS_CHANGED", "MERGER_UNDONE",
-           "PERIOD_UPDATED", "PROVINCE_MERGED", "SCHEMA", "publish"]
+           "PERIOD_UPDATED", "PROVINCE_MERGED", "SCHEMA", "UNIT_CHANGED", "publish"]
 
 SCHEMA = "registry"
 

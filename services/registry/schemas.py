@@ -22,6 +22,10 @@ PROVINCE_CODE = r"^[0-9]{2}$"
 #: An account's username (the accounts table holds the same check).
 USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 ProvinceCodeIn = Annotated[str, Field(pattern=PROVINCE_CODE)]
+ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
+UNIT_CODE = r"^[0-9A-Z][0-9A-Z-]{1,15}$"
+#: A member's code: any unit's (a province's two digits for the ministry's clusters).
+UnitCodeIn = Annotated[str, Field(pattern=UNIT_CODE)]
 
 
 
@@ -33,7 +37,8 @@ class UnitRef(BaseModel):
 class Cluster(BaseModel):
     code: str
     name: str
-    organizer: str
+    organizer: str = Field(description="The organiser's name as the cluster's documents show it")
+    organiser: str = Field(description="The organiser's code (BNV: the Ministry of Home Affairs)")
     kind: Literal["cum", "khoi"]
     allow_shared_members: bool = Field(description="Its members may also sit in another cluster of the same "
                                                    "kind in one year (the ministry allows it)")
@@ -56,8 +61,10 @@ class ClusterYear(Cluster):
 class Account(BaseModel):
     id: int
     username: str
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"]
     province_code: str | None
+    organiser: str | None = Field(None, description="A staff account's organiser")
+    unit_code: str | None = Field(None, description="A unit account's unit")
     display_name: str | None
     active: bool
     disabled_at: datetime | None = None
@@ -89,6 +96,7 @@ class Period(BaseModel):
     cluster_code: str
     cluster_name: str
     cluster_kind: Literal["cum", "khoi"]
+    organiser: str = Field("BNV", description="The cluster's organiser")
     year: int
     on: date | None = Field(description="The day whose members are shown")
     reference_date: date
@@ -209,8 +217,11 @@ class Jwks(Answer):
 
 
 class Me(Answer):
+    """Who the token says the caller is. A ``staff`` account's answer adds ``organiser``, a ``unit``
+    account's ``unit_code`` (the others answer as they always have)."""
+
     username: str
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"]
     province_code: str | None
 
 
@@ -243,10 +254,51 @@ class MergerIn(BaseModel):
                                                           "(REGISTRY_MERGER_WINDOW_DAYS, 731 by default)")
 
 
+# ---------------------------------------------------------------- organisers and units
+
+class Organiser(Answer):
+    code: str = Field(description="BNV: the Ministry of Home Affairs")
+    name: str
+    kind: Literal["ministry", "province", "other"]
+    province_code: str | None = Field(description="A provincial People's Committee's province")
+    award_level: Literal["ministry", "province"] = Field(description="The level of the awards it gives")
+
+
+class UnitAnswer(Answer):
+    code: str = Field(description="With the validity period it names one unit: national codes for provinces (2 "
+                                  "digits), districts (3) and communes (5); an office's code (starting with a "
+                                  "letter) for any other unit")
+    name: str
+    kind: Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
+    form: str | None = Field(description="A national unit's form: province|city, huyen|quan|thi_xa|thanh_pho, "
+                                         "xa|phuong|dac_khu|thi_tran")
+    organiser: str = Field(description="The organiser the unit belongs to (the provinces: BNV)")
+    province_code: str | None = Field(description="The province it lies in")
+    valid_from: date | None
+    valid_to: date | None
+    successor_code: str | None
+
+
+class UnitChange(Answer):
+    kind: Literal["created", "renamed", "merged", "absorbed", "dissolved"]
+    effective_date: date | None
+    details: dict
+    reason: str | None
+    changed_by: str
+    changed_at: datetime
+
+
+class UnitDetail(UnitAnswer):
+    successor: SuccessorRef | None
+    predecessors: list[DatedUnit]
+    changes: list[UnitChange] = Field(description="What happened to the units that carried this code, oldest first")
 class ClusterIn(BaseModel):
     code: ClusterCode
     name: str = Field(min_length=1, max_length=300)
-    organizer: str = Field(min_length=1, max_length=300, examples=["Bộ Nội vụ"])
+    organizer: str | None = Field(default=None, min_length=1, max_length=300, examples=["Bộ Nội vụ"],
+                                  description="The name its documents show (default: the organiser's name)")
+    organiser: str = Field(default="BNV", pattern=ORGANISER_CODE,
+                           description="Whose cluster it is (default: the ministry); its emulation office creates it")
     kind: Literal["cum", "khoi"] = Field(description="cụm (by region) or khối (by sector)")
     allow_shared_members: bool = Field(default=False, description="Its members may also sit in another cluster of "
                                                                   "the same kind in one year")
@@ -256,8 +308,8 @@ class ClusterIn(BaseModel):
 
 
 class PeriodIn(BaseModel):
-    members: list[ProvinceCodeIn] | None = Field(default=None, max_length=100)
-    rotation_order: list[ProvinceCodeIn] | None = Field(default=None, max_length=100)
+    members: list[UnitCodeIn] | None = Field(default=None, max_length=100)
+    rotation_order: list[UnitCodeIn] | None = Field(default=None, max_length=100)
     copy_from: Year | None = None
     reference_date: date | None = Field(default=None, description="Members must be in force on this date "
                                                                    "(default: 1 January of the year)")
@@ -282,16 +334,16 @@ class ClusterPatch(BaseModel):
 class MembersChangeIn(BaseModel):
     effective_date: date = Field(description="The first day the change holds (members added join, members "
                                              "removed are no longer members); within the period's year")
-    add: list[ProvinceCodeIn] = Field(default_factory=list, max_length=100)
-    remove: list[ProvinceCodeIn] = Field(default_factory=list, max_length=100)
+    add: list[UnitCodeIn] = Field(default_factory=list, max_length=100)
+    remove: list[UnitCodeIn] = Field(default_factory=list, max_length=100)
     reason: str = Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")
 
     _nfc = field_validator("reason")(nfc)
 
 
 class LeadershipCorrectionIn(BaseModel):
-    lead: ProvinceCodeIn
-    deputy: ProvinceCodeIn
+    lead: UnitCodeIn
+    deputy: UnitCodeIn
     reason: str = Field(min_length=1, max_length=2000)
 
     _nfc = field_validator("reason")(nfc)
@@ -299,8 +351,8 @@ class LeadershipCorrectionIn(BaseModel):
 
 class LeadershipIn(BaseModel):
     method: Literal["rotation", "election"]
-    lead: ProvinceCodeIn | None = None
-    deputy: ProvinceCodeIn | None = None
+    lead: UnitCodeIn | None = None
+    deputy: UnitCodeIn | None = None
 
     @model_validator(mode="after")
     def _election_names_both(self) -> LeadershipIn:
@@ -313,14 +365,21 @@ class AccountIn(BaseModel):
     username: str = Field(pattern=USERNAME)
     password: str = Field(min_length=1, max_length=200,
                           description="At least 12 characters, hard to guess (checked with zxcvbn)")
-    role: Literal["ministry", "province", "service"]
+    role: Literal["ministry", "province", "service", "staff", "unit"] = Field(
+        description="`staff`: an organiser's emulation office (names `organiser`); `unit`: one unit (names "
+                    "`unit_code`); `province`: a province's unit account (names `province_code`, kept as it was)")
     province_code: str | None = Field(default=None, pattern=PROVINCE_CODE)
+    organiser: str | None = Field(default=None, pattern=ORGANISER_CODE)
+    unit_code: str | None = Field(default=None, pattern=UNIT_CODE)
     display_name: Name | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
-    def _province_matches_role(self) -> AccountIn:
-        if (self.role == "province") != (self.province_code is not None):
-            raise FieldValueError("province_code", "a province account names its province_code; other roles name none")
+    def _target_matches_role(self) -> AccountIn:
+        wants = {"province": "province_code", "staff": "organiser", "unit": "unit_code"}.get(self.role)
+        for field in ("province_code", "organiser", "unit_code"):
+            if (field == wants) != (getattr(self, field) is not None):
+                raise FieldValueError(field, f"a {self.role} account names "
+                                             + (f"its {field}" if field == wants else f"no {field}"))
         return self
 
 
@@ -328,3 +387,67 @@ class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200,
                               description="At least 12 characters, hard to guess (checked with zxcvbn)")
+
+
+# ---------------------------------------------------------------- organisers and units: request bodies
+
+UnitKind = Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
+Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why (a decision's number, say)")]
+
+
+class OrganiserIn(BaseModel):
+    code: str = Field(pattern=ORGANISER_CODE, examples=["UBND-QN"])
+    name: str = Field(min_length=1, max_length=300, examples=["Ủy ban nhân dân tỉnh Quảng Ninh"])
+    kind: Literal["ministry", "province", "other"]
+    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
+                                      description="A province's People's Committee names its province")
+
+    _nfc = field_validator("name")(nfc)
+
+
+class UnitIn(BaseModel):
+    code: str = Field(pattern=UNIT_CODE, examples=["QN-SNV"])
+    name: str = Field(min_length=1, max_length=300, examples=["Sở Nội vụ tỉnh Quảng Ninh"])
+    kind: UnitKind
+    organiser: str = Field(pattern=ORGANISER_CODE)
+    form: str | None = Field(default=None, max_length=20, description="A district's or commune's form")
+    province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
+                                      description="Default: the organiser's province")
+    valid_from: date | None = Field(default=None, description="First day in force (default: since before the "
+                                                              "records)")
+
+    _nfc = field_validator("name")(nfc)
+
+
+class RenameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    effective_date: date
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+    _nfc = field_validator("name", "reason")(nfc)
+
+
+class DissolveIn(BaseModel):
+    effective_date: date = Field(gt=date.min, description="The first day the unit no longer exists")
+    reason: Reason
+
+    _nfc = field_validator("reason")(nfc)
+
+
+class SuccessorIn(BaseModel):
+    code: str = Field(pattern=UNIT_CODE, description="A unit in force then absorbs the sources; otherwise a new "
+                                                     "unit with this code")
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    kind: UnitKind | None = None
+    form: str | None = Field(default=None, max_length=20)
+
+    _nfc = field_validator("name")(nfc)
+
+
+class UnitMergerIn(BaseModel):
+    sources: list[Annotated[str, Field(pattern=UNIT_CODE)]] = Field(min_length=1, max_length=50)
+    successor: SuccessorIn
+    effective_date: date = Field(gt=date.min)
+    reason: Reason
+
+    _nfc = field_validator("reason")(nfc)

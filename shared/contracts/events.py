@@ -44,6 +44,7 @@ from shared.contracts.registry import (
     MergerUndoneV1,
     PeriodUpdatedV1,
     ProvinceMergedV1,
+    UnitChangedV1,
 )
 
 
@@ -61,6 +62,7 @@ CATALOGUE: dict[str, EventContract] = {
     registry.MEMBERS_CHANGED: EventContract(1, MembersChangedV1, "registry"),
     registry.CLUSTER_UPDATED: EventContract(1, ClusterUpdatedV1, "registry"),
     registry.MERGER_UNDONE: EventContract(1, MergerUndoneV1, "registry"),
+    registry.UNIT_CHANGED: EventContract(1, UnitChangedV1, "registry"),
     nominations.ROUND_OPENED: EventContract(1, RoundOpenedV1, "nominations"),
     nominations.BALLOT_CAST: EventContract(1, BallotCastV1, "nominations"),
     nominations.ROUND_CLOSED: EventContract(1, RoundClosedV1, "nominations"),

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from shared.contracts.common import (
     ClusterCode,
@@ -21,6 +21,12 @@ LEADERSHIP_CORRECTED = "registry.leadership.corrected"
 MEMBERS_CHANGED = "registry.period.members_changed"
 CLUSTER_UPDATED = "registry.cluster.updated"
 MERGER_UNDONE = "registry.province.merger_undone"
+UNIT_CHANGED = "registry.unit.changed"
+
+#: An organiser's code (``"BNV"``, the ministry, or a province's People's Committee such as ``"UBND-QN"``):
+#: whose cluster an event is about, so a consumer tells that organiser's emulation office.
+OrganiserCode = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Z][A-Z0-9-]*$")]
+_ORGANISER = Field("BNV", description="The organiser whose cluster it is (BNV: the Ministry of Home Affairs)")
 
 
 class ProvinceMergedV1(Contract):
@@ -36,6 +42,7 @@ class PeriodUpdatedV1(Contract):
 
     cluster_code: ClusterCode
     cluster_name: Name
+    organiser: OrganiserCode = _ORGANISER
     year: int
     members: list[ProvinceRef]
 
@@ -45,6 +52,7 @@ class LeadershipRotatedV1(Contract):
 
     cluster_code: ClusterCode
     cluster_name: Name
+    organiser: OrganiserCode = _ORGANISER
     year: int
     method: LeadershipMethod
     lead: ProvinceRef
@@ -71,6 +79,7 @@ class LeadershipCorrectedV1(Contract):
 
     cluster_code: ClusterCode
     cluster_name: Name
+    organiser: OrganiserCode = _ORGANISER
     year: int
     method: Literal["correction"]
     decided_method: LeadershipMethod
@@ -86,6 +95,7 @@ class MembersChangedV1(Contract):
 
     cluster_code: ClusterCode
     cluster_name: Name
+    organiser: OrganiserCode = _ORGANISER
     year: int
     effective_date: date
     added: list[ProvinceRef]
@@ -107,7 +117,23 @@ class ClusterUpdatedV1(Contract):
 
     cluster_code: ClusterCode
     cluster_name: Name
+    organiser: OrganiserCode = _ORGANISER
     organizer: Name
     changes: dict[Literal["name", "organizer", "allow_shared_members"], FieldChange]
     year: int | None
     members: list[ProvinceRef]
+
+
+class UnitChangedV1(Contract):
+    """A unit of an organiser was created, renamed, dissolved or merged (``change``). A merger names
+    its ``sources`` (ended the day before ``effective_date``) and its ``successor``; a dissolved unit
+    has none. Provinces change through ``registry.province.merged`` instead."""
+
+    change: Literal["created", "renamed", "dissolved", "merged"]
+    organiser: OrganiserCode
+    unit: ProvinceRef
+    kind: Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
+    effective_date: date | None
+    previous_name: Name | None = None
+    successor: ProvinceRef | None
+    sources: list[ProvinceRef]

@@ -15,6 +15,7 @@ from tests.console.conftest import Pages, System, no_horizontal_scroll, screensh
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 FLASH = "main > [role=status].notice-ok"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 async def test_a_movement_from_the_editor_to_the_book(pages: Pages, system: System) -> None:
@@ -33,8 +34,14 @@ async def test_a_movement_from_the_editor_to_the_book(pages: Pages, system: Syst
     await page.get_by_label("Số, ký hiệu văn bản").fill("99/KH-UBND")
     await page.get_by_label("Ngày ban hành").fill(f"02/01/{year}")
     await page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
-    await page.get_by_role("button", name="Phát động").click()
+    await page.get_by_role("button", name="Phát động", exact=True).click()
     await expect(page.locator("[data-movement-state]")).to_have_text("Đã phát động")
+    await page.get_by_label("Tệp văn bản phát động, tài liệu kèm theo (PDF, ảnh, Word/Excel)").set_input_files(
+        files=[{"name": "99-KH-UBND.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    await page.get_by_role("button", name="Tải lên").click()
+    await expect(page.locator(FLASH)).to_have_text("Đã tải lên tài liệu.")
+    launch_doc = await page.request.get(await page.get_by_role("link", name="99-KH-UBND.pdf").get_attribute("href"))
+    assert launch_doc.ok and await launch_doc.body() == PDF
     movement_url = page.url
 
     # A unit registers on a phone: the commune, its target and the title it aims for.

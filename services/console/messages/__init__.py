@@ -14,6 +14,7 @@ from services.console.messages import (
     home,
     movements,
     notifications,
+    office,
     problems,
     public,
     rankings,
@@ -24,7 +25,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            accounts, disputes, problems, movements)
+            accounts, disputes, problems, movements, office)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

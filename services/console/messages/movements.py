@@ -135,6 +135,10 @@ VI: dict[str, str] = {
     "mv.propose_hint": "Chủ thể của mô hình được đưa vào đề nghị khen thưởng của tỉnh (dự thảo), thành tích điền sẵn; "
                        "cá nhân cần bổ sung ngày sinh trong đề nghị.",
     "mv.cluster_code": "Mã cụm thi đua",
+    "mv.document_file": "Tệp văn bản phát động, tài liệu kèm theo (PDF, ảnh, Word/Excel)",
+    "mv.upload": "Tải lên",
+    "mv.file_missing": "Hãy chọn một tệp.",
+    "mv.file_added": "Đã tải lên tài liệu.",
     "mv.award_form": "Hình thức khen thưởng",
     "mv.proposed": "Đã đưa {added} tập thể, cá nhân vào đề nghị khen thưởng; chưa đưa được: {skipped}.",
 }
@@ -272,6 +276,10 @@ EN: dict[str, str] = {
     "mv.propose_hint": "The models' owners join the province's draft commendation proposal with their achievements "
                        "filled in; a person needs a birth date added there.",
     "mv.cluster_code": "Cluster code",
+    "mv.document_file": "Launch document or attachment (PDF, image, Word/Excel)",
+    "mv.upload": "Upload",
+    "mv.file_missing": "Choose a file.",
+    "mv.file_added": "Document uploaded.",
     "mv.award_form": "Award form",
     "mv.proposed": "{added} nominees added to the commendation proposal; not added: {skipped}.",
 }

@@ -19,6 +19,7 @@ from services.console.pages import (
     movement_units,
     movements,
     notifications,
+    office,
     public,
     rankings,
     register,
@@ -32,5 +33,5 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router,
+    movements.router, movement_units.router, office.router,
 ]

@@ -76,8 +76,11 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
     me = await request.app.state.upstreams["registry"].get(
         "/v1/accounts/me", headers={"Authorization": f"Bearer {answer['access_token']}"})
     profile = me.json() if me.status_code == 200 else {}
-    session = await store.create(username=profile.get("username", username), role=profile.get("role"),
-                                 province=profile.get("province_code"), display_name=profile.get("display_name"),
+    # A unit's account has a province's pages: its to-do home, its sheets, its votes, its proposals.
+    role = "province" if profile.get("role") == "unit" else profile.get("role")
+    session = await store.create(username=profile.get("username", username), role=role,
+                                 province=profile.get("province_code") or profile.get("unit_code"),
+                                 organiser=profile.get("organiser"), display_name=profile.get("display_name"),
                                  unit_name=await _unit_name(request, profile))
     apply_token_answer(session, answer)
     await store.save(session)
@@ -88,9 +91,15 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
 
 
 async def _unit_name(request: Request, profile: dict[str, Any]) -> str | None:
-    """The unit the account acts for, by name: the ministry, or the province in force today."""
+    """The unit the account acts for, by name: the ministry, an organiser, a unit, or the province in
+    force today."""
     if profile.get("role") == "ministry":
         return message(request, "app.ministry")
+    registry = request.app.state.upstreams["registry"]
+    for key, path in (("unit_code", "/v1/units/{}"), ("organiser", "/v1/organisers/{}")):
+        if profile.get(key):  # a unit's account, an organiser's office
+            found = await registry.get(path.format(profile[key]))
+            return str(found.json()["name"]) if found.status_code == 200 else None
     code = profile.get("province_code")
     if not code:
         return None

@@ -21,6 +21,8 @@ async def home(request: Request, session: SessionDep) -> Response:
             return redirect("/tasks")
         if session.role == "ministry":
             return redirect("/ministry")
+        if session.role == "staff":
+            return redirect("/office")
     return await render(request, "home/home.html")
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.console import documents, movement_documents
+from services.console import awards, documents, movement_documents
 from services.console import movement_reads as reads
 from services.console.api import Api, ApiError
 from services.console.forms import Form, parse_day
@@ -242,3 +242,31 @@ async def publication_pdf(publication_id: UUID, api: ApiDep) -> Response:
     movement = await reads.movement(api, movement_id=publication["movement_id"])
     return Response(movement_documents.book_pdf(movement, publication), media_type="application/pdf",
                     headers={"Content-Disposition": 'inline; filename="an-pham-mo-hinh.pdf"'})
+
+
+# ---------------------------------------------------------------- the movement's documents
+
+@router.post("/movements/{movement_id}/documents")
+async def upload(request: Request, movement_id: UUID, user: UserDep, api: ApiDep) -> Response:
+    form = await request.form()  # a file: read as multipart, not as a form model of text fields
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return await _movement_page(request, api, movement_id, errors={"file": message(request, "mv.file_missing")},
+                                    status_code=422)
+    try:
+        # The API takes the raw bytes; the console relays them with the user's own token.
+        await api.request("nominations", "POST", f"/v1/movements/{movement_id}/documents",
+                          params={"filename": upload.filename}, content=await upload.read(),
+                          idempotency_key=new_secret())
+    except ApiError as exc:
+        return await _movement_page(request, api, movement_id, errors={"file": exc.message}, status_code=422)
+    await flash(request, message(request, "mv.file_added"), "ok")
+    return redirect(f"/movements/{movement_id}")
+
+
+@router.get("/movement-documents/{document_id}")
+async def document(document_id: UUID, api: ApiDep) -> Response:
+    resp = await awards.file(api, f"/v1/movement-documents/{document_id}")
+    return Response(resp.content, media_type=resp.headers.get("content-type", "application/octet-stream"),
+                    headers={"Content-Disposition": resp.headers.get("content-disposition", "attachment"),
+                             "X-Content-Type-Options": "nosniff"})

@@ -61,7 +61,9 @@ def _entry(e: dict[str, Any]) -> str:
     return e["name"] + (f", {e['unit']}" if e.get("unit") else "")
 
 
-def document(decision: dict[str, Any], *, settings: NominationsSettings) -> Document:
+def document(decision: dict[str, Any], *, settings: NominationsSettings, issuer: str | None = None) -> Document:
+    """The printable decision. ``issuer``: another organiser's name (a province's People's
+    Committee); the ministry's decisions print as the settings say."""
     entries: list[dict[str, Any]] = decision["entries"] or []
     sections: list[Section] = []
     for e in entries:  # ordered by form, then kind
@@ -78,24 +80,28 @@ def document(decision: dict[str, Any], *, settings: NominationsSettings) -> Docu
     collectives = sum(1 for e in entries if e["kind"] == "collective")
     individuals = len(entries) - collectives
     signed = vietnamese_date(decision["signed_on"])
-    authority = settings.decision_authority
+    own = decision.get("organiser", "BNV") == "BNV" or issuer is None
+    authority = settings.decision_authority if own else str(issuer).upper()
+    article_3 = ("Điều 3. Chánh Văn phòng Bộ, Trưởng ban Ban Thi đua - Khen thưởng Trung ương, Giám đốc Sở Nội vụ các "
+                 "tỉnh, thành phố có tên tại Điều 1 và các tập thể, cá nhân có tên trong danh sách kèm theo chịu trách "
+                 "nhiệm thi hành Quyết định này.") if own else (
+        "Điều 3. Chánh Văn phòng, Giám đốc Sở Nội vụ, thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, "
+        "cá nhân có tên trong danh sách kèm theo chịu trách nhiệm thi hành Quyết định này.")
     return Document(
-        issuer=settings.decision_issuer, number=f"Số: {decision['number']}",
+        issuer=settings.decision_issuer if own else str(issuer).upper(), number=f"Số: {decision['number']}",
         place_date=f"{settings.decision_place}, {signed}", title="QUYẾT ĐỊNH", summary=decision["summary"],
         authority=authority, bases=list(decision["bases"]),
         articles=[
             (f"Điều 1. Tặng {forms} cho {collectives} tập thể và {individuals} cá nhân có tên trong danh sách kèm "
              f"theo Quyết định này, đã có thành tích xuất sắc trong phong trào thi đua năm {decision['year']}."),
             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
-            ("Điều 3. Chánh Văn phòng Bộ, Trưởng ban Ban Thi đua - Khen thưởng Trung ương, Giám đốc Sở Nội vụ các "
-             "tỉnh, thành phố có tên tại Điều 1 và các tập thể, cá nhân có tên trong danh sách kèm theo chịu trách "
-             "nhiệm thi hành Quyết định này."),
+            article_3,
         ],
-        recipients=list(settings.decision_recipients), signer_title=decision["signer_title"].split("\n"),
+        recipients=list(settings.decision_recipients) if own else ["Như Điều 3;", "Lưu: VT."], signer_title=decision["signer_title"].split("\n"),
         signer_name=decision["signer_name"],
         appendix_title="DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
         appendix_note=(f"(Ban hành kèm theo Quyết định số: {decision['number']} {signed} "
-                       f"của {authority.capitalize().replace('bộ nội vụ', 'Bộ Nội vụ')})"),
+                       f"của {authority.capitalize().replace('bộ nội vụ', 'Bộ Nội vụ') if own else issuer})"),
         sections=sections, draft=decision["state"] != "issued")
 
 

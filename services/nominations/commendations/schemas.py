@@ -13,7 +13,7 @@ from shared.names import name as visible_name
 from shared.text import nfc
 
 ClusterCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
-ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+ProvinceCode = Annotated[str, Field(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")]
 FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Kind = Literal["collective", "individual"]
@@ -42,6 +42,8 @@ class FormIn(_In):
     individual_fields: list[FormField] = Field(default_factory=list, max_length=30)
     position: int = Field(default=100, ge=0, le=10_000)
     active: bool = True
+    organiser: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
+                                  description="As read; a form belongs to the organiser whose office writes it")
 
     _nfc = field_validator("name")(nfc)
 
@@ -56,6 +58,7 @@ class FormOut(BaseModel):
     individual_fields: list[FormField]
     position: int
     active: bool
+    organiser: str = Field("BNV", description="The organiser whose it is (BNV: the Ministry of Home Affairs)")
 
 
 # ---------------------------------------------------------------- proposals and nominees
@@ -164,6 +167,7 @@ class ProposalOut(BaseModel):
     sent_at: datetime | None
     nominees: list[NomineeOut] | None = Field(default=None, description="With GET of one proposal")
     attachments: list[AttachmentOut] | None = None
+    organiser: str = Field("BNV", description="The organiser whose it is (BNV: the Ministry of Home Affairs)")
 
 
 class ClusterListOut(BaseModel):
@@ -245,6 +249,7 @@ class DecisionOut(BaseModel):
     issued_at: datetime | None
     issued_by: str | None
     entries: list[DecisionEntryOut] | None = None
+    organiser: str = Field("BNV", description="The organiser whose it is (BNV: the Ministry of Home Affairs)")
 
 
 # ---------------------------------------------------------------- register
@@ -284,3 +289,30 @@ class Withdrawn(BaseModel):
 class AttachmentDeleted(BaseModel):
     id: uuid.UUID
     deleted: bool
+
+
+# ---------------------------------------------------------------- an organiser's rules
+
+class OrganiserRulesIn(BaseModel):
+    valid_from_year: int = Field(ge=2000, le=2100, description="The version holds from this year on")
+    issuer: str = Field(min_length=1, max_length=200, examples=["ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"])
+    decision_suffix: str = Field(pattern=r"^Q[ĐD]-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$", examples=["QĐ-UBND"],
+                                 description="Its decisions are numbered …/<suffix>")
+    signer_title: str = Field(min_length=1, max_length=200, examples=["CHỦ TỊCH"])
+    government_flag_share: str = Field(default="1/5", pattern=r"^[0-9]+/[1-9][0-9]*$",
+                                       description="The share of the collectives leading its clusters it may "
+                                                   "propose for the Government flag")
+    flags_per_cluster: int = Field(default=1, ge=0, le=10, description="Its own flags per cluster a year")
+
+    _nfc = field_validator("issuer", "signer_title", "decision_suffix")(nfc)
+
+
+class OrganiserRulesOut(BaseModel):
+    organiser: str
+    version: int = Field(description="0: its level's defaults (nothing stored yet)")
+    valid_from_year: int
+    issuer: str
+    decision_suffix: str
+    signer_title: str
+    government_flag_share: str
+    flags_per_cluster: int

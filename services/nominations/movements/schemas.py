@@ -136,6 +136,15 @@ class Extension(BaseModel):
     extended_at: datetime
 
 
+class FileOut(BaseModel):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+
+
 class MovementOut(BaseModel):
     id: uuid.UUID
     name: str
@@ -157,6 +166,7 @@ class MovementOut(BaseModel):
     phases: list[PhaseOut]
     units: int = Field(description="Units in scope (expected to register)")
     extensions: list[Extension]
+    documents: list[FileOut] = Field(description="The launch document's file and its attachments")
     created_at: datetime
     launched_at: datetime | None
 
@@ -292,15 +302,6 @@ class RejectIn(_In):
     note: str = Field(min_length=1, max_length=5000, description="Why it is not recognised")
 
     _nfc = field_validator("note")(nfc)
-
-
-class FileOut(BaseModel):
-    id: uuid.UUID
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str
-    created_at: datetime
 
 
 class ModelOut(BaseModel):

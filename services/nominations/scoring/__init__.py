@@ -19,8 +19,8 @@ async def ranks_for(conn: asyncpg.Connection, *, year: int, cluster: str) -> dic
     return await _ranking_store.latest_ranks(conn, cluster_code=cluster, year=year)
 
 
-async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+async def year_summary(conn: asyncpg.Connection, *, year: int, organiser: str | None = None) -> dict[str, dict[str, Any]]:
     """Per cluster of the year: the covenant's state and where the members' sheets stand."""
     from services.nominations.scoring.store import covenants as _covenant_store
 
-    return await _covenant_store.year_summary(conn, year=year)
+    return await _covenant_store.year_summary(conn, year=year, organiser=organiser)

@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 
 
-async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+async def year_summary(conn: asyncpg.Connection, *, year: int, organiser: str | None = None) -> dict[str, dict[str, Any]]:
     """Per cluster of the year: each award's rounds (id, state) and the approved proposals."""
     from services.nominations.voting.store import rounds as _round_store
 
-    return await _round_store.year_summary(conn, year=year)
+    return await _round_store.year_summary(conn, year=year, organiser=organiser)

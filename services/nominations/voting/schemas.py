@@ -16,7 +16,7 @@ from shared.text import nfc
 __all__ = ["BallotIn", "BallotReceipt", "Bulletin", "Code", "Dispute", "DisputeIn", "Minutes", "Page", "PaperBallotIn",
            "ReceiptCheck", "ReturnIn", "Round", "RoundIn", "RoundState", "RulingIn", "Share", "Turnout"]
 
-Code = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+Code = Annotated[str, Field(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")]
 Share = Annotated[float | str, Field(description='A share as a number (0.5) or an exact fraction ("2/3")')]
 
 

@@ -40,6 +40,7 @@ class Approval(BaseModel):
 class ClusterYear(BaseModel):
     cluster_code: str
     cluster_name: str
+    organiser: str = Field("BNV", description="Whose cluster it is (BNV: the Ministry of Home Affairs)")
     lead_code: str | None
     covenant: CovenantState | None
     sheets: SheetCounts | None

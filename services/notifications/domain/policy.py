@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .routing import MINISTRY, PROVINCE_PREFIX
+from shared.auth import office_of, unit_of
+
+from .routing import MINISTRY, PROVINCE_PREFIX, STAFF_PREFIX
 
 __all__ = ["OPERATOR_ROLE", "Actor", "address_of", "operates_deliveries"]
 
@@ -37,8 +39,11 @@ def operates_deliveries(actor: Actor) -> bool:
 
 def address_of(actor: Actor) -> str | None:
     """The recipient address whose inbox and subscription the account uses; None: it has none."""
-    if actor.role == "province" and actor.province:
-        return PROVINCE_PREFIX + actor.province
+    unit, office = unit_of(actor), office_of(actor)
+    if unit:
+        return PROVINCE_PREFIX + unit  # a unit's address, as a province's (its code)
     if actor.role == "ministry":
         return MINISTRY
+    if actor.role == "staff" and office:
+        return STAFF_PREFIX + office
     return None

@@ -30,6 +30,8 @@ from shared.contracts import registry as registry_events
 
 MINISTRY = "ministry"
 PROVINCE_PREFIX = "province:"
+#: An organiser's emulation office other than the ministry's: ``"staff:UBND-QN"``.
+STAFF_PREFIX = "staff:"
 
 # Event types (the producers' contracts name them; these are the ones this service reacts to).
 LEADERSHIP_ROTATED = registry_events.LEADERSHIP_ROTATED
@@ -71,12 +73,16 @@ def province(code: Any) -> str:
 
 
 def parse_recipient(recipient: str) -> tuple[str, str | None]:
-    """``"ministry"`` → ``("ministry", None)``; ``"province:22"`` → ``("province", "22")``.
+    """``"ministry"`` → ``("ministry", None)``; ``"province:22"`` → ``("province", "22")``;
+    ``"staff:UBND-QN"`` → ``("ministry", "UBND-QN")`` (an organiser's emulation office reads what the
+    ministry reads of its own clusters).
 
     Anything else raises :class:`ValueError`.
     """
     if recipient == MINISTRY:
         return MINISTRY, None
+    if isinstance(recipient, str) and recipient.startswith(STAFF_PREFIX) and len(recipient) > len(STAFF_PREFIX):
+        return MINISTRY, recipient[len(STAFF_PREFIX):]
     if isinstance(recipient, str) and recipient.startswith(PROVINCE_PREFIX):
         code = recipient[len(PROVINCE_PREFIX):]
         if code and code == code.strip():
@@ -352,7 +358,13 @@ def recipients_for(event: Mapping[str, Any]) -> list[str]:
     route = ROUTING.get(event_type) if isinstance(event_type, str) else None
     if route is None:
         return []
-    return _dedupe(route.recipients(payload_of(event)))
+    payload = payload_of(event)
+    recipients = route.recipients(payload)
+    # Another organiser's cluster: its emulation office is told what the ministry is told of its own.
+    organiser = payload.get("organiser") if isinstance(payload, Mapping) else None
+    if isinstance(organiser, str) and organiser and organiser != "BNV":
+        recipients = [STAFF_PREFIX + organiser if rcpt == MINISTRY else rcpt for rcpt in recipients]
+    return _dedupe(recipients)
 
 
 def _markdown_table() -> str:

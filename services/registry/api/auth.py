@@ -5,7 +5,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.registry.schemas import PROVINCE_CODE, USERNAME, Account, AccountIn, Jwks, Me, Page, Revoked, TokenAnswer
+from services.registry.schemas import (
+    ORGANISER_CODE,
+    PROVINCE_CODE,
+    USERNAME,
+    Account,
+    AccountIn,
+    Jwks,
+    Me,
+    Page,
+    Revoked,
+    TokenAnswer,
+)
 from services.registry.service import accounts, signin
 from services.registry.service.dependencies import IdempotencySecret, Issuer, Settings
 from shared.app import Db, Redis
@@ -56,10 +67,15 @@ async def jwks(issuer: Issuer) -> dict:
 @router.get("/v1/accounts/me", summary="Who the token says the caller is",
              response_model=Me, responses=problems(401))
 async def me(principal: CurrentPrincipal) -> dict:
-    return {"username": principal.subject, "role": principal.role, "province_code": principal.province}
+    me: dict = {"username": principal.subject, "role": principal.role, "province_code": principal.province}
+    if principal.role == "staff":
+        me["organiser"] = principal.organiser
+    if principal.role == "unit":
+        me["unit_code"] = principal.unit_code
+    return me
 
 
-@router.post("/v1/accounts", status_code=201, summary="Create an account (ministry)",
+@router.post("/v1/accounts", status_code=201, summary="Create an account (the ministry; an organiser's office: its staff and its units' accounts)",
              response_model=Account, responses=problems(401, 403, 409, 422))
 async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, settings: Settings,
                          secret: IdempotencySecret, idempotency_key: IdempotencyKey = None) -> JSONResponse:
@@ -72,6 +88,7 @@ async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, s
             status_code=201, secret=secret,
             run=lambda: accounts.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
+                                               organiser=body.organiser, unit_code=body.unit_code,
                                                display_name=body.display_name))
 
 
@@ -79,14 +96,18 @@ async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, s
             response_model=Page[Account],
              responses=problems(401, 403, 422))
 async def list_accounts(principal: CurrentPrincipal, db: Db,
-                        role: Literal["ministry", "province", "service"] | None = None,
+                        role: Literal["ministry", "province", "service", "staff", "unit"] | None = None,
                         province: Annotated[str | None, Query(
                             pattern=PROVINCE_CODE, description="Accounts acting for this province code")] = None,
+                        organiser: Annotated[str | None, Query(
+                            pattern=ORGANISER_CODE,
+                            description="An organiser's staff and its units' accounts (an office sees only its own)")
+                        ] = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     after = text_cursor(cursor, pattern=USERNAME)
     async with db.connection() as conn:
         items = await accounts.list_accounts(conn, actor=principal, role=role, province=province, after=after,
-                                            limit=limit + 1)
+                                             limit=limit + 1, organiser=organiser)
     return page(items, limit, lambda item: item["username"])
 
 

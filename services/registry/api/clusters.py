@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from services.registry.schemas import (
+    ORGANISER_CODE,
     Cluster,
     ClusterDetail,
     ClusterIn,
@@ -34,7 +35,7 @@ from shared.pagination import page, text_cursor
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
-@router.post("", status_code=201, summary="Create a cluster (ministry)",
+@router.post("", status_code=201, summary="Create a cluster (its organiser's emulation office)",
              response_model=ClusterDetail, responses=problems(401, 403, 409, 422))
 async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
@@ -43,7 +44,8 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
             status_code=201,
             run=lambda: clusters.create_cluster(conn, actor=principal, code=body.code, name=body.name,
                                                organizer=body.organizer, kind=body.kind,
-                                               allow_shared_members=body.allow_shared_members))
+                                               allow_shared_members=body.allow_shared_members,
+                                               organiser=body.organiser))
 
 
 @router.get("", summary="Clusters, by code; ?year= keeps those with a period that year, with its lead, deputy "
@@ -51,10 +53,14 @@ async def create_cluster(body: ClusterIn, principal: CurrentPrincipal, db: Db, i
              responses=problems(422))
 async def list_clusters(db: Db, today: Today, cursor: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                        year: Annotated[Year | None, Query()] = None) -> dict:
+                        year: Annotated[Year | None, Query()] = None,
+                        organiser: Annotated[str | None, Query(pattern=ORGANISER_CODE,
+                                                               description="Only this organiser's clusters")] = None
+                        ) -> dict:
     after = text_cursor(cursor, pattern=CLUSTER_CODE_PATTERN)
     async with db.connection() as conn:
-        items = await clusters.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today)
+        items = await clusters.list_clusters(conn, after=after, limit=limit + 1, year=year, today=today,
+                                             organiser=organiser)
     return page(items, limit, lambda item: item["code"])
 
 

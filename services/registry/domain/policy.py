@@ -3,9 +3,11 @@
 The use cases (``registry.service``) ask these questions and turn a "no" into a 403 with their own
 message; routers ask nothing themselves.
 
-- **Ministry** staff keep the registry: they merge provinces and undo mergers, create and change
-  clusters, set and change a year's members, correct a decided leadership, create, list, disable
-  and enable accounts.
+- **Ministry** staff keep the registry: they merge provinces and undo mergers, create, list,
+  disable and enable accounts.
+- An **organiser's emulation office** (the ministry's staff for ``BNV``) creates and changes its
+  organiser's clusters, sets and changes their members, corrects a decided leadership; another
+  organiser's office is refused (organisers and units: ``domain/organisers.py``).
 - A year's **leadership** is recorded by ministry staff, or by the province that led the cluster
   the year before (it hosted the conference that decided).
 - An **account's details** are read by ministry staff and by the account itself.
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["KEEPER_ROLE", "Actor", "keeps_the_registry", "may_read_account", "may_record_leadership"]
+from shared.auth import office_of, unit_of
+
+__all__ = ["KEEPER_ROLE", "Actor", "keeps_cluster", "keeps_the_registry", "may_read_account",
+           "may_record_leadership"]
 
 KEEPER_ROLE = "ministry"
 """The role that keeps the registry (named in the refusal a caller of another role gets)."""
@@ -39,12 +44,18 @@ def keeps_the_registry(actor: Actor) -> bool:
     return actor.role == KEEPER_ROLE
 
 
-def may_record_leadership(actor: Actor, *, last_year_lead: str | None) -> bool:
-    """Ministry staff, or the province that led last year (``last_year_lead``: its code today,
-    following mergers; None when no leadership was recorded)."""
-    if keeps_the_registry(actor):
+def keeps_cluster(actor: Actor, *, organiser: str) -> bool:
+    """The emulation office of the cluster's organiser (the ministry's staff for ``BNV``'s; a
+    ``staff`` account for its own organiser's): another organiser's office is refused."""
+    return office_of(actor) is not None and office_of(actor) == organiser
+
+
+def may_record_leadership(actor: Actor, *, last_year_lead: str | None, organiser: str = "BNV") -> bool:
+    """The cluster's organiser's office, or the unit that led last year (``last_year_lead``: its
+    code today, following mergers; None when no leadership was recorded)."""
+    if keeps_cluster(actor, organiser=organiser):
         return True
-    return actor.role == "province" and last_year_lead is not None and actor.province == last_year_lead
+    return unit_of(actor) is not None and last_year_lead is not None and unit_of(actor) == last_year_lead
 
 
 def may_read_account(actor: Actor, *, username: str) -> bool:

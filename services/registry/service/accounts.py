@@ -1,4 +1,5 @@
-"""Accounts: created, listed, disabled and enabled by the ministry; read by the ministry and the
+"""Accounts: created, listed, disabled and enabled by the ministry (any account) and by an
+organiser's emulation office (its own staff and its units' accounts); read by those and by the
 account itself; each account changes its own password."""
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from typing import Any
 
 import asyncpg
 
-from services.registry.domain import policy
+from services.registry.domain import organisers as organiser_rules
 from services.registry.domain.passwords import password_problem
 from services.registry.passwords import hash_password, verify_password
-from services.registry.service.access import require_keeper
+from services.registry.service import organisers
 from services.registry.store import accounts as account_store
-from services.registry.store import provinces as province_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -20,40 +20,50 @@ SCHEMA = "registry"
 
 
 async def create_account(conn: asyncpg.Connection, *, actor: Principal, username: str, password: str, role: str,
-                         province_code: str | None, display_name: str | None) -> dict[str, Any]:
-    require_keeper(actor)
-    if role == "province":
-        if province_code is None:
-            raise Unprocessable("a province account names its province", field="province_code")
-        if not await province_store.code_exists(conn, province_code):
-            raise Unprocessable(f"no provincial unit has code {province_code}", field="province_code")
-    elif province_code is not None:
-        raise Unprocessable(f"a {role} account acts for no province", field="province_code")
+                         province_code: str | None, display_name: str | None, organiser: str | None = None,
+                         unit_code: str | None = None) -> dict[str, Any]:
+    """An account (the ministry: any; an organiser's office: its staff and its units' accounts)."""
+    organisers.require_account_office(actor)
+    owner = await organisers.account_owner(conn, role=role, province_code=province_code, organiser=organiser,
+                                           unit_code=unit_code)
+    organisers.require_account_creator(actor, role=role, owner=owner)
     if await account_store.by_username(conn, username) is not None:
         raise Conflict(f"account {username} already exists", field="username")
     row = await account_store.insert(conn, username=username, password_hash=await hash_password(password), role=role,
-                                     province_code=province_code, display_name=display_name)
+                                     province_code=province_code, display_name=display_name,
+                                     organiser_code=organiser, unit_code=unit_code)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="account.create", target=f"account:{username}",
-                       details={"role": role, "province_code": province_code})
+                       details={"role": role, "province_code": province_code, "organiser": organiser,
+                                "unit_code": unit_code})
     return account_store.public(row)
 
 
 async def list_accounts(conn: asyncpg.Connection, *, actor: Principal, role: str | None, province: str | None,
-                        after: str | None, limit: int) -> list[dict[str, Any]]:
-    """Who can sign in, and for whom (ministry)."""
-    require_keeper(actor)
-    rows = await account_store.page(conn, role=role, province=province, after=after, limit=limit)
+                        after: str | None, limit: int, organiser: str | None = None) -> list[dict[str, Any]]:
+    """Who can sign in, and for whom: the ministry every account (or one organiser's), an
+    organiser's office its own staff and its units' accounts."""
+    organisers.require_account_office(actor)
+    if not actor.is_ministry:
+        organiser = actor.staff_of
+    rows = await account_store.page(conn, role=role, province=province, after=after, limit=limit,
+                                    organiser=organiser)
     return [account_store.public(r) for r in rows]
 
 
 async def get_account(conn: asyncpg.Connection, *, actor: Principal, username: str) -> dict[str, Any]:
-    """One account's details: ministry staff, or the account itself."""
-    if not policy.may_read_account(actor, username=username):
-        raise Forbidden("an account's details are read by ministry staff and the account itself")
+    """One account's details: ministry staff, its organiser's office, or the account itself."""
     row = await account_store.by_username(conn, username)
+    owner = organisers.account_organiser(row, await organisers.unit_organiser(conn, row["unit_code"])) if row else None
+    if not (actor.is_ministry or actor.subject == username
+            or (actor.role == "staff" and owner is not None and organiser_rules.manages(actor, owner))):
+        raise Forbidden("an account's details are read by ministry staff, its organiser's office and the account "
+                        "itself")
     if row is None:
         raise NotFound(f"no account {username}", field="username")
     return account_store.public(row)
+
+
+# ---------------------------------------------------------------- account security
 
 
 
@@ -84,11 +94,18 @@ async def change_password(conn: asyncpg.Connection, *, actor: Principal, current
 
 async def set_account_active(conn: asyncpg.Connection, *, actor: Principal, username: str,
                              active: bool) -> dict[str, Any]:
-    """Ministry disables (its tokens stop verifying everywhere) or re-enables an account."""
-    require_keeper(actor)
+    """Ministry (any account) or an organiser's office (its own staff and units' accounts) disables
+    an account (its tokens stop verifying everywhere) or re-enables it."""
+    organisers.require_account_office(actor)
     if username == actor.subject and not active:
         raise Conflict("an account cannot disable itself", field="username")
     account = await account_store.by_username(conn, username, lock=True)
+    if not actor.is_ministry:
+        owner = organisers.account_organiser(account, await organisers.unit_organiser(conn, account["unit_code"])) \
+            if account else None
+        if account is None or account["role"] not in ("staff", "unit") or owner is None \
+                or not organiser_rules.manages(actor, owner):
+            raise Forbidden("an organiser's office keeps only its own staff and units' accounts", slug="other-organiser")
     if account is None:
         raise NotFound(f"no account {username}", field="username")
     if account["active"] == active:

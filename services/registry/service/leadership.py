@@ -1,4 +1,5 @@
-"""A cluster-year's lead and deputy: decided by rotation or election, corrected by the ministry."""
+"""A cluster-year's lead and deputy: decided by rotation or election, corrected by the cluster's
+organiser's office."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,10 +10,10 @@ import asyncpg
 from services.registry import events
 from services.registry.domain import policy, rotation
 from services.registry.domain.periods import membership_day
-from services.registry.service.access import require_keeper
+from services.registry.service.access import require_cluster_keeper
 from services.registry.service.clusters import require_cluster
 from services.registry.store import clusters as cluster_store
-from services.registry.store import provinces as province_store
+from services.registry.store import units as unit_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -25,13 +26,14 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
     cluster_row = await require_cluster(conn, cluster)
     previous = await cluster_store.leadership(conn, cluster=cluster, year=year - 1)
     period = await cluster_store.lock_period(conn, cluster=cluster, year=year)
-    # Ministry staff, or the province that led last year: it hosted the conference that decided.
+    # The organiser's office, or the unit that led last year: it hosted the conference that decided.
     # A lead that has since merged away acts through the unit that absorbed it.
+    organiser = cluster_row["organiser_code"]
     host = None
-    if not policy.keeps_the_registry(actor) and previous is not None and period is not None:
+    if not policy.keeps_cluster(actor, organiser=organiser) and previous is not None and period is not None:
         host = await _current_unit_code(conn, previous["lead_id"], on=period["reference_date"])
-    if not policy.may_record_leadership(actor, last_year_lead=host):
-        raise Forbidden("only ministry staff or last year's lead province may record the leadership")
+    if not policy.may_record_leadership(actor, last_year_lead=host, organiser=organiser):
+        raise Forbidden(f"only the emulation office of {organiser} or last year's lead may record the leadership")
     if period is None:
         raise NotFound(f"cluster {cluster} has no period {year}; set its members first", field="year")
     if await cluster_store.leadership(conn, cluster=cluster, year=year) is not None:
@@ -45,7 +47,7 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
         if previous is None:
             raise Conflict(f"no leadership is recorded for {year - 1}; decide {year} by election",
                            slug="rotation-impossible")
-        succ = await province_store.successor_map(conn)
+        succ = await unit_store.successor_map(conn)
         start = rotation.resolve_previous_lead(previous["lead_id"], order, succ.get)
         lead_id, deputy_id = rotation.rotate_leadership(rotation_order=order, previous_lead=start)
     else:
@@ -59,7 +61,8 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
     row = await cluster_store.leadership(conn, cluster=cluster, year=year)
     result = cluster_store.public_leadership(row)
     await events.publish(conn, events.LEADERSHIP_ROTATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year, "method": method,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": organiser,
+        "year": year, "method": method,
         "lead": result["lead"], "deputy": result["deputy"],
         "members": [{"code": m["code"], "name": m["name"]} for m in members],
     })
@@ -71,10 +74,10 @@ async def decide_leadership(conn: asyncpg.Connection, *, actor: Principal, clust
 
 async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int, lead: str,
                              deputy: str, reason: str, today: date) -> dict[str, Any]:
-    """Replace a decided lead and deputy (ministry only, with a reason; audited). The record keeps
-    how the year was first decided; the event says ``method: correction``."""
-    require_keeper(actor)
+    """Replace a decided lead and deputy (the organiser's office only, with a reason; audited). The
+    record keeps how the year was first decided; the event says ``method: correction``."""
     cluster_row = await require_cluster(conn, cluster)
+    require_cluster_keeper(actor, cluster_row, what="correct its clusters' leadership")
     if await cluster_store.lock_period(conn, cluster=cluster, year=year) is None:
         raise NotFound(f"cluster {cluster} has no period {year}", field="year")
     current = await cluster_store.leadership(conn, cluster=cluster, year=year)
@@ -93,7 +96,8 @@ async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, clus
     previous = {"lead": {"code": current["lead_code"], "name": current["lead_name"]},
                 "deputy": {"code": current["deputy_code"], "name": current["deputy_name"]}}
     await events.publish(conn, events.LEADERSHIP_CORRECTED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year, "method": "correction",
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year, "method": "correction",
         "decided_method": current["method"], "lead": result["lead"], "deputy": result["deputy"],
         "previous": previous, "reason": reason,
         "members": [{"code": m["code"], "name": m["name"]} for m in members],
@@ -107,10 +111,10 @@ async def correct_leadership(conn: asyncpg.Connection, *, actor: Principal, clus
 
 async def _current_unit_code(conn: asyncpg.Connection, unit_id: int, *, on: date) -> str | None:
     """The code of ``unit_id`` on ``on``, following mergers to the unit that absorbed it."""
-    succ = await province_store.successor_map(conn)
-    units = await province_store.by_ids(conn, list({unit_id, *succ.keys(), *succ.values()}))
+    succ = await unit_store.successor_map(conn)
+    units = await unit_store.by_ids(conn, list({unit_id, *succ.keys(), *succ.values()}))
     current = rotation.follow_successors(unit_id, succ.get,
-                                         until=lambda uid: province_store.to_unit(units[uid]).in_force_on(on))
+                                         until=lambda uid: unit_store.to_unit(units[uid]).in_force_on(on))
     return units[current]["code"] if current is not None else None
 
 

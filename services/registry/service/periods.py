@@ -9,11 +9,12 @@ import asyncpg
 
 from services.registry import events
 from services.registry.domain import rotation
+from services.registry.domain.organisers import MINISTRY
 from services.registry.domain.periods import MemberSpan, check_change, membership_day
-from services.registry.service.access import require_keeper
+from services.registry.service.access import require_cluster_keeper
 from services.registry.service.clusters import require_cluster
 from services.registry.store import clusters as cluster_store
-from services.registry.store import provinces as province_store
+from services.registry.store import units as unit_store
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -21,20 +22,25 @@ from shared.errors import Conflict, NotFound, Unprocessable
 SCHEMA = "registry"
 
 
-async def _resolve_members(conn: asyncpg.Connection, codes: list[str], *, on: date, field: str) -> list[int]:
-    found = await province_store.by_codes(conn, codes=codes, on=on)
+async def _resolve_members(conn: asyncpg.Connection, codes: list[str], *, on: date, field: str,
+                           organiser: str) -> dict[str, asyncpg.Record]:
+    """The units ``codes`` name on ``on``: each in force then and one of the cluster's organiser's."""
+    found = await unit_store.by_codes(conn, codes=codes, on=on)
     for code in codes:
         if code not in found:
-            raise Unprocessable(f"{code} is not a provincial unit in force on {on.isoformat()}", field=field,
-                                code=code)
-    return [found[c]["id"] for c in codes]
+            what = "provincial unit" if organiser == MINISTRY else "unit"
+            raise Unprocessable(f"{code} is not a {what} in force on {on.isoformat()}", field=field, code=code)
+        if found[code]["organiser_code"] != organiser:
+            raise Unprocessable(f"{code} ({found[code]['name']}) is a unit of {found[code]['organiser_code']}, not of "
+                                f"{organiser}", field=field, code=code)
+    return found
 
 
 async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
                      members: list[str] | None, rotation_order: list[str] | None, copy_from: int | None,
                      reference_date: date | None) -> dict[str, Any]:
-    require_keeper(actor)
     cluster_row = await require_cluster(conn, cluster)
+    require_cluster_keeper(actor, cluster_row, what="set its clusters' members")
     on = reference_date or date(year, 1, 1)
     if on.year != year:
         raise Unprocessable("the reference date must fall in the period's year", field="reference_date")
@@ -46,11 +52,11 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         source = await cluster_store.members(conn, cluster=cluster, year=copy_from)
         if not source:
             raise Unprocessable(f"cluster {cluster} has no period {copy_from} to copy from", field="copy_from")
-        succ = await province_store.successor_map(conn)
-        units = await province_store.by_ids(conn, list({*succ.keys(), *succ.values(), *(m["id"] for m in source)}))
+        succ = await unit_store.successor_map(conn)
+        units = await unit_store.by_ids(conn, list({*succ.keys(), *succ.values(), *(m["id"] for m in source)}))
 
         order, replaced, dropped = rotation.carry_over(
-            [m["id"] for m in source], in_force=lambda uid: province_store.to_unit(units[uid]).in_force_on(on),
+            [m["id"] for m in source], in_force=lambda uid: unit_store.to_unit(units[uid]).in_force_on(on),
             successor_of=succ.get)
         describe = lambda uid: {"code": units[uid]["code"], "name": units[uid]["name"]}  # noqa: E731
         changes = {
@@ -61,7 +67,9 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
     else:
         if members is None:
             raise Unprocessable("members is required (or copy_from)", field="members")
-        member_ids = await _resolve_members(conn, members, on=on, field="members")
+        resolved = await _resolve_members(conn, members, on=on, field="members",
+                                          organiser=cluster_row["organiser_code"])
+        member_ids = [resolved[c]["id"] for c in members]
         order_codes = rotation_order if rotation_order is not None else None
         if order_codes is not None:
             code_to_id = dict(zip(members, member_ids))
@@ -91,7 +99,8 @@ async def set_period(conn: asyncpg.Connection, *, actor: Principal, cluster: str
         removed=[{"code": m["code"], "name": m["name"]} for uid, m in before.items() if uid not in after],
         reason=None, by=actor.subject)
     await events.publish(conn, events.PERIOD_UPDATED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year,
         "members": [{"code": m["code"], "name": m["name"]} for m in result["members"]],
     })
     await audit.record(conn, schema=SCHEMA, actor=actor, action="period.set" if existing else "period.create",
@@ -126,6 +135,7 @@ async def get_period(conn: asyncpg.Connection, *, cluster: str, year: int, on: d
         "cluster_code": cluster,
         "cluster_name": cluster_row["name"],
         "cluster_kind": cluster_row["kind"],
+        "organiser": cluster_row["organiser_code"],
         "year": year,
         "on": on,
         "reference_date": period["reference_date"],
@@ -167,18 +177,15 @@ def _history_public(row: asyncpg.Record) -> dict[str, Any]:
 
 async def change_members(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int,
                          effective_date: date, add: list[str], remove: list[str], reason: str) -> dict[str, Any]:
-    """Members join or leave the period from ``effective_date`` (ministry); kept as history."""
-    require_keeper(actor)
+    """Members join or leave the period from ``effective_date`` (its organiser's office); kept as history."""
     cluster_row = await require_cluster(conn, cluster)
+    require_cluster_keeper(actor, cluster_row, what="change its clusters' members")
     if await cluster_store.lock_period(conn, cluster=cluster, year=year) is None:
         raise NotFound(f"cluster {cluster} has no period {year}", field="year")
     everyone = await cluster_store.all_members(conn, cluster=cluster, year=year)
     by_code = {m["code"]: m for m in everyone}
-    added_units = await province_store.by_codes(conn, codes=add, on=effective_date) if add else {}
-    for code in add:
-        if code not in added_units:
-            raise Unprocessable(f"{code} is not a provincial unit in force on {effective_date}", field="add",
-                                code=code)
+    added_units = await _resolve_members(conn, add, on=effective_date, field="add",
+                                         organiser=cluster_row["organiser_code"]) if add else {}
     # Units are keyed by code within one period: a code names one unit on the effective date.
     lead = await cluster_store.leadership(conn, cluster=cluster, year=year)
     keep = [lead["lead_code"], lead["deputy_code"]] if lead else []
@@ -204,7 +211,8 @@ async def change_members(conn: asyncpg.Connection, *, actor: Principal, cluster:
                                                reason=reason, by=actor.subject)
     period = await get_period(conn, cluster=cluster, year=year, on=effective_date)
     await events.publish(conn, events.MEMBERS_CHANGED, aggregate_id=f"{cluster}/{year}", payload={
-        "cluster_code": cluster, "cluster_name": cluster_row["name"], "year": year,
+        "cluster_code": cluster, "cluster_name": cluster_row["name"], "organiser": cluster_row["organiser_code"],
+        "year": year,
         "effective_date": effective_date.isoformat(), "added": added, "removed": removed, "reason": reason,
         "members": [{"code": m["code"], "name": m["name"]} for m in period["members"]],
     })

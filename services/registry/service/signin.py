@@ -18,7 +18,8 @@ from shared.revocation import publish_floors
 
 def _answer(issuer: TokenIssuer, account: Any, refresh_token: str | None, refresh_ttl: int) -> dict[str, Any]:
     access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
-                                     province=account["province_code"], version=account["token_version"])
+                                     province=account["province_code"], version=account["token_version"],
+                                     organiser=account["organiser_code"], unit=account["unit_code"])
     return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
             "refresh_token": refresh_token, "refresh_expires_in": refresh_ttl}
 
@@ -35,7 +36,8 @@ async def password_grant(*, db: Database, redis: Any, settings: RegistrySettings
         raise Unauthorized("wrong username or password", slug="bad-credentials")
     await throttle.succeeded(redis, settings, username=username, address=address)
     access_token, ttl = issuer.issue(subject=account["username"], role=account["role"],
-                                     province=account["province_code"], version=account["token_version"])
+                                     province=account["province_code"], version=account["token_version"],
+                                     organiser=account["organiser_code"], unit=account["unit_code"])
     async with db.transaction() as conn:
         new_refresh, refresh_ttl = await tokens.issue(
             conn, account_id=account["id"], token_version=account["token_version"],

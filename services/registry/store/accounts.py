@@ -6,12 +6,15 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
-                 province_code: str | None, display_name: str | None) -> asyncpg.Record:
+                 province_code: str | None, display_name: str | None, organiser_code: str | None = None,
+                 unit_code: str | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
-        """INSERT INTO registry.accounts (username, password_hash, role, province_code, display_name)
-           VALUES ($1, $2, $3, $4, $5)
-           RETURNING id, username, role, province_code, display_name, active, disabled_at, created_at""",
-        username, password_hash, role, province_code, display_name)
+        """INSERT INTO registry.accounts (username, password_hash, role, province_code, display_name, organiser_code,
+                                          unit_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           RETURNING id, username, role, province_code, organiser_code, unit_code, display_name, active, disabled_at,
+                     created_at""",
+        username, password_hash, role, province_code, display_name, organiser_code, unit_code)
 
 
 async def upsert(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
@@ -25,17 +28,19 @@ async def upsert(conn: asyncpg.Connection, *, username: str, password_hash: str,
 
 
 async def insert_if_missing(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
-                            province_code: str | None, demo: bool) -> bool:
+                            province_code: str | None, demo: bool, organiser_code: str | None = None,
+                            unit_code: str | None = None) -> bool:
     """The demo seed's insert: an account that already exists keeps its password and role."""
     return bool(await conn.fetchval(
-        """INSERT INTO registry.accounts (username, password_hash, role, province_code, demo)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING true""",
-        username, password_hash, role, province_code, demo))
+        """INSERT INTO registry.accounts (username, password_hash, role, province_code, demo, organiser_code, unit_code)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING true""",
+        username, password_hash, role, province_code, demo, organiser_code, unit_code))
 
 
 async def by_username(conn: asyncpg.Connection, username: str, *, lock: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """SELECT id, username, password_hash, role, province_code, display_name, active, token_version,
+        """SELECT id, username, password_hash, role, province_code, organiser_code, unit_code, display_name, active,
+                  token_version,
                   disabled_at, disabled_by, demo, created_at
              FROM registry.accounts WHERE username = $1""" + (" FOR UPDATE" if lock else ""), username)
 
@@ -57,8 +62,8 @@ async def set_active(conn: asyncpg.Connection, *, username: str, active: bool, b
                   disabled_by = CASE WHEN $2 THEN NULL ELSE $3 END,
                   token_version = token_version + CASE WHEN $2 THEN 0 ELSE 1 END
             WHERE username = $1
-        RETURNING id, username, role, province_code, display_name, active, token_version, disabled_at,
-                  disabled_by, created_at""", username, active, by)
+        RETURNING id, username, role, province_code, organiser_code, unit_code, display_name, active, token_version,
+                  disabled_at, disabled_by, created_at""", username, active, by)
 
 
 async def token_floors(conn: asyncpg.Connection) -> dict[str, int]:
@@ -75,17 +80,24 @@ async def demo_candidates(conn: asyncpg.Connection, usernames: list[str]) -> lis
 
 
 async def page(conn: asyncpg.Connection, *, role: str | None, province: str | None, after: str | None,
-               limit: int) -> list[asyncpg.Record]:
+               limit: int, organiser: str | None = None) -> list[asyncpg.Record]:
+    """Accounts by username; with ``organiser``, its staff and its units' accounts (for the ministry,
+    BNV, also the ministry and province accounts)."""
     return await conn.fetch(
-        """SELECT id, username, role, province_code, display_name, active, disabled_at, created_at
-             FROM registry.accounts
-            WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR province_code = $2)
-              AND ($3::text IS NULL OR username > $3)
-            ORDER BY username LIMIT $4""",
-        role, province, after, limit)
+        """SELECT a.id, a.username, a.role, a.province_code, a.organiser_code, a.unit_code, a.display_name, a.active,
+                  a.disabled_at, a.created_at
+             FROM registry.accounts a
+            WHERE ($1::text IS NULL OR a.role = $1) AND ($2::text IS NULL OR a.province_code = $2)
+              AND ($3::text IS NULL OR a.username > $3)
+              AND ($5::text IS NULL OR a.organiser_code = $5
+                   OR ($5 = 'BNV' AND a.role IN ('ministry', 'province'))
+                   OR EXISTS (SELECT 1 FROM registry.units u WHERE u.code = a.unit_code AND u.organiser_code = $5))
+            ORDER BY a.username LIMIT $4""",
+        role, province, after, limit, organiser)
 
 
 def public(row: asyncpg.Record) -> dict[str, Any]:
     """An account as the API shows it: never the password hash."""
-    return {k: row[k] for k in ("id", "username", "role", "province_code", "display_name", "active", "disabled_at",
-                                "created_at")}
+    return {"id": row["id"], "username": row["username"], "role": row["role"], "province_code": row["province_code"],
+            "organiser": row["organiser_code"], "unit_code": row["unit_code"], "display_name": row["display_name"],
+            "active": row["active"], "disabled_at": row["disabled_at"], "created_at": row["created_at"]}

@@ -7,16 +7,17 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, code: str, name: str, organizer: str, kind: str,
-                 allow_shared_members: bool = False) -> asyncpg.Record:
+                 allow_shared_members: bool = False, organiser: str = "BNV") -> asyncpg.Record:
     return await conn.fetchrow(
-        """INSERT INTO registry.clusters (code, name, organizer, kind, allow_shared_members) VALUES ($1, $2, $3, $4, $5)
-           RETURNING code, name, organizer, kind, allow_shared_members, created_at, updated_at""",
-        code, name, organizer, kind, allow_shared_members)
+        """INSERT INTO registry.clusters (code, name, organizer, kind, allow_shared_members, organiser_code)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING code, name, organizer, organiser_code, kind, allow_shared_members, created_at, updated_at""",
+        code, name, organizer, kind, allow_shared_members, organiser)
 
 
 async def get(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """SELECT code, name, organizer, kind, allow_shared_members, created_at, updated_at
+        """SELECT code, name, organizer, organiser_code, kind, allow_shared_members, created_at, updated_at
              FROM registry.clusters WHERE code = $1""", code)
 
 
@@ -26,17 +27,18 @@ async def years(conn: asyncpg.Connection, code: str) -> list[int]:
 
 
 async def page(conn: asyncpg.Connection, *, after: str | None, limit: int, year: int | None,
-               today: date) -> list[asyncpg.Record]:
+               today: date, organiser: str | None = None) -> list[asyncpg.Record]:
     """Clusters by code; with ``year``, only those with a period that year, with its lead, deputy
     and member count (one statement, so the ministry's year view is one call)."""
     if year is None:
         return await conn.fetch(
-            """SELECT c.code, c.name, c.organizer, c.kind, c.allow_shared_members, c.created_at, c.updated_at
+            """SELECT c.code, c.name, c.organizer, c.organiser_code, c.kind, c.allow_shared_members, c.created_at, c.updated_at
                  FROM registry.clusters c
-                WHERE ($1::text IS NULL OR c.code > $1) ORDER BY c.code LIMIT $2""",
-            after, limit)
+                WHERE ($1::text IS NULL OR c.code > $1) AND ($3::text IS NULL OR c.organiser_code = $3)
+                ORDER BY c.code LIMIT $2""",
+            after, limit, organiser)
     return await conn.fetch(
-        """SELECT c.code, c.name, c.organizer, c.kind, c.allow_shared_members, c.created_at, c.updated_at,
+        """SELECT c.code, c.name, c.organizer, c.organiser_code, c.kind, c.allow_shared_members, c.created_at, c.updated_at,
                   (SELECT count(*) FROM registry.period_members m
                     WHERE m.cluster_code = c.code AND m.year = p.year
                       AND (m.joined_on IS NULL OR m.joined_on <= d.day)
@@ -48,11 +50,11 @@ async def page(conn: asyncpg.Connection, *, after: str | None, limit: int, year:
              -- membership on today's date, or on the year's first or last day for another year
              CROSS JOIN LATERAL (SELECT least(greatest($4::date, make_date($3, 1, 1)), make_date($3, 12, 31)) AS day) d
              LEFT JOIN registry.leaderships l ON l.cluster_code = c.code AND l.year = p.year
-             LEFT JOIN registry.provinces lp ON lp.id = l.lead_id
-             LEFT JOIN registry.provinces dp ON dp.id = l.deputy_id
-            WHERE ($1::text IS NULL OR c.code > $1)
+             LEFT JOIN registry.units lp ON lp.id = l.lead_id
+             LEFT JOIN registry.units dp ON dp.id = l.deputy_id
+            WHERE ($1::text IS NULL OR c.code > $1) AND ($5::text IS NULL OR c.organiser_code = $5)
             ORDER BY c.code LIMIT $2""",
-        after, limit, year, today)
+        after, limit, year, today, organiser)
 
 
 # ---------------------------------------------------------------- periods
@@ -96,7 +98,7 @@ async def members(conn: asyncpg.Connection, *, cluster: str, year: int, on: date
     return await conn.fetch(
         f"""SELECT m.province_id AS id, p.code, p.name, p.valid_from, p.valid_to, m.rotation_position,
                    m.joined_on, m.left_on
-              FROM registry.period_members m JOIN registry.provinces p ON p.id = m.province_id
+              FROM registry.period_members m JOIN registry.units p ON p.id = m.province_id
              WHERE m.cluster_code = $1 AND m.year = $2 AND {where} ORDER BY m.rotation_position""",
         *args)
 
@@ -106,7 +108,7 @@ async def all_members(conn: asyncpg.Connection, *, cluster: str, year: int) -> l
     return await conn.fetch(
         """SELECT m.province_id AS id, p.code, p.name, p.valid_from, p.valid_to, m.rotation_position,
                   m.joined_on, m.left_on
-             FROM registry.period_members m JOIN registry.provinces p ON p.id = m.province_id
+             FROM registry.period_members m JOIN registry.units p ON p.id = m.province_id
             WHERE m.cluster_code = $1 AND m.year = $2 ORDER BY m.rotation_position""",
         cluster, year)
 
@@ -155,7 +157,7 @@ async def same_kind_memberships(conn: asyncpg.Connection, *, cluster: str, year:
         """SELECT c.code AS cluster_code, c.allow_shared_members, p.code, p.name
              FROM registry.period_members m
              JOIN registry.clusters c ON c.code = m.cluster_code
-             JOIN registry.provinces p ON p.id = m.province_id
+             JOIN registry.units p ON p.id = m.province_id
             WHERE m.year = $2 AND c.kind = $3 AND m.cluster_code <> $1 AND m.province_id = ANY($4::int[])
               AND (m.left_on IS NULL OR m.left_on > $5)
             ORDER BY c.code, p.code""",
@@ -168,7 +170,7 @@ async def update(conn: asyncpg.Connection, *, code: str, name: str | None, organ
         """UPDATE registry.clusters SET name = coalesce($2, name), organizer = coalesce($3, organizer),
                   allow_shared_members = coalesce($4, allow_shared_members), updated_at = now()
             WHERE code = $1
-        RETURNING code, name, organizer, kind, allow_shared_members, created_at, updated_at""",
+        RETURNING code, name, organizer, organiser_code, kind, allow_shared_members, created_at, updated_at""",
         code, name, organizer, allow_shared_members)
 
 
@@ -178,8 +180,8 @@ _LEADERSHIP = """SELECT l.year, l.method, l.decided_by, l.decided_at, l.lead_id,
                         l.corrected_at, l.corrected_by, l.correction_reason,
                         lp.code AS lead_code, lp.name AS lead_name, dp.code AS deputy_code, dp.name AS deputy_name
                    FROM registry.leaderships l
-                   JOIN registry.provinces lp ON lp.id = l.lead_id
-                   JOIN registry.provinces dp ON dp.id = l.deputy_id"""
+                   JOIN registry.units lp ON lp.id = l.lead_id
+                   JOIN registry.units dp ON dp.id = l.deputy_id"""
 
 
 async def leadership(conn: asyncpg.Connection, *, cluster: str, year: int) -> asyncpg.Record | None:

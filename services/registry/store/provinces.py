@@ -72,7 +72,8 @@ async def link_successor(conn: asyncpg.Connection, *, unit_ids: list[int], succe
 
 async def insert(conn: asyncpg.Connection, *, code: str, name: str, kind: str, valid_from: date) -> int:
     return await conn.fetchval(
-        "INSERT INTO registry.provinces (code, name, kind, valid_from) VALUES ($1, $2, $3, $4) RETURNING id",
+        """INSERT INTO registry.units (code, name, kind, form, organiser_code, valid_from)
+           VALUES ($1, $2, 'province', $3, 'BNV', $4) RETURNING id""",
         code, name, kind, valid_from)
 
 

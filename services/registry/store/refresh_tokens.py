@@ -46,5 +46,6 @@ async def purge_expired(conn: asyncpg.Connection, *, before: datetime) -> int:
 async def account_of(conn: asyncpg.Connection, account_id: int) -> asyncpg.Record | None:
     """The account a token was issued to, as the token endpoint needs it."""
     return await conn.fetchrow(
-        "SELECT id, username, role, province_code, active, token_version FROM registry.accounts WHERE id = $1",
+        """SELECT id, username, role, province_code, organiser_code, unit_code, active, token_version
+             FROM registry.accounts WHERE id = $1""",
         account_id)

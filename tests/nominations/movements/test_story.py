@@ -27,7 +27,7 @@ async def _events(database_url: str, prefix: str = "nominations.movement.") -> l
 
 async def test_a_movement_from_launch_to_publication(movements, database_url):
     m = movements
-    qn, organiser = m.province("22"), m.province("22")
+    qn, organiser, qn_unit = m.province("22"), m.province("22"), m.province("33")
     draft = await m.call("POST", "/v1/movements", organiser, 201, json=m.body())
     mid = draft["id"]
     assert draft["state"] == "draft" and draft["units"] == 4 and [p["state"] for p in draft["phases"]] == [
@@ -49,6 +49,18 @@ async def test_a_movement_from_launch_to_publication(movements, database_url):
                                       "nominations.movement.phase_ended", "nominations.movement.phase_started"]
     assert events[0][1]["provinces"] == ["22"] and events[0][1]["units"] == 4
     assert (await m.client.get(f"/v1/movements/{mid}")).status_code == 200  # public now
+
+    # The launch document's file: the organiser attaches it, anyone downloads it; a misnamed file is refused.
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    doc = await m.call("POST", f"/v1/movements/{mid}/documents?filename=01-KH-UBND.pdf", organiser, 201, content=pdf)
+    assert field_of(await m.client.post(f"/v1/movements/{mid}/documents?filename=ke-hoach.docx", headers=organiser,
+                                        content=pdf)) == "body"
+    problem(await m.client.post(f"/v1/movements/{mid}/documents?filename=x.pdf", headers=qn_unit, content=pdf), 403)
+    assert [d["filename"] for d in (await m.client.get(f"/v1/movements/{mid}")).json()["documents"]] == [
+        "01-KH-UBND.pdf"]
+    downloaded = await m.client.get(f"/v1/movement-documents/{doc['id']}")
+    assert downloaded.content == pdf, downloaded.text
+    assert downloaded.headers["content-type"] == "application/pdf"
 
     # A unit registers for itself or its children; not another province; bad criteria name their field.
     problem(await m.client.post(f"/v1/movements/{mid}/registrations", headers=m.province("33"),
@@ -84,6 +96,8 @@ async def test_a_movement_from_launch_to_publication(movements, database_url):
     pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     f = await m.call("POST", f"/v1/movement-models/{model['id']}/files?filename=bien-ban.pdf", qn, 201, content=pdf)
     assert f["content_type"] == "application/pdf"
+    assert (await m.client.get(f"/v1/movement-files/{f['id']}", headers=qn)).content == pdf
+    problem(await m.client.get(f"/v1/movement-files/{f['id']}"), 404)  # the model is not public yet
     problem(await m.client.post(f"/v1/movement-models/{model['id']}/files?filename=anh.png", headers=qn,
                                 content=pdf), 422)
 

@@ -27,6 +27,8 @@ from services.nominations.commendations.schemas import (
     NomineeIn,
     NomineeOut,
     NomineeUpdate,
+    OrganiserRulesIn,
+    OrganiserRulesOut,
     ProposalIn,
     ProposalOut,
     QueueItem,
@@ -59,14 +61,20 @@ def _nominee_data(body: NomineeIn) -> service.NomineeData:
 
 # ---------------------------------------------------------------- award forms
 
-@router.get("/v1/award-forms", summary="The award forms the ministry configured (anyone signed in)",
-            responses=problems(401))
-async def list_forms(principal: CurrentPrincipal, db: Db) -> list[FormOut]:
-    async with db.connection() as conn:
-        return [FormOut.model_validate(f) for f in await service.list_forms(conn)]
+OrganiserQ = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
+                                         description="An organiser's code (BNV, the ministry, by default)")]
 
 
-@router.put("/v1/award-forms/{code}", response_model=FormOut, summary="Add or change an award form (ministry)")
+@router.get("/v1/award-forms", summary="An organiser's award forms (the ministry's by default; anyone signed in)",
+            responses=problems(401, 404, 422, 503))
+async def list_forms(principal: CurrentPrincipal, db: Db, registry: service.Registry,
+                     organiser: OrganiserQ = None) -> list[FormOut]:
+    async with db.transaction() as conn:
+        return [FormOut.model_validate(f) for f in await service.list_forms(
+            conn, registry=registry if organiser not in (None, "BNV") else None, organiser=organiser or "BNV")]
+
+
+@router.put("/v1/award-forms/{code}", response_model=FormOut, summary="Add or change an award form of the caller's organiser (its office; the ministry's for BNV's)")
 async def put_form(code: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")], body: FormIn,
                    principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> Any:
     values = body.model_dump()
@@ -75,6 +83,28 @@ async def put_form(code: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:award_form.put:{code}", body=body,
             status_code=200, run=lambda: service.put_form(conn, actor=principal, code=code, values=values))
+
+
+@router.get("/v1/organisers/{organiser}/rules", response_model=OrganiserRulesOut,
+            summary="An organiser's rules in force in a year: numbering, issuer, signer, the Government-flag share "
+                    "(anyone signed in)", responses=problems(401, 404, 422, 503))
+async def get_rules(organiser: Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")],
+                    year: Annotated[int, Query(ge=2000, le=2100)], principal: CurrentPrincipal, db: Db,
+                    registry: service.Registry, settings: service.Settings) -> Any:
+    async with db.connection() as conn:
+        return await service.get_rules(conn, registry=registry, organiser=organiser, year=year, settings=settings)
+
+
+@router.put("/v1/organisers/{organiser}/rules", response_model=OrganiserRulesOut,
+            summary="A new version of an organiser's rules from a year on (its emulation office)",
+            responses=problems(401, 403, 409, 422))
+async def put_rules(organiser: Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")], body: OrganiserRulesIn,
+                    principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> Any:
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:organiser.rules:{organiser}",
+            body=body, status_code=200,
+            run=lambda: service.put_rules(conn, actor=principal, organiser=organiser, values=body.model_dump()))
 
 
 # ---------------------------------------------------------------- proposals
@@ -96,7 +126,7 @@ async def create_proposal(body: ProposalIn, registry: service.Registry, principa
 async def list_proposals(principal: CurrentPrincipal, registry: service.Registry, db: Db,
                          cluster: ClusterCode | None = None,
                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None, state: State | None = None,
-                         province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
+                         province: Annotated[str | None, Query(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")] = None,
                          cursor: Cursor = None, limit: Limit = 50) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
@@ -370,11 +400,11 @@ async def issue_decision(decision_id: uuid.UUID, principal: CurrentPrincipal, db
             summary="Decisions, oldest first: issued ones for anyone, drafts too for the ministry")
 async def list_decisions(principal: MaybePrincipal, db: Db, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                          state: Literal["draft", "issued"] | None = None, cursor: Cursor = None,
-                         limit: Limit = 50) -> Any:
+                         limit: Limit = 50, organiser: OrganiserQ = None) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.list_decisions(conn, actor=principal, year=year, state=state, after=after,
-                                             limit=limit + 1)
+                                             limit=limit + 1, organiser=organiser)
     return page(items, limit, lambda d: [d["created_at"].isoformat(), str(d["id"])])
 
 
@@ -389,15 +419,17 @@ async def get_decision(decision_id: uuid.UUID, principal: MaybePrincipal, db: Db
             summary="The decision as printed (Decree 30/2020 layout) with its appendix list: HTML or PDF",
             responses={200: {"content": {"text/html": {}, "application/pdf": {}}}})
 async def print_decision(decision_id: uuid.UUID, settings: service.Settings, principal: MaybePrincipal, db: Db,
-                         format: Literal["html", "pdf"] = "html") -> Response:
+                         registry: service.Registry, format: Literal["html", "pdf"] = "html") -> Response:
     async with db.connection() as conn:
         decision = await service.get_decision(conn, actor=principal, decision_id=decision_id)
+        issuer = await service.decision_issuer(conn, registry=registry, decision=decision, settings=settings)
     if format == "pdf":
         safe = decision["number"].replace("/", "-")
-        return Response(service.decision_pdf(decision=decision, settings=settings), media_type="application/pdf",
+        return Response(service.decision_pdf(decision=decision, settings=settings, issuer=issuer),
+                        media_type="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=\"{quote(safe)}.pdf\"",
                                  "X-Content-Type-Options": "nosniff"})
-    return HTMLResponse(service.decision_html(decision=decision, settings=settings), headers={
+    return HTMLResponse(service.decision_html(decision=decision, settings=settings, issuer=issuer), headers={
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
@@ -405,7 +437,9 @@ async def print_decision(decision_id: uuid.UUID, settings: service.Settings, pri
 # ---------------------------------------------------------------- the award register (public)
 
 Q = Annotated[str | None, Query(max_length=200, description="A name, with or without diacritics")]
-Province = Annotated[str | None, Query(pattern=r"^[0-9]{2}$")]
+Province = Annotated[str | None, Query(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$",
+                                        description="A unit's code (a province's two digits)")]
+NumberQ = Annotated[str | None, Query(max_length=60, description="A decision's number: 15/QĐ-UBND")]
 FormQ = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 YearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 KindQ = Literal["collective", "individual"] | None
@@ -420,11 +454,13 @@ def _q(q: str | None) -> str | None:
 @register.get("/v1/awards", response_model=Page[AwardOut],
               summary="The award register: every award an issued decision published (open to anyone)")
 async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Province = None, form: FormQ = None,
-                      kind: KindQ = None, cursor: Cursor = None, limit: Limit = 50) -> Any:
+                      kind: KindQ = None, cursor: Cursor = None, limit: Limit = 50, organiser: OrganiserQ = None,
+                      number: NumberQ = None) -> Any:
     after = id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
-                                            after=after, limit=limit + 1)
+                                            after=after, limit=limit + 1, organiser=organiser,
+                                            number=_q(number))
     return page(items, limit, lambda a: a["id"])
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 __all__ = [
     "Actor",
     "is_lead",
@@ -34,49 +36,52 @@ class Actor(Protocol):
     @property
     def role(self) -> str: ...
 
-    @property
-    def province(self) -> str | None: ...
+
+def may_manage(actor: Actor, organiser: str | None = None) -> bool:
+    """Award forms, the review and decisions of an organiser (None: the ministry's): its emulation
+    office (ministry staff for the ministry's), never another organiser's."""
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
-def may_manage(actor: Actor) -> bool:
-    """Award forms, the ministry's review and decisions: ministry staff."""
-    return actor.role == "ministry"
-
-
-def is_staff(actor: Actor) -> bool:
-    """Ministry staff and service accounts read everything (draft decisions included)."""
-    return actor.role in ("ministry", "service")
+def is_staff(actor: Actor, organiser: str | None = None) -> bool:
+    """Read everything of an organiser (draft decisions included): ministry staff (every organiser's,
+    the national view), service accounts, and the organiser's own office."""
+    return actor.role in ("ministry", "service") or (organiser is not None and may_manage(actor, organiser))
 
 
 def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
-    return actor.role == "province" and actor.province is not None and actor.province == lead_code
+    return is_unit(actor) and unit_of(actor) is not None and unit_of(actor) == lead_code
 
 
 def owns(actor: Actor, *, province_code: str) -> bool:
     """The proposing province's own account."""
-    return actor.role == "province" and actor.province == province_code
+    return is_unit(actor) and unit_of(actor) == province_code
 
 
-def may_review_nominee(actor: Actor, *, province_code: str, lead_code: str | None) -> bool:
+def may_review_nominee(actor: Actor, *, province_code: str, lead_code: str | None,
+                       organiser: str | None = None) -> bool:
     """Accept or return a submitted nominee: the cluster-year's lead, but for the lead's own
-    province's nominees the ministry's staff (the organiser), never the lead itself."""
+    province's nominees the organiser's emulation office (the ministry's staff for its clusters),
+    never the lead itself."""
     if lead_code is not None and province_code == lead_code:
-        return may_manage(actor)
+        return may_manage(actor, organiser)
     return is_lead(actor, lead_code=lead_code)
 
 
 def may_draft(actor: Actor) -> bool:
     """A province drafts its own proposals."""
-    return actor.role == "province" and actor.province is not None
+    return is_unit(actor) and unit_of(actor) is not None
 
 
-def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None, draft: bool) -> bool:
-    """The proposing province, the cluster-year's lead (once submitted), the ministry and services."""
-    if is_staff(actor):
+def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None, draft: bool,
+                      organiser: str | None = None) -> bool:
+    """The proposing province, the cluster-year's lead (once submitted), the ministry, services and
+    the organiser's office."""
+    if is_staff(actor, organiser or "BNV"):
         return True
-    if actor.role != "province":
+    if not is_unit(actor):
         return False
-    return actor.province == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
+    return unit_of(actor) == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -84,4 +89,4 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.role == "province" and bool(actor.province)
+    return is_unit(actor) and bool(unit_of(actor))

@@ -60,6 +60,7 @@ from services.nominations.commendations.service.review import (
     review_queue,
     send_list,
 )
+from services.nominations.commendations.service.rules import decision_issuer, get_rules, put_rules
 from services.nominations.registry_client import Registry, RegistryClient
 from services.nominations.settings import NominationsSettings, Settings
 
@@ -67,7 +68,8 @@ __all__ = [
     "XLSX", "Documents", "NominationsSettings", "NomineeData", "Registry", "RegistryClient", "Settings", "accept_nominee",
     "add_attachment", "add_nominee", "approve_nominee", "attachment_chunks", "attachment_meta", "awards_workbook",
     "can_read", "carry_approved_round", "cluster_list", "create_decision", "create_proposal", "decision_html",
-    "decision_out", "decision_pdf", "delete_attachment", "export_register", "get_decision", "get_proposal", "holder_awards",
+    "decision_issuer", "decision_out", "decision_pdf", "delete_attachment", "export_register", "get_decision",
+    "get_proposal", "get_rules", "holder_awards", "put_rules",
     "issue_decision", "list_decisions", "list_forms", "list_proposals", "nominee_out", "proposal_out", "put_form",
     "reject_nominee", "return_nominee", "review_queue", "search_awards", "send_list", "submit_proposal",
     "update_decision", "update_nominee", "withdraw_nominee",

@@ -62,9 +62,11 @@ def _transition(current: str, target: State, what: str) -> None:
                        state=current) from None
 
 
-def _require_ministry(actor: Principal, action: str) -> None:
-    if not policy.may_manage(actor):
-        raise Forbidden(f"only ministry staff may {action}")
+def _require_ministry(actor: Principal, action: str, organiser: str = "BNV") -> None:
+    """The organiser's emulation office (ministry staff for the ministry's), never another's."""
+    if not policy.may_manage(actor, organiser):
+        who = "ministry staff" if organiser == "BNV" else f"the emulation office of {organiser}"
+        raise Forbidden(f"only {who} may {action}", slug="other-organiser" if actor.staff_of else None)
 
 
 def nominee_out(n: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def proposal_out(p: Mapping[str, Any], *, nominees: list[Any] | None = None,
                  attachments: list[Any] | None = None) -> dict[str, Any]:
     out = {k: p[k] for k in ("id", "cluster_code", "cluster_name", "year", "province_code", "province_name",
                              "form_code", "form_name", "origin", "round_id", "state", "lead_code", "created_by",
-                             "created_at", "submitted_at", "sent_at")}
+                             "created_at", "submitted_at", "sent_at", "organiser")}
     out["state_label"] = STATE_LABELS_VI[State(p["state"])]
     out["nominees"] = None if nominees is None else [nominee_out(n) for n in nominees]
     out["attachments"] = None if attachments is None else [dict(a) for a in attachments]
@@ -102,7 +104,7 @@ async def lead_now(actor: Principal, p: Mapping[str, Any], registry: RegistryCli
     """Who leads the proposal's cluster-year now, asked of the registry for a province (a ministry's
     correction of the leadership takes effect with the next request; the list's ``lead_code`` is
     only what was last seen). Without a registry (a caller inside the service) the list's stands."""
-    if registry is None or actor.role != "province":
+    if registry is None or not actor.is_unit:
         lead: str | None = p["lead_code"]
         return lead
     return await registry.lead_of(p["cluster_code"], p["year"])
@@ -111,15 +113,16 @@ async def lead_now(actor: Principal, p: Mapping[str, Any], registry: RegistryCli
 async def can_read(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> bool:
     """The proposing province, the cluster-year's current lead (once submitted), the ministry and services."""
     if policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=None,
-                                draft=p["state"] == State.draft):
+                                draft=p["state"] == State.draft, organiser=p["organiser"]):
         return True  # no need to ask who leads
-    if actor.role != "province" or p["state"] == State.draft:
+    if not actor.is_unit or p["state"] == State.draft:
         return False
     try:
         lead = await lead_now(actor, p, registry)
     except Unavailable:
         lead = p["lead_code"]  # the registry is away: reads go on with the list's last-seen lead
-    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=lead, draft=False)
+    return policy.may_read_proposal(actor, province_code=p["province_code"], lead_code=lead, draft=False,
+                                    organiser=p["organiser"])
 
 
 async def _require_read(actor: Principal, p: Mapping[str, Any], registry: RegistryClient | None) -> None:
@@ -151,13 +154,13 @@ async def _refresh_list(conn: asyncpg.Connection, registry: RegistryClient, clus
     return await proposal_store.upsert_list(
         conn, cluster_code=cluster_code, year=year, cluster_name=period["cluster_name"],
         lead_code=lead["code"] if lead else None,
-        unit_names={m["code"]: m["name"] for m in period["members"]})
+        unit_names={m["code"]: m["name"] for m in period["members"]}, organiser=period.get("organiser") or "BNV")
 
 
 async def _require_lead(conn: asyncpg.Connection, actor: Principal, registry: RegistryClient, cluster_code: str,
                         year: int, action: str) -> asyncpg.Record:
     """The registry says who leads, now (a lead handed over mid-year reviews from then on)."""
-    if actor.role != "province":
+    if not actor.is_unit:
         raise Forbidden(f"only the lead of {cluster_code} in {year} may {action}")
     lst = await _refresh_list(conn, registry, cluster_code, year)
     if not policy.is_lead(actor, lead_code=lst["lead_code"]):
@@ -171,7 +174,8 @@ async def _require_reviewer(conn: asyncpg.Connection, actor: Principal, registry
     """Who reviews this proposal's nominees, asked of the registry now: the lead, or for the lead's
     own province the ministry's staff."""
     lst = await _refresh_list(conn, registry, p["cluster_code"], p["year"])
-    if policy.may_review_nominee(actor, province_code=p["province_code"], lead_code=lst["lead_code"]):
+    if policy.may_review_nominee(actor, province_code=p["province_code"], lead_code=lst["lead_code"],
+                                 organiser=lst["organiser"]):
         return lst
     if p["province_code"] == lst["lead_code"]:
         raise Forbidden(f"province {p['province_code']} leads {p['cluster_code']} in {p['year']}: a lead does not "

@@ -27,9 +27,9 @@ async def propose_from_movement(conn: asyncpg.Connection, *, actor: Principal, r
     nominees added and those skipped with the reason (already proposed this year, an individual
     who needs a birth date...); a skipped one changes nothing."""
     existing = None
-    if actor.province is not None:
+    if actor.unit is not None:
         existing = await proposal_store.find_drafted(conn, cluster_code=cluster_code, year=year,
-                                                     province_code=actor.province, form_code=form)
+                                                     province_code=actor.unit, form_code=form)
     if existing is None:
         made = await proposals.create_proposal(conn, actor=actor, registry=registry, cluster_code=cluster_code,
                                                year=year, form=form)

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from services.nominations import organisers
 from services.nominations.commendations.domain import policy, rules
 from services.nominations.commendations.domain.rules import Limits, RuleError
 from services.nominations.commendations.domain.states import (
@@ -43,18 +44,28 @@ from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- award forms
 
-async def list_forms(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in await form_store.all_forms(conn)]
+async def list_forms(conn: asyncpg.Connection, *, registry: RegistryClient | None = None,
+                     organiser: str = "BNV") -> list[dict[str, Any]]:
+    """An organiser's award forms (the ministry's by default); a province's are provisioned from its
+    level's defaults the first time they are asked for."""
+    if registry is not None:
+        await organisers.ensure_forms(conn, registry, organiser)
+    return [dict(r) for r in await form_store.all_forms(conn, organiser)]
 
 
 async def put_form(conn: asyncpg.Connection, *, actor: Principal, code: str, values: dict[str, Any]) -> dict[str, Any]:
-    _require_ministry(actor, "configure award forms")
+    """Add or change a form of the caller's organiser (its office; a form of another organiser: 403)."""
+    if actor.staff_of is None:
+        _require_ministry(actor, "configure award forms")
+    existing = await form_store.organiser_of(conn, code)
+    organiser = existing or actor.staff_of or "BNV"
+    _require_ministry(actor, "configure award forms", organiser)
     if values["round_award"] is not None:
-        other = await form_store.for_round_award(conn, values["round_award"])
+        other = await form_store.for_round_award(conn, values["round_award"], organiser)
         if other is not None and other["code"] != code:
             raise Conflict(f"votes for {values['round_award']} already carry into {other['code']}",
                            field="round_award", slug="round-award-taken")
-    row = await form_store.upsert(conn, code=code, values=values)
+    row = await form_store.upsert(conn, code=code, values=values, organiser=organiser)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="award_form.put", target=f"award_form:{code}",
                        details={k: v for k, v in values.items() if k != "individual_fields"})
     return dict(row)
@@ -64,7 +75,7 @@ async def put_form(conn: asyncpg.Connection, *, actor: Principal, code: str, val
 
 async def create_proposal(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
                           cluster_code: str, year: int, form: str) -> dict[str, Any]:
-    if not policy.may_draft(actor) or actor.province is None:
+    if not policy.may_draft(actor) or actor.unit is None:
         raise Forbidden("a province drafts its own proposals")
     form_row = await form_store.get(conn, form)
     if form_row is None:
@@ -74,15 +85,18 @@ async def create_proposal(conn: asyncpg.Connection, *, actor: Principal, registr
     except RuleError as exc:
         raise _rule(exc) from None
     lst = await _refresh_list(conn, registry, cluster_code, year)
+    if form_row["organiser"] != lst["organiser"]:
+        raise Unprocessable(f"{form} is an award of {form_row['organiser']}; {cluster_code} proposes for the awards "
+                            f"of {lst['organiser']}", field="form", slug="other-organiser")
     names: dict[str, str] = lst["unit_names"]
-    if actor.province not in names:
-        raise Forbidden(f"province {actor.province} is not a member of {cluster_code} in {year}")
+    if actor.unit not in names:
+        raise Forbidden(f"province {actor.unit} is not a member of {cluster_code} in {year}")
     try:
         proposal_id = await proposal_store.insert(
-            conn, cluster_code=cluster_code, year=year, province_code=actor.province,
-            province_name=names[actor.province], form_code=form, created_by=actor.subject)
+            conn, cluster_code=cluster_code, year=year, province_code=actor.unit,
+            province_name=names[actor.unit], form_code=form, created_by=actor.subject)
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"province {actor.province} already has a {form} proposal in {cluster_code} for {year}",
+        raise Conflict(f"province {actor.unit} already has a {form} proposal in {cluster_code} for {year}",
                        field="form", slug="proposal-exists") from None
     await audit.record(conn, schema=SCHEMA, actor=actor, action="proposal.create", target=f"proposal:{proposal_id}",
                        details={"cluster_code": cluster_code, "year": year, "form": form})
@@ -101,22 +115,25 @@ async def list_proposals(conn: asyncpg.Connection, *, actor: Principal, registry
                          cluster: str | None, year: int | None, state: str | None, province: str | None,
                          after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
     led: list[tuple[str, int]] = []
+    organiser = None
     if policy.may_list_all(actor):
         visible_to = None
-    elif policy.may_list_own(actor) and actor.province:
-        visible_to = actor.province
+    elif actor.staff_of is not None:  # an organiser's office: its own organiser's proposals
+        visible_to, organiser = None, actor.staff_of
+    elif policy.may_list_own(actor) and actor.unit:
+        visible_to = actor.unit
         # Those it leads now: of the cluster-years it belongs to (or led), as the registry says today.
-        near = [(c, y) for c, y in await proposal_store.lists_near(conn, actor.province)
+        near = [(c, y) for c, y in await proposal_store.lists_near(conn, actor.unit)
                 if (cluster is None or c == cluster) and (year is None or y == year)]
         try:
             leads: list[str | None] = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
         except Unavailable:
             leads = [None] * len(near)  # the registry is away: its own proposals only, until it is back
-        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
+        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.unit]
     else:
         raise Forbidden("this account may not list proposals")
     rows = await proposal_store.page(conn, cluster=cluster, year=year, state=state, province=province,
-                                     visible_to=visible_to, led=led, after=after, limit=limit)
+                                     visible_to=visible_to, led=led, after=after, limit=limit, organiser=organiser)
     return [proposal_out(r) for r in rows]
 
 

@@ -22,10 +22,12 @@ from shared.exports import DocumentBuilder
 # ---------------------------------------------------------------- the register
 
 async def search_awards(conn: asyncpg.Connection, *, q: str | None, year: int | None, province: str | None,
-                        form: str | None, kind: str | None, after: int | None, limit: int) -> list[dict[str, Any]]:
+                        form: str | None, kind: str | None, after: int | None, limit: int,
+                        organiser: str | None = None, number: str | None = None) -> list[dict[str, Any]]:
     text = rules.search_text(q) if q else None
     return [dict(r) for r in await award_store.search(conn, q=text or None, year=year, province=province, form=form,
-                                                      kind=kind, after=after, limit=limit)]
+                                                      kind=kind, after=after, limit=limit, organiser=organiser,
+                                                      number=number)]
 
 
 async def holder_awards(conn: asyncpg.Connection, *, holder_id: uuid.UUID) -> dict[str, Any]:
@@ -46,12 +48,12 @@ def attachment_chunks(*, pool: asyncpg.Pool, attachment_id: uuid.UUID, size: int
     return attachment_store.chunks(pool, attachment_id, size)
 
 
-def decision_html(*, decision: dict[str, Any], settings: NominationsSettings) -> str:
-    return printing.html(printing.document(decision, settings=settings))
+def decision_html(*, decision: dict[str, Any], settings: NominationsSettings, issuer: str | None = None) -> str:
+    return printing.html(printing.document(decision, settings=settings, issuer=issuer))
 
 
-def decision_pdf(*, decision: dict[str, Any], settings: NominationsSettings) -> bytes:
-    return printing.pdf(printing.document(decision, settings=settings), fonts=settings.pdf_fonts)
+def decision_pdf(*, decision: dict[str, Any], settings: NominationsSettings, issuer: str | None = None) -> bytes:
+    return printing.pdf(printing.document(decision, settings=settings, issuer=issuer), fonts=settings.pdf_fonts)
 
 
 def awards_workbook(*, items: list[dict[str, Any]]) -> bytes:

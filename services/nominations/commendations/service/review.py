@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.nominations import government_flag_cap
+from services.nominations import government_flag_cap, organisers
 from services.nominations.commendations import events
 from services.nominations.commendations.domain import policy
 from services.nominations.commendations.domain.states import (
@@ -38,8 +38,9 @@ from shared.errors import Conflict, NotFound
 
 async def cluster_list(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
                        year: int) -> dict[str, Any]:
-    if policy.is_staff(actor):
-        lst = await proposal_store.get_list(conn, cluster_code, year)
+    stored = await proposal_store.get_list(conn, cluster_code, year)
+    if policy.is_staff(actor, stored["organiser"] if stored else None):
+        lst = stored
         if lst is None:
             raise NotFound(f"no commendation list for {cluster_code} in {year}", field="cluster_code")
     else:
@@ -106,7 +107,7 @@ async def send_list(conn: asyncpg.Connection, *, actor: Principal, registry: Reg
     ids = [p["id"] for p in ready]
     provinces = sorted({p["province_code"] for p in ready})
     await events.publish(conn, events.SENT, aggregate_id=f"{cluster_code}:{year}", payload={
-        "cluster_code": cluster_code, "cluster_name": lst["cluster_name"], "year": year, "lead_code": actor.province,
+        "cluster_code": cluster_code, "cluster_name": lst["cluster_name"], "year": year, "lead_code": actor.unit,
         "provinces": provinces, "proposals": [str(i) for i in ids], "nominees": count})
     await audit.record(conn, schema=SCHEMA, actor=actor, action="list.send", target=f"list:{cluster_code}:{year}",
                        details={"proposals": [str(i) for i in ids], "nominees": count})
@@ -119,8 +120,12 @@ async def send_list(conn: asyncpg.Connection, *, actor: Principal, registry: Reg
 async def review_queue(conn: asyncpg.Connection, *, actor: Principal, year: int | None, state: str,
                        cluster: str | None, after: tuple[datetime, uuid.UUID] | None,
                        limit: int) -> list[dict[str, Any]]:
-    _require_ministry(actor, "read the review queue")
-    rows = await nominee_store.review_queue(conn, year=year, state=state, cluster=cluster, after=after, limit=limit)
+    # An organiser's office reviews its own organiser's nominees; the ministry reads every organiser's.
+    if actor.staff_of is None:
+        _require_ministry(actor, "read the review queue")
+    organiser = None if actor.is_ministry else actor.staff_of
+    rows = await nominee_store.review_queue(conn, year=year, state=state, cluster=cluster, after=after, limit=limit,
+                                            organiser=organiser)
     return [{**nominee_out(r), **{k: r[k] for k in ("cluster_code", "province_code", "province_name", "form_name",
                                                     "origin", "sent_at")}} for r in rows]
 
@@ -128,15 +133,18 @@ async def review_queue(conn: asyncpg.Connection, *, actor: Principal, year: int 
 async def _ministry_review(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
                            nominee_id: uuid.UUID, target: State, reason: str | None,
                            cap_share: Any) -> dict[str, Any]:
-    _require_ministry(actor, "review nominees")
+    if actor.staff_of is None:
+        _require_ministry(actor, "review nominees")
     n = await _nominee(conn, nominee_id, lock=True)
-    _transition(n["state"], target, "nominee")
     p = await _proposal(conn, n["proposal_id"], lock=True)
+    _require_ministry(actor, "review nominees", p["organiser"])
+    _transition(n["state"], target, "nominee")
     if target == State.approved:
         form_row = await form_store.get(conn, n["form_code"])
         if form_row is not None and form_row["capped"]:
+            share = await organisers.cap_share(conn, p["organiser"], n["year"], default=cap_share)
             await government_flag_cap.hold_nominee(conn, registry=registry, year=n["year"], nominee_id=nominee_id,
-                                                   share=cap_share)
+                                                   share=share, organiser=p["organiser"])
     row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject, reject_reason=reason)
     await _follow(conn, p)
     verb = "approve" if target == State.approved else "reject"

@@ -22,11 +22,11 @@ async def insert(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
     await conn.executemany(
         """INSERT INTO nominations.awards (decision_id, nominee_id, holder_id, year, form_code, form_name, kind, name,
                                            name_search, position, unit, province_code, province_name, cluster_code,
-                                           decision_number, decision_date)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""",
+                                           decision_number, decision_date, organiser)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
         [(r["decision_id"], r["nominee_id"], r["holder_id"], r["year"], r["form_code"], r["form_name"], r["kind"],
           r["name"], r["name_search"], r["position"], r["unit"], r["province_code"], r["province_name"],
-          r["cluster_code"], r["decision_number"], r["decision_date"]) for r in rows])
+          r["cluster_code"], r["decision_number"], r["decision_date"], r.get("organiser", "BNV")) for r in rows])
 
 
 async def held(conn: asyncpg.Connection, *, year: int, form_code: str, holder_id: uuid.UUID) -> bool:
@@ -35,7 +35,8 @@ async def held(conn: asyncpg.Connection, *, year: int, form_code: str, holder_id
 
 
 async def search(conn: asyncpg.Connection, *, q: str | None, year: int | None, province: str | None,
-                 form: str | None, kind: str | None, after: int | None, limit: int) -> list[asyncpg.Record]:
+                 form: str | None, kind: str | None, after: int | None, limit: int,
+                 organiser: str | None = None, number: str | None = None) -> list[asyncpg.Record]:
     """``q``: search text (already without diacritics), matched anywhere in the name, the unit
     or the province. Oldest award first (register order)."""
     pattern = None if not q else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -44,8 +45,9 @@ async def search(conn: asyncpg.Connection, *, q: str | None, year: int | None, p
              WHERE ($1::text IS NULL OR a.name_search LIKE $1) AND ($2::int IS NULL OR a.year = $2)
                AND ($3::text IS NULL OR a.province_code = $3) AND ($4::text IS NULL OR a.form_code = $4)
                AND ($5::text IS NULL OR a.kind = $5) AND ($6::bigint IS NULL OR a.id > $6)
+               AND ($8::text IS NULL OR a.organiser = $8) AND ($9::text IS NULL OR a.decision_number = $9)
              ORDER BY a.id LIMIT $7""",
-        pattern, year, province, form, kind, after, limit)
+        pattern, year, province, form, kind, after, limit, organiser, number)
 
 
 async def of_holder(conn: asyncpg.Connection, holder_id: uuid.UUID) -> list[asyncpg.Record]:

@@ -7,16 +7,17 @@ from datetime import date, datetime
 import asyncpg
 
 COLUMNS = """id, number, year, summary, signed_on, signer_name, signer_title, bases, state, created_by, created_at,
-             issued_at, issued_by"""
+             issued_at, issued_by, organiser"""
 
 
 async def insert(conn: asyncpg.Connection, *, number: str, year: int, summary: str, signed_on: date,
-                 signer_name: str, signer_title: str, bases: list[str], created_by: str) -> asyncpg.Record:
+                 signer_name: str, signer_title: str, bases: list[str], created_by: str,
+                 organiser: str = "BNV") -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.decisions (number, year, summary, signed_on, signer_name, signer_title, bases,
-                                               created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}""",
-        number, year, summary, signed_on, signer_name, signer_title, bases, created_by)
+                                               created_by, organiser)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}""",
+        number, year, summary, signed_on, signer_name, signer_title, bases, created_by, organiser)
 
 
 async def update(conn: asyncpg.Connection, decision_id: uuid.UUID, *, number: str, year: int, summary: str,
@@ -32,9 +33,11 @@ async def get(conn: asyncpg.Connection, decision_id: uuid.UUID, *, lock: bool = 
                                + (" FOR UPDATE" if lock else ""), decision_id)
 
 
-async def number_taken(conn: asyncpg.Connection, number: str, other_than: uuid.UUID | None) -> bool:
+async def number_taken(conn: asyncpg.Connection, number: str, other_than: uuid.UUID | None,
+                       organiser: str = "BNV") -> bool:
+    """An organiser numbers its decisions once each (two provinces may both issue 15/QĐ-UBND)."""
     return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM nominations.decisions WHERE number = $1 "
-                               "AND id IS DISTINCT FROM $2)", number, other_than)
+                               "AND id IS DISTINCT FROM $2 AND organiser = $3)", number, other_than, organiser)
 
 
 async def issue(conn: asyncpg.Connection, decision_id: uuid.UUID, *, by: str) -> asyncpg.Record:
@@ -63,7 +66,8 @@ async def entries(conn: asyncpg.Connection, decision_id: uuid.UUID) -> list[asyn
     """The nominees a decision lists, with what the appendix prints (form, province, cluster)."""
     return await conn.fetch(
         """SELECT n.id, n.kind, n.name, n.position, n.unit, n.state, n.form_code, n.identity_key, n.year,
-                  f.name AS form_name, f.position AS form_position, p.province_code, p.province_name, p.cluster_code
+                  f.name AS form_name, f.position AS form_position, p.province_code, p.province_name, p.cluster_code,
+                  f.organiser
              FROM nominations.decision_entries e JOIN nominations.nominees n ON n.id = e.nominee_id
              JOIN nominations.proposals p ON p.id = n.proposal_id
              JOIN nominations.award_forms f ON f.code = n.form_code
@@ -72,10 +76,15 @@ async def entries(conn: asyncpg.Connection, decision_id: uuid.UUID) -> list[asyn
 
 
 async def page(conn: asyncpg.Connection, *, year: int | None, state: str | None,
-               after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
+               after: tuple[datetime, uuid.UUID] | None, limit: int, organiser: str | None = None,
+               drafts_of: str | None = None, every_draft: bool = True) -> list[asyncpg.Record]:
+    """``organiser``: only its decisions; drafts are listed when ``every_draft`` or they are ``drafts_of``'s."""
     return await conn.fetch(
         f"""SELECT {COLUMNS} FROM nominations.decisions
              WHERE ($1::int IS NULL OR year = $1) AND ($2::text IS NULL OR state = $2)
                AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
+               AND ($6::text IS NULL OR organiser = $6)
+               AND (state = 'issued' OR $8 OR organiser = $7)
              ORDER BY created_at, id LIMIT $5""",
-        year, state, after[0] if after else None, after[1] if after else None, limit)
+        year, state, after[0] if after else None, after[1] if after else None, limit, organiser, drafts_of,
+        every_draft)

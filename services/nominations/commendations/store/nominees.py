@@ -99,7 +99,9 @@ async def counted_for_cap(conn: asyncpg.Connection, *, year: int) -> int:
 
 
 async def review_queue(conn: asyncpg.Connection, *, year: int | None, state: str, cluster: str | None,
-                       after: tuple[datetime_type, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
+                       after: tuple[datetime_type, uuid.UUID] | None, limit: int,
+                       organiser: str | None = None) -> list[asyncpg.Record]:
+    """The nominees in ``state`` (of ``organiser``'s forms only, when given)."""
     return await conn.fetch(
         f"""SELECT {COLUMNS}, p.cluster_code, p.province_code, p.province_name, f.name AS form_name, p.origin,
                    p.sent_at
@@ -107,8 +109,9 @@ async def review_queue(conn: asyncpg.Connection, *, year: int | None, state: str
               JOIN nominations.award_forms f ON f.code = n.form_code
              WHERE n.state = $1 AND ($2::int IS NULL OR n.year = $2) AND ($3::text IS NULL OR p.cluster_code = $3)
                AND ($4::timestamptz IS NULL OR (n.created_at, n.id) > ($4, $5::uuid))
+               AND ($7::text IS NULL OR f.organiser = $7)
              ORDER BY n.created_at, n.id LIMIT $6""",
-        state, year, cluster, after[0] if after else None, after[1] if after else None, limit)
+        state, year, cluster, after[0] if after else None, after[1] if after else None, limit, organiser)
 
 
 def public(n: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:

@@ -9,19 +9,20 @@ import asyncpg
 
 PROPOSAL = """p.id, p.cluster_code, p.year, p.province_code, p.province_name, p.form_code, f.name AS form_name,
               p.origin, p.round_id, p.state, p.created_by, p.created_at, p.submitted_at, p.sent_at,
-              l.cluster_name, l.lead_code"""
+              l.cluster_name, l.lead_code, l.organiser"""
 FROM = """nominations.proposals p JOIN nominations.award_forms f ON f.code = p.form_code
           JOIN nominations.commendation_lists l ON l.cluster_code = p.cluster_code AND l.year = p.year"""
 
 
 async def upsert_list(conn: asyncpg.Connection, *, cluster_code: str, year: int, cluster_name: str,
-                      lead_code: str | None, unit_names: dict[str, str]) -> asyncpg.Record:
+                      lead_code: str | None, unit_names: dict[str, str], organiser: str = "BNV") -> asyncpg.Record:
     return await conn.fetchrow(
-        """INSERT INTO nominations.commendation_lists (cluster_code, year, cluster_name, lead_code, unit_names)
-           VALUES ($1, $2, $3, $4, $5)
+        """INSERT INTO nominations.commendation_lists (cluster_code, year, cluster_name, lead_code, unit_names,
+                                                       organiser)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (cluster_code, year) DO UPDATE SET cluster_name = EXCLUDED.cluster_name,
-               lead_code = EXCLUDED.lead_code, unit_names = EXCLUDED.unit_names
-           RETURNING *""", cluster_code, year, cluster_name, lead_code, unit_names)
+               lead_code = EXCLUDED.lead_code, unit_names = EXCLUDED.unit_names, organiser = EXCLUDED.organiser
+           RETURNING *""", cluster_code, year, cluster_name, lead_code, unit_names, organiser)
 
 
 async def get_list(conn: asyncpg.Connection, cluster_code: str, year: int, *,
@@ -76,7 +77,8 @@ async def set_state(conn: asyncpg.Connection, proposal_id: uuid.UUID, state: str
 
 async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
                province: str | None, visible_to: str | None, led: list[tuple[str, int]],
-               after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
+               after: tuple[datetime, uuid.UUID] | None, limit: int,
+               organiser: str | None = None) -> list[asyncpg.Record]:
     """Oldest first. ``visible_to``: a province sees its own proposals and, past draft, those of the
     cluster-years in ``led`` (those it leads now, as the registry says)."""
     return await conn.fetch(
@@ -87,9 +89,10 @@ async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | Non
                     OR (p.state <> 'draft' AND (p.cluster_code, p.year) IN (
                         SELECT * FROM unnest($9::text[], $10::int[]))))
                AND ($6::timestamptz IS NULL OR (p.created_at, p.id) > ($6, $7::uuid))
+               AND ($11::text IS NULL OR l.organiser = $11)
              ORDER BY p.created_at, p.id LIMIT $8""",
         cluster, year, state, province, visible_to, after[0] if after else None, after[1] if after else None, limit,
-        [c for c, _ in led], [y for _, y in led])
+        [c for c, _ in led], [y for _, y in led], organiser)
 
 
 async def lists_near(conn: asyncpg.Connection, province: str) -> list[tuple[str, int]]:

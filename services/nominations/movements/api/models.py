@@ -149,7 +149,7 @@ async def get_file(file_id: uuid.UUID, request: Request, principal: MaybePrincip
         meta = await service.file_for(conn, actor=principal, file_id=file_id)
     ascii_name = meta["filename"].encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     return StreamingResponse(
-        service.file_chunks(pool=request.app.state.pool, file_id=file_id, size=meta["size_bytes"]),
+        service.file_chunks(pool=db.pool, file_id=file_id, size=meta["size_bytes"]),
         media_type=meta["content_type"],
         headers={"Content-Length": str(meta["size_bytes"]), "X-Content-Type-Options": "nosniff",
                  "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store",

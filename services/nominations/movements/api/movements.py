@@ -2,14 +2,18 @@
 extend a deadline, review a phase, begin the final review, close; the units in scope and the roll-up."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import StreamingResponse
 
 from services.nominations.movements.schemas import (
     ExtendIn,
     FieldOut,
+    FileOut,
     LaunchIn,
     MovementIn,
     MovementOut,
@@ -19,9 +23,10 @@ from services.nominations.movements.schemas import (
     Rollup,
     UnitOut,
 )
+from services.nominations.movements.service import documents as document_service
 from services.nominations.movements.service import movements as service
 from services.nominations.movements.service import rollup as rollup_service
-from services.nominations.movements.service.common import SCHEMA, registry_of
+from services.nominations.movements.service.common import SCHEMA, read_body, registry_of, upload_limits
 from shared.app import Db
 from shared.auth import CurrentPrincipal, MaybePrincipal
 from shared.clock import Today
@@ -31,6 +36,8 @@ from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
 
 router = APIRouter(prefix="/v1/movements", tags=["movements"])
+documents = APIRouter(tags=["movements"])
+SAFE_NAME = r"^[^/\\\x00-\x1f\x7f]{1,255}$"
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str | None, Query(max_length=500)]
@@ -152,6 +159,27 @@ async def close_movement(movement_id: uuid.UUID, principal: CurrentPrincipal, db
     return await _advance(movement_id, "close", principal, db, idempotency_key)
 
 
+@router.post("/{movement_id}/documents", status_code=201, response_model=FileOut,
+             responses=problems(401, 403, 404, 409, 413, 422),
+             summary="Attach the launch document or another document (the raw bytes as the body; organiser)",
+             description="As the commendations' attachments: the type is sniffed from the content and must match "
+                         "the name's extension; size and number of files are limited.",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+async def add_document(movement_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                       filename: Annotated[str, Query(min_length=1, max_length=255, pattern=SAFE_NAME)],
+                       idempotency_key: IdempotencyKey = None) -> Any:
+    max_files, max_bytes = upload_limits(request)
+    content = await read_body(request, max_bytes)
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, status_code=201,
+            body={"filename": filename, "sha256": hashlib.sha256(content).hexdigest()},
+            scope=f"{principal.subject}:movement.document:{movement_id}",
+            run=lambda: document_service.add(conn, actor=principal, movement_id=movement_id, filename=filename,
+                                             content=content, max_files=max_files, max_bytes=max_bytes))
+
+
 @router.get("/{movement_id}/units", response_model=list[UnitOut], responses=problems(401, 404, 422),
             summary="The units in scope (those expected to register); parent= for one level's children")
 async def list_units(movement_id: uuid.UUID, principal: MaybePrincipal, db: Db, parent: UnitCode = None) -> Any:
@@ -167,3 +195,19 @@ async def movement_rollup(movement_id: uuid.UUID, principal: CurrentPrincipal, d
     async with db.connection() as conn:
         return await rollup_service.rollup(conn, actor=principal, movement_id=movement_id, parent=parent,
                                            with_units=units)
+
+
+@documents.get("/v1/movement-documents/{document_id}", response_class=StreamingResponse, responses={
+    **problems(401, 404, 422), 200: {"content": {"application/octet-stream": {}}}},
+               summary="A movement's document (public once the movement is launched)")
+async def get_document(document_id: uuid.UUID, request: Request, principal: MaybePrincipal, db: Db) -> StreamingResponse:
+    async with db.connection() as conn:
+        meta = await document_service.document_for(conn, actor=principal, document_id=document_id)
+    ascii_name = meta["filename"].encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return StreamingResponse(
+        document_service.chunks(pool=db.pool, document_id=document_id, size=meta["size_bytes"]),
+        media_type=meta["content_type"],
+        headers={"Content-Length": str(meta["size_bytes"]), "X-Content-Type-Options": "nosniff",
+                 "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store",
+                 "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                        f"filename*=UTF-8''{quote(meta['filename'])}"})

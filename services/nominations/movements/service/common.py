@@ -12,6 +12,7 @@ import asyncpg
 from fastapi import Request
 from pydantic import BaseModel
 
+from services.nominations.commendations.domain.files import FileRejected, sniff
 from services.nominations.movements.domain import policy
 from services.nominations.movements.domain.rules import RuleError
 from services.nominations.movements.domain.states import InvalidTransition
@@ -91,6 +92,19 @@ async def publish(conn: asyncpg.Connection, *, type: str, aggregate_id: uuid.UUI
 def commendation_limits(request: Request) -> Any:
     """What a proposal may hold (nominees, files): the service's settings, passed to commendations."""
     return request.app.state.settings.commendation_limits()
+
+
+def accept_file(content: bytes, filename: str, max_bytes: int) -> str:
+    """The file's content type from its first bytes, under the commendations' allow-list and size
+    limit (both contexts take the same files); 422 naming ``body`` otherwise."""
+    if not content:
+        raise Unprocessable("the file is empty", field="body")
+    if len(content) > max_bytes:
+        raise Unprocessable(f"a file may be at most {max_bytes} bytes", field="body", slug="file-too-large")
+    try:
+        return sniff(content, filename).content_type
+    except FileRejected as exc:
+        raise Unprocessable(str(exc), field="body", slug="file-type") from exc
 
 
 def upload_limits(request: Request) -> tuple[int, int]:

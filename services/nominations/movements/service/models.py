@@ -10,9 +10,9 @@ from typing import Any
 
 import asyncpg
 
-from services.nominations.commendations.domain.files import FileRejected, sniff
 from services.nominations.movements.domain import policy, rules, states
 from services.nominations.movements.service.common import (
+    accept_file,
     movement_for,
     publish,
     record,
@@ -20,6 +20,7 @@ from services.nominations.movements.service.common import (
     require_organiser,
     unit_for,
 )
+from services.nominations.movements.store import files as file_store
 from services.nominations.movements.store import models as store
 from services.nominations.movements.store import movements as movement_store
 from shared.auth import Principal
@@ -136,17 +137,10 @@ async def add_file(conn: asyncpg.Connection, *, actor: Principal, model_id: uuid
         raise Forbidden("the unit that registered the model adds its evidence")
     if row["state"] not in (states.ModelState.registered, states.ModelState.under_assessment):
         raise Conflict("evidence is added before the model is decided", slug="model-decided")
-    if not content:
-        raise Unprocessable("the file is empty", field="body")
-    if len(content) > max_bytes:
-        raise Unprocessable(f"a file may be at most {max_bytes} bytes", field="body", slug="file-too-large")
     if row["file_count"] >= max_files:
         raise Conflict(f"a model holds at most {max_files} files", slug="too-many-files")
-    try:
-        kind = sniff(content, filename)
-    except FileRejected as exc:
-        raise Unprocessable(str(exc), field="body", slug="file-type") from exc
-    meta = await store.insert_file(conn, model_id, filename=filename, content_type=kind.content_type,
+    content_type = accept_file(content, filename, max_bytes)
+    meta = await store.insert_file(conn, model_id, filename=filename, content_type=content_type,
                                    sha256=hashlib.sha256(content).hexdigest(), content=content, by=actor.subject)
     await record(conn, actor=actor, action="movement.model_file_add", target=f"model:{model_id}",
                  details={"file": str(meta["id"]), "filename": filename, "size": len(content)})
@@ -162,4 +156,4 @@ async def file_for(conn: asyncpg.Connection, *, actor: Principal | None, file_id
 
 
 def file_chunks(*, pool: asyncpg.Pool, file_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
-    return store.file_chunks(pool, file_id, size)
+    return file_store.chunks(pool, table="movement_model_files", file_id=file_id, size=size)

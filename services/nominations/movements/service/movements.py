@@ -16,6 +16,7 @@ from services.nominations.movements.service.common import (
     refusals,
     require_organiser,
 )
+from services.nominations.movements.store import documents as document_store
 from services.nominations.movements.store import movements as store
 from services.nominations.movements.store import registrations as registration_store
 from services.nominations.registry_client import RegistryClient
@@ -104,7 +105,9 @@ async def get(conn: asyncpg.Connection, *, actor: Principal | None, movement_id:
     phases = await store.phases(conn, movement_id)
     extensions = await store.extensions(conn, movement_id)
     extended = extensions.get("registration")
+    documents = [dict(d) for d in await document_store.of_movement(conn, movement_id)]
     return {**dict(movement), "phases": [dict(p) for p in phases], "current_phase": current_phase(phases),
+            "documents": documents,
             "units": await store.unit_count(conn, movement_id),
             "registration_open_until": max(movement["registration_deadline"], extended["until"]) if extended
             else movement["registration_deadline"],

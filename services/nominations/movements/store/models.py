@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
 
@@ -75,7 +74,6 @@ async def of_ids(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> list[asyncpg
 # ---------------------------------------------------------------- evidence files
 
 FILE_META = "id, model_id, filename, content_type, size_bytes, sha256, created_by, created_at"
-CHUNK = 256 * 1024
 
 
 async def insert_file(conn: asyncpg.Connection, model_id: uuid.UUID, *, filename: str, content_type: str,
@@ -95,17 +93,3 @@ async def files(conn: asyncpg.Connection, model_ids: list[uuid.UUID]) -> list[as
 
 async def file_meta(conn: asyncpg.Connection, file_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {FILE_META} FROM nominations.movement_model_files WHERE id = $1", file_id)
-
-
-async def file_chunks(pool: asyncpg.Pool, file_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
-    """The content in slices, each on a short connection (as the commendations' attachments)."""
-    offset = 0
-    while offset < size:
-        async with pool.acquire() as conn:
-            chunk = await conn.fetchval(
-                "SELECT substring(content FROM $2 FOR $3) FROM nominations.movement_model_files WHERE id = $1",
-                file_id, offset + 1, CHUNK)
-        if not chunk:
-            return
-        offset += len(chunk)
-        yield bytes(chunk)

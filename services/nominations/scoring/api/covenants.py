@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1/clusters/{code}/periods/{year}", tags=["covenants
 
 ClusterCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 Year = Annotated[int, Path(ge=2000, le=2100)]
-Province = Annotated[str, Path(pattern=r"^[0-9]{2}$")]
+Province = Annotated[str, Path(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")]
 
 
 @contextmanager

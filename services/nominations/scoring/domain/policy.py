@@ -3,6 +3,10 @@
 Who leads, deputises and belongs is the registry's period, given to these rules as codes. The use
 cases (``scoring.service``) ask these questions and turn a "no" into a 403 with their own message.
 
+The organiser's emulation office (``organiser``: the period's, ``BNV`` for the ministry's clusters)
+does what ministry staff do for the ministry's own; the ministry reads every organiser's (national
+view) but changes only its own. A unit's account acts as a province's does.
+
 - covenant: the lead province of the cluster-year, or ministry staff;
 - a sheet: only that province's own account edits and submits it;
 - cross-check (review): the lead, except on the lead's own sheet, which the deputy cross-checks
@@ -16,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 __all__ = [
     "COVENANT_ROLES",
     "Actor",
     "acts_as",
     "is_ministry",
     "is_province",
+    "reads_as_office",
     "may_list_sheets",
     "may_read_sheet",
     "may_recompute",
@@ -30,7 +37,7 @@ __all__ = [
     "sees_every_sheet",
 ]
 
-COVENANT_ROLES = ("ministry", "province")
+COVENANT_ROLES = ("ministry", "province", "staff", "unit")
 """The roles that may ask to write a covenant at all (the period then says whether this one may)."""
 
 
@@ -40,25 +47,28 @@ class Actor(Protocol):
     @property
     def role(self) -> str: ...
 
-    @property
-    def province(self) -> str | None: ...
+
+def is_ministry(actor: Actor, organiser: str | None = None) -> bool:
+    """The emulation office of ``organiser`` (None: the ministry's clusters)."""
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
-def is_ministry(actor: Actor) -> bool:
-    return actor.role == "ministry"
+def reads_as_office(actor: Actor, organiser: str | None = None) -> bool:
+    """The organiser's office, or the ministry's national view."""
+    return is_ministry(actor, organiser) or actor.role == "ministry"
 
 
 def is_province(actor: Actor) -> bool:
-    return actor.role == "province"
+    return is_unit(actor)
 
 
 def acts_as(actor: Actor, code: str | None) -> bool:
     """The caller is the account of province ``code``."""
-    return code is not None and actor.role == "province" and actor.province == code
+    return code is not None and is_unit(actor) and unit_of(actor) == code
 
 
-def may_write_covenant(actor: Actor, *, lead_code: str | None) -> bool:
-    return is_ministry(actor) or acts_as(actor, lead_code)
+def may_write_covenant(actor: Actor, *, lead_code: str | None, organiser: str | None = None) -> bool:
+    return is_ministry(actor, organiser) or acts_as(actor, lead_code)
 
 
 def reviewer_of(*, lead_code: str | None, deputy_code: str | None, province: str) -> str | None:
@@ -66,17 +76,23 @@ def reviewer_of(*, lead_code: str | None, deputy_code: str | None, province: str
     return deputy_code if province == lead_code else lead_code
 
 
-def may_read_sheet(actor: Actor, *, province: str, lead_code: str | None, reviewer: str | None) -> bool:
-    return is_ministry(actor) or acts_as(actor, province) or acts_as(actor, lead_code) or acts_as(actor, reviewer)
+def may_read_sheet(actor: Actor, *, province: str, lead_code: str | None, reviewer: str | None,
+                   organiser: str | None = None) -> bool:
+    return (reads_as_office(actor, organiser) or acts_as(actor, province) or acts_as(actor, lead_code)
+            or acts_as(actor, reviewer))
 
 
-def sees_every_sheet(actor: Actor, *, lead_code: str | None) -> bool:
-    return is_ministry(actor) or acts_as(actor, lead_code)
+def sees_every_sheet(actor: Actor, *, lead_code: str | None, organiser: str | None = None) -> bool:
+    return reads_as_office(actor, organiser) or acts_as(actor, lead_code)
 
 
-def may_list_sheets(actor: Actor, *, lead_code: str | None, members: Collection[str]) -> bool:
-    return sees_every_sheet(actor, lead_code=lead_code) or (is_province(actor) and actor.province in members)
+def may_list_sheets(actor: Actor, *, lead_code: str | None, members: Collection[str],
+                    organiser: str | None = None) -> bool:
+    return sees_every_sheet(actor, lead_code=lead_code, organiser=organiser) or (is_province(actor)
+                                                                                  and unit_of(actor) in members)
 
 
-def may_recompute(actor: Actor) -> bool:
-    return is_ministry(actor)
+def may_recompute(actor: Actor, organiser: str | None = None) -> bool:
+    """The rankings of the year (or of one cluster) are recomputed on the ministry's request, or on
+    the request of the cluster's organiser's office."""
+    return actor.role == "ministry" or (organiser is not None and is_ministry(actor, organiser))

@@ -220,14 +220,19 @@ async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int)
 
 
 def require_recompute_role(actor: Principal) -> None:
-    """Only ministry staff ask for a recompute."""
-    if not policy.may_recompute(actor):
-        raise Forbidden(f"this action needs the role ministry; the caller is {actor.role}")
+    """Only an organiser's emulation office (the ministry's staff included) asks for a recompute."""
+    if actor.staff_of is None:
+        raise Forbidden(f"this action needs the role ministry or staff; the caller is {actor.role}")
 
 
 async def record_recompute_request(conn: asyncpg.Connection, *, actor: Principal, year: int, cluster: str | None,
                                    inline: bool) -> None:
-    """Audit a ministry's request to recompute (ministry only)."""
+    """Audit a request to recompute: the ministry's (any year, any cluster), or an organiser's office's
+    for one of its own clusters."""
     require_recompute_role(actor)
+    organiser = await covenant_store.organiser_of(conn, cluster=cluster) if cluster else None
+    if not policy.may_recompute(actor, organiser):
+        raise Forbidden("an organiser's office recomputes one of its own clusters (name it with ?cluster=)",
+                        slug="other-organiser")
     await audit.record(conn, schema="nominations", actor=actor, action="rankings.recompute",
                        target=f"rankings:{year}", details={"cluster": cluster, "inline": inline})

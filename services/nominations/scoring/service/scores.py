@@ -91,11 +91,17 @@ def require_own_sheet(actor: Principal, province: str) -> None:
         raise Forbidden(f"only the account of province {province} may do this")
 
 
+def _organiser(period: Period) -> str:
+    return str(period.get("organiser") or "BNV")
+
+
 def require_lead(actor: Principal, period: Period, *, or_ministry: bool = False) -> None:
     lead = _code(period, "lead")
-    if policy.may_write_covenant(actor, lead_code=lead) if or_ministry else policy.acts_as(actor, lead):
+    if policy.may_write_covenant(actor, lead_code=lead, organiser=_organiser(period)) if or_ministry \
+            else policy.acts_as(actor, lead):
         return
-    who = "the lead province or ministry staff" if or_ministry else "the lead province"
+    who = (f"the lead province or the emulation office of {_organiser(period)}" if or_ministry
+           else "the lead province")
     raise Forbidden(f"only {who} of {_where(period)} may do this")
 
 
@@ -370,10 +376,10 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     adjusted = {code: (points[code], nfc(adjustments[code][1])) for code in points}
     if adjusted:
         await score_store.adjust(conn, sheet_id=sheet["id"], adjustments=adjusted, by=actor.subject,
-                                 acting_for=actor.province)
+                                 acting_for=actor.unit)
         await events.publish_sheet_adjusted(
             conn, cluster=cluster, cluster_name=cluster_year["cluster_name"], year=year, province=province,
-            province_name=_names(cluster_year).get(province), reviewer=actor.province,
+            province_name=_names(cluster_year).get(province), reviewer=actor.unit,
             adjustments=[{"criterion": c, "points": number(p), "reason": r} for c, (p, r) in adjusted.items()])
     # An empty cross-check says "checked, nothing to adjust": the sheet reads reviewed.
     await score_store.mark_reviewed(conn, sheet_id=sheet["id"], by=actor.subject)
@@ -388,10 +394,10 @@ async def review_sheet(conn: asyncpg.Connection, *, actor: Principal, period: Pe
 async def get_sheet(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int, province: str,
                     load_period: Callable[[], Awaitable[Period]]) -> dict[str, Any]:
     """The registry is asked only when the caller is neither the province itself nor ministry staff."""
-    if not (policy.is_ministry(actor) or policy.acts_as(actor, province)):
+    if not (actor.role == "ministry" or policy.acts_as(actor, province)):
         period = await load_period()
         if not policy.may_read_sheet(actor, province=province, lead_code=_code(period, "lead"),
-                                     reviewer=reviewer_of(period, province)):
+                                     reviewer=reviewer_of(period, province), organiser=_organiser(period)):
             raise Forbidden(f"the sheet of {province} is read by that province, its cross-checker and ministry staff")
     cluster_year, covenant, sheet = await _sheet_in_force(conn, cluster=cluster, year=year, province=province,
                                                           lock=False)
@@ -425,7 +431,8 @@ async def list_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Per
     """Every member's sheet and where it stands, for the lead and the ministry; a member sees its own
     row only. Units that left during the year keep their sheets, listed with ``member: false``."""
     cluster, year = period["cluster_code"], period["year"]
-    if not policy.may_list_sheets(actor, lead_code=_code(period, "lead"), members=_members(period)):
+    if not policy.may_list_sheets(actor, lead_code=_code(period, "lead"), members=_members(period),
+                                  organiser=_organiser(period)):
         raise Forbidden(f"the score sheets of {_where(period)} are read by its lead, its members and ministry staff")
     cluster_year = await covenant_store.refresh_cluster_year(conn, period=period)
     covenant = await covenant_store.in_state(conn, cluster=cluster, year=year, state="published")
@@ -434,8 +441,8 @@ async def list_sheets(conn: asyncpg.Connection, *, actor: Principal, period: Per
     names = _names(cluster_year)
     members = _members(period)
     codes = members + sorted(code for code in rows if code not in members)
-    if not policy.sees_every_sheet(actor, lead_code=_code(period, "lead")):
-        codes = [code for code in codes if code == actor.province]
+    if not policy.sees_every_sheet(actor, lead_code=_code(period, "lead"), organiser=_organiser(period)):
+        codes = [code for code in codes if code == actor.unit]
     items = []
     for code in codes:
         row = rows.get(code)

@@ -23,10 +23,10 @@ async def refresh_cluster_year(conn: asyncpg.Connection, *, period: Mapping[str,
     members = sorted(period["members"], key=lambda m: (position.get(m["code"], len(position)), m["code"]))
     return await conn.fetchrow(
         """INSERT INTO nominations.cluster_years (cluster_code, year, cluster_name, lead_code, deputy_code, members,
-                                                 former_members)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                                 former_members, organiser)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (cluster_code, year) DO UPDATE
-              SET cluster_name = EXCLUDED.cluster_name, lead_code = EXCLUDED.lead_code,
+              SET cluster_name = EXCLUDED.cluster_name, lead_code = EXCLUDED.lead_code, organiser = EXCLUDED.organiser,
                   deputy_code = EXCLUDED.deputy_code, members = EXCLUDED.members,
                   former_members = EXCLUDED.former_members, refreshed_at = now()
            RETURNING cluster_code, year, cluster_name, lead_code, deputy_code, members, former_members, locked_at,
@@ -36,7 +36,13 @@ async def refresh_cluster_year(conn: asyncpg.Connection, *, period: Mapping[str,
         [{"code": m["code"], "name": m["name"]} for m in members],
         _former(period, members, await conn.fetchrow(
             "SELECT members, former_members FROM nominations.cluster_years WHERE cluster_code = $1 AND year = $2",
-            period["cluster_code"], period["year"])))
+            period["cluster_code"], period["year"])), period.get("organiser") or "BNV")
+
+
+async def organiser_of(conn: asyncpg.Connection, *, cluster: str) -> str | None:
+    """The organiser of a cluster the service has seen (its latest year)."""
+    return await conn.fetchval("SELECT organiser FROM nominations.cluster_years WHERE cluster_code = $1 "
+                               "ORDER BY year DESC LIMIT 1", cluster)
 
 
 def _former(period: Mapping[str, Any], members: list[dict[str, Any]],
@@ -142,11 +148,12 @@ async def supersede(conn: asyncpg.Connection, *, covenant_id: int) -> None:
             WHERE id = $1 AND state = 'published'""", covenant_id)
 
 
-async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+async def year_summary(conn: asyncpg.Connection, *, year: int,
+                       organiser: str | None = None) -> dict[str, dict[str, Any]]:
     """Per cluster-year: the covenant (in force, else the draft) and its members' sheets counted by
     where they stand (units that left are not counted)."""
     rows = await conn.fetch(
-        """SELECT y.cluster_code, y.cluster_name, y.lead_code, jsonb_array_length(y.members) AS members,
+        """SELECT y.cluster_code, y.cluster_name, y.lead_code, jsonb_array_length(y.members) AS members, y.organiser,
                   y.locked_at, c.version, c.state, c.published_at,
                   count(s.id) FILTER (WHERE s.state IN ('submitted', 'locked')) AS submitted,
                   count(s.id) FILTER (WHERE s.reviewed_at IS NOT NULL) AS reviewed,
@@ -160,12 +167,12 @@ async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict
              LEFT JOIN nominations.score_sheets s
                ON s.covenant_id = c.id AND c.state = 'published'
               AND s.province_code IN (SELECT m ->> 'code' FROM jsonb_array_elements(y.members) m)
-            WHERE y.year = $1
+            WHERE y.year = $1 AND ($2::text IS NULL OR y.organiser = $2)
             GROUP BY y.cluster_code, y.cluster_name, y.lead_code, y.members, y.locked_at, c.version, c.state,
-                     c.published_at
-            ORDER BY y.cluster_code""", year)
+                     c.published_at, y.organiser
+            ORDER BY y.cluster_code""", year, organiser)
     return {r["cluster_code"]: {
-        "cluster_name": r["cluster_name"], "lead_code": r["lead_code"],
+        "cluster_name": r["cluster_name"], "lead_code": r["lead_code"], "organiser": r["organiser"],
         "covenant": {"state": r["state"], "version": r["version"], "published_at": r["published_at"]}
         if r["state"] else None,
         "sheets": {"members": r["members"], "submitted": r["submitted"], "reviewed": r["reviewed"],

@@ -54,7 +54,7 @@ async def list_disputes(round_id: uuid.UUID, registry: service.Registry, princip
 @router.post("/{round_id}/paper-ballot-disputes/{province}/ruling",
              summary="Rule on a disputed paper ballot (ministry; final)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
-async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-9]{2}$")], body: RulingIn,
+async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")], body: RulingIn,
                principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(

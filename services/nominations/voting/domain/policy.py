@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from shared.auth import is_unit, office_of, unit_of
+
 from .rounds import TERMINAL_STATES, TRANSITIONS, RoundState
 
 __all__ = [
@@ -50,9 +52,6 @@ class Actor(Protocol):
 
     @property
     def role(self) -> str: ...
-
-    @property
-    def province(self) -> str | None: ...
 
 
 def reachable_from(start: RoundState) -> frozenset[RoundState]:
@@ -107,19 +106,26 @@ def accepts_disputes(state: RoundState | str) -> bool:
 # ---------------------------------------------------------------- who may do what
 
 def is_lead(actor: Actor, *, lead_code: str | None) -> bool:
-    return lead_code is not None and actor.role == "province" and actor.province == lead_code
+    return lead_code is not None and is_unit(actor) and unit_of(actor) == lead_code
+
+
+def is_office(actor: Actor, *, organiser: str | None) -> bool:
+    """The emulation office of the round's organiser (the ministry's staff for ``BNV``'s rounds)."""
+    return office_of(actor) is not None and office_of(actor) == (organiser or "BNV")
 
 
 def may_create(actor: Actor) -> bool:
     """Only a province may create a round (the registry then says whether it leads the cluster-year)."""
-    return actor.role == "province"
+    return is_unit(actor)
 
 
-def may_read(actor: Actor, *, lead_code: str | None, electorate: Collection[str] | None) -> bool:
+def may_read(actor: Actor, *, lead_code: str | None, electorate: Collection[str] | None,
+             organiser: str | None = None) -> bool:
     """The ministry, service accounts, the lead and (once the round is open) its electorate."""
-    if actor.role in ("ministry", "service") or is_lead(actor, lead_code=lead_code):
+    if actor.role in ("ministry", "service") or is_office(actor, organiser=organiser) \
+            or is_lead(actor, lead_code=lead_code):
         return True
-    return actor.role == "province" and electorate is not None and actor.province in electorate
+    return is_unit(actor) and electorate is not None and unit_of(actor) in electorate
 
 
 def may_list_all(actor: Actor) -> bool:
@@ -128,13 +134,13 @@ def may_list_all(actor: Actor) -> bool:
 
 
 def may_list_own(actor: Actor) -> bool:
-    return actor.role == "province" and bool(actor.province)
+    return is_unit(actor) and bool(unit_of(actor))
 
 
 def may_cast(actor: Actor, *, electorate: Collection[str] | None) -> bool:
     """A province casts its own ballot if it is in the electorate (a draft round has none yet: its
     state answers then)."""
-    return actor.role == "province" and (electorate is None or actor.province in electorate)
+    return is_unit(actor) and (electorate is None or unit_of(actor) in electorate)
 
 
 def may_close(actor: Actor, *, lead_code: str | None) -> bool:
@@ -148,10 +154,11 @@ def close_waits_for_deadline(actor: Actor, *, lead_code: str | None) -> bool:
     return not is_lead(actor, lead_code=lead_code)
 
 
-def may_see_turnout(actor: Actor, *, lead_code: str | None) -> bool:
-    return actor.role == "ministry" or is_lead(actor, lead_code=lead_code)
+def may_see_turnout(actor: Actor, *, lead_code: str | None, organiser: str | None = None) -> bool:
+    return actor.role == "ministry" or is_office(actor, organiser=organiser) or is_lead(actor, lead_code=lead_code)
 
 
-def may_decide(actor: Actor) -> bool:
-    """Approve or return a certified proposal: ministry staff."""
-    return actor.role == "ministry"
+def may_decide(actor: Actor, *, organiser: str | None = None) -> bool:
+    """Approve or return a certified proposal, rule on a disputed paper ballot: the emulation office of
+    the round's organiser (ministry staff for the ministry's clusters), never another organiser's."""
+    return is_office(actor, organiser=organiser)

@@ -154,7 +154,8 @@ two voters' choices). Enforced by :meth:`RoundRules.build` (creating a round), n
 
 # ----------------------------------------------------------------------------------------- rules
 
-_PROVINCE_CODE_RE = re.compile(r"[0-9]{2}")
+# A candidate's code: a province's two digits, a commune's five, or an office's code (a letter first).
+_PROVINCE_CODE_RE = re.compile(r"[0-9]{2}|[0-9]{5}|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 
 
 class RuleError(ValueError):
@@ -224,7 +225,7 @@ class RoundRules:
         for code in candidates:
             if not isinstance(code, str) or not _PROVINCE_CODE_RE.fullmatch(code):
                 raise RuleError(
-                    f"{code!r} is not a two-digit province code", field="candidates")
+                    f"{code!r} is not a two-digit province code nor another unit's code", field="candidates")
             if code in seen:
                 raise RuleError(f"province {code} is listed more than once", field="candidates")
             seen.add(code)

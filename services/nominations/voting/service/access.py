@@ -56,8 +56,8 @@ async def _public(conn: asyncpg.Connection, r: Mapping[str, Any], *, actor: Prin
     and, for a province, whether it has voted and the paper ballot the lead entered for it, if any
     (what the province may dispute)."""
     paper = None
-    if actor is not None and actor.role == "province" and actor.province is not None:
-        row = await dispute_store.paper_participation(conn, r["id"], actor.province)
+    if actor is not None and actor.is_unit and actor.unit is not None:
+        row = await dispute_store.paper_participation(conn, r["id"], actor.unit)
         paper = {"document_ref": row["document_ref"]} if row is not None else None
     return views.public(r, ranks=await _ranks(conn, r), voted=(await _voted(conn, actor, [r]))[r["id"]],
                         paper_ballot=paper)
@@ -66,9 +66,9 @@ async def _public(conn: asyncpg.Connection, r: Mapping[str, Any], *, actor: Prin
 async def _voted(conn: asyncpg.Connection, actor: Principal | None,
                  rounds: list[Mapping[str, Any]]) -> dict[uuid.UUID, bool | None]:
     """Whether the calling province has voted in each round (None for other callers)."""
-    if actor is None or actor.role != "province" or actor.province is None:
+    if actor is None or not actor.is_unit or actor.unit is None:
         return {r["id"]: None for r in rounds}
-    done = await ballot_store.voted_in(conn, round_ids=[r["id"] for r in rounds], province=actor.province)
+    done = await ballot_store.voted_in(conn, round_ids=[r["id"] for r in rounds], province=actor.unit)
     return {r["id"]: r["id"] in done for r in rounds}
 
 
@@ -95,7 +95,7 @@ async def lead_now(actor: Principal, r: Mapping[str, Any], registry: RegistryCli
     with the next request), so a province's lead rights are asked of the registry each time; the
     ministry and service accounts need no answer (the round's recorded lead is returned). Without a
     registry (a caller inside the service, not a request) the round's recorded lead stands."""
-    if registry is None or actor.role != "province":
+    if registry is None or not actor.is_unit:
         lead: str | None = r["lead_code"]
         return lead
     return await registry.lead_of(r["cluster_code"], r["year"])
@@ -113,9 +113,11 @@ async def _require_lead(actor: Principal, r: Mapping[str, Any], action: str,
         raise _lead_refusal(r, lead, action)
 
 
-def _require_ministry(actor: Principal, action: str) -> None:
-    if not policy.may_decide(actor):
-        raise Forbidden(f"only ministry staff may {action}")
+def _require_ministry(actor: Principal, r: Mapping[str, Any], action: str) -> None:
+    """The round's organiser's emulation office (ministry staff for the ministry's clusters)."""
+    if not policy.may_decide(actor, organiser=r["organiser"]):
+        who = "ministry staff" if r["organiser"] == "BNV" else f"the emulation office of {r['organiser']}"
+        raise Forbidden(f"only {who} may {action}", slug="other-organiser" if actor.staff_of else None)
 
 
 async def lead_for_reading(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> str | None:
@@ -130,9 +132,10 @@ async def lead_for_reading(actor: Principal, r: Mapping[str, Any], registry: Reg
 
 async def _require_read(actor: Principal, r: Mapping[str, Any], registry: RegistryClient | None) -> None:
     # A member of the electorate reads as a member: the registry is asked only for the others.
-    if policy.may_read(actor, lead_code=None, electorate=r["electorate"]):
+    if policy.may_read(actor, lead_code=None, electorate=r["electorate"], organiser=r["organiser"]):
         return
-    if not policy.may_read(actor, lead_code=await lead_for_reading(actor, r, registry), electorate=r["electorate"]):
+    if not policy.may_read(actor, lead_code=await lead_for_reading(actor, r, registry), electorate=r["electorate"],
+                           organiser=r["organiser"]):
         raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 

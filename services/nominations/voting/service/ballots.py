@@ -126,10 +126,10 @@ async def cast_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     key = SealedKey(idempotency_key, scope=f"ballot:{round_id}:{actor.subject}") if idempotency_key is not None else None
     request_mac = key.request_mac(body) if key else None
     if not policy.may_cast(actor, electorate=facts["electorate"]):
-        if actor.role != "province":
+        if not actor.is_unit:
             raise Forbidden("only a province account in the round's electorate may cast a ballot")
-        raise Forbidden(f"province {actor.province} is not in this round's electorate")
-    voter = actor.province
+        raise Forbidden(f"province {actor.unit} is not in this round's electorate")
+    voter = actor.unit
     assert voter is not None  # may_cast: a province account
     rejected: BallotRejected | None = None
     canonical: list[str] | None = None

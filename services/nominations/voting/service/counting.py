@@ -122,7 +122,7 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         candidates=list(counted.tied), lead_code=parent["lead_code"], unit_names=parent["unit_names"],
         closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
         carried_over=carried_over, threshold_base=parent["threshold_base"],
-        threshold_comparison=parent["threshold_comparison"])
+        threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"])
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.runoff_created", target=f"round:{runoff_id}",

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.nominations import commendations, government_flag_cap
+from services.nominations import commendations, government_flag_cap, organisers
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events
 from services.nominations.voting.domain.rounds import (
@@ -50,7 +50,7 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
 async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
                         round_id: uuid.UUID, cap_share: Any) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
-    _require_ministry(actor, "approve a proposal")
+    _require_ministry(actor, r, "approve a proposal")
     _require_transition(r, RoundState.approved)
     proposed = list(r["result"]["proposed"])
     # One approved proposal per cluster, year and award (a unique index backs this up under races).
@@ -59,10 +59,13 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
         raise Conflict(f"{r['cluster_code']} already has an approved {r['award']} proposal for {r['year']} "
                        f"(round {already})", slug="already-approved")
     if r["award"] == government_flag_cap.GOVERNMENT_FLAG:
+        share = await organisers.cap_share(conn, r["organiser"], r["year"], default=cap_share)
         await government_flag_cap.hold_round(conn, registry=registry, year=r["year"], proposing=len(proposed),
-                                             share=cap_share)
+                                             share=share, organiser=r["organiser"])
     row = await round_store.decide(conn, round_id, state="approved", by=actor.subject)
-    # The approved units enter the cluster's commendation list in this same transaction.
+    # The approved units enter the cluster's commendation list in this same transaction (into the
+    # forms of the round's organiser, provisioned if it never asked for them).
+    await organisers.ensure_forms(conn, registry, r["organiser"])
     await commendations.carry_approved_round(conn, actor=actor, round_row=row)
     await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
@@ -73,7 +76,7 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
 async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                        reason: str) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
-    _require_ministry(actor, "return a proposal")
+    _require_ministry(actor, r, "return a proposal")
     _require_transition(r, RoundState.returned)
     row = await round_store.decide(conn, round_id, state="returned", by=actor.subject, reason=reason)
     await events.publish(conn, events.ROUND_RETURNED, round_id=round_id, payload=events.decided(row, reason=reason))

@@ -46,33 +46,34 @@ def dispute_public(row: Mapping[str, Any]) -> dict[str, Any]:
 async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str) -> dict[str, Any]:
     """The member disputes the paper ballot the lead entered for it (until the round is certified)."""
     r = await _load(conn, round_id, lock="share")
-    if actor.role != "province" or actor.province not in (r["electorate"] or []):
+    if not actor.is_unit or actor.unit not in (r["electorate"] or []):
         raise Forbidden("only a member of this round's electorate may dispute the paper ballot entered for it")
     if not policy.accepts_disputes(r["state"]):
         raise Conflict(f"the round is {r['state']}: disputes are taken until it is certified",
                        slug="round-not-disputable", state=r["state"])
-    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
+    paper = await dispute_store.paper_participation(conn, round_id, actor.unit)  # type: ignore[arg-type]
     if paper is None:
-        raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
+        raise Conflict(f"no paper ballot was entered for province {actor.unit} in this round",
                        slug="no-paper-ballot")
-    row = await dispute_store.insert(conn, round_id=round_id, province=actor.province, reason=reason,  # type: ignore[arg-type]
+    row = await dispute_store.insert(conn, round_id=round_id, province=actor.unit, reason=reason,  # type: ignore[arg-type]
                                      by=actor.subject)
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot_disputed(r, voter=actor.province,  # type: ignore[arg-type]
+                         payload=events.paper_ballot_disputed(r, voter=actor.unit,  # type: ignore[arg-type]
                                                               document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
-                       details={"voter": actor.province, "document_ref": paper["document_ref"]})
+                       details={"voter": actor.unit, "document_ref": paper["document_ref"]})
     return dispute_public(row)
 
 
 async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, province: str, ruling: str,
                note: str) -> dict[str, Any]:
     """The ministry's ruling, final: the ballot stands, or it is void (the round cannot be certified)."""
-    if not actor.is_ministry:
-        raise Forbidden("only ministry staff may rule on a disputed paper ballot")
     r = await _load(conn, round_id, lock="share")
+    if not policy.may_decide(actor, organiser=r["organiser"]):
+        raise Forbidden("only the emulation office of the round's organiser (ministry staff for the ministry's "
+                        "clusters) may rule on a disputed paper ballot")
     row = await dispute_store.get(conn, round_id, province, lock=True)
     if row is None:
         raise NotFound(f"province {province} has not disputed a paper ballot in this round", field="province")
@@ -93,10 +94,11 @@ async def list_disputes(conn: asyncpg.Connection, *, actor: Principal, round_id:
                         registry: RegistryClient | None = None) -> list[dict[str, Any]]:
     r = await _load(conn, round_id)
     rows = [dispute_public(row) for row in await dispute_store.for_round(conn, round_id)]
-    if actor.is_ministry or policy.is_lead(actor, lead_code=await lead_for_reading(actor, r, registry)):
+    if actor.is_ministry or policy.is_office(actor, organiser=r["organiser"]) \
+            or policy.is_lead(actor, lead_code=await lead_for_reading(actor, r, registry)):
         return rows
-    if actor.role == "province" and actor.province in (r["electorate"] or []):
-        return [row for row in rows if row["province_code"] == actor.province]
+    if actor.is_unit and actor.unit in (r["electorate"] or []):
+        return [row for row in rows if row["province_code"] == actor.unit]
     raise Forbidden("this round is visible to the ministry, its lead and its electorate only")
 
 
@@ -105,21 +107,21 @@ async def confirm_paper_ballot(conn: asyncpg.Connection, *, actor: Principal,
     """The member confirms the paper ballot the lead entered for it: certification need not wait
     for its dispute window any more."""
     r = await _load(conn, round_id, lock="share")
-    if actor.role != "province" or actor.province not in (r["electorate"] or []):
+    if not actor.is_unit or actor.unit not in (r["electorate"] or []):
         raise Forbidden("only a member of this round's electorate may confirm the paper ballot entered for it")
     if not policy.accepts_disputes(r["state"]):
         raise Conflict(f"the round is {r['state']}: paper ballots are confirmed until it is certified",
                        slug="round-not-disputable", state=r["state"])
-    paper = await dispute_store.paper_participation(conn, round_id, actor.province)  # type: ignore[arg-type]
+    paper = await dispute_store.paper_participation(conn, round_id, actor.unit)  # type: ignore[arg-type]
     if paper is None:
-        raise Conflict(f"no paper ballot was entered for province {actor.province} in this round",
+        raise Conflict(f"no paper ballot was entered for province {actor.unit} in this round",
                        slug="no-paper-ballot")
-    row = await dispute_store.confirm(conn, round_id=round_id, province=actor.province,  # type: ignore[arg-type]
+    row = await dispute_store.confirm(conn, round_id=round_id, province=actor.unit,  # type: ignore[arg-type]
                                       by=actor.subject)
     if row is None:
         raise Conflict("this paper ballot is already confirmed (or predates confirmations)", slug="already-confirmed")
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_confirmed", target=f"round:{round_id}",
-                       details={"voter": actor.province, "document_ref": paper["document_ref"]})
+                       details={"voter": actor.unit, "document_ref": paper["document_ref"]})
     return {"round_id": str(round_id), "province_code": row["province_code"], "confirmed_at": row["confirmed_at"],
             "confirmed_by": row["confirmed_by"]}
 

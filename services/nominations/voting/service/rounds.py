@@ -58,7 +58,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",
                             slug="period-missing", cluster=cluster_code, year=year)
     lead = period.get("lead")
-    if lead is None or lead["code"] != actor.province:
+    if lead is None or lead["code"] != actor.unit:
         who = f"province {lead['code']}" if lead else "nobody yet"
         raise Forbidden(f"only the lead of {cluster_code} in {year} ({who}) may create its vote rounds")
     members = {m["code"]: m["name"] for m in period["members"]}
@@ -85,7 +85,8 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
         candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province, checked above
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
-        threshold_base=threshold_base, threshold_comparison=threshold_comparison)
+        threshold_base=threshold_base, threshold_comparison=threshold_comparison,
+        organiser=period.get("organiser") or "BNV")
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
                                 "candidates": list(rules.candidates)})
@@ -132,23 +133,26 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
                       state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int,
                       registry: RegistryClient | None = None) -> list[dict[str, Any]]:
     led: list[tuple[str, int]] = []
+    organiser = None
     if policy.may_list_all(actor):
         visible_to = None
-    elif policy.may_list_own(actor) and actor.province:
-        visible_to = actor.province
+    elif actor.staff_of is not None:  # an organiser's office: its own organiser's rounds
+        visible_to, organiser = None, actor.staff_of
+    elif policy.may_list_own(actor) and actor.unit:
+        visible_to = actor.unit
         # Beyond the rounds it votes in, those of the cluster-years it leads now (the registry says).
-        near = await round_store.lead_candidates(conn, province=actor.province, cluster=cluster, year=year)
+        near = await round_store.lead_candidates(conn, province=actor.unit, cluster=cluster, year=year)
         leads: list[str | None] = [None] * len(near)
         if registry is not None:
             try:
                 leads = list(await asyncio.gather(*(registry.lead_of(c, y) for c, y in near)))
             except Unavailable:
                 pass  # the registry is away: the list shows the rounds it votes in, drafts come back with it
-        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.province]
+        led = [cluster_year for cluster_year, lead in zip(near, leads) if lead == actor.unit]
     else:
         raise Forbidden("this account may not list vote rounds")
     rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, led=led,
-                                  after=after, limit=limit)
+                                  after=after, limit=limit, organiser=organiser)
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:
@@ -161,7 +165,8 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
 async def turnout(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                   registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id)
-    if not policy.may_see_turnout(actor, lead_code=await lead_for_reading(actor, r, registry)):
+    if not policy.may_see_turnout(actor, lead_code=await lead_for_reading(actor, r, registry),
+                                  organiser=r["organiser"]):
         raise Forbidden("the turnout is for the round's lead and the ministry")
     if r["electorate"] is None:
         raise Conflict("the round is not open yet: it has no electorate", slug="round-not-open", state=r["state"])

@@ -14,7 +14,7 @@ _COLUMNS = """id, parent_round_id, cluster_code, cluster_name, year, award, seat
               threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
               electorate, unit_names, carried_over, state, closes_at, result, created_by, created_at,
               opened_at, closed_at, certified_at, certified_by, decided_at, decided_by, return_reason,
-              threshold_base, threshold_comparison"""
+              threshold_base, threshold_comparison, organiser"""
 
 
 async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uuid.UUID | None, cluster_code: str,
@@ -23,20 +23,20 @@ async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uu
                  unit_names: dict[str, str], closes_at: datetime | None, created_by: str,
                  state: str = "draft", electorate: list[str] | None = None,
                  carried_over: list[str] | None = None, threshold_base: str = "valid_ballots",
-                 threshold_comparison: str = "more_than") -> asyncpg.Record:
+                 threshold_comparison: str = "more_than", organiser: str = "BNV") -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.rounds
                 (id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
                  threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
                  unit_names, closes_at, created_by, state, electorate, carried_over, opened_at,
-                 threshold_base, threshold_comparison)
+                 threshold_base, threshold_comparison, organiser)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23)
+                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23, $24)
             RETURNING {_COLUMNS}""",
         id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
         threshold[0], threshold[1], quorum[0], quorum[1], self_vote, candidates, lead_code,
         unit_names, closes_at, created_by, state, electorate, carried_over or [], threshold_base,
-        threshold_comparison)
+        threshold_comparison, organiser)
 
 
 async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record | None:
@@ -138,7 +138,7 @@ async def due(conn: asyncpg.Connection, *, limit: int = 500) -> list[uuid.UUID]:
 
 async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
                visible_to: str | None, led: list[tuple[str, int]], after: tuple[datetime, uuid.UUID] | None,
-               limit: int) -> list[asyncpg.Record]:
+               limit: int, organiser: str | None = None) -> list[asyncpg.Record]:
     """Rounds in creation order. ``visible_to``: a province code, keeping the rounds it votes in and
     those of the cluster-years in ``led`` (those it leads now, as the registry says)."""
     return await conn.fetch(
@@ -149,9 +149,10 @@ async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | Non
                AND ($4::text IS NULL OR $4 = ANY (electorate)
                     OR (cluster_code, year) IN (SELECT * FROM unnest($8::text[], $9::int[])))
                AND ($5::timestamptz IS NULL OR (created_at, id) > ($5, $6::uuid))
+               AND ($10::text IS NULL OR organiser = $10)
              ORDER BY created_at, id LIMIT $7""",
         cluster, year, state, visible_to, after[0] if after else None, after[1] if after else None, limit,
-        [c for c, _ in led], [y for _, y in led])
+        [c for c, _ in led], [y for _, y in led], organiser)
 
 
 async def lead_candidates(conn: asyncpg.Connection, *, province: str, cluster: str | None,
@@ -167,15 +168,17 @@ async def lead_candidates(conn: asyncpg.Connection, *, province: str, cluster: s
     return [(r["cluster_code"], r["year"]) for r in rows]
 
 
-async def year_summary(conn: asyncpg.Connection, *, year: int) -> dict[str, dict[str, Any]]:
+async def year_summary(conn: asyncpg.Connection, *, year: int,
+                       organiser: str | None = None) -> dict[str, dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT id, parent_round_id, cluster_code, cluster_name, award, state, created_at, decided_at,
-                  result -> 'proposed' AS proposed
-             FROM nominations.rounds WHERE year = $1 ORDER BY cluster_code, created_at, id""", year)
+                  result -> 'proposed' AS proposed, organiser
+             FROM nominations.rounds WHERE year = $1 AND ($2::text IS NULL OR organiser = $2)
+            ORDER BY cluster_code, created_at, id""", year, organiser)
     summary: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = summary.setdefault(r["cluster_code"], {"cluster_name": r["cluster_name"], "rounds": [],
-                                                       "approvals": []})
+                                                       "approvals": [], "organiser": r["organiser"]})
         entry["rounds"].append({"id": str(r["id"]), "award": r["award"], "state": r["state"],
                                 "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None})
         if r["state"] == "approved":

@@ -34,7 +34,7 @@ async def test_a_province_office_runs_its_units_and_sees_its_year(pages: Pages, 
     units = (await system.registry.client.get("/v1/units", params={"organiser": "UBND-22"})).json()["items"]
     assert "QN-SXD" in {u["code"] for u in units}
     row = page.locator("tr[data-unit=QN-SXD]")
-    await row.get_by_text("Giải thể", exact=True).click()
+    await row.locator("summary", has_text="Giải thể").click()
     await row.locator("form[action$='/dissolve'] input[name=effective_date]").fill("2026-01-01")
     await row.locator("form[action$='/dissolve'] input[name=reason]").fill("Quyết định 1/QĐ-UBND (dữ liệu mẫu)")
     await row.locator("form[action$='/dissolve'] button").click()

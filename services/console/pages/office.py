@@ -92,7 +92,7 @@ async def _context(api: Api, user: Session, organiser: str, year: int) -> dict[s
     return {"organiser": the_organiser, "organisers": organisers["items"], "year": year,
             "year_items": year_view["items"], "clusters": clusters["items"], "all_clusters": every["items"],
             "units": units["items"],
-            "forms": forms, "decisions": decisions["items"], "may_change": _may_change(user, organiser),
+            "award_forms": forms, "decisions": decisions["items"], "may_change": _may_change(user, organiser),
             "national": user.role == "ministry", "unit_kinds": UNIT_KINDS, "key": new_secret()}
 
 

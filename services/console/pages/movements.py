@@ -125,7 +125,8 @@ def _organiser(api: Api, movement: dict[str, Any]) -> bool:
     if s is None or not s.signed_in:
         return False
     code = movement["organiser_code"]
-    return s.role == "ministry" or (s.role == "province" and "-" in code and code.rsplit("-", 1)[-1] == s.province)
+    return (s.role == "ministry" or (s.role == "staff" and s.organiser == code)
+            or (s.role == "province" and "-" in code and code.rsplit("-", 1)[-1] == s.province))
 
 
 def _charts(rollup: dict[str, Any], lang: str, t: Any) -> dict[str, str]:

@@ -278,8 +278,11 @@ class Api:
     """The APIs as seen by one request's user (anonymous when ``session`` is None or signed out)."""
 
     def __init__(self, *, clients: dict[str, httpx.AsyncClient], session: Session | None, store: SessionStore,
-                 settings: ConsoleSettings, lang: str):
+                 settings: ConsoleSettings, lang: str, client_address: str | None = None):
         self.clients = clients
+        # The browser's address, forwarded to the APIs (which trust the console as a proxy), so
+        # what they count per client (sign-ins, downloads) counts the user, not the console.
+        self.client_address = client_address
         self.session = session
         self.store = store
         self.settings = settings
@@ -331,6 +334,8 @@ class Api:
         Raises ApiError for a 4xx answer, UpstreamDown, SessionEnded."""
         client = self.clients[upstream]
         extra: dict[str, str] = {"Accept-Language": self.lang}
+        if self.client_address:
+            extra["X-Forwarded-For"] = self.client_address
         if idempotency_key:
             extra["Idempotency-Key"] = idempotency_key
         body: dict[str, Any] = {"json": json, "data": data}

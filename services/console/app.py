@@ -3,6 +3,7 @@ httpx client per upstream API, security headers on every answer and HTML error p
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,10 +22,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.console.api import ApiError, SessionEnded, UpstreamDown, create_upstreams
 from services.console.errors import CsrfRefused, PageForbidden, PageNotFound, SignInRequired
 from services.console.pages import PAGE_ROUTERS
-from services.console.sessions import COOKIE, SessionStore
+from services.console.sessions import SessionStore, new_secret
 from services.console.settings import ConsoleSettings
 from services.console.web import (
     csrf_protect,
+    end_session_cookie,
     error_page,
     message,
     redirect,
@@ -32,6 +34,8 @@ from services.console.web import (
 from shared.app import RequestContextMiddleware
 from shared.limits import BodySizeLimitMiddleware
 from shared.logs import configure_logging, request_id_var
+from shared.production import UnsafeConfiguration
+from shared.proxies import TrustedProxiesMiddleware
 
 log = logging.getLogger("thidua.console")
 STATIC = Path(__file__).parent / "static"
@@ -53,15 +57,16 @@ class SecurityHeadersMiddleware:
     """Pure ASGI (the inbox stream passes through untouched): the security headers on every answer,
     and ``Cache-Control: no-store`` on pages (they show one user's data)."""
 
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, *, hsts_always: bool = False):
         self.app = app
+        self.hsts_always = hsts_always
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         is_static = scope["path"].startswith("/static/")
-        https = scope.get("scheme") == "https"
+        hsts = self.hsts_always or scope.get("scheme") == "https"
 
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
@@ -72,8 +77,8 @@ class SecurityHeadersMiddleware:
                         headers.append((k, v))
                 if not is_static and b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
-                if https:
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                if hsts:
+                    headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
                 msg["headers"] = headers
             await send(msg)
 
@@ -86,9 +91,12 @@ def create_console_app(settings: ConsoleSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level)
+        if settings.production and settings.production_problems():
+            raise UnsafeConfiguration(settings.service_name, settings.production_problems())
         app.state.redis = aioredis.from_url(settings.redis_url or "", socket_connect_timeout=2, socket_timeout=5)
         app.state.sessions = SessionStore(app.state.redis, idle_seconds=settings.session_idle_seconds,
-                                          max_seconds=settings.session_max_seconds)
+                                          max_seconds=settings.session_max_seconds,
+                                          secret=settings.session_secret or new_secret())
         app.state.upstreams = create_upstreams(settings)
         try:
             yield
@@ -101,8 +109,10 @@ def create_console_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_pages(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts_always=settings.production)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    # Outermost: the browser's address and scheme as a trusted proxy forwarded them (shared.proxies).
+    app.add_middleware(TrustedProxiesMiddleware, trusted=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_operations(app)
     for router in PAGE_ROUTERS:
@@ -125,7 +135,14 @@ def install_operations(app: FastAPI) -> None:
                                 status_code=503)
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        # With a token (required in production), only `Authorization: Bearer <token>` reads it.
+        token = request.app.state.settings.metrics_token
+        if token:
+            sent = request.headers.get("authorization", "")
+            if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+                return PlainTextResponse("metrics need the bearer token configured as CONSOLE_METRICS_TOKEN",
+                                         status_code=401, headers={"WWW-Authenticate": "Bearer"})
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -149,7 +166,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def _ended(request: Request, exc: SessionEnded) -> Response:
         log.info("session ended", extra={"fields": {"reason": str(exc)}})
         response = redirect("/sign-in?reason=signin.expired")
-        response.delete_cookie(COOKIE, path="/")
+        end_session_cookie(request, response)
         return response
 
     @app.exception_handler(PageForbidden)

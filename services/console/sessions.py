@@ -1,7 +1,9 @@
 """Console sessions, kept in Redis under a hash of their id.
 
 The browser holds only an opaque random id in an HttpOnly cookie. Redis holds, per session, the
-user's access and refresh tokens (never sent to the browser), the CSRF token that every form of the
+user's access and refresh tokens (never sent to the browser), sealed (AES-GCM, shared.secretbox)
+with a key made of the console's session secret and the session's id, which Redis does not hold
+(its key is a hash of the id): a copy of Redis alone opens no token, the CSRF token that every form of the
 session carries, and when the session began. A visitor who has not signed in gets an anonymous
 session the first time a page shows them a form (the sign-in form too has a CSRF token); signing in
 always starts a new session id.
@@ -16,8 +18,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
+from cryptography.exceptions import InvalidTag
+
+from shared.secretbox import SecretBox
 
 COOKIE = "thidua_session"
+# Production's name: a __Host- cookie is Secure, has path / and no Domain, so no other host of the
+# site can set or shadow it.
+HOST_COOKIE = "__Host-thidua_session"
+SEALED = ("access_token", "refresh_token")
 PREFIX = "console:session:"
 
 
@@ -65,10 +74,14 @@ class Session:
 
 
 class SessionStore:
-    def __init__(self, redis: aioredis.Redis, *, idle_seconds: int, max_seconds: int):
+    def __init__(self, redis: aioredis.Redis, *, idle_seconds: int, max_seconds: int, secret: str):
         self.redis = redis
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
+        self._secret = secret
+
+    def _box(self, session_id: str) -> SecretBox:
+        return SecretBox(f"{self._secret}\0{session_id}", purpose="console-session-tokens")
 
     async def load(self, session_id: str | None) -> Session | None:
         if not session_id or len(session_id) > 100:
@@ -77,6 +90,13 @@ class SessionStore:
         if raw is None:
             return None
         values = json.loads(raw)
+        box = self._box(session_id)
+        try:
+            for name in SEALED:
+                if values.get(name):
+                    values[name] = box.open(values[name])
+        except (InvalidTag, ValueError):
+            return None  # sealed with another secret (rotated): the user signs in again
         session = Session(id=session_id, **values)
         if time.time() - session.created_at > self.max_seconds:
             await self.delete(session_id)
@@ -86,7 +106,12 @@ class SessionStore:
     async def save(self, session: Session) -> None:
         remaining = self.max_seconds - (time.time() - session.created_at)
         ttl = max(1, int(min(self.idle_seconds, remaining)))
-        await self.redis.set(_key(session.id), json.dumps(session.data()), ex=ttl)
+        values = session.data()
+        box = self._box(session.id)
+        for name in SEALED:
+            if values.get(name):
+                values[name] = box.seal(values[name])
+        await self.redis.set(_key(session.id), json.dumps(values), ex=ttl)
 
     async def create(self, **values: Any) -> Session:
         session = Session(id=new_secret(), csrf=new_secret(), created_at=time.time(), **values)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
-from pydantic import model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.production import placeholder_problems
+from shared.proxies import DEFAULT_TRUSTED_PROXIES, parse_trusted_proxies
 from shared.settings import (
     DEFAULT_REDIS_URL,
     NOMINATIONS_PORT,
@@ -39,8 +42,21 @@ class ConsoleSettings(BaseSettings):
     # Refresh the access token this many seconds before it expires.
     token_refresh_margin_seconds: int = 30
     # "auto": the cookie is Secure when the request came over HTTPS (directly or, behind a trusted
-    # proxy, per X-Forwarded-Proto); "always"/"never" force it.
+    # proxy, per X-Forwarded-Proto); "always"/"never" force it. Production: always, whatever this says.
     secure_cookies: str = "auto"
+    # THIDUA_ENV=production: Secure cookies always, the session cookie named __Host-… (no Domain, path
+    # /, Secure: no sibling host can set or shadow it), HSTS on every answer, /metrics only with its
+    # token, and no start without a session secret and a metrics token (nor with a placeholder).
+    environment: Literal["development", "production"] = Field(
+        default="development", validation_alias=AliasChoices("THIDUA_ENV", "environment"))
+    # Seals the access and refresh tokens kept in the Redis sessions (with each session's id, which
+    # only the browser holds). Unset outside production: a random one per process.
+    session_secret: str | None = None
+    # /metrics: `Authorization: Bearer <token>`; required in production.
+    metrics_token: str | None = None
+    # The proxies whose X-Forwarded-For/-Proto are believed (shared.proxies), as for the services.
+    trusted_proxies: str = Field(default=DEFAULT_TRUSTED_PROXIES,
+                                 validation_alias=AliasChoices("THIDUA_TRUSTED_PROXIES", "trusted_proxies"))
     default_language: str = "vi"
     log_level: str = "INFO"
     demo: bool = False
@@ -53,4 +69,19 @@ class ConsoleSettings(BaseSettings):
             raise ValueError("CONSOLE_SECURE_COOKIES is auto, always or never")
         if self.default_language not in ("vi", "en"):
             raise ValueError("CONSOLE_DEFAULT_LANGUAGE is vi or en")
+        parse_trusted_proxies(self.trusted_proxies)
         return self
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    def production_problems(self) -> list[str]:
+        problems = placeholder_problems(self)
+        if len(self.session_secret or "") < 32:
+            problems.append("CONSOLE_SESSION_SECRET (32+ random characters) seals the tokens in the sessions")
+        if not self.metrics_token:
+            problems.append("CONSOLE_METRICS_TOKEN: /metrics answers only with it")
+        if self.demo:
+            problems.append("demo mode is on (unset CONSOLE_DEMO)")
+        return problems

@@ -34,7 +34,7 @@ from services.console.i18n import (
     translate,
     translator,
 )
-from services.console.sessions import COOKIE, Session, SessionStore, new_secret
+from services.console.sessions import COOKIE, HOST_COOKIE, Session, SessionStore, new_secret
 from services.console.settings import ConsoleSettings
 from shared.logs import request_id_var
 
@@ -78,7 +78,7 @@ def get_lang(request: Request) -> str:
 
 async def get_session(request: Request) -> Session | None:
     if not hasattr(request.state, "session"):
-        request.state.session = await store_of(request).load(request.cookies.get(COOKIE))
+        request.state.session = await store_of(request).load(request.cookies.get(session_cookie(request)))
     session: Session | None = request.state.session
     return session
 
@@ -99,7 +99,8 @@ def require_role(*roles: str) -> Any:
 
 async def get_api(request: Request, session: Annotated[Session | None, Depends(get_session)]) -> Api:
     return Api(clients=request.app.state.upstreams, session=session, store=store_of(request),
-               settings=settings_of(request), lang=get_lang(request))
+               settings=settings_of(request), lang=get_lang(request),
+               client_address=request.client.host if request.client else None)
 
 
 SessionDep = Annotated[Session | None, Depends(get_session)]
@@ -132,14 +133,28 @@ async def csrf_protect(request: Request) -> None:
 # ------------------------------------------------------------ sessions and cookies
 
 def cookie_secure(request: Request) -> bool:
-    mode = settings_of(request).secure_cookies
+    settings = settings_of(request)
+    if settings.production:
+        return True
+    mode = settings.secure_cookies
     if mode != "auto":
         return mode == "always"
     return request.url.scheme == "https"
 
 
+def session_cookie(request: Request) -> str:
+    """The session cookie's name: ``__Host-`` in production (Secure, path /, no Domain)."""
+    return HOST_COOKIE if settings_of(request).production else COOKIE
+
+
 def set_session_cookie(request: Request, response: Response, session: Session) -> None:
-    response.set_cookie(COOKIE, session.id, httponly=True, samesite="lax", secure=cookie_secure(request), path="/")
+    response.set_cookie(session_cookie(request), session.id, httponly=True, samesite="lax",
+                        secure=cookie_secure(request), path="/")
+
+
+def end_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(session_cookie(request), path="/", secure=cookie_secure(request), httponly=True,
+                           samesite="lax")
 
 
 async def ensure_session(request: Request) -> Session:

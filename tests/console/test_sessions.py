@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from tests.console.conftest import (
     CLUSTER,
@@ -22,8 +22,9 @@ from tests.console.conftest import (
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def only_session(system: System) -> tuple[str, dict[str, Any]]:
-    """The one signed-in session in Redis: its key and its data."""
+async def only_session(system: System, page: Page) -> tuple[str, dict[str, Any]]:
+    """The one signed-in session in Redis: its key and its data, the tokens opened with the
+    browser's cookie (Redis holds them sealed: a copy of Redis opens nothing)."""
     client = aioredis.from_url(system.redis_url)
     try:
         found = []
@@ -34,9 +35,13 @@ async def only_session(system: System) -> tuple[str, dict[str, Any]]:
             if data.get("username"):
                 found.append((key.decode(), data))
         assert len(found) == 1, found
-        return found[0]
+        key, data = found[0]
     finally:
         await client.aclose()
+    assert all(data[name].startswith("enc:v1:") for name in ("access_token", "refresh_token") if data[name])
+    cookie = next(c["value"] for c in await page.context.cookies() if c["name"] == "thidua_session")
+    session = await system.console.app.state.sessions.load(cookie)
+    return key, {**data, "access_token": session.access_token, "refresh_token": session.refresh_token}
 
 
 async def rewrite_session(system: System, key: str, **changes: Any) -> None:
@@ -51,7 +56,7 @@ async def rewrite_session(system: System, key: str, **changes: Any) -> None:
 
 async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(pages: Pages, system: System) -> None:
     page = await pages.new(user="province-33")
-    key, first = await only_session(system)
+    key, first = await only_session(system, page)
     assert first["refresh_token"] and first["access_token"]
     expired, _ = system.registry.app.state.issuer.issue(subject="province-33", role="province", province="33",
                                                         ttl_seconds=-120)
@@ -60,7 +65,7 @@ async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(pa
     await rewrite_session(system, key, access_token=expired, access_expires_at=first["access_expires_at"])
     await page.goto("/tasks")
     await expect(page.locator("h1")).to_have_text("Việc cần làm")
-    _, second = await only_session(system)
+    _, second = await only_session(system, page)
     assert second["access_token"] not in (expired, first["access_token"])
     assert second["refresh_token"] != first["refresh_token"]     # rotated
 
@@ -68,7 +73,7 @@ async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(pa
     await rewrite_session(system, key, access_token=expired, access_expires_at=0)
     await page.goto("/inbox")
     await expect(page.locator("h1")).to_contain_text("Thông báo")
-    _, third = await only_session(system)
+    _, third = await only_session(system, page)
     assert third["refresh_token"] != second["refresh_token"] and third["access_expires_at"] > 0
 
     # The spent refresh tokens are dead: presenting one again is a replay.
@@ -84,7 +89,7 @@ async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(pa
 
 async def test_sign_out_ends_the_session_everywhere(pages: Pages, system: System) -> None:
     page = await pages.new(user="province-37")
-    _, data = await only_session(system)
+    _, data = await only_session(system, page)
     cookies = await page.context.cookies()
     session_cookie = next(c for c in cookies if c["name"] == "thidua_session")
     assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Lax"

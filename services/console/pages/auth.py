@@ -15,10 +15,10 @@ from services.console.api import (
     revoke,
 )
 from services.console.i18n import LANG_COOKIE, LANGUAGES, nfc
-from services.console.sessions import COOKIE
 from services.console.web import (
     SessionDep,
     cookie_secure,
+    end_session_cookie,
     ensure_session,
     flash,
     message,
@@ -121,7 +121,7 @@ async def sign_out(request: Request, session: SessionDep) -> Response:
     if fresh is not None:
         set_session_cookie(request, response, fresh)
     else:
-        response.delete_cookie(COOKIE, path="/")
+        end_session_cookie(request, response)
     return response
 
 

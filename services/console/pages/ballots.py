@@ -180,25 +180,36 @@ async def receipt_download(request: Request, round_id: UUID, user: ProvinceUser,
     return PlainTextResponse(body, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+class ReceiptCheckForm(Form):
+    round: str = ""
+    commitment: str = ""
+
+
 @router.get("/receipts")
-async def receipt_check(request: Request, user: ProvinceUser, api: ApiDep, round: str | None = None,
-                        commitment: str | None = None) -> Response:
+async def receipt_check_form(request: Request, user: ProvinceUser, api: ApiDep) -> Response:
+    """The form only: the check is a POST, so the commitment never sits in a URL (history, logs)."""
+    return await render(request, "ballots/receipt_check.html", {
+        "rounds": await cy.counted_rounds(api), "selected": "", "commitment": "", "result": None,
+        "checked_round": None, "errors": {}})
+
+
+@router.post("/receipts")
+async def receipt_check(request: Request, user: ProvinceUser, api: ApiDep) -> Response:
+    form = await ReceiptCheckForm.read(request)
+    round, commitment = form.round, form.commitment.strip()
     rounds = await cy.counted_rounds(api)
     errors: dict[str, str] = {}
     result = None
-    chosen_round = None
-    if round or commitment:
-        chosen_round = next((r for r in rounds if r["id"] == round), None)
-        if chosen_round is None:
-            errors["round"] = message(request, "receipt.pick_round")
-        if not commitment or not COMMITMENT.match(commitment.strip()):
-            errors["commitment"] = message(request, "receipt.bad_commitment")
-        if not errors and chosen_round is not None and commitment:
-            try:
-                result = await cy.verify_receipt(api, round_id=chosen_round["id"],
-                                                 commitment=commitment.strip().lower())
-            except ApiError as exc:
-                errors["_form"] = exc.message
+    chosen_round = next((r for r in rounds if r["id"] == round), None)
+    if chosen_round is None:
+        errors["round"] = message(request, "receipt.pick_round")
+    if not COMMITMENT.match(commitment):
+        errors["commitment"] = message(request, "receipt.bad_commitment")
+    if not errors and chosen_round is not None:
+        try:
+            result = await cy.verify_receipt(api, round_id=chosen_round["id"], commitment=commitment.lower())
+        except ApiError as exc:
+            errors["_form"] = exc.message
     return await render(request, "ballots/receipt_check.html", {
-        "rounds": rounds, "selected": round or "", "commitment": (commitment or "").strip(), "result": result,
+        "rounds": rounds, "selected": round, "commitment": commitment, "result": result,
         "checked_round": chosen_round, "errors": errors}, status_code=422 if errors else 200)

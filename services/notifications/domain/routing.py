@@ -210,6 +210,15 @@ def _movement_provinces(p: Mapping[str, Any]) -> list[str]:
     return _provinces(codes(p.get("provinces")))
 
 
+def _late_units_and_provinces(p: Mapping[str, Any]) -> list[str]:
+    # A unit with its own account reads at its code's address; its province relays to the others.
+    return _provinces(codes(p.get("unregistered")), codes(p.get("provinces")))
+
+
+def _model_unit_and_province(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("unit_code")), codes(p.get("provinces")))
+
+
 def _merger_undone(p: Mapping[str, Any]) -> list[str]:
     return [MINISTRY, *_provinces(codes(p.get("sources")))]
 
@@ -338,13 +347,13 @@ ROUTING: dict[str, Route] = {
         "the phase is over: each registered unit reports its results (sơ kết) by the report deadline",
         _movement_provinces),
     MOVEMENT_REGISTRATION_DUE: Route(
-        "the provinces of the units in scope that have not registered",
+        "each unit in scope that has not registered (its own account), then their provinces",
         "the registration deadline is within a week: the late units register (named in the message)",
-        _movement_provinces),
+        _late_units_and_provinces),
     MOVEMENT_MODEL_RECOGNISED: Route(
-        "the province of the unit that registered the model",
+        "the unit that registered the model (its own account), then its province",
         "its model or example was recognised by a decision",
-        _movement_provinces),
+        _model_unit_and_province),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

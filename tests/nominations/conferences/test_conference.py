@@ -153,7 +153,12 @@ async def test_a_round_of_the_conference_opens_only_while_its_quorum_holds(vote)
         await client.post(f"/v1/conferences/{cid}/check-ins", headers=lead, json={"delegate_id": ids[code]})
     body = problem(await vote.post(flag["id"], "open", lead), 409)
     assert "5 of 8" in body["detail"]
+    holds = "SELECT nominations.conference_quorum_holds($1::uuid)"  # the schema's guard says the same
+    async with vote.nominations.app.state.db.connection() as conn:
+        assert await conn.fetchval(holds, cid) is False
     await client.post(f"/v1/conferences/{cid}/check-ins", headers=lead, json={"delegate_id": ids[NORTH[5]]})
+    async with vote.nominations.app.state.db.connection() as conn:
+        assert await conn.fetchval(holds, cid) is True
     opened = await vote.open(flag["id"])
     assert opened["state"] == "open" and "conference_id" not in opened  # a round's answer is as it was
     got = (await client.get(f"/v1/conferences/{cid}", headers=lead)).json()

@@ -29,7 +29,7 @@ def routers() -> list:
     from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
-    from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
+    from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
@@ -37,6 +37,7 @@ def routers() -> list:
         rounds.router,
         disputes.router,
         covenants.router,
+        signatures.router,
         rankings.router,
         year.router,
         commendations.router,

@@ -1,4 +1,5 @@
-"""Events of the cluster's conferences (producer ``nominations``, context ``conferences``).
+"""Events of the cluster's conferences (producer ``nominations``, context ``conferences``) and of
+the covenant signed there (context ``scoring``, which keeps the covenant).
 
 ``provinces`` lists the member units of the cluster-year (province accounts), which is how the
 notifications service reaches them."""
@@ -41,4 +42,21 @@ class ConferenceAttendanceV1(Contract):
     present_units: list[ProvinceCode]
     quorum_needed: int = Field(ge=1)
     quorum_met: bool
+    provinces: list[ProvinceCode]
+
+
+COVENANT_SIGNED = "nominations.covenant.signed"
+
+
+class CovenantSignedV1(Contract):
+    """A member unit signed the covenant version in force; ``in_force`` once every member has."""
+
+    cluster_code: ClusterCode
+    year: Year
+    version: int = Field(ge=1)
+    unit_code: ProvinceCode
+    signer_name: Name
+    signer_position: Name
+    not_signed: list[ProvinceCode]
+    in_force: bool
     provinces: list[ProvinceCode]

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from pydantic import BaseModel
 
 from shared.contracts import conferences, movements, nominations, registry
-from shared.contracts.conferences import ConferenceAttendanceV1, ConferenceScheduledV1
+from shared.contracts.conferences import ConferenceAttendanceV1, ConferenceScheduledV1, CovenantSignedV1
 from shared.contracts.movements import (
     MovementLaunchedV1,
     MovementModelRecognisedV1,
@@ -90,5 +90,6 @@ CATALOGUE: dict[str, EventContract] = {
     conferences.CONFERENCE_OPENED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.CONFERENCE_QUORUM_REACHED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.CONFERENCE_ADJOURNED: EventContract(1, ConferenceAttendanceV1, "nominations"),
+    conferences.COVENANT_SIGNED: EventContract(1, CovenantSignedV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

@@ -18,6 +18,11 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.conference.scheduled",
+    "nominations.conference.opened",
+    "nominations.conference.quorum_reached",
+    "nominations.conference.adjourned",
+    "nominations.covenant.signed",
     "nominations.movement.launched",
     "nominations.movement.phase_started",
     "nominations.movement.phase_ended",
@@ -246,6 +251,11 @@ def test_movement_events_reach_the_provinces_concerned():
     assert recipients_for(e) == ["province:22001", "province:22"]
     e = ev("nominations.movement.launched", provinces=["22"], units=37)
     assert recipients_for(e) == ["province:22"]
+
+
+def test_conference_events_reach_the_member_units():
+    e = ev("nominations.covenant.signed", provinces=["34", "33"], not_signed=["33"])
+    assert recipients_for(e) == ["province:34", "province:33"]
 
 
 # --- the table ------------------------------------------------------------------------------------

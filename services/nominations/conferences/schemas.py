@@ -67,6 +67,11 @@ class AttendeeIn(_In):
         return self
 
 
+class HandOverIn(_In):
+    from_unit: UnitCode = Field(description="The unit that held the rotating flag")
+    to_unit: UnitCode = Field(description="The unit it passes to")
+
+
 class CheckInIn(_In):
     delegate_id: uuid.UUID
 
@@ -79,6 +84,14 @@ class UnitRef(BaseModel):
 class Person(BaseModel):
     name: str
     position: str
+
+
+class HandOver(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: UnitRef = Field(alias="from")
+    to: UnitRef
+    handed_at: datetime
 
 
 class ConferenceOut(BaseModel):
@@ -106,6 +119,7 @@ class ConferenceOut(BaseModel):
     adjourned_at: datetime | None
     rounds: list[uuid.UUID] = Field(description="The vote rounds of the conference (`conference_id` on creation), "
                                                 "runoffs included, oldest first")
+    hand_over: HandOver | None = Field(None, description="The rotating flag handed over at the conference")
 
 
 class AttendeeOut(BaseModel):

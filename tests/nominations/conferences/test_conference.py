@@ -76,6 +76,18 @@ async def test_check_ins_make_the_quorum_once_and_the_roster_closes(vote):
                           json={"delegate_id": delegates["35"]})
     assert r.json()["conference"]["quorum_met"] is True
 
+    handing = {"from_unit": "34", "to_unit": "33"}
+    problem(await client.post(f"/v1/conferences/{cid}/hand-over", headers=vote.province("30"), json=handing), 403)
+    problem(await client.post(f"/v1/conferences/{cid}/hand-over", headers=vote.province("34"),
+                              json={"from_unit": "34", "to_unit": "01"}), 422)
+    r = await client.post(f"/v1/conferences/{cid}/hand-over", headers=vote.province("34"), json=handing)
+    assert r.status_code == 200, r.text
+    assert r.json()["hand_over"]["from"] == {"code": "34", "name": "Thái Bình"}
+    assert r.json()["hand_over"]["to"] == {"code": "33", "name": "Hưng Yên"}
+    r = await client.post(f"/v1/conferences/{cid}/hand-over", headers=vote.province("34"),
+                          json={"from_unit": "34", "to_unit": "30"})
+    assert r.json()["hand_over"]["to"]["code"] == "33"  # recorded once: the first stands
+
     r = await client.post(f"/v1/conferences/{cid}/adjourn", headers=vote.province("30"))
     problem(r, 403)
     r = await client.post(f"/v1/conferences/{cid}/adjourn", headers=vote.province("34"))
@@ -106,7 +118,7 @@ async def test_check_ins_make_the_quorum_once_and_the_roster_closes(vote):
         actions = {r["action"] for r in await conn.fetch(
             "SELECT action FROM nominations.audit_log WHERE target = $1", f"conference:{cid}")}
         assert actions == {"conference.schedule", "conference.open", "conference.attendee.add",
-                           "conference.check_in", "conference.adjourn"}
+                           "conference.check_in", "conference.hand_over", "conference.adjourn"}
         # The schema is the last line of defence: a check-in is never undone, an adjourned roster is final.
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute("UPDATE nominations.conference_attendees SET checked_in_at = NULL, "

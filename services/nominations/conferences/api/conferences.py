@@ -14,9 +14,10 @@ from services.nominations.conferences.schemas import (
     CheckInOut,
     ConferenceIn,
     ConferenceOut,
+    HandOverIn,
 )
 from services.nominations.conferences.service import conferences as service
-from services.nominations.conferences.service import roster
+from services.nominations.conferences.service import hand_overs, roster
 from services.nominations.conferences.service.conferences import SCHEMA, registry_of
 from shared.app import Db
 from shared.auth import CurrentPrincipal
@@ -114,3 +115,16 @@ async def check_in(conference_id: uuid.UUID, body: CheckInIn, principal: Current
             body=body, status_code=200,
             run=lambda: roster.check_in(conn, actor=principal, conference_id=conference_id,
                                         delegate_id=body.delegate_id))
+
+
+@router.post("/{conference_id}/hand-over", response_model=ConferenceOut, response_model_by_alias=True,
+             responses=problems(401, 403, 404, 409, 422),
+             summary="Record the hand-over of the rotating flag, from one member unit to another (the secretary)")
+async def hand_over(conference_id: uuid.UUID, body: HandOverIn, principal: CurrentPrincipal, db: Db,
+                    idempotency_key: IdempotencyKey = None) -> Any:
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:conference.hand_over:{conference_id}",
+            body=body, status_code=200,
+            run=lambda: hand_overs.record(conn, actor=principal, conference_id=conference_id,
+                                          from_code=body.from_unit, to_code=body.to_unit))

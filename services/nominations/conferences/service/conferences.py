@@ -15,6 +15,7 @@ from fastapi import Request
 from services.nominations.conferences.domain import policy, quorum
 from services.nominations.conferences.domain.states import ConferenceState, InvalidTransition, check
 from services.nominations.conferences.store import conferences as store
+from services.nominations.conferences.store import hand_overs as hand_over_store
 from services.nominations.conferences.store import rounds as round_links
 from services.nominations.ratios import exact_fraction
 from services.nominations.registry_client import RegistryClient, get_registry
@@ -68,6 +69,7 @@ async def public(conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any
     names = member_names(row)
     checked_in = await store.checked_in_count(conn, row["id"])
     share = share_of(row)
+    handed = await hand_over_store.of(conn, row["id"])
     return {
         "id": row["id"], "cluster_code": row["cluster_code"], "cluster_name": row["cluster_name"],
         "organiser": row["organiser"],
@@ -81,6 +83,9 @@ async def public(conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any
         "quorum_needed": seen.needed, "quorum_met": seen.quorum_met, "attendees_checked_in": checked_in,
         "created_by": row["created_by"], "created_at": row["created_at"], "opened_at": row["opened_at"],
         "adjourned_at": row["adjourned_at"], "rounds": await round_links.rounds_of(conn, row["id"]),
+        "hand_over": {"from": quorum.names([handed["from_code"]], names)[0],
+                      "to": quorum.names([handed["to_code"]], names)[0],
+                      "handed_at": handed["handed_at"]} if handed else None,
     }
 
 

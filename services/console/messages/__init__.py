@@ -8,6 +8,7 @@ from services.console.messages import (
     accounts,
     ballots,
     commendations,
+    conferences,
     covenant,
     disputes,
     frame,
@@ -25,7 +26,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            accounts, disputes, problems, movements, office)
+            accounts, disputes, problems, movements, office, conferences)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -12,6 +12,7 @@ from services.console.pages import (
     ballots,
     commendations,
     conference,
+    conferences,
     covenant,
     decisions,
     disputes,
@@ -33,5 +34,5 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router, office.router,
+    movements.router, movement_units.router, office.router, conferences.router,
 ]

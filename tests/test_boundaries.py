@@ -105,7 +105,7 @@ def test_the_contract_check_would_catch_behaviour():
 # ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements"}
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements", "conferences"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
                             r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
@@ -148,6 +148,19 @@ def test_movements_reach_commendations_only_to_propose_and_to_sniff_files():
     assert used == {"propose_from_movement", "domain"}, used
 
 
+def test_voting_reaches_conferences_only_for_its_rounds_quorum():
+    # A round of a conference is attached when created (its runoff inherits it) and opens only with the
+    # conference's quorum: those three calls, from the package's interface, nothing deeper.
+    used = {m.group(1) for path in (NOMINATIONS / "voting").rglob("*.py")
+            for m in re.finditer(r"\bconferences\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert used == {"attach_round", "inherit_round", "require_quorum"}, used
+    deep = [str(p) for p in (NOMINATIONS / "voting").rglob("*.py")
+            if "services.nominations.conferences" in p.read_text(encoding="utf-8")]
+    assert deep == []
+    # ...and the conferences know no other context.
+    assert [(str(p), t) for p, t, _ in _context_imports("conferences") if t != "conferences"] == []
+
+
 def test_commendations_use_no_other_context():
     # The Government-flag cap, once borrowed from voting, has its own module (government_flag_cap).
     crossing = [(str(p), t, rest) for p, t, rest in _context_imports("commendations") if t != "commendations"]
@@ -178,7 +191,8 @@ CONTEXTS = {"registry": "services.registry", "notifications": "services.notifica
             "nominations/year": "services.nominations.year", "nominations/voting": "services.nominations.voting",
             "nominations/scoring": "services.nominations.scoring",
             "nominations/commendations": "services.nominations.commendations",
-            "nominations/movements": "services.nominations.movements"}
+            "nominations/movements": "services.nominations.movements",
+            "nominations/conferences": "services.nominations.conferences"}
 
 
 def _imported_modules(path: Path) -> list[str]:

@@ -26,6 +26,8 @@ CONTEXTS: dict[str, frozenset[str]] = {
     "services/nominations/scoring": frozenset(),
     "services/nominations/commendations": frozenset({"tasks.py"}),  # no Celery task of its own
     "services/nominations/movements": frozenset(),
+    # Check-ins and the quorum are answered in the request: no Celery task of its own.
+    "services/nominations/conferences": frozenset({"tasks.py"}),
     # The year view owns no table and no event: a read across the other contexts.
     "services/nominations/year": frozenset({"store/__init__.py", "events.py", "tasks.py"}),
     # No Celery task: the registry's app re-publishes the token-version floors itself.

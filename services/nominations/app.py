@@ -16,7 +16,8 @@ SCHEMA = "nominations"
 DESCRIPTION = """Covenants (giao ước), score sheets, rankings, the year-end secret-ballot flag votes
 (vote rounds, ballots, tally, runoff, certification, ministry approval), and commendations (proposals of
 collectives and individuals, the lead's and the ministry's review, decisions, the public award register), and
-emulation movements (phong trào thi đua: launch, phases, registrations, models and examples, reviews, publications).
+emulation movements (phong trào thi đua: launch, phases, registrations, models and examples, reviews, publications),
+and the cluster's year-end conference (hội nghị tổng kết: roster, check-ins, quorum).
 
 Every call needs a bearer token from the registry's `POST /v1/auth/token`. Errors are RFC 9457
 problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
@@ -25,9 +26,10 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 def routers() -> list:
     # Each bounded context contributes its routers here.
     from services.nominations.commendations.api import commendations  # proposals, decisions, register
+    from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
-    from services.nominations.scoring.api import covenants, rankings  # covenants, score sheets, rankings
+    from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
@@ -35,6 +37,7 @@ def routers() -> list:
         rounds.router,
         disputes.router,
         covenants.router,
+        signatures.router,
         rankings.router,
         year.router,
         commendations.router,
@@ -43,6 +46,7 @@ def routers() -> list:
         movements.documents,
         registrations.router,
         movement_models.router,
+        conferences.router,
     ]
 
 

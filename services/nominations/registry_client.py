@@ -113,9 +113,9 @@ class RegistryClient:
         """``GET /v1/provinces/{code}``: the province in force today."""
         return await self._one(f"/v1/provinces/{code}")
 
-    async def units_of(self, organiser: str) -> list[dict[str, Any]] | None:
+    async def units_of(self, organiser: str) -> list[dict[str, Any]]:
         """``GET /v1/units?organiser=``: every unit of an organiser in force today (code, name, kind,
-        province_code), all pages; ``None`` when the registry keeps no units of organisers."""
+        province_code), all pages; none for a code the registry does not take as an organiser's."""
         found: list[dict[str, Any]] = []
         cursor: str | None = None
         while True:
@@ -123,8 +123,8 @@ class RegistryClient:
             if cursor:
                 params["cursor"] = cursor
             resp = await self._get("/v1/units", params)
-            if resp.status_code == 404:
-                return None
+            if resp.status_code in (404, 422):
+                return []
             if resp.status_code != 200:
                 raise Unavailable(f"the registry answered {resp.status_code} listing {organiser}'s units",
                                   slug="registry-unavailable")

@@ -304,7 +304,8 @@ class ClusterIn(BaseModel):
                                                                   "the same kind in one year")
 
     # Names shown publicly: no invisible or reordering characters (U+202E would turn one round).
-    _visible = field_validator("name", "organizer")(visible_name)
+    _visible = field_validator("name")(visible_name)
+    _visible_organizer = field_validator("organizer")(optional_name)
 
 
 class PeriodIn(BaseModel):
@@ -402,7 +403,7 @@ class OrganiserIn(BaseModel):
     province_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$",
                                       description="A province's People's Committee names its province")
 
-    _nfc = field_validator("name")(nfc)
+    _visible = field_validator("name")(visible_name)
 
 
 class UnitIn(BaseModel):
@@ -416,7 +417,7 @@ class UnitIn(BaseModel):
     valid_from: date | None = Field(default=None, description="First day in force (default: since before the "
                                                               "records)")
 
-    _nfc = field_validator("name")(nfc)
+    _visible = field_validator("name")(visible_name)
 
 
 class RenameIn(BaseModel):
@@ -424,7 +425,8 @@ class RenameIn(BaseModel):
     effective_date: date
     reason: str | None = Field(default=None, min_length=1, max_length=2000)
 
-    _nfc = field_validator("name", "reason")(nfc)
+    _visible = field_validator("name")(visible_name)
+    _nfc = field_validator("reason")(nfc)
 
 
 class DissolveIn(BaseModel):
@@ -441,7 +443,7 @@ class SuccessorIn(BaseModel):
     kind: UnitKind | None = None
     form: str | None = Field(default=None, max_length=20)
 
-    _nfc = field_validator("name")(nfc)
+    _visible = field_validator("name")(optional_name)
 
 
 class UnitMergerIn(BaseModel):

@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from shared.contracts import movements, nominations, registry
+from shared.contracts import conferences, movements, nominations, registry
+from shared.contracts.conferences import ConferenceAttendanceV1, ConferenceScheduledV1, CovenantSignedV1
 from shared.contracts.movements import (
     MovementLaunchedV1,
     MovementModelRecognisedV1,
@@ -85,5 +86,10 @@ CATALOGUE: dict[str, EventContract] = {
     movements.MOVEMENT_PHASE_ENDED: EventContract(1, MovementPhaseV1, "nominations"),
     movements.MOVEMENT_REGISTRATION_DUE: EventContract(1, MovementRegistrationDueV1, "nominations"),
     movements.MOVEMENT_MODEL_RECOGNISED: EventContract(1, MovementModelRecognisedV1, "nominations"),
+    conferences.CONFERENCE_SCHEDULED: EventContract(1, ConferenceScheduledV1, "nominations"),
+    conferences.CONFERENCE_OPENED: EventContract(1, ConferenceAttendanceV1, "nominations"),
+    conferences.CONFERENCE_QUORUM_REACHED: EventContract(1, ConferenceAttendanceV1, "nominations"),
+    conferences.CONFERENCE_ADJOURNED: EventContract(1, ConferenceAttendanceV1, "nominations"),
+    conferences.COVENANT_SIGNED: EventContract(1, CovenantSignedV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

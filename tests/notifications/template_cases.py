@@ -86,6 +86,21 @@ PAYLOADS = {
     "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
                                                  closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
     **MOVEMENT_PAYLOADS,
+    "nominations.conference.scheduled": dict(
+        conference_id="c-1", **CLUSTER, held_on="2026-12-15", place="Hội trường UBND tỉnh Quảng Ninh", host_code="22",
+        provinces=ELECTORATE),
+    "nominations.conference.opened": dict(
+        conference_id="c-1", cluster_code="NV-BAC", year=2026, state="in_session", member_units=3,
+        present_units=["22"], quorum_needed=2, quorum_met=False, provinces=ELECTORATE),
+    "nominations.conference.quorum_reached": dict(
+        conference_id="c-1", cluster_code="NV-BAC", year=2026, state="in_session", member_units=3,
+        present_units=["22", "37"], quorum_needed=2, quorum_met=True, provinces=ELECTORATE),
+    "nominations.conference.adjourned": dict(
+        conference_id="c-1", cluster_code="NV-BAC", year=2026, state="adjourned", member_units=3,
+        present_units=["22", "37", "30"], quorum_needed=2, quorum_met=True, provinces=ELECTORATE),
+    "nominations.covenant.signed": dict(
+        cluster_code="NV-BAC", year=2026, version=1, unit_code="22", signer_name="Nguyễn Văn A",
+        signer_position="Giám đốc Sở Nội vụ", not_signed=["37", "30"], in_force=False, provinces=ELECTORATE),
 }
 
 WITH_AWARD = {t for t, p in PAYLOADS.items() if "award" in p}

@@ -18,6 +18,11 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.conference.scheduled",
+    "nominations.conference.opened",
+    "nominations.conference.quorum_reached",
+    "nominations.conference.adjourned",
+    "nominations.covenant.signed",
     "nominations.movement.launched",
     "nominations.movement.phase_started",
     "nominations.movement.phase_ended",
@@ -241,7 +246,16 @@ def test_every_route_handles_an_empty_payload(type_):
 
 def test_movement_events_reach_the_provinces_concerned():
     e = ev("nominations.movement.registration_due", provinces=["22", "37"], unregistered=["22013", "37002"])
-    assert recipients_for(e) == ["province:22", "province:37"]
+    assert recipients_for(e) == ["province:22013", "province:37002", "province:22", "province:37"]
+    e = ev("nominations.movement.model_recognised", provinces=["22"], unit_code="22001")
+    assert recipients_for(e) == ["province:22001", "province:22"]
+    e = ev("nominations.movement.launched", provinces=["22"], units=37)
+    assert recipients_for(e) == ["province:22"]
+
+
+def test_conference_events_reach_the_member_units():
+    e = ev("nominations.covenant.signed", provinces=["34", "33"], not_signed=["33"])
+    assert recipients_for(e) == ["province:34", "province:33"]
 
 
 # --- the table ------------------------------------------------------------------------------------

@@ -86,9 +86,11 @@ async def movements(request: Request, api: ApiDep) -> Response:
     return await render(request, "movements/list.html", {"movements": page})
 
 
-def _editor_values(user_province: str | None) -> dict[str, Any]:
+def _editor_values(user: Any) -> dict[str, Any]:
     year = date.today().year
-    return {"kind": "regular", "scope": "units", "organiser_code": f"UBND-{user_province}" if user_province else "BNV",
+    organiser = (user.organiser if user.role == "staff" and user.organiser
+                 else f"UBND-{user.province}" if user.role == "province" and user.province else "BNV")
+    return {"kind": "regular", "scope": "units", "organiser_code": organiser,
             "starts_on": f"01/01/{year}", "ends_on": f"31/12/{year}", "registration_deadline": f"31/03/{year}",
             "phase1-name": "Đợt 1", "phase1-starts_on": f"01/01/{year}", "phase1-ends_on": f"30/06/{year}",
             "phase1-report_deadline": f"10/07/{year}", "phase2-name": "Đợt 2", "phase2-starts_on": f"01/07/{year}",
@@ -97,7 +99,7 @@ def _editor_values(user_province: str | None) -> dict[str, Any]:
 
 @router.get("/movements/new")
 async def new_movement(request: Request, user: UserDep) -> Response:
-    return await render(request, "movements/edit.html", {"values": _editor_values(user.province),
+    return await render(request, "movements/edit.html", {"values": _editor_values(user),
                                                          "key": new_secret(), "phase_rows": PHASE_ROWS})
 
 
@@ -125,7 +127,8 @@ def _organiser(api: Api, movement: dict[str, Any]) -> bool:
     if s is None or not s.signed_in:
         return False
     code = movement["organiser_code"]
-    return s.role == "ministry" or (s.role == "province" and "-" in code and code.rsplit("-", 1)[-1] == s.province)
+    return (s.role == "ministry" or (s.role == "staff" and s.organiser == code)
+            or (s.role == "province" and "-" in code and code.rsplit("-", 1)[-1] == s.province))
 
 
 def _charts(rollup: dict[str, Any], lang: str, t: Any) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.console import office_reads
 from services.console.api import Api, ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Day, Form, Year
@@ -78,22 +79,11 @@ def _may_change(user: Session, organiser: str) -> bool:
 
 
 async def _context(api: Api, user: Session, organiser: str, year: int) -> dict[str, Any]:
-    the_organiser, organisers, year_view, clusters, every, units, forms, decisions = await asyncio.gather(
-        api.get_optional("registry", f"/v1/organisers/{organiser}"),
-        api.get("registry", "/v1/organisers"),
-        api.get("nominations", f"/v1/years/{year}/clusters", params={"organiser": organiser}),
-        api.get("registry", "/v1/clusters", params={"organiser": organiser, "year": year, "limit": 500}),
-        api.get("registry", "/v1/clusters", params={"organiser": organiser, "limit": 500}),
-        api.get("registry", "/v1/units", params={"organiser": organiser, "limit": 1000}),
-        api.get("nominations", "/v1/award-forms", params={"organiser": organiser}),
-        api.get("nominations", "/v1/decisions", params={"organiser": organiser, "limit": 200}))
-    if the_organiser is None:
+    found = await office_reads.office(api, organiser=organiser, year=year)
+    if found is None:
         raise PageNotFound()
-    return {"organiser": the_organiser, "organisers": organisers["items"], "year": year,
-            "year_items": year_view["items"], "clusters": clusters["items"], "all_clusters": every["items"],
-            "units": units["items"],
-            "award_forms": forms, "decisions": decisions["items"], "may_change": _may_change(user, organiser),
-            "national": user.role == "ministry", "unit_kinds": UNIT_KINDS, "key": new_secret()}
+    return {**found, "may_change": _may_change(user, organiser), "national": user.role == "ministry",
+            "unit_kinds": UNIT_KINDS, "key": new_secret()}
 
 
 @router.get("/office")
@@ -207,10 +197,9 @@ async def cluster_members(request: Request, user: MinistryUser, api: ApiDep) -> 
 @router.get("/office/accounts")
 async def accounts(request: Request, user: MinistryUser, api: ApiDep, organiser: str | None = None) -> Response:
     organiser = _organiser(user, organiser)
-    context, listed = await asyncio.gather(
-        _context(api, user, organiser, vietnam_today().year),
-        api.get("registry", "/v1/accounts", params={"organiser": organiser, "limit": 500}))
-    return await render(request, "office/accounts.html", {**context, "accounts": listed["items"]})
+    context, listed = await asyncio.gather(_context(api, user, organiser, vietnam_today().year),
+                                           office_reads.accounts(api, organiser=organiser))
+    return await render(request, "office/accounts.html", {**context, "accounts": listed})
 
 
 @router.post("/office/accounts")
@@ -227,9 +216,9 @@ async def account_create(request: Request, user: MinistryUser, api: ApiDep) -> R
         await api.post("registry", "/v1/accounts", json=body, idempotency_key=form.idempotency_key)
     except ApiError as exc:
         context = await _context(api, user, organiser, vietnam_today().year)
-        listed = await api.get("registry", "/v1/accounts", params={"organiser": organiser, "limit": 500})
         errors = exc.field_errors()
         errors["_form"] = exc.message
-        return await render(request, "office/accounts.html", {**context, "accounts": listed["items"],
-                                                              "errors": errors}, status_code=422)
+        return await render(request, "office/accounts.html", {
+            **context, "accounts": await office_reads.accounts(api, organiser=organiser), "errors": errors},
+            status_code=422)
     return await _done(request, "office.account_created", "/office/accounts")

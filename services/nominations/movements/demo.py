@@ -45,6 +45,15 @@ UNITS = [{"code": PROVINCE, "name": _nfc("Tỉnh Quảng Ninh"), "kind": "provin
     {"code": f"{22001 + i:05d}", "name": _nfc(name), "kind": "commune", "parent_code": PROVINCE}
     for i, name in enumerate(WARDS)]
 
+# The province's own units in the registry's demo (UBND-22's departments and its demo communes as they
+# were in 2024, each with an account: unit-qn-snv, unit-99101...), then wards of this seed's own.
+REGISTRY_UNITS = [("QN-SNV", "Sở Nội vụ", "agency"), ("QN-STC", "Sở Tài chính", "agency"),
+                  ("QN-SYT", "Sở Y tế", "agency"), ("QN-SGDDT", "Sở Giáo dục và Đào tạo", "agency"),
+                  ("99101", "Xã Mẫu Một", "commune"), ("99102", "Xã Mẫu Hai", "commune"),
+                  ("99103", "Phường Mẫu Ba", "commune"), ("99104", "Phường Mẫu Bốn", "commune")]
+UNITS_2024 = UNITS[:1] + [{"code": code, "name": _nfc(name), "kind": kind, "parent_code": PROVINCE}
+                          for code, name, kind in REGISTRY_UNITS] + UNITS[1:7]
+
 YEAR_MOVEMENT = {
     "name": _nfc("Phong trào thi đua “Quảng Ninh đoàn kết, đổi mới, phát triển” năm 2024"),
     "kind": "regular", "organiser_code": "UBND-22", "organiser_name": _nfc("Ủy ban nhân dân tỉnh Quảng Ninh"),
@@ -62,7 +71,7 @@ YEAR_MOVEMENT = {
                 "report_deadline": date(2024, 7, 10)},
                {"number": 2, "name": _nfc("Đợt 2"), "starts_on": date(2024, 7, 1), "ends_on": date(2024, 12, 31),
                 "report_deadline": date(2025, 1, 10)}],
-    "scope": "units", "units": UNITS[:15],
+    "scope": "units", "units": UNITS_2024,
     "document_number": "45/KH-UBND", "document_date": date(2024, 1, 10),
     "document_signer": _nfc("Chủ tịch UBND tỉnh"),
 }
@@ -142,14 +151,14 @@ async def seed(conn: asyncpg.Connection) -> bool:
         made = await movement_service.create(conn, actor=STAFF, registry=registry, values=YEAR_MOVEMENT)
         mid = made["id"]
         await movement_service.launch(conn, actor=STAFF, movement_id=mid, document={}, today=date(2024, 1, 12))
-        for unit in UNITS[:12]:
+        for unit in UNITS_2024[:12]:
             await registration_service.register(
                 conn, actor=STAFF, movement_id=mid, unit_code=unit["code"], note=None, today=date(2024, 3, 20),
                 targets=[{"criterion": "nha-tam", "target": "100 %"}, {"criterion": "cchc", "target": _nfc("Tăng 2 bậc")}],
                 titles=[{"title": "tap-the-xuat-sac", "kind": "unit", "name": unit["name"]},
                         {"title": "cstd-co-so", "kind": "individual", "name": _nfc("Nguyễn Thị Hoa")}])
         await movement_service.move_phases(conn, movement=await _row(conn, mid), today=date(2024, 7, 1))
-        for unit in UNITS[:9]:
+        for unit in UNITS_2024[:9]:
             await registration_service.report(
                 conn, actor=STAFF, movement_id=mid, unit_code=unit["code"], phase_number=1, today=date(2024, 7, 5),
                 results=[{"criterion": "nha-tam", "result": _nfc("Hoàn thành 100 %")}],

@@ -11,6 +11,7 @@ from shared.contracts.pages import Page
 from shared.text import StorableStr, nfc
 
 __all__ = ["AdjustmentIn", "Covenant", "CovenantIn", "CriterionIn", "Locked", "Page", "Points", "Recomputed",
+           "SignatureIn", "Signatures",
            "RecomputeQueued", "ReviewIn", "Sheet", "SheetIn", "SheetList", "SheetSummary", "Snapshot"]
 
 
@@ -238,3 +239,41 @@ class SheetList(Page[SheetSummary]):
     year: int
     covenant_version: int | None
     locked_at: Instant | None
+
+
+# ---------------------------------------------------------------- the covenant signed
+
+class SignatureIn(BaseModel):
+    """The signer of the calling member unit (its own account signs, for itself)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signer_name: str = Field(min_length=1, max_length=200)
+    signer_position: str = Field(min_length=1, max_length=300)
+
+    _nfc = field_validator("signer_name", "signer_position")(nfc)
+
+
+class SignedUnit(BaseModel):
+    code: str
+    name: str
+
+
+class Signer(BaseModel):
+    name: str
+    position: str
+
+
+class Signature(BaseModel):
+    unit: SignedUnit
+    signer: Signer
+    signed_at: Instant
+
+
+class Signatures(BaseModel):
+    cluster_code: str
+    year: int
+    version: int = Field(description="The covenant version in force, which the signatures are of")
+    signatures: list[Signature] = Field(description="Oldest first")
+    not_signed: list[SignedUnit] = Field(description="The members that have not signed yet")
+    in_force: bool = Field(description="Every member has signed")

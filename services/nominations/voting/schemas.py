@@ -40,6 +40,9 @@ class RoundIn(BaseModel):
     candidates: list[Code] | None = Field(default=None, min_length=1, max_length=100,
                                           description="Default: every member of the cluster-year")
     closes_at: AwareDatetime | None = Field(default=None, description="Closed automatically at this time")
+    conference_id: uuid.UUID | None = Field(
+        default=None, description="The conference of the cluster-year holding this vote: the round then opens only "
+                                  "while that conference is in session with its quorum (its runoff follows it)")
 
 
 class BallotIn(BaseModel):

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.contracts import conferences as conference_events
 from shared.contracts import movements as movement_events
 from shared.contracts import nominations as nominations_events
 from shared.contracts import registry as registry_events
@@ -62,6 +63,11 @@ MOVEMENT_PHASE_STARTED = movement_events.MOVEMENT_PHASE_STARTED
 MOVEMENT_PHASE_ENDED = movement_events.MOVEMENT_PHASE_ENDED
 MOVEMENT_REGISTRATION_DUE = movement_events.MOVEMENT_REGISTRATION_DUE
 MOVEMENT_MODEL_RECOGNISED = movement_events.MOVEMENT_MODEL_RECOGNISED
+CONFERENCE_SCHEDULED = conference_events.CONFERENCE_SCHEDULED
+CONFERENCE_OPENED = conference_events.CONFERENCE_OPENED
+CONFERENCE_QUORUM_REACHED = conference_events.CONFERENCE_QUORUM_REACHED
+CONFERENCE_ADJOURNED = conference_events.CONFERENCE_ADJOURNED
+COVENANT_SIGNED = conference_events.COVENANT_SIGNED
 
 
 def province(code: Any) -> str:
@@ -210,6 +216,19 @@ def _movement_provinces(p: Mapping[str, Any]) -> list[str]:
     return _provinces(codes(p.get("provinces")))
 
 
+def _conference_members(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(codes(p.get("provinces")))
+
+
+def _late_units_and_provinces(p: Mapping[str, Any]) -> list[str]:
+    # A unit with its own account reads at its code's address; its province relays to the others.
+    return _provinces(codes(p.get("unregistered")), codes(p.get("provinces")))
+
+
+def _model_unit_and_province(p: Mapping[str, Any]) -> list[str]:
+    return _provinces(_one(p.get("unit_code")), codes(p.get("provinces")))
+
+
 def _merger_undone(p: Mapping[str, Any]) -> list[str]:
     return [MINISTRY, *_provinces(codes(p.get("sources")))]
 
@@ -338,13 +357,33 @@ ROUTING: dict[str, Route] = {
         "the phase is over: each registered unit reports its results (sơ kết) by the report deadline",
         _movement_provinces),
     MOVEMENT_REGISTRATION_DUE: Route(
-        "the provinces of the units in scope that have not registered",
+        "each unit in scope that has not registered (its own account), then their provinces",
         "the registration deadline is within a week: the late units register (named in the message)",
-        _movement_provinces),
+        _late_units_and_provinces),
     MOVEMENT_MODEL_RECOGNISED: Route(
-        "the province of the unit that registered the model",
+        "the unit that registered the model (its own account), then its province",
         "its model or example was recognised by a decision",
-        _movement_provinces),
+        _model_unit_and_province),
+    CONFERENCE_SCHEDULED: Route(
+        "the member units of the cluster-year",
+        "each member names its delegates to the year-end conference",
+        _conference_members),
+    CONFERENCE_OPENED: Route(
+        "the member units of the cluster-year",
+        "the session began: their delegates check in on arrival",
+        _conference_members),
+    CONFERENCE_QUORUM_REACHED: Route(
+        "the member units of the cluster-year",
+        "the conference may now vote: the units present reach the quorum",
+        _conference_members),
+    CONFERENCE_ADJOURNED: Route(
+        "the member units of the cluster-year",
+        "the session ended: its roster and check-ins are final",
+        _conference_members),
+    COVENANT_SIGNED: Route(
+        "the member units of the cluster-year",
+        "who has signed the covenant and who has not (those are asked to sign)",
+        _conference_members),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

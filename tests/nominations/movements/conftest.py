@@ -15,6 +15,7 @@ from tests.support import Served
 
 @dataclass
 class Movements:
+    registry: Served
     nominations: Served
     issue_token: Callable[..., str]
     today: date
@@ -25,6 +26,12 @@ class Movements:
 
     def province(self, code: str) -> dict[str, str]:
         return self.nominations.auth(self.issue_token("province", code))
+
+    def account(self, role: str, **claims: str) -> dict[str, str]:
+        """An organiser's office (role staff, organiser=) or a unit's own account (role unit, unit=)."""
+        token, _ = self.registry.app.state.issuer.issue(subject=f"{role}-{'-'.join(claims.values())}", role=role,
+                                                        province=None, **claims)
+        return self.nominations.auth(token)
 
     @property
     def ministry(self) -> dict[str, str]:
@@ -70,5 +77,5 @@ def nominations_settings(database_url, redis_url, registry):
 
 
 @pytest.fixture
-async def movements(nominations, issue_token) -> Movements:
-    return Movements(nominations=nominations, issue_token=issue_token, today=vietnam_today())
+async def movements(registry, nominations, issue_token) -> Movements:
+    return Movements(registry=registry, nominations=nominations, issue_token=issue_token, today=vietnam_today())

@@ -73,8 +73,18 @@ async def test_a_movement_from_launch_to_publication(movements, database_url):
         "titles": [{"title": "co-thi-dua", "kind": "unit", "name": "Phường Hạ Long"},
                    {"title": "bang-khen", "kind": "individual", "name": "Nguyễn Thị Hoa"}]})
     assert reg["state"] == "registered" and reg["titles"][1]["name"] == "Nguyễn Thị Hoa"
+    # A commune's own account registers for itself only; the organiser's office account reads them all.
+    commune = m.account("unit", unit="22002")
+    await m.call("POST", f"/v1/movements/{mid}/registrations", commune, 201, json={"unit_code": "22002"})
+    problem(await m.client.post(f"/v1/movements/{mid}/registrations", headers=commune,
+                                json={"unit_code": "22003"}), 403)
+    office = m.account("staff", organiser="UBND-22")
+    assert [x["unit_code"] for x in (await m.call("GET", f"/v1/movements/{mid}/registrations", office))[
+        "items"]] == ["22001", "22002"]
+    await m.call("DELETE", f"/v1/movements/{mid}/registrations/22002", commune)
     listed = await m.call("GET", f"/v1/movements/{mid}/registrations", qn)
-    assert [x["unit_code"] for x in listed["items"]] == ["22001"]
+    assert [(x["unit_code"], x["state"]) for x in listed["items"]] == [("22001", "registered"),
+                                                                       ("22002", "withdrawn")]
     problem(await m.client.get(f"/v1/movements/{mid}/registrations", headers=m.province("33")), 403)
 
     # A model: registered by the unit, unseen by the public until recognised.
@@ -130,7 +140,7 @@ async def test_a_movement_from_launch_to_publication(movements, database_url):
     assert roll["by_field"][0]["field"] == "social_security" and roll["by_field"][0]["by_state"] == {"recognised": 1}
     assert [(p["number"], p["models"]) for p in roll["by_phase"]] == [(1, 0), (2, 1)]
     assert {u["unit_code"]: u["registration"] for u in roll["units"]} == {
-        "22": None, "22001": "registered", "22002": None, "22003": None}
+        "22": None, "22001": "registered", "22002": "withdrawn", "22003": None}
     problem(await m.client.get(f"/v1/movements/{mid}/rollup", headers=m.province("33")), 403)
 
     # Phase 1's report (sơ kết) within its window, then the organiser's review of the phase.
@@ -208,12 +218,13 @@ async def test_bad_movements_are_refused_naming_the_field(movements):
     r = await m.client.post("/v1/movements", headers=m.province("22"),
                             json=m.body(units=[{"code": "22", "name": "A", "kind": "province"}] * 2))
     assert field_of(r) == "units.1"
-    # Every unit of an organiser comes from the registry's units, where it keeps them.
+    # Every unit of an organiser comes from the registry's units: none for an organiser it does not know.
     r = await m.client.post("/v1/movements", headers=m.province("22"), json=m.body(scope="organiser", units=[]))
-    if r.status_code == 422:
-        assert field_of(r) == "scope"
-    else:
-        assert r.status_code == 201 and r.json()["units"] > 0, r.text
+    assert field_of(r) == "scope"
+    ministry_wide = await m.call("POST", "/v1/movements", m.ministry, 201, json=m.body(
+        organiser_code="BNV", organiser_name="Bộ Nội vụ", scope="organiser", units=[]))
+    units = await m.call("GET", f"/v1/movements/{ministry_wide['id']}/units", m.ministry)
+    assert units and {u["kind"] for u in units} == {"province"} and all(u["parent_code"] is None for u in units)
     # The ministry may write any organiser's movement; scope: provinces asks the registry.
     national = await m.call("POST", "/v1/movements", m.ministry, 201,
                             json=m.body(organiser_code="BNV", organiser_name="Bộ Nội vụ", scope="provinces",

@@ -36,10 +36,9 @@ async def _scope(values: dict[str, Any], registry: RegistryClient) -> list[dict[
                 for p in await registry.provinces()]
     if values["scope"] == "organiser":
         known = await registry.units_of(values["organiser_code"])
-        if known is None:
-            raise rules.RuleError("the registry keeps no units of organisers yet: list the units", field="scope")
         if not known:
-            raise rules.RuleError(f"the registry lists no units of {values['organiser_code']}", field="scope")
+            raise rules.RuleError(f"the registry lists no units of {values['organiser_code']}: list them",
+                                  field="scope")
         return [rules.scope_unit(u) for u in known]
     units: list[dict[str, Any]] = values["units"]
     if not units:

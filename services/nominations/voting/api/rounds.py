@@ -53,7 +53,8 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
                 conn, actor=principal, registry=registry, cluster_code=body.cluster_code, year=body.year,
                 award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
                 quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
-                threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison))
+                threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison,
+                conference_id=body.conference_id))
 
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
+from services.nominations import conferences
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
@@ -123,6 +124,7 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
         carried_over=carried_over, threshold_base=parent["threshold_base"],
         threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"])
+    await conferences.inherit_round(conn, parent_round_id=parent["id"], round_id=runoff_id)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.runoff_created", target=f"round:{runoff_id}",

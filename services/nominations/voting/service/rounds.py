@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
+from services.nominations import conferences
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
@@ -50,7 +51,8 @@ from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
                        year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
                        self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
-                       threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than") -> dict[str, Any]:
+                       threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than",
+                       conference_id: uuid.UUID | None = None) -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     period = await registry.period(cluster_code, year)
@@ -87,6 +89,9 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison,
         organiser=period.get("organiser") or "BNV")
+    if conference_id is not None:
+        await conferences.attach_round(conn, conference_id=conference_id, round_id=row["id"],
+                                       cluster_code=cluster_code, year=year)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
                                 "candidates": list(rules.candidates)})
@@ -111,6 +116,7 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
     if gone:
         raise Conflict(f"candidates {', '.join(gone)} are no longer members of the cluster-year",
                        field="candidates", slug="candidates-changed")
+    await conferences.require_quorum(conn, round_id=round_id)
     electorate = sorted(members)
     row = await round_store.mark_open(conn, round_id, electorate=electorate, unit_names=members)
     await events.publish(conn, events.ROUND_OPENED, round_id=round_id, payload=events.opened(row))

@@ -1,0 +1,32 @@
+"""What an organiser's office pages read: its organiser, the organisers (for the ministry's national
+view), its year at a glance, its clusters, units, award forms, decisions and accounts."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from services.console.api import Api
+
+
+async def office(api: Api, *, organiser: str, year: int) -> dict[str, Any] | None:
+    """Everything the office's home shows; None when there is no such organiser."""
+    the_organiser, organisers, year_view, clusters, every, units, forms, decisions = await asyncio.gather(
+        api.get_optional("registry", f"/v1/organisers/{organiser}"),
+        api.get("registry", "/v1/organisers"),
+        api.get("nominations", f"/v1/years/{year}/clusters", params={"organiser": organiser}),
+        api.get("registry", "/v1/clusters", params={"organiser": organiser, "year": year, "limit": 500}),
+        api.get("registry", "/v1/clusters", params={"organiser": organiser, "limit": 500}),
+        api.get("registry", "/v1/units", params={"organiser": organiser, "limit": 1000}),
+        api.get("nominations", "/v1/award-forms", params={"organiser": organiser}),
+        api.get("nominations", "/v1/decisions", params={"organiser": organiser, "limit": 200}))
+    if the_organiser is None:
+        return None
+    return {"organiser": the_organiser, "organisers": organisers["items"], "year": year,
+            "year_items": year_view["items"], "clusters": clusters["items"], "all_clusters": every["items"],
+            "units": units["items"], "award_forms": forms, "decisions": decisions["items"]}
+
+
+async def accounts(api: Api, *, organiser: str) -> list[dict[str, Any]]:
+    listed = await api.get("registry", "/v1/accounts", params={"organiser": organiser, "limit": 500})
+    items: list[dict[str, Any]] = listed["items"]
+    return items

@@ -25,7 +25,9 @@ def _console(registry, redis_url: str, **overrides) -> ConsoleSettings:
 
 
 async def _signed_in(console, username: str) -> tuple[str, str]:
-    """Sign in through the console's form; the session cookie's name and value."""
+    """Sign in through the console's form; the session cookie's name and value (sent by hand: a
+    Secure cookie is not sent back over plain HTTP by a cookie jar)."""
+    console.client.cookies.clear()
     form = await console.client.get("/sign-in")
     name, value = re.match(r"([^=]+)=([^;]+)", form.headers["set-cookie"]).groups()
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)

@@ -65,3 +65,17 @@ async def test_metrics_loopback_rule_does_not_follow_a_forwarded_header(registry
 @asynccontextmanager
 async def _no_lifespan(app):
     yield
+
+
+def test_docker_compose_trusts_the_console_and_nobody_else():
+    import yaml
+
+    from deploy.stack import ROOT
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    console = services["console"]["networks"]["default"]["ipv4_address"]
+    for name in ("registry", "nominations", "notifications"):
+        trusted = parse_trusted_proxies(services[name]["environment"]["THIDUA_TRUSTED_PROXIES"])
+        assert set(trusted) == {"127.0.0.1", "::1", console}, name
+        command = services[name].get("command") or []
+        assert "--forwarded-allow-ips" not in command

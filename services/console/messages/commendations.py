@@ -35,6 +35,8 @@ VI: dict[str, str] = {
     "comm.file_added": "Đã đính kèm tệp.",
     "comm.submitted": "Đã gửi đề nghị tới Trưởng cụm.",
     "comm.list.title": "Danh sách đề nghị khen thưởng của cụm",
+    "comm.list.own_by_office": "Đơn vị Trưởng cụm: cơ quan thi đua của đơn vị tổ chức xét các đề nghị này, "
+                               "Trưởng cụm không tự xét.",
     "comm.list.last_sent": "Trình Bộ lần gần nhất:",
     "comm.review": "Xem xét",
     "comm.accept": "Chấp nhận",
@@ -112,6 +114,8 @@ EN: dict[str, str] = {
     "comm.file_added": "File attached.",
     "comm.submitted": "Proposal submitted to the cluster lead.",
     "comm.list.title": "The cluster's award list",
+    "comm.list.own_by_office": "The lead's own nominees: the organiser's emulation office reviews them, "
+                               "never the lead itself.",
     "comm.list.last_sent": "Last sent to the ministry:",
     "comm.review": "Review",
     "comm.accept": "Accept",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from services.console import awards, service
@@ -16,11 +16,24 @@ from services.console.api import Api, ApiError
 from services.console.cluster_year import CLUSTER_CODE
 from services.console.errors import PageNotFound
 from services.console.forms import Form, KeyForm, parse_day, parse_year
-from services.console.sessions import new_secret
-from services.console.web import ApiDep, MinistryUser, ProvinceUser, UserDep, flash, message, redirect, render
+from services.console.sessions import Session, new_secret
+from services.console.web import (
+    ApiDep,
+    MinistryUser,
+    ProvinceUser,
+    UserDep,
+    flash,
+    message,
+    redirect,
+    render,
+    require_role,
+)
 from shared.clock import vietnam_today
 
 router = APIRouter()
+# The cluster's list: the lead reviews it, and an emulation office the lead's own province's
+# nominees (a lead never reviews its own); the API decides who may do which.
+ReviewerUser = Annotated[Session, Depends(require_role("province", "ministry", "staff"))]
 UUID_TEXT = re.compile(r"[0-9a-f-]{36}")
 
 
@@ -186,7 +199,7 @@ async def submit(request: Request, proposal_id: UUID, user: ProvinceUser, api: A
 # ---------------------------------------------------------------- the lead's review table
 
 @router.get("/commendations/lists/{cluster}/{year:int}")
-async def cluster_list(request: Request, cluster: str, year: int, user: ProvinceUser, api: ApiDep) -> Response:
+async def cluster_list(request: Request, cluster: str, year: int, user: ReviewerUser, api: ApiDep) -> Response:
     if not CLUSTER_CODE.match(cluster):
         raise PageNotFound()
     data = await awards.cluster_list(api, cluster=cluster, year=year)
@@ -194,7 +207,7 @@ async def cluster_list(request: Request, cluster: str, year: int, user: Province
 
 
 @router.post("/commendations/lists/{cluster}/{year:int}/review")
-async def review(request: Request, cluster: str, year: int, user: ProvinceUser, api: ApiDep) -> Response:
+async def review(request: Request, cluster: str, year: int, user: ReviewerUser, api: ApiDep) -> Response:
     form = await ReviewForm.read(request)
     if not CLUSTER_CODE.match(cluster) or not UUID_TEXT.fullmatch(form.nominee_id) or \
             form.action not in ("accept", "return"):

@@ -172,14 +172,15 @@ async def _require_lead(conn: asyncpg.Connection, actor: Principal, registry: Re
 async def _require_reviewer(conn: asyncpg.Connection, actor: Principal, registry: RegistryClient,
                             p: Mapping[str, Any], action: str) -> asyncpg.Record:
     """Who reviews this proposal's nominees, asked of the registry now: the lead, or for the lead's
-    own province the ministry's staff."""
+    own province the organiser's emulation office (ministry staff for the ministry's clusters)."""
     lst = await _refresh_list(conn, registry, p["cluster_code"], p["year"])
     if policy.may_review_nominee(actor, province_code=p["province_code"], lead_code=lst["lead_code"],
                                  organiser=lst["organiser"]):
         return lst
     if p["province_code"] == lst["lead_code"]:
+        office = "ministry staff" if (lst["organiser"] or "BNV") == "BNV" else f"the emulation office of {lst['organiser']}"
         raise Forbidden(f"province {p['province_code']} leads {p['cluster_code']} in {p['year']}: a lead does not "
-                        f"review its own nominees, the ministry's staff {action} them")
+                        f"review its own nominees, {office} {action} them")
     who = f"province {lst['lead_code']}" if lst["lead_code"] else "nobody yet"
     raise Forbidden(f"only the lead of {p['cluster_code']} in {p['year']} ({who}) may {action} nominees")
 

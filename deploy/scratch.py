@@ -46,14 +46,22 @@ class Postgres:
         self.bin = postgres_bin_dir()
         self.root = root
         self.data = root / "pg"
+        # The socket and the server's log live beside the data directory, not in it: a base backup
+        # copies the data directory, and a restored socket lock naming the old postmaster's PID can
+        # stop the restored cluster from starting (a PID seen alive, or not ours to signal).
+        self.sockets = root / "pg-run"
+        self.log = root / "postgresql.log"
         self.port = port or free_port()
         self.as_user: list[str] = []
         # As root: an OS user that exists, on a fresh machine too (deploy.infra).
         self.owner = postgres_os_user(self.bin)
         self.data.mkdir()
+        self.sockets.mkdir()
+        self.log.touch()
         if self.owner is not None:
             self.as_user = ["runuser", "-u", self.owner, "--"]
-            shutil.chown(self.data, self.owner)
+            for path in (self.data, self.sockets, self.log):
+                shutil.chown(path, self.owner)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         if settings:  # in postgresql.conf, so a base backup carries them and a restore keeps them
             with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
@@ -72,8 +80,8 @@ class Postgres:
         return done.stdout.decode(errors="replace")
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-w", "-t", "60", "-o",
-                  f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off "
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
                   "-c max_connections=200", "start")
 
     def stop(self, mode: str = "fast") -> None:

@@ -119,4 +119,13 @@ PROBLEM_TYPES: dict[str, str] = {
     "not-registered": "The unit is not registered",
     "registration-closed": "Registration is closed",
     "report-closed": "Reporting is closed",
+    # organisers
+    "other-organiser": "That belongs to another organiser",
+    "number-suffix": "The decision number does not carry the organiser's suffix",
+    # conferences
+    "lead-missing": "The cluster-year has no lead to host its conference",
+    "unit-has-a-voter": "The unit already has a delegate who votes for it",
+    "quorum-not-met": "The quorum is not met",
+    "conference-adjourned": "The conference is adjourned",
+    "conference-not-in-session": "The conference is not in session",
 }

@@ -48,7 +48,7 @@ class PgBackRest:
                                   "lock-path": str(root / "lock"), "spool-path": str(root / "spool"),
                                   "log-level-console": "warn", "log-level-file": "info"})
         shipped[STANZA].update({"pg1-path": str(pg.data), "pg1-port": str(pg.port),
-                                "pg1-socket-path": str(pg.data), "pg1-user": "postgres"})
+                                "pg1-socket-path": str(pg.sockets), "pg1-user": "postgres"})
         with open(self.config, "w", encoding="utf-8") as conf:
             shipped.write(conf, space_around_delimiters=False)
         self.run("stanza-create")

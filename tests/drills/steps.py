@@ -46,6 +46,7 @@ class Clients:
 
 async def setup_cluster(stack: Stack, client: httpx.AsyncClient) -> list[str]:
     r = await client.get(f"{stack.registry.url}/v1/provinces", params={"on": "2023-01-01"})
+    assert r.status_code == 200, r.text  # a drill before this one left the stack broken
     codes = sorted(p["code"] for p in r.json()["items"])[:20] if "items" in r.json() else sorted(
         p["code"] for p in r.json())[:20]
     ministry = stack.token("ministry")

@@ -9,6 +9,8 @@ from typing import Any
 import asyncpg
 from celery import shared_task
 
+from shared.worker import run_async
+
 TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
              asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError, asyncpg.SerializationError,
              asyncpg.DeadlockDetectedError)
@@ -32,4 +34,4 @@ async def run_sweep(database_url: str | None = None) -> dict[str, Any]:
              autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True, max_retries=8,
              soft_time_limit=300, time_limit=360)
 def movements_sweep() -> dict[str, Any]:
-    return asyncio.run(run_sweep())
+    return run_async(run_sweep, fresh_after=TRANSIENT)

@@ -30,6 +30,7 @@ def routers() -> list:
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
     from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
+    from services.nominations.statistics.api import statistics  # the yearly statistics forms
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
@@ -47,6 +48,7 @@ def routers() -> list:
         registrations.router,
         movement_models.router,
         conferences.router,
+        statistics.router,
     ]
 
 

@@ -22,6 +22,7 @@ from services.nominations.commendations.domain.rules import Limits
 from services.nominations.commendations.service import NomineeData
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.scoring.service import scores as service_scores
+from services.nominations.scoring.service import signatures as service_signatures
 from shared.auth import Principal
 
 ORGANISER, YEAR = "UBND-22", 2024
@@ -92,6 +93,12 @@ CERTIFICATES: dict[str, dict[str, list[NomineeData]]] = {
 }
 
 
+def _signer_position(unit_name: str) -> str:
+    """Who signs for a unit: a department's director, a commune's chairman."""
+    head = "Giám đốc" if unit_name.startswith("Sở") else "Chủ tịch Ủy ban nhân dân"
+    return _nfc(f"{head} {unit_name}")
+
+
 def _unit(code: str) -> Principal:
     return Principal(subject=f"unit-{code.lower()}", role="unit", unit_code=code)
 
@@ -112,6 +119,10 @@ async def seed(conn: asyncpg.Connection) -> bool:
             # The covenant signed at the start of 2024 (the office writes and publishes it).
             await service_scores.put_covenant(conn, actor=OFFICE, period=period, criteria=CRITERIA, publish=True,
                                               reason=None)
+            for member in period["members"]:  # ...and signed by every member unit's own account
+                await service_signatures.sign(conn, actor=_unit(member["code"]), period=period,
+                                              signer_name=_nfc("Người ký (dữ liệu mẫu)"),
+                                              signer_position=_signer_position(member["name"]))
             names = {m["code"]: m["name"] for m in period["members"]}
             lead = period["lead"]["code"]
             await proposal_store.upsert_list(conn, cluster_code=code, year=YEAR, cluster_name=period["cluster_name"],

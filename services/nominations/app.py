@@ -31,6 +31,7 @@ def routers() -> list:
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
     from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
+    from services.nominations.statistics.api import statistics  # the yearly statistics forms
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
@@ -49,6 +50,7 @@ def routers() -> list:
         movement_models.router,
         conferences.router,
         councils.router,
+        statistics.router,
     ]
 
 

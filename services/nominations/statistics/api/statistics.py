@@ -1,0 +1,47 @@
+"""``/v1/statistics/forms``: the yearly statistics forms (an organiser's office for its own, the
+ministry for every organiser's and the national forms). Thin: parse, read, call ``service``."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from services.nominations.statistics import service
+from services.nominations.statistics.schemas import CellRecords, Form, FormCode, FormList
+from shared.app import Db
+from shared.auth import CurrentPrincipal
+from shared.errors import problems
+from shared.pagination import id_cursor
+
+router = APIRouter(prefix="/v1/statistics/forms", tags=["statistics"])
+
+Organiser = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
+                                        description="Whose records (an office's own by default; omitted by the "
+                                                    "ministry: every organiser, the national forms)")]
+YearQ = Annotated[int, Query(ge=2000, le=2100, description="The reporting year")]
+
+
+@router.get("", response_model=FormList, responses=problems(403),
+            summary="The year's statistics forms for an organiser")
+async def list_forms(principal: CurrentPrincipal, db: Db, year: YearQ, organiser: Organiser = None) -> Any:
+    async with db.connection() as conn:
+        return await service.list_forms(conn, actor=principal, organiser=organiser, year=year)
+
+
+@router.get("/{form}", response_model=Form, responses=problems(403, 404),
+            summary="One form's cells, each with the URL of the records it counts")
+async def get_form(form: FormCode, principal: CurrentPrincipal, db: Db, year: YearQ,
+                   organiser: Organiser = None) -> Any:
+    async with db.connection() as conn:
+        return await service.get_form(conn, actor=principal, organiser=organiser, year=year, form=form)
+
+
+@router.get("/{form}/cells/{cell}/records", response_model=CellRecords, responses=problems(403, 404),
+            summary="The records one cell counts (awards paged by the register's id, movements all)")
+async def cell_records(form: FormCode, cell: Annotated[str, Path(pattern=r"^[a-z0-9_]{1,40}\.[a-z0-9_]{1,60}$")],
+                       principal: CurrentPrincipal, db: Db, year: YearQ, organiser: Organiser = None,
+                       after: Annotated[str | None, Query(max_length=500)] = None,
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Any:
+    async with db.connection() as conn:
+        return await service.cell_records(conn, actor=principal, organiser=organiser, year=year, form=form, cell=cell,
+                                          after=id_cursor(after), limit=limit)

@@ -73,22 +73,26 @@ def _collective(name: str) -> NomineeData:
                        fields={}, summary=_nfc("Hoàn thành xuất sắc nhiệm vụ năm 2024 (dữ liệu mẫu)."))
 
 
-def _person(name: str, position: str, unit: str, born: date, gender: str) -> NomineeData:
+def _person(name: str, position: str, unit: str, born: date, gender: str, *, leader: str = "none",
+            minority: bool = False) -> NomineeData:
+    """An individual with what the statistics forms count (leader's level, direct worker, minority)."""
     return NomineeData(kind="individual", name=_nfc(name), position=_nfc(position), unit=_nfc(unit),
                        birth_date=born, gender=_nfc(gender), fields={},
-                       summary=_nfc("Hai năm liền hoàn thành xuất sắc nhiệm vụ (dữ liệu mẫu)."))
+                       summary=_nfc("Hai năm liền hoàn thành xuất sắc nhiệm vụ (dữ liệu mẫu)."),
+                       leader_level=leader, direct_worker=False, ethnic_minority=minority)
 
 
 # cluster → unit → nominees for the chairman's certificate of merit.
 CERTIFICATES: dict[str, dict[str, list[NomineeData]]] = {
     "QN-KHOI-SO": {
         "QN-STC": [_collective("Phòng Quản lý ngân sách, Sở Tài chính")],
-        "QN-SYT": [_person("Lê Thị Mẫu", "Trưởng phòng", "Sở Y tế tỉnh Quảng Ninh", date(1982, 3, 4), "nữ")],
+        "QN-SYT": [_person("Lê Thị Mẫu", "Trưởng phòng", "Sở Y tế tỉnh Quảng Ninh", date(1982, 3, 4), "nữ",
+                                   leader="division")],
     },
     "QN-CUM-XA": {
         "99101": [_collective("Ủy ban nhân dân Xã Mẫu Một")],
         "99104": [_person("Trần Văn Mẫu", "Công chức Văn phòng - Thống kê", "Phường Mẫu Bốn",
-                          date(1990, 8, 15), "nam")],
+                          date(1990, 8, 15), "nam", minority=True)],
     },
 }
 

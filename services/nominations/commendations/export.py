@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -32,10 +33,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _day(sheet: Any, value: Any) -> Any:
+    """A date cell Excel sorts as a date and shows as dd/mm/yyyy (Vietnamese usage), never ISO."""
+    if isinstance(value, str) and value:
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, date):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
 def workbook(items: list[dict[str, Any]]) -> bytes:
     book, sheet = _book()
     for item in items:
-        sheet.append(_row(item))
+        sheet.append(_row(sheet, item))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -57,7 +69,7 @@ async def _write_register(dsn: str, query: dict[str, Any], max_rows: int, path: 
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             async for rows in award_store.stream(conn, limit=max_rows, **query):
                 for item in rows:
-                    sheet.append(_row(item))
+                    sheet.append(_row(sheet, item))
                 count += len(rows)
     finally:
         await conn.close()
@@ -65,9 +77,10 @@ async def _write_register(dsn: str, query: dict[str, Any], max_rows: int, path: 
     return count
 
 
-def _row(item: Any) -> list[Any]:
+def _row(sheet: Any, item: Any) -> list[Any]:
     kind = item["kind"]
-    return [_cell(KINDS.get(kind, kind) if key == "kind" else item[key]) for key, _ in COLUMNS]
+    return [_day(sheet, item[key]) if key == "decision_date" else _cell(KINDS.get(kind, kind) if key == "kind"
+            else item[key]) for key, _ in COLUMNS]
 
 
 def _book() -> tuple[Workbook, Any]:

@@ -27,9 +27,11 @@ def routers() -> list:
     # Each bounded context contributes its routers here.
     from services.nominations.commendations.api import commendations  # proposals, decisions, register
     from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
+    from services.nominations.councils.api import councils  # the council's sessions and secret ballots
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
     from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
+    from services.nominations.statistics.api import statistics  # the yearly statistics forms
     from services.nominations.voting.api import disputes, rounds  # rounds, ballots, results, disputes
     from services.nominations.year.api import years as year  # the year at a glance, across the contexts
 
@@ -47,6 +49,8 @@ def routers() -> list:
         registrations.router,
         movement_models.router,
         conferences.router,
+        councils.router,
+        statistics.router,
     ]
 
 

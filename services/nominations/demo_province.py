@@ -22,6 +22,7 @@ from services.nominations.commendations.domain.rules import Limits
 from services.nominations.commendations.service import NomineeData
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.scoring.service import scores as service_scores
+from services.nominations.scoring.service import signatures as service_signatures
 from shared.auth import Principal
 
 ORGANISER, YEAR = "UBND-22", 2024
@@ -72,24 +73,34 @@ def _collective(name: str) -> NomineeData:
                        fields={}, summary=_nfc("Hoàn thành xuất sắc nhiệm vụ năm 2024 (dữ liệu mẫu)."))
 
 
-def _person(name: str, position: str, unit: str, born: date, gender: str) -> NomineeData:
+def _person(name: str, position: str, unit: str, born: date, gender: str, *, leader: str = "none",
+            minority: bool = False) -> NomineeData:
+    """An individual with what the statistics forms count (leader's level, direct worker, minority)."""
     return NomineeData(kind="individual", name=_nfc(name), position=_nfc(position), unit=_nfc(unit),
                        birth_date=born, gender=_nfc(gender), fields={},
-                       summary=_nfc("Hai năm liền hoàn thành xuất sắc nhiệm vụ (dữ liệu mẫu)."))
+                       summary=_nfc("Hai năm liền hoàn thành xuất sắc nhiệm vụ (dữ liệu mẫu)."),
+                       leader_level=leader, direct_worker=False, ethnic_minority=minority)
 
 
 # cluster → unit → nominees for the chairman's certificate of merit.
 CERTIFICATES: dict[str, dict[str, list[NomineeData]]] = {
     "QN-KHOI-SO": {
         "QN-STC": [_collective("Phòng Quản lý ngân sách, Sở Tài chính")],
-        "QN-SYT": [_person("Lê Thị Mẫu", "Trưởng phòng", "Sở Y tế tỉnh Quảng Ninh", date(1982, 3, 4), "nữ")],
+        "QN-SYT": [_person("Lê Thị Mẫu", "Trưởng phòng", "Sở Y tế tỉnh Quảng Ninh", date(1982, 3, 4), "nữ",
+                                   leader="division")],
     },
     "QN-CUM-XA": {
         "99101": [_collective("Ủy ban nhân dân Xã Mẫu Một")],
         "99104": [_person("Trần Văn Mẫu", "Công chức Văn phòng - Thống kê", "Phường Mẫu Bốn",
-                          date(1990, 8, 15), "nam")],
+                          date(1990, 8, 15), "nam", minority=True)],
     },
 }
+
+
+def _signer_position(unit_name: str) -> str:
+    """Who signs for a unit: a department's director, a commune's chairman."""
+    head = "Giám đốc" if unit_name.startswith("Sở") else "Chủ tịch Ủy ban nhân dân"
+    return _nfc(f"{head} {unit_name}")
 
 
 def _unit(code: str) -> Principal:
@@ -112,6 +123,10 @@ async def seed(conn: asyncpg.Connection) -> bool:
             # The covenant signed at the start of 2024 (the office writes and publishes it).
             await service_scores.put_covenant(conn, actor=OFFICE, period=period, criteria=CRITERIA, publish=True,
                                               reason=None)
+            for member in period["members"]:  # ...and signed by every member unit's own account
+                await service_signatures.sign(conn, actor=_unit(member["code"]), period=period,
+                                              signer_name=_nfc("Người ký (dữ liệu mẫu)"),
+                                              signer_position=_signer_position(member["name"]))
             names = {m["code"]: m["name"] for m in period["members"]}
             lead = period["lead"]["code"]
             await proposal_store.upsert_list(conn, cluster_code=code, year=YEAR, cluster_name=period["cluster_name"],

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol, Sequence
 
-from shared.auth import office_of
+from shared.auth import office_of, unit_of
 
 MINISTRY = "BNV"
 ORGANISER_CODE = r"^[A-Z][A-Z0-9-]{1,15}$"
@@ -46,6 +46,16 @@ def reads_nationally(actor: Actor) -> bool:
 def may_review(actor: Actor, organiser: str | None) -> bool:
     """Read what an organiser's office reads: its own office, the ministry (national view), services."""
     return manages(actor, organiser) or reads_nationally(actor)
+
+
+def reads_cluster_work(actor: Actor, organiser: str | None, members: Sequence[str] | frozenset[str]) -> bool:
+    """Who reads a cluster-year's shared work (its covenant and signatures, its conference and roster,
+    a vote's bulletin) beyond the roles that act on it. The ministry's clusters: anyone signed in,
+    as before organisers. Another organiser's: its office, the ministry's national view, services
+    and the cluster's member units; nobody else (403)."""
+    if (organiser or MINISTRY) == MINISTRY:
+        return True
+    return manages(actor, organiser) or reads_nationally(actor) or unit_of(actor) in members
 
 
 def is_office(actor: Actor) -> bool:

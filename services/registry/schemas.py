@@ -65,10 +65,25 @@ class Account(BaseModel):
     province_code: str | None
     organiser: str | None = Field(None, description="A staff account's organiser")
     unit_code: str | None = Field(None, description="A unit account's unit")
-    display_name: str | None
+    display_name: str | None = Field(description="The person's full name, printed on what they sign")
+    position: str | None = Field(None, description="The person's position, printed under their name")
     active: bool
+    has_password: bool = Field(True, description="False until the person sets a password with the one-time code")
+    last_signed_in_at: datetime | None = None
     disabled_at: datetime | None = None
     created_at: datetime
+
+
+class AccountCreated(Account):
+    setup_code: str | None = Field(None, description="The one-time code to set the first password (created without "
+                                                     "one): shown in this answer only, never replayed nor stored")
+    setup_code_expires_at: datetime | None = None
+
+
+class SetupCode(BaseModel):
+    username: str
+    setup_code: str = Field(description="One-time; the account's password stops working until it is used")
+    setup_code_expires_at: datetime
 
 
 class MembershipChange(BaseModel):
@@ -364,8 +379,10 @@ class LeadershipIn(BaseModel):
 
 class AccountIn(BaseModel):
     username: str = Field(pattern=USERNAME)
-    password: str = Field(min_length=1, max_length=200,
-                          description="At least 12 characters, hard to guess (checked with zxcvbn)")
+    password: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="At least 12 characters, hard to guess (checked with zxcvbn); "
+                                             "omitted: the answer carries a one-time `setup_code` with which the "
+                                             "person sets it (no password travels by e-mail)")
     role: Literal["ministry", "province", "service", "staff", "unit"] = Field(
         description="`staff`: an organiser's emulation office (names `organiser`); `unit`: one unit (names "
                     "`unit_code`); `province`: a province's unit account (names `province_code`, kept as it was)")
@@ -373,6 +390,7 @@ class AccountIn(BaseModel):
     organiser: str | None = Field(default=None, pattern=ORGANISER_CODE)
     unit_code: str | None = Field(default=None, pattern=UNIT_CODE)
     display_name: Name | None = Field(default=None, max_length=200)
+    position: Name | None = Field(default=None, max_length=200, examples=["Giám đốc Sở Nội vụ"])
 
     @model_validator(mode="after")
     def _target_matches_role(self) -> AccountIn:
@@ -382,6 +400,19 @@ class AccountIn(BaseModel):
                 raise FieldValueError(field, f"a {self.role} account names "
                                              + (f"its {field}" if field == wants else f"no {field}"))
         return self
+
+
+class AccountProfile(BaseModel):
+    """The person behind an account (the account itself, or whoever manages it)."""
+    display_name: Name | None = Field(default=None, max_length=200)
+    position: Name | None = Field(default=None, max_length=200)
+
+
+class PasswordSetup(BaseModel):
+    username: str = Field(max_length=64)
+    setup_code: str = Field(min_length=1, max_length=40)
+    new_password: str = Field(min_length=1, max_length=200,
+                              description="At least 12 characters, hard to guess (checked with zxcvbn)")
 
 
 class PasswordChange(BaseModel):

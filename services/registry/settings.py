@@ -49,5 +49,7 @@ class RegistrySettings(ServiceSettings):
     signin_hash_budget: int = Field(20, gt=0)
     signin_hash_budget_window_seconds: int = Field(1, gt=0)
     signin_unknown_hash_share: float = Field(0.75, gt=0, le=1)
+    # A one-time setup code (a new account's first password, a reset) works this long.
+    setup_code_ttl_seconds: int = Field(3 * 86400, gt=0)
     # How often the token-version floors are re-published to Redis (repairs a write lost to an outage).
     token_floor_publish_seconds: float = 60.0

@@ -31,10 +31,17 @@ async def test_the_province_demo_seeds_once_beside_the_northern_cluster(registry
     assert flags == ["Phường Mẫu Ba", "Sở Nội vụ"]
     merits = [a for a in found if a["form_name"] == "Bằng khen của Chủ tịch UBND tỉnh Quảng Ninh"]
     assert len(merits) == 4 and {a["decision_number"] for a in found} == {"15/QĐ-UBND"}
+    office = nominations.auth(registry.app.state.issuer.issue(subject="staff-qn", role="staff", province=None,
+                                                               organiser="UBND-22")[0])
     for cluster in ("QN-KHOI-SO", "QN-CUM-XA"):
         covenant = (await nominations.client.get(f"/v1/clusters/{cluster}/periods/2024/covenant",
-                                                 headers=nominations.auth(
-                                                     registry.app.state.issuer.issue(
-                                                         subject="staff-qn", role="staff", province=None,
-                                                         organiser="UBND-22")[0]))).json()
+                                                 headers=office)).json()
         assert covenant["state"] == "published"
+        # Signed by every member unit: the covenant binds them all.
+        signed = (await nominations.client.get(f"/v1/clusters/{cluster}/periods/2024/covenant/signatures",
+                                               headers=office)).json()
+        assert signed["in_force"] is True and signed["not_signed"] == [] and len(signed["signatures"]) == 4
+    # The organiser's year at a glance: its two clusters, each with its flag and its lead.
+    year = (await nominations.client.get("/v1/years/2024/clusters", headers=office)).json()["items"]
+    assert {(i["cluster_code"], i["organiser"]) for i in year} == {("QN-KHOI-SO", "UBND-22"),
+                                                                   ("QN-CUM-XA", "UBND-22")}

@@ -86,8 +86,9 @@ async def test_the_2023_northern_cluster_votes_for_the_government_flag(vote):
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     text = page.text
     for phrase in ("BIÊN BẢN KIỂM PHIẾU", CLUSTER_NAME, "Cờ thi đua của Chính phủ", "Quảng Ninh", "Thái Bình",
-                   "Hà Nam", "125/SNV-TĐKT", "giờ Việt Nam", "province-34", "8 / 8"):
+                   "Hà Nam", "125/SNV-TĐKT", "giờ Việt Nam", "Ký, ghi rõ họ tên", "8 / 8"):
         assert phrase in text, phrase
+    assert "province-34" not in text                      # a person signs, never an account's name
     assert all(NORTH_NAMES[c] in text for c in NORTH)
 
     approved = (await vote.post(round_id, "approve", vote.ministry)).json()

@@ -64,6 +64,7 @@ VI: dict[str, str] = {
     "accounts.setup_button": "Đặt mật khẩu",
     "accounts.setup_done": "Đã đặt mật khẩu. Mời đăng nhập.",
     "signin.password_changed": "Đã đổi mật khẩu. Mời đăng nhập lại bằng mật khẩu mới.",
+    "signin.have_code": "Được cấp mã dùng một lần? Đặt mật khẩu tại đây.",
 }
 
 EN: dict[str, str] = {
@@ -129,4 +130,5 @@ EN: dict[str, str] = {
     "accounts.setup_button": "Set the password",
     "accounts.setup_done": "Password set. Please sign in.",
     "signin.password_changed": "Password changed. Please sign in again with the new one.",
+    "signin.have_code": "Given a one-time code? Set your password here.",
 }

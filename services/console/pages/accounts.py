@@ -159,12 +159,17 @@ async def account_create(request: Request, user: MinistryUser, api: ApiDep) -> R
                             "position": form.position or None}
     if body["role"] != "province":
         body["province_code"] = None
-    try:
-        made = await api.post("registry", "/v1/accounts", json=body, idempotency_key=form.idempotency_key)
-    except ApiError as exc:
-        errors = exc.field_errors()
-        if not set(errors) & {"username", "role", "province_code", "display_name", "position"}:
-            errors["_form"] = exc.message
+    errors: dict[str, str] = {}
+    if not form.display_name:   # people are named: the documents they sign print it
+        errors["display_name"] = message(request, "field.required")
+    else:
+        try:
+            made = await api.post("registry", "/v1/accounts", json=body, idempotency_key=form.idempotency_key)
+        except ApiError as exc:
+            errors = exc.field_errors()
+            if not set(errors) & {"username", "role", "province_code", "display_name", "position"}:
+                errors["_form"] = exc.message
+    if errors:
         units = [u for u in await _units(api) if not _ended(u, vietnam_today())]
         return await render(request, "accounts/new.html", {"units": units, "values": form.model_dump(),
                                                            "errors": errors, "key": form.key or new_secret()},

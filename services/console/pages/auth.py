@@ -76,6 +76,11 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
     me = await request.app.state.upstreams["registry"].get(
         "/v1/accounts/me", headers={"Authorization": f"Bearer {answer['access_token']}"})
     profile = me.json() if me.status_code == 200 else {}
+    if profile.get("username"):   # the person's name, for the header (an account reads its own details)
+        own = await request.app.state.upstreams["registry"].get(
+            f"/v1/accounts/{quote(profile['username'])}", headers={"Authorization": f"Bearer {answer['access_token']}"})
+        if own.status_code == 200:
+            profile["display_name"] = own.json().get("display_name")
     # A unit's account has a province's pages: its to-do home, its sheets, its votes, its proposals.
     role = "province" if profile.get("role") == "unit" else profile.get("role")
     session = await store.create(username=profile.get("username", username), role=role,

@@ -55,28 +55,40 @@ def _collective(name: str) -> NomineeData:
                                                "của Sở Nội vụ (dữ liệu mẫu)."))
 
 
-def _person(name: str, position: str, unit: str, born: date, gender: str) -> NomineeData:
+def _person(name: str, position: str, unit: str, born: date, gender: str, *, leader: str = "none",
+            direct: bool = False, minority: bool = False) -> NomineeData:
+    """An individual with what the statistics forms count: the leader's level (none, senior,
+    department, division), a direct worker or not, of an ethnic minority or not."""
     return NomineeData(kind="individual", name=_nfc(name), position=_nfc(position), unit=_nfc(unit),
                        birth_date=born, gender=_nfc(gender), fields={},
                        summary=_nfc("Hai năm liền hoàn thành xuất sắc nhiệm vụ, có sáng kiến được công nhận "
-                                    "(dữ liệu mẫu)."))
+                                    "(dữ liệu mẫu)."), leader_level=leader, direct_worker=direct,
+                       ethnic_minority=minority)
 
 
 # province → its nominees for the Minister's certificate of merit (2 collectives, 11 individuals).
 CERTIFICATES: dict[str, list[NomineeData]] = {
     "34": [_collective("Phòng Công chức, viên chức, Sở Nội vụ tỉnh Thái Bình"),
-           _person("Nguyễn Văn A", "Phó Giám đốc Sở", "Sở Nội vụ tỉnh Thái Bình", date(1975, 4, 12), "nam"),
-           _person("Trần Thị B", "Trưởng phòng", "Sở Nội vụ tỉnh Thái Bình", date(1980, 9, 2), "nữ")],
-    "33": [_person("Lê Văn C", "Chánh Văn phòng", "Sở Nội vụ tỉnh Hưng Yên", date(1978, 1, 20), "nam"),
+           _person("Nguyễn Văn A", "Phó Giám đốc Sở", "Sở Nội vụ tỉnh Thái Bình", date(1975, 4, 12), "nam",
+                   leader="department"),
+           _person("Trần Thị B", "Trưởng phòng", "Sở Nội vụ tỉnh Thái Bình", date(1980, 9, 2), "nữ",
+                   leader="division")],
+    "33": [_person("Lê Văn C", "Chánh Văn phòng", "Sở Nội vụ tỉnh Hưng Yên", date(1978, 1, 20), "nam",
+                   leader="division"),
            _person("Phạm Thị D", "Chuyên viên chính", "Sở Nội vụ tỉnh Hưng Yên", date(1985, 6, 30), "nữ")],
-    "30": [_person("Hoàng Văn E", "Trưởng phòng", "Sở Nội vụ tỉnh Hải Dương", date(1979, 11, 5), "nam")],
-    "31": [_person("Vũ Thị G", "Phó Trưởng phòng", "Sở Nội vụ thành phố Hải Phòng", date(1983, 3, 8), "nữ")],
+    "30": [_person("Hoàng Văn E", "Trưởng phòng", "Sở Nội vụ tỉnh Hải Dương", date(1979, 11, 5), "nam",
+                   leader="division")],
+    "31": [_person("Vũ Thị G", "Phó Trưởng phòng", "Sở Nội vụ thành phố Hải Phòng", date(1983, 3, 8), "nữ",
+                   leader="division")],
     "22": [_person("Đặng Văn H", "Chuyên viên", "Sở Nội vụ tỉnh Quảng Ninh", date(1988, 12, 1), "nam")],
     "36": [_collective("Ban Thi đua - Khen thưởng, Sở Nội vụ tỉnh Nam Định"),
-           _person("Bùi Thị K", "Trưởng ban", "Sở Nội vụ tỉnh Nam Định", date(1976, 7, 19), "nữ")],
+           _person("Bùi Thị K", "Trưởng ban", "Sở Nội vụ tỉnh Nam Định", date(1976, 7, 19), "nữ",
+                   leader="division")],
     "35": [_person("Đỗ Văn L", "Chuyên viên chính", "Sở Nội vụ tỉnh Hà Nam", date(1981, 2, 14), "nam")],
-    "37": [_person("Ngô Thị M", "Phó Giám đốc Sở", "Sở Nội vụ tỉnh Ninh Bình", date(1974, 10, 10), "nữ"),
-           _person("Dương Văn N", "Chuyên viên", "Sở Nội vụ tỉnh Ninh Bình", date(1990, 5, 25), "nam")],
+    "37": [_person("Ngô Thị M", "Phó Giám đốc Sở", "Sở Nội vụ tỉnh Ninh Bình", date(1974, 10, 10), "nữ",
+                   leader="department", minority=True),
+           _person("Dương Văn N", "Chuyên viên", "Sở Nội vụ tỉnh Ninh Bình", date(1990, 5, 25), "nam",
+                   minority=True)],
 }
 
 

@@ -6,6 +6,7 @@ the service's event loop: at the 50,000-row cap it is seconds of CPU."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,6 +27,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _day(sheet: Any, value: Any) -> Any:
+    """A date cell Excel sorts as a date and shows as dd/mm/yyyy (Vietnamese usage), never ISO."""
+    if isinstance(value, str) and value:
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, date):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
 def workbook(items: list[dict[str, Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Sổ khen thưởng")
@@ -41,7 +53,7 @@ def workbook(items: list[dict[str, Any]]) -> bytes:
     sheet.append(header)
     for item in items:
         row = {**item, "kind": KINDS.get(item["kind"], item["kind"])}
-        sheet.append([_cell(row[key]) for key, _ in COLUMNS])
+        sheet.append([_day(sheet, row[key]) if key == "decision_date" else _cell(row[key]) for key, _ in COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

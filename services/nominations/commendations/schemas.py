@@ -17,6 +17,7 @@ ProvinceCode = Annotated[str, Field(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")]
 FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Kind = Literal["collective", "individual"]
+LeaderLevel = Literal["none", "senior", "department", "division"]
 
 
 class _In(BaseModel):
@@ -88,6 +89,15 @@ class NomineeIn(_In):
                  Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict, max_length=30,
                                                                  description="What the ministry's form asks")
     summary: str = Field(min_length=1, max_length=20_000, description="Tóm tắt thành tích")
+    # What the yearly statistics forms count (statistics/README.md); personal data, read only by the
+    # proposing unit, its organiser's office and the ministry. None: not stated. Individuals only.
+    leader_level: LeaderLevel | None = Field(
+        default=None, description="none: not a leader; senior: minister, province chairman or above; department: "
+                                  "head or deputy of a department (vụ, cục, sở); division: from deputy head of "
+                                  "a division (phó trưởng phòng) up")
+    direct_worker: bool | None = Field(default=None, description="A direct worker (công nhân, nông dân, người "
+                                                                 "lao động trực tiếp)")
+    ethnic_minority: bool | None = Field(default=None, description="Of an ethnic minority (dân tộc thiểu số)")
 
     # Names others read and the once-a-year rule compares: no invisible or reordering characters.
     _name = field_validator("name")(visible_name)
@@ -137,6 +147,10 @@ class NomineeOut(BaseModel):
     gender: str | None
     fields: dict[str, str]
     summary: str
+    leader_level: LeaderLevel | None = Field(None, description="Null for a reader other than the proposing unit, "
+                                                              "its organiser's office and the ministry")
+    direct_worker: bool | None = None
+    ethnic_minority: bool | None = None
     state: State
     state_label: str
     return_reason: str | None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from services.registry.schemas import (
@@ -10,6 +12,7 @@ from services.registry.schemas import (
     PROVINCE_CODE,
     USERNAME,
     Account,
+    AccountCreated,
     AccountIn,
     Jwks,
     Me,
@@ -75,21 +78,31 @@ async def me(principal: CurrentPrincipal) -> dict:
     return me
 
 
-@router.post("/v1/accounts", status_code=201, summary="Create an account (the ministry; an organiser's office: its staff and its units' accounts)",
-             response_model=Account, responses=problems(401, 403, 409, 422))
+@router.post("/v1/accounts", status_code=201, summary="Create an account (the ministry; an organiser's office: its "
+             "staff and its units' accounts); without a password the answer carries a one-time code to set it",
+             response_model=AccountCreated, responses=problems(401, 403, 409, 422))
 async def create_account(body: AccountIn, principal: CurrentPrincipal, db: Db, settings: Settings,
                          secret: IdempotencySecret, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    accounts.check_password_policy(settings, username=body.username, password=body.password, field="password")
+    if body.password is not None:
+        accounts.check_password_policy(settings, username=body.username, password=body.password, field="password")
     async with db.transaction() as conn:
         # The password never reaches the idempotency table: only an HMAC of the request, keyed with
         # a server secret, is stored (a plain hash of a body holding a password can be brute-forced).
-        return await idempotent(
+        answer = await idempotent(
             conn, schema="registry", key=idempotency_key, scope=f"{principal.subject}:account.create", body=body,
             status_code=201, secret=secret,
             run=lambda: accounts.create_account(conn, actor=principal, username=body.username, password=body.password,
                                                role=body.role, province_code=body.province_code,
                                                organiser=body.organiser, unit_code=body.unit_code,
-                                               display_name=body.display_name))
+                                               display_name=body.display_name, position=body.position))
+        if body.password is not None or answer.headers.get("Idempotent-Replayed"):
+            return answer   # a replay never shows the code again: issue a new one (setup-code)
+        # The code is added after the stored answer: it is never kept, not even in the idempotency table.
+        code = await accounts.issue_setup_code(conn, actor=principal, username=body.username,
+                                               ttl_seconds=settings.setup_code_ttl_seconds, reset=False)
+    made = json.loads(bytes(answer.body))
+    made.update(setup_code=code["setup_code"], setup_code_expires_at=code["setup_code_expires_at"])
+    return JSONResponse(jsonable_encoder(made), status_code=201)
 
 
 @router.get("/v1/accounts", summary="Accounts, by username: who can sign in for whom (ministry)",

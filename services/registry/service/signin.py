@@ -43,6 +43,7 @@ async def password_grant(*, db: Database, redis: Any, settings: RegistrySettings
             conn, account_id=account["id"], token_version=account["token_version"],
             ttl_seconds=settings.refresh_token_ttl_seconds,
             max_seconds=settings.refresh_token_max_seconds)
+        await account_store.signed_in(conn, account_id=account["id"])
     return {"access_token": access_token, "token_type": "bearer", "expires_in": ttl,
             "refresh_token": new_refresh, "refresh_expires_in": refresh_ttl}
 
@@ -96,6 +97,32 @@ async def change_password(*, verifier: Any, db: Database, redis: Any, settings: 
             await throttle.failed(redis, settings, username=actor.subject, address=address)
         raise
     await _publish_floor(verifier, redis, actor.subject, version)
+
+
+async def setup_password(*, verifier: Any, db: Database, redis: Any, settings: RegistrySettings, username: str,
+                         code: str, new_password: str, address: str) -> None:
+    """The first password (or a new one after a reset) set with the one-time code: throttled like
+    a sign-in, since the code is a credential."""
+    await throttle.before_attempt(redis, settings, username=username, address=address)
+    accounts.check_password_policy(settings, username=username, password=new_password, field="new_password")
+    try:
+        async with db.transaction() as conn:
+            version = await accounts.use_setup_code(conn, username=username, code=code, new_password=new_password)
+    except DomainError as exc:
+        if exc.slug == "setup-code-invalid":
+            await throttle.failed(redis, settings, username=username, address=address)
+        raise
+    await _publish_floor(verifier, redis, username, version)
+
+
+async def issue_setup_code(*, verifier: Any, db: Database, redis: Any, settings: RegistrySettings,
+                           actor: Principal, username: str, reset: bool) -> dict[str, Any]:
+    async with db.transaction() as conn:
+        answer = await accounts.issue_setup_code(conn, actor=actor, username=username, reset=reset,
+                                                 ttl_seconds=settings.setup_code_ttl_seconds)
+    if reset:
+        await _publish_floor(verifier, redis, username, answer["token_version"])
+    return answer
 
 
 async def set_active(*, verifier: Any, db: Database, redis: Any, actor: Principal, username: str,

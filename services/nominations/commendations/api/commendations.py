@@ -56,7 +56,8 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 def _nominee_data(body: NomineeIn) -> service.NomineeData:
     return service.NomineeData(kind=body.kind, name=body.name, position=body.position, unit=body.unit,
                                birth_date=body.birth_date, gender=body.gender, fields=dict(body.fields),
-                               summary=body.summary)
+                               summary=body.summary, leader_level=body.leader_level,
+                               direct_worker=body.direct_worker, ethnic_minority=body.ethnic_minority)
 
 
 # ---------------------------------------------------------------- award forms

@@ -24,6 +24,7 @@ __all__ = [
     "may_list_all",
     "may_list_own",
     "may_manage",
+    "may_read_personal",
     "may_read_proposal",
     "may_review_nominee",
     "owns",
@@ -82,6 +83,12 @@ def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None
     if not is_unit(actor):
         return False
     return unit_of(actor) == province_code or (is_lead(actor, lead_code=lead_code) and not draft)
+
+
+def may_read_personal(actor: Actor, *, province_code: str, organiser: str | None = None) -> bool:
+    """A nominee's statistics fields (leader, direct worker, ethnic minority): the proposing unit, its
+    organiser's office, the ministry and services; not the cluster's lead reviewing another's list."""
+    return is_staff(actor, organiser or "BNV") or owns(actor, province_code=province_code)
 
 
 def may_list_all(actor: Actor) -> bool:

@@ -71,6 +71,26 @@ def check_nominee(form: Form, *, kind: Kind, birth_date: date | None, fields: di
         raise RuleError("a collective has no birth date", field="birth_date")
 
 
+LEADER_LEVELS = ("none", "senior", "department", "division")
+
+
+def check_personal(*, kind: Kind, leader_level: str | None, direct_worker: bool | None,
+                   ethnic_minority: bool | None) -> None:
+    """What the statistics forms count of a person (sex is ``gender``): a collective has none of it,
+    a leader is not a direct worker (form 0602's kinds of recipient are exclusive)."""
+    if kind == "collective":
+        for key, value in (("leader_level", leader_level), ("direct_worker", direct_worker),
+                           ("ethnic_minority", ethnic_minority)):
+            if value is not None:
+                raise RuleError(f"a collective has no {key}: it is asked of an individual", field=key)
+        return
+    if leader_level is not None and leader_level not in LEADER_LEVELS:
+        raise RuleError(f"leader_level is one of {', '.join(LEADER_LEVELS)}", field="leader_level")
+    if direct_worker and leader_level not in (None, "none"):
+        raise RuleError("a leader is not counted as a direct worker: set leader_level to none or direct_worker "
+                        "to false", field="direct_worker")
+
+
 def check_room(*, what: Literal["nominees", "attachments"], have: int, limits: Limits) -> None:
     cap = limits.max_nominees if what == "nominees" else limits.max_attachments
     if have >= cap:

@@ -40,6 +40,13 @@ class NomineeData:
     gender: str | None
     fields: dict[str, str]
     summary: str
+    # What the statistics forms count (migration 130); None: not stated.
+    leader_level: str | None = None
+    direct_worker: bool | None = None
+    ethnic_minority: bool | None = None
+
+
+PERSONAL = ("leader_level", "direct_worker", "ethnic_minority")
 
 
 # ---------------------------------------------------------------- helpers
@@ -69,19 +76,27 @@ def _require_ministry(actor: Principal, action: str, organiser: str = "BNV") -> 
         raise Forbidden(f"only {who} may {action}", slug="other-organiser" if actor.staff_of else None)
 
 
-def nominee_out(n: Mapping[str, Any]) -> dict[str, Any]:
+def nominee_out(n: Mapping[str, Any], *, personal: bool = True) -> dict[str, Any]:
+    """A nominee as the API answers it; without ``personal`` (a reader who is not the proposing unit,
+    its organiser's office or the ministry: the cluster's lead) the statistics fields are null."""
     out = nominee_store.public(n)
+    if not personal:
+        out.update(dict.fromkeys(PERSONAL))
     out["state_label"] = STATE_LABELS_VI[State(n["state"])]
     return out
 
 
+def reads_personal(actor: Principal, p: Mapping[str, Any]) -> bool:
+    return policy.may_read_personal(actor, province_code=p["province_code"], organiser=p.get("organiser"))
+
+
 def proposal_out(p: Mapping[str, Any], *, nominees: list[Any] | None = None,
-                 attachments: list[Any] | None = None) -> dict[str, Any]:
+                 attachments: list[Any] | None = None, personal: bool = True) -> dict[str, Any]:
     out = {k: p[k] for k in ("id", "cluster_code", "cluster_name", "year", "province_code", "province_name",
                              "form_code", "form_name", "origin", "round_id", "state", "lead_code", "created_by",
                              "created_at", "submitted_at", "sent_at", "organiser")}
     out["state_label"] = STATE_LABELS_VI[State(p["state"])]
-    out["nominees"] = None if nominees is None else [nominee_out(n) for n in nominees]
+    out["nominees"] = None if nominees is None else [nominee_out(n, personal=personal) for n in nominees]
     out["attachments"] = None if attachments is None else [dict(a) for a in attachments]
     return out
 

@@ -32,6 +32,7 @@ from services.nominations.commendations.service.access import (
     _transition,
     nominee_out,
     proposal_out,
+    reads_personal,
 )
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.commendations.store import forms as form_store
@@ -108,7 +109,8 @@ async def get_proposal(conn: asyncpg.Connection, *, actor: Principal, proposal_i
     p = await _proposal(conn, proposal_id)
     await _require_read(actor, p, registry)
     return proposal_out(p, nominees=list(await nominee_store.of_proposals(conn, [p["id"]])),
-                        attachments=list(await attachment_store.of_proposals(conn, [p["id"]])))
+                        attachments=list(await attachment_store.of_proposals(conn, [p["id"]])),
+                        personal=reads_personal(actor, p))
 
 
 async def list_proposals(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
@@ -141,6 +143,8 @@ def _check_nominee(form_row: Mapping[str, Any], data: NomineeData, today: date) 
     try:
         rules.check_nominee(_form(form_row), kind=data.kind,  # type: ignore[arg-type]
                             birth_date=data.birth_date, fields=data.fields, today=today)
+        rules.check_personal(kind=data.kind, leader_level=data.leader_level,  # type: ignore[arg-type]
+                             direct_worker=data.direct_worker, ethnic_minority=data.ethnic_minority)
     except RuleError as exc:
         raise _rule(exc) from None
     if data.kind == "individual" and not data.position:
@@ -177,7 +181,8 @@ async def add_nominee(conn: asyncpg.Connection, *, actor: Principal, proposal_id
     n = await nominee_store.insert(conn, proposal_id=proposal_id, year=p["year"], form_code=p["form_code"],
                                    kind=data.kind, name=data.name, position=data.position, unit=data.unit,
                                    birth_date=data.birth_date, gender=data.gender, fields=data.fields,
-                                   summary=data.summary, identity_key=key)
+                                   summary=data.summary, identity_key=key, leader_level=data.leader_level,
+                                   direct_worker=data.direct_worker, ethnic_minority=data.ethnic_minority)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="nominee.add", target=f"nominee:{n['id']}",
                        details={"proposal_id": str(proposal_id), "kind": data.kind})
     return nominee_out(n)
@@ -201,7 +206,8 @@ async def update_nominee(conn: asyncpg.Connection, *, actor: Principal, nominee_
     await _require_free(conn, p, key, data.name, other_than=nominee_id)
     row = await nominee_store.update(conn, nominee_id, name=data.name, position=data.position, unit=data.unit,
                                      birth_date=data.birth_date, gender=data.gender, fields=data.fields,
-                                     summary=data.summary, identity_key=key)
+                                     summary=data.summary, identity_key=key, leader_level=data.leader_level,
+                                     direct_worker=data.direct_worker, ethnic_minority=data.ethnic_minority)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="nominee.update", target=f"nominee:{nominee_id}")
     return nominee_out(row)
 

@@ -24,6 +24,7 @@ from services.nominations.commendations.service.access import (
     _transition,
     nominee_out,
     proposal_out,
+    reads_personal,
 )
 from services.nominations.commendations.store import attachments as attachment_store
 from services.nominations.commendations.store import forms as form_store
@@ -55,7 +56,8 @@ async def cluster_list(conn: asyncpg.Connection, *, actor: Principal, registry: 
         files[a["proposal_id"]].append(a)
     return {"cluster_code": cluster_code, "cluster_name": lst["cluster_name"], "year": year,
             "lead_code": lst["lead_code"], "sent_count": lst["sent_count"], "last_sent_at": lst["last_sent_at"],
-            "proposals": [proposal_out(p, nominees=nominees[p["id"]], attachments=files[p["id"]]) for p in proposals]}
+            "proposals": [proposal_out(p, nominees=nominees[p["id"]], attachments=files[p["id"]],
+                                       personal=reads_personal(actor, p)) for p in proposals]}
 
 
 async def _lead_review(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
@@ -75,7 +77,7 @@ async def _lead_review(conn: asyncpg.Connection, *, actor: Principal, registry: 
             "lead_code": lst["lead_code"], "reason": reason})
     await audit.record(conn, schema=SCHEMA, actor=actor, action=f"nominee.{verb}", target=f"nominee:{nominee_id}",
                        details={"reason": reason, "proposal_state": proposal_state_now})
-    return nominee_out(row)
+    return nominee_out(row, personal=reads_personal(actor, p))
 
 
 async def accept_nominee(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
@@ -145,7 +147,15 @@ async def _ministry_review(conn: asyncpg.Connection, *, actor: Principal, regist
             share = await organisers.cap_share(conn, p["organiser"], n["year"], default=cap_share)
             await government_flag_cap.hold_nominee(conn, registry=registry, year=n["year"], nominee_id=nominee_id,
                                                    share=share, organiser=p["organiser"])
-    row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject, reject_reason=reason)
+    try:
+        async with conn.transaction():
+            row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject,
+                                                reject_reason=reason)
+    except asyncpg.CheckViolationError as exc:
+        if exc.constraint_name != "nominees_await_council":
+            raise
+        raise Conflict(f"{n['name']} is on a session of {p['organiser']}'s council: its vote decides it",
+                       field="nominee_id", slug="nominee-awaits-council") from exc
     await _follow(conn, p)
     verb = "approve" if target == State.approved else "reject"
     await audit.record(conn, schema=SCHEMA, actor=actor, action=f"nominee.{verb}", target=f"nominee:{nominee_id}",

@@ -12,31 +12,36 @@ from shared.names import skeleton
 
 COLUMNS = """n.id, n.proposal_id, n.year, n.form_code, n.kind, n.name, n.position, n.unit, n.birth_date, n.gender,
              n.fields, n.summary, n.identity_key, n.state, n.return_reason, n.reject_reason, n.reviewed_by,
-             n.decided_by, n.created_at, n.updated_at"""
+             n.decided_by, n.created_at, n.updated_at, n.leader_level, n.direct_worker, n.ethnic_minority"""
 
 
 async def insert(conn: asyncpg.Connection, *, proposal_id: uuid.UUID, year: int, form_code: str, kind: str,
                  name: str, position: str | None, unit: str | None, birth_date: date | None, gender: str | None,
-                 fields: dict[str, str], summary: str, identity_key: str, state: str = "draft") -> asyncpg.Record:
+                 fields: dict[str, str], summary: str, identity_key: str, state: str = "draft",
+                 leader_level: str | None = None, direct_worker: bool | None = None,
+                 ethnic_minority: bool | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.nominees AS n (proposal_id, year, form_code, kind, name, position, unit, birth_date,
                                               gender, fields, summary, identity_key, state, position_in_list,
-                                              name_skeleton)
+                                              name_skeleton, leader_level, direct_worker, ethnic_minority)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                    (SELECT count(*) FROM nominations.nominees WHERE proposal_id = $1), $14)
+                    (SELECT count(*) FROM nominations.nominees WHERE proposal_id = $1), $14, $15, $16, $17)
             RETURNING {COLUMNS}""",
         proposal_id, year, form_code, kind, name, position, unit, birth_date, gender, fields, summary, identity_key,
-        state, skeleton(name))
+        state, skeleton(name), leader_level, direct_worker, ethnic_minority)
 
 
 async def update(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, name: str, position: str | None,
                  unit: str | None, birth_date: date | None, gender: str | None, fields: dict[str, str],
-                 summary: str, identity_key: str) -> asyncpg.Record:
+                 summary: str, identity_key: str, leader_level: str | None = None,
+                 direct_worker: bool | None = None, ethnic_minority: bool | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""UPDATE nominations.nominees AS n SET name = $2, position = $3, unit = $4, birth_date = $5, gender = $6,
-                   fields = $7, summary = $8, identity_key = $9, name_skeleton = $10, updated_at = now()
+                   fields = $7, summary = $8, identity_key = $9, name_skeleton = $10, leader_level = $11,
+                   direct_worker = $12, ethnic_minority = $13, updated_at = now()
              WHERE id = $1 RETURNING {COLUMNS}""",
-        nominee_id, name, position, unit, birth_date, gender, fields, summary, identity_key, skeleton(name))
+        nominee_id, name, position, unit, birth_date, gender, fields, summary, identity_key, skeleton(name),
+        leader_level, direct_worker, ethnic_minority)
 
 
 async def get(conn: asyncpg.Connection, nominee_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:
@@ -117,4 +122,5 @@ async def review_queue(conn: asyncpg.Connection, *, year: int | None, state: str
 def public(n: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     return {k: n[k] for k in ("id", "proposal_id", "year", "form_code", "kind", "name", "position", "unit",
                               "birth_date", "gender", "fields", "summary", "state", "return_reason",
-                              "reject_reason", "reviewed_by", "decided_by", "created_at", "updated_at")}
+                              "reject_reason", "reviewed_by", "decided_by", "created_at", "updated_at",
+                              "leader_level", "direct_worker", "ethnic_minority")}

@@ -52,15 +52,16 @@ async def list_conferences(principal: CurrentPrincipal, db: Db, cluster: Cluster
                            year: Year | None = None, cursor: Cursor = None, limit: Limit = 50) -> Any:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
-        items = await service.listing(conn, cluster=cluster, year=year, after=after, limit=limit + 1)
+        items = await service.listing(conn, cluster=cluster, year=year, after=after, limit=limit + 1,
+                                        actor=principal)
     return page(items, limit, lambda c: [c["created_at"].isoformat(), str(c["id"])])
 
 
-@router.get("/{conference_id}", response_model=ConferenceOut, responses=problems(401, 404, 422),
+@router.get("/{conference_id}", response_model=ConferenceOut, responses=problems(401, 403, 404, 422),
             summary="A conference with its member units, the units present and whether the quorum holds")
 async def get_conference(conference_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Any:
     async with db.connection() as conn:
-        return await service.get(conn, conference_id=conference_id)
+        return await service.get(conn, conference_id=conference_id, actor=principal)
 
 
 @router.post("/{conference_id}/open", response_model=ConferenceOut, responses=problems(401, 403, 404, 409, 422),
@@ -98,11 +99,12 @@ async def name_delegate(conference_id: uuid.UUID, body: AttendeeIn, principal: C
                                              values=body.model_dump()))
 
 
-@router.get("/{conference_id}/delegates", response_model=Page[AttendeeOut], responses=problems(401, 404, 422),
+@router.get("/{conference_id}/delegates", response_model=Page[AttendeeOut],
+            responses=problems(401, 403, 404, 422),
             summary="The roster: every unit's delegates and the guests, with their check-ins")
 async def list_delegates(conference_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Any:
     async with db.connection() as conn:
-        return {"items": await roster.roster(conn, conference_id=conference_id), "next": None}
+        return {"items": await roster.roster(conn, conference_id=conference_id, actor=principal), "next": None}
 
 
 @router.post("/{conference_id}/check-ins", response_model=CheckInOut, responses=problems(401, 403, 404, 409, 422),

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from fastapi import Request
 
+from services.nominations import organiser_rules
 from services.nominations.conferences.domain import policy, quorum
 from services.nominations.conferences.domain.states import ConferenceState, InvalidTransition, check
 from services.nominations.conferences.store import conferences as store
@@ -20,7 +21,7 @@ from services.nominations.conferences.store import rounds as round_links
 from services.nominations.ratios import exact_fraction
 from services.nominations.registry_client import RegistryClient, get_registry
 from shared import audit
-from shared.auth import Principal
+from shared.auth import Principal, office_of, unit_of
 from shared.contracts.conferences import (
     CONFERENCE_ADJOURNED,
     CONFERENCE_OPENED,
@@ -148,14 +149,33 @@ async def schedule(conn: asyncpg.Connection, *, actor: Principal, registry: Regi
     return await public(conn, row)
 
 
-async def get(conn: asyncpg.Connection, *, conference_id: uuid.UUID) -> dict[str, Any]:
-    return await public(conn, await conference_for(conn, conference_id))
+def readable(actor: Principal | None, row: asyncpg.Record) -> bool:
+    """Another organiser's conference is its office's, its members' and the ministry's to read; the
+    ministry's clusters' anyone's signed in (the hall screen), as before organisers."""
+    return actor is None or organiser_rules.reads_cluster_work(actor, row["organiser"], list(member_names(row)))
+
+
+async def readable_conference(conn: asyncpg.Connection, *, actor: Principal | None,
+                              conference_id: uuid.UUID) -> asyncpg.Record:
+    row = await conference_for(conn, conference_id)
+    if not readable(actor, row):
+        raise Forbidden(f"this conference is {row['organiser']}'s: its office, its members and the ministry read it",
+                        slug="other-organiser")
+    return row
+
+
+async def get(conn: asyncpg.Connection, *, conference_id: uuid.UUID, actor: Principal | None = None) -> dict[str, Any]:
+    return await public(conn, await readable_conference(conn, actor=actor, conference_id=conference_id))
 
 
 async def listing(conn: asyncpg.Connection, *, cluster: str | None, year: int | None,
-                  after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
-    return [await public(conn, r) for r in await store.listing(conn, cluster=cluster, year=year, after=after,
-                                                               limit=limit)]
+                  after: tuple[datetime, uuid.UUID] | None, limit: int,
+                  actor: Principal | None = None) -> list[dict[str, Any]]:
+    """Newest first; another organiser's conferences only where ``actor`` reads them (``readable``)."""
+    every = actor is None or organiser_rules.reads_nationally(actor)
+    rows = await store.listing(conn, cluster=cluster, year=year, after=after, limit=limit, every_organiser=every,
+                               office=office_of(actor) if actor else None, unit=unit_of(actor) if actor else None)
+    return [await public(conn, r) for r in rows]
 
 
 _MOVES = {ConferenceState.in_session: ("open", CONFERENCE_OPENED),

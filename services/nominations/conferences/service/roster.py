@@ -17,6 +17,7 @@ from services.nominations.conferences.service.conferences import (
     conference_for,
     member_names,
     public,
+    readable_conference,
     refusals,
 )
 from services.nominations.conferences.store import conferences as store
@@ -64,8 +65,9 @@ async def name_attendee(conn: asyncpg.Connection, *, actor: Principal, conferenc
     return attendee_public(added)
 
 
-async def roster(conn: asyncpg.Connection, *, conference_id: uuid.UUID) -> list[dict[str, Any]]:
-    await conference_for(conn, conference_id)
+async def roster(conn: asyncpg.Connection, *, conference_id: uuid.UUID,
+                 actor: Principal | None = None) -> list[dict[str, Any]]:
+    await readable_conference(conn, actor=actor, conference_id=conference_id)
     return [attendee_public(r) for r in await store.attendees(conn, conference_id)]
 
 

@@ -32,13 +32,19 @@ async def get(conn: asyncpg.Connection, conference_id: uuid.UUID, *, lock: bool 
 
 
 async def listing(conn: asyncpg.Connection, *, cluster: str | None, year: int | None,
-                  after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
+                  after: tuple[datetime, uuid.UUID] | None, limit: int, every_organiser: bool = True,
+                  office: str | None = None, unit: str | None = None) -> list[asyncpg.Record]:
+    """Newest first. Unless ``every_organiser``: the ministry's clusters' conferences, ``office``'s
+    organiser's and those ``unit`` is a member of."""
     return await conn.fetch(
         f"""SELECT {COLUMNS} FROM nominations.conferences
              WHERE ($1::text IS NULL OR cluster_code = $1) AND ($2::int IS NULL OR year = $2)
                AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+               AND ($6 OR organiser = 'BNV' OR organiser = $7
+                    OR members @> jsonb_build_array(jsonb_build_object('code', $8::text)))
              ORDER BY created_at DESC, id DESC LIMIT $5""",
-        cluster, year, after[0] if after else None, after[1] if after else None, limit)
+        cluster, year, after[0] if after else None, after[1] if after else None, limit, every_organiser, office,
+        unit)
 
 
 async def move(conn: asyncpg.Connection, conference_id: uuid.UUID, *, state: str) -> asyncpg.Record:

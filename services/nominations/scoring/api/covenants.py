@@ -81,11 +81,11 @@ async def put_covenant(code: ClusterCode, year: Year, body: CovenantIn, registry
 
 
 @router.get("/covenant", summary="A covenant version (default: the one in force, else the draft)",
-             response_model=Covenant, responses=problems(401, 404, 422))
+             response_model=Covenant, responses=problems(401, 403, 404, 422))
 async def get_covenant(code: ClusterCode, year: Year, principal: CurrentPrincipal, db: Db,
                        version: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None) -> dict:
     async with db.connection() as conn:
-        return await service_scores.get_covenant(conn, cluster=code, year=year, version=version)
+        return await service_scores.get_covenant(conn, cluster=code, year=year, version=version, actor=principal)
 
 
 # ---------------------------------------------------------------- score sheets

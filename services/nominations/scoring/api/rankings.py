@@ -28,11 +28,11 @@ Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
 @router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest",
-             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
+             response_model=Snapshot, responses=problems(401, 403, 404, 422), response_model_exclude_unset=True)
 async def cluster_ranking(year: Year, cluster: Annotated[str, Query(pattern=CODE)], principal: CurrentPrincipal,
                           db: Db) -> dict:
     async with db.connection() as conn:
-        return await service_rankings.cluster_ranking(conn, year=year, cluster=cluster)
+        return await service_rankings.cluster_ranking(conn, year=year, cluster=cluster, actor=principal)
 
 
 @router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum",

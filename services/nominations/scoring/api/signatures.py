@@ -34,10 +34,10 @@ async def sign_covenant(code: ClusterCode, year: Year, body: SignatureIn, regist
                                                 signer_position=body.signer_position))
 
 
-@router.get("/signatures", response_model=Signatures, responses=problems(401, 404, 409, 422, 503),
+@router.get("/signatures", response_model=Signatures, responses=problems(401, 403, 404, 409, 422, 503),
             summary="Who signed the covenant in force, when and by whom; who has not; whether it binds every member")
 async def list_signatures(code: ClusterCode, year: Year, registry: service.Registry, principal: CurrentPrincipal,
                           db: Db) -> Any:
     period = await service_scores.registry_period(registry, cluster=code, year=year)
     async with db.connection() as conn:
-        return await service_signatures.listing(conn, period=period)
+        return await service_signatures.listing(conn, period=period, actor=principal)

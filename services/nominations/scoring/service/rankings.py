@@ -25,6 +25,7 @@ from fastapi import Depends, Request
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.nominations import organiser_rules
 from services.nominations.scoring.domain import policy
 from services.nominations.scoring.domain.ranking import DEFAULT_BANDS, RankingConfig
 from services.nominations.scoring.events import publish_rankings
@@ -189,8 +190,14 @@ def snapshot_view(row: asyncpg.Record, *, cluster_name: str | None = None) -> di
     return view
 
 
-async def cluster_ranking(conn: asyncpg.Connection, *, year: int, cluster: str) -> dict[str, Any]:
-    """The latest snapshot of a cluster-year, with its table."""
+async def cluster_ranking(conn: asyncpg.Connection, *, year: int, cluster: str,
+                          actor: Principal | None = None) -> dict[str, Any]:
+    """The latest snapshot of a cluster-year, with its table (another organiser's: its office, its
+    members and the ministry read it)."""
+    organiser, members = await covenant_store.readers_of(conn, cluster=cluster, year=year)
+    if actor is not None and not organiser_rules.reads_cluster_work(actor, organiser, members):
+        raise Forbidden(f"{cluster} {year} is {organiser}'s: its office, its members and the ministry read its "
+                        "ranking", slug="other-organiser")
     row = await ranking_store.latest(conn, scope=cluster, year=year)
     if row is None:
         raise NotFound(f"{cluster} has no ranking for {year} yet", field="cluster")

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
 
+from services.nominations import organiser_rules
 from services.nominations.registry_client import RegistryClient
 from services.nominations.scoring import events
 from services.nominations.scoring.domain import policy
@@ -219,8 +220,20 @@ async def put_covenant(conn: asyncpg.Connection, *, actor: Principal, period: Pe
     return {**view, **carried}
 
 
-async def get_covenant(conn: asyncpg.Connection, *, cluster: str, year: int, version: int | None) -> dict[str, Any]:
+async def require_read(conn: asyncpg.Connection, *, actor: Principal, cluster: str, year: int) -> None:
+    """Another organiser's cluster-year is read by its office, the ministry, services and its members
+    only (``organiser_rules.reads_cluster_work``); the ministry's by anyone signed in, as before."""
+    organiser, members = await covenant_store.readers_of(conn, cluster=cluster, year=year)
+    if not organiser_rules.reads_cluster_work(actor, organiser, members):
+        raise Forbidden(f"{cluster} {year} is {organiser}'s: its office, its members and the ministry read it",
+                        slug="other-organiser")
+
+
+async def get_covenant(conn: asyncpg.Connection, *, cluster: str, year: int, version: int | None,
+                       actor: Principal | None = None) -> dict[str, Any]:
     """A given version, else the one in force, else the draft."""
+    if actor is not None:
+        await require_read(conn, actor=actor, cluster=cluster, year=year)
     if version is not None:
         covenant = await covenant_store.by_version(conn, cluster=cluster, year=year, version=version)
     else:

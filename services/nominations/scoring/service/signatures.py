@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from services.nominations import organiser_rules
 from services.nominations.scoring.domain import policy
 from services.nominations.scoring.service.scores import SCHEMA, Period, _in_force, _where
 from services.nominations.scoring.store import signatures as signature_store
@@ -32,7 +33,11 @@ async def _listing(conn: asyncpg.Connection, *, period: Period, covenant: asyncp
             "signatures": [_signature(r) for r in rows], "not_signed": missing, "in_force": not missing}
 
 
-async def listing(conn: asyncpg.Connection, *, period: Period) -> dict[str, Any]:
+async def listing(conn: asyncpg.Connection, *, period: Period, actor: Principal | None = None) -> dict[str, Any]:
+    if actor is not None and not organiser_rules.reads_cluster_work(
+            actor, period.get("organiser"), [m["code"] for m in period["members"]]):
+        raise Forbidden(f"{_where(period)} is {period.get('organiser')}'s: its office, its members and the ministry "
+                        "read its signatures", slug="other-organiser")
     covenant = await _in_force(conn, cluster=period["cluster_code"], year=period["year"])
     return await _listing(conn, period=period, covenant=covenant)
 

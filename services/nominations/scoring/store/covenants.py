@@ -45,6 +45,16 @@ async def organiser_of(conn: asyncpg.Connection, *, cluster: str) -> str | None:
                                "ORDER BY year DESC LIMIT 1", cluster)
 
 
+async def readers_of(conn: asyncpg.Connection, *, cluster: str, year: int) -> tuple[str | None, list[str]]:
+    """The organiser of a cluster-year the service has seen and its members (former ones included):
+    who besides its offices reads its shared work. (None, []) when it has not seen it."""
+    row = await conn.fetchrow("SELECT organiser, members, former_members FROM nominations.cluster_years "
+                              "WHERE cluster_code = $1 AND year = $2", cluster, year)
+    if row is None:
+        return None, []
+    return row["organiser"], [m["code"] for m in [*row["members"], *row["former_members"]]]
+
+
 def _former(period: Mapping[str, Any], members: list[dict[str, Any]],
             before: asyncpg.Record | None) -> list[dict[str, Any]]:
     """Units that were members and no longer are: the registry's former members, and any unit this

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
-from services.nominations import conferences
+from services.nominations import conferences, organiser_rules
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
@@ -247,8 +247,17 @@ def _require_counted(r: Mapping[str, Any], what: str) -> None:
                        "this round", slug="not-published", state=r["state"])
 
 
+def _require_reads_work(actor: Principal, r: Any) -> None:
+    """The bulletin of another organiser's round is its office's, its electorate's and the ministry's;
+    the ministry's clusters' rounds publish theirs to anyone signed in, as before organisers."""
+    if not organiser_rules.reads_cluster_work(actor, r["organiser"], r["electorate"] or []):
+        raise Forbidden(f"this round is {r['organiser']}'s: its office, its electorate and the ministry read it",
+                        slug="other-organiser")
+
+
 async def bulletin(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID) -> dict[str, Any]:
     r = await _load(conn, round_id)
+    _require_reads_work(actor, r)
     _require_counted(r, "the bulletin")
     board = bulletin_order(await ballot_store.bulletin(conn, round_id))
     return views.bulletin(round_id, r["state"], board)
@@ -257,6 +266,7 @@ async def bulletin(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid
 async def verify_receipt(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
                          receipt: str) -> dict[str, Any]:
     r = await _load(conn, round_id)
+    _require_reads_work(actor, r)
     _require_counted(r, "the receipt check")
     choices = await ballot_store.by_commitment(conn, round_id=round_id, commitment=receipt)
     return views.receipt_check(round_id, receipt, choices)

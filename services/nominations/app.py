@@ -25,7 +25,10 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 def routers() -> list:
     # Each bounded context contributes its routers here.
-    from services.nominations.commendations.api import commendations  # proposals, decisions, register
+    from services.nominations.commendations.api import (
+        commendations,  # proposals, decisions, register
+        forms,  # award forms, versioned
+    )
     from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
@@ -41,6 +44,7 @@ def routers() -> list:
         signatures.router,
         rankings.router,
         year.router,
+        forms.router,
         commendations.router,
         commendations.register,
         movements.router,

@@ -105,7 +105,7 @@ def test_the_contract_check_would_catch_behaviour():
 # ---------------------------------------------------------------- the contexts inside nominations
 
 NOMINATIONS = ROOT / "services" / "nominations"
-NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements", "conferences"}
+NOMINATIONS_CONTEXTS = {"voting", "scoring", "commendations", "movements", "conferences", "councils"}
 CONTEXT_IMPORT = re.compile(r"^\s*(?:from\s+services\.nominations(?:\.(voting|scoring|commendations))?(?:\.([\w.]+))?"
                             r"\s+import\s+\(?\s*([\w, ]+)|import\s+services\.nominations\.(voting|scoring|commendations)\b)",
                             re.MULTILINE)
@@ -161,6 +161,19 @@ def test_voting_reaches_conferences_only_for_its_rounds_quorum():
     assert [(str(p), t) for p, t, _ in _context_imports("conferences") if t != "conferences"] == []
 
 
+def test_councils_reach_commendations_only_for_the_nominees_and_the_verdict():
+    # A session reads the nominees sent to the organiser, its close writes their verdict, a decision's file
+    # finds the minutes of the nominees it lists: those three
+    # calls of the package's interface, nothing deeper; no other context is imported, none imports it.
+    crossing = [(str(p), t, rest) for p, t, rest in _context_imports("councils") if t != "councils"]
+    assert crossing and all((t, rest) == ("commendations", None) for _, t, rest in crossing), crossing
+    used = {m.group(1) for path in (NOMINATIONS / "councils").rglob("*.py")
+            for m in re.finditer(r"\bcommendations\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert used == {"council_nominees", "apply_council_verdict", "decision_nominees"}, used
+    assert not any("services.nominations.councils" in p.read_text(encoding="utf-8")
+                   for p in NOMINATIONS.rglob("*.py") if "councils" not in p.parts and p.name != "app.py")
+
+
 def test_commendations_use_no_other_context():
     # The Government-flag cap, once borrowed from voting, has its own module (government_flag_cap).
     crossing = [(str(p), t, rest) for p, t, rest in _context_imports("commendations") if t != "commendations"]
@@ -192,7 +205,8 @@ CONTEXTS = {"registry": "services.registry", "notifications": "services.notifica
             "nominations/scoring": "services.nominations.scoring",
             "nominations/commendations": "services.nominations.commendations",
             "nominations/movements": "services.nominations.movements",
-            "nominations/conferences": "services.nominations.conferences"}
+            "nominations/conferences": "services.nominations.conferences",
+            "nominations/councils": "services.nominations.councils"}
 
 
 def _imported_modules(path: Path) -> list[str]:

@@ -28,6 +28,8 @@ CONTEXTS: dict[str, frozenset[str]] = {
     "services/nominations/movements": frozenset(),
     # Check-ins and the quorum are answered in the request: no Celery task of its own.
     "services/nominations/conferences": frozenset({"tasks.py"}),
+    # Sessions, ballots and the result are answered in the request: no Celery task of its own.
+    "services/nominations/councils": frozenset({"tasks.py"}),
     # The year view owns no table and no event: a read across the other contexts.
     "services/nominations/year": frozenset({"store/__init__.py", "events.py", "tasks.py"}),
     # The statistics forms own no table and no event: a read of the register and the movements

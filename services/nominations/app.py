@@ -30,6 +30,7 @@ def routers() -> list:
         forms,  # award forms, versioned
     )
     from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
+    from services.nominations.councils.api import councils  # the council's sessions and secret ballots
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
     from services.nominations.movements.api import movements, registrations  # movements, registrations, reports
     from services.nominations.scoring.api import covenants, rankings, signatures  # covenants, sheets, signatures
@@ -52,6 +53,7 @@ def routers() -> list:
         registrations.router,
         movement_models.router,
         conferences.router,
+        councils.router,
         statistics.router,
     ]
 

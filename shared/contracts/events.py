@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from shared.contracts import conferences, movements, nominations, registry
+from shared.contracts import conferences, councils, movements, nominations, registry
 from shared.contracts.conferences import ConferenceAttendanceV1, ConferenceScheduledV1, CovenantSignedV1
+from shared.contracts.councils import CouncilResultV1, CouncilSessionV1
 from shared.contracts.movements import (
     MovementLaunchedV1,
     MovementModelRecognisedV1,
@@ -91,5 +92,8 @@ CATALOGUE: dict[str, EventContract] = {
     conferences.CONFERENCE_QUORUM_REACHED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.CONFERENCE_ADJOURNED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.COVENANT_SIGNED: EventContract(1, CovenantSignedV1, "nominations"),
+    councils.COUNCIL_SESSION_OPENED: EventContract(1, CouncilSessionV1, "nominations"),
+    councils.COUNCIL_SESSION_CLOSED: EventContract(1, CouncilSessionV1, "nominations"),
+    councils.COUNCIL_RESULT: EventContract(1, CouncilResultV1, "nominations"),
 }
 """Event type → (version, payload model, producing service)."""

@@ -86,6 +86,17 @@ PAYLOADS = {
     "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
                                                  closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
     **MOVEMENT_PAYLOADS,
+    "nominations.council.session_opened": dict(
+        session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
+        held_on="2027-01-03", members_total=9, present_members=7, quorum_needed=6, nominees=4, ballots=0),
+    "nominations.council.session_closed": dict(
+        session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
+        held_on="2027-01-03", members_total=9, present_members=7, quorum_needed=6, nominees=4, ballots=8),
+    "nominations.council.result": dict(
+        session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
+        members_total=9, ballots=8, approved=3, refused=1, provinces=["22", "37"],
+        nominees=[{"nominee_id": "n-1", "form_code": "minister_certificate", "province_code": "22", "yes": 8,
+                   "needed": 8, "outcome": "approved"}]),
     "nominations.conference.scheduled": dict(
         conference_id="c-1", **CLUSTER, held_on="2026-12-15", place="Hội trường UBND tỉnh Quảng Ninh", host_code="22",
         provinces=ELECTORATE),

@@ -18,6 +18,9 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.council.session_opened",
+    "nominations.council.session_closed",
+    "nominations.council.result",
     "nominations.conference.scheduled",
     "nominations.conference.opened",
     "nominations.conference.quorum_reached",
@@ -256,6 +259,13 @@ def test_movement_events_reach_the_provinces_concerned():
 def test_conference_events_reach_the_member_units():
     e = ev("nominations.covenant.signed", provinces=["34", "33"], not_signed=["33"])
     assert recipients_for(e) == ["province:34", "province:33"]
+
+
+def test_council_events_reach_the_organisers_office_and_the_result_the_provinces():
+    e = ev("nominations.council.session_opened", organiser="BNV")
+    assert recipients_for(e) == ["ministry"]
+    e = ev("nominations.council.result", organiser="UBND-22", provinces=["22001", "22"])
+    assert recipients_for(e) == ["staff:UBND-22", "province:22001", "province:22"]
 
 
 # --- the table ------------------------------------------------------------------------------------

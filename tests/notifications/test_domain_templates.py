@@ -70,6 +70,8 @@ def test_names_cluster_year_and_award(type_, language):
     all_text = text(m)
     if type_ in MOVEMENT_PAYLOADS:  # a movement, not a cluster: named by its name
         assert "Phong trào thi đua" in all_text and ("Quảng Ninh" in all_text or "Dân vận khéo" in all_text)
+    elif type_.startswith("nominations.council."):  # an organiser's council, not a cluster: its session
+        assert "Phiên họp xét khen thưởng năm 2026" in all_text
     elif type_ not in ("registry.province.merged", "registry.province.merger_undone"):  # no cluster: provinces
         assert "NV-BAC" in all_text
         assert "2026" in all_text

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.contracts import conferences as conference_events
+from shared.contracts import councils as council_events
 from shared.contracts import movements as movement_events
 from shared.contracts import nominations as nominations_events
 from shared.contracts import registry as registry_events
@@ -58,6 +59,9 @@ SHEETS_LOCKED = nominations_events.SHEETS_LOCKED
 PAPER_BALLOT_RECORDED = nominations_events.PAPER_BALLOT_RECORDED
 PAPER_BALLOT_DISPUTED = nominations_events.PAPER_BALLOT_DISPUTED
 PAPER_BALLOT_RULED = nominations_events.PAPER_BALLOT_RULED
+COUNCIL_SESSION_OPENED = council_events.COUNCIL_SESSION_OPENED
+COUNCIL_SESSION_CLOSED = council_events.COUNCIL_SESSION_CLOSED
+COUNCIL_RESULT = council_events.COUNCIL_RESULT
 MOVEMENT_LAUNCHED = movement_events.MOVEMENT_LAUNCHED
 MOVEMENT_PHASE_STARTED = movement_events.MOVEMENT_PHASE_STARTED
 MOVEMENT_PHASE_ENDED = movement_events.MOVEMENT_PHASE_ENDED
@@ -218,6 +222,15 @@ def _movement_provinces(p: Mapping[str, Any]) -> list[str]:
 
 def _conference_members(p: Mapping[str, Any]) -> list[str]:
     return _provinces(codes(p.get("provinces")))
+
+
+def _council_office(p: Mapping[str, Any]) -> list[str]:
+    # The council's members and secretary work in its organiser's office (staff:<organiser> unless BNV).
+    return [MINISTRY]
+
+
+def _council_office_and_provinces(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_provinces(codes(p.get("provinces")))]
 
 
 def _late_units_and_provinces(p: Mapping[str, Any]) -> list[str]:
@@ -384,6 +397,18 @@ ROUTING: dict[str, Route] = {
         "the member units of the cluster-year",
         "who has signed the covenant and who has not (those are asked to sign)",
         _conference_members),
+    COUNCIL_SESSION_OPENED: Route(
+        "the organiser's emulation office, where the council's members and secretary work",
+        "the council's vote is open: each member present casts its secret ballot",
+        _council_office),
+    COUNCIL_SESSION_CLOSED: Route(
+        "the organiser's emulation office",
+        "the council's vote is closed: the result follows",
+        _council_office),
+    COUNCIL_RESULT: Route(
+        "the organiser's emulation office and the provinces whose nominees the session decided",
+        "the result decides the nominees: the office drafts the decision from it; the provinces learn theirs",
+        _council_office_and_provinces),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

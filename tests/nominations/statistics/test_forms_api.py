@@ -174,3 +174,37 @@ async def test_the_movements_form_counts_launched_movements(comm):
     assert [(r["id"], r["scope"]) for r in records["items"]] == [(str(regular), "ministry_province")]
     national = _cells(await comm.call("GET", "/v1/statistics/forms/movements?year=2023", comm.ministry))
     assert national["total.total"]["value"] == 3 and national["duration_under_1y.total"]["value"] == 1
+
+
+async def test_a_form_as_a_workbook_and_as_a_pdf_by_accept(comm):
+    import io
+
+    from openpyxl import load_workbook
+
+    await _awarded(comm)
+    url = "/v1/statistics/forms/organiser_awards?organiser=BNV&year=2023"
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = await comm.client.get(url, headers={**comm.ministry, "Accept": xlsx})
+    assert r.status_code == 200 and r.headers["content-type"] == xlsx, r.text
+    assert 'filename="0603-BNV-2023.xlsx"' in r.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    form, sources = book.worksheets
+    rows = [[c for c in row] for row in form.iter_rows(values_only=True)]
+    assert rows[0][1] == "Biểu số: 0603.N/BNV-TĐKT" and "KHEN THƯỞNG CẤP BỘ" in rows[1][1]
+    head = next(i for i, row in enumerate(rows) if row[0] == "STT")
+    labels = rows[head][2:]
+    by_label = {row[1].strip(): dict(zip(labels, row[2:])) for row in rows[head + 2:] if row[0]}
+    assert by_label["Tổng số"]["Tổng số"] == 5
+    assert by_label["Trong đó: nữ *"]["Bằng khen của bộ, ngành, tỉnh: cá nhân"] == 2
+    assert by_label["Trong đó: nữ *"]["Cờ thi đua của bộ, ngành, tỉnh: tập thể"] == "x"  # shaded
+    src = list(sources.iter_rows(values_only=True))
+    women = next(row for row in src if row[0] == "women.total")
+    assert women[3] == 2 and women[4].startswith("/v1/statistics/forms/organiser_awards/cells/women.total/records")
+
+    r = await comm.client.get(url, headers={**comm.ministry, "Accept": "application/pdf"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and len(r.content) > 2000
+    assert (await comm.client.get(url + "&format=pdf", headers=comm.ministry)).content.startswith(b"%PDF")
+    # JSON stays the default, and the documents are as private as the figures.
+    assert (await comm.client.get(url, headers=comm.ministry)).json()["form"] == "organiser_awards"
+    problem(await comm.client.get(url, headers={**comm.province("34"), "Accept": xlsx}), 403)

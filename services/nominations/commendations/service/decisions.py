@@ -58,7 +58,9 @@ async def _check_entries(conn: asyncpg.Connection, decision_id: uuid.UUID, year:
         if n is None:
             raise Unprocessable(f"no nominee {nominee_id}", field=f"nominee_ids.{i}")
         if n["state"] != State.approved:
-            raise Unprocessable(f"{n['name']} is {n['state']}: a decision lists nominees the ministry approved",
+            # A nominee its council's vote refused is rejected, with the figures as the reason.
+            why = f" ({n['reject_reason']})" if n["state"] == State.rejected and n["reject_reason"] else ""
+            raise Unprocessable(f"{n['name']} is {n['state']}{why}: a decision lists nominees the ministry approved",
                                 field=f"nominee_ids.{i}", slug="nominee-not-approved")
         if n["year"] != year:
             raise Unprocessable(f"{n['name']} is proposed for {n['year']}, the decision is for {year}",

@@ -147,7 +147,15 @@ async def _ministry_review(conn: asyncpg.Connection, *, actor: Principal, regist
             share = await organisers.cap_share(conn, p["organiser"], n["year"], default=cap_share)
             await government_flag_cap.hold_nominee(conn, registry=registry, year=n["year"], nominee_id=nominee_id,
                                                    share=share, organiser=p["organiser"])
-    row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject, reject_reason=reason)
+    try:
+        async with conn.transaction():
+            row = await nominee_store.set_state(conn, nominee_id, target.value, by=actor.subject,
+                                                reject_reason=reason)
+    except asyncpg.CheckViolationError as exc:
+        if exc.constraint_name != "nominees_await_council":
+            raise
+        raise Conflict(f"{n['name']} is on a session of {p['organiser']}'s council: its vote decides it",
+                       field="nominee_id", slug="nominee-awaits-council") from exc
     await _follow(conn, p)
     verb = "approve" if target == State.approved else "reject"
     await audit.record(conn, schema=SCHEMA, actor=actor, action=f"nominee.{verb}", target=f"nominee:{nominee_id}",

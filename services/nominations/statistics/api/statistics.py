@@ -2,9 +2,9 @@
 ministry for every organiser's and the national forms). Thin: parse, read, call ``service``."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from services.nominations.statistics import service
 from services.nominations.statistics.schemas import CellRecords, Form, FormCode, FormList
@@ -28,12 +28,25 @@ async def list_forms(principal: CurrentPrincipal, db: Db, year: YearQ, organiser
         return await service.list_forms(conn, actor=principal, organiser=organiser, year=year)
 
 
-@router.get("/{form}", response_model=Form, responses=problems(403, 404),
-            summary="One form's cells, each with the URL of the records it counts")
-async def get_form(form: FormCode, principal: CurrentPrincipal, db: Db, year: YearQ,
-                   organiser: Organiser = None) -> Any:
+@router.get("/{form}", response_model=Form,
+            responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                                         "application/pdf": {}}}, **problems(403, 404, 503)},
+            summary="One form's cells, each with the URL of the records it counts; .xlsx or PDF by Accept",
+            description="JSON by default; the form's layout as a workbook with `Accept: application/vnd.openxmlformats-"
+                        "officedocument.spreadsheetml.sheet` (or `?format=xlsx`), as PDF with `Accept: "
+                        "application/pdf` (or `?format=pdf`). Documents are built off the event loop.")
+async def get_form(form: FormCode, principal: CurrentPrincipal, db: Db, year: YearQ, builder: service.Documents,
+                   settings: service.Settings, organiser: Organiser = None,
+                   format: Literal["json", "xlsx", "pdf"] | None = None,
+                   accept: Annotated[str | None, Header(max_length=1000)] = None) -> Any:
+    kind = service.negotiate(format, accept)
     async with db.connection() as conn:
-        return await service.get_form(conn, actor=principal, organiser=organiser, year=year, form=form)
+        answer = await service.get_form(conn, actor=principal, organiser=organiser, year=year, form=form)
+    if kind == "json":
+        return answer
+    data, media_type, name = await service.form_document(answer, kind=kind, builder=builder, settings=settings)
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/{form}/cells/{cell}/records", response_model=CellRecords, responses=problems(403, 404),

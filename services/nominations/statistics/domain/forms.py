@@ -59,10 +59,10 @@ _MOVEMENT_ROWS = (
     Line("regular", "Thi đua thường xuyên hằng năm", where(kind="regular"), 1, "4.2"),
 )
 _MOVEMENT_COLUMNS = (
-    Line("total", "Tổng số", number="A"),
-    Line("central", "Trung ương phát động", where(level="central"), number="B"),
-    Line("ministry_province", "Bộ, ngành, tỉnh phát động", where(level="ministry_province"), number="C"),
-    Line("agency", "Cơ quan, đơn vị phát động", where(level="agency"), number="D"),
+    Line("total", "Tổng số", number="1"),
+    Line("central", "Trung ương phát động", where(level="central"), number="2"),
+    Line("ministry_province", "Bộ, ngành, tỉnh phát động", where(level="ministry_province"), number="3"),
+    Line("agency", "Cơ quan, đơn vị phát động", where(level="agency"), number="4"),
 )
 
 # ---------------------------------------------------------------- forms 0602, 0603: awards
@@ -93,12 +93,12 @@ _AWARD_ROWS = (
 
 
 def _columns(classes: tuple[tuple[str, str, tuple[str, ...]], ...], every: tuple[str, ...]) -> tuple[Line, ...]:
-    cols = [Line("total", "Tổng số", where(form_class=every), number="A")]
+    cols = [Line("total", "Tổng số", where(form_class=every), number="1")]
     for i, (klass, label, kinds) in enumerate(classes):
         for kind in kinds:
             who = "tập thể" if kind == "collective" else "cá nhân"
             cols.append(Line(f"{klass}_{kind}", f"{label}: {who}", where(form_class=klass, kind=kind),
-                             number=f"{i + 1}{'a' if kind == 'collective' else 'b'}"))
+                             number=f"{i + 2}{'a' if kind == 'collective' else 'b'}"))
     return tuple(cols)
 
 

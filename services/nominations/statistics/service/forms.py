@@ -3,15 +3,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import asyncpg
+from fastapi import Depends, Request
 
+from services.nominations.settings import NominationsSettings
+from services.nominations.statistics import documents
 from services.nominations.statistics.domain import cells, classify, forms, policy
 from services.nominations.statistics.store import facts
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
+from shared.exports import DocumentBuilder
 from shared.pagination import encode_cursor
 
 PREFIX = "/v1/statistics/forms"
@@ -128,3 +132,38 @@ async def cell_records(conn: asyncpg.Connection, *, actor: Principal, organiser:
                                      after=after, limit=limit + 1)
     items = [dict(r) for r in rows[:limit]]
     return {**base, "items": items, "next": encode_cursor(items[-1]["id"]) if len(rows) > limit else None}
+
+
+# ---------------------------------------------------------------- the form as a document
+
+async def get_documents(request: Request) -> DocumentBuilder:
+    documents: DocumentBuilder = request.app.state.documents
+    return documents
+
+
+Documents = Annotated[DocumentBuilder, Depends(get_documents)]
+FORMATS = {"xlsx": documents.XLSX, "pdf": documents.PDF}
+
+
+def negotiate(format: str | None, accept: str | None) -> str:
+    """``json``, ``xlsx`` or ``pdf``: the ``format`` asked, else the first the ``Accept`` header names."""
+    if format is not None:
+        return format
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        for name, media_type in FORMATS.items():
+            if media == media_type:
+                return name
+        if media in ("application/json", "*/*", "application/*"):
+            return "json"
+    return "json"
+
+
+async def form_document(data: dict[str, Any], *, kind: str, builder: DocumentBuilder,
+                        settings: NominationsSettings) -> tuple[bytes, str, str]:
+    """A form (``get_form``'s answer) as a workbook or a PDF, built in a worker process (no
+    connection held meanwhile): (bytes, media type, file name)."""
+    name = f"{data['symbol'].split('.')[0]}-{data['organiser'] or 'toan-quoc'}-{data['year']}.{kind}"
+    if kind == "xlsx":
+        return await builder.build(documents.workbook, data), documents.XLSX, name
+    return await builder.build(documents.pdf, data, settings.pdf_fonts), documents.PDF, name

@@ -31,7 +31,7 @@ from typing import Any
 from shared.contracts.labels import AWARD_LABELS, LANGUAGES
 
 from .. import routing as r
-from . import conference_events, movement_events, registry_events, voting_events, year_events
+from . import conference_events, council_events, movement_events, registry_events, voting_events, year_events
 from .wording import (
     Ctx,
     Message,
@@ -48,7 +48,8 @@ __all__ = ["AWARD_LABELS", "LANGUAGES", "TEMPLATED_EVENT_TYPES", "TEMPLATES", "M
            "format_date", "format_deadline", "render", "render_reminder", "supported_languages"]
 
 TEMPLATES: dict[str, Template] = {**registry_events.TEMPLATES, **voting_events.TEMPLATES, **year_events.TEMPLATES,
-                                  **movement_events.TEMPLATES, **conference_events.TEMPLATES}
+                                  **movement_events.TEMPLATES, **conference_events.TEMPLATES,
+                                  **council_events.TEMPLATES}
 
 TEMPLATED_EVENT_TYPES: frozenset[str] = frozenset(TEMPLATES)
 

@@ -1,0 +1,1 @@
+"""SQL of the councils context (schema ``nominations``)."""

@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import national_data, national_exports
+from bench import national_data, national_exports, national_forms
 from bench.common import Figure, Latencies, PeakRss, report, say, scratch_database, served
 from deploy.infra import Infra
 from services.nominations.commendations.domain.rules import search_text
@@ -161,6 +161,8 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                     say("national: register search")
                     search = await register_search(conn, client)
                 details["register_search"] = search
+                say("national: the year's national statistics forms")
+                details["statistics_forms"] = await national_forms.statistics_forms(conn, national_data.YEARS[-1])
                 say("national: ballots beside four exports of the whole register")
                 details["export_ballots"] = await national_exports.export_ballots(
                     nominations, registry, issuer, service_pid=watch.pid("nominations"), year=national_data.YEARS[-2])
@@ -177,6 +179,13 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                f"{search['api']['p50_ms']:.2f} vs {search['bare']['p50_ms']:.2f} ms; a holder's history "
                f"(one statement) median {search['holder_history']['api']['p50_ms']:.2f} vs "
                f"{search['holder_history']['bare']['p50_ms']:.2f} ms")))
+    st = details["statistics_forms"]
+    figures.append(Figure(
+        "statistics_forms_ms", f"a year's national statistics forms ({st['year']}, {len(st['forms'])} forms, "
+        f"{st['awards_in_year']:,} awards)", "ms", st["computed_ms_median"], st["bare_ms_median"], TARGET, "max",
+        baseline_label="the bare statements (movements of the year, the awards GROUP BY per award form)",
+        notes=f"compute_form for every form, median of {st['rounds']}, interleaved with the bare statements; "
+              f"totals {st['form_totals']}"))
     ex = details["export_ballots"]
     alone = min((ex["alone_before"], ex["alone_after"]), key=lambda r: r["p99_ms"])
     whole = ex["whole_exports"]

@@ -53,7 +53,12 @@ UNITS = ["Phòng Nội vụ", "Trường Tiểu học", "Trường Trung học c
 PLACES = ["Tân Lập", "Hòa Bình", "Đông Hưng", "Phú Mỹ", "An Khánh", "Quyết Thắng", "Thống Nhất", "Tiên Phong",
           "Hưng Đạo", "Nghĩa Đô", "Bình Minh", "Xuân Phương", "Thạch Bàn", "Yên Hòa", "Đức Giang", "Long Biên"]
 POSITIONS = ["Chuyên viên", "Giáo viên", "Bác sĩ", "Trưởng phòng", "Phó Chủ tịch Ủy ban nhân dân xã", "Công nhân",
-             "Kỹ sư", "Cán bộ, công chức"]
+             "Nông dân", "Giám đốc Sở"]
+# What the statistics forms count of a person (migration 130), by position: the leader's level, and
+# whether a direct worker (a leader never is).
+LEADER = {"Trưởng phòng": "division", "Phó Chủ tịch Ủy ban nhân dân xã": "department", "Giám đốc Sở": "senior"}
+DIRECT = {"Giáo viên", "Bác sĩ", "Công nhân", "Nông dân"}
+MOVEMENTS_PER_PROVINCE = 4  # a year, besides the ministry's own
 # (form, share in %) for collectives and for individuals.
 COLLECTIVE_FORMS = [("government_flag", 1), ("ministry_flag", 9), ("pm_certificate", 10),
                     ("minister_certificate", 40), ("excellent_collective", 40)]
@@ -166,12 +171,17 @@ async def load(conn: asyncpg.Connection, *, awards: int) -> dict[str, int]:
            SELECT DISTINCT ON (h) md5('holder:' || h)::uuid, 'bench:' || h FROM gen ORDER BY h""")
     await conn.execute(
         """INSERT INTO nominees (id, proposal_id, year, form_code, kind, name, position, unit, birth_date, gender,
-                                 summary, identity_key, name_skeleton, state, decided_by)
+                                 summary, identity_key, name_skeleton, state, decided_by, leader_level,
+                                 direct_worker, ethnic_minority)
            SELECT md5('nominee:' || g.i)::uuid, b.proposal_id, g.year, g.form_code,
                   CASE WHEN g.collective THEN 'collective' ELSE 'individual' END, g.name, g.position, g.unit,
                   g.birth_date, g.gender, 'Hoàn thành xuất sắc nhiệm vụ năm ' || g.year, 'bench:' || g.h,
-                  lower(g.name), 'awarded', 'bench'
-             FROM gen g JOIN batches b USING (year, province_code, form_code) ORDER BY g.i""")
+                  lower(g.name), 'awarded', 'bench',
+                  CASE WHEN NOT g.collective THEN coalesce(($1::jsonb)->>g.position, 'none') END,
+                  CASE WHEN NOT g.collective THEN g.position = ANY($2::text[]) END,
+                  CASE WHEN NOT g.collective THEN g.h % 12 = 0 END
+             FROM gen g JOIN batches b USING (year, province_code, form_code) ORDER BY g.i""",
+        LEADER, sorted(DIRECT))
     await conn.execute(
         """INSERT INTO awards (decision_id, nominee_id, holder_id, year, form_code, form_name, kind, name, name_search,
                                position, unit, province_code, province_name, cluster_code, decision_number,
@@ -182,15 +192,58 @@ async def load(conn: asyncpg.Connection, *, awards: int) -> dict[str, int]:
                   make_date(g.year, 12, 20)
              FROM gen g JOIN batches b USING (year, province_code, form_code)
              JOIN award_forms f ON f.code = g.form_code ORDER BY g.i""")
+    await movements(conn)
     sample = await conn.fetch("SELECT name, name_search FROM awards TABLESAMPLE SYSTEM (1) LIMIT 200")
     bad = [r["name"] for r in sample if search_text(r["name"]) != r["name_search"]]
     assert not bad, f"name_search differs from the service's folding for {bad[:3]}"
     counts = {"awards": await conn.fetchval("SELECT count(*) FROM awards"),
               "holders": await conn.fetchval("SELECT count(*) FROM award_holders"),
               "decisions": await conn.fetchval("SELECT count(*) FROM decisions"),
-              "proposals": await conn.fetchval("SELECT count(*) FROM proposals")}
+              "proposals": await conn.fetchval("SELECT count(*) FROM proposals"),
+              "movements": await conn.fetchval("SELECT count(*) FROM movements")}
     await conn.execute("DROP TABLE gen, batches")
     await conn.execute("RESET session_replication_role")
-    for table in ("awards", "award_holders", "nominees", "decisions", "proposals", "commendation_lists"):
+    for table in ("awards", "award_holders", "nominees", "decisions", "proposals", "commendation_lists", "movements",
+                  "movement_units"):
         await conn.execute(f"VACUUM (ANALYZE) nominations.{table}")
     return counts
+
+
+async def movements(conn: asyncpg.Connection) -> None:
+    """The movements the years launched: each province's People's Committee a few a year (five of
+    its communes taking part), the ministry one for every province; half regular, half thematic,
+    from a quarter to five years long."""
+    old_codes, old_names, new_codes, new_names = provinces()
+    await conn.execute(
+        """WITH p AS (
+               SELECT y, CASE WHEN y >= $1 THEN nc ELSE oc END AS code,
+                      CASE WHEN y >= $1 THEN nn ELSE on_ END AS name
+                 FROM generate_series(2016, 2025) AS y,
+                      unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(oc, on_, nc, nn)
+                GROUP BY 1, 2, 3),
+           m AS (
+               SELECT y, code, name, k, md5('movement:' || y || code || k)::uuid AS id
+                 FROM p, generate_series(1, $6) AS k
+               UNION ALL
+               SELECT y, NULL, NULL, 0, md5('movement:' || y)::uuid FROM generate_series(2016, 2025) AS y)
+           INSERT INTO movements (id, name, kind, organiser_code, organiser_name, starts_on, ends_on,
+                                  registration_deadline, state, created_by, launched_at, document_number,
+                                  document_date, document_signer)
+           SELECT id, CASE WHEN code IS NULL THEN 'Phong trào thi đua của Bộ Nội vụ năm ' || y
+                           ELSE 'Phong trào thi đua số ' || k || ' của tỉnh ' || name || ' năm ' || y END,
+                  CASE WHEN k % 2 = 0 THEN 'regular' ELSE 'thematic' END, coalesce('UBND-' || code, 'BNV'),
+                  coalesce('Ủy ban nhân dân tỉnh ' || name, 'Bộ Nội vụ'), make_date(y, 1 + k, 1),
+                  make_date(y, 1 + k, 1) + (ARRAY[90, 365, 730, 1825])[1 + k % 4] * interval '1 day',
+                  make_date(y, 1 + k, 20), 'launched', 'bench', make_date(y, 1 + k, 1), k || '/KH-UBND',
+                  make_date(y, 1 + k, 1), 'Chủ tịch' FROM m""",
+        MERGED_FROM, old_codes, old_names, new_codes, new_names, MOVEMENTS_PER_PROVINCE)
+    await conn.execute(
+        """INSERT INTO movement_units (movement_id, unit_code, unit_name, unit_kind, parent_code)
+           SELECT m.id, substr(m.organiser_code, 6) || lpad(c::text, 3, '0'), 'Xã số ' || c, 'commune',
+                  substr(m.organiser_code, 6)
+             FROM movements m, generate_series(1, 5) AS c WHERE m.organiser_code LIKE 'UBND-%'""")
+    await conn.execute(
+        """INSERT INTO movement_units (movement_id, unit_code, unit_name, unit_kind)
+           SELECT DISTINCT m.id, a.province_code, a.province_name, 'province'
+             FROM movements m JOIN awards a ON a.year = extract(year FROM m.starts_on)::int
+            WHERE m.organiser_code = 'BNV'""")

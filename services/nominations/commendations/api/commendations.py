@@ -458,7 +458,7 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
                       kind: KindQ = None, cursor: Cursor = None, limit: Limit = 50, organiser: OrganiserQ = None,
                       number: NumberQ = None) -> Any:
     after = id_cursor(cursor)
-    async with db.connection() as conn:
+    async with db.statement() as conn:  # one SELECT, no session state: no reset round trip
         items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
                                             after=after, limit=limit + 1, organiser=organiser,
                                             number=_q(number))
@@ -485,6 +485,6 @@ async def export_awards(request: Request, settings: service.Settings, db: Db, re
 @register.get("/v1/awards/holders/{holder_id}", response_model=HolderOut,
               summary="One collective's or individual's awards across the years (open to anyone)")
 async def holder_awards(holder_id: uuid.UUID, db: Db) -> Any:
-    async with db.connection() as conn:
+    async with db.statement() as conn:
         return await service.holder_awards(conn, holder_id=holder_id)
 

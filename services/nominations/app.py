@@ -51,6 +51,7 @@ def routers() -> list:
         conferences.router,
         councils.router,
         statistics.router,
+        statistics.dashboard,
     ]
 
 

@@ -26,6 +26,7 @@ from services.console.pages import (
     register,
     rounds,
     scores,
+    statistics,
     workspace,
     year,
 )
@@ -34,5 +35,5 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router, office.router, conferences.router,
+    movements.router, movement_units.router, office.router, conferences.router, statistics.router,
 ]

@@ -84,7 +84,7 @@ def _local_day(value: Any) -> date | None:
     return moment.astimezone(VIETNAM).date()
 
 
-def minutes_pdf(m: dict[str, Any], *, signer_name: str | None = None) -> bytes:
+def minutes_pdf(m: dict[str, Any], *, signer_name: str | None = None, signer_position: str | None = None) -> bytes:
     font_dir = _font_dir()
     pdf = _Document(format="A4")
     pdf.footer_text = f"Biên bản kiểm phiếu – {m['cluster']['name']} – {m['year']}"
@@ -200,6 +200,10 @@ def minutes_pdf(m: dict[str, Any], *, signer_name: str | None = None) -> bytes:
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(half, 6, "")
     pdf.cell(half, 6, signer_name or "", align="C", new_x="LMARGIN", new_y="NEXT")
+    if signer_name and signer_position:
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(half, 5, "")
+        pdf.cell(half, 5, signer_position, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
     pdf.cell(0, 5, f"Mã vòng bỏ phiếu: {m['round_id']}", align="L")
     return bytes(pdf.output())

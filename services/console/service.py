@@ -197,3 +197,18 @@ async def account(api: Api, *, username: str) -> dict[str, Any]:
     """One account (the ministry's, or the user's own)."""
     found: dict[str, Any] = await api.get_or_404("registry", f"/v1/accounts/{username}")
     return found
+
+
+async def person(api: Api, *, username: str | None) -> dict[str, Any]:
+    """The person behind an account (name, position) for a document they sign; empty when the
+    reader may not see it (a member reading the lead's minutes): the line is then signed by hand,
+    never printed with the account's name."""
+    if not username:
+        return {}
+    try:
+        found = await api.get_optional("registry", f"/v1/accounts/{username}")
+    except ApiError as exc:
+        if exc.status in (401, 403):
+            return {}
+        raise
+    return {"name": found.get("display_name"), "position": found.get("position")} if found else {}

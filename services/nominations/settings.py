@@ -61,6 +61,8 @@ class NominationsSettings(WorkerSettings):
     register_export_processes: int = Field(1, ge=1)
     register_export_per_minute: int = Field(10, ge=1)
     register_export_cache_seconds: int = Field(60, ge=1)
+    # Only workbooks up to this size are kept (larger ones are streamed from the worker's file).
+    register_export_cache_max_bytes: int = Field(4 * 1024 * 1024, ge=0)
 
     @property
     def larger_bodies(self) -> list[tuple[str, int]]:

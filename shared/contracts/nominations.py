@@ -43,9 +43,14 @@ class _Round(Contract):
     cluster_code: ClusterCode
     cluster_name: Name
     year: int
-    award: Award
+    award: Award | None = Field(description="A flag round's award; null for an election or a motion")
     lead_code: ProvinceCode
     electorate: list[ProvinceCode]
+    kind: Literal["nomination", "election", "motion"] = Field(
+        "nomination", description="`nomination` (a flag vote), `election` (next year's lead or deputy: `post`) or "
+                                  "`motion` (yes / no / abstain on `title`)")
+    post: Literal["lead", "deputy"] | None = None
+    title: Name | None = None
 
 
 class RoundOpenedV1(_Round):
@@ -212,7 +217,7 @@ class _PaperBallot(Contract):
     cluster_code: ClusterCode
     cluster_name: Name
     year: int
-    award: Award
+    award: Award | None = Field(description="A flag round's award; null for an election or a motion")
     lead_code: ProvinceCode
     voter_code: ProvinceCode
     document_ref: Name

@@ -24,6 +24,7 @@ from tests.console.conftest import (
     no_horizontal_scroll,
     screenshot,
 )
+from tests.console.test_documents import check_document_pages, pdf_pages
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -68,6 +69,12 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     lead = await pages.new(user=f"province-{LEAD}")
     await lead.goto("/tasks")
     await expect(lead.locator(".who")).to_have_text("Quảng Ninh")            # the unit by name, not its account
+    # the lead's director names herself: the minutes she certifies print her name and position
+    await lead.locator(".who").click()
+    await lead.get_by_label("Họ và tên người dùng").fill("Phạm Thị Hồng")
+    await lead.get_by_label("Chức vụ").fill("Giám đốc Sở Nội vụ tỉnh Quảng Ninh")
+    await lead.get_by_role("button", name="Lưu").click()
+    await expect(lead.locator(".who")).to_have_text("Phạm Thị Hồng · Quảng Ninh")
 
     # ---- the covenant: drafted, then published by the lead
     await lead.goto("/lead")
@@ -293,6 +300,17 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
         await lead.get_by_role("link", name="Tải biên bản PDF").click()
     pdf = Path(await (await pdf_info.value).path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    sheets = pdf_pages(pdf)                    # the pages as printed: motto on one line, no stray line
+    check_document_pages(sheets, footer="Trang")
+    printed = "\n".join(ln for page in sheets for ln in page)
+    assert "Phạm Thị Hồng" in printed and "Giám đốc Sở Nội vụ tỉnh Quảng Ninh" in printed
+    assert re.search(r"Quảng Ninh, ngày \d{2} tháng \d{2} năm \d{4}", printed)
+    # a member reads the result and the minutes from its ballot's page
+    await hungyen.goto(f"/ballots/{round_id}")
+    await expect(hungyen.locator("[data-round-outcome]")).to_contain_text("Quảng Ninh")
+    await hungyen.get_by_role("link", name="Đọc biên bản kiểm phiếu").click()
+    await expect(hungyen.locator("body")).to_contain_text("BIÊN BẢN KIỂM PHIẾU")
+    await expect(hungyen.locator("body")).not_to_contain_text("province-")
     minutes = await lead.context.new_page()
     await minutes.goto(f"/lead/rounds/{round_id}/minutes")
     await expect(minutes.locator("body")).to_contain_text("125/SNV-TĐKT")

@@ -53,6 +53,8 @@ VI: dict[str, str] = {
     "ballot.outcome": "Kết quả ({state}):",
     "ballot.proposed": "đề nghị",
     "ballot.proposed_none": "không đề nghị đơn vị nào.",
+    "ballot.minutes": "Đọc biên bản kiểm phiếu",
+    "ballot.minutes_pdf": "Tải biên bản (PDF)",
 }
 
 EN: dict[str, str] = {
@@ -107,4 +109,6 @@ EN: dict[str, str] = {
     "ballot.outcome": "Result ({state}):",
     "ballot.proposed": "proposing",
     "ballot.proposed_none": "no unit proposed.",
+    "ballot.minutes": "Read the minutes of the count",
+    "ballot.minutes_pdf": "Download the minutes (PDF)",
 }

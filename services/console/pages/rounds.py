@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from services.console import cluster_year as cy
-from services.console import documents
+from services.console import documents, service
 from services.console.api import ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Checkbox, Form, KeyForm
@@ -254,6 +254,7 @@ MINUTES_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; fr
 
 
 @router.get("/lead/rounds/{round_id}/minutes")
+@router.get("/rounds/{round_id}/minutes")   # a member reads its round's minutes once certified
 async def minutes_print(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
     """The printable minutes exactly as the nominations service renders them (its own styles, no
     script), so what is printed is what the service certified."""
@@ -261,10 +262,12 @@ async def minutes_print(request: Request, round_id: UUID, user: UserDep, api: Ap
 
 
 @router.get("/lead/rounds/{round_id}/minutes.pdf")
+@router.get("/rounds/{round_id}/minutes.pdf")
 async def minutes_pdf(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
     minutes = await cy.minutes(api, round_id=round_id)
+    signer = await service.person(api, username=minutes.get("certified_by"))
     try:
-        pdf = documents.minutes_pdf(minutes)
+        pdf = documents.minutes_pdf(minutes, signer_name=signer.get("name"), signer_position=signer.get("position"))
     except documents.FontMissing:
         log.error("the minutes PDF needs DejaVu Sans (fonts-dejavu-core) or CONSOLE_PDF_FONT_DIR")
         await flash(request, message(request, "round.pdf_unavailable"), "error")

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -26,6 +26,7 @@ KIND_HEADINGS = {"collective": "Tập thể", "individual": "Cá nhân"}
 @dataclass
 class Section:
     heading: str
+    name: str = ""      # the form's own name, its proper names capitalised ("Cờ thi đua của Bộ Nội vụ")
     groups: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
@@ -68,7 +69,7 @@ def document(decision: dict[str, Any], *, settings: NominationsSettings, issuer:
     sections: list[Section] = []
     for e in entries:  # ordered by form, then kind
         if not sections or sections[-1].heading != e["form_name"]:
-            sections.append(Section(e["form_name"]))
+            sections.append(Section(e["form_name"], e["form_name"]))
         groups = sections[-1].groups
         label = KIND_HEADINGS[e["kind"]]
         if not groups or groups[-1][0] != label:
@@ -76,7 +77,8 @@ def document(decision: dict[str, Any], *, settings: NominationsSettings, issuer:
         groups[-1][1].append(_entry(e))
     for i, section in enumerate(sections):
         section.heading = f"{ROMAN[i] if i < len(ROMAN) else i + 1}. {section.heading.upper()}"
-    forms = ", ".join(s.heading.split(". ", 1)[1].capitalize() for s in sections) or "hình thức khen thưởng"
+    # The forms as named: "Cờ thi đua của Bộ Nội vụ, Bằng khen của Bộ trưởng Bộ Nội vụ" (never lower-cased).
+    forms = ", ".join(s.name for s in sections) or "hình thức khen thưởng"
     collectives = sum(1 for e in entries if e["kind"] == "collective")
     individuals = len(entries) - collectives
     signed = vietnamese_date(decision["signed_on"])
@@ -101,8 +103,23 @@ def document(decision: dict[str, Any], *, settings: NominationsSettings, issuer:
         signer_name=decision["signer_name"],
         appendix_title="DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
         appendix_note=(f"(Ban hành kèm theo Quyết định số: {decision['number']} {signed} "
-                       f"của {authority.capitalize().replace('bộ nội vụ', 'Bộ Nội vụ') if own else issuer})"),
+                       f"của {_authority_in_text(authority) if own else issuer})"),
         sections=sections, draft=decision["state"] != "issued")
+
+
+def _authority_in_text(authority: str) -> str:
+    """"BỘ TRƯỞNG BỘ NỘI VỤ" inside a sentence: "Bộ trưởng Bộ Nội vụ" (the ministry's name keeps
+    its capitals, the title does not)."""
+    words = authority.strip().split()
+    if len(words) >= 3 and words[:2] == ["BỘ", "TRƯỞNG"]:
+        return "Bộ trưởng " + _ministry_name(" ".join(words[2:]))
+    return _ministry_name(authority)
+
+
+def _ministry_name(upper: str) -> str:
+    """"BỘ NỘI VỤ" → "Bộ Nội vụ": a ministry's name capitalises its first two words."""
+    words = upper.lower().split()
+    return " ".join(w.capitalize() if i < 2 else w for i, w in enumerate(words))
 
 
 def html(doc: Document) -> str:
@@ -129,6 +146,21 @@ class _Pdf(FPDF):
             self.set_y(self.t_margin)
 
 
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
+
+
+def _fit(p: FPDF, text: str, width: float, *, style: str, size: float) -> float:
+    """The largest font size up to ``size`` at which ``text`` stays on ONE line of ``width``
+    (the national title never wraps "VIỆT / NAM")."""
+    while size > 8:
+        p.set_font("Doc", style, size)
+        if p.get_string_width(text) <= width - 2:
+            return size
+        size -= 0.25
+    return size
+
+
 def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
     regular, bold, italic = _fonts(fonts)
     p = _Pdf(format="A4")
@@ -150,12 +182,22 @@ def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
 
     top = p.get_y()
     block(doc.issuer, style="B", size=13, align="C", w=left_w)
+    p.line(p.l_margin + left_w * 0.35, p.get_y() + 0.5, p.l_margin + left_w * 0.65, p.get_y() + 0.5)
+    p.ln(1.5)
     block(doc.number, size=13, align="C", w=left_w)
     left_end = p.get_y()
     p.set_y(top)
-    block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", style="B", size=12, align="C", w=right_w, x=p.l_margin + left_w)
-    block("Độc lập - Tự do - Hạnh phúc", style="B", size=13, align="C", w=right_w, x=p.l_margin + left_w)
-    block(doc.place_date, style="I", size=13, align="C", w=right_w, x=p.l_margin + left_w)
+    right_x = p.l_margin + left_w
+    for text, size in ((MOTTO, 12), (MOTTO_2, 13)):
+        p.set_x(right_x)
+        p.set_font("Doc", "B", _fit(p, text, right_w, style="B", size=size))
+        p.cell(right_w, 6.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    rule = p.get_string_width(MOTTO_2)
+    p.line(right_x + (right_w - rule) / 2, p.get_y(), right_x + (right_w + rule) / 2, p.get_y())
+    p.ln(2)
+    p.set_x(right_x)
+    p.set_font("Doc", "I", _fit(p, doc.place_date, right_w, style="I", size=13))
+    p.cell(right_w, 6.5, doc.place_date, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     p.set_y(max(left_end, p.get_y()) + 6)
     if doc.draft:
         block("DỰ THẢO", style="B", size=13, align="C")
@@ -167,7 +209,15 @@ def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
     for line in doc.bases:
         block(line, style="I", size=14)
     block("QUYẾT ĐỊNH:", style="B", size=14, align="C")
-    for article in doc.articles:
+    for i, article in enumerate(doc.articles):
+        if i == len(doc.articles) - 1:
+            # The last article and the signature block stay together: a page never holds the
+            # signature alone, nor a last line alone above it.
+            p.set_font("Doc", "", 14)
+            lines = len(cast(list[str], p.multi_cell(width, 6.5, article, dry_run=True, output="LINES")))
+            signature = 4 + 6.5 * max(len(doc.signer_title), 1) + 20 + 6.5 + 5 * len(doc.recipients)
+            if p.will_page_break(lines * 6.5 + signature):
+                p.add_page()
         block(article, size=14)
     p.ln(4)
     top = p.get_y()

@@ -65,7 +65,8 @@ async def publish(conn: asyncpg.Connection, type: str, *, round_id: Any, payload
 
 def _round(r: Mapping[str, Any]) -> dict[str, Any]:
     return {"round_id": r["id"], "cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"],
-            "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "electorate": list(r["electorate"])}
+            "year": r["year"], "award": r["award"], "lead_code": r["lead_code"], "electorate": list(r["electorate"]),
+            "kind": r["kind"], "post": r["post"], "title": r["title"]}
 
 
 def opened(r: Mapping[str, Any]) -> RoundOpenedV1:

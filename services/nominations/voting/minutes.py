@@ -126,5 +126,4 @@ def render(minutes: dict[str, Any]) -> str:
         proposed_block=proposed_block,
         decision_block=decision_block,
         certified_at=_e(_time(minutes["certified_at"])),
-        certified_by=_e(minutes["certified_by"]),
     )

@@ -10,6 +10,7 @@ import asyncpg
 from services.nominations import commendations, government_flag_cap, organisers
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events
+from services.nominations.voting.domain.kinds import RoundKind, elected
 from services.nominations.voting.domain.rounds import (
     RoundState,
 )
@@ -34,12 +35,23 @@ from shared.errors import Conflict
 
 # ---------------------------------------------------------------- certification and decision
 
+def _require_nomination(r: Any) -> None:
+    if r["kind"] != RoundKind.nomination:
+        raise Conflict(f"this round is a {r['kind']}: its certified result is final, it goes to no approval",
+                       slug="round-kind-final", state=r["state"])
+
+
 async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, dispute_window: timedelta,
                         registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
     await _require_lead(actor, r, "certify its results", registry)
     _require_transition(r, RoundState.certified)
     await require_certifiable(conn, round_id, dispute_window=dispute_window)
+    if r["kind"] == RoundKind.election and elected(r["result"]) is not None:
+        done = await round_store.elected_post(conn, cluster=r["cluster_code"], year=r["year"], post=r["post"])
+        if done is not None:
+            raise Conflict(f"the {r['post']} of {r['cluster_code']} for {r['year'] + 1} is already elected "
+                           f"(round {done['id']})", slug="election-decided")
     row = await round_store.certify(conn, round_id, by=actor.subject)
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
@@ -51,6 +63,7 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
                         round_id: uuid.UUID, cap_share: Any) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
     _require_ministry(actor, r, "approve a proposal")
+    _require_nomination(r)
     _require_transition(r, RoundState.approved)
     proposed = list(r["result"]["proposed"])
     # One approved proposal per cluster, year and award (a unique index backs this up under races).
@@ -77,6 +90,7 @@ async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: 
                        reason: str) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
     _require_ministry(actor, r, "return a proposal")
+    _require_nomination(r)
     _require_transition(r, RoundState.returned)
     row = await round_store.decide(conn, round_id, state="returned", by=actor.subject, reason=reason)
     await events.publish(conn, events.ROUND_RETURNED, round_id=round_id, payload=events.decided(row, reason=reason))

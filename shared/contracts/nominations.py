@@ -36,6 +36,7 @@ SHEETS_LOCKED = "nominations.sheets.locked"
 PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
 PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
 PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
+LEADERSHIP_ELECTED = "nominations.leadership.elected"
 
 
 class _Round(Contract):
@@ -242,3 +243,21 @@ class PaperBallotRuledV1(_PaperBallot):
 
     ruling: Literal["ballot_stands", "ballot_void"]
     ruling_note: Name
+
+
+class LeadershipElectedV1(Contract):
+    """The conference elected next year's lead and deputy: both election rounds are certified. The
+    registry records ``year``'s leadership from it (method ``election``, the rounds as its source),
+    once: a repeat of the event, or a year already decided, changes nothing."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    organiser: str = "BNV"
+    year: int = Field(description="The year whose lead and deputy were elected (the conference's year + 1)")
+    method: Literal["election"] = "election"
+    lead: ProvinceCode
+    deputy: ProvinceCode
+    source_round_id: uuid.UUID = Field(description="The round whose certification completed the election")
+    lead_round_id: uuid.UUID
+    deputy_round_id: uuid.UUID
+    certified_by: str

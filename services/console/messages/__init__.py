@@ -9,6 +9,7 @@ from services.console.messages import (
     ballots,
     commendations,
     conferences,
+    councils,
     covenant,
     disputes,
     frame,
@@ -27,7 +28,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            accounts, disputes, problems, movements, office, conferences, statistics)
+            accounts, disputes, problems, movements, office, conferences, councils, statistics)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""python -m bench [ballots|pipeline|ranking|movements ...]  (default: all).
+"""python -m bench [ballots|pipeline|ranking|movements|national ...]  (default: all).
 
 Measures the machine's limits first, then each benchmark; prints every figure beside its bare
 baseline, the ratio, the target, whether it is met and the share of the machine limit the bare
@@ -10,6 +10,9 @@ Sizes (environment; smaller runs keep the ratios comparable, not the absolute fi
   BENCH_PACED_SECONDS=10        pipeline: the paced phase
   BENCH_RANKING_CLUSTERS=1000   ranking: clusters × 40 members × 50 criteria
   BENCH_RANKING_ROUNDS=2        ranking: samples of each side (best of N)
+  BENCH_NATIONAL_AWARDS=2000000 national: awards in the register (ten years, 63 then 34 provinces)
+  BENCH_NATIONAL_ROUNDS=20      national: rounds of the register's searches
+  BENCH_NATIONAL_CLUSTERS=6     national: clusters × 3 rounds × 32 voters in each ballot pass
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ BENCHMARKS = {
     "pipeline": "bench.pipeline",
     "ranking": "bench.ranking",
     "movements": "bench.movements",
+    "national": "bench.national",
 }
 
 

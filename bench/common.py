@@ -136,6 +136,10 @@ class PeakRss:
             self._roots[name] = pid
         self.sample(rescan=True)
 
+    def pid(self, name: str) -> int:
+        with self._lock:
+            return self._roots[name]
+
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()

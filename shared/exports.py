@@ -2,7 +2,8 @@
 
 - ``DocumentBuilder`` runs the building function in worker processes: it is CPU work that holds
   the GIL, so a thread would still slow every other request; at most ``processes`` documents are
-  built at once, the others wait their turn (off the event loop too).
+  built at once, the others wait their turn (off the event loop too). The processes run at a lower
+  CPU priority (``niceness``): a document is batch work, the requests beside it are not.
 - ``rate_limit`` counts a client's requests for one kind of document per window in Redis and
   answers 429 problem+json with ``Retry-After`` past the limit.
 - ``kept``/``keep``: a public document per query in Redis for a short while: the same question
@@ -14,6 +15,7 @@ import asyncio
 import hashlib
 import json
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -25,8 +27,9 @@ T = TypeVar("T")
 
 
 class DocumentBuilder:
-    def __init__(self, *, processes: int) -> None:
+    def __init__(self, *, processes: int, niceness: int = 10) -> None:
         self._processes = processes
+        self._niceness = niceness
         self._pool: ProcessPoolExecutor | None = None
 
     async def build(self, function: Callable[..., T], *args: Any) -> T:
@@ -34,7 +37,8 @@ class DocumentBuilder:
         if self._pool is None:
             # spawn, not fork: the service's event loop, sockets and pool threads stay behind.
             self._pool = ProcessPoolExecutor(max_workers=self._processes,
-                                             mp_context=multiprocessing.get_context("spawn"))
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(self._niceness,))
         return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
 
     def close(self) -> None:

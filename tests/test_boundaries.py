@@ -162,13 +162,14 @@ def test_voting_reaches_conferences_only_for_its_rounds_quorum():
 
 
 def test_councils_reach_commendations_only_for_the_nominees_and_the_verdict():
-    # A session reads the nominees sent to the organiser and its close writes their verdict: those two
+    # A session reads the nominees sent to the organiser, its close writes their verdict, a decision's file
+    # finds the minutes of the nominees it lists: those three
     # calls of the package's interface, nothing deeper; no other context is imported, none imports it.
     crossing = [(str(p), t, rest) for p, t, rest in _context_imports("councils") if t != "councils"]
     assert crossing and all((t, rest) == ("commendations", None) for _, t, rest in crossing), crossing
     used = {m.group(1) for path in (NOMINATIONS / "councils").rglob("*.py")
             for m in re.finditer(r"\bcommendations\.(\w+)", path.read_text(encoding="utf-8"))}
-    assert used == {"council_nominees", "apply_council_verdict"}, used
+    assert used == {"council_nominees", "apply_council_verdict", "decision_nominees"}, used
     assert not any("services.nominations.councils" in p.read_text(encoding="utf-8")
                    for p in NOMINATIONS.rglob("*.py") if "councils" not in p.parts and p.name != "app.py")
 

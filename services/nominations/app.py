@@ -25,7 +25,10 @@ problem+json. Writes a client may retry accept an `Idempotency-Key` header."""
 
 def routers() -> list:
     # Each bounded context contributes its routers here.
-    from services.nominations.commendations.api import commendations  # proposals, decisions, register
+    from services.nominations.commendations.api import (
+        commendations,  # proposals, decisions, register
+        forms,  # award forms, versioned
+    )
     from services.nominations.conferences.api import conferences  # roster, check-ins, quorum
     from services.nominations.councils.api import councils  # the council's sessions and secret ballots
     from services.nominations.movements.api import models as movement_models  # models, evidence, publications
@@ -42,6 +45,7 @@ def routers() -> list:
         signatures.router,
         rankings.router,
         year.router,
+        forms.router,
         commendations.router,
         commendations.register,
         movements.router,
@@ -51,6 +55,7 @@ def routers() -> list:
         conferences.router,
         councils.router,
         statistics.router,
+        statistics.dashboard,
     ]
 
 

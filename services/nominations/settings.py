@@ -20,6 +20,9 @@ class NominationsSettings(WorkerSettings):
 
     service_name: str = "nominations"
     port: int = NOMINATIONS_PORT
+    # The notifications service hears every event; the registry records the leadership the
+    # conference elected (nominations.leadership.elected) and ignores the others.
+    event_consumers: str = "notifications.handle_events@events*100,registry.handle_events@registry*50"
     # Share of the clusters active in a year that may be approved for the Government flag.
     government_flag_cap_share: float = 0.2
     registry_timeout_seconds: float = 5.0
@@ -61,6 +64,8 @@ class NominationsSettings(WorkerSettings):
     register_export_processes: int = Field(1, ge=1)
     register_export_per_minute: int = Field(10, ge=1)
     register_export_cache_seconds: int = Field(60, ge=1)
+    # Only workbooks up to this size are kept (larger ones are streamed from the worker's file).
+    register_export_cache_max_bytes: int = Field(4 * 1024 * 1024, ge=0)
 
     @property
     def larger_bodies(self) -> list[tuple[str, int]]:

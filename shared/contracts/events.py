@@ -67,6 +67,7 @@ CATALOGUE: dict[str, EventContract] = {
     registry.MERGER_UNDONE: EventContract(1, MergerUndoneV1, "registry"),
     registry.UNIT_CHANGED: EventContract(1, UnitChangedV1, "registry"),
     nominations.ROUND_OPENED: EventContract(1, RoundOpenedV1, "nominations"),
+    nominations.LEADERSHIP_ELECTED: EventContract(1, nominations.LeadershipElectedV1, "nominations"),
     nominations.BALLOT_CAST: EventContract(1, BallotCastV1, "nominations"),
     nominations.ROUND_CLOSED: EventContract(1, RoundClosedV1, "nominations"),
     nominations.RUNOFF_CREATED: EventContract(1, RunoffCreatedV1, "nominations"),

@@ -36,6 +36,7 @@ SHEETS_LOCKED = "nominations.sheets.locked"
 PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
 PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
 PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
+LEADERSHIP_ELECTED = "nominations.leadership.elected"
 
 
 class _Round(Contract):
@@ -43,9 +44,14 @@ class _Round(Contract):
     cluster_code: ClusterCode
     cluster_name: Name
     year: int
-    award: Award
+    award: Award | None = Field(description="A flag round's award; null for an election or a motion")
     lead_code: ProvinceCode
     electorate: list[ProvinceCode]
+    kind: Literal["nomination", "election", "motion"] = Field(
+        "nomination", description="`nomination` (a flag vote), `election` (next year's lead or deputy: `post`) or "
+                                  "`motion` (yes / no / abstain on `title`)")
+    post: Literal["lead", "deputy"] | None = None
+    title: Name | None = None
 
 
 class RoundOpenedV1(_Round):
@@ -230,7 +236,7 @@ class _PaperBallot(Contract):
     cluster_code: ClusterCode
     cluster_name: Name
     year: int
-    award: Award
+    award: Award | None = Field(description="A flag round's award; null for an election or a motion")
     lead_code: ProvinceCode
     voter_code: ProvinceCode
     document_ref: Name
@@ -255,3 +261,21 @@ class PaperBallotRuledV1(_PaperBallot):
 
     ruling: Literal["ballot_stands", "ballot_void"]
     ruling_note: Name
+
+
+class LeadershipElectedV1(Contract):
+    """The conference elected next year's lead and deputy: both election rounds are certified. The
+    registry records ``year``'s leadership from it (method ``election``, the rounds as its source),
+    once: a repeat of the event, or a year already decided, changes nothing."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    organiser: str = "BNV"
+    year: int = Field(description="The year whose lead and deputy were elected (the conference's year + 1)")
+    method: Literal["election"] = "election"
+    lead: ProvinceCode
+    deputy: ProvinceCode
+    source_round_id: uuid.UUID = Field(description="The round whose certification completed the election")
+    lead_round_id: uuid.UUID
+    deputy_round_id: uuid.UUID
+    certified_by: str

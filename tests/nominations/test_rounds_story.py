@@ -6,9 +6,12 @@ from services.nominations.voting.domain.receipts import verify as verify_commitm
 from tests.nominations.conftest import CLUSTER, CLUSTER_NAME, NORTH, NORTH_NAMES
 from tests.support import problem
 
+# Every round event says its kind (an election's post, a motion's title: null for a flag round).
+KIND_KEYS = {"kind", "post", "title"}
 OPENED_KEYS = {"round_id", "cluster_code", "cluster_name", "year", "award", "seats", "closes_at", "lead_code",
-               "electorate"}
-DECIDED_KEYS = {"round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "proposed", "electorate"}
+               "electorate"} | KIND_KEYS
+DECIDED_KEYS = {"round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "proposed",
+                "electorate"} | KIND_KEYS
 
 
 async def other_clusters_active_in(vote, year, count):
@@ -108,7 +111,8 @@ async def test_the_2023_northern_cluster_votes_for_the_government_flag(vote):
     assert sorted(e["voter_code"] for e in cast_events) == sorted(NORTH)
     assert all(set(e) == {"type", "round_id", "cluster_code", "year", "voter_code"} for e in cast_events)
     assert set(by_type["nominations.round.closed"]) - {"type"} == {
-        "round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "outcome", "state", "electorate"}
+        "round_id", "cluster_code", "cluster_name", "year", "award", "lead_code", "outcome", "state",
+        "electorate"} | KIND_KEYS
     assert by_type["nominations.round.closed"]["outcome"] == "proposed"
     assert by_type["nominations.round.closed"]["state"] == "closed"
     for kind in ("certified", "approved"):
@@ -146,7 +150,8 @@ async def test_a_tie_across_the_last_seat_goes_to_a_runoff_among_the_tied(vote):
     assert created == [{"type": "nominations.round.runoff_created", "round_id": parent["id"],
                         "runoff_round_id": runoff_id, "cluster_code": CLUSTER, "cluster_name": CLUSTER_NAME,
                         "year": 2023, "award": "ministry_flag", "lead_code": "34", "tied": ["31", "33"],
-                        "electorate": sorted(NORTH), "closes_at": None}]
+                        "electorate": sorted(NORTH), "closes_at": None, "kind": "nomination", "post": None,
+                        "title": None}]
     # The tied round is final: it is never certified; the runoff carries its outright winner.
     problem(await vote.post(parent["id"], "certify", vote.province("34")), 409)
 

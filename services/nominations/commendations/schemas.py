@@ -45,6 +45,9 @@ class FormIn(_In):
     active: bool = True
     organiser: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
                                   description="As read; a form belongs to the organiser whose office writes it")
+    valid_from_year: int | None = Field(default=None, ge=2000, le=2100,
+                                        description="A new version from this year on (omitted: the latest changed)")
+    version: int | None = Field(default=None, description="As read; ignored (a write makes or changes a version)")
 
     _nfc = field_validator("name")(nfc)
 
@@ -60,6 +63,15 @@ class FormOut(BaseModel):
     position: int
     active: bool
     organiser: str = Field("BNV", description="The organiser whose it is (BNV: the Ministry of Home Affairs)")
+    version: int | None = Field(None, description="The version read (a write's, or the one in force in ?year=)")
+    valid_from_year: int | None = Field(None, description="The year that version holds from")
+
+
+class FormVersionOut(FormOut):
+    version: int
+    valid_from_year: int
+    created_by: str
+    created_at: datetime
 
 
 # ---------------------------------------------------------------- proposals and nominees

@@ -215,3 +215,20 @@ class BallotOut(BaseModel):
 class BulletinEntry(BaseModel):
     commitment: str
     approve: list[uuid.UUID]
+
+
+class MinutesOut(BaseModel):
+    session: SessionOut
+    council: CouncilOut
+    roster: list[RosterLine]
+
+
+class DecisionMinutes(BaseModel):
+    session_id: uuid.UUID
+    council_id: uuid.UUID
+    title: str
+    held_on: date
+    closed_at: datetime
+    nominees_in_decision: list[uuid.UUID]
+    html: str = Field(description="The minutes as printable HTML")
+    pdf: str = Field(description="The minutes as PDF")

@@ -25,8 +25,20 @@ class RoundIn(BaseModel):
 
     cluster_code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
     year: int = Field(ge=2000, le=2100)
-    award: Literal["government_flag", "ministry_flag", "certificate_of_merit"]
-    seats: int = Field(ge=1, le=100, description="How many units to propose")
+    kind: Literal["nomination", "election", "motion"] = Field(
+        default="nomination", description="`nomination`: a flag vote (award and seats required); `election`: next "
+                                          "year's lead or deputy (`post`) among member units; `motion`: yes / no / "
+                                          "abstain on `title`")
+    award: Literal["government_flag", "ministry_flag", "certificate_of_merit"] | None = Field(
+        default=None, description="A nomination's award (required for it, refused for the other kinds)")
+    seats: int | None = Field(default=None, ge=1, le=100, description="How many units to propose (a nomination)")
+    post: Literal["lead", "deputy"] | None = Field(
+        default=None, description="An election's post of the next year; its candidates default to the next in the "
+                                  "rotation order after this year's lead (the one after it for the deputy)")
+    title: str | None = Field(default=None, min_length=1, max_length=500, description="A motion's question")
+    denominator: Literal["present", "members"] | None = Field(
+        default=None, description="A motion's threshold is a share of the member units present when it opened "
+                                  "(`present`, the default) or of all members (`members`)")
     max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
     threshold: Share = Field(default="1/2", description="The share a unit must reach: by default strictly more "
                                                         "than this share of the valid ballots")
@@ -44,11 +56,18 @@ class RoundIn(BaseModel):
         default=None, description="The conference of the cluster-year holding this vote: the round then opens only "
                                   "while that conference is in session with its quorum (its runoff follows it)")
 
+    _nfc = field_validator("title")(nfc)
+
+
+MotionChoice = Literal["yes", "no", "abstain"]
+
 
 class BallotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    choices: list[Code] = Field(max_length=100, description="0..max_choices distinct candidates; [] is a blank ballot")
+    choices: list[Code | MotionChoice] = Field(
+        max_length=100, description="0..max_choices distinct candidates; [] is a blank ballot. A motion's ballot is "
+                                    "exactly one of `yes`, `no`, `abstain`")
 
 
 class PaperBallotIn(BallotIn):
@@ -88,7 +107,8 @@ class PaperBallotRef(Answer):
 
 
 class RoundResult(Answer):
-    """The count. When the quorum was missed, what derives from the ballots' content is null."""
+    """The count. When the quorum was missed, what derives from the ballots' content is null. An
+    election adds ``tie_broken_by``; a motion ``adopted``, ``denominator_size`` and ``bar``."""
 
     votes: dict[str, int] | None = Field(description="Every candidate's votes, by code (null: quorum missed)")
     ballots_cast: int
@@ -104,6 +124,10 @@ class RoundResult(Answer):
     ranking: list[tuple[str, int]] | None = Field(description="[code, votes], by votes then code (null: quorum missed)")
     carried_over: list[str] = Field(default_factory=list, description="A runoff's units its parent proposed outright")
     runoff_round_id: uuid.UUID | None = None
+    # Present only for their kind (a flag round's result is as it was):
+    # an election's ``tie_broken_by`` ("rotation_order" when its second round tied, else null);
+    # a motion's ``adopted`` (bool), ``denominator_size`` (the units its threshold is a share of) and
+    # ``bar`` (threshold × denominator_size, an exact fraction such as "7/2").
 
 
 class CandidateRank(Answer):
@@ -121,8 +145,16 @@ class Round(Answer):
     cluster_code: str
     cluster_name: str
     year: int
-    award: Award
-    award_label: str
+    award: Award | None
+    award_label: str = Field(description="What the round decides: the award, the post elected or the motion")
+    kind: Literal["nomination", "election", "motion"] = "nomination"
+    post: Literal["lead", "deputy"] | None = None
+    elects_year: int | None = Field(None, description="An election: the year whose lead or deputy it elects")
+    title: str | None = None
+    denominator: Literal["present", "members"] | None = None
+    present_at_open: int | None = Field(None, description="Member units present at the conference when it opened")
+    tie_rule: Literal["rotation_order"] | None = None
+    rotation_order: list[str] | None = Field(None, description="An election: the rotation after this year's lead")
     seats: int
     max_choices: int
     threshold: str = Field(description="An exact fraction, e.g. `1/2`")
@@ -264,8 +296,14 @@ class Minutes(Answer):
     parent_round_id: uuid.UUID | None
     cluster: Unit
     year: int
-    award: Award
+    award: Award | None
     award_label: str
+    kind: Literal["nomination", "election", "motion"] = "nomination"
+    post: Literal["lead", "deputy"] | None = None
+    elects_year: int | None = None
+    title: str | None = None
+    denominator: Literal["present", "members"] | None = None
+    present_at_open: int | None = None
     state: RoundState
     lead: Unit
     rules: MinutesRules

@@ -48,7 +48,27 @@ def rules_of(r: Mapping[str, Any]) -> RoundRules:
     return RoundRules(seats=r["seats"], max_choices=r["max_choices"],
                       threshold=fraction(r["threshold_num"], r["threshold_den"]),
                       quorum=fraction(r["quorum_num"], r["quorum_den"]),
-                      self_vote=r["self_vote"], candidates=tuple(r["candidates"]))
+                      self_vote=r["self_vote"], candidates=tuple(r["candidates"]), kind=r["kind"])
+
+
+POST_LABELS_VI = {"lead": "Cụm trưởng", "deputy": "Cụm phó"}
+POST_LABELS_EN = {"lead": "lead", "deputy": "deputy"}
+
+
+def label(r: Mapping[str, Any]) -> str:
+    """What the round decides, in Vietnamese: the award, the post elected, or the motion's question."""
+    if r["kind"] == "election":
+        return f"Bầu {POST_LABELS_VI[r['post']]} năm {r['year'] + 1}"
+    if r["kind"] == "motion":
+        return str(r["title"])
+    return AWARD_LABELS_VI[r["award"]]
+
+
+def kind_fields(r: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an election or a motion (null for a flag round)."""
+    return {"kind": r["kind"], "post": r["post"], "elects_year": r["year"] + 1 if r["kind"] == "election" else None,
+            "title": r["title"], "denominator": r["denominator"], "present_at_open": r["present_at_open"],
+            "tie_rule": r["tie_rule"], "rotation_order": list(r["rotation_order"]) if r["rotation_order"] else None}
 
 
 def names(r: Mapping[str, Any]) -> dict[str, str]:
@@ -78,7 +98,8 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "cluster_name": r["cluster_name"],
         "year": r["year"],
         "award": r["award"],
-        "award_label": AWARD_LABELS_VI[r["award"]],
+        "award_label": label(r),
+        **kind_fields(r),
         "seats": r["seats"],
         "max_choices": r["max_choices"],
         "threshold": str(fraction(r["threshold_num"], r["threshold_den"])),
@@ -111,6 +132,17 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
 
 
 def rule_in_words(r: Mapping[str, Any]) -> str:
+    if r["kind"] == "election":
+        return ("Đơn vị trúng cử phải được trên 1/2 tổng số phiếu hợp lệ; nếu không, bầu vòng hai giữa hai đơn vị "
+                "nhiều phiếu nhất, đơn vị nhiều phiếu hơn trúng cử; nếu vẫn bằng nhau, đơn vị đứng trước theo thứ tự "
+                "luân phiên trúng cử")
+    if r["kind"] == "motion":
+        threshold = fraction(r["threshold_num"], r["threshold_den"])
+        percent = threshold * 100
+        share = f"{percent.numerator // percent.denominator}%" if percent.denominator == 1 else str(threshold)
+        verb = "ít nhất" if r["threshold_comparison"] == "at_least" else "trên"
+        of = "số đơn vị thành viên có mặt" if r["denominator"] == "present" else "tổng số đơn vị thành viên"
+        return f"Được thông qua khi có {verb} {share} {of} tán thành"
     return threshold_rule_vi(threshold=fraction(r["threshold_num"], r["threshold_den"]), base=r["threshold_base"],
                              comparison=r["threshold_comparison"])
 
@@ -157,7 +189,8 @@ def minutes(r: Mapping[str, Any], participants: Iterable[Mapping[str, Any]]) -> 
         "cluster": {"code": r["cluster_code"], "name": r["cluster_name"]},
         "year": r["year"],
         "award": r["award"],
-        "award_label": AWARD_LABELS_VI[r["award"]],
+        "award_label": label(r),
+        **kind_fields(r),
         "state": r["state"],
         "lead": unit(r["lead_code"]),
         "rules": {"seats": r["seats"], "max_choices": r["max_choices"],

@@ -83,6 +83,8 @@ async def test_the_council_decides_the_northern_nominees_and_the_decision_follow
     assert sum(1 for v in voted.values() if v == "in_person") == 7
     r = await comm.client.get(f"{base}/bulletin", headers=comm.ministry)
     assert problem(r, 409)["type"].endswith("session-not-closed")
+    r = await comm.client.get(f"{base}/minutes", headers=comm.ministry)
+    assert problem(r, 409)["type"].endswith("session-not-closed")
 
     # The close counts against all nine members: Lý Văn Phúc has 7, 8 needed.
     s = await council.call("POST", f"{base}/close", comm.ministry)
@@ -115,6 +117,19 @@ async def test_the_council_decides_the_northern_nominees_and_the_decision_follow
     assert sorted(e["nominee_id"] for e in decision["entries"]) == sorted(ids[:3])
     issued = await comm.call("POST", f"/v1/decisions/{decision['id']}/issue", comm.ministry)
     assert issued["state"] == "issued"
+
+    # The session's minutes, with the figures per nominee, are in the decision's file.
+    [filed] = (await council.call("GET", f"/v1/decisions/{decision['id']}/council-minutes", comm.ministry))["items"]
+    assert filed["session_id"] == sid and sorted(filed["nominees_in_decision"]) == sorted(ids[:3])
+    page = await comm.client.get(filed["html"], headers=comm.ministry)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG" in page.text and "Lý Văn Phúc" in page.text
+    assert "7/9" in page.text and "Không đạt tỷ lệ phiếu" in page.text and "03/01/2024" in page.text
+    assert "Hoàng Thu Trang" in page.text and "phiếu bầu bằng văn bản" in page.text
+    printed = await comm.client.get(filed["pdf"], headers=comm.ministry)
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    as_json = await council.call("GET", f"{base}/minutes", comm.ministry)
+    assert as_json["session"]["result"]["ballots"] == 8 and len(as_json["roster"]) == 9
 
     # The events left through the outbox; the session is final.
     opened = await comm.outbox("nominations.council.session_opened")

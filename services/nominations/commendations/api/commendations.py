@@ -21,8 +21,6 @@ from services.nominations.commendations.schemas import (
     ClusterListOut,
     DecisionIn,
     DecisionOut,
-    FormIn,
-    FormOut,
     HolderOut,
     NomineeIn,
     NomineeOut,
@@ -64,26 +62,6 @@ def _nominee_data(body: NomineeIn) -> service.NomineeData:
 
 OrganiserQ = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
                                          description="An organiser's code (BNV, the ministry, by default)")]
-
-
-@router.get("/v1/award-forms", summary="An organiser's award forms (the ministry's by default; anyone signed in)",
-            responses=problems(401, 404, 422, 503))
-async def list_forms(principal: CurrentPrincipal, db: Db, registry: service.Registry,
-                     organiser: OrganiserQ = None) -> list[FormOut]:
-    async with db.transaction() as conn:
-        return [FormOut.model_validate(f) for f in await service.list_forms(
-            conn, registry=registry if organiser not in (None, "BNV") else None, organiser=organiser or "BNV")]
-
-
-@router.put("/v1/award-forms/{code}", response_model=FormOut, summary="Add or change an award form of the caller's organiser (its office; the ministry's for BNV's)")
-async def put_form(code: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")], body: FormIn,
-                   principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> Any:
-    values = body.model_dump()
-    values["individual_fields"] = [f.model_dump() for f in body.individual_fields]
-    async with db.transaction() as conn:
-        return await idempotent(
-            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:award_form.put:{code}", body=body,
-            status_code=200, run=lambda: service.put_form(conn, actor=principal, code=code, values=values))
 
 
 @router.get("/v1/organisers/{organiser}/rules", response_model=OrganiserRulesOut,
@@ -458,7 +436,7 @@ async def list_awards(db: Db, q: Q = None, year: YearQ = None, province: Provinc
                       kind: KindQ = None, cursor: Cursor = None, limit: Limit = 50, organiser: OrganiserQ = None,
                       number: NumberQ = None) -> Any:
     after = id_cursor(cursor)
-    async with db.connection() as conn:
+    async with db.statement() as conn:  # one SELECT, no session state: no reset round trip
         items = await service.search_awards(conn, q=_q(q), year=year, province=province, form=form, kind=kind,
                                             after=after, limit=limit + 1, organiser=organiser,
                                             number=_q(number))
@@ -485,6 +463,6 @@ async def export_awards(request: Request, settings: service.Settings, db: Db, re
 @register.get("/v1/awards/holders/{holder_id}", response_model=HolderOut,
               summary="One collective's or individual's awards across the years (open to anyone)")
 async def holder_awards(holder_id: uuid.UUID, db: Db) -> Any:
-    async with db.connection() as conn:
+    async with db.statement() as conn:
         return await service.holder_awards(conn, holder_id=holder_id)
 

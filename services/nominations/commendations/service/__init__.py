@@ -32,6 +32,7 @@ from services.nominations.commendations.service.decisions import (
 from services.nominations.commendations.service.proposals import (
     add_nominee,
     create_proposal,
+    form_versions,
     get_proposal,
     list_forms,
     list_proposals,
@@ -70,7 +71,7 @@ __all__ = [
     "can_read", "carry_approved_round", "cluster_list", "create_decision", "create_proposal", "decision_html",
     "decision_issuer", "decision_out", "decision_pdf", "delete_attachment", "export_register", "get_decision",
     "get_proposal", "get_rules", "holder_awards", "put_rules",
-    "issue_decision", "list_decisions", "list_forms", "list_proposals", "nominee_out", "proposal_out", "put_form",
+    "form_versions", "issue_decision", "list_decisions", "list_forms", "list_proposals", "nominee_out", "proposal_out", "put_form",
     "reject_nominee", "return_nominee", "review_queue", "search_awards", "send_list", "submit_proposal",
     "update_decision", "update_nominee", "withdraw_nominee",
 ]

@@ -19,6 +19,7 @@ import asyncpg
 from services.nominations import government_flag_cap, organisers
 from services.nominations.commendations.domain.states import State
 from services.nominations.commendations.service.access import SCHEMA, _follow, _proposal
+from services.nominations.commendations.service.decisions import get_decision
 from services.nominations.commendations.store import forms as form_store
 from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.registry_client import RegistryClient
@@ -101,3 +102,11 @@ async def _decide(conn: asyncpg.Connection, actor: Principal, n: asyncpg.Record,
     await audit.record(conn, schema=SCHEMA, actor=actor, action=f"nominee.{verb}", target=f"nominee:{n['id']}",
                        details={"council_session": str(session_id), **({"reason": reason} if reason else {})})
 
+
+
+async def decision_nominees(conn: asyncpg.Connection, *, actor: Principal | None,
+                            decision_id: uuid.UUID) -> list[uuid.UUID]:
+    """The nominees a decision lists, as its reader may see it (an issued one is public, a draft its
+    office's): the council's minutes that decided them belong to the decision's file."""
+    decision = await get_decision(conn, actor=actor, decision_id=decision_id)
+    return [e["nominee_id"] for e in decision["entries"]]

@@ -36,23 +36,38 @@ from services.nominations.commendations.service.access import (
     reads_personal,
 )
 from services.nominations.commendations.store import attachments as attachment_store
+from services.nominations.commendations.store import form_versions as version_store
 from services.nominations.commendations.store import forms as form_store
 from services.nominations.commendations.store import nominees as nominee_store
 from services.nominations.commendations.store import proposals as proposal_store
 from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 
 # ---------------------------------------------------------------- award forms
 
 async def list_forms(conn: asyncpg.Connection, *, registry: RegistryClient | None = None,
-                     organiser: str = "BNV") -> list[dict[str, Any]]:
-    """An organiser's award forms (the ministry's by default); a province's are provisioned from its
-    level's defaults the first time they are asked for."""
+                     organiser: str = "BNV", year: int | None = None) -> list[dict[str, Any]]:
+    """An organiser's award forms (the ministry's by default) as configured now, or with ``year`` each
+    as its version in force that year; a province's are provisioned from its level's defaults the
+    first time they are asked for."""
     if registry is not None:
         await organisers.ensure_forms(conn, registry, organiser)
+    if year is not None:
+        await version_store.carry_current(conn, organiser=organiser, actor="system")
+        rows = await version_store.in_force(conn, organiser=organiser, year=year)
+        return sorted((dict(r) for r in rows), key=lambda f: (f["position"], f["code"]))
     return [dict(r) for r in await form_store.all_forms(conn, organiser)]
+
+
+async def form_versions(conn: asyncpg.Connection, *, code: str) -> list[dict[str, Any]]:
+    """Every version of a form, oldest first (404: no such form)."""
+    if await form_store.get(conn, code) is None:
+        raise NotFound(f"no award form {code}", field="code")
+    await version_store.carry_current(conn, organiser=await form_store.organiser_of(conn, code) or "BNV",
+                                      actor="system")
+    return [dict(r) for r in await version_store.history(conn, code)]
 
 
 async def put_form(conn: asyncpg.Connection, *, actor: Principal, code: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -62,15 +77,33 @@ async def put_form(conn: asyncpg.Connection, *, actor: Principal, code: str, val
     existing = await form_store.organiser_of(conn, code)
     organiser = existing or actor.staff_of or "BNV"
     _require_ministry(actor, "configure award forms", organiser)
+    values = dict(values)
+    valid_from = values.pop("valid_from_year", None)
+    values.pop("version", None)
+    await version_store.carry_current(conn, organiser=organiser, actor=actor.subject)
+    latest = await version_store.latest(conn, code)
+    if latest is not None and valid_from is not None and valid_from < latest["valid_from_year"]:
+        raise Conflict(f"{code} has a version from {latest['valid_from_year']}: a new one starts then or later",
+                       field="valid_from_year")
     if values["round_award"] is not None:
         other = await form_store.for_round_award(conn, values["round_award"], organiser)
         if other is not None and other["code"] != code:
             raise Conflict(f"votes for {values['round_award']} already carry into {other['code']}",
                            field="round_award", slug="round-award-taken")
     row = await form_store.upsert(conn, code=code, values=values, organiser=organiser)
+    if latest is None:  # a new form: from the year named, else for every year
+        version = await version_store.insert(conn, code=code, version=1, valid_from_year=valid_from or 2000,
+                                             organiser=organiser, values=values, actor=actor.subject)
+    elif valid_from is None or valid_from == latest["valid_from_year"]:  # the latest version amended
+        version = await version_store.amend(conn, code=code, version=latest["version"], values=values)
+    else:  # a new version from its year; the years before keep theirs
+        version = await version_store.insert(conn, code=code, version=latest["version"] + 1,
+                                             valid_from_year=valid_from, organiser=organiser, values=values,
+                                             actor=actor.subject)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="award_form.put", target=f"award_form:{code}",
-                       details={k: v for k, v in values.items() if k != "individual_fields"})
-    return dict(row)
+                       details={**{k: v for k, v in values.items() if k != "individual_fields"},
+                                "version": version["version"], "valid_from_year": version["valid_from_year"]})
+    return {**dict(row), "version": version["version"], "valid_from_year": version["valid_from_year"]}
 
 
 # ---------------------------------------------------------------- proposals

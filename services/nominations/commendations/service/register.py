@@ -1,9 +1,13 @@
 """The public award register, and what the routes need around the use cases (files, prints)."""
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
@@ -61,8 +65,9 @@ def awards_workbook(*, items: list[dict[str, Any]]) -> bytes:
 
 
 # ---------------------------------------------------------------- the register's export (public)
-# Seconds of CPU at the row cap: built in a worker process (shared.exports), the answer streamed
-# once the rows are read, each client's downloads counted, and each query's workbook kept a while.
+# Seconds to minutes of CPU for a large register: built in a worker process (shared.exports) that
+# reads the lines itself a batch at a time and writes the workbook to a file, which the answer then
+# streams; each client's downloads counted, and a small query's workbook kept a while.
 
 async def get_documents(request: Request) -> DocumentBuilder:
     documents: DocumentBuilder = request.app.state.documents
@@ -70,12 +75,13 @@ async def get_documents(request: Request) -> DocumentBuilder:
 
 
 Documents = Annotated[DocumentBuilder, Depends(get_documents)]
+CHUNK = 1 << 16
 
 
 @dataclass
 class RegisterExport:
     """A workbook already kept for this query (``data``), or how to build it (``build``: once the
-    route has started its answer, so the rows are read and a refusal is still a proper problem)."""
+    route has started its answer, so a refusal is still a proper problem)."""
     data: bytes | None
     build: Callable[[], AsyncIterator[bytes]]
 
@@ -89,15 +95,25 @@ async def export_register(*, db: Database, redis: Any, documents: DocumentBuilde
     kept = await exports.kept(redis, document="register.xlsx", query=query)
     if kept is not None:
         return RegisterExport(data=kept, build=_nothing)
-    async with db.connection() as conn:
-        rows = await search_awards(conn, q=q, year=year, province=province, form=form, kind=kind, after=None,
-                                   limit=settings.register_export_max_rows)
+    folded = {**query, "q": (rules.search_text(q) or None) if q else None}
 
     async def build() -> AsyncIterator[bytes]:
-        data = await documents.build(export.workbook, rows)
-        await exports.keep(redis, document="register.xlsx", query=query, data=data,
-                           ttl_seconds=settings.register_export_cache_seconds)
-        yield data
+        fd, path = tempfile.mkstemp(prefix="thidua-register-", suffix=".xlsx")
+        os.close(fd)
+        try:
+            await documents.build(export.write_register, settings.database_url, folded,
+                                  settings.register_export_max_rows, path)
+            if os.path.getsize(path) <= settings.register_export_cache_max_bytes:
+                data = await asyncio.to_thread(Path(path).read_bytes)
+                await exports.keep(redis, document="register.xlsx", query=query, data=data,
+                                   ttl_seconds=settings.register_export_cache_seconds)
+                yield data
+                return
+            with open(path, "rb") as file:
+                while chunk := await asyncio.to_thread(file.read, CHUNK):
+                    yield chunk
+        finally:
+            os.unlink(path)
 
     return RegisterExport(data=None, build=build)
 

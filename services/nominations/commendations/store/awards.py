@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -34,20 +35,34 @@ async def held(conn: asyncpg.Connection, *, year: int, form_code: str, holder_id
                                "AND holder_id = $3)", year, form_code, holder_id)
 
 
+SEARCH = f"""SELECT {PUBLIC} FROM nominations.awards a
+     WHERE ($1::text IS NULL OR a.name_search LIKE $1) AND ($2::int IS NULL OR a.year = $2)
+       AND ($3::text IS NULL OR a.province_code = $3) AND ($4::text IS NULL OR a.form_code = $4)
+       AND ($5::text IS NULL OR a.kind = $5) AND ($6::bigint IS NULL OR a.id > $6)
+       AND ($8::text IS NULL OR a.organiser = $8) AND ($9::text IS NULL OR a.decision_number = $9)
+     ORDER BY a.id LIMIT $7"""
+
+
+def _pattern(q: str | None) -> str | None:
+    return None if not q else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 async def search(conn: asyncpg.Connection, *, q: str | None, year: int | None, province: str | None,
                  form: str | None, kind: str | None, after: int | None, limit: int,
                  organiser: str | None = None, number: str | None = None) -> list[asyncpg.Record]:
     """``q``: search text (already without diacritics), matched anywhere in the name, the unit
     or the province. Oldest award first (register order)."""
-    pattern = None if not q else "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return await conn.fetch(
-        f"""SELECT {PUBLIC} FROM nominations.awards a
-             WHERE ($1::text IS NULL OR a.name_search LIKE $1) AND ($2::int IS NULL OR a.year = $2)
-               AND ($3::text IS NULL OR a.province_code = $3) AND ($4::text IS NULL OR a.form_code = $4)
-               AND ($5::text IS NULL OR a.kind = $5) AND ($6::bigint IS NULL OR a.id > $6)
-               AND ($8::text IS NULL OR a.organiser = $8) AND ($9::text IS NULL OR a.decision_number = $9)
-             ORDER BY a.id LIMIT $7""",
-        pattern, year, province, form, kind, after, limit, organiser, number)
+    return await conn.fetch(SEARCH, _pattern(q), year, province, form, kind, after, limit, organiser, number)
+
+
+async def stream(conn: asyncpg.Connection, *, q: str | None, year: int | None, province: str | None,
+                 form: str | None, kind: str | None, limit: int, batch: int = 2000
+                 ) -> AsyncIterator[list[asyncpg.Record]]:
+    """The same lines as ``search`` (first ``limit``), ``batch`` at a time through a server-side
+    cursor: the caller holds one batch, never the whole register. Inside the caller's transaction."""
+    cursor = await conn.cursor(SEARCH, _pattern(q), year, province, form, kind, None, limit, None, None)
+    while rows := await cursor.fetch(batch):
+        yield rows
 
 
 async def of_holder(conn: asyncpg.Connection, holder_id: uuid.UUID) -> list[asyncpg.Record]:

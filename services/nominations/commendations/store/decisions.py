@@ -63,10 +63,14 @@ async def entry_conflicts(conn: asyncpg.Connection, decision_id: uuid.UUID,
 
 
 async def entries(conn: asyncpg.Connection, decision_id: uuid.UUID) -> list[asyncpg.Record]:
-    """The nominees a decision lists, with what the appendix prints (form, province, cluster)."""
+    """The nominees a decision lists, with what the appendix prints (form, province, cluster). The
+    form's name is the one its version in force in the nominee's year gives it."""
     return await conn.fetch(
         """SELECT n.id, n.kind, n.name, n.position, n.unit, n.state, n.form_code, n.identity_key, n.year,
-                  f.name AS form_name, f.position AS form_position, p.province_code, p.province_name, p.cluster_code,
+                  COALESCE((SELECT v.name FROM nominations.award_form_versions v
+                             WHERE v.code = f.code AND v.valid_from_year <= n.year
+                             ORDER BY v.valid_from_year DESC LIMIT 1), f.name) AS form_name,
+                  f.position AS form_position, p.province_code, p.province_name, p.cluster_code,
                   f.organiser
              FROM nominations.decision_entries e JOIN nominations.nominees n ON n.id = e.nominee_id
              JOIN nominations.proposals p ON p.id = n.proposal_id

@@ -35,11 +35,12 @@ async def inherit_round(conn: asyncpg.Connection, *, parent_round_id: uuid.UUID,
         await round_links.link(conn, conference_id=conference_id, round_id=round_id)
 
 
-async def require_quorum(conn: asyncpg.Connection, *, round_id: uuid.UUID) -> None:
-    """409 unless the round's conference (if it has one) is in session and its quorum holds."""
+async def require_quorum(conn: asyncpg.Connection, *, round_id: uuid.UUID) -> int | None:
+    """409 unless the round's conference (if it has one) is in session and its quorum holds; the
+    number of its member units present (None for a round without a conference)."""
     conference_id = await round_links.conference_of(conn, round_id)
     if conference_id is None:
-        return
+        return None
     row = await conference_for(conn, conference_id, lock=True)  # no check-in or adjournment meanwhile
     if ConferenceState(row["state"]) is not ConferenceState.in_session:
         raise Conflict(f"the round's conference is {row['state']}: its votes open while it is in session",
@@ -48,3 +49,4 @@ async def require_quorum(conn: asyncpg.Connection, *, round_id: uuid.UUID) -> No
     if not seen.quorum_met:
         raise Conflict(f"the conference has no quorum: {len(seen.present_units)} of {len(seen.member_units)} "
                        f"member units present, {seen.needed} needed", slug="quorum-not-met")
+    return len(seen.present_units)

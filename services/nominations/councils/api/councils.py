@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
 
 from services.nominations.councils.schemas import (
     BallotIn,
@@ -15,7 +17,9 @@ from services.nominations.councils.schemas import (
     CheckInIn,
     CouncilIn,
     CouncilOut,
+    DecisionMinutes,
     MemberOut,
+    MinutesOut,
     RosterLine,
     SessionIn,
     SessionOut,
@@ -23,7 +27,7 @@ from services.nominations.councils.schemas import (
     ThresholdOut,
     WrittenBallotIn,
 )
-from services.nominations.councils.service import Registry, Settings, ballots, councils, sessions
+from services.nominations.councils.service import Registry, Settings, ballots, councils, minutes, sessions
 from services.nominations.councils.service.councils import SCHEMA
 from services.nominations.councils.service.sealed import sealed_idempotent
 from shared.app import Db
@@ -184,3 +188,27 @@ async def written_ballot(council_id: uuid.UUID, session_id: uuid.UUID, body: Wri
 async def bulletin(council_id: uuid.UUID, session_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Any:
     async with db.connection() as conn:
         return {"items": await ballots.bulletin(conn, council_id=council_id, session_id=session_id), "next": None}
+
+
+@router.get(PREFIX + "/{session_id}/minutes", response_model=MinutesOut, responses={
+    **problems(401, 404, 409, 422), 200: {"content": {"text/html": {}, "application/pdf": {}}}},
+    summary="The session's minutes (biên bản): attendance, quorum, each nominee's figures; JSON, HTML or PDF")
+async def session_minutes(council_id: uuid.UUID, session_id: uuid.UUID, principal: CurrentPrincipal, db: Db,
+                          settings: Settings, format: Literal["json", "html", "pdf"] = "json") -> Any:
+    async with db.connection() as conn:
+        found = await minutes.minutes(conn, council_id=council_id, session_id=session_id)
+    name = quote(f"bien-ban-hoi-dong-{session_id}")
+    if format == "pdf":
+        return Response(minutes.minutes_pdf(found, settings=settings), media_type="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename=\"{name}.pdf\""})
+    if format == "html":
+        return HTMLResponse(minutes.minutes_html(found, settings=settings))
+    return found
+
+
+@router.get("/v1/decisions/{decision_id}/council-minutes", response_model=Page[DecisionMinutes],
+            responses=problems(401, 404, 422),
+            summary="The decision's file: the minutes of the council sessions that decided the nominees it lists")
+async def decision_minutes(decision_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Any:
+    async with db.connection() as conn:
+        return {"items": await minutes.of_decision(conn, actor=principal, decision_id=decision_id), "next": None}

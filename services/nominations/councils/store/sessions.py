@@ -77,3 +77,12 @@ async def check_in(conn: asyncpg.Connection, *, session_id: uuid.UUID, member_id
 async def attendance(conn: asyncpg.Connection, session_id: uuid.UUID) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT member_id, checked_in_at, method FROM nominations.council_attendance "
                             "WHERE session_id = $1", session_id)
+
+
+async def deciding(conn: asyncpg.Connection, nominee_ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+    """The closed sessions that decided any of these nominees, oldest first."""
+    return await conn.fetch(
+        f"""SELECT {COLUMNS} FROM nominations.council_sessions s
+             WHERE s.state = 'closed' AND EXISTS (SELECT 1 FROM nominations.council_session_nominees c
+                                                   WHERE c.session_id = s.id AND c.nominee_id = ANY($1::uuid[]))
+             ORDER BY s.closed_at, s.id""", nominee_ids)

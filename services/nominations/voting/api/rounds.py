@@ -54,7 +54,8 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
                 award=body.award, seats=body.seats, max_choices=body.max_choices, threshold=body.threshold,
                 quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
                 threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison,
-                conference_id=body.conference_id))
+                conference_id=body.conference_id, kind=body.kind, post=body.post, title=body.title,
+                denominator=body.denominator))
 
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",
@@ -62,12 +63,13 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
 async def list_rounds(principal: CurrentPrincipal, registry: service.Registry, db: Db,
                       cluster: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = None,
                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                      state: RoundState | None = None, cursor: str | None = None,
+                      state: RoundState | None = None,
+                      kind: Literal["nomination", "election", "motion"] | None = None, cursor: str | None = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
     after = time_id_cursor(cursor)
     async with db.connection() as conn:
         items = await service.list_rounds(conn, actor=principal, cluster=cluster, year=year, state=state,
-                                          after=after, limit=limit + 1, registry=registry)
+                                          after=after, limit=limit + 1, registry=registry, kind=kind)
     return page(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
 
 

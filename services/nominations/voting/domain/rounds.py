@@ -23,6 +23,7 @@ from fractions import Fraction
 
 from shared.contracts.common import RoundState
 
+from .kinds import MOTION_CHOICES, RoundKind
 from .tally import FAILED_QUORUM, PROPOSED, RUNOFF_REQUIRED, Ratio, TallyResult, exact_fraction
 
 __all__ = [
@@ -189,6 +190,7 @@ class RoundRules:
     quorum: Fraction
     self_vote: bool
     candidates: tuple[str, ...]
+    kind: str = "nomination"
 
     def __post_init__(self) -> None:
         # Validate here rather than only in build(), so no invalid RoundRules can exist.
@@ -221,6 +223,17 @@ class RoundRules:
             raise RuleError("must be a list of province codes", field="candidates") from None
         if not candidates:
             raise RuleError("a round needs at least one candidate", field="candidates")
+        if self.kind not in {k.value for k in RoundKind}:
+            raise RuleError(f"unknown kind {self.kind!r}", field="kind")
+        if self.kind == RoundKind.motion:
+            if candidates != MOTION_CHOICES:
+                raise RuleError("a motion's choices are yes, no and abstain", field="candidates")
+            if self.max_choices != 1:
+                raise RuleError("a motion's ballot says one of yes, no, abstain", field="max_choices")
+            object.__setattr__(self, "candidates", candidates)
+            return
+        if self.kind == RoundKind.election and (self.seats != 1 or self.max_choices != 1):
+            raise RuleError("an election fills one post with one name per ballot", field="seats")
         seen: set[str] = set()
         for code in candidates:
             if not isinstance(code, str) or not _PROVINCE_CODE_RE.fullmatch(code):
@@ -241,6 +254,7 @@ class RoundRules:
         threshold: Ratio = Fraction(1, 2),
         quorum: Ratio = Fraction(2, 3),
         self_vote: bool = False,
+        kind: str = "nomination",
     ) -> RoundRules:
         """Validated rules for a new round; ``max_choices`` defaults to ``seats``, ``quorum`` must be
         at least :data:`MIN_QUORUM`. Raises :class:`RuleError`."""
@@ -251,6 +265,7 @@ class RoundRules:
             quorum=quorum,  # type: ignore[arg-type]
             self_vote=self_vote,
             candidates=candidates,  # type: ignore[arg-type]  # made a tuple by __post_init__
+            kind=kind,
         )
         # A creation rule, not an invariant: rounds stored before it keep their quorum.
         if rules.quorum < MIN_QUORUM:
@@ -262,7 +277,7 @@ class RoundRules:
 # --------------------------------------------------------------------------------------- ballots
 
 BALLOT_REJECTION_REASONS = frozenset(
-    {"duplicate_choice", "unknown_candidate", "too_many_choices", "self_vote"}
+    {"duplicate_choice", "unknown_candidate", "too_many_choices", "self_vote", "no_choice"}
 )
 
 
@@ -282,7 +297,7 @@ def validate_ballot(*, rules: RoundRules, voter: str, choices: Sequence[str]) ->
 
     An empty ballot is a valid blank ballot. Checks run in this order, the first failure wins:
     ``duplicate_choice``, ``unknown_candidate``, ``too_many_choices``, ``self_vote`` (only when
-    ``rules.self_vote`` is false). Raises :class:`BallotRejected`.
+    ``rules.self_vote`` is false), ``no_choice`` (a motion's ballot must say yes, no or abstain). Raises :class:`BallotRejected`.
     """
     if isinstance(choices, (str, bytes)):
         # A bare "34" would otherwise be read as the choices "3" and "4".
@@ -312,6 +327,9 @@ def validate_ballot(*, rules: RoundRules, voter: str, choices: Sequence[str]) ->
             f"{len(picked)}",
             reason="too_many_choices",
         )
+
+    if rules.kind == RoundKind.motion and not picked:
+        raise BallotRejected("a motion's ballot says yes, no or abstain", reason="no_choice")
 
     if not rules.self_vote and voter in picked:
         raise BallotRejected(f"province {voter} may not vote for itself",

@@ -11,6 +11,7 @@ from services.nominations import conferences
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
+from services.nominations.voting.domain.kinds import RoundKind, decide_election, decide_motion
 from services.nominations.voting.domain.rounds import (
     RoundState,
     check_transition,
@@ -37,8 +38,33 @@ from shared.errors import Conflict, Forbidden
 
 # ---------------------------------------------------------------- close and count
 
-def _result(counted: TallyResult, *, carried_over: list[str], runoff_round_id: uuid.UUID | None) -> dict[str, Any]:
-    result = asdict(counted)
+def _count(r: Mapping[str, Any], votes: dict[str, int], ballots_cast: int,
+           blank_ballots: int) -> tuple[TallyResult, dict[str, Any]]:
+    """The pure rules of the round's kind on the database's totals; the extra fields its result keeps."""
+    quorum = views.fraction(r["quorum_num"], r["quorum_den"])
+    if r["kind"] == RoundKind.election:
+        counted, tie_rule = decide_election(
+            candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
+            ballots_cast=ballots_cast, blank_ballots=blank_ballots, quorum=quorum,
+            second_round=r["parent_round_id"] is not None, order=list(r["rotation_order"]))
+        return counted, {"tie_broken_by": tie_rule}
+    if r["kind"] == RoundKind.motion:
+        motion = decide_motion(electorate_size=len(r["electorate"]), votes=votes, ballots_cast=ballots_cast,
+                               blank_ballots=blank_ballots, quorum=quorum,
+                               threshold=views.fraction(r["threshold_num"], r["threshold_den"]),
+                               at_least=r["threshold_comparison"] == "at_least", denominator=r["denominator"],
+                               present=r["present_at_open"])
+        return motion.count, {"adopted": motion.adopted, "denominator_size": motion.base, "bar": str(motion.bar)}
+    counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
+                     ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
+                     threshold=views.fraction(r["threshold_num"], r["threshold_den"]), quorum=quorum,
+                     threshold_base=r["threshold_base"], at_least=r["threshold_comparison"] == "at_least")
+    return counted, {}
+
+
+def _result(counted: TallyResult, *, carried_over: list[str], runoff_round_id: uuid.UUID | None,
+            extra: Mapping[str, Any]) -> dict[str, Any]:
+    result = {**asdict(counted), **extra}
     result["ranking"] = [[code, n] for code, n in counted.ranking]
     # A runoff decides only its remaining seats; the units its parent proposed outright come along,
     # even when the runoff misses its quorum (it then proposes them only: counted.proposed is empty).
@@ -78,11 +104,7 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     _require_transition(r, RoundState.closed)
     # Counted by the database (only the totals come back), decided by the pure rules.
     votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
-    counted = decide(candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
-                     ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=r["seats"],
-                     threshold=views.fraction(r["threshold_num"], r["threshold_den"]),
-                     quorum=views.fraction(r["quorum_num"], r["quorum_den"]),
-                     threshold_base=r["threshold_base"], at_least=r["threshold_comparison"] == "at_least")
+    counted, extra = _count(r, votes, ballots_cast, blank_ballots)
     if counted.quorum_met:
         # The ballots become the bulletin: rewritten first, so their system columns no longer pair
         # them with the participation rows (README, "System columns").
@@ -94,7 +116,7 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
         await ballot_store.discard(conn, round_id)
     final = state_after_close(counted, carried_over=list(r["carried_over"]))
     runoff_id = uuid.uuid4() if final == RoundState.runoff_required else None
-    result = _result(counted, carried_over=list(r["carried_over"]), runoff_round_id=runoff_id)
+    result = _result(counted, carried_over=list(r["carried_over"]), runoff_round_id=runoff_id, extra=extra)
     row = await round_store.mark_closed(conn, round_id, result=result)
     if final != RoundState.closed:
         check_transition(RoundState.closed, final)
@@ -123,7 +145,9 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         candidates=list(counted.tied), lead_code=parent["lead_code"], unit_names=parent["unit_names"],
         closes_at=None, created_by=actor.subject, state=RoundState.open.value, electorate=list(parent["electorate"]),
         carried_over=carried_over, threshold_base=parent["threshold_base"],
-        threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"])
+        threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"], kind=parent["kind"],
+        post=parent["post"], rotation_order=parent["rotation_order"], tie_rule=parent["tie_rule"],
+        title=parent["title"], denominator=parent["denominator"], present_at_open=parent["present_at_open"])
     await conferences.inherit_round(conn, parent_round_id=parent["id"], round_id=runoff_id)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))

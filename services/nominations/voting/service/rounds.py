@@ -12,6 +12,12 @@ from services.nominations import conferences, organiser_rules
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
+from services.nominations.voting.domain.kinds import (
+    MOTION_CHOICES,
+    RoundKind,
+    default_election_candidates,
+    election_order,
+)
 from services.nominations.voting.domain.receipts import (
     bulletin_order,
 )
@@ -49,12 +55,15 @@ from shared.errors import Conflict, Forbidden, Unavailable, Unprocessable
 # ---------------------------------------------------------------- create and open
 
 async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient, cluster_code: str,
-                       year: int, award: str, seats: int, max_choices: int | None, threshold: Any, quorum: Any,
-                       self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
+                       year: int, award: str | None, seats: int | None, max_choices: int | None, threshold: Any,
+                       quorum: Any, self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
                        threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than",
-                       conference_id: uuid.UUID | None = None) -> dict[str, Any]:
+                       conference_id: uuid.UUID | None = None, kind: str = "nomination", post: str | None = None,
+                       title: str | None = None, denominator: str | None = None) -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
+    shape = _kind_shape(kind=kind, award=award, seats=seats, post=post, title=title, denominator=denominator,
+                        candidates=candidates)
     period = await registry.period(cluster_code, year)
     if period is None:
         raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",
@@ -64,15 +73,30 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         who = f"province {lead['code']}" if lead else "nobody yet"
         raise Forbidden(f"only the lead of {cluster_code} in {year} ({who}) may create its vote rounds")
     members = {m["code"]: m["name"] for m in period["members"]}
-    if candidates is None:
+    rotation: list[str] | None = None
+    if kind == RoundKind.election:
+        rotation = election_order(period.get("rotation_order") or list(members), lead=lead["code"])
+        rotation = [c for c in rotation if c in members]
+        if candidates is None:
+            try:
+                candidates = default_election_candidates(rotation, lead=None, post=str(post))
+            except ValueError as exc:
+                raise Unprocessable(str(exc), field="candidates") from None
+        self_vote, seats, max_choices = True, 1, 1
+        threshold, threshold_base, threshold_comparison = "1/2", "valid_ballots", "more_than"
+    elif kind == RoundKind.motion:
+        candidates, seats, max_choices, self_vote = list(MOTION_CHOICES), 1, 1, True
+    elif candidates is None:
         candidates = sorted(members)
-    outsiders = [c for c in candidates if c not in members]
-    if outsiders:
-        raise Unprocessable(f"{', '.join(outsiders)} not a member of {cluster_code} in {year}", field="candidates")
+    if kind != RoundKind.motion:
+        outsiders = [c for c in candidates if c not in members]
+        if outsiders:
+            raise Unprocessable(f"{', '.join(outsiders)} not a member of {cluster_code} in {year}",
+                                field="candidates")
     threshold_f, quorum_f = _share(threshold, "threshold"), _share(quorum, "quorum")
     try:
-        rules = RoundRules.build(seats=seats, candidates=candidates, max_choices=max_choices, threshold=threshold_f,
-                                 quorum=quorum_f, self_vote=self_vote)
+        rules = RoundRules.build(seats=int(seats or 1), candidates=candidates, max_choices=max_choices,
+                                 threshold=threshold_f, quorum=quorum_f, self_vote=self_vote, kind=kind)
     except RuleError as exc:
         raise Unprocessable(exc.message, field=exc.field) from None
     if rules.max_choices > len(rules.candidates):
@@ -80,22 +104,57 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
                             field="max_choices")
     if closes_at is not None and closes_at <= await _db_now(conn):
         raise Unprocessable("closes_at must be in the future", field="closes_at", slug="deadline-in-past")
+    names = {c: members[c] for c in rules.candidates} if kind != RoundKind.motion else {}
     row = await round_store.insert(
         conn, id=uuid.uuid4(), parent_round_id=None, cluster_code=cluster_code, cluster_name=period["cluster_name"],
         year=year, award=award, seats=rules.seats, max_choices=rules.max_choices,
         threshold=(rules.threshold.numerator, rules.threshold.denominator),
         quorum=(rules.quorum.numerator, rules.quorum.denominator), self_vote=rules.self_vote,
         candidates=list(rules.candidates), lead_code=lead["code"],  # the caller's province, checked above
-        unit_names={c: members[c] for c in rules.candidates}, closes_at=closes_at, created_by=actor.subject,
+        unit_names=names, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison,
-        organiser=period.get("organiser") or "BNV")
+        organiser=period.get("organiser") or "BNV", kind=kind, post=post, rotation_order=rotation,
+        tie_rule=shape["tie_rule"], title=title, denominator=shape["denominator"])
     if conference_id is not None:
         await conferences.attach_round(conn, conference_id=conference_id, round_id=row["id"],
                                        cluster_code=cluster_code, year=year)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.create", target=f"round:{row['id']}",
                        details={"cluster_code": cluster_code, "year": year, "award": award, "seats": rules.seats,
-                                "candidates": list(rules.candidates)})
+                                "candidates": list(rules.candidates), "kind": kind, "post": post, "title": title})
     return await _public(conn, row)
+
+
+def _kind_shape(*, kind: str, award: str | None, seats: int | None, post: str | None, title: str | None,
+                denominator: str | None, candidates: list[str] | None) -> dict[str, Any]:
+    """Which fields each kind takes (422 naming the first misplaced one); its defaults."""
+    def refuse(field: str, why: str) -> Unprocessable:
+        return Unprocessable(f"{why} (a {kind} round)", field=field)
+
+    if kind == RoundKind.nomination:
+        if award is None:
+            raise refuse("award", "a flag round names its award")
+        if seats is None:
+            raise refuse("seats", "a flag round says how many units it proposes")
+        for field, value in (("post", post), ("title", title), ("denominator", denominator)):
+            if value is not None:
+                raise refuse(field, f"{field} belongs to an election or a motion")
+        return {"tie_rule": None, "denominator": None}
+    if award is not None:
+        raise refuse("award", "only a flag round names an award")
+    if kind == RoundKind.election:
+        if post is None:
+            raise refuse("post", "an election names the post: lead or deputy")
+        for field, value in (("title", title), ("denominator", denominator)):
+            if value is not None:
+                raise refuse(field, f"{field} belongs to a motion")
+        return {"tie_rule": "rotation_order", "denominator": None}
+    if title is None:
+        raise refuse("title", "a motion states its question")
+    if post is not None:
+        raise refuse("post", "post belongs to an election")
+    if candidates is not None:
+        raise refuse("candidates", "a motion's choices are yes, no and abstain")
+    return {"tie_rule": None, "denominator": denominator or "present"}
 
 
 async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: RegistryClient,
@@ -112,13 +171,13 @@ async def open_round(conn: asyncpg.Connection, *, actor: Principal, registry: Re
         raise Conflict(f"cluster {r['cluster_code']} no longer has a period {r['year']} in the registry",
                        slug="period-missing")
     members = {m["code"]: m["name"] for m in period["members"]}
-    gone = [c for c in r["candidates"] if c not in members]
+    gone = [c for c in r["candidates"] if c not in members] if r["kind"] != RoundKind.motion else []
     if gone:
         raise Conflict(f"candidates {', '.join(gone)} are no longer members of the cluster-year",
                        field="candidates", slug="candidates-changed")
-    await conferences.require_quorum(conn, round_id=round_id)
+    present = await conferences.require_quorum(conn, round_id=round_id)
     electorate = sorted(members)
-    row = await round_store.mark_open(conn, round_id, electorate=electorate, unit_names=members)
+    row = await round_store.mark_open(conn, round_id, electorate=electorate, unit_names=members, present=present)
     await events.publish(conn, events.ROUND_OPENED, round_id=round_id, payload=events.opened(row))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.open", target=f"round:{round_id}",
                        details={"electorate": electorate})
@@ -137,7 +196,7 @@ async def get_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uui
 
 async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: str | None, year: int | None,
                       state: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int,
-                      registry: RegistryClient | None = None) -> list[dict[str, Any]]:
+                      registry: RegistryClient | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     led: list[tuple[str, int]] = []
     organiser = None
     if policy.may_list_all(actor):
@@ -158,7 +217,7 @@ async def list_rounds(conn: asyncpg.Connection, *, actor: Principal, cluster: st
     else:
         raise Forbidden("this account may not list vote rounds")
     rows = await round_store.page(conn, cluster=cluster, year=year, state=state, visible_to=visible_to, led=led,
-                                  after=after, limit=limit, organiser=organiser)
+                                  after=after, limit=limit, organiser=organiser, kind=kind)
     # One ranking read per cluster-year on the page, not per round.
     ranks: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for r in rows:

@@ -14,29 +14,34 @@ _COLUMNS = """id, parent_round_id, cluster_code, cluster_name, year, award, seat
               threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
               electorate, unit_names, carried_over, state, closes_at, result, created_by, created_at,
               opened_at, closed_at, certified_at, certified_by, decided_at, decided_by, return_reason,
-              threshold_base, threshold_comparison, organiser"""
+              threshold_base, threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title,
+              denominator, present_at_open"""
 
 
 async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uuid.UUID | None, cluster_code: str,
-                 cluster_name: str, year: int, award: str, seats: int, max_choices: int, threshold: tuple[int, int],
+                 cluster_name: str, year: int, award: str | None, seats: int, max_choices: int, threshold: tuple[int, int],
                  quorum: tuple[int, int], self_vote: bool, candidates: list[str], lead_code: str,
                  unit_names: dict[str, str], closes_at: datetime | None, created_by: str,
                  state: str = "draft", electorate: list[str] | None = None,
                  carried_over: list[str] | None = None, threshold_base: str = "valid_ballots",
-                 threshold_comparison: str = "more_than", organiser: str = "BNV") -> asyncpg.Record:
+                 threshold_comparison: str = "more_than", organiser: str = "BNV",
+                 kind: str = "nomination", post: str | None = None, rotation_order: list[str] | None = None,
+                 tie_rule: str | None = None, title: str | None = None, denominator: str | None = None,
+                 present_at_open: int | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.rounds
                 (id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
                  threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
                  unit_names, closes_at, created_by, state, electorate, carried_over, opened_at,
-                 threshold_base, threshold_comparison, organiser)
+                 threshold_base, threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title,
+                 denominator, present_at_open)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23, $24)
+                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
             RETURNING {_COLUMNS}""",
         id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
         threshold[0], threshold[1], quorum[0], quorum[1], self_vote, candidates, lead_code,
         unit_names, closes_at, created_by, state, electorate, carried_over or [], threshold_base,
-        threshold_comparison, organiser)
+        threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title, denominator, present_at_open)
 
 
 async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record | None:
@@ -48,7 +53,7 @@ async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None
 # What a ballot is checked against, none of which changes once the round is open (the electorate is
 # fixed at the opening, the rules at the creation): read once per process and round, then from memory.
 _FACTS = """id, cluster_code, year, state, electorate, candidates, seats, max_choices, threshold_num, threshold_den,
-            quorum_num, quorum_den, self_vote"""
+            quorum_num, quorum_den, self_vote, kind"""
 FACTS_CACHED = 4096
 _facts: OrderedDict[uuid.UUID, asyncpg.Record] = OrderedDict()
 
@@ -76,11 +81,21 @@ async def accepting_ballots(conn: asyncpg.Connection, round_id: uuid.UUID) -> bo
 
 
 async def mark_open(conn: asyncpg.Connection, round_id: uuid.UUID, *, electorate: list[str],
-               unit_names: dict[str, str]) -> asyncpg.Record:
+                    unit_names: dict[str, str], present: int | None = None) -> asyncpg.Record:
+    """``present``: the member units present at the round's conference now (null without one)."""
     return await conn.fetchrow(
-        f"""UPDATE nominations.rounds SET state = 'open', electorate = $2, unit_names = $3, opened_at = now()
+        f"""UPDATE nominations.rounds SET state = 'open', electorate = $2, unit_names = $3, opened_at = now(),
+                   present_at_open = $4
              WHERE id = $1 AND state = 'draft' RETURNING {_COLUMNS}""",
-        round_id, electorate, unit_names)
+        round_id, electorate, unit_names, present)
+
+
+async def elected_post(conn: asyncpg.Connection, *, cluster: str, year: int, post: str) -> asyncpg.Record | None:
+    """The certified election round that elected ``post`` of the cluster-year's next year, if any."""
+    return await conn.fetchrow(
+        f"""SELECT {_COLUMNS} FROM nominations.rounds
+             WHERE cluster_code = $1 AND year = $2 AND kind = 'election' AND post = $3 AND state = 'certified'
+               AND jsonb_array_length(result -> 'proposed') = 1""", cluster, year, post)
 
 
 async def mark_closed(conn: asyncpg.Connection, round_id: uuid.UUID, *,
@@ -138,7 +153,7 @@ async def due(conn: asyncpg.Connection, *, limit: int = 500) -> list[uuid.UUID]:
 
 async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | None, state: str | None,
                visible_to: str | None, led: list[tuple[str, int]], after: tuple[datetime, uuid.UUID] | None,
-               limit: int, organiser: str | None = None) -> list[asyncpg.Record]:
+               limit: int, organiser: str | None = None, kind: str | None = None) -> list[asyncpg.Record]:
     """Rounds in creation order. ``visible_to``: a province code, keeping the rounds it votes in and
     those of the cluster-years in ``led`` (those it leads now, as the registry says)."""
     return await conn.fetch(
@@ -150,9 +165,10 @@ async def page(conn: asyncpg.Connection, *, cluster: str | None, year: int | Non
                     OR (cluster_code, year) IN (SELECT * FROM unnest($8::text[], $9::int[])))
                AND ($5::timestamptz IS NULL OR (created_at, id) > ($5, $6::uuid))
                AND ($10::text IS NULL OR organiser = $10)
+               AND ($11::text IS NULL OR kind = $11)
              ORDER BY created_at, id LIMIT $7""",
         cluster, year, state, visible_to, after[0] if after else None, after[1] if after else None, limit,
-        [c for c, _ in led], [y for _, y in led], organiser)
+        [c for c, _ in led], [y for _, y in led], organiser, kind)
 
 
 async def lead_candidates(conn: asyncpg.Connection, *, province: str, cluster: str | None,
@@ -173,7 +189,7 @@ async def year_summary(conn: asyncpg.Connection, *, year: int,
     rows = await conn.fetch(
         """SELECT id, parent_round_id, cluster_code, cluster_name, award, state, created_at, decided_at,
                   result -> 'proposed' AS proposed, organiser
-             FROM nominations.rounds WHERE year = $1 AND ($2::text IS NULL OR organiser = $2)
+             FROM nominations.rounds WHERE year = $1 AND ($2::text IS NULL OR organiser = $2) AND kind = 'nomination'
             ORDER BY cluster_code, created_at, id""", year, organiser)
     summary: dict[str, dict[str, Any]] = {}
     for r in rows:

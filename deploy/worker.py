@@ -11,10 +11,11 @@ from celery import Celery
 
 from services.nominations.worker import WORKER as NOMINATIONS
 from services.notifications.worker import WORKER as NOTIFICATIONS
+from services.registry.worker import WORKER as REGISTRY
 from shared.settings import WorkerSettings
 from shared.worker import create_worker
 
-SPECS = (NOTIFICATIONS, NOMINATIONS)
+SPECS = (NOTIFICATIONS, NOMINATIONS, REGISTRY)
 QUEUES = tuple(q for spec in SPECS for q in spec.queues)
 
 

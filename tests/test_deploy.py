@@ -68,7 +68,9 @@ def test_each_service_runs_its_own_worker_and_beat_on_its_own_queues():
         service_name = module.split(".")[1] if module.startswith("services.") else None
         if service_name:
             assert service["image"] == f"thidua/{service_name}:latest", name
-    assert set(workers) == beats == {"services.notifications.worker", "services.nominations.worker"}
+    assert beats == {"services.notifications.worker", "services.nominations.worker"}
+    # The registry's worker consumes events only (the leadership the conference elected): no beat.
+    assert set(workers) == beats | {"services.registry.worker"}
     for module, queues in workers.items():
         declared = importlib.import_module(module).WORKER.queues
         assert sorted(queues) == sorted(declared), module

@@ -20,6 +20,9 @@ class NominationsSettings(WorkerSettings):
 
     service_name: str = "nominations"
     port: int = NOMINATIONS_PORT
+    # The notifications service hears every event; the registry records the leadership the
+    # conference elected (nominations.leadership.elected) and ignores the others.
+    event_consumers: str = "notifications.handle_events@events*100,registry.handle_events@registry*50"
     # Share of the clusters active in a year that may be approved for the Government flag.
     government_flag_cap_share: float = 0.2
     registry_timeout_seconds: float = 5.0

@@ -141,6 +141,8 @@ class Leadership(BaseModel):
     deputy: UnitRef
     method: Literal["rotation", "election"]
     decided_by: str
+    source: str | None = Field(None, description="An election at the conference: `round:<id>`, the round whose "
+                                                 "certification completed it")
     decided_at: datetime
     correction: Correction | None = None
 

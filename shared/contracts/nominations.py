@@ -36,6 +36,7 @@ SHEETS_LOCKED = "nominations.sheets.locked"
 PAPER_BALLOT_RECORDED = "nominations.round.paper_ballot_recorded"
 PAPER_BALLOT_DISPUTED = "nominations.round.paper_ballot_disputed"
 PAPER_BALLOT_RULED = "nominations.round.paper_ballot_ruled"
+LEADERSHIP_ELECTED = "nominations.leadership.elected"
 
 
 class _Round(Contract):
@@ -119,9 +120,27 @@ class RankingPublishedV1(Contract):
 
 # ---------------------------------------------------------------- commendations
 
+COMMENDATION_SUBMITTED = "nominations.commendation.submitted"
 COMMENDATION_RETURNED = "nominations.commendation.returned"
 COMMENDATION_SENT = "nominations.commendation.sent"
 COMMENDATION_DECIDED = "nominations.commendation.decided"
+
+
+class CommendationSubmittedV1(Contract):
+    """A member submitted (or resubmitted) its proposal to the cluster's lead, who reviews it;
+    ``lead_code`` is None while the cluster-year has no lead, or when the lead proposes for itself
+    (its own nominees are reviewed by the organiser's office)."""
+
+    proposal_id: uuid.UUID
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    form_code: str = Field(min_length=1)
+    form_name: Name
+    province_code: ProvinceCode
+    province_name: Name
+    lead_code: ProvinceCode | None
+    nominees: int = Field(ge=1)
 
 
 class CommendationReturnedV1(Contract):
@@ -242,3 +261,21 @@ class PaperBallotRuledV1(_PaperBallot):
 
     ruling: Literal["ballot_stands", "ballot_void"]
     ruling_note: Name
+
+
+class LeadershipElectedV1(Contract):
+    """The conference elected next year's lead and deputy: both election rounds are certified. The
+    registry records ``year``'s leadership from it (method ``election``, the rounds as its source),
+    once: a repeat of the event, or a year already decided, changes nothing."""
+
+    cluster_code: ClusterCode
+    cluster_name: Name
+    organiser: str = "BNV"
+    year: int = Field(description="The year whose lead and deputy were elected (the conference's year + 1)")
+    method: Literal["election"] = "election"
+    lead: ProvinceCode
+    deputy: ProvinceCode
+    source_round_id: uuid.UUID = Field(description="The round whose certification completed the election")
+    lead_round_id: uuid.UUID
+    deputy_round_id: uuid.UUID
+    certified_by: str

@@ -15,6 +15,9 @@ round's row:
   (``round_id`` is the tied round)
 - ``nominations.round.certified`` / ``.approved`` / ``.returned``: ``RoundCertifiedV1``,
   ``RoundApprovedV1``, ``RoundReturnedV1`` (with the ministry's ``reason``)
+- ``nominations.leadership.elected``: :class:`~shared.contracts.nominations.LeadershipElectedV1`, once both
+  election rounds (lead and deputy of the next year) of a cluster-year are certified; the registry
+  records that year's leadership from it
 - ``nominations.round.paper_ballot_recorded`` / ``.paper_ballot_disputed`` / ``.paper_ballot_ruled``:
   ``PaperBallotRecordedV1``, ``PaperBallotDisputedV1`` (with ``reason``), ``PaperBallotRuledV1``
   (with ``ruling`` and ``ruling_note``): the member a paper ballot was entered for is told at once
@@ -30,6 +33,7 @@ from pydantic import BaseModel
 
 from shared.contracts.nominations import (
     BALLOT_CAST,
+    LEADERSHIP_ELECTED,
     PAPER_BALLOT_DISPUTED,
     PAPER_BALLOT_RECORDED,
     PAPER_BALLOT_RULED,
@@ -40,6 +44,7 @@ from shared.contracts.nominations import (
     ROUND_RETURNED,
     RUNOFF_CREATED,
     BallotCastV1,
+    LeadershipElectedV1,
     PaperBallotDisputedV1,
     PaperBallotRecordedV1,
     PaperBallotRuledV1,
@@ -52,7 +57,7 @@ from shared.contracts.nominations import (
 )
 from shared.events import emit
 
-__all__ = ["BALLOT_CAST", "PAPER_BALLOT_DISPUTED", "PAPER_BALLOT_RECORDED", "PAPER_BALLOT_RULED",
+__all__ = ["BALLOT_CAST", "LEADERSHIP_ELECTED", "leadership_elected", "PAPER_BALLOT_DISPUTED", "PAPER_BALLOT_RECORDED", "PAPER_BALLOT_RULED",
            "paper_ballot_disputed", "paper_ballot_recorded", "paper_ballot_ruled", "ROUND_APPROVED", "ROUND_CERTIFIED", "ROUND_CLOSED", "ROUND_OPENED", "ROUND_RETURNED",
            "RUNOFF_CREATED", "SCHEMA", "ballot_cast", "closed", "decided", "opened", "publish", "runoff_created"]
 
@@ -119,3 +124,13 @@ def decided(r: Mapping[str, Any], *, reason: str | None = None
     if r["state"] == "approved":
         return RoundApprovedV1(**_round(r), proposed=proposed)
     return RoundCertifiedV1(**_round(r), proposed=proposed)
+
+
+def leadership_elected(r: Mapping[str, Any], *, lead_round: Mapping[str, Any],
+                       deputy_round: Mapping[str, Any]) -> LeadershipElectedV1:
+    """Both posts of ``r``'s cluster's next year are elected (``r`` certified last)."""
+    return LeadershipElectedV1(
+        cluster_code=r["cluster_code"], cluster_name=r["cluster_name"], organiser=r["organiser"], year=r["year"] + 1,
+        lead=lead_round["result"]["proposed"][0], deputy=deputy_round["result"]["proposed"][0],
+        source_round_id=r["id"], lead_round_id=lead_round["id"], deputy_round_id=deputy_round["id"],
+        certified_by=r["certified_by"])

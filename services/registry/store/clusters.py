@@ -176,7 +176,7 @@ async def update(conn: asyncpg.Connection, *, code: str, name: str | None, organ
 
 # ---------------------------------------------------------------- leadership
 
-_LEADERSHIP = """SELECT l.year, l.method, l.decided_by, l.decided_at, l.lead_id, l.deputy_id,
+_LEADERSHIP = """SELECT l.year, l.method, l.decided_by, l.decided_at, l.lead_id, l.deputy_id, l.source,
                         l.corrected_at, l.corrected_by, l.correction_reason,
                         lp.code AS lead_code, lp.name AS lead_name, dp.code AS deputy_code, dp.name AS deputy_name
                    FROM registry.leaderships l
@@ -193,11 +193,11 @@ async def leadership_history(conn: asyncpg.Connection, *, cluster: str) -> list[
 
 
 async def insert_leadership(conn: asyncpg.Connection, *, cluster: str, year: int, lead_id: int, deputy_id: int,
-                            method: str, decided_by: str) -> None:
+                            method: str, decided_by: str, source: str | None = None) -> None:
     await conn.execute(
-        """INSERT INTO registry.leaderships (cluster_code, year, lead_id, deputy_id, method, decided_by)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
-        cluster, year, lead_id, deputy_id, method, decided_by)
+        """INSERT INTO registry.leaderships (cluster_code, year, lead_id, deputy_id, method, decided_by, source)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        cluster, year, lead_id, deputy_id, method, decided_by, source)
 
 
 def public_leadership(row: asyncpg.Record) -> dict[str, Any]:
@@ -208,6 +208,7 @@ def public_leadership(row: asyncpg.Record) -> dict[str, Any]:
         "method": row["method"],
         "decided_by": row["decided_by"],
         "decided_at": row["decided_at"],
+        "source": row["source"],
         "correction": ({"reason": row["correction_reason"], "corrected_by": row["corrected_by"],
                         "corrected_at": row["corrected_at"]} if row["corrected_at"] else None),
     }

@@ -35,6 +35,20 @@ from shared.errors import Conflict
 
 # ---------------------------------------------------------------- certification and decision
 
+async def _leadership_elected(conn: asyncpg.Connection, row: Any) -> None:
+    """Once both posts of next year are elected, the registry is told (it records the leadership)."""
+    other = "deputy" if row["post"] == "lead" else "lead"
+    partner = await round_store.elected_post(conn, cluster=row["cluster_code"], year=row["year"], post=other)
+    if partner is None:
+        return
+    lead_round, deputy_round = (row, partner) if row["post"] == "lead" else (partner, row)
+    if elected(lead_round["result"]) == elected(deputy_round["result"]):
+        raise Conflict(f"{elected(row['result'])} is already elected {other}: one unit cannot be both",
+                       slug="election-decided")
+    await events.publish(conn, events.LEADERSHIP_ELECTED, round_id=row["id"], payload=events.leadership_elected(
+        row, lead_round=lead_round, deputy_round=deputy_round))
+
+
 def _require_nomination(r: Any) -> None:
     if r["kind"] != RoundKind.nomination:
         raise Conflict(f"this round is a {r['kind']}: its certified result is final, it goes to no approval",
@@ -54,6 +68,8 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
                            f"(round {done['id']})", slug="election-decided")
     row = await round_store.certify(conn, round_id, by=actor.subject)
     await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
+    if row["kind"] == RoundKind.election and elected(row["result"]) is not None:
+        await _leadership_elected(conn, row)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
                        details={"proposed": row["result"]["proposed"]})
     return await _public(conn, row)

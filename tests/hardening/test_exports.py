@@ -65,3 +65,35 @@ async def test_exports_are_rate_limited_with_a_problem(comm, monkeypatch):
     refused = await comm.client.get(EXPORT, params={"year": 2024})
     body = problem(refused, 429)
     assert body["type"].endswith("document-rate-limited") and 1 <= int(refused.headers["retry-after"]) <= 60
+
+
+async def test_a_large_workbook_is_streamed_from_its_file_and_not_kept(comm, monkeypatch):
+    # Issue 22: the whole register is read by the document process through a cursor and the answer
+    # streams the file it wrote; only small workbooks are kept in Redis.
+    monkeypatch.setattr(comm.vote.nominations.app.state.settings, "register_export_cache_max_bytes", 1000)
+    await _seed_awards(comm, 4_500)
+    first = await comm.client.get(EXPORT, params={"year": 2023})
+    assert first.status_code == 200 and len(first.content) > 1000
+    await _seed_awards(comm, 2, name="Trần Thị Bình")
+    again = await comm.client.get(EXPORT, params={"year": 2023})  # not kept: built again, with the new lines
+    rows = list(load_workbook(io.BytesIO(again.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 4_502 and rows[-1][3] == "Trần Thị Bình 2"
+    # Register order, every line once, across the cursor's batches (2,000 a batch).
+    names = [r[3] for r in rows[1:4_501]]
+    assert names == [f"Nguyễn Văn An {i}" for i in range(1, 4_501)]
+
+
+async def test_the_register_search_is_answered_by_its_indexes(comm):
+    # Issue 22: a name anywhere (trigram index) and each filter in register order (per-filter index).
+    from services.nominations.commendations.store.awards import SEARCH
+
+    async with comm.vote.nominations.app.state.db.connection() as conn:
+        async with conn.transaction():
+            await conn.execute("SET LOCAL enable_seqscan = off")
+            for args, index in (((r"%nguyen van%", None, None, None), "awards_name_search_trgm"),
+                                ((None, 2023, None, None), "awards_year_id"),
+                                ((None, None, "36", None), "awards_province_id"),
+                                ((None, None, None, "pm_certificate"), "awards_form_id")):
+                plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {SEARCH}", *args, None, None, 51, None,
+                                                               None))
+                assert index in plan, (args, plan)

@@ -6,6 +6,7 @@ leadership in every context: each route below refuses the old lead (403) and let
 from __future__ import annotations
 
 from tests.nominations.commendations.conftest import PDF, person
+from tests.nominations.conferences.test_conference import BODY
 from tests.nominations.conftest import CLUSTER
 from tests.nominations.scoring_support import BASE, SHEETS, Scoring
 from tests.support import problem
@@ -94,3 +95,37 @@ async def test_the_commendation_list_follows_the_corrected_leadership(comm):
     sent = await _refused_then_allowed(lambda h: c.post(f"/v1/commendations/lists/{CLUSTER}/2023/send", headers=h),
                                        old, new)
     assert sent.json()["nominees"] == 1
+
+
+async def test_the_conference_desk_follows_the_corrected_leadership(vote):
+    """The host of a cluster-year's conference is its lead: after the correction the old lead's
+    account no longer keeps the secretary's desk (open, guests, check-ins, the flag's hand-over,
+    adjourn), the new lead's does; the old lead still names and checks in its own delegate."""
+    c = vote.nominations.client
+    old, new = vote.province(OLD), vote.province(NEW)
+    r = await c.post("/v1/conferences", headers=old, json=BODY)
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    await _correct(vote)
+
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/open", headers=h), old, new)
+    guest = {"organisation": "Bộ Nội vụ", "name": "Khách mời", "position": "Vụ trưởng"}
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/delegates", headers=h, json=guest),
+                                old, new, 201)
+    delegates = {}
+    for code in ("36", OLD):
+        r = await c.post(f"/v1/conferences/{cid}/delegates", headers=vote.province(code), json={
+            "unit_code": code, "name": f"Đại biểu {code}", "position": "Giám đốc Sở Nội vụ", "votes": True})
+        assert r.status_code == 201, r.text  # a member names its own delegate, lead or not
+        delegates[code] = r.json()["id"]
+    checked = await _refused_then_allowed(
+        lambda h: c.post(f"/v1/conferences/{cid}/check-ins", headers=h, json={"delegate_id": delegates["36"]}),
+        old, new)
+    assert checked.json()["delegate"]["check_in_method"] == "secretary"
+    own = await c.post(f"/v1/conferences/{cid}/check-ins", headers=old, json={"delegate_id": delegates[OLD]})
+    assert own.status_code == 200 and own.json()["delegate"]["check_in_method"] == "self"
+    handing = {"from_unit": OLD, "to_unit": NEW}
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/hand-over", headers=h, json=handing),
+                                old, new)
+    adjourned = await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/adjourn", headers=h), old, new)
+    assert adjourned.json()["state"] == "adjourned"

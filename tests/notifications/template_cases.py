@@ -49,6 +49,9 @@ PAYLOADS = {
     "nominations.round.approved": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
     "nominations.round.returned": dict(**ROUND, proposed=["37"], reason="Thiếu biên bản họp", electorate=ELECTORATE),
     "nominations.ranking.published": dict(**CLUSTER, snapshot_id="snap-9", lead_code="22", members=ELECTORATE),
+    "nominations.commendation.submitted": dict(
+        **CLUSTER, proposal_id="p-1", form_code="minister_certificate", form_name="Bằng khen của Bộ trưởng Bộ Nội vụ",
+        province_code="37", province_name="Ninh Bình", lead_code="22", nominees=2),
     "nominations.commendation.returned": dict(
         **CLUSTER, proposal_id="p-1", nominee_id="n-1", nominee_name="Nguyễn Văn An", form_code="minister_certificate",
         form_name="Bằng khen của Bộ trưởng Bộ Nội vụ", province_code="37", lead_code="22",

@@ -41,6 +41,7 @@ ALL_TYPES = {
     "nominations.round.approved",
     "nominations.round.returned",
     "nominations.ranking.published",
+    "nominations.commendation.submitted",
     "nominations.commendation.returned",
     "nominations.commendation.sent",
     "nominations.commendation.decided",

@@ -13,6 +13,7 @@ from services.console.pages import (
     commendations,
     conference,
     conferences,
+    councils,
     covenant,
     decisions,
     disputes,
@@ -26,6 +27,7 @@ from services.console.pages import (
     register,
     rounds,
     scores,
+    statistics,
     workspace,
     year,
 )
@@ -34,5 +36,6 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router, office.router, conferences.router,
+    movements.router, movement_units.router, office.router, conferences.router, councils.router,
+    statistics.router,
 ]

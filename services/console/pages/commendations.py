@@ -74,8 +74,14 @@ class WithdrawForm(Form):
 
 class ReviewForm(Form):
     nominee_id: str = ""
+    nominee_name: str = ""   # for the message saying what was done
     action: str = ""
     reason: str = ""
+
+
+async def _reviewed(request: Request, form: ReviewForm) -> None:
+    """Each review step says what it did, naming the nominee."""
+    await flash(request, message(request, f"comm.done.{form.action}", name=form.nominee_name[:200] or "—"), "ok")
 
 
 # ---------------------------------------------------------------- a province's proposals
@@ -220,6 +226,8 @@ async def review(request: Request, cluster: str, year: int, user: ReviewerUser, 
                            json={"reason": form.reason})
     except ApiError as exc:
         await flash(request, exc.message, "error")
+    else:
+        await _reviewed(request, form)
     return redirect(f"/commendations/lists/{cluster}/{year}")
 
 
@@ -265,4 +273,6 @@ async def ministry_review(request: Request, user: MinistryUser, api: ApiDep) -> 
                            json={"reason": form.reason})
     except ApiError as exc:
         await flash(request, exc.message, "error")
+    else:
+        await _reviewed(request, form)
     return redirect("/ministry/commendations")

@@ -46,6 +46,7 @@ ROUND_CERTIFIED = nominations_events.ROUND_CERTIFIED
 ROUND_APPROVED = nominations_events.ROUND_APPROVED
 ROUND_RETURNED = nominations_events.ROUND_RETURNED
 RANKING_PUBLISHED = nominations_events.RANKING_PUBLISHED
+COMMENDATION_SUBMITTED = nominations_events.COMMENDATION_SUBMITTED
 COMMENDATION_RETURNED = nominations_events.COMMENDATION_RETURNED
 COMMENDATION_SENT = nominations_events.COMMENDATION_SENT
 COMMENDATION_DECIDED = nominations_events.COMMENDATION_DECIDED
@@ -193,6 +194,13 @@ def _members_and_ministry(p: Mapping[str, Any]) -> list[str]:
     return [*_provinces(codes(p.get("members"))), MINISTRY]
 
 
+def _reviewer_of_submission(p: Mapping[str, Any]) -> list[str]:
+    """The lead reviews a member's proposal; the lead's own (or one without a lead yet) waits for
+    the ministry's staff."""
+    lead = _provinces(_one(p.get("lead_code")))
+    return lead or [MINISTRY]
+
+
 def _proposing_province(p: Mapping[str, Any]) -> list[str]:
     return _provinces(_one(p.get("province_code")))
 
@@ -305,6 +313,10 @@ ROUTING: dict[str, Route] = {
         "the cluster's members and the ministry",
         "every member sees its rank and score; the ministry oversees every cluster",
         _members_and_ministry),
+    COMMENDATION_SUBMITTED: Route(
+        "the cluster lead (the ministry for the lead's own proposal)",
+        "a member's proposal waits for the lead's review: accept or return each nominee",
+        _reviewer_of_submission),
     COMMENDATION_RETURNED: Route(
         "the proposing province",
         "the lead returned one of its nominees with a reason: it fixes and resubmits, or withdraws it",

@@ -1,0 +1,29 @@
+"""What the council pages read: the session (attendance, quorum, turnout, result), its roster, the
+council, and the minutes the nominations service prints."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from services.console.api import Api
+
+
+def _base(council_id: UUID, session_id: UUID) -> str:
+    return f"/v1/councils/{council_id}/sessions/{session_id}"
+
+
+async def session_page(api: Api, council_id: UUID, session_id: UUID) -> dict[str, Any]:
+    """The session, its roster and its council (the 404 page when the API does not know the session)."""
+    session = await api.get_or_404("nominations", _base(council_id, session_id))
+    roster, council = await asyncio.gather(api.get("nominations", _base(council_id, session_id) + "/roster"),
+                                           api.get("nominations", f"/v1/councils/{council_id}"))
+    return {"session": session, "roster": roster["items"], "council": council}
+
+
+async def minutes(api: Api, council_id: UUID, session_id: UUID, fmt: str) -> httpx.Response:
+    found: httpx.Response = await api.request("nominations", "GET", _base(council_id, session_id) + "/minutes",
+                                              params={"format": fmt}, raw=True)
+    return found

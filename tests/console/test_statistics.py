@@ -1,0 +1,99 @@
+"""The yearly statistics forms and the dashboard in a real browser: the ministry reads the demo's
+2023 forms of the Ministry of Home Affairs, follows a figure to the records it counts and downloads
+the form as .xlsx and PDF; Quảng Ninh's office sees only its own; the dashboard's charts on a desktop
+and on a 375 px phone."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from playwright.async_api import expect
+
+from tests.console.conftest import Pages, System, no_horizontal_scroll, screenshot
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+# The demo's decision 1234/QĐ-BNV (2023): the ministry's flag for Ninh Bình's department and the
+# minister's certificate for two collectives and eleven people, five of them women.
+WOMEN = {"Trần Thị B", "Phạm Thị D", "Vũ Thị G", "Bùi Thị K", "Ngô Thị M"}
+
+
+async def test_the_ministry_reads_the_forms_and_traces_a_figure(pages: Pages, system: System) -> None:
+    page = await pages.new(user="ministry")
+    await page.goto("/statistics/2023?organiser=BNV")
+    await expect(page.locator("h1")).to_contain_text("Báo cáo thống kê thi đua, khen thưởng năm 2023")
+    form = page.locator("section[data-form=organiser_awards]")
+    await expect(form.locator("h2")).to_contain_text("0603.N/BNV-TĐKT")
+    await expect(form.locator("a[data-cell='total.total']")).to_have_text("14")
+    await expect(form.locator("a[data-cell='women.total']")).to_have_text("5")
+    await expect(form.locator("a[data-cell='leader_department.total']")).to_have_text("2")
+    await expect(form.locator("a[data-cell='ethnic_minority.total']")).to_have_text("2")
+    await expect(form.locator("a[data-cell='total.flag_collective']")).to_have_text("1")
+    await expect(form.locator("tr[data-row=women] td.shaded").first).to_have_text("x")
+    await screenshot(page, "statistics-forms-desktop")
+
+    # The figure leads to the records it counts: the five women, with what they were counted by.
+    await form.locator("a[data-cell='women.certificate_individual']").click()
+    await expect(page.locator("h1")).to_contain_text("Trong đó: nữ")
+    rows = page.locator("tr[data-record]")
+    await expect(rows).to_have_count(5)
+    assert {await r.get_attribute("data-record") for r in await rows.all()} == WOMEN
+    await expect(page.locator("tr[data-record='Ngô Thị M']")).to_contain_text("Cấp vụ, cục, sở")
+
+    # The form as the office files it.
+    await page.goto("/statistics/2023?organiser=BNV")
+    async with page.expect_download() as got:
+        await form.get_by_role("link", name="Tải Excel (.xlsx)").click()
+    download = await got.value
+    assert download.suggested_filename == "0603-BNV-2023.xlsx"
+    book = load_workbook(io.BytesIO(open(await download.path(), "rb").read()))
+    cells = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert any(row[1] == "Tổng số" and row[2] == 14 for row in cells)
+    pdf = await page.request.get("/statistics/2023/organiser_awards.pdf?organiser=BNV")
+    assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
+
+    # The national view (every organiser) holds Quảng Ninh's 2024 decision too.
+    await page.goto("/statistics/2024")
+    await expect(page.locator("[data-whose]")).to_have_text("Toàn quốc (mọi đơn vị tổ chức)")
+    await expect(page.locator("section[data-form=organiser_awards] a[data-cell='total.total']")).to_have_text("6")
+    await expect(page.locator("section[data-form=movements] a[data-cell='total.total']")).to_have_text("1")
+
+
+async def test_an_office_reads_its_own_forms_and_the_dashboard_on_a_phone(pages: Pages, system: System) -> None:
+    office = await pages.new(user="qn-office")
+    await office.goto("/statistics/2024?organiser=BNV")  # another's asked for: its own shown
+    await expect(office.locator("[data-whose]")).to_have_text("UBND-22")
+    form = office.locator("section[data-form=organiser_awards]")
+    await expect(form.locator("a[data-cell='total.total']")).to_have_text("6")
+    await expect(form.locator("a[data-cell='total.flag_collective']")).to_have_text("2")
+    await expect(form.locator("a[data-cell='by_commune.total']")).to_have_text("3")
+    await expect(office.locator("section[data-form=movements] a[data-cell='regular.ministry_province']")).to_have_text("1")
+    await expect(office.locator("#f-organiser")).to_have_count(0)  # no choice of organiser for an office
+
+    phone = await pages.new(user="qn-office", phone=True)
+    await phone.goto("/statistics/2024/dashboard")
+    await expect(phone.locator("figure[data-chart=awards-years] svg")).to_be_visible()
+    await expect(phone.locator("figure[data-chart=participation] svg")).to_be_visible()
+    await expect(phone.locator("tr[data-form]").first).to_be_visible()
+    await no_horizontal_scroll(phone)
+    await screenshot(phone, "statistics-dashboard-phone")
+    await phone.goto("/statistics/2024")
+    await no_horizontal_scroll(phone)
+    await screenshot(phone, "statistics-forms-phone")
+
+    # A province's own account has no statistics: the API refuses, the page says so.
+    member = await pages.new(user="province-31")
+    resp = await member.goto("/statistics/2023")
+    assert resp is not None and resp.status == 403
+
+
+async def test_the_ministry_s_dashboard(pages: Pages, system: System) -> None:
+    page = await pages.new(user="ministry")
+    await page.goto("/statistics/2026/dashboard")
+    await expect(page.locator("figure[data-chart=flags] svg")).to_be_visible()
+    await expect(page.locator("figure[data-chart=fields] svg")).to_be_visible()
+    await expect(page.locator("tr[data-field]").first).to_be_visible()
+    await page.goto("/statistics/2023/dashboard?organiser=BNV")
+    await expect(page.locator("tr[data-form=minister_certificate] td").last).to_have_text("13")
+    await expect(page.locator("tr[data-year='2023']")).to_be_visible()
+    await screenshot(page, "statistics-dashboard-desktop")

@@ -78,7 +78,7 @@ async def confirm(conn: asyncpg.Connection, *, actor: Principal, registry: Regis
     """The chair's or the secretary's confirmation, given at the secretary's desk once the conference is
     adjourned; the second one freezes the minutes. A repeat answers the minutes as they are."""
     row = await conference_for(conn, conference_id, lock=True)
-    require_secretary(actor, row, "confirm the minutes")
+    await require_secretary(actor, row, "confirm the minutes", registry)
     if ConferenceState(row["state"]) is not ConferenceState.adjourned:
         raise Conflict("the minutes are confirmed once the conference is adjourned", slug="minutes-not-ready",
                        state=row["state"])

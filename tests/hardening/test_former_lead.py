@@ -5,11 +5,12 @@ cluster, while the new lead was refused. The lead's powers now follow the regist
 leadership in every context: each route below refuses the old lead (403) and lets the new one act."""
 from __future__ import annotations
 
+from services.nominations.voting import events
 from tests.nominations.commendations.conftest import PDF, person
 from tests.nominations.conferences.test_conference import BODY
 from tests.nominations.conftest import CLUSTER
 from tests.nominations.scoring_support import BASE, SHEETS, Scoring
-from tests.support import problem
+from tests.support import eventually, problem
 
 OLD, NEW = "34", "33"
 
@@ -129,3 +130,32 @@ async def test_the_conference_desk_follows_the_corrected_leadership(vote):
                                 old, new)
     adjourned = await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/adjourn", headers=h), old, new)
     assert adjourned.json()["state"] == "adjourned"
+
+
+async def test_the_rounds_notices_reach_the_corrected_lead(vote):
+    """The notices of a round (a member's dispute, the close, the ruling, the certification, the
+    ministry's return) name the lead the registry names now, so the new lead learns why its round
+    waits and the former one no longer reads its disputes; the events carry who is told."""
+    rid = (await vote.opened(OLD))["id"]
+    await vote.cast_all(rid, {code: ["22"] for code in ("34", "33", "30", "31", "36")})
+    paper = {"voter": "35", "choices": ["22"], "document_ref": "125/SNV-TĐKT"}
+    assert (await vote.post(rid, "paper-ballots", vote.province(OLD), paper)).status_code == 201
+    await _correct(vote)
+
+    disputed = await vote.post(rid, "paper-ballot-disputes", vote.province("35"), {"reason": "Không ủy quyền"})
+    assert disputed.status_code == 201, disputed.text
+    await vote.close(rid, NEW)
+    ruled = await vote.post(rid, "paper-ballot-disputes/35/ruling", vote.ministry,
+                            {"ruling": "ballot_stands", "note": "Có văn bản ủy quyền"})
+    assert ruled.status_code == 200, ruled.text
+
+    async def certified() -> bool:
+        return (await vote.post(rid, "certify", vote.province(NEW))).status_code == 200
+
+    await eventually(certified, message="the new lead certifies once the member's window has passed")
+    returned = await vote.post(rid, "return", vote.ministry, {"reason": "Bổ sung biên bản"})
+    assert returned.status_code == 200, returned.text
+    for type_ in (events.PAPER_BALLOT_DISPUTED, events.ROUND_CLOSED, events.PAPER_BALLOT_RULED,
+                  events.ROUND_CERTIFIED, events.ROUND_RETURNED):
+        told = [e["lead_code"] for e in await vote.outbox(type_) if e["round_id"] == rid]
+        assert told == [NEW], (type_, told)

@@ -89,9 +89,9 @@ async def _reviewed(request: Request, form: ReviewForm) -> None:
 async def _mine_page(request: Request, api: Api, *, province: str | None, values: dict[str, Any] | None = None,
                      errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     this = vietnam_today().year
-    (items, forms), periods = await asyncio.gather(
-        awards.proposals_and_forms(api),
-        service.member_periods(api, province=province or "", years=[this, this - 1, this - 2, this - 3]))
+    periods = await service.member_periods(api, province=province or "", years=[this, this - 1, this - 2, this - 3])
+    # The forms of the organisers whose clusters the unit is in (a province's: the ministry's).
+    items, forms = await awards.proposals_and_forms(api, [p.get("organiser") or "BNV" for p in periods] or None)
     mine = [p for p in items if p["province_code"] == province]
     led = [p for p in items if p["province_code"] != province]
     lists = sorted({(p["cluster_code"], p["year"]) for p in led}, key=lambda k: (-k[1], k[0]))
@@ -249,10 +249,13 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
 
 async def queue_page(request: Request, api: Api, *, errors: dict[str, str] | None = None,
                      values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    queue = await awards.review_queue(api)
+    session = api.session
+    organiser = (session.organiser if session is not None and session.role == "staff" else None) or "BNV"
+    queue, rules = await asyncio.gather(awards.review_queue(api),
+                                        awards.office_rules(api, organiser=organiser, year=vietnam_today().year))
     return await render(request, "commendations/queue.html", {
-        **queue, "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code,
-        again_at="/ministry/commendations")
+        **queue, "rules": rules, "values": values or {}, "errors": errors or {}, "key": new_secret()},
+        status_code=status_code, again_at="/ministry/commendations")
 
 
 @router.get("/ministry/commendations")

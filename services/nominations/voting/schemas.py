@@ -147,6 +147,7 @@ class Round(Answer):
     parent_round_id: uuid.UUID | None = Field(description="The tied round, for a runoff")
     cluster_code: str
     cluster_name: str
+    organiser: str = Field("BNV", description="The organiser whose cluster it is (its office decides the round)")
     year: int
     award: Award | None
     award_label: str = Field(description="What the round decides: the award, the post elected or the motion")

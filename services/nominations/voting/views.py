@@ -97,6 +97,7 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
         "cluster_code": r["cluster_code"],
         "cluster_name": r["cluster_name"],
+        "organiser": r["organiser"],
         "year": r["year"],
         "award": r["award"],
         "award_label": label(r),

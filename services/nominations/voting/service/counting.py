@@ -28,6 +28,7 @@ from services.nominations.voting.service.access import (
     _load,
     _public,
     _require_transition,
+    as_led_now,
     lead_now,
 )
 from services.nominations.voting.store import ballots as ballot_store
@@ -122,7 +123,7 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
         check_transition(RoundState.closed, final)
         row = await round_store.settle(conn, round_id, state=final.value)
     await events.publish(conn, events.ROUND_CLOSED, round_id=round_id,
-                         payload=events.closed(row, outcome=counted.outcome))
+                         payload=events.closed(await as_led_now(row, registry), outcome=counted.outcome))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.close", target=f"round:{round_id}",
                        details={"outcome": counted.outcome, "state": row["state"],
                                 "ballots_cast": counted.ballots_cast, "automatic": due_only})

@@ -49,7 +49,7 @@ async def test_the_ministry_reads_the_forms_and_traces_a_figure(pages: Pages, sy
     book = load_workbook(io.BytesIO(open(await download.path(), "rb").read()))
     cells = [row for row in book.worksheets[0].iter_rows(values_only=True)]
     assert any(row[1] == "Tổng số" and row[2] == 14 for row in cells)
-    pdf = await page.request.get("/statistics/2023/organiser_awards.pdf?organiser=BNV")
+    pdf = await page.request.get("/statistics/2023/forms/organiser_awards.pdf?organiser=BNV")
     assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
 
     # The national view (every organiser) holds Quảng Ninh's 2024 decision too.
@@ -97,3 +97,21 @@ async def test_the_ministry_s_dashboard(pages: Pages, system: System) -> None:
     await expect(page.locator("tr[data-form=minister_certificate] td").last).to_have_text("13")
     await expect(page.locator("tr[data-year='2023']")).to_be_visible()
     await screenshot(page, "statistics-dashboard-desktop")
+
+
+async def test_the_year_s_report_draft(pages: Pages, system: System) -> None:
+    page = await pages.new(user="ministry")
+    await page.goto("/statistics/2023/report?organiser=BNV")
+    report = page.locator("[data-report]")
+    await expect(report).to_contain_text("Tổng kết công tác thi đua, khen thưởng năm 2023")
+    await expect(report).to_contain_text("đã khen thưởng 14 lượt (3 tập thể, 11 cá nhân)")
+    await expect(report).to_contain_text("5 người là nữ (45,5%)")
+    await expect(report.locator("table.report-table").last).to_contain_text("Bằng khen của Bộ trưởng Bộ Nội vụ")
+    # The office edits it in the page, then prints it.
+    await page.locator("[contenteditable=true] p.to-write").first.click()
+    await page.keyboard.type(" Các phong trào được triển khai đồng bộ.")
+    await expect(report).to_contain_text("Các phong trào được triển khai đồng bộ.")
+    await screenshot(page, "statistics-report-desktop")
+    doc = await page.request.get("/statistics/2023/report.doc?organiser=BNV")
+    assert doc.ok and doc.headers["content-type"] == "application/msword"
+    assert "đã khen thưởng 14 lượt" in (await doc.body()).decode("utf-8")

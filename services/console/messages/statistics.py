@@ -68,6 +68,11 @@ VI: dict[str, str] = {
     "stat.registered": "Đã đăng ký",
     "stat.none_yet": "Chưa có số liệu.",
     "stat.total": "Tổng",
+    "stat.report": "Dự thảo báo cáo tổng kết",
+    "stat.report_title": "Dự thảo báo cáo tổng kết năm {year}",
+    "stat.report_intro": "Các bảng, số liệu lấy từ hồ sơ đã ghi trong hệ thống; sửa trực tiếp trên trang rồi in (Ctrl+P), hoặc tải về để sửa bằng Word.",
+    "stat.report_doc": "Tải về để sửa (Word .doc)",
+    "stat.report_editable": "Dự thảo báo cáo, sửa trực tiếp được",
 }
 
 EN: dict[str, str] = {
@@ -137,4 +142,9 @@ EN: dict[str, str] = {
     "stat.registered": "Registered",
     "stat.none_yet": "No figures yet.",
     "stat.total": "Total",
+    "stat.report": "Year's report draft",
+    "stat.report_title": "Draft of the {year} year-end report",
+    "stat.report_intro": "Tables and figures come from the records held here; edit the text in the page and print it (Ctrl+P), or download it to edit in Word.",
+    "stat.report_doc": "Download to edit (Word .doc)",
+    "stat.report_editable": "The report draft, editable in place",
 }

@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from services.console import documents
 from services.console import statistics_reads as reads
 from services.console.errors import PageNotFound
-from services.console.web import ApiDep, LangDep, MinistryUser, message, redirect, render
+from services.console.i18n import translator
+from services.console.web import ENVIRONMENT, ApiDep, LangDep, MinistryUser, message, redirect, render
 from shared.clock import vietnam_today
 
 router = APIRouter()
@@ -57,7 +58,7 @@ async def forms_page(request: Request, year: int, user: MinistryUser, api: ApiDe
         "year": year, "organiser": whose, "data": data, "choices": choices, "query": _query(whose)})
 
 
-@router.get("/statistics/{year:int}/{form}.{kind}")
+@router.get("/statistics/{year:int}/forms/{form}.{kind}")
 async def form_document(year: int, form: str, kind: str, user: MinistryUser, api: ApiDep,
                         organiser: str | None = None) -> Response:
     _check(year, form)
@@ -146,3 +147,78 @@ async def dashboard_page(request: Request, year: int, user: MinistryUser, api: A
     return await render(request, "statistics/dashboard.html", {
         "year": year, "organiser": whose, "d": d, "charts": _charts(d, lang, request), "table": table,
         "choices": choices, "query": _query(whose)})
+
+
+# ---------------------------------------------------------------- the year's report draft
+
+def _cell(forms: dict[str, dict[str, Any]], form: str, cell: str) -> int:
+    found = next((c["value"] for r in forms[form]["rows"] for c in r["cells"] if c["cell"] == cell), None)
+    return int(found or 0)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}".replace(".", ",") if whole else "0"
+
+
+def report_figures(data: dict[str, Any], d: dict[str, Any], *, who: str, issuer: str,
+                   suffix: str) -> dict[str, Any]:
+    """What the report's text and tables say, from the year's forms and the dashboard."""
+    forms = {f["form"]: f for f in data["forms"]}
+
+    def both(cell: str) -> int:
+        return _cell(forms, "state_awards", cell) + _cell(forms, "organiser_awards", cell)
+
+    expected = sum(p["expected"] for p in d["participation"])
+    registered = sum(p["registered"] for p in d["participation"])
+    individual = both("individual.total")
+    return {
+        "who": who, "issuer": issuer, "suffix": suffix, "today": vietnam_today(),
+        "movements_launched": _cell(forms, "movements", "total.total"),
+        "regular": _cell(forms, "movements", "regular.total"), "thematic": _cell(forms, "movements", "thematic.total"),
+        "running": d["movements"]["total"], "expected": expected, "registered": registered,
+        "registered_pct": _pct(registered, expected),
+        "participation": [{**p, "pct": _pct(p["registered"], p["expected"])} for p in d["participation"]],
+        "fields": d["models_by_field"], "models": sum(f["registered"] for f in d["models_by_field"]),
+        "recognised": sum(f["recognised"] for f in d["models_by_field"]),
+        "awards": both("total.total"), "collective": both("collective.total"), "individual": individual,
+        "state": _cell(forms, "state_awards", "total.total"), "own": _cell(forms, "organiser_awards", "total.total"),
+        "leaders": both("leader_senior.total") + both("leader_department.total") + both("leader_division.total"),
+        "direct_workers": both("direct_worker.total"), "women": both("women.total"),
+        "women_pct": _pct(both("women.total"), individual), "minorities": both("ethnic_minority.total"),
+        "not_stated": both("not_stated.total"),
+        "by_form": [a for a in d["awards_by_year"] if a["year"] == d["year"]],
+        "flags": next((f for f in d["flags"] if f["year"] == d["year"]), None),
+    }
+
+
+async def _report(api: Any, user: Any, year: int, organiser: str | None) -> tuple[str | None, dict[str, Any]]:
+    whose = _organiser(user, organiser)
+    data = await reads.forms_page(api, organiser=whose, year=year)
+    d = await reads.dashboard(api, organiser=whose, year=year)
+    names = {o["code"]: o["name"] for o in await reads.organisers(api)}
+    issuer = names.get(whose, whose) if whose else "Bộ Nội vụ"
+    who = issuer if whose else "các đơn vị tổ chức trong cả nước"
+    suffix = whose if whose and not whose.startswith("UBND") else ("UBND" if whose else "BNV")
+    return whose, report_figures(data, d, who=who, issuer=str(issuer), suffix=suffix)
+
+
+@router.get("/statistics/{year:int}/report")
+async def report_page(request: Request, year: int, user: MinistryUser, api: ApiDep,
+                      organiser: str | None = None) -> Response:
+    _check(year)
+    whose, figures = await _report(api, user, year, organiser)
+    choices = await reads.organisers(api) if user.role == "ministry" else []
+    return await render(request, "statistics/report.html", {
+        "year": year, "organiser": whose, "r": figures, "choices": choices, "query": _query(whose)})
+
+
+@router.get("/statistics/{year:int}/report.doc")
+async def report_doc(year: int, user: MinistryUser, api: ApiDep, lang: LangDep,
+                     organiser: str | None = None) -> Response:
+    """The same draft as a file Word opens (HTML under Word's media type), to edit and file."""
+    _check(year)
+    whose, figures = await _report(api, user, year, organiser)
+    html = ENVIRONMENT.get_template("statistics/report_doc.html").render(
+        year=year, r=figures, t=translator(lang), lang=lang)
+    return Response(html.encode("utf-8"), media_type="application/msword", headers={
+        "Content-Disposition": f'attachment; filename="bao-cao-tong-ket-{year}-{whose or "toan-quoc"}.doc"'})

@@ -217,7 +217,8 @@ async def cluster_list(request: Request, cluster: str, year: int, user: Reviewer
     if not CLUSTER_CODE.match(cluster):
         raise PageNotFound()
     data = await awards.cluster_list(api, cluster=cluster, year=year)
-    return await render(request, "commendations/list.html", {"l": data, "key": new_secret()})
+    return await render(request, "commendations/list.html", {
+        "l": data, "office_name": await awards.organiser_name(api, data.get("organiser")), "key": new_secret()})
 
 
 @router.post("/commendations/lists/{cluster}/{year:int}/review")
@@ -245,9 +246,12 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
         raise PageNotFound()
     form = await KeyForm.read(request)
     try:
+        period = await api.get_optional("registry", f"/v1/clusters/{cluster}/periods/{year}")
+        name = await awards.organiser_name(api, (period or {}).get("organiser"))
         sent = await api.post("nominations", f"/v1/commendations/lists/{cluster}/{year}/send",
                               idempotency_key=form.idempotency_key)
-        await flash(request, message(request, "comm.sent", count=sent["nominees"]), "ok")
+        await flash(request, message(request, "comm.sent_to", count=sent["nominees"], name=name) if name
+                    else message(request, "comm.sent", count=sent["nominees"]), "ok")
     except ApiError as exc:
         await flash(request, exc.message, "error")
     return redirect(f"/commendations/lists/{cluster}/{year}")

@@ -58,9 +58,17 @@ class NomineeForm(Form):
     birth_date: str = ""
     gender: str = ""
     summary: str = ""
+    # What the statistics forms count (individuals): "" not stated; yes/no for the two booleans.
+    leader_level: str = ""
+    direct_worker: str = ""
+    ethnic_minority: str = ""
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {k: getattr(self, k) or None for k in ("kind", "position", "unit", "gender")}
+        body: dict[str, Any] = {k: getattr(self, k) or None
+                                for k in ("kind", "position", "unit", "gender", "leader_level")}
+        for key in ("direct_worker", "ethnic_minority"):
+            value = getattr(self, key)
+            body[key] = None if not value else value == "yes" if value in ("yes", "no") else value
         day = parse_day(self.birth_date)
         body["birth_date"] = (day.isoformat() if day else self.birth_date) or None
         body["summary"] = self.summary

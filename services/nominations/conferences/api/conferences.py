@@ -3,9 +3,10 @@ in: the hall screen), open and adjourn (the secretary's desk); the roster and th
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from services.nominations.conferences.schemas import (
     AttendeeIn,
@@ -15,9 +16,11 @@ from services.nominations.conferences.schemas import (
     ConferenceIn,
     ConferenceOut,
     HandOverIn,
+    MinutesConfirmationIn,
+    MinutesOut,
 )
 from services.nominations.conferences.service import conferences as service
-from services.nominations.conferences.service import hand_overs, roster
+from services.nominations.conferences.service import hand_overs, minutes, roster
 from services.nominations.conferences.service.conferences import SCHEMA, registry_of
 from shared.app import Db
 from shared.auth import CurrentPrincipal
@@ -133,3 +136,39 @@ async def hand_over(conference_id: uuid.UUID, body: HandOverIn, request: Request
             run=lambda: hand_overs.record(conn, actor=principal, conference_id=conference_id,
                                           from_code=body.from_unit, to_code=body.to_unit,
                                           registry=registry_of(request)))
+
+
+@router.get("/{conference_id}/minutes", response_model=MinutesOut,
+            responses={**problems(401, 403, 404, 422, 503),
+                       200: {"content": {"text/html": {}, "application/pdf": {}}}},
+            summary="The conference's minutes: JSON, printable HTML or PDF (by Accept, or ?format=)")
+async def conference_minutes(conference_id: uuid.UUID, request: Request, principal: CurrentPrincipal, db: Db,
+                             settings: minutes.Settings, format: Literal["json", "html", "pdf"] | None = None,
+                             accept: Annotated[str | None, Header(max_length=500)] = None) -> Any:
+    registry = registry_of(request)
+    async with db.connection() as conn:
+        found = await minutes.minutes(conn, actor=principal, registry=registry, conference_id=conference_id)
+    wanted = format or ("pdf" if accept and "application/pdf" in accept else
+                        "html" if accept and "text/html" in accept else "json")
+    if wanted == "pdf":
+        name = f"bien-ban-hoi-nghi-{found['cluster']['code']}-{found['year']}.pdf"
+        return Response(minutes.render_pdf(found, settings=settings), media_type="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
+    if wanted == "html":
+        return HTMLResponse(minutes.render_html(found))
+    return found
+
+
+@router.post("/{conference_id}/minutes/confirmations", response_model=MinutesOut,
+             responses=problems(401, 403, 404, 409, 422, 503),
+             summary="The chair's or the secretary's confirmation (the secretary's desk, once adjourned); the "
+                     "second freezes the minutes")
+async def confirm_minutes(conference_id: uuid.UUID, body: MinutesConfirmationIn, request: Request,
+                          principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> Any:
+    registry = registry_of(request)
+    async with db.transaction() as conn:
+        return await idempotent(
+            conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:conference.minutes:{conference_id}",
+            body=body, status_code=200,
+            run=lambda: minutes.confirm(conn, actor=principal, registry=registry, conference_id=conference_id,
+                                        role=body.role))

@@ -148,7 +148,8 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         carried_over=carried_over, threshold_base=parent["threshold_base"],
         threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"], kind=parent["kind"],
         post=parent["post"], rotation_order=parent["rotation_order"], tie_rule=parent["tie_rule"],
-        title=parent["title"], denominator=parent["denominator"], present_at_open=parent["present_at_open"])
+        title=parent["title"], denominator=parent["denominator"], present_at_open=parent["present_at_open"],
+        subject=parent["subject"])
     await conferences.inherit_round(conn, parent_round_id=parent["id"], round_id=runoff_id)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))

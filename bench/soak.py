@@ -74,6 +74,9 @@ class Soak:
         self.rss: list[dict[str, Any]] = []
         self.incidents: list[dict[str, Any]] = []
         self.rng = random.Random(2024)
+        # Processes started midway (the worker that replaces the killed one): reported apart, from
+        # their own first sample, not as the growth of the process they replaced.
+        self.replacements: set[int] = set()
 
     def api_token(self, subject: str, role: str, province: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.issue(subject=subject, role=role, province=province)[0]}"}
@@ -184,6 +187,7 @@ class Soak:
             os.kill(proc.pid, signal.SIGKILL)
         worker.wait(10)
         system.children[index] = ("worker", system.spawn("worker"))
+        self.replacements.add(system.children[index][1].pid)
         self.incidents.append({"at_s": self.elapsed(), "what": "worker killed (-9) and replaced"})
         say(f"soak: {self.elapsed()} s: worker killed and replaced")
         await asyncio.sleep(span * 0.1)
@@ -199,7 +203,8 @@ class Soak:
         """The resident set size (MB) of every process: each service and its children, PostgreSQL's
         postmaster, Redis and the soak itself."""
         now: dict[str, float] = {}
-        roots = [(name, child.pid) for name, child in system.children]
+        roots = [(f"{name} (replacement)" if child.pid in self.replacements else name, child.pid)
+                 for name, child in system.children]
         pidfile = self.pg.data / "postmaster.pid"
         if pidfile.exists():
             roots.append(("postgresql", int(pidfile.read_text().split()[0])))
@@ -210,7 +215,10 @@ class Soak:
             try:
                 proc = psutil.Process(pid)
                 now[name] = round(proc.memory_info().rss / 2**20, 1)
-                if name not in ("postgresql", "soak-client"):
+                if name == "postgresql":  # its backends together (their number follows the connections)
+                    now["postgresql backends (sum)"] = round(sum(
+                        c.memory_info().rss for c in proc.children()) / 2**20, 1)
+                elif name != "soak-client":
                     for k, child in enumerate(sorted(proc.children(recursive=True), key=lambda p: p.pid)):
                         now[f"{name}[{k + 1}]"] = round(child.memory_info().rss / 2**20, 1)
             except (psutil.NoSuchProcess, psutil.ZombieProcess):

@@ -61,6 +61,10 @@ class Person:
         self.name = name
         self.answers = answers
         self.client = httpx.AsyncClient(base_url=console, timeout=30, follow_redirects=False)
+        # A browser shows one page at a time: the console keeps a form's answer (its confirmation
+        # step, the receipt) in the session for the GET it redirects to, so one phone votes in one
+        # round at a time (a province's phone serves every conference the province sits in).
+        self.busy = asyncio.Lock()
 
     async def page(self, page: str, method: str, url: str, *, ok: tuple[int, ...] = (200, 303),
                    **kwargs: Any) -> httpx.Response:
@@ -99,31 +103,47 @@ class Person:
 
 
 async def vote(phone: Person, round_id: str, max_choices: int, rng: random.Random) -> str | None:
-    """A delegate's ballot: the ballot page, the confirmation, the cast; the receipt's commitment
+    """A delegate's ballot: the ballot page, the confirmation, the cast, each form answered by a
+    redirect to the page the browser then asks for (post/redirect/get); the receipt's commitment
     (None when the round closed first)."""
-    form = await phone.page("GET /ballots/{id}", "GET", f"/ballots/{round_id}")
-    key, csrf = BALLOT_KEY.search(form.text), CSRF.search(form.text)
-    if key is None or csrf is None:
-        return None  # closed, or already voted
-    offered = OFFERED.findall(form.text)
-    chosen = rng.sample(offered, k=min(len(offered), rng.randint(1, max_choices)))
-    data: dict[str, Any] = {"csrf_token": csrf.group(1), "ballot_key": key.group(1), "choice": chosen}
-    confirm = await phone.page("POST /ballots/{id}/confirm", "POST", f"/ballots/{round_id}/confirm", data=data)
-    assert confirm.status_code == 200, f"{phone.name}: confirm {confirm.status_code}"
-    cast = await phone.page("POST /ballots/{id}/cast", "POST", f"/ballots/{round_id}/cast", data=data)
-    if cast.status_code == 409:
-        return None  # the round closed before this delegate cast
-    assert cast.status_code == 200, f"{phone.name}: cast {cast.status_code} {cast.text[:300]}"
-    commitment = COMMITMENT.search(cast.text)
-    assert commitment, f"{phone.name}: no receipt on the cast page"
-    return commitment.group(1)
+    async with phone.busy:
+        form = await phone.page("GET /ballots/{id}", "GET", f"/ballots/{round_id}")
+        key, csrf = BALLOT_KEY.search(form.text), CSRF.search(form.text)
+        if key is None or csrf is None:
+            return None  # closed, or already voted
+        offered = OFFERED.findall(form.text)
+        chosen = rng.sample(offered, k=min(len(offered), rng.randint(1, max_choices)))
+        data: dict[str, Any] = {"csrf_token": csrf.group(1), "ballot_key": key.group(1), "choice": chosen}
+        confirm = await phone.page("POST /ballots/{id}/confirm", "POST", f"/ballots/{round_id}/confirm", data=data)
+        assert confirm.headers.get("location") == f"/ballots/{round_id}/confirm", \
+            f"{phone.name}: confirm {confirm.status_code} {confirm.headers.get('location')}"
+        shown = await phone.page("GET /ballots/{id}/confirm", "GET", f"/ballots/{round_id}/confirm")
+        if key.group(1) not in shown.text:
+            return None  # closed meanwhile: the address shows the ballot's state, not the confirmation
+        cast = await phone.page("POST /ballots/{id}/cast", "POST", f"/ballots/{round_id}/cast", data=data)
+        where = cast.headers.get("location")
+        if where == f"/ballots/{round_id}":  # the round closed before this delegate cast, or refused it
+            state = await phone.page("GET /ballots/{id}", "GET", where)
+            assert state.status_code == 200, f"{phone.name}: cast refused {state.status_code} {state.text[:300]}"
+            return None
+        assert where == f"/ballots/{round_id}/receipt", f"{phone.name}: cast {cast.status_code} {where}"
+        receipt = await phone.page("GET /ballots/{id}/receipt", "GET", where)
+        commitment = COMMITMENT.search(receipt.text)
+        assert commitment, f"{phone.name}: no receipt on the receipt page ({receipt.status_code})"
+        return commitment.group(1)
 
 
 async def lead_action(lead: Person, round_id: str, action: str) -> None:
-    """Open or close the round from the lead's round page (its form's CSRF token and key)."""
-    page = await lead.page("GET /lead/rounds/{id}", "GET", f"/lead/rounds/{round_id}")
+    """Open the round from the lead's round page, or close it through its confirmation page (what
+    closing does, the turnout against the quorum), with that page's form (its CSRF token and key)."""
+    if action == "open":
+        page = await lead.page("GET /lead/rounds/{id}", "GET", f"/lead/rounds/{round_id}")
+    else:
+        page = await lead.page(f"GET /lead/rounds/{{id}}/{action}", "GET", f"/lead/rounds/{round_id}/{action}")
+        if page.status_code == 303:
+            return  # no longer in a state for it (the confirmation page sends back to the round)
     csrf, key = CSRF.search(page.text), FORM_KEY.search(page.text)
-    assert csrf and key, f"{lead.name}: no {action} form on the round page ({page.status_code})"
+    assert csrf and key, f"{lead.name}: no {action} form ({page.status_code})"
     resp = await lead.page(f"POST /lead/rounds/{{id}}/{action}", "POST", f"/lead/rounds/{round_id}/{action}",
                            data={"csrf_token": csrf.group(1), "key": key.group(1)})
     assert resp.status_code == 303, f"{lead.name}: {action} {resp.status_code}"

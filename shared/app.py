@@ -31,7 +31,7 @@ from shared.events import CeleryPublisher, OutboxRelay, OutboxWaker, purge_expir
 from shared.jobs import JobSender
 from shared.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from shared.logs import configure_logging, request_id_var
-from shared.production import refuse_unless_safe, shared_problems
+from shared.production import metrics_problems, refuse_unless_safe, shared_problems
 from shared.proxies import TrustedProxiesMiddleware, is_direct_loopback
 from shared.receipts import Receipts, consumer_name
 from shared.settings import ServiceSettings
@@ -106,7 +106,8 @@ def create_app(
         configure_logging(settings.service_name, settings.log_level)
         # Production refuses unsafe settings before touching anything (services add their own
         # checks as start-up hooks, which run before the app serves).
-        refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None))
+        refuse_unless_safe(settings, shared_problems(settings, verifies_remotely=verifier is None)
+                           + metrics_problems(settings))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         app.state.db = Database(pool)
         # Wakes the relays after commits that wrote events without a NOTIFY (shared.events).

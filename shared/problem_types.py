@@ -84,6 +84,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "ballot-no-choice": "A motion's ballot says yes, no or abstain",
     "round-kind-final": "An election's or a motion's certified result is final",
     "election-decided": "This post is already elected",
+    "minutes-not-ready": "The minutes are confirmed once the conference is adjourned",
     "no-paper-ballot": "No paper ballot was entered for the province",
     "already-disputed": "The paper ballot is already disputed",
     "already-ruled": "The dispute is already ruled on",

@@ -34,6 +34,15 @@ def shared_problems(settings: ServiceSettings, *, verifies_remotely: bool) -> li
     return problems
 
 
+def metrics_problems(settings: ServiceSettings) -> list[str]:
+    """An API serves /metrics: in production only with its bearer token (a proxy on the same host,
+    or one that does not add a forwarded header, would otherwise pass for a loopback client)."""
+    if settings.metrics_token:
+        return []
+    prefix = settings.model_config.get("env_prefix", "") or ""
+    return [f"{prefix.upper()}METRICS_TOKEN is not set: /metrics answers only with its bearer token in production"]
+
+
 def refuse_unless_safe(settings: ServiceSettings, problems: list[str]) -> None:
     if settings.production and problems:
         raise UnsafeConfiguration(settings.service_name, problems)

@@ -157,8 +157,14 @@ def test_voting_reaches_conferences_only_for_its_rounds_quorum():
     deep = [str(p) for p in (NOMINATIONS / "voting").rglob("*.py")
             if "services.nominations.conferences" in p.read_text(encoding="utf-8")]
     assert deep == []
-    # ...and the conferences know no other context.
-    assert [(str(p), t) for p, t, _ in _context_imports("conferences") if t != "conferences"] == []
+    # ...and the conferences know the others only for their minutes: the votes' figures through
+    # voting.conference_votes, the covenant's signatures through scoring.covenant_signatures.
+    crossing = {(str(p), t, rest) for p, t, rest in _context_imports("conferences") if t != "conferences"}
+    assert crossing == {("services/nominations/conferences/service/minutes.py", "scoring", None),
+                        ("services/nominations/conferences/service/minutes.py", "voting", None)}, crossing
+    source = (NOMINATIONS / "conferences" / "service" / "minutes.py").read_text(encoding="utf-8")
+    assert {m.group(0) for m in re.finditer(r"\b(?:voting|scoring)\.\w+\(", source)} == {
+        "voting.conference_votes(", "scoring.covenant_signatures("}
 
 
 def test_councils_reach_commendations_only_for_the_nominees_and_the_verdict():

@@ -20,14 +20,18 @@ async def proposals(api: Api) -> list[dict[str, Any]]:
     return items
 
 
-async def proposable_forms(api: Api) -> list[dict[str, Any]]:
-    """The award forms a province may propose itself (not those that come only from a vote)."""
-    forms = await api.get("nominations", "/v1/award-forms")
-    return [f for f in forms if f["active"] and not f["from_vote_only"]]
+async def proposable_forms(api: Api, organisers: list[str] | None = None) -> list[dict[str, Any]]:
+    """The award forms a unit may propose itself (not those that come only from a vote), of each
+    organiser whose clusters it is a member of (the ministry's by default)."""
+    wanted = list(dict.fromkeys(organisers or ["BNV"]))
+    answers = await asyncio.gather(*(api.get("nominations", "/v1/award-forms",
+                                             params=None if o == "BNV" else {"organiser": o}) for o in wanted))
+    return [f for forms in answers for f in forms if f["active"] and not f["from_vote_only"]]
 
 
-async def proposals_and_forms(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    mine, forms = await asyncio.gather(proposals(api), proposable_forms(api))
+async def proposals_and_forms(api: Api, organisers: list[str] | None = None
+                              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    mine, forms = await asyncio.gather(proposals(api), proposable_forms(api, organisers))
     return mine, forms
 
 
@@ -48,6 +52,20 @@ async def review_queue(api: Api) -> dict[str, list[dict[str, Any]]]:
         api.get("nominations", "/v1/commendations/review", params={"state": "approved", "limit": 200}),
         api.get("nominations", "/v1/decisions", params={"limit": 200}))
     return {"sent": sent["items"], "approved": approved["items"], "decisions": decisions["items"]}
+
+
+async def organiser_name(api: Api, code: str | None) -> str | None:
+    """The name of an organiser other than the ministry (None for the ministry's, whose texts name it)."""
+    if code in (None, "BNV"):
+        return None
+    found = await api.get_optional("registry", f"/v1/organisers/{code}")
+    return str(found["name"]) if found else None
+
+
+async def office_rules(api: Api, *, organiser: str, year: int) -> dict[str, Any]:
+    """The office's rules in force in ``year``: how its decisions are numbered and who signs them."""
+    found: dict[str, Any] = await api.get("nominations", f"/v1/organisers/{organiser}/rules", params={"year": year})
+    return found
 
 
 async def decision(api: Api, *, decision_id: UUID) -> dict[str, Any]:

@@ -213,8 +213,9 @@ async def year_overview(api: Api, *, year: int, organiser: str = "BNV") -> dict[
     are the office pages') with a period in ``year``, from the two year-at-a-glance calls: the
     registry's members, lead and deputy, and nominations' covenant state, sheets submitted /
     reviewed / locked, each award's rounds and states and the approvals."""
-    clusters, view, rounds = await asyncio.gather(
+    clusters, every, view, rounds = await asyncio.gather(
         service.clusters(api, year=year, organiser=organiser),
+        service.clusters(api, organiser=organiser),
         api.get("nominations", f"/v1/years/{year}/clusters", params={"organiser": organiser}),
         all_rounds(api, year=year))
     by_code = {item["cluster_code"]: item for item in view["items"]}
@@ -228,14 +229,35 @@ async def year_overview(api: Api, *, year: int, organiser: str = "BNV") -> dict[
             "lead": cluster.get("lead"), "deputy": cluster.get("deputy"),
             "covenant": item.get("covenant"), "sheets": sheets,
             "rounds": {award: [r for r in states if r["award"] == award] for award in AWARDS},
-            "approved": len(item.get("approvals") or []),
+            "approved": len(item.get("approvals") or []), "no_period": False,
         })
+    # A cluster without members this year is listed too (a new one, next year's), to set them up.
+    with_period = {c["code"] for c in clusters}
+    rows += [{"cluster": c, "members": 0, "lead": None, "deputy": None, "covenant": None, "no_period": True,
+              "sheets": {"submitted": 0, "reviewed": 0, "locked": 0}, "rounds": {award: [] for award in AWARDS},
+              "approved": 0} for c in every if c["code"] not in with_period]
     gov_approved = sum(len(a["proposed"]) for item in view["items"] for a in item.get("approvals") or []
                        if a["award"] == "government_flag")
     return {"rows": rows, "government_flag_approved": gov_approved,
             "cap": math.floor(len(clusters) * GOVERNMENT_FLAG_SHARE),
             "awaiting": [r for r in rounds if r["state"] == "certified"
                          and r["cluster_code"] in {c["code"] for c in clusters}]}
+
+
+def rotation_blocker(period: dict[str, Any], previous: dict[str, Any] | None,
+                     units_now: list[dict[str, Any]]) -> str | None:
+    """Why rotation cannot decide this year's leadership (the registry's own rules), or None when
+    it can: last year had a lead, and it (or the unit that absorbed it) is a member this year."""
+    members = {m["code"] for m in period.get("members") or []}
+    if len(members) < 2:
+        return "too_few"
+    lead = (previous or {}).get("lead")
+    if not lead:
+        return "no_lead"
+    now = successors_preview([lead], units_now)[0]["after"]
+    if lead["code"] not in members and (now is None or now["code"] not in members):
+        return "lead_gone"
+    return None
 
 
 def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -249,6 +271,7 @@ def successors_preview(previous: list[dict[str, Any]], units_now: list[dict[str,
             continue
         successor = next((u for u in units_now if any(p["code"] == m["code"] for p in u.get("predecessors") or [])),
                          in_force.get(m["code"]))
-        out.append({"before": m, "after": successor, "changed": successor is None or successor["code"] != m["code"]
-                    or bool(successor.get("predecessors"))})
+        # Hải Phòng, which absorbed Hải Dương, is still Hải Phòng: only a member that became another
+        # unit (or ended) is marked as merged.
+        out.append({"before": m, "after": successor, "changed": successor is None or successor["code"] != m["code"]})
     return out

@@ -247,10 +247,12 @@ BAND_COLOURS = ["#1d6b3a", "#1b4f8a", "#b7791f", "#7a7f87", "#9b1c1c"]
 
 
 def bar_chart_svg(bars: Sequence[dict[str, Any]], *, max_value: float, label: str, lang: str = "vi",
-                  highlight: Sequence[str] = (), places: int | None = None) -> str:
+                  highlight: Sequence[str] = (), places: int | None = None, label_chars: int = 15) -> str:
     """A horizontal bar chart: ``bars`` are ``{"key", "label", "value", "colour"?}``. Scales with
-    its container (viewBox); text stays readable because it is the SVG's own, not an image."""
-    row_h, label_w, value_w, chart_w = 36, 150, 64, 290
+    its container (viewBox); text stays readable because it is the SVG's own, not an image.
+    ``label_chars``: how much of a label shows before "…" (the label column widens with it)."""
+    row_h, value_w, chart_w = 36, 64, 290
+    label_w = 150 if label_chars <= 15 else 11 * label_chars
     width = label_w + chart_w + value_w
     height = row_h * max(len(bars), 1) + 10
     scale = chart_w / max_value if max_value > 0 else 0
@@ -264,7 +266,7 @@ def bar_chart_svg(bars: Sequence[dict[str, Any]], *, max_value: float, label: st
         colour = bar.get("colour") or ("#9b1c1c" if bar["key"] in highlight else "#1b4f8a")
         text = format_number(value, lang, places)
         name = str(bar["label"])
-        short = name if len(name) <= 15 else name[:14] + "…"   # the full name stays in the bar's title
+        short = name if len(name) <= label_chars else name[:label_chars - 1] + "…"   # the full name stays in the title
         parts.append(f'<text x="{label_w - 8}" y="{y + 23}" text-anchor="end" font-size="17" '
                      f'fill="#1f2328">{escape(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" rx="3" '

@@ -25,6 +25,8 @@ def notice_link(notification: dict[str, Any], *, role: str | None) -> str | None
         return f"/sheets/{m['cluster']}/{m['year']}"
     if kind in ("nominations.sheets.locked", "nominations.ranking.published") and m:
         return f"/rankings/{m['year']}?cluster={m['cluster']}"
+    if kind == "nominations.commendation.submitted" and m:
+        return f"/commendations/lists/{m['cluster']}/{m['year']}" if role != "ministry" else "/ministry/commendations"
     if kind == "nominations.commendation.returned" and UUID_TEXT.match(aggregate):
         return f"/commendations/proposals/{aggregate}"
     if kind == "nominations.commendation.sent":

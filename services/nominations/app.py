@@ -55,6 +55,7 @@ def routers() -> list:
         conferences.router,
         councils.router,
         statistics.router,
+        statistics.dashboard,
     ]
 
 

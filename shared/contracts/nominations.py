@@ -120,9 +120,27 @@ class RankingPublishedV1(Contract):
 
 # ---------------------------------------------------------------- commendations
 
+COMMENDATION_SUBMITTED = "nominations.commendation.submitted"
 COMMENDATION_RETURNED = "nominations.commendation.returned"
 COMMENDATION_SENT = "nominations.commendation.sent"
 COMMENDATION_DECIDED = "nominations.commendation.decided"
+
+
+class CommendationSubmittedV1(Contract):
+    """A member submitted (or resubmitted) its proposal to the cluster's lead, who reviews it;
+    ``lead_code`` is None while the cluster-year has no lead, or when the lead proposes for itself
+    (its own nominees are reviewed by the organiser's office)."""
+
+    proposal_id: uuid.UUID
+    cluster_code: ClusterCode
+    cluster_name: Name
+    year: int
+    form_code: str = Field(min_length=1)
+    form_name: Name
+    province_code: ProvinceCode
+    province_name: Name
+    lead_code: ProvinceCode | None
+    nominees: int = Field(ge=1)
 
 
 class CommendationReturnedV1(Contract):

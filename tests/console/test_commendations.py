@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -25,7 +27,7 @@ FLASH = "main > [role=status].notice-ok"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system: System) -> None:
+async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system: System, worker: Any) -> None:
     # The province (Nam Định) drafts its proposal for the ministry's emulation fighter title.
     page = await pages.new(user="province-36")
     await page.goto("/commendations")
@@ -40,20 +42,36 @@ async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system
     await page.get_by_label("Tóm tắt thành tích").fill("Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến số hóa hồ sơ.")
     await page.get_by_role("button", name="Thêm tập thể, cá nhân").click()
     await expect(page.locator(FLASH)).to_have_text("Đã thêm vào đề nghị.")
+    # a file named .pdf that is not a PDF is refused with the reason, in Vietnamese, beside the field
+    await page.get_by_label("Tệp (PDF, ảnh, văn bản Word/Excel)").set_input_files(
+        files=[{"name": "bao-cao.pdf", "mimeType": "application/pdf", "buffer": b"<html>not a pdf</html>"}])
+    await page.get_by_role("button", name="Tải lên").click()
+    await expect(page.locator("#err-file")).to_contain_text("tệp đặt tên .pdf nhưng không phải PDF")
     await page.get_by_label("Tệp (PDF, ảnh, văn bản Word/Excel)").set_input_files(
         files=[{"name": "bao-cao-thanh-tich.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     await page.get_by_role("button", name="Tải lên").click()
     await expect(page.locator(FLASH)).to_have_text("Đã đính kèm tệp.")
     await expect(page.get_by_role("link", name="bao-cao-thanh-tich.pdf")).to_be_visible()
     await screenshot(page, "commendation-proposal")
+    lead = await pages.new(user="province-34")
+    await lead.goto("/inbox")
+    notices = lead.locator("ul.notes li", has_text="Nam Định submitted its award proposal")  # its inbox is in English
+    before = await notices.count()                                  # the demo's own 2023 proposal
     await page.get_by_role("button", name="Gửi Trưởng cụm").click()
     await expect(page.locator("[data-proposal-state]")).to_have_text("Đã gửi Trưởng cụm")
 
     # The lead (Thái Bình led NOIVU-BAC in 2023) accepts and sends the list.
-    lead = await pages.new(user="province-34")
-    await lead.goto(f"/commendations/lists/{CLUSTER}/2023")
+    # it is told in its inbox, which links to the cluster's list, and from there reads the file
+    await expect(notices).to_have_count(before + 1, timeout=60_000)   # live, without a reload
+    await notices.first.get_by_role("link").first.click()
+    await expect(lead).to_have_url(f"{system.url}/commendations/lists/{CLUSTER}/2023")
+    await lead.locator("tr[data-nominee='Lý Thị Thử']").get_by_role("link", name="Lý Thị Thử").click()
+    await expect(lead.get_by_role("link", name="bao-cao-thanh-tich.pdf")).to_be_visible()
+    await expect(lead.locator("main")).to_contain_text("12/03/1986")           # the nominee's details
+    await lead.go_back()
     row = lead.locator("tr[data-nominee='Lý Thị Thử']")
     await row.get_by_role("button", name="Chấp nhận").click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã chấp nhận Lý Thị Thử")
     await expect(lead.locator("tr[data-nominee='Lý Thị Thử']")).to_contain_text("Trưởng cụm đã chấp nhận")
     await lead.get_by_role("button", name="Trình Bộ Nội vụ").click()
     await expect(lead.locator(FLASH)).to_have_text("Đã trình Bộ Nội vụ 1 tập thể, cá nhân.")
@@ -61,7 +79,10 @@ async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system
     # The ministry approves, drafts the decision and issues it.
     ministry = await pages.new(user="ministry")
     await ministry.goto("/ministry/commendations")
-    await ministry.locator("tr[data-nominee='Lý Thị Thử']").get_by_role("button", name="Đồng ý", exact=True).click()
+    queued = ministry.locator("tr[data-nominee='Lý Thị Thử']")
+    await expect(queued.locator("[data-dossier]")).to_have_attribute("href", re.compile(r"^/commendations/proposals/"))
+    await queued.get_by_role("button", name="Đồng ý", exact=True).click()
+    await expect(ministry.locator(FLASH)).to_contain_text("Đã đồng ý khen thưởng Lý Thị Thử")
     await ministry.get_by_label("Số, ký hiệu").fill("77/QĐ-BNV")
     await ministry.get_by_label("Năm").fill("2023")
     await ministry.get_by_label("Ngày ký").fill("10/01/2024")

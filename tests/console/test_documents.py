@@ -109,3 +109,18 @@ def test_the_merger_preview_names_each_successor() -> None:
     preview = cy.successors_preview(previous, now)
     assert [(p["before"]["code"], p["after"]["code"], p["changed"]) for p in preview] == \
         [("22", "22", False), ("30", "31", True)]
+    # Hải Phòng, Hưng Yên, Ninh Bình absorbed others but are themselves unchanged
+    unchanged = cy.successors_preview([{"code": "31", "name": "Hải Phòng"}], now)
+    assert unchanged[0]["changed"] is False and unchanged[0]["after"]["name"] == "Hải Phòng"
+
+
+def test_rotation_is_offered_only_where_it_can_work() -> None:
+    now = [{"code": "22", "name": "Quảng Ninh", "predecessors": []},
+           {"code": "31", "name": "Hải Phòng", "predecessors": [{"code": "30"}, {"code": "31"}]},
+           {"code": "33", "name": "Hưng Yên", "predecessors": [{"code": "33"}, {"code": "34"}]}]
+    period = {"members": [{"code": "22"}, {"code": "31"}]}
+    assert cy.rotation_blocker(period, None, now) == "no_lead"                       # a new cluster
+    assert cy.rotation_blocker(period, {"lead": None}, now) == "no_lead"
+    assert cy.rotation_blocker(period, {"lead": {"code": "30"}}, now) is None         # Hải Dương → Hải Phòng
+    assert cy.rotation_blocker(period, {"lead": {"code": "34"}}, now) == "lead_gone"  # Thái Bình → Hưng Yên, not a member
+    assert cy.rotation_blocker({"members": [{"code": "22"}]}, {"lead": {"code": "22"}}, now) == "too_few"

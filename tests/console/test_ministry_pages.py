@@ -24,14 +24,22 @@ async def test_the_ministry_sets_up_a_cluster_across_the_merger(pages: Pages, sy
     await page.get_by_label("Tên", exact=True).fill("Khối thi đua các tỉnh ven biển")
     await page.get_by_role("button", name="Tạo", exact=True).click()
     await expect(page.locator(FLASH)).to_contain_text("Đã tạo cụm, khối")
+    # the year at a glance lists the new cluster before it has members, with a link to pick them
+    await page.goto("/ministry?year=2025")
+    await expect(page.locator("table.glance tr", has_text="KHOI-BIEN").locator("[data-no-period]")).to_contain_text(
+        "chưa có thành viên năm 2025")
+    await page.locator("table.glance tr", has_text="KHOI-BIEN").locator("[data-no-period]").click()
 
     # 2025: members picked among the units in force on 1 January 2025
-    await page.goto("/ministry/clusters/KHOI-BIEN/periods/2025")
+    await expect(page.locator("[data-year-switch] [aria-current=page]")).to_have_text("2025")
     await expect(page.locator("fieldset legend")).to_contain_text("01/01/2025")
     for name in ("Hải Dương", "Thái Bình", "Quảng Ninh"):
         await page.locator("ul.units label", has_text=name).click()
     await page.get_by_role("button", name="Lưu thành viên").click()
     await expect(page.locator(FLASH)).to_contain_text("Đã lưu thành viên năm 2025")
+    # a new cluster has no lead last year: rotation is not offered, the election is
+    await expect(page.locator("[data-no-rotation]")).to_contain_text("năm 2024 chưa có trưởng cụm")
+    await expect(page.get_by_role("button", name="Quyết định theo luân phiên")).to_have_count(0)
     await page.get_by_label("Trưởng cụm").select_option("30")
     await page.get_by_label("Phó cụm").select_option("30")
     await page.get_by_role("button", name="Quyết định theo kết quả bầu").click()
@@ -42,8 +50,9 @@ async def test_the_ministry_sets_up_a_cluster_across_the_merger(pages: Pages, sy
     row = page.locator("table.glance tr", has_text="KHOI-BIEN")
     await expect(row).to_contain_text("Hải Dương / Thái Bình")
 
-    # 2026: copy from 2025, the merger shown before copying
-    await page.goto("/ministry/clusters/KHOI-BIEN/periods/2026")
+    # 2026: copy from 2025, the merger shown before copying; reached with the year switch
+    await page.goto("/ministry/clusters/KHOI-BIEN/periods/2025")
+    await page.locator("[data-year-switch]").get_by_role("link", name="2026").click()
     preview = page.locator("table.preview")
     await expect(preview.locator("tr", has_text="Hải Dương")).to_contain_text("Hải Phòng")
     await expect(preview.locator("tr", has_text="Thái Bình")).to_contain_text("Hưng Yên")
@@ -79,5 +88,7 @@ async def test_the_lead_pages_speak_english_on_the_switch(pages: Pages) -> None:
     await page.goto("/rankings/2025?cluster=NOIVU-BAC")
     await expect(page.locator("h1")).to_contain_text("Ranking 2025")
     await expect(page.locator("table.ranking")).to_contain_text("98.5")
+    await expect(page.locator("ul.legend")).to_contain_text("Excellent")    # band names in English too
+    await expect(page.locator("table.ranking")).not_to_contain_text("Xuất sắc")
     await no_horizontal_scroll(page)
     await screenshot(page, "ranking-phone-en")

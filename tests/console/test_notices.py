@@ -30,6 +30,8 @@ def test_cluster_year_notices_go_to_the_sheet_the_ranking_or_the_cluster() -> No
         "/clusters/NOIVU-BAC?year=2026"
     assert notice_link(note("nominations.commendation.sent", "NOIVU-BAC:2026"), role="ministry") == \
         "/ministry/commendations"
+    assert notice_link(note("nominations.commendation.submitted", "NOIVU-BAC:2026"), role="province") == \
+        "/commendations/lists/NOIVU-BAC/2026"                  # the lead reviews the member's proposal there
 
 
 def test_a_notice_about_nothing_the_console_shows_links_nowhere() -> None:

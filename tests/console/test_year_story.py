@@ -81,6 +81,19 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await lead.get_by_role("link", name=re.compile(f"{YEAR}")).click()
     await expect(lead.locator("h1")).to_contain_text("Cụm thi đua")
     await lead.get_by_role("link", name="Soạn giao ước").click()
+    # each field names its row for a screen reader; a row is added without saving anything
+    await expect(lead.get_by_label("Mã tiêu chí dòng 3", exact=True)).to_have_count(1)
+    # last year's covenant can be copied into the editor (nothing saved until the lead says so)
+    await lead.get_by_role("button", name=re.compile("Chép giao ước năm 2025")).click()
+    await expect(lead.locator(FLASH)).to_contain_text("Đã chép")
+    await expect(lead.locator("#f-code_0")).not_to_have_value("")
+    await lead.reload()                                                      # not kept: the lead starts afresh
+    await expect(lead.locator("#f-code_0")).to_have_value("")
+    await lead.locator("#f-code_0").fill("CM")
+    await lead.get_by_role("button", name="Thêm một dòng").click()
+    await expect(lead.get_by_label("Mã tiêu chí dòng 4", exact=True)).to_have_value("")
+    await expect(lead.locator("#f-code_0")).to_have_value("CM")             # what was typed is kept
+    await expect(lead.get_by_label("Loại tiêu chí dòng 4", exact=True)).to_have_count(1)
     rows = [("CM", "Thực hiện nhiệm vụ chuyên môn", "I", "60", "regular"),
             ("CCHC", "Cải cách hành chính", "I", "40", "regular"),
             ("SK", "Sáng kiến", "II", "5", "bonus")]
@@ -139,6 +152,11 @@ async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) 
     await lead.get_by_role("link", name="Bảng chấm điểm").click()
     table = lead.locator("table.sheets")
     await expect(table).to_contain_text("Hải Phòng")
+    # its own sheet is the deputy's to cross-check: the lead reads it, with no form
+    await table.get_by_role("link", name="Quảng Ninh").click()
+    await expect(lead.locator("[data-own-sheet]")).to_contain_text("Phó cụm")
+    await expect(lead.get_by_role("button", name="Lưu kết quả thẩm định")).to_have_count(0)
+    await lead.go_back()
     await table.get_by_role("link", name="Hải Phòng").click()
     await lead.get_by_label("Điểm thẩm định").first.fill("56,5")
     await lead.get_by_role("button", name="Lưu kết quả thẩm định").click()

@@ -62,7 +62,7 @@ async def test_production_refuses_demo_mode_missing_keys_and_demo_accounts(regis
         await _start(create_registry_app(demo_mode))
     # A demo name whose password is still "demo" (an old seed's upsert), then one the seed marked.
     await _add(registry, "province-30", "demo", province="30")
-    production = registry_settings.model_copy(update={"environment": "production"})
+    production = registry_settings.model_copy(update={"environment": "production", "metrics_token": "m" * 32})
     with pytest.raises(UnsafeConfiguration, match="province-30"):
         await _start(create_registry_app(production))
     async with registry.app.state.db.transaction() as conn:

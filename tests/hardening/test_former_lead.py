@@ -5,10 +5,12 @@ cluster, while the new lead was refused. The lead's powers now follow the regist
 leadership in every context: each route below refuses the old lead (403) and lets the new one act."""
 from __future__ import annotations
 
+from services.nominations.voting import events
 from tests.nominations.commendations.conftest import PDF, person
+from tests.nominations.conferences.test_conference import BODY
 from tests.nominations.conftest import CLUSTER
 from tests.nominations.scoring_support import BASE, SHEETS, Scoring
-from tests.support import problem
+from tests.support import eventually, problem
 
 OLD, NEW = "34", "33"
 
@@ -94,3 +96,66 @@ async def test_the_commendation_list_follows_the_corrected_leadership(comm):
     sent = await _refused_then_allowed(lambda h: c.post(f"/v1/commendations/lists/{CLUSTER}/2023/send", headers=h),
                                        old, new)
     assert sent.json()["nominees"] == 1
+
+
+async def test_the_conference_desk_follows_the_corrected_leadership(vote):
+    """The host of a cluster-year's conference is its lead: after the correction the old lead's
+    account no longer keeps the secretary's desk (open, guests, check-ins, the flag's hand-over,
+    adjourn), the new lead's does; the old lead still names and checks in its own delegate."""
+    c = vote.nominations.client
+    old, new = vote.province(OLD), vote.province(NEW)
+    r = await c.post("/v1/conferences", headers=old, json=BODY)
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    await _correct(vote)
+
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/open", headers=h), old, new)
+    guest = {"organisation": "Bộ Nội vụ", "name": "Khách mời", "position": "Vụ trưởng"}
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/delegates", headers=h, json=guest),
+                                old, new, 201)
+    delegates = {}
+    for code in ("36", OLD):
+        r = await c.post(f"/v1/conferences/{cid}/delegates", headers=vote.province(code), json={
+            "unit_code": code, "name": f"Đại biểu {code}", "position": "Giám đốc Sở Nội vụ", "votes": True})
+        assert r.status_code == 201, r.text  # a member names its own delegate, lead or not
+        delegates[code] = r.json()["id"]
+    checked = await _refused_then_allowed(
+        lambda h: c.post(f"/v1/conferences/{cid}/check-ins", headers=h, json={"delegate_id": delegates["36"]}),
+        old, new)
+    assert checked.json()["delegate"]["check_in_method"] == "secretary"
+    own = await c.post(f"/v1/conferences/{cid}/check-ins", headers=old, json={"delegate_id": delegates[OLD]})
+    assert own.status_code == 200 and own.json()["delegate"]["check_in_method"] == "self"
+    handing = {"from_unit": OLD, "to_unit": NEW}
+    await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/hand-over", headers=h, json=handing),
+                                old, new)
+    adjourned = await _refused_then_allowed(lambda h: c.post(f"/v1/conferences/{cid}/adjourn", headers=h), old, new)
+    assert adjourned.json()["state"] == "adjourned"
+
+
+async def test_the_rounds_notices_reach_the_corrected_lead(vote):
+    """The notices of a round (a member's dispute, the close, the ruling, the certification, the
+    ministry's return) name the lead the registry names now, so the new lead learns why its round
+    waits and the former one no longer reads its disputes; the events carry who is told."""
+    rid = (await vote.opened(OLD))["id"]
+    await vote.cast_all(rid, {code: ["22"] for code in ("34", "33", "30", "31", "36")})
+    paper = {"voter": "35", "choices": ["22"], "document_ref": "125/SNV-TĐKT"}
+    assert (await vote.post(rid, "paper-ballots", vote.province(OLD), paper)).status_code == 201
+    await _correct(vote)
+
+    disputed = await vote.post(rid, "paper-ballot-disputes", vote.province("35"), {"reason": "Không ủy quyền"})
+    assert disputed.status_code == 201, disputed.text
+    await vote.close(rid, NEW)
+    ruled = await vote.post(rid, "paper-ballot-disputes/35/ruling", vote.ministry,
+                            {"ruling": "ballot_stands", "note": "Có văn bản ủy quyền"})
+    assert ruled.status_code == 200, ruled.text
+
+    async def certified() -> bool:
+        return (await vote.post(rid, "certify", vote.province(NEW))).status_code == 200
+
+    await eventually(certified, message="the new lead certifies once the member's window has passed")
+    returned = await vote.post(rid, "return", vote.ministry, {"reason": "Bổ sung biên bản"})
+    assert returned.status_code == 200, returned.text
+    for type_ in (events.PAPER_BALLOT_DISPUTED, events.ROUND_CLOSED, events.PAPER_BALLOT_RULED,
+                  events.ROUND_CERTIFIED, events.ROUND_RETURNED):
+        told = [e["lead_code"] for e in await vote.outbox(type_) if e["round_id"] == rid]
+        assert told == [NEW], (type_, told)

@@ -151,7 +151,8 @@ async def test_production_refuses_signing_keys_over_plain_http(database_url, red
     from shared.production import UnsafeConfiguration
 
     unsafe = ServiceSettings(database_url=database_url, redis_url=redis_url, run_outbox_relay=False,
-                             environment="production", registry_url="http://registry:8001")
+                             environment="production", registry_url="http://registry:8001",
+                             metrics_token="m" * 32)
     app = _app(unsafe)
     with pytest.raises(UnsafeConfiguration, match="plain HTTP"):
         async with app.router.lifespan_context(app):

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from services.registry.app import create_registry_app
 from services.registry.settings import RegistrySettings
+from shared.production import UnsafeConfiguration
 from shared.proxies import parse_trusted_proxies
 from tests.support import problem, serve
 
@@ -60,6 +61,21 @@ async def test_metrics_loopback_rule_does_not_follow_a_forwarded_header(registry
     async with serve(app) as api:
         assert (await api.client.get("/metrics")).status_code == 200
         problem(await api.client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}), 401)
+
+
+async def test_production_refuses_to_start_without_a_metrics_token(registry_settings):
+    """Behind a proxy on the same host (or one that adds no forwarded header) the loopback rule
+    would let anyone read /metrics: production requires its token, and then only the token reads."""
+    settings = registry_settings.model_copy(update={"environment": "production"})
+    app = create_registry_app(settings)
+    with pytest.raises(UnsafeConfiguration, match="REGISTRY_METRICS_TOKEN is not set"):
+        async with app.router.lifespan_context(app):
+            pass
+    app = create_registry_app(settings.model_copy(update={"metrics_token": "t" * 32}))
+    app.router.lifespan_context = _no_lifespan
+    async with serve(app) as api:
+        problem(await api.client.get("/metrics"), 401)  # loopback, but no token
+        assert (await api.client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})).status_code == 200
 
 
 @asynccontextmanager

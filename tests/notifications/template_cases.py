@@ -49,6 +49,9 @@ PAYLOADS = {
     "nominations.round.approved": dict(**ROUND, proposed=["37"], electorate=ELECTORATE),
     "nominations.round.returned": dict(**ROUND, proposed=["37"], reason="Thiếu biên bản họp", electorate=ELECTORATE),
     "nominations.ranking.published": dict(**CLUSTER, snapshot_id="snap-9", lead_code="22", members=ELECTORATE),
+    "nominations.commendation.submitted": dict(
+        **CLUSTER, proposal_id="p-1", form_code="minister_certificate", form_name="Bằng khen của Bộ trưởng Bộ Nội vụ",
+        province_code="37", province_name="Ninh Bình", lead_code="22", nominees=2),
     "nominations.commendation.returned": dict(
         **CLUSTER, proposal_id="p-1", nominee_id="n-1", nominee_name="Nguyễn Văn An", form_code="minister_certificate",
         form_name="Bằng khen của Bộ trưởng Bộ Nội vụ", province_code="37", lead_code="22",
@@ -86,6 +89,10 @@ PAYLOADS = {
     "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
                                                  closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
     **MOVEMENT_PAYLOADS,
+    "nominations.council.session_scheduled": dict(
+        session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
+        held_on="2027-01-03", place="Phòng họp số 1", members_total=9, present_members=0, quorum_needed=6, nominees=4,
+        ballots=0, members=["hdtd-1", "hdtd-2"]),
     "nominations.council.session_opened": dict(
         session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
         held_on="2027-01-03", members_total=9, present_members=7, quorum_needed=6, nominees=4, ballots=0),

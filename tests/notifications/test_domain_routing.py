@@ -18,6 +18,7 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.council.session_scheduled",
     "nominations.council.session_opened",
     "nominations.council.session_closed",
     "nominations.council.result",
@@ -41,6 +42,7 @@ ALL_TYPES = {
     "nominations.round.approved",
     "nominations.round.returned",
     "nominations.ranking.published",
+    "nominations.commendation.submitted",
     "nominations.commendation.returned",
     "nominations.commendation.sent",
     "nominations.commendation.decided",

@@ -22,12 +22,13 @@ from services.console.messages import (
     rankings,
     rounds,
     scores,
+    statistics,
     workspace,
     year,
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            accounts, disputes, problems, movements, office, conferences, councils)
+            accounts, disputes, problems, movements, office, conferences, councils, statistics)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -49,6 +49,7 @@ VI: dict[str, str] = {
     "lead.review.nothing": "Chưa nhập điểm điều chỉnh nào.",
     "lead.review.history": "Các lần điều chỉnh",
     "lead.review.save": "Lưu kết quả thẩm định",
+    "lead.review.own_sheet": "Đây là phiếu của đơn vị mình: Phó cụm ({deputy}) thẩm định phiếu này, Trưởng cụm không tự thẩm định.",
     "lead.review.saved": "Đã lưu kết quả thẩm định.",
     "confirm.lock.title": "Khoá các bảng điểm?",
     "confirm.lock.what": "Khoá bảng điểm của {n} thành viên {cluster} năm {year}.",
@@ -110,6 +111,7 @@ EN: dict[str, str] = {
     "lead.review.nothing": "No adjustment entered.",
     "lead.review.history": "Adjustments",
     "lead.review.save": "Save the cross-check",
+    "lead.review.own_sheet": "This is your own unit's sheet: the deputy ({deputy}) cross-checks it; a lead never checks its own.",
     "lead.review.saved": "Cross-check saved.",
     "confirm.lock.title": "Lock the score sheets?",
     "confirm.lock.what": "Lock the score sheets of the {n} members of {cluster} for {year}.",
@@ -119,6 +121,6 @@ EN: dict[str, str] = {
     "confirm.submit.title": "Submit the score sheet to the cluster lead?",
     "confirm.submit.what": "Your unit's {year} score sheet is saved: {filled}/{count} criteria scored, self-assessed total {total}.",
     "confirm.submit.after": "Once submitted, your unit can no longer change it; the lead cross-checks it and may adjust a score with a reason.",
-    "confirm.submit.missing": "{n} criteria not scored yet: {codes}. An incomplete sheet cannot be submitted.",
+    "confirm.submit.missing": "{n} criterion not scored yet: {codes}. An incomplete sheet cannot be submitted.||{n} criteria not scored yet: {codes}. An incomplete sheet cannot be submitted.",
     "confirm.submit.button": "Submit the sheet",
 }

@@ -27,6 +27,7 @@ from services.console.pages import (
     register,
     rounds,
     scores,
+    statistics,
     workspace,
     year,
 )
@@ -36,4 +37,5 @@ PAGE_ROUTERS: list[APIRouter] = [
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
     movements.router, movement_units.router, office.router, conferences.router, councils.router,
+    statistics.router,
 ]

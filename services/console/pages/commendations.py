@@ -58,9 +58,17 @@ class NomineeForm(Form):
     birth_date: str = ""
     gender: str = ""
     summary: str = ""
+    # What the statistics forms count (individuals): "" not stated; yes/no for the two booleans.
+    leader_level: str = ""
+    direct_worker: str = ""
+    ethnic_minority: str = ""
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {k: getattr(self, k) or None for k in ("kind", "position", "unit", "gender")}
+        body: dict[str, Any] = {k: getattr(self, k) or None
+                                for k in ("kind", "position", "unit", "gender", "leader_level")}
+        for key in ("direct_worker", "ethnic_minority"):
+            value = getattr(self, key)
+            body[key] = None if not value else value == "yes" if value in ("yes", "no") else value
         day = parse_day(self.birth_date)
         body["birth_date"] = (day.isoformat() if day else self.birth_date) or None
         body["summary"] = self.summary
@@ -74,8 +82,14 @@ class WithdrawForm(Form):
 
 class ReviewForm(Form):
     nominee_id: str = ""
+    nominee_name: str = ""   # for the message saying what was done
     action: str = ""
     reason: str = ""
+
+
+async def _reviewed(request: Request, form: ReviewForm) -> None:
+    """Each review step says what it did, naming the nominee."""
+    await flash(request, message(request, f"comm.done.{form.action}", name=form.nominee_name[:200] or "—"), "ok")
 
 
 # ---------------------------------------------------------------- a province's proposals
@@ -83,9 +97,9 @@ class ReviewForm(Form):
 async def _mine_page(request: Request, api: Api, *, province: str | None, values: dict[str, Any] | None = None,
                      errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     this = vietnam_today().year
-    (items, forms), periods = await asyncio.gather(
-        awards.proposals_and_forms(api),
-        service.member_periods(api, province=province or "", years=[this, this - 1, this - 2, this - 3]))
+    periods = await service.member_periods(api, province=province or "", years=[this, this - 1, this - 2, this - 3])
+    # The forms of the organisers whose clusters the unit is in (a province's: the ministry's).
+    items, forms = await awards.proposals_and_forms(api, [p.get("organiser") or "BNV" for p in periods] or None)
     mine = [p for p in items if p["province_code"] == province]
     led = [p for p in items if p["province_code"] != province]
     lists = sorted({(p["cluster_code"], p["year"]) for p in led}, key=lambda k: (-k[1], k[0]))
@@ -203,7 +217,8 @@ async def cluster_list(request: Request, cluster: str, year: int, user: Reviewer
     if not CLUSTER_CODE.match(cluster):
         raise PageNotFound()
     data = await awards.cluster_list(api, cluster=cluster, year=year)
-    return await render(request, "commendations/list.html", {"l": data, "key": new_secret()})
+    return await render(request, "commendations/list.html", {
+        "l": data, "office_name": await awards.organiser_name(api, data.get("organiser")), "key": new_secret()})
 
 
 @router.post("/commendations/lists/{cluster}/{year:int}/review")
@@ -220,6 +235,8 @@ async def review(request: Request, cluster: str, year: int, user: ReviewerUser, 
                            json={"reason": form.reason})
     except ApiError as exc:
         await flash(request, exc.message, "error")
+    else:
+        await _reviewed(request, form)
     return redirect(f"/commendations/lists/{cluster}/{year}")
 
 
@@ -229,9 +246,12 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
         raise PageNotFound()
     form = await KeyForm.read(request)
     try:
+        period = await service.period_or_none(api, cluster=cluster, year=year)
+        name = await awards.organiser_name(api, (period or {}).get("organiser"))
         sent = await api.post("nominations", f"/v1/commendations/lists/{cluster}/{year}/send",
                               idempotency_key=form.idempotency_key)
-        await flash(request, message(request, "comm.sent", count=sent["nominees"]), "ok")
+        await flash(request, message(request, "comm.sent_to", count=sent["nominees"], name=name) if name
+                    else message(request, "comm.sent", count=sent["nominees"]), "ok")
     except ApiError as exc:
         await flash(request, exc.message, "error")
     return redirect(f"/commendations/lists/{cluster}/{year}")
@@ -241,10 +261,13 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
 
 async def queue_page(request: Request, api: Api, *, errors: dict[str, str] | None = None,
                      values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    queue = await awards.review_queue(api)
+    session = api.session
+    organiser = (session.organiser if session is not None and session.role == "staff" else None) or "BNV"
+    queue, rules = await asyncio.gather(awards.review_queue(api),
+                                        awards.office_rules(api, organiser=organiser, year=vietnam_today().year))
     return await render(request, "commendations/queue.html", {
-        **queue, "values": values or {}, "errors": errors or {}, "key": new_secret()}, status_code=status_code,
-        again_at="/ministry/commendations")
+        **queue, "rules": rules, "values": values or {}, "errors": errors or {}, "key": new_secret()},
+        status_code=status_code, again_at="/ministry/commendations")
 
 
 @router.get("/ministry/commendations")
@@ -265,4 +288,6 @@ async def ministry_review(request: Request, user: MinistryUser, api: ApiDep) -> 
                            json={"reason": form.reason})
     except ApiError as exc:
         await flash(request, exc.message, "error")
+    else:
+        await _reviewed(request, form)
     return redirect("/ministry/commendations")

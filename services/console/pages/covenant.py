@@ -2,6 +2,7 @@
 published, amended with a reason."""
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -66,11 +67,18 @@ def _covenant_errors(exc: ApiError) -> dict[str, str]:
 async def covenant_page(request: Request, cluster: str, year: int, user: UserDep, api: ApiDep) -> Response:
     period = await cy.period(api, cluster=cluster, year=year)
     cy.require_lead(user, period)
-    covenant = await cy.covenant(api, cluster=cluster, year=year)
+    covenant, last_year = await _covenants(api, cluster, year)
     rows = _covenant_rows(covenant["criteria"] if covenant else [])
     return await render(request, "covenant/covenant.html", {"period": period, "base": _base(cluster, year),
                                                             "covenant": covenant, "rows": rows, "reason": "",
-                                                            "kinds": KINDS})
+                                                            "kinds": KINDS, "last_year": last_year})
+
+
+async def _covenants(api: Any, cluster: str, year: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """This year's covenant and last year's (to copy), read together."""
+    this, last = await asyncio.gather(cy.covenant(api, cluster=cluster, year=year),
+                                      cy.covenant(api, cluster=cluster, year=year - 1))
+    return this, last
 
 
 @router.post("/lead/{cluster}/{year:int}/covenant")
@@ -79,6 +87,18 @@ async def covenant_save(request: Request, cluster: str, year: int, user: UserDep
     cy.require_lead(user, period)
     form = await CovenantForm.read(request)
     rows = form.typed_rows()
+    if form.action in ("add_row", "copy_last"):   # the editor grows or fills; nothing is saved yet
+        covenant, last_year = await _covenants(api, cluster, year)
+        if form.action == "add_row":
+            shown = rows + [{"code": "", "title": "", "group": "", "max": "", "kind": "regular"}]
+        else:
+            shown = _covenant_rows((last_year or {}).get("criteria") or [])
+            await flash(request, message(request, "lead.covenant.copied", year=year - 1,
+                                         n=len((last_year or {}).get("criteria") or [])), "ok")
+        return await render(request, "covenant/covenant.html", {
+            "period": period, "base": _base(cluster, year), "covenant": covenant, "rows": shown,
+            "reason": form.reason, "kinds": KINDS, "last_year": last_year},
+            again_at=f"{_base(cluster, year)}/covenant")
     criteria: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     for row in rows:
@@ -105,7 +125,7 @@ async def covenant_save(request: Request, cluster: str, year: int, user: UserDep
             await flash(request, message(request, "lead.covenant.published" if publish else "lead.covenant.saved"),
                         "ok")
             return redirect(f"{_base(cluster, year)}/covenant")
-    covenant = await cy.covenant(api, cluster=cluster, year=year)
-    return await render(request, "covenant/covenant.html", {**context, "covenant": covenant,
+    covenant, last_year = await _covenants(api, cluster, year)
+    return await render(request, "covenant/covenant.html", {**context, "covenant": covenant, "last_year": last_year,
                                                             "rows": filled + _blank_rows(), "errors": errors},
                         status_code=422, again_at=f"{_base(cluster, year)}/covenant")

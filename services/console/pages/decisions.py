@@ -15,6 +15,7 @@ from services.console.i18n import format_date
 from services.console.pages.commendations import queue_page
 from services.console.sessions import new_secret
 from services.console.web import ApiDep, LangDep, MinistryUser, confirm_page, flash, message, redirect, render
+from shared.clock import vietnam_today
 
 router = APIRouter()
 
@@ -33,9 +34,12 @@ class DecisionForm(Form):
 async def create_decision(request: Request, user: MinistryUser, api: ApiDep) -> Response:
     form = await DecisionForm.read(request)
     signed_on = parse_day(form.signed_on)
+    signer_title = form.signer_title or (await awards.office_rules(
+        api, organiser=(user.organiser if user.role == "staff" else None) or "BNV",
+        year=vietnam_today().year))["signer_title"]
     body = {"number": form.number, "year": parse_year(form.year) or 0,
             "signed_on": signed_on.isoformat() if signed_on else form.signed_on,
-            "signer_name": form.signer_name, "signer_title": form.signer_title or "BỘ TRƯỞNG",
+            "signer_name": form.signer_name, "signer_title": signer_title,
             "nominee_ids": form.nominee_ids}
     if form.summary:
         body["summary"] = form.summary

@@ -142,7 +142,7 @@ async def round_for_reader(request: Request, round_id: UUID, user: UserDep, api:
     """A round as its reader acts on it (where a notice links): the lead and the ministry get the
     round's page, a member its ballot (open), or the round's result."""
     rnd = await cy.vote_round(api, round_id=round_id)
-    if user.role == "ministry" or (user.role == "province" and rnd.get("lead_code") == user.province):
+    if user.role in ("ministry", "staff") or (user.role == "province" and rnd.get("lead_code") == user.province):
         return redirect(f"/lead/rounds/{round_id}")
     return redirect(f"/ballots/{round_id}")
 

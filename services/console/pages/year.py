@@ -136,9 +136,13 @@ async def period_save(request: Request, code: str, year: int, user: MinistryUser
 
 async def _leadership_page(request: Request, api: Api, code: str, year: int, *, values: dict[str, Any],
                            errors: dict[str, str] | None = None, key: str = "", status_code: int = 200) -> Response:
-    period, previous = await asyncio.gather(cy.period(api, cluster=code, year=year),
-                                            service.period_or_none(api, cluster=code, year=year - 1))
+    period, previous, units = await asyncio.gather(cy.period(api, cluster=code, year=year),
+                                                   service.period_or_none(api, cluster=code, year=year - 1),
+                                                   service.provinces_on(api, on=date(year, 1, 1)))
+    blocker = cy.rotation_blocker(period, previous, units)
     return await render(request, "year/leadership.html", {"period": period, "previous": previous,
+                                                          "rotation_possible": blocker is None,
+                                                          "rotation_blocker": blocker,
                                                           "values": values, "errors": errors or {},
                                                           "key": key or new_secret()}, status_code=status_code,
                          again_at=f"/ministry/clusters/{code}/periods/{year}/leadership")

@@ -2,6 +2,9 @@
 ``shared.contracts.nominations.Commendation*V1`` (``emit`` validates every payload against them).
 The notifications service routes on these payloads (services/notifications/domain/routing.py).
 
+- ``nominations.commendation.submitted``: a member submitted its proposal to the lead:
+  ``{proposal_id, cluster_code, cluster_name, year, form_code, form_name, province_code, province_name,
+  lead_code (None: no lead yet, or the lead's own), nominees}``
 - ``nominations.commendation.returned``: the lead returned a nominee to its province:
   ``{proposal_id, nominee_id, nominee_name, cluster_code, cluster_name, year, form_code, form_name,
   province_code, lead_code, reason}``
@@ -22,6 +25,7 @@ from shared.contracts import nominations as contracts
 from shared.events import emit
 
 SCHEMA = "nominations"
+SUBMITTED = contracts.COMMENDATION_SUBMITTED
 RETURNED = contracts.COMMENDATION_RETURNED
 SENT = contracts.COMMENDATION_SENT
 DECIDED = contracts.COMMENDATION_DECIDED

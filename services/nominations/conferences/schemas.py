@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -138,3 +138,34 @@ class AttendeeOut(BaseModel):
 class CheckInOut(BaseModel):
     delegate: AttendeeOut
     conference: ConferenceOut
+
+
+class MinutesConfirmationIn(_In):
+    """The chair's or the secretary's confirmation of the minutes (given at the secretary's desk)."""
+
+    role: Literal["chair", "secretary"]
+
+
+class MinutesOut(BaseModel):
+    """The conference's minutes; instants in Vietnam time. ``frozen`` once the chair and the secretary
+    have both confirmed them: the document is then answered as it was at that moment."""
+
+    model_config = ConfigDict(extra="allow")
+
+    conference_id: uuid.UUID
+    cluster: dict[str, str]
+    year: int
+    held_on: date
+    place: str
+    attendance: dict[str, Any] = Field(description="member_units (each present or not, its voting delegate), "
+                                                   "members, present, quorum, quorum_needed, quorum_met, others")
+    votes: list[dict[str, Any]] = Field(description="Each vote: label, kind, rule, ballots_issued, ballots_returned, "
+                                                    "ballots_valid, ballots_invalid, blank_ballots, candidates "
+                                                    "(per unit) or yes/no/abstain, elected, adopted, proposed")
+    election: dict[str, Any]
+    motions: list[dict[str, Any]]
+    covenant: dict[str, Any] = Field(description="The next year's covenant: the motion adopting it, its signatures, "
+                                                 "who has not signed, in_force")
+    hand_over: dict[str, Any] | None
+    confirmation: dict[str, Any]
+    frozen: bool

@@ -2,7 +2,8 @@
 and the rankings computed from them.
 
 ``ranks_for`` is the one thing another context (voting) may use: the rest is scoring's own.
-``year_summary`` serves the service's year view (``services.nominations.year``).
+``year_summary`` serves the service's year view (``services.nominations.year``);
+``covenant_signatures`` the conference's minutes (``services.nominations.conferences``).
 """
 from __future__ import annotations
 
@@ -24,3 +25,15 @@ async def year_summary(conn: asyncpg.Connection, *, year: int, organiser: str | 
     from services.nominations.scoring.store import covenants as _covenant_store
 
     return await _covenant_store.year_summary(conn, year=year, organiser=organiser)
+
+
+async def covenant_signatures(conn: asyncpg.Connection, *, period: dict[str, Any]) -> dict[str, Any] | None:
+    """Who signed the covenant in force of the registry's ``period`` (its signatures, who has not
+    signed, whether it is in force); None while no covenant is published."""
+    from services.nominations.scoring.service import signatures as _signatures
+    from shared.errors import DomainError
+
+    try:
+        return await _signatures.listing(conn, period=period)
+    except DomainError:
+        return None

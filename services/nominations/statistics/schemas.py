@@ -102,3 +102,52 @@ class CellRecords(BaseModel):
     year: int
     items: list[AwardRecord] | list[MovementRecord]
     next: str | None = None
+
+
+class AwardsOfYear(BaseModel):
+    year: int
+    form_code: str
+    form_name: str
+    collective: int
+    individual: int
+    total: int
+
+
+class FlagsOfYear(BaseModel):
+    year: int
+    government_flags: int = Field(description="Government flags approved or awarded (rounds and capped forms)")
+    cluster_leaders: int | None = Field(description="Clusters with a period that year, each with its lead "
+                                                    "(null: the registry did not answer)")
+    cap: int | None = Field(description="floor(cluster leaders × the organiser's share)")
+
+
+class MovementCounts(BaseModel):
+    total: int
+    regular: int
+    thematic: int
+
+
+class ModelsOfField(BaseModel):
+    field: str
+    field_name: str
+    registered: int
+    recognised: int
+
+
+class Participation(BaseModel):
+    movement_id: uuid.UUID
+    name: str
+    organiser_code: str
+    expected: int
+    registered: int
+
+
+class Dashboard(BaseModel):
+    organiser: str | None
+    year: int
+    years: list[int]
+    awards_by_year: list[AwardsOfYear]
+    flags: list[FlagsOfYear]
+    movements: MovementCounts = Field(description="Launched movements running in the year")
+    models_by_field: list[ModelsOfField]
+    participation: list[Participation]

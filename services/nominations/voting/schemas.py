@@ -39,6 +39,9 @@ class RoundIn(BaseModel):
     denominator: Literal["present", "members"] | None = Field(
         default=None, description="A motion's threshold is a share of the member units present when it opened "
                                   "(`present`, the default) or of all members (`members`)")
+    subject: Literal["year_report", "covenant"] | None = Field(
+        default=None, description="What a motion adopts, if it is one of these: the year's report, or next year's "
+                                  "covenant (the conference's minutes link it to the covenant's signatures)")
     max_choices: int | None = Field(default=None, ge=1, le=100, description="Default: seats")
     threshold: Share = Field(default="1/2", description="The share a unit must reach: by default strictly more "
                                                         "than this share of the valid ballots")
@@ -144,6 +147,7 @@ class Round(Answer):
     parent_round_id: uuid.UUID | None = Field(description="The tied round, for a runoff")
     cluster_code: str
     cluster_name: str
+    organiser: str = Field("BNV", description="The organiser whose cluster it is (its office decides the round)")
     year: int
     award: Award | None
     award_label: str = Field(description="What the round decides: the award, the post elected or the motion")
@@ -154,6 +158,7 @@ class Round(Answer):
     denominator: Literal["present", "members"] | None = None
     present_at_open: int | None = Field(None, description="Member units present at the conference when it opened")
     tie_rule: Literal["rotation_order"] | None = None
+    subject: Literal["year_report", "covenant"] | None = None
     rotation_order: list[str] | None = Field(None, description="An election: the rotation after this year's lead")
     seats: int
     max_choices: int

@@ -68,7 +68,8 @@ def kind_fields(r: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of an election or a motion (null for a flag round)."""
     return {"kind": r["kind"], "post": r["post"], "elects_year": r["year"] + 1 if r["kind"] == "election" else None,
             "title": r["title"], "denominator": r["denominator"], "present_at_open": r["present_at_open"],
-            "tie_rule": r["tie_rule"], "rotation_order": list(r["rotation_order"]) if r["rotation_order"] else None}
+            "tie_rule": r["tie_rule"], "subject": r["subject"],
+            "rotation_order": list(r["rotation_order"]) if r["rotation_order"] else None}
 
 
 def names(r: Mapping[str, Any]) -> dict[str, str]:
@@ -96,6 +97,7 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
         "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
         "cluster_code": r["cluster_code"],
         "cluster_name": r["cluster_name"],
+        "organiser": r["organiser"],
         "year": r["year"],
         "award": r["award"],
         "award_label": label(r),
@@ -225,3 +227,48 @@ def minutes(r: Mapping[str, Any], participants: Iterable[Mapping[str, Any]]) -> 
 
 def in_vietnam(at: datetime | None) -> datetime | None:
     return at.astimezone(VIETNAM) if at is not None else None
+
+
+def vote_figures(r: Mapping[str, Any]) -> dict[str, Any]:
+    """One vote as a conference's minutes record it: what was asked, the rule, the ballots issued
+    (one per unit entitled to vote), returned, valid and invalid (online and entered ballots are
+    checked when cast, so none is invalid), and what was counted: per candidate, or yes / no /
+    abstain; a vote that missed its quorum publishes how many voted, never what."""
+    unit_names = names(r)
+    result = published(r["result"])
+    counted = result is not None and result.get("votes") is not None
+    entitled = len(r["electorate"]) if r["electorate"] is not None else None
+    returned = result["ballots_cast"] if result is not None else None
+    figures: dict[str, Any] = {
+        "round_id": str(r["id"]), "parent_round_id": str(r["parent_round_id"]) if r["parent_round_id"] else None,
+        "label": label(r), **kind_fields(r), "award": r["award"], "state": r["state"], "rule": rule_in_words(r),
+        "quorum": str(fraction(r["quorum_num"], r["quorum_den"])),
+        "opened_at": in_vietnam(r["opened_at"]), "closed_at": in_vietnam(r["closed_at"]),
+        "certified_at": in_vietnam(r["certified_at"]),
+        "ballots_issued": entitled, "ballots_returned": returned,
+        "ballots_valid": result["valid_ballots"] if counted and result is not None else None,
+        "ballots_invalid": 0 if counted else None,
+        "blank_ballots": result["blank_ballots"] if counted and result is not None else None,
+        "quorum_met": result["quorum_met"] if result is not None else None,
+        "candidates": None, "yes": None, "no": None, "abstain": None, "adopted": None, "elected": None,
+        "proposed": [], "tie_broken_by": None, "runoff_round_id": None,
+    }
+    if result is None:
+        return figures
+    figures["runoff_round_id"] = result.get("runoff_round_id")
+    votes = result.get("votes") or {}
+    if r["kind"] == "motion":
+        if counted:
+            figures.update(yes=votes.get("yes", 0), no=votes.get("no", 0), abstain=votes.get("abstain", 0))
+        figures["adopted"] = bool(result.get("adopted"))
+        return figures
+    if counted:
+        figures["candidates"] = [{"code": code, "name": unit_names.get(code, code), "votes": n}
+                                 for code, n in result["ranking"]]
+    figures["proposed"] = [{"code": c, "name": unit_names.get(c, c)} for c in result["proposed"]]
+    if r["kind"] == "election":
+        chosen = result["proposed"][0] if len(result["proposed"]) == 1 and r["state"] in ("closed", "certified") \
+            else None
+        figures["elected"] = {"code": chosen, "name": unit_names.get(chosen, chosen)} if chosen else None
+        figures["tie_broken_by"] = result.get("tie_broken_by")
+    return figures

@@ -104,8 +104,10 @@ async def test_the_2023_northern_conference_from_flag_vote_to_register(comm):
     async with vote.nominations.app.state.db.connection() as conn:
         rows = await conn.fetch("SELECT * FROM nominations.outbox WHERE type LIKE 'nominations.commendation.%' "
                                 "ORDER BY seq")
-        assert [r["type"] for r in rows] == ["nominations.commendation.returned", "nominations.commendation.sent",
-                                             "nominations.commendation.decided"]
+        types = [r["type"] for r in rows]
+        assert [t for t in types if not t.endswith(".submitted")] == [
+            "nominations.commendation.returned", "nominations.commendation.sent", "nominations.commendation.decided"]
+        assert types[0] == "nominations.commendation.submitted"
         for row in rows:
             async with conn.transaction():
                 await notifications.handle_event(conn, row_to_envelope(row))
@@ -119,6 +121,10 @@ async def test_the_2023_northern_conference_from_flag_vote_to_register(comm):
     returned_to = [i["recipient"] for i in inbox if i["event_type"] == "nominations.commendation.returned"]
     assert returned_to[0] == "province:36"
     assert any("Thiếu biên bản" in i["body"] for i in inbox if i["recipient"] == "province:36")
+    # the lead (Thái Bình) learns of each member's proposal as it comes, with the province's name
+    submitted = [i for i in inbox if i["event_type"] == "nominations.commendation.submitted"]
+    assert submitted and {i["recipient"] for i in submitted} <= {"province:34", "ministry"}
+    assert any(i["recipient"] == "province:34" and "gửi đề nghị" in i["subject"] for i in submitted)
     sent_to = {i["recipient"] for i in inbox if i["event_type"] == "nominations.commendation.sent"}
     assert {"ministry", "province:22", "province:33", "province:34", "province:36", "province:37"} <= sent_to
 

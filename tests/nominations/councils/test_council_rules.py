@@ -126,3 +126,39 @@ async def test_one_ballot_per_member_is_held_by_the_schema(council):
             await conn.execute("INSERT INTO nominations.council_ballots (session_id, approve, commitment) "
                                "VALUES ($1, ARRAY[$2], $3)", s["id"], "00000000-0000-0000-0000-000000000001",
                                "a" * 64)
+
+
+async def test_over_a_quota_the_close_approves_the_most_voted_and_another_office_cannot_act(council):
+    comm = council.comm
+    made = await comm.through_lead("22", [person("Đỗ Quang Đạt", born="1982-01-15"), person("Vũ Thị Én"),
+                                          person("Lý Văn Phúc", born="1975-03-04")])
+    ids = [n["id"] for n in made]
+    c = await council.found()
+    accounts = [m["account"] for m in c["members"]]
+    members = {m["account"]: m["id"] for m in c["members"]}
+    s = await council.session(c["id"], ids, quotas={"minister_certificate": 1})
+    base = f"/v1/councils/{c['id']}/sessions/{s['id']}"
+    registry = comm.vote.registry.app.state.issuer
+    other, _ = registry.issue(subject="qn-office", role="staff", province=None, organiser="UBND-22")
+    other_office = comm.vote.nominations.auth(other)
+    r = await comm.client.post(f"{base}/check-ins", headers=other_office, json={"member_id": members[accounts[0]]})
+    problem(r, 403)
+    for account in accounts:
+        await council.call("POST", f"{base}/check-ins", comm.ministry, json={"member_id": members[account]})
+    problem(await comm.client.post(f"{base}/open", headers=other_office), 403)
+    await council.call("POST", f"{base}/open", comm.ministry)
+    # Đạt 9, Én 8 (both reach 8 of 9, the quota takes the most voted), Phúc 7 (short).
+    for i, account in enumerate(accounts):
+        approve = {0: ids[:1], 1: ids[:2]}.get(i, ids)
+        r = await council.ballot(c["id"], s["id"], account, approve)
+        assert r.status_code == 201, r.text
+    problem(await comm.client.post(f"{base}/close", headers=other_office), 403)
+    closed = await council.call("POST", f"{base}/close", comm.ministry)
+    lines = {line["nominee_id"]: line for line in closed["result"]["nominees"]}
+    assert [(lines[i]["yes"], lines[i]["rank"], lines[i]["outcome"]) for i in ids] == [
+        (9, 1, "approved"), (8, 2, "over_quota"), (7, None, "below_threshold")]
+    again = await council.call("POST", f"{base}/close", comm.ministry)  # a repeat answers the closed session
+    assert again["result"] == closed["result"]
+    lst = await comm.call("GET", "/v1/commendations/lists/NV-BAC/2023", comm.ministry)
+    states = {n["id"]: n["state"] for p in lst["proposals"] for n in p["nominees"]}
+    assert [states[i] for i in ids] == ["approved", "rejected", "rejected"]

@@ -174,6 +174,11 @@ async def test_the_movements_form_counts_launched_movements(comm):
     assert [(r["id"], r["scope"]) for r in records["items"]] == [(str(regular), "ministry_province")]
     national = _cells(await comm.call("GET", "/v1/statistics/forms/movements?year=2023", comm.ministry))
     assert national["total.total"]["value"] == 3 and national["duration_under_1y.total"]["value"] == 1
+    # The dashboard's participation: each running movement's units expected and registered.
+    d = await comm.call("GET", "/v1/statistics/dashboard?organiser=BNV&year=2023", comm.ministry)
+    assert d["movements"] == {"total": 2, "regular": 1, "thematic": 1}
+    assert [(p["name"], p["expected"], p["registered"]) for p in d["participation"]] == [
+        ("Thi đua thường xuyên năm 2023", 2, 0), ("Chuyên đề chuyển đổi số", 1, 0)]
 
 
 async def test_a_form_as_a_workbook_and_as_a_pdf_by_accept(comm):
@@ -208,3 +213,19 @@ async def test_a_form_as_a_workbook_and_as_a_pdf_by_accept(comm):
     # JSON stays the default, and the documents are as private as the figures.
     assert (await comm.client.get(url, headers=comm.ministry)).json()["form"] == "organiser_awards"
     problem(await comm.client.get(url, headers={**comm.province("34"), "Accept": xlsx}), 403)
+
+
+async def test_the_dashboard_counts_awards_flags_movements_and_participation(comm):
+    await _awarded(comm)
+    d = await comm.call("GET", "/v1/statistics/dashboard?organiser=BNV&year=2023", comm.ministry)
+    assert d["years"] == [2019, 2020, 2021, 2022, 2023]
+    assert [(a["year"], a["form_code"], a["collective"], a["individual"]) for a in d["awards_by_year"]] == [
+        (2023, "minister_certificate", 1, 4)]
+    # One cluster with a period in 2023 (NV-BAC): its lead; 20 % of one is no Government flag.
+    assert d["flags"][-1] == {"year": 2023, "government_flags": 0, "cluster_leaders": 1, "cap": 0}
+    assert d["movements"] == {"total": 0, "regular": 0, "thematic": 0} and d["participation"] == []
+    national = await comm.call("GET", "/v1/statistics/dashboard?year=2023", comm.ministry)
+    assert national["organiser"] is None and national["awards_by_year"][0]["total"] == 5
+    problem(await comm.client.get("/v1/statistics/dashboard?year=2023", headers=comm.province("34")), 403)
+    own = await comm.call("GET", "/v1/statistics/dashboard?year=2023", _staff(comm, "UBND-22"))
+    assert own["organiser"] == "UBND-22" and own["awards_by_year"] == []

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from services.nominations import organisers
+from services.nominations.commendations import events
 from services.nominations.commendations.domain import policy, rules
 from services.nominations.commendations.domain.rules import Limits, RuleError
 from services.nominations.commendations.domain.states import (
@@ -269,5 +270,12 @@ async def submit_proposal(conn: asyncpg.Connection, *, actor: Principal, proposa
     await proposal_store.set_state(conn, proposal_id, State.submitted.value)
     # Nominees the lead already accepted stay accepted: with nothing left to review it is accepted.
     await _follow(conn, await _proposal(conn, proposal_id))
+    lead = p["lead_code"] if p["lead_code"] != p["province_code"] else None
+    # The lead learns a member's proposal waits for its review (its inbox links to the list).
+    await events.publish(conn, events.SUBMITTED, aggregate_id=f"{p['cluster_code']}:{p['year']}", payload={
+        "proposal_id": str(proposal_id), "cluster_code": p["cluster_code"], "cluster_name": p["cluster_name"],
+        "year": p["year"], "form_code": p["form_code"], "form_name": p["form_name"],
+        "province_code": p["province_code"], "province_name": p["province_name"], "lead_code": lead,
+        "nominees": await nominee_store.count(conn, proposal_id)})
     await audit.record(conn, schema=SCHEMA, actor=actor, action="proposal.submit", target=f"proposal:{proposal_id}")
     return await get_proposal(conn, actor=actor, proposal_id=proposal_id)

@@ -32,12 +32,13 @@ def may_schedule(actor: Actor, *, lead_code: str | None, organiser: str) -> bool
     return is_office(actor, organiser=organiser) or (lead_code is not None and unit_of(actor) == lead_code)
 
 
-def is_secretary(actor: Actor, *, host_code: str, organiser: str) -> bool:
-    """The secretary's desk: the host's account, or the organiser's emulation office."""
-    return is_office(actor, organiser=organiser) or unit_of(actor) == host_code
+def is_secretary(actor: Actor, *, host_code: str | None, organiser: str) -> bool:
+    """The secretary's desk: the host's account (the cluster-year's current lead; ``None``: no lead),
+    or the organiser's emulation office."""
+    return is_office(actor, organiser=organiser) or (host_code is not None and unit_of(actor) == host_code)
 
 
-def may_name_delegate(actor: Actor, *, host_code: str, organiser: str, unit_code: str | None,
+def may_name_delegate(actor: Actor, *, host_code: str | None, organiser: str, unit_code: str | None,
                       members: Collection[str]) -> bool:
     """A guest (no unit) only by the secretary; a unit's delegate by the secretary or that member unit."""
     if unit_code is not None and unit_code not in members:
@@ -47,7 +48,7 @@ def may_name_delegate(actor: Actor, *, host_code: str, organiser: str, unit_code
     return unit_code is not None and unit_of(actor) == unit_code
 
 
-def check_in_method(actor: Actor, *, host_code: str, organiser: str, unit_code: str | None) -> str | None:
+def check_in_method(actor: Actor, *, host_code: str | None, organiser: str, unit_code: str | None) -> str | None:
     """``self`` when a unit checks its own delegate in, ``secretary`` for the desk; ``None``: refused."""
     if unit_code is not None and unit_of(actor) == unit_code:
         return "self"

@@ -97,9 +97,23 @@ async def conference_for(conn: asyncpg.Connection, conference_id: uuid.UUID, *, 
     return row
 
 
-def require_secretary(actor: Principal, row: asyncpg.Record, what: str) -> None:
-    if not policy.is_secretary(actor, host_code=row["host_code"], organiser=row["organiser"]):
-        raise Forbidden(f"only the host ({row['host_code']}) or {row['organiser']}'s office may {what}")
+async def host_now(actor: Principal, row: asyncpg.Record, registry: RegistryClient | None) -> str | None:
+    """The unit whose account holds the host's powers: the cluster-year's lead as the registry says
+    now, asked on every use (a ministry's correction of the leadership moves the secretary's desk
+    with the next request, as it moves every other lead power). The office's powers do not depend
+    on it, so only a unit's account asks; without a registry (a caller inside the service) the
+    host recorded when the conference was scheduled stands."""
+    if registry is None or not actor.is_unit:
+        return str(row["host_code"])
+    return await registry.lead_of(row["cluster_code"], row["year"])
+
+
+async def require_secretary(actor: Principal, row: asyncpg.Record, what: str,
+                            registry: RegistryClient | None) -> None:
+    host = await host_now(actor, row, registry)
+    if not policy.is_secretary(actor, host_code=host, organiser=row["organiser"]):
+        raise Forbidden(f"only the host ({host or 'none: the cluster-year has no lead'}) or "
+                        f"{row['organiser']}'s office may {what}")
 
 
 async def attendance_event(conn: asyncpg.Connection, row: asyncpg.Record, type_: str) -> None:
@@ -183,10 +197,10 @@ _MOVES = {ConferenceState.in_session: ("open", CONFERENCE_OPENED),
 
 
 async def move(conn: asyncpg.Connection, *, actor: Principal, conference_id: uuid.UUID,
-               to: str) -> dict[str, Any]:
+               to: str, registry: RegistryClient | None = None) -> dict[str, Any]:
     verb, event = _MOVES[ConferenceState(to)]
     row = await conference_for(conn, conference_id, lock=True)
-    require_secretary(actor, row, f"{verb} the conference")
+    await require_secretary(actor, row, f"{verb} the conference", registry)
     with refusals():
         check(row["state"], to)
         row = await store.move(conn, conference_id, state=to)

@@ -17,15 +17,16 @@ from services.nominations.conferences.service.conferences import (
     require_secretary,
 )
 from services.nominations.conferences.store import hand_overs as store
+from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
 from shared.errors import Conflict, Unprocessable
 
 
 async def record(conn: asyncpg.Connection, *, actor: Principal, conference_id: uuid.UUID, from_code: str,
-                 to_code: str) -> dict[str, Any]:
+                 to_code: str, registry: RegistryClient | None = None) -> dict[str, Any]:
     row = await conference_for(conn, conference_id, lock=True)
-    require_secretary(actor, row, "record the hand-over")
+    await require_secretary(actor, row, "record the hand-over", registry)
     names = member_names(row)
     for field, code in (("from_unit", from_code), ("to_unit", to_code)):
         if code not in names:

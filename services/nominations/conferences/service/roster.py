@@ -15,12 +15,14 @@ from services.nominations.conferences.service.conferences import (
     attendance,
     attendance_event,
     conference_for,
+    host_now,
     member_names,
     public,
     readable_conference,
     refusals,
 )
 from services.nominations.conferences.store import conferences as store
+from services.nominations.registry_client import RegistryClient
 from shared import audit
 from shared.auth import Principal
 from shared.contracts.conferences import CONFERENCE_QUORUM_REACHED
@@ -42,13 +44,15 @@ def _roster_open(row: asyncpg.Record) -> None:
 
 
 async def name_attendee(conn: asyncpg.Connection, *, actor: Principal, conference_id: uuid.UUID,
-                        values: dict[str, Any]) -> dict[str, Any]:
+                        values: dict[str, Any], registry: RegistryClient | None = None) -> dict[str, Any]:
     row = await conference_for(conn, conference_id, lock=True)
     names = member_names(row)
     unit = values["unit_code"]
     if unit is not None and unit not in names:
         raise Unprocessable(f"{unit} is not a member of {row['cluster_code']} in {row['year']}", field="unit_code")
-    if not policy.may_name_delegate(actor, host_code=row["host_code"], organiser=row["organiser"], unit_code=unit,
+    # A unit naming its own delegate needs no host: the registry is asked only for the others.
+    host = None if unit is not None and unit == actor.unit else await host_now(actor, row, registry)
+    if not policy.may_name_delegate(actor, host_code=host, organiser=row["organiser"], unit_code=unit,
                                     members=names):
         raise Forbidden("a member unit names its own delegates; guests are named by the host or the ministry")
     _roster_open(row)
@@ -72,15 +76,16 @@ async def roster(conn: asyncpg.Connection, *, conference_id: uuid.UUID,
 
 
 async def check_in(conn: asyncpg.Connection, *, actor: Principal, conference_id: uuid.UUID,
-                   delegate_id: uuid.UUID) -> dict[str, Any]:
+                   delegate_id: uuid.UUID, registry: RegistryClient | None = None) -> dict[str, Any]:
     """Check a delegate in (once: a second check-in answers the first one's record). The check-in that
     first makes the quorum publishes ``conference.quorum_reached``."""
     row = await conference_for(conn, conference_id, lock=True)
     person = await store.attendee(conn, conference_id, delegate_id, lock=True)
     if person is None:
         raise NotFound(f"no delegate {delegate_id} at this conference", field="delegate_id")
-    method = policy.check_in_method(actor, host_code=row["host_code"], organiser=row["organiser"],
-                                    unit_code=person["unit_code"])
+    own = person["unit_code"] is not None and person["unit_code"] == actor.unit
+    method = policy.check_in_method(actor, host_code=None if own else await host_now(actor, row, registry),
+                                    organiser=row["organiser"], unit_code=person["unit_code"])
     if method is None:
         raise Forbidden("a delegate is checked in by its own unit's account or by the secretary's desk")
     if person["checked_in_at"] is None:

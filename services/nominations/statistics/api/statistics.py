@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from services.nominations.statistics import service
-from services.nominations.statistics.schemas import CellRecords, Form, FormCode, FormList
+from services.nominations.statistics.schemas import CellRecords, Dashboard, Form, FormCode, FormList
 from shared.app import Db
 from shared.auth import CurrentPrincipal
 from shared.errors import problems
 from shared.pagination import id_cursor
 
 router = APIRouter(prefix="/v1/statistics/forms", tags=["statistics"])
+dashboard = APIRouter(prefix="/v1/statistics", tags=["statistics"])
 
 Organiser = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
                                         description="Whose records (an office's own by default; omitted by the "
@@ -58,3 +59,13 @@ async def cell_records(form: FormCode, cell: Annotated[str, Path(pattern=r"^[a-z
     async with db.connection() as conn:
         return await service.cell_records(conn, actor=principal, organiser=organiser, year=year, form=form, cell=cell,
                                           after=id_cursor(after), limit=limit)
+
+
+@dashboard.get("/dashboard", response_model=Dashboard, responses=problems(403),
+               summary="Awards by form and year, Government flags against the cap, movements and models by field, "
+                       "participation (an organiser's, or every organiser's for the ministry)")
+async def get_dashboard(principal: CurrentPrincipal, db: Db, registry: service.Registry, settings: service.Settings,
+                        year: YearQ, organiser: Organiser = None) -> Any:
+    async with db.connection() as conn:
+        return await service.dashboard(conn, actor=principal, registry=registry, organiser=organiser, year=year,
+                                       default_share=settings.government_flag_cap_share)

@@ -21,13 +21,14 @@ SCHEMA = "nominations"
 @router.post("/{round_id}/paper-ballot-disputes", status_code=201,
              summary="Dispute the paper ballot the lead entered for the caller's province (until the round is certified)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
-async def dispute(round_id: uuid.UUID, body: DisputeIn, principal: CurrentPrincipal, db: Db,
-                  idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def dispute(round_id: uuid.UUID, body: DisputeIn, registry: service.Registry, principal: CurrentPrincipal,
+                  db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:dispute:{round_id}", body=body,
             status_code=201,
-            run=lambda: service.dispute_paper_ballot(conn, actor=principal, round_id=round_id, reason=body.reason))
+            run=lambda: service.dispute_paper_ballot(conn, actor=principal, round_id=round_id, reason=body.reason,
+                                                     registry=registry))
 
 
 @router.post("/{round_id}/paper-ballot-confirmations", status_code=201,
@@ -55,10 +56,11 @@ async def list_disputes(round_id: uuid.UUID, registry: service.Registry, princip
              summary="Rule on a disputed paper ballot (ministry; final)",
              response_model=Dispute, responses=problems(401, 403, 404, 409, 422))
 async def rule(round_id: uuid.UUID, province: Annotated[str, Path(pattern=r"^[0-9A-Z][0-9A-Z-]{1,15}$")], body: RulingIn,
-               principal: CurrentPrincipal, db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+               registry: service.Registry, principal: CurrentPrincipal, db: Db,
+               idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:ruling:{round_id}:{province}",
             body=body, status_code=200,
             run=lambda: service.rule_on_dispute(conn, actor=principal, round_id=round_id, province=province,
-                                      ruling=body.ruling, note=body.note))
+                                      ruling=body.ruling, note=body.note, registry=registry))

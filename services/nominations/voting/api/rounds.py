@@ -55,7 +55,7 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
                 quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
                 threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison,
                 conference_id=body.conference_id, kind=body.kind, post=body.post, title=body.title,
-                denominator=body.denominator))
+                denominator=body.denominator, subject=body.subject))
 
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",
@@ -241,10 +241,11 @@ async def approve(round_id: uuid.UUID, registry: service.Registry, settings: ser
 
 @router.post("/{round_id}/return", summary="Return the certified proposal with a reason (ministry)",
              response_model=Round, responses=problems(401, 403, 404, 409, 422))
-async def return_round(round_id: uuid.UUID, body: ReturnIn, principal: CurrentPrincipal, db: Db,
-                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def return_round(round_id: uuid.UUID, body: ReturnIn, registry: service.Registry, principal: CurrentPrincipal,
+                       db: Db, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async with db.transaction() as conn:
         return await idempotent(
             conn, schema=SCHEMA, key=idempotency_key, scope=f"{principal.subject}:round.return:{round_id}", body=body,
             status_code=200,
-            run=lambda: service.return_round(conn, actor=principal, round_id=round_id, reason=body.reason))
+            run=lambda: service.return_round(conn, actor=principal, round_id=round_id, reason=body.reason,
+                                             registry=registry))

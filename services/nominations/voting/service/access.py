@@ -101,6 +101,20 @@ async def lead_now(actor: Principal, r: Mapping[str, Any], registry: RegistryCli
     return await registry.lead_of(r["cluster_code"], r["year"])
 
 
+async def as_led_now(r: Mapping[str, Any], registry: RegistryClient | None) -> Mapping[str, Any]:
+    """The round as its events describe it: with the lead the registry names now, so the notices of
+    a round whose leadership was corrected reach the new lead, not the former one. The recorded lead
+    stands without a registry (the beat's automatic close) or when the registry cannot answer (the
+    act itself does not wait for it)."""
+    if registry is None:
+        return r
+    try:
+        lead = await registry.lead_of(r["cluster_code"], r["year"])
+    except Unavailable:
+        return r
+    return r if lead is None or lead == r["lead_code"] else {**r, "lead_code": lead}
+
+
 def _lead_refusal(r: Mapping[str, Any], lead: str | None, action: str) -> Forbidden:
     who = f"province {lead}" if lead else "nobody yet"
     return Forbidden(f"only the lead of {r['cluster_code']} in {r['year']} ({who}) may {action}")

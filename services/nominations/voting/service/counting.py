@@ -28,6 +28,7 @@ from services.nominations.voting.service.access import (
     _load,
     _public,
     _require_transition,
+    as_led_now,
     lead_now,
 )
 from services.nominations.voting.store import ballots as ballot_store
@@ -122,7 +123,7 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
         check_transition(RoundState.closed, final)
         row = await round_store.settle(conn, round_id, state=final.value)
     await events.publish(conn, events.ROUND_CLOSED, round_id=round_id,
-                         payload=events.closed(row, outcome=counted.outcome))
+                         payload=events.closed(await as_led_now(row, registry), outcome=counted.outcome))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.close", target=f"round:{round_id}",
                        details={"outcome": counted.outcome, "state": row["state"],
                                 "ballots_cast": counted.ballots_cast, "automatic": due_only})
@@ -147,7 +148,8 @@ async def _create_runoff(conn: asyncpg.Connection, *, actor: Principal, parent: 
         carried_over=carried_over, threshold_base=parent["threshold_base"],
         threshold_comparison=parent["threshold_comparison"], organiser=parent["organiser"], kind=parent["kind"],
         post=parent["post"], rotation_order=parent["rotation_order"], tie_rule=parent["tie_rule"],
-        title=parent["title"], denominator=parent["denominator"], present_at_open=parent["present_at_open"])
+        title=parent["title"], denominator=parent["denominator"], present_at_open=parent["present_at_open"],
+        subject=parent["subject"])
     await conferences.inherit_round(conn, parent_round_id=parent["id"], round_id=runoff_id)
     await events.publish(conn, events.RUNOFF_CREATED, round_id=runoff_id,
                          payload=events.runoff_created(parent, runoff))

@@ -26,6 +26,7 @@ from services.nominations.voting.service.access import (
     _require_lead,
     _require_ministry,
     _require_transition,
+    as_led_now,
 )
 from services.nominations.voting.service.disputes import require_certifiable
 from services.nominations.voting.store import rounds as round_store
@@ -67,7 +68,8 @@ async def certify_round(conn: asyncpg.Connection, *, actor: Principal, round_id:
             raise Conflict(f"the {r['post']} of {r['cluster_code']} for {r['year'] + 1} is already elected "
                            f"(round {done['id']})", slug="election-decided")
     row = await round_store.certify(conn, round_id, by=actor.subject)
-    await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id, payload=events.decided(row))
+    await events.publish(conn, events.ROUND_CERTIFIED, round_id=round_id,
+                         payload=events.decided(await as_led_now(row, registry)))
     if row["kind"] == RoundKind.election and elected(row["result"]) is not None:
         await _leadership_elected(conn, row)
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.certify", target=f"round:{round_id}",
@@ -96,20 +98,22 @@ async def approve_round(conn: asyncpg.Connection, *, actor: Principal, registry:
     # forms of the round's organiser, provisioned if it never asked for them).
     await organisers.ensure_forms(conn, registry, r["organiser"])
     await commendations.carry_approved_round(conn, actor=actor, round_row=row)
-    await events.publish(conn, events.ROUND_APPROVED, round_id=round_id, payload=events.decided(row))
+    await events.publish(conn, events.ROUND_APPROVED, round_id=round_id,
+                         payload=events.decided(await as_led_now(row, registry)))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.approve", target=f"round:{round_id}",
                        details={"proposed": proposed})
     return await _public(conn, row)
 
 
 async def return_round(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID,
-                       reason: str) -> dict[str, Any]:
+                       reason: str, registry: RegistryClient | None = None) -> dict[str, Any]:
     r = await _load(conn, round_id, lock="update")
     _require_ministry(actor, r, "return a proposal")
     _require_nomination(r)
     _require_transition(r, RoundState.returned)
     row = await round_store.decide(conn, round_id, state="returned", by=actor.subject, reason=reason)
-    await events.publish(conn, events.ROUND_RETURNED, round_id=round_id, payload=events.decided(row, reason=reason))
+    await events.publish(conn, events.ROUND_RETURNED, round_id=round_id,
+                         payload=events.decided(await as_led_now(row, registry), reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="round.return", target=f"round:{round_id}",
                        details={"reason": reason})
     return await _public(conn, row)

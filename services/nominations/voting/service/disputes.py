@@ -18,6 +18,7 @@ from services.nominations.voting.sealed_idempotency import (
 from services.nominations.voting.service.access import (
     SCHEMA,
     _load,
+    as_led_now,
     lead_for_reading,
 )
 from services.nominations.voting.store import disputes as dispute_store
@@ -43,7 +44,8 @@ def dispute_public(row: Mapping[str, Any]) -> dict[str, Any]:
             "ruled_at": row["ruled_at"]}
 
 
-async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str) -> dict[str, Any]:
+async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, reason: str,
+                               registry: RegistryClient | None = None) -> dict[str, Any]:
     """The member disputes the paper ballot the lead entered for it (until the round is certified)."""
     r = await _load(conn, round_id, lock="share")
     if not actor.is_unit or actor.unit not in (r["electorate"] or []):
@@ -60,7 +62,8 @@ async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, ro
     if row is None:
         raise Conflict("this paper ballot is already disputed", slug="already-disputed")
     await events.publish(conn, events.PAPER_BALLOT_DISPUTED, round_id=round_id,
-                         payload=events.paper_ballot_disputed(r, voter=actor.unit,  # type: ignore[arg-type]
+                         payload=events.paper_ballot_disputed(await as_led_now(r, registry),
+                                                              voter=actor.unit,  # type: ignore[arg-type]
                                                               document_ref=paper["document_ref"], reason=reason))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_disputed", target=f"round:{round_id}",
                        details={"voter": actor.unit, "document_ref": paper["document_ref"]})
@@ -68,7 +71,7 @@ async def dispute_paper_ballot(conn: asyncpg.Connection, *, actor: Principal, ro
 
 
 async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_id: uuid.UUID, province: str, ruling: str,
-               note: str) -> dict[str, Any]:
+                          note: str, registry: RegistryClient | None = None) -> dict[str, Any]:
     """The ministry's ruling, final: the ballot stands, or it is void (the round cannot be certified)."""
     r = await _load(conn, round_id, lock="share")
     if not policy.may_decide(actor, organiser=r["organiser"]):
@@ -83,7 +86,8 @@ async def rule_on_dispute(conn: asyncpg.Connection, *, actor: Principal, round_i
                                      by=actor.subject)
     paper = await dispute_store.paper_participation(conn, round_id, province)
     await events.publish(conn, events.PAPER_BALLOT_RULED, round_id=round_id,
-                         payload=events.paper_ballot_ruled(r, voter=province, document_ref=paper["document_ref"],  # type: ignore[index]
+                         payload=events.paper_ballot_ruled(await as_led_now(r, registry), voter=province,
+                                                           document_ref=paper["document_ref"],  # type: ignore[index]
                                                            ruling=ruling, note=note))
     await audit.record(conn, schema=SCHEMA, actor=actor, action="ballot.paper_dispute_ruled",
                        target=f"round:{round_id}", details={"voter": province, "ruling": ruling})

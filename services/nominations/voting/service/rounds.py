@@ -59,11 +59,14 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
                        quorum: Any, self_vote: bool, candidates: list[str] | None, closes_at: datetime | None,
                        threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than",
                        conference_id: uuid.UUID | None = None, kind: str = "nomination", post: str | None = None,
-                       title: str | None = None, denominator: str | None = None) -> dict[str, Any]:
+                       title: str | None = None, denominator: str | None = None,
+                       subject: str | None = None) -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     shape = _kind_shape(kind=kind, award=award, seats=seats, post=post, title=title, denominator=denominator,
                         candidates=candidates)
+    if subject is not None and kind != RoundKind.motion:
+        raise Unprocessable("only a motion adopts the year's report or the covenant", field="subject")
     period = await registry.period(cluster_code, year)
     if period is None:
         raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",
@@ -114,7 +117,7 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
         unit_names=names, closes_at=closes_at, created_by=actor.subject,
         threshold_base=threshold_base, threshold_comparison=threshold_comparison,
         organiser=period.get("organiser") or "BNV", kind=kind, post=post, rotation_order=rotation,
-        tie_rule=shape["tie_rule"], title=title, denominator=shape["denominator"])
+        tie_rule=shape["tie_rule"], title=title, denominator=shape["denominator"], subject=subject)
     if conference_id is not None:
         await conferences.attach_round(conn, conference_id=conference_id, round_id=row["id"],
                                        cluster_code=cluster_code, year=year)

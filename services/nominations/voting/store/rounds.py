@@ -15,7 +15,7 @@ _COLUMNS = """id, parent_round_id, cluster_code, cluster_name, year, award, seat
               electorate, unit_names, carried_over, state, closes_at, result, created_by, created_at,
               opened_at, closed_at, certified_at, certified_by, decided_at, decided_by, return_reason,
               threshold_base, threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title,
-              denominator, present_at_open"""
+              denominator, present_at_open, subject"""
 
 
 async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uuid.UUID | None, cluster_code: str,
@@ -27,21 +27,23 @@ async def insert(conn: asyncpg.Connection, *, id: uuid.UUID, parent_round_id: uu
                  threshold_comparison: str = "more_than", organiser: str = "BNV",
                  kind: str = "nomination", post: str | None = None, rotation_order: list[str] | None = None,
                  tie_rule: str | None = None, title: str | None = None, denominator: str | None = None,
-                 present_at_open: int | None = None) -> asyncpg.Record:
+                 present_at_open: int | None = None, subject: str | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
         f"""INSERT INTO nominations.rounds
                 (id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
                  threshold_num, threshold_den, quorum_num, quorum_den, self_vote, candidates, lead_code,
                  unit_names, closes_at, created_by, state, electorate, carried_over, opened_at,
                  threshold_base, threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title,
-                 denominator, present_at_open)
+                 denominator, present_at_open, subject)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
+                    $21, CASE WHEN $19 = 'open' THEN now() END, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,
+                    $32)
             RETURNING {_COLUMNS}""",
         id, parent_round_id, cluster_code, cluster_name, year, award, seats, max_choices,
         threshold[0], threshold[1], quorum[0], quorum[1], self_vote, candidates, lead_code,
         unit_names, closes_at, created_by, state, electorate, carried_over or [], threshold_base,
-        threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title, denominator, present_at_open)
+        threshold_comparison, organiser, kind, post, rotation_order, tie_rule, title, denominator, present_at_open,
+        subject)
 
 
 async def get(conn: asyncpg.Connection, round_id: uuid.UUID, *, lock: str | None = None) -> asyncpg.Record | None:
@@ -88,6 +90,13 @@ async def mark_open(conn: asyncpg.Connection, round_id: uuid.UUID, *, electorate
                    present_at_open = $4
              WHERE id = $1 AND state = 'draft' RETURNING {_COLUMNS}""",
         round_id, electorate, unit_names, present)
+
+
+async def by_ids(conn: asyncpg.Connection, round_ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+    """These rounds, in the order given."""
+    rows = {r["id"]: r for r in await conn.fetch(
+        f"SELECT {_COLUMNS} FROM nominations.rounds WHERE id = ANY($1::uuid[])", round_ids)}
+    return [rows[i] for i in round_ids if i in rows]
 
 
 async def elected_post(conn: asyncpg.Connection, *, cluster: str, year: int, post: str) -> asyncpg.Record | None:

@@ -28,6 +28,20 @@ def _form(c: Ctx) -> str:
     return c.text("form_name") or c.t("hình thức khen thưởng", "the award")
 
 
+def _commendation_submitted(c: Ctx) -> tuple[str, list[str], str | None]:
+    cluster, count = c.cluster(), c.text("nominees")
+    province = c.text("province_name") or c.text("province_code") or c.t("Một đơn vị", "A member")
+    subject = c.t(f"{province} gửi đề nghị khen thưởng{c.year()} – {cluster}",
+                  f"{province} submitted its award proposal{c.year(en=' for ')} – {cluster}")
+    lines = [
+        c.t(f"{province} đã gửi đề nghị {_form(c)}{c.year()}" + (f" gồm {count} tập thể, cá nhân." if count else "."),
+            f"{province} submitted its proposal for {_form(c)}{c.year(en=' ')}"
+            + (f" ({count} nominees)." if count else ".")),
+    ]
+    action = c.t("Xem hồ sơ, chấp nhận hoặc trả lại từng đối tượng", "Read the file, accept or return each nominee")
+    return subject, lines, action
+
+
 def _commendation_returned(c: Ctx) -> tuple[str, list[str], str | None]:
     cluster, name, reason = c.cluster(), c.text("nominee_name"), c.text("reason")
     who = name or c.t("một đối tượng", "a nominee")
@@ -137,6 +151,7 @@ def _sheets_locked(c: Ctx) -> tuple[str, list[str], str | None]:
 
 TEMPLATES: dict[str, Template] = {
     r.RANKING_PUBLISHED: _ranking_published,
+    r.COMMENDATION_SUBMITTED: _commendation_submitted,
     r.COMMENDATION_RETURNED: _commendation_returned,
     r.COMMENDATION_SENT: _commendation_sent,
     r.COMMENDATION_DECIDED: _commendation_decided,

@@ -246,7 +246,7 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
         raise PageNotFound()
     form = await KeyForm.read(request)
     try:
-        period = await api.get_optional("registry", f"/v1/clusters/{cluster}/periods/{year}")
+        period = await service.period_or_none(api, cluster=cluster, year=year)
         name = await awards.organiser_name(api, (period or {}).get("organiser"))
         sent = await api.post("nominations", f"/v1/commendations/lists/{cluster}/{year}/send",
                               idempotency_key=form.idempotency_key)

@@ -130,7 +130,7 @@ def test_kubernetes_postgresql_is_archived_and_backed_up_by_cloudnativepg():
     by_kind: dict[str, list[dict]] = {}
     for doc in docs + examples:
         by_kind.setdefault(doc["kind"], []).append(doc)
-        if doc["apiVersion"] == "v1":  # the Kubernetes kinds against the Kubernetes schemas
+        if doc["apiVersion"] in ("v1", "networking.k8s.io/v1"):  # the Kubernetes kinds against their schemas
             kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
         else:
             assert doc["apiVersion"] == "postgresql.cnpg.io/v1", doc["kind"]
@@ -158,4 +158,11 @@ def test_kubernetes_postgresql_is_archived_and_backed_up_by_cloudnativepg():
     # kustomize renders it (kubectl's built-in kustomize, where kubectl is installed).
     if shutil.which("kubectl"):
         rendered = subprocess.run(["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=True)
-        assert {d["kind"] for d in yaml.safe_load_all(rendered.stdout)} == {"Cluster", "ScheduledBackup"}
+        assert {d["kind"] for d in yaml.safe_load_all(rendered.stdout)} == {"Cluster", "ScheduledBackup", "NetworkPolicy"}
+    # The base's default-deny-ingress selects the database's pods too (one namespace): thidua's pods
+    # and the operator are let in.
+    (policy,) = by_kind["NetworkPolicy"]
+    assert policy["spec"]["podSelector"] == {"matchLabels": {"cnpg.io/cluster": live["metadata"]["name"]}}
+    sources = [source for rule in policy["spec"]["ingress"] for source in rule["from"]]
+    assert {"podSelector": {"matchLabels": {"app.kubernetes.io/part-of": "thidua"}}} in sources
+    assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "cnpg-system"}}} in sources

@@ -54,6 +54,14 @@ async def review_queue(api: Api) -> dict[str, list[dict[str, Any]]]:
     return {"sent": sent["items"], "approved": approved["items"], "decisions": decisions["items"]}
 
 
+async def organiser_name(api: Api, code: str | None) -> str | None:
+    """The name of an organiser other than the ministry (None for the ministry's, whose texts name it)."""
+    if code in (None, "BNV"):
+        return None
+    found = await api.get_optional("registry", f"/v1/organisers/{code}")
+    return str(found["name"]) if found else None
+
+
 async def office_rules(api: Api, *, organiser: str, year: int) -> dict[str, Any]:
     """The office's rules in force in ``year``: how its decisions are numbered and who signs them."""
     found: dict[str, Any] = await api.get("nominations", f"/v1/organisers/{organiser}/rules", params={"year": year})

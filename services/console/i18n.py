@@ -24,11 +24,19 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+PLURAL_COUNTS = ("n", "count", "seats")
+
+
 def translate(lang: str, key: str, **values: Any) -> str:
     catalogue = CATALOGUES.get(lang) or CATALOGUES["vi"]
     template = catalogue.get(key)
     if template is None:
         template = CATALOGUES["vi"].get(key, key)
+    if "||" in template:
+        # English counts: "{n} seat||{n} seats" is "1 seat", "2 seats" (Vietnamese has one form).
+        one, other = template.split("||", 1)
+        count = next((values[k] for k in PLURAL_COUNTS if k in values), None)
+        template = one if str(count) in ("1", "1.0") else other
     return nfc(template.format(**values) if values else template)
 
 

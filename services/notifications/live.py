@@ -28,8 +28,9 @@ class InboxHub:
         self._task: asyncio.Task | None = None
         self.connected = asyncio.Event()
 
-    def subscribe(self, address: str) -> asyncio.Event:
-        wake = asyncio.Event()
+    def subscribe(self, address: str, wake: asyncio.Event | None = None) -> asyncio.Event:
+        """An event set when ``address`` is notified; pass ``wake`` to share one across addresses."""
+        wake = wake or asyncio.Event()
         self._waiters[address].add(wake)
         return wake
 

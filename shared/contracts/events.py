@@ -95,6 +95,7 @@ CATALOGUE: dict[str, EventContract] = {
     conferences.CONFERENCE_QUORUM_REACHED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.CONFERENCE_ADJOURNED: EventContract(1, ConferenceAttendanceV1, "nominations"),
     conferences.COVENANT_SIGNED: EventContract(1, CovenantSignedV1, "nominations"),
+    councils.COUNCIL_SESSION_SCHEDULED: EventContract(1, CouncilSessionV1, "nominations"),
     councils.COUNCIL_SESSION_OPENED: EventContract(1, CouncilSessionV1, "nominations"),
     councils.COUNCIL_SESSION_CLOSED: EventContract(1, CouncilSessionV1, "nominations"),
     councils.COUNCIL_RESULT: EventContract(1, CouncilResultV1, "nominations"),

@@ -64,8 +64,15 @@ async def test_the_ministry_creates_an_account_and_the_person_sets_its_password_
     await phone.get_by_role("button", name="Đặt mật khẩu").click()
     await expect(phone.locator(FLASH)).to_contain_text("Đã đặt mật khẩu")
     await sign_in(phone, "province-01", STRONG)
+    # on a phone the header is one line: the navigation and the account fold into a menu
+    header = await phone.locator("header.masthead").bounding_box()
+    assert header is not None and header["height"] < 80, header
+    await expect(phone.locator("nav.top")).to_be_hidden()
+    await phone.get_by_role("button", name="Menu").click()
+    await expect(phone.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
     await expect(phone.locator("header")).to_contain_text("Nguyễn Thị Hà")
-    await phone.goto("/account")
+    await screenshot(phone, "menu-open-phone", full_page=False)
+    await phone.locator(".who").click()
     await expect(phone.get_by_label("Chức vụ")).to_have_value("Giám đốc Sở Nội vụ")
     await phone.get_by_label("Chức vụ").fill("Phó Giám đốc Sở Nội vụ")
     await phone.get_by_role("button", name="Lưu").click()

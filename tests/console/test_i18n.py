@@ -98,3 +98,15 @@ def test_codes_are_translated_with_their_params_and_never_shown_in_english() -> 
     assert error.message == "Cụm noivu-bac chưa có danh sách thành viên năm 2026."
     assert error.fields["cluster_code"] == error.message
     assert "missing" not in str(vi.fields) and "Chi tiết" not in str(vi.fields)
+
+
+def test_english_counts_one_and_many_vietnamese_has_one_form() -> None:
+    assert translate("en", "round.seats_n", n=1) == "1 seat"
+    assert translate("en", "round.seats_n", n=2) == "2 seats"
+    assert translate("en", "tasks.vote_rules", seats=1, max=1) == "1 seat, choose up to 1"
+    assert translate("vi", "round.seats_n", n=1) == "1 suất đề nghị"
+    for key, text in EN.items():           # both forms name the same placeholders
+        if "||" in text:
+            one, other = text.split("||")
+            assert set(re.findall(r"{(\w+)}", one)) == set(re.findall(r"{(\w+)}", other)), key
+    assert not any("||" in text for text in VI.values())

@@ -88,5 +88,7 @@ async def test_the_lead_pages_speak_english_on_the_switch(pages: Pages) -> None:
     await page.goto("/rankings/2025?cluster=NOIVU-BAC")
     await expect(page.locator("h1")).to_contain_text("Ranking 2025")
     await expect(page.locator("table.ranking")).to_contain_text("98.5")
+    await expect(page.locator("ul.legend")).to_contain_text("Excellent")    # band names in English too
+    await expect(page.locator("table.ranking")).not_to_contain_text("Xuất sắc")
     await no_horizontal_scroll(page)
     await screenshot(page, "ranking-phone-en")

@@ -96,6 +96,9 @@ async def test_a_province_office_runs_its_year_without_the_ministry(pages: Pages
     await ministry.goto(f"/office?organiser={ORGANISER}&year={YEAR}")
     await expect(ministry.locator("main")).to_contain_text("Chỉ xem")
     await expect(ministry.locator(f"tr[data-cluster={BLOCK}]")).to_contain_text("4/4")
+    await ministry.goto(f"/office?year={YEAR}")  # its own organiser's first, every organiser to choose from
+    await expect(ministry.locator("tr[data-cluster=NOIVU-BAC]")).to_be_visible()
+    await expect(ministry.locator(f"select[name=organiser] option[value={ORGANISER}]")).to_have_count(1)
     await ministry.goto(f"/lead/rounds/{round_id}")
     await expect(ministry.locator("main")).to_contain_text("Sở Tài chính")
     await expect(ministry.locator(f"form[action='/ministry/rounds/{round_id}/approve']")).to_have_count(0)
@@ -125,8 +128,8 @@ async def test_a_province_office_runs_its_year_without_the_ministry(pages: Pages
     await lead.goto(f"/commendations/lists/{BLOCK}/{YEAR}")
     await lead.locator("tr[data-nominee='Phòng Nghiệp vụ Y, Sở Y tế']").get_by_role("button", name="Chấp nhận").click()
     await expect(lead.locator("tr[data-nominee='Phòng Nghiệp vụ Y, Sở Y tế']")).to_contain_text("chấp nhận")
-    await lead.locator("form[action$='/send'] button").click()
-    await expect(lead.locator(FLASH)).to_contain_text("2 tập thể, cá nhân")
+    await lead.get_by_role("button", name="Trình Ủy ban nhân dân tỉnh Quảng Ninh").click()
+    await expect(lead.locator(FLASH)).to_have_text("Đã trình Ủy ban nhân dân tỉnh Quảng Ninh 2 tập thể, cá nhân.")
 
     # ---- the office approves both and issues its decision, numbered and signed by its own rules
     await office.goto("/ministry/commendations")

@@ -115,3 +115,32 @@ async def test_the_year_s_report_draft(pages: Pages, system: System) -> None:
     doc = await page.request.get("/statistics/2023/report.doc?organiser=BNV")
     assert doc.ok and doc.headers["content-type"] == "application/msword"
     assert "đã khen thưởng 14 lượt" in (await doc.body()).decode("utf-8")
+
+
+async def test_a_province_states_what_the_forms_count_of_its_nominee(pages: Pages, system: System) -> None:
+    page = await pages.new(user="province-36")
+    await page.goto("/commendations")
+    await page.get_by_label("Cụm thi đua, năm").select_option("NOIVU-BAC/2023")
+    await page.get_by_label("Hình thức khen thưởng").select_option("ministry_emulation_fighter")
+    await page.get_by_role("button", name="Lập đề nghị").click()
+    await page.get_by_label("Tên tập thể / Họ và tên").fill("Lò Thị Thống")
+    await page.get_by_label("Chức vụ").fill("Công nhân kỹ thuật")
+    await page.get_by_label("Ngày sinh (cá nhân)").fill("02/09/1988")
+    await page.get_by_label("Giới tính").select_option("nữ")
+    await page.get_by_label("Lãnh đạo").select_option("division")
+    await page.get_by_label("Công nhân, nông dân, người lao động trực tiếp").select_option("yes")
+    await page.get_by_label("Tóm tắt thành tích").fill("Sáng kiến cải tiến quy trình.")
+    await page.get_by_role("button", name="Thêm tập thể, cá nhân").click()
+    # A leader is not counted as a direct worker: refused beside the field, what was typed kept.
+    await expect(page.locator("#err-direct_worker")).to_be_visible()
+    await expect(page.get_by_label("Tên tập thể / Họ và tên")).to_have_value("Lò Thị Thống")
+    await page.get_by_label("Lãnh đạo").select_option("none")
+    await page.get_by_label("Dân tộc thiểu số").select_option("yes")
+    await page.get_by_role("button", name="Thêm tập thể, cá nhân").click()
+    await expect(page.locator("main > [role=status].notice-ok")).to_have_text("Đã thêm vào đề nghị.")
+    await expect(page.locator("[data-stat-facts]")).to_contain_text("Nữ · Lao động trực tiếp · Dân tộc thiểu số")
+    proposal_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    got = (await system.nominations.client.get(f"/v1/commendations/proposals/{proposal_id}",
+                                               headers=system.auth("province", "36"))).json()
+    [n] = got["nominees"]
+    assert (n["gender"], n["leader_level"], n["direct_worker"], n["ethnic_minority"]) == ("nữ", "none", True, True)

@@ -99,7 +99,8 @@ def test_the_base_holds_no_secret_and_each_pod_loads_only_its_own():
                 "notifications": "notifications-secrets", "notifications-worker": "notifications-secrets",
                 "webhook-worker": "notifications-secrets", "notifications-beat": "notifications-secrets",
                 "console": "console-secrets", "flower": "flower-secrets", "thidua-migrate": "migrate-secrets",
-                "registry-relay": "registry-secrets", "nominations-relay": "nominations-secrets"}
+                "registry-relay": "registry-secrets", "nominations-relay": "nominations-secrets",
+                "registry-worker": "registry-secrets"}
     loaded = {name: [ref["secretRef"]["name"] for c in pod["containers"] for ref in c.get("envFrom", [])
                      if "secretRef" in ref] for name, pod in _pods(docs).items()}
     assert loaded == {name: [secret] for name, secret in expected.items()}
@@ -127,6 +128,16 @@ def test_pods_run_confined_and_images_are_pinned_by_digest():
                 assert ":" not in container["image"].split("@")[0].rsplit("/", 1)[-1], "a tag beside the digest"
 
 
+def _selects(selector: dict, labels: dict[str, str]) -> bool:
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for e in selector.get("matchExpressions", []):
+        assert e["operator"] == "In", e  # the only operator these manifests use
+        if labels.get(e["key"]) not in e["values"]:
+            return False
+    return True
+
+
 def test_a_network_policy_admits_only_the_ingress_and_thidua_itself():
     policies = {d["metadata"]["name"]: d["spec"] for d in _resources() if d["kind"] == "NetworkPolicy"}
     deny = policies["default-deny-ingress"]
@@ -136,10 +147,51 @@ def test_a_network_policy_admits_only_the_ingress_and_thidua_itself():
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
     apis = policies["apis-from-ingress-and-thidua"]
     assert apis["podSelector"]["matchExpressions"][0]["values"] == ["registry", "nominations", "notifications"]
-    # Flower, the workers and beat take no connections: no policy but the default one selects them.
-    selected = {v for p in policies.values() for e in p["podSelector"].get("matchExpressions", []) for v in e["values"]}
-    selected |= {p["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name") for p in policies.values()}
-    assert "flower" not in selected and "notifications-worker" not in selected
+    # Who may connect to each pod: nobody to Flower, the workers, beat, the relays and the job.
+    pods = {name: next(d for d in _resources() if d["kind"] in ("Deployment", "Job") and d["metadata"]["name"] == name)
+            ["spec"]["template"]["metadata"]["labels"] for name in _pods(_resources())}
+    admitted = {name: [p for p, spec in policies.items() if "Ingress" in spec["policyTypes"] and spec.get("ingress")
+                       and _selects(spec["podSelector"], labels)] for name, labels in pods.items()}
+    for name, labels in pods.items():
+        if labels.get("app.kubernetes.io/component") != "api":
+            assert admitted[name] == [], name
+    assert admitted["console"] == ["console-from-ingress", "metrics-from-monitoring"]
+    assert admitted["registry"] == ["apis-from-ingress-and-thidua", "metrics-from-monitoring"]
+    monitoring = policies["metrics-from-monitoring"]["ingress"]
+    assert [source for rule in monitoring for source in rule["from"]] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]
+
+
+def test_thidua_pods_reach_only_what_they_use():
+    """Egress is denied to every thidua pod but DNS, PostgreSQL, Redis and each other's APIs; HTTPS
+    only for the APIs that fetch the signing keys, SMTP only for the mail worker, HTTP(S) only for
+    the webhook worker. No rule opens every port."""
+    docs = _resources()
+    policies = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "NetworkPolicy"}
+    egress = {name: spec for name, spec in policies.items() if "Egress" in spec["policyTypes"]}
+    assert not egress["default-deny-egress"].get("egress")
+    base = {("UDP", 53), ("TCP", 53), ("TCP", 5432), ("TCP", 6379), ("TCP", 6380), ("TCP", "http")}
+    extra = {"nominations": {("TCP", 443)}, "notifications": {("TCP", 443)},
+             "notifications-worker": {("TCP", 25), ("TCP", 465), ("TCP", 587)},
+             "webhook-worker": {("TCP", 80), ("TCP", 443)}}
+    for d in docs:
+        if d["kind"] not in ("Deployment", "Job"):
+            continue
+        name, labels = d["metadata"]["name"], d["spec"]["template"]["metadata"]["labels"]
+        assert labels["app.kubernetes.io/part-of"] == "thidua", name
+        selecting = [spec for spec in egress.values() if _selects(spec["podSelector"], labels)]
+        assert egress["default-deny-egress"] in selecting, name
+        allowed = set()
+        for spec in selecting:
+            for rule in spec.get("egress", []):
+                assert rule.get("ports"), f"a rule of {name}'s egress opens every port"
+                allowed |= {(port.get("protocol", "TCP"), port["port"]) for port in rule["ports"]}
+        assert allowed == base | extra.get(name, set()), name
+    # The "http" port is open towards thidua's own pods only.
+    for spec in egress.values():
+        for rule in spec.get("egress", []):
+            if any(port["port"] == "http" for port in rule["ports"]):
+                assert rule.get("to") == [{"podSelector": {"matchLabels": {"app.kubernetes.io/part-of": "thidua"}}}]
 
 
 def test_forwarded_addresses_are_believed_from_the_configured_proxies_only():

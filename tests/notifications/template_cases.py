@@ -89,6 +89,10 @@ PAYLOADS = {
     "nominations.round.paper_ballot_ruled": dict(**ROUND, voter_code="37", document_ref="15/SNV-TĐKT",
                                                  closes_at=CLOSES, ruling="ballot_void", ruling_note="Không có bản gốc"),
     **MOVEMENT_PAYLOADS,
+    "nominations.council.session_scheduled": dict(
+        session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
+        held_on="2027-01-03", place="Phòng họp số 1", members_total=9, present_members=0, quorum_needed=6, nominees=4,
+        ballots=0, members=["hdtd-1", "hdtd-2"]),
     "nominations.council.session_opened": dict(
         session_id="s-1", council_id="h-1", organiser="BNV", year=2026, title="Phiên họp xét khen thưởng năm 2026",
         held_on="2027-01-03", members_total=9, present_members=7, quorum_needed=6, nominees=4, ballots=0),

@@ -18,6 +18,7 @@ from services.notifications.domain.routing import (
 )
 
 ALL_TYPES = {
+    "nominations.council.session_scheduled",
     "nominations.council.session_opened",
     "nominations.council.session_closed",
     "nominations.council.result",

@@ -28,7 +28,7 @@ EN: dict[str, str] = {
     "tasks.title": "To do",
     "tasks.lead": "What your unit has to do ({name}).",
     "tasks.votes": "Open votes",
-    "tasks.vote_rules": "{seats} seats, choose up to {max}",
+    "tasks.vote_rules": "{seats} seat, choose up to {max}||{seats} seats, choose up to {max}",
     "tasks.closes": "closes at {at}",
     "tasks.voted": "Voted",
     "tasks.vote_now": "Vote",

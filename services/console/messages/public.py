@@ -45,7 +45,7 @@ EN: dict[str, str] = {
     "provinces.date_label": "Date",
     "provinces.date_hint": "Day/month/year, e.g. 30/06/2025",
     "provinces.show": "Show",
-    "provinces.count": "{count} units",
+    "provinces.count": "{count} unit||{count} units",
     "provinces.kind": "Kind",
     "provinces.kind.province": "Province",
     "provinces.kind.city": "City",

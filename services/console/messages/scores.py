@@ -121,6 +121,6 @@ EN: dict[str, str] = {
     "confirm.submit.title": "Submit the score sheet to the cluster lead?",
     "confirm.submit.what": "Your unit's {year} score sheet is saved: {filled}/{count} criteria scored, self-assessed total {total}.",
     "confirm.submit.after": "Once submitted, your unit can no longer change it; the lead cross-checks it and may adjust a score with a reason.",
-    "confirm.submit.missing": "{n} criteria not scored yet: {codes}. An incomplete sheet cannot be submitted.",
+    "confirm.submit.missing": "{n} criterion not scored yet: {codes}. An incomplete sheet cannot be submitted.||{n} criteria not scored yet: {codes}. An incomplete sheet cannot be submitted.",
     "confirm.submit.button": "Submit the sheet",
 }

@@ -20,7 +20,7 @@ EN: dict[str, str] = {
     "lead.title": "Cluster lead's workspace",
     "lead.intro": "The cluster-years your province leads: the emulation covenant, the score sheets, the votes.",
     "lead.none": "Your province leads no cluster in any year.",
-    "lead.members_count": "{count} members",
+    "lead.members_count": "{count} member||{count} members",
     "lead.tabs": "Sections of the cluster-year",
     "lead.tab.overview": "Overview",
     "lead.tab.covenant": "Covenant",

@@ -81,7 +81,7 @@ EN: dict[str, str] = {
     "ministry.cluster.created": "Cluster created. Next: choose its members for the year.",
     "ministry.period.title": "Members of {code} in {year}",
     "ministry.period.edit": "members",
-    "ministry.period.current": "{n} members now",
+    "ministry.period.current": "{n} member now||{n} members now",
     "ministry.period.copied": "copied from {year}",
     "ministry.period.copy_title": "Copy from {year}",
     "ministry.period.copy_hint": "Units that merged are replaced by their successor in force on {date}.",

@@ -58,9 +58,17 @@ class NomineeForm(Form):
     birth_date: str = ""
     gender: str = ""
     summary: str = ""
+    # What the statistics forms count (individuals): "" not stated; yes/no for the two booleans.
+    leader_level: str = ""
+    direct_worker: str = ""
+    ethnic_minority: str = ""
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {k: getattr(self, k) or None for k in ("kind", "position", "unit", "gender")}
+        body: dict[str, Any] = {k: getattr(self, k) or None
+                                for k in ("kind", "position", "unit", "gender", "leader_level")}
+        for key in ("direct_worker", "ethnic_minority"):
+            value = getattr(self, key)
+            body[key] = None if not value else value == "yes" if value in ("yes", "no") else value
         day = parse_day(self.birth_date)
         body["birth_date"] = (day.isoformat() if day else self.birth_date) or None
         body["summary"] = self.summary
@@ -209,7 +217,8 @@ async def cluster_list(request: Request, cluster: str, year: int, user: Reviewer
     if not CLUSTER_CODE.match(cluster):
         raise PageNotFound()
     data = await awards.cluster_list(api, cluster=cluster, year=year)
-    return await render(request, "commendations/list.html", {"l": data, "key": new_secret()})
+    return await render(request, "commendations/list.html", {
+        "l": data, "office_name": await awards.organiser_name(api, data.get("organiser")), "key": new_secret()})
 
 
 @router.post("/commendations/lists/{cluster}/{year:int}/review")
@@ -237,9 +246,12 @@ async def send(request: Request, cluster: str, year: int, user: ProvinceUser, ap
         raise PageNotFound()
     form = await KeyForm.read(request)
     try:
+        period = await service.period_or_none(api, cluster=cluster, year=year)
+        name = await awards.organiser_name(api, (period or {}).get("organiser"))
         sent = await api.post("nominations", f"/v1/commendations/lists/{cluster}/{year}/send",
                               idempotency_key=form.idempotency_key)
-        await flash(request, message(request, "comm.sent", count=sent["nominees"]), "ok")
+        await flash(request, message(request, "comm.sent_to", count=sent["nominees"], name=name) if name
+                    else message(request, "comm.sent", count=sent["nominees"]), "ok")
     except ApiError as exc:
         await flash(request, exc.message, "error")
     return redirect(f"/commendations/lists/{cluster}/{year}")

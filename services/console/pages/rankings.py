@@ -40,6 +40,7 @@ async def ranking_page(request: Request, year: int, user: UserDep, api: ApiDep, 
     bands = [b["label"] for b in ranking["config"]["bands"]] if ranking else []
     for row in (ranking or {}).get("rows", []):
         row["band_index"] = bands.index(row["band"]) + 1 if row["band"] in bands else len(bands)
+        row["band_label"] = band_label(request, row["band"])
     if ranking and ranking["rows"]:
         national = cluster is None
         chart = documents.bar_chart_svg(
@@ -47,10 +48,20 @@ async def ranking_page(request: Request, year: int, user: UserDep, api: ApiDep, 
               "colour": documents.band_colour(r["band"], bands)} for r in ranking["rows"]],
             max_value=100 if national else float(ranking.get("max_total") or 100),
             label=message(request, "rank.chart_national" if national else "rank.chart", year=year), lang=lang, places=1)
-    legend = [{"label": b["label"], "threshold": float(b["threshold"]) * 100}
+    legend = [{"label": band_label(request, b["label"]), "threshold": float(b["threshold"]) * 100}
               for b in (ranking["config"]["bands"] if ranking else [])]
     return await render(request, "rankings/ranking.html", {
         "year": year, "cluster": cluster, "ranking": ranking, "chart": chart, "clusters": clusters, "legend": legend})
+
+
+# The default bands (the nominations service's DEFAULT_BANDS) in the reader's language; a covenant's
+# own band names are shown as written.
+BAND_KEYS = {"Xuất sắc": "band.excellent", "Tốt": "band.good", "Khá": "band.fair", "Trung bình": "band.average"}
+
+
+def band_label(request: Request, band: str | None) -> str:
+    key = BAND_KEYS.get(band or "")
+    return message(request, key) if key else (band or "")
 
 
 async def cy_gather(api: Api, *, year: int, cluster: str | None

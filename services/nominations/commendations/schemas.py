@@ -200,6 +200,7 @@ class ClusterListOut(BaseModel):
     cluster_code: str
     cluster_name: str
     year: int
+    organiser: str = Field("BNV", description="Whose cluster it is: its office reviews what the lead sends")
     lead_code: str | None
     sent_count: int
     last_sent_at: datetime | None

@@ -77,15 +77,17 @@ def _last_event_id(value: str | None) -> int | None:
 async def stream(request: Request, db: Db, settings: Settings, hub: Hub,
                  principal: Annotated[Principal, Depends(stream_principal)],
                  last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
-    address = inbox.address_of(principal)
+    addresses = inbox.inbox_addresses(principal)  # the office's and the account's own
     after = _last_event_id(last_event_id)
     if after is None:
         async with db.connection() as conn:
-            after = await inbox.latest_notification_id(conn, recipient=address)
+            after = await inbox.latest_notification_id(conn, recipient=addresses)
 
     async def events() -> AsyncIterator[str]:
         nonlocal after
-        wake = hub.subscribe(address)
+        wake = hub.subscribe(addresses[0])
+        for other in addresses[1:]:
+            hub.subscribe(other, wake)
         ends_at = time.monotonic() + settings.sse_max_seconds
         if principal.expires_at is not None:
             # The stream ends when its token does (the client reconnects with a fresh one and
@@ -97,7 +99,7 @@ async def stream(request: Request, db: Db, settings: Settings, hub: Hub,
             while time.monotonic() < ends_at and not await request.is_disconnected():
                 wake.clear()  # before reading: a NOTIFY during the read wakes the next wait
                 async with db.connection() as conn:
-                    rows = await inbox.notifications_after(conn, recipient=address, after_id=after)  # type: ignore[arg-type]
+                    rows = await inbox.notifications_after(conn, recipient=addresses, after_id=after)  # type: ignore[arg-type]
                 for row in rows:
                     after = row["id"]
                     yield _sse(row)
@@ -109,7 +111,8 @@ async def stream(request: Request, db: Db, settings: Settings, hub: Hub,
                 except TimeoutError:
                     yield ": heartbeat\n\n"
         finally:
-            hub.unsubscribe(address, wake)
+            for address in addresses:
+                hub.unsubscribe(address, wake)
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -10,6 +10,11 @@ one subscription. The rules:
   once; when two subscriptions name the same one, the most recently updated wins (its language,
   its webhook secret).
 
+A personal address (``"account:<username>"``, a council member) gets its inbox whatever the
+account's subscription says (in the subscription's language, Vietnamese without one) and, when the
+account's own subscription wants the event type, that subscription's e-mail addresses; never its
+webhooks (those follow the office's address).
+
 Each destination has a channel key (``"inbox"``, ``"email:<address>"``, ``"webhook:<url>"``): with
 the event id and the recipient it is the delivery key that the schema keeps unique.
 """
@@ -20,6 +25,8 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 INBOX, EMAIL, WEBHOOK = "inbox", "email", "webhook"
+#: A personal address (as :data:`..routing.ACCOUNT_PREFIX`): one account, its subscription by subject.
+ACCOUNT_PREFIX = "account:"
 DEFAULT_LANGUAGE = "vi"
 
 #: Vote reminders are not events from another service, but subscriptions may select them by this type.
@@ -64,6 +71,8 @@ def channel_key(channel: Mapping[str, Any]) -> str:
 
 def targets_for(address: str, subscriptions: Iterable[Subscription], event_type: str) -> list[Target]:
     """The destinations of ``event_type`` for ``address`` (see the module docstring)."""
+    if address.startswith(ACCOUNT_PREFIX):
+        return _personal_targets(address[len(ACCOUNT_PREFIX):], subscriptions, event_type)
     own = [s for s in subscriptions if s.address == address]
     if not own:
         return [Target(INBOX, INBOX, DEFAULT_LANGUAGE)]
@@ -84,3 +93,20 @@ def targets_for(address: str, subscriptions: Iterable[Subscription], event_type:
                 secret=channel.get("secret") if kind == WEBHOOK else None,
             )
     return list(chosen.values())
+
+
+def _personal_targets(username: str, subscriptions: Iterable[Subscription], event_type: str) -> list[Target]:
+    """One account's own inbox, and its subscription's e-mail addresses if it wants the event type."""
+    sub = next((s for s in subscriptions if s.subject == username), None)
+    if sub is None:
+        return [Target(INBOX, INBOX, DEFAULT_LANGUAGE)]
+    language = sub.language or DEFAULT_LANGUAGE
+    targets = [Target(INBOX, INBOX, language)]
+    if sub.wants(event_type):
+        seen = set()
+        for channel in sub.channels:
+            if channel.get("type") == EMAIL and channel.get("address") and channel["address"] not in seen:
+                seen.add(channel["address"])
+                targets.append(Target(kind=EMAIL, channel=channel_key(channel), language=language,
+                                      subscriber=sub.subject, target=channel["address"]))
+    return targets

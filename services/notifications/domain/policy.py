@@ -7,7 +7,8 @@ ask nothing themselves.
   a dead delivery and replay a failed event.
 - A **ministry** or **province** account has an inbox and a subscription: those of its address
   (``"ministry"``, or ``"province:<code>"`` for the province it acts for). A service account has
-  neither.
+  neither. Beside its office's inbox, an account with an inbox reads its own personal one
+  (``"account:<username>"``: what it is told as a council member), and nobody else's.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from typing import Protocol
 
 from shared.auth import office_of, unit_of
 
-from .routing import MINISTRY, PROVINCE_PREFIX, STAFF_PREFIX
+from .routing import ACCOUNT_PREFIX, MINISTRY, PROVINCE_PREFIX, STAFF_PREFIX
 
-__all__ = ["OPERATOR_ROLE", "Actor", "address_of", "operates_deliveries"]
+__all__ = ["OPERATOR_ROLE", "Actor", "address_of", "inbox_addresses", "operates_deliveries"]
 
 OPERATOR_ROLE = "ministry"
 """The role that operates deliveries and failed events (named in the refusal others get)."""
@@ -31,6 +32,9 @@ class Actor(Protocol):
 
     @property
     def province(self) -> str | None: ...
+
+    @property
+    def subject(self) -> str: ...
 
 
 def operates_deliveries(actor: Actor) -> bool:
@@ -47,3 +51,10 @@ def address_of(actor: Actor) -> str | None:
     if actor.role == "staff" and office:
         return STAFF_PREFIX + office
     return None
+
+
+def inbox_addresses(actor: Actor) -> list[str]:
+    """The addresses whose notifications the account reads in its inbox: its office's, then its own
+    personal one; [] when it has no inbox."""
+    address = address_of(actor)
+    return [address, ACCOUNT_PREFIX + actor.subject] if address else []

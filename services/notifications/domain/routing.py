@@ -3,7 +3,10 @@
 Recipients are *accounts*, addressed as strings:
 
 - ``"ministry"``: every ministry staff member, through one shared inbox address;
-- ``"province:<code>"``: the account(s) of that province (``"province:22"``).
+- ``"province:<code>"``: the account(s) of that province (``"province:22"``);
+- ``"staff:<organiser>"``: an organiser's emulation office other than the ministry's;
+- ``"account:<username>"``: one registry account personally (a council member), read beside its
+  office's inbox by that account only.
 
 :func:`recipients_for` takes an event envelope (``{"id", "type", "version", "occurred_at",
 "producer", "aggregate_id", "payload"}``) and returns its recipients, deduplicated, in a stable
@@ -30,10 +33,15 @@ from shared.contracts import movements as movement_events
 from shared.contracts import nominations as nominations_events
 from shared.contracts import registry as registry_events
 
+from . import channels
+
 MINISTRY = "ministry"
 PROVINCE_PREFIX = "province:"
 #: An organiser's emulation office other than the ministry's: ``"staff:UBND-QN"``.
 STAFF_PREFIX = "staff:"
+#: One registry account personally (its username): ``"account:hdtd-bnv-chutich"``.
+ACCOUNT_PREFIX = channels.ACCOUNT_PREFIX
+ACCOUNT = "account"
 
 # Event types (the producers' contracts name them; these are the ones this service reacts to).
 LEADERSHIP_ROTATED = registry_events.LEADERSHIP_ROTATED
@@ -60,6 +68,7 @@ SHEETS_LOCKED = nominations_events.SHEETS_LOCKED
 PAPER_BALLOT_RECORDED = nominations_events.PAPER_BALLOT_RECORDED
 PAPER_BALLOT_DISPUTED = nominations_events.PAPER_BALLOT_DISPUTED
 PAPER_BALLOT_RULED = nominations_events.PAPER_BALLOT_RULED
+COUNCIL_SESSION_SCHEDULED = council_events.COUNCIL_SESSION_SCHEDULED
 COUNCIL_SESSION_OPENED = council_events.COUNCIL_SESSION_OPENED
 COUNCIL_SESSION_CLOSED = council_events.COUNCIL_SESSION_CLOSED
 COUNCIL_RESULT = council_events.COUNCIL_RESULT
@@ -83,10 +92,15 @@ def province(code: Any) -> str:
     return PROVINCE_PREFIX + normal
 
 
+def account(username: str) -> str:
+    """The personal address of one registry account: ``account("hdtd-1") == "account:hdtd-1"``."""
+    return ACCOUNT_PREFIX + username
+
+
 def parse_recipient(recipient: str) -> tuple[str, str | None]:
     """``"ministry"`` → ``("ministry", None)``; ``"province:22"`` → ``("province", "22")``;
     ``"staff:UBND-QN"`` → ``("ministry", "UBND-QN")`` (an organiser's emulation office reads what the
-    ministry reads of its own clusters).
+    ministry reads of its own clusters); ``"account:hdtd-1"`` → ``("account", "hdtd-1")``.
 
     Anything else raises :class:`ValueError`.
     """
@@ -94,6 +108,10 @@ def parse_recipient(recipient: str) -> tuple[str, str | None]:
         return MINISTRY, None
     if isinstance(recipient, str) and recipient.startswith(STAFF_PREFIX) and len(recipient) > len(STAFF_PREFIX):
         return MINISTRY, recipient[len(STAFF_PREFIX):]
+    if isinstance(recipient, str) and recipient.startswith(ACCOUNT_PREFIX):
+        username = recipient[len(ACCOUNT_PREFIX):]
+        if username and username == username.strip():
+            return ACCOUNT, username
     if isinstance(recipient, str) and recipient.startswith(PROVINCE_PREFIX):
         code = recipient[len(PROVINCE_PREFIX):]
         if code and code == code.strip():
@@ -233,12 +251,24 @@ def _conference_members(p: Mapping[str, Any]) -> list[str]:
 
 
 def _council_office(p: Mapping[str, Any]) -> list[str]:
-    # The council's members and secretary work in its organiser's office (staff:<organiser> unless BNV).
+    # The council's secretary works in its organiser's office (staff:<organiser> unless BNV).
     return [MINISTRY]
 
 
-def _council_office_and_provinces(p: Mapping[str, Any]) -> list[str]:
-    return [MINISTRY, *_provinces(codes(p.get("provinces")))]
+def _council_members(p: Mapping[str, Any]) -> list[str]:
+    # Each member personally, by the registry account its founding record names.
+    raw = p.get("members")
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
+        return []
+    return [account(m.strip()) for m in raw if isinstance(m, str) and m.strip()]
+
+
+def _council_office_and_members(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_council_members(p)]
+
+
+def _council_office_members_and_provinces(p: Mapping[str, Any]) -> list[str]:
+    return [MINISTRY, *_council_members(p), *_provinces(codes(p.get("provinces")))]
 
 
 def _late_units_and_provinces(p: Mapping[str, Any]) -> list[str]:
@@ -409,18 +439,24 @@ ROUTING: dict[str, Route] = {
         "the member units of the cluster-year",
         "who has signed the covenant and who has not (those are asked to sign)",
         _conference_members),
+    COUNCIL_SESSION_SCHEDULED: Route(
+        "the organiser's emulation office and each council member (its own account)",
+        "each member learns the session's day, place and nominees: it attends or votes in writing",
+        _council_office_and_members),
     COUNCIL_SESSION_OPENED: Route(
-        "the organiser's emulation office, where the council's members and secretary work",
+        "the organiser's emulation office and each council member (its own account)",
         "the council's vote is open: each member present casts its secret ballot",
-        _council_office),
+        _council_office_and_members),
     COUNCIL_SESSION_CLOSED: Route(
         "the organiser's emulation office",
         "the council's vote is closed: the result follows",
         _council_office),
     COUNCIL_RESULT: Route(
-        "the organiser's emulation office and the provinces whose nominees the session decided",
-        "the result decides the nominees: the office drafts the decision from it; the provinces learn theirs",
-        _council_office_and_provinces),
+        "the organiser's emulation office, each council member (its own account) and the provinces whose "
+        "nominees the session decided",
+        "the result decides the nominees: the office drafts the decision from it; the members learn what "
+        "they decided; the provinces learn theirs",
+        _council_office_members_and_provinces),
 }
 
 ROUTED_EVENT_TYPES: frozenset[str] = frozenset(ROUTING)

@@ -18,3 +18,9 @@ def address_of(actor: Principal) -> str:
     if address is None:
         raise Forbidden("only province and ministry accounts have an inbox and subscriptions")
     return address
+
+
+def inbox_addresses(actor: Principal) -> list[str]:
+    """The office's address and the account's personal one, whose notifications its inbox shows."""
+    address_of(actor)  # a 403 for an account without an inbox
+    return policy.inbox_addresses(actor)

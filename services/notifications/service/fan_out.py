@@ -40,8 +40,10 @@ async def fan_out(conn: asyncpg.Connection, *, event: Mapping[str, Any], event_t
 async def fan_out_many(conn: asyncpg.Connection, audiences: Sequence[Audience]) -> FanOut:
     """Inbox rows and delivery rows for every recipient of every event: one subscription lookup and
     two bulk inserts in all, however many events and recipients."""
+    recipients = sorted({recipient for a in audiences for recipient in a.recipients})
+    personal = [r[len(channels.ACCOUNT_PREFIX):] for r in recipients if r.startswith(channels.ACCOUNT_PREFIX)]
     subscriptions = await subscription_store.for_addresses(
-        conn, sorted({recipient for a in audiences for recipient in a.recipients}))
+        conn, [r for r in recipients if not r.startswith(channels.ACCOUNT_PREFIX)], personal)
     inbox_rows: list[dict[str, Any]] = []
     delivery_rows: list[dict[str, Any]] = []
     for audience in audiences:

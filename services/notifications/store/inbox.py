@@ -42,44 +42,53 @@ async def insert_batch(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]])
     return inserted
 
 
-async def page(conn: asyncpg.Connection, *, recipient: str, before: int | None, limit: int,
+async def page(conn: asyncpg.Connection, *, recipient: str | list[str], before: int | None, limit: int,
                unread_only: bool) -> list[asyncpg.Record]:
+    """``recipient``: one address, or several read as one inbox (an office's and an account's own)."""
     return await conn.fetch(
         f"""SELECT {_COLUMNS} FROM notifications.notifications
-             WHERE recipient = $1 AND ($2::bigint IS NULL OR id < $2) AND (NOT $4 OR read_at IS NULL)
+             WHERE recipient = ANY($1::text[]) AND ($2::bigint IS NULL OR id < $2) AND (NOT $4 OR read_at IS NULL)
              ORDER BY id DESC LIMIT $3""",
-        recipient, before, limit, unread_only)
+        _many(recipient), before, limit, unread_only)
 
 
-async def after(conn: asyncpg.Connection, *, recipient: str, after_id: int, limit: int = 200) -> list[asyncpg.Record]:
+async def after(conn: asyncpg.Connection, *, recipient: str | list[str], after_id: int,
+                limit: int = 200) -> list[asyncpg.Record]:
     """Newer than ``after_id``, oldest first: what a live stream has not sent yet."""
     return await conn.fetch(
         f"""SELECT {_COLUMNS} FROM notifications.notifications
-             WHERE recipient = $1 AND id > $2 ORDER BY id LIMIT $3""",
-        recipient, after_id, limit)
+             WHERE recipient = ANY($1::text[]) AND id > $2 ORDER BY id LIMIT $3""",
+        _many(recipient), after_id, limit)
 
 
-async def latest_id(conn: asyncpg.Connection, *, recipient: str) -> int:
+async def latest_id(conn: asyncpg.Connection, *, recipient: str | list[str]) -> int:
     return await conn.fetchval(
-        "SELECT coalesce(max(id), 0) FROM notifications.notifications WHERE recipient = $1", recipient)
+        "SELECT coalesce(max(id), 0) FROM notifications.notifications WHERE recipient = ANY($1::text[])",
+        _many(recipient))
 
 
-async def unread_count(conn: asyncpg.Connection, *, recipient: str) -> int:
+async def unread_count(conn: asyncpg.Connection, *, recipient: str | list[str]) -> int:
     return await conn.fetchval(
-        "SELECT count(*) FROM notifications.notifications WHERE recipient = $1 AND read_at IS NULL", recipient)
+        "SELECT count(*) FROM notifications.notifications WHERE recipient = ANY($1::text[]) AND read_at IS NULL",
+        _many(recipient))
 
 
-async def mark_read(conn: asyncpg.Connection, *, recipient: str, notification_id: int) -> asyncpg.Record | None:
-    """Mark read (the first read time stays); None when the address has no such notification."""
+async def mark_read(conn: asyncpg.Connection, *, recipient: str | list[str],
+                    notification_id: int) -> asyncpg.Record | None:
+    """Mark read (the first read time stays); None when the addresses have no such notification."""
     return await conn.fetchrow(
         f"""UPDATE notifications.notifications SET read_at = coalesce(read_at, now())
-             WHERE id = $1 AND recipient = $2 RETURNING {_COLUMNS}""",
-        notification_id, recipient)
+             WHERE id = $1 AND recipient = ANY($2::text[]) RETURNING {_COLUMNS}""",
+        notification_id, _many(recipient))
 
 
 async def for_event(conn: asyncpg.Connection, event_id: uuid.UUID | str) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"SELECT {_COLUMNS} FROM notifications.notifications WHERE event_id = $1 ORDER BY id", event_id)
+
+
+def _many(recipient: str | list[str]) -> list[str]:
+    return [recipient] if isinstance(recipient, str) else list(recipient)
 
 
 def public(row: asyncpg.Record) -> dict[str, Any]:

@@ -32,9 +32,13 @@ async def delete(conn: asyncpg.Connection, subject: str) -> bool:
         "DELETE FROM notifications.subscriptions WHERE subject = $1 RETURNING true", subject) is not None
 
 
-async def for_addresses(conn: asyncpg.Connection, addresses: Iterable[str]) -> list[Subscription]:
+async def for_addresses(conn: asyncpg.Connection, addresses: Iterable[str],
+                        subjects: Iterable[str] = ()) -> list[Subscription]:
+    """The subscriptions applying to ``addresses``, and those of the accounts ``subjects`` (their
+    personal addresses)."""
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM notifications.subscriptions WHERE address = ANY($1::text[])", list(addresses))
+        f"""SELECT {_COLUMNS} FROM notifications.subscriptions
+             WHERE address = ANY($1::text[]) OR subject = ANY($2::text[])""", list(addresses), list(subjects))
     return [Subscription(subject=r["subject"], address=r["address"], channels=r["channels"], events=list(r["events"]),
                          language=r["language"], updated_at=r["updated_at"]) for r in rows]
 

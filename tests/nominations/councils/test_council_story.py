@@ -132,10 +132,15 @@ async def test_the_council_decides_the_northern_nominees_and_the_decision_follow
     assert as_json["session"]["result"]["ballots"] == 8 and len(as_json["roster"]) == 9
 
     # The events left through the outbox; the session is final.
+    # Each names the members' accounts, so that every member is told personally (notifications).
+    [scheduled] = await comm.outbox("nominations.council.session_scheduled")
+    assert (scheduled["present_members"], scheduled["nominees"], scheduled["members"]) == (0, 4, list(members))
     opened = await comm.outbox("nominations.council.session_opened")
     assert [(e["present_members"], e["quorum_needed"]) for e in opened] == [(7, 6)]
+    assert opened[0]["members"] == list(members)
     [res] = await comm.outbox("nominations.council.result")
     assert (res["approved"], res["refused"], res["provinces"], res["organiser"]) == (3, 1, ["22"], "BNV")
+    assert res["members"] == list(members)
     assert len(await comm.outbox("nominations.council.session_closed")) == 1
     r = await council.ballot(cid, sid, "hd-manh", ids)
     problem(r, 409)

@@ -55,7 +55,7 @@ async def cluster_list(conn: asyncpg.Connection, *, actor: Principal, registry: 
     for a in await attachment_store.of_proposals(conn, ids):
         files[a["proposal_id"]].append(a)
     return {"cluster_code": cluster_code, "cluster_name": lst["cluster_name"], "year": year,
-            "lead_code": lst["lead_code"], "sent_count": lst["sent_count"], "last_sent_at": lst["last_sent_at"],
+            "organiser": lst["organiser"], "lead_code": lst["lead_code"], "sent_count": lst["sent_count"], "last_sent_at": lst["last_sent_at"],
             "proposals": [proposal_out(p, nominees=nominees[p["id"]], attachments=files[p["id"]],
                                        personal=reads_personal(actor, p)) for p in proposals]}
 

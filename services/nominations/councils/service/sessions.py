@@ -32,6 +32,7 @@ from shared.contracts.councils import (
     COUNCIL_RESULT,
     COUNCIL_SESSION_CLOSED,
     COUNCIL_SESSION_OPENED,
+    COUNCIL_SESSION_SCHEDULED,
     CouncilNomineeResultV1,
     CouncilResultV1,
     CouncilSessionV1,
@@ -112,6 +113,7 @@ async def schedule(conn: asyncpg.Connection, *, actor: Principal, council_id: uu
     await audit.record(conn, schema=SCHEMA, actor=actor, action="council.session.schedule",
                        target=f"council-session:{row['id']}",
                        details={"council_id": str(council_id), "nominees": len(rows), "held_on": str(row["held_on"])})
+    await _session_event(conn, row, COUNCIL_SESSION_SCHEDULED)
     return await public(conn, row)
 
 
@@ -155,13 +157,18 @@ async def check_in(conn: asyncpg.Connection, *, actor: Principal, council_id: uu
     return await public(conn, row)
 
 
+async def _member_accounts(conn: asyncpg.Connection, council_id: uuid.UUID) -> list[str]:
+    """The registry accounts of the council's members, in the founding record's order: each is told personally."""
+    return [m["account"] for m in await council_store.members(conn, council_id)]
+
+
 async def _session_event(conn: asyncpg.Connection, row: asyncpg.Record, type_: str) -> None:
     out = await public(conn, row)
     await emit(conn, schema=SCHEMA, type=type_, aggregate_id=str(row["id"]), payload=CouncilSessionV1(
         session_id=row["id"], council_id=row["council_id"], organiser=row["organiser"], year=row["year"],
         title=row["title"], held_on=row["held_on"], members_total=row["members_total"],
         present_members=out["present_members"], quorum_needed=out["quorum_needed"], nominees=len(out["nominees"]),
-        ballots=out["voted"]))
+        ballots=out["voted"], place=row["place"], members=await _member_accounts(conn, row["council_id"])))
 
 
 async def open_session(conn: asyncpg.Connection, *, actor: Principal, council_id: uuid.UUID,
@@ -237,5 +244,6 @@ async def close_session(conn: asyncpg.Connection, *, actor: Principal, registry:
         refused=len(lines) - approved_count,
         nominees=[CouncilNomineeResultV1(**{k: line[k] for k in ("nominee_id", "form_code", "province_code", "yes",
                                                                   "needed", "outcome")}) for line in lines],
-        provinces=sorted({line["province_code"] for line in lines})))
+        provinces=sorted({line["province_code"] for line in lines}),
+        members=await _member_accounts(conn, council_id)))
     return await public(conn, row)

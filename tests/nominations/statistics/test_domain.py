@@ -143,3 +143,30 @@ def test_who_reads_the_forms():
     assert policy.may_read(office, "UBND-22") and not policy.may_read(office, "BNV")
     assert not policy.may_read(office, None) and not policy.may_read(province, "BNV")
     assert policy.scope(office, None) == "UBND-22" and policy.scope(ministry, None) is None
+
+
+@pytest.mark.parametrize("code", forms.CODES)
+def test_the_cells_are_the_sums_their_definition_says(code):
+    """compute() merges facts and matches rows and columns apart: the same figures as summing, for
+    every cell, the facts that meet its row and its column together."""
+    import random
+
+    rng = random.Random(7)
+    choices = {"form_class": ["flag", "certificate", "fighter", "other", "pm_certificate", "government_flag"],
+               "kind": ["collective", "individual"], "proposer": ["province", "commune", "agency"],
+               "gender": ["nam", "nữ", None], "leader_level": ["none", "senior", "department", "division", None],
+               "direct_worker": [True, False, None], "ethnic_minority": [True, False, None],
+               "scope": ["national", "ministry_province", "cluster", "unit"],
+               "duration": ["under_1y", "1y", "1_3y", "3_5y", "5y_plus"], "level": ["central", "ministry_province",
+                                                                                  "agency"],
+               "form_kind": ["regular", "thematic"]}
+    facts = [Fact({k: rng.choice(v) for k, v in choices.items()} | {"kind": rng.choice(
+        ["collective", "individual", "regular", "thematic"])}, rng.randint(1, 50)) for _ in range(800)]
+    form = forms.form_for(2024, code)
+    expected = {}
+    for row in form.rows:
+        for column in form.columns:
+            condition = cells.combine(row.where, column.where)
+            expected[cells.cell_id(row, column)] = (
+                None if condition is None else sum(f.count for f in facts if cells.matches(f.dims, condition)))
+    assert cells.compute(form, facts) == expected

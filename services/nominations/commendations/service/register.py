@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -100,9 +101,10 @@ async def export_register(*, db: Database, redis: Any, documents: DocumentBuilde
     async def build() -> AsyncIterator[bytes]:
         fd, path = tempfile.mkstemp(prefix="thidua-register-", suffix=".xlsx")
         os.close(fd)
+        job = asyncio.ensure_future(documents.build(export.write_register, settings.database_url, folded,
+                                                    settings.register_export_max_rows, path))
         try:
-            await documents.build(export.write_register, settings.database_url, folded,
-                                  settings.register_export_max_rows, path)
+            await asyncio.shield(job)
             if os.path.getsize(path) <= settings.register_export_cache_max_bytes:
                 data = await asyncio.to_thread(Path(path).read_bytes)
                 await exports.keep(redis, document="register.xlsx", query=query, data=data,
@@ -113,9 +115,20 @@ async def export_register(*, db: Database, redis: Any, documents: DocumentBuilde
                 while chunk := await asyncio.to_thread(file.read, CHUNK):
                     yield chunk
         finally:
-            os.unlink(path)
+            # A download abandoned mid-build: the document process still writes the file; remove it after.
+            if job.done():
+                _remove(path, job)
+            else:
+                job.add_done_callback(lambda j: _remove(path, j))
 
     return RegisterExport(data=None, build=build)
+
+
+def _remove(path: str, job: asyncio.Future[Any]) -> None:
+    if not job.cancelled():
+        job.exception()  # retrieved: an abandoned build's failure is not logged as never retrieved
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 async def _nothing() -> AsyncIterator[bytes]:

@@ -93,14 +93,34 @@ def cell_condition(form: FormDef, cell: str) -> dict[str, frozenset[Value]] | No
 
 def compute(form: FormDef, facts: Iterable[Fact]) -> dict[str, int | None]:
     """Every cell's figure: the records meeting its row and column (None where the two exclude each
-    other: the printed form's shaded cell)."""
-    facts = list(facts)
-    out: dict[str, int | None] = {}
-    for row in form.rows:
-        for column in form.columns:
-            condition = combine(row.where, column.where)
-            out[cell_id(row, column)] = (None if condition is None
-                                         else sum(f.count for f in facts if matches(f.dims, condition)))
+    other: the printed form's shaded cell).
+
+    Facts that agree on every dimension the form reads are merged first; each merged fact is then
+    matched against the rows and the columns once (not against every cell), and counted in each cell
+    of a row and a column it meets: a record meets a cell exactly when it meets both."""
+    names = sorted({name for line in (*form.rows, *form.columns) for name in line.where})
+    merged: dict[tuple[Value, ...], int] = {}
+    for fact in facts:
+        key = tuple(fact.dims.get(name) for name in names)
+        merged[key] = merged.get(key, 0) + fact.count
+    out: dict[str, int | None] = {
+        cell_id(row, column): (None if combine(row.where, column.where) is None else 0)
+        for row in form.rows for column in form.columns}
+    def compiled(line: Line) -> tuple[tuple[int, frozenset[Value]], ...]:
+        return tuple((names.index(name), allowed) for name, allowed in line.where.items())
+
+    rows = [(row, compiled(row)) for row in form.rows]
+    columns = [(column, compiled(column)) for column in form.columns]
+    for key, count in merged.items():
+        met = [column for column, test in columns if all(key[i] in allowed for i, allowed in test)]
+        for row, test in rows:
+            if not all(key[i] in allowed for i, allowed in test):
+                continue
+            for column in met:
+                cid = cell_id(row, column)
+                current = out[cid]
+                if current is not None:
+                    out[cid] = current + count
     return out
 
 

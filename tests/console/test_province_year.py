@@ -99,6 +99,8 @@ async def test_a_province_office_runs_its_year_without_the_ministry(pages: Pages
     await ministry.goto(f"/office?year={YEAR}")  # its own organiser's first, every organiser to choose from
     await expect(ministry.locator("tr[data-cluster=NOIVU-BAC]")).to_be_visible()
     await expect(ministry.locator(f"select[name=organiser] option[value={ORGANISER}]")).to_have_count(1)
+    await expect(ministry.locator(f"[data-nationwide] tr[data-organiser={ORGANISER}] td").nth(1)).to_have_text("1")
+    await expect(ministry.locator("[data-nationwide] tr[data-organiser=BNV]")).to_be_visible()
     await ministry.goto(f"/lead/rounds/{round_id}")
     await expect(ministry.locator("main")).to_contain_text("Sở Tài chính")
     await expect(ministry.locator(f"form[action='/ministry/rounds/{round_id}/approve']")).to_have_count(0)

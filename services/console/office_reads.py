@@ -30,3 +30,13 @@ async def accounts(api: Api, *, organiser: str) -> list[dict[str, Any]]:
     listed = await api.get("registry", "/v1/accounts", params={"organiser": organiser, "limit": 500})
     items: list[dict[str, Any]] = listed["items"]
     return items
+
+
+async def national(api: Api, *, year: int, organisers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ministry's national view: every organiser with its clusters that year (the year view
+    answers the ministry with every organiser's)."""
+    view = await api.get("nominations", f"/v1/years/{year}/clusters")
+    counts: dict[str, int] = {}
+    for item in view["items"]:
+        counts[item.get("organiser") or "BNV"] = counts.get(item.get("organiser") or "BNV", 0) + 1
+    return [{**o, "cluster_count": counts.get(o["code"], 0)} for o in organisers]

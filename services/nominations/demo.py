@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from services.nominations import demo_province
+from services.nominations import demo_council, demo_province
 from services.nominations.commendations import demo as commendations_demo
 from services.nominations.movements import demo as movements_demo
 from services.nominations.scoring.service import rankings as service_rankings
@@ -68,13 +68,15 @@ ADJUSTMENT = ("36", "CDS", 15, _nfc("Mới kết nối 3/5 cơ sở dữ liệu 
 
 async def seed(conn: asyncpg.Connection) -> bool:
     """Seed once: the 2025 scores and ranking, the 2023 award decision (``commendations/demo.py``),
-    Quảng Ninh's movements (``movements/demo.py``) and its People's Committee's 2024 year as an
-    organiser (``demo_province.py``); returns False when all already exist."""
+    the ministry's council and its vote on the 2024 list with the decision that follows
+    (``demo_council.py``), Quảng Ninh's movements (``movements/demo.py``) and its People's
+    Committee's 2024 year as an organiser (``demo_province.py``); returns False when all already exist."""
     scored = await _seed_scores(conn)
     awarded = await commendations_demo.seed(conn)
+    council = await demo_council.seed(conn)
     moved = await movements_demo.seed(conn)
     province = await demo_province.seed(conn)
-    return scored or awarded or moved or province
+    return scored or awarded or council or moved or province
 
 
 async def _seed_scores(conn: asyncpg.Connection) -> bool:

@@ -1,5 +1,6 @@
 """Demo data (never in a production configuration): the northern provinces' Home Affairs cluster
-from the 2023 conference, its periods 2023–2026 across the 2025 merger, and demo accounts.
+from the 2023 conference, its periods 2023–2026 across the 2025 merger, and demo accounts (the
+ministry's emulation council's members among them: ``hdtd-*``).
 
 Thái Bình led in 2023 (elected) with Hưng Yên as deputy; rotation then made Hưng Yên lead in 2024
 with Hải Dương as deputy, Hải Dương lead in 2025. The 2026 period is carried across the merger with
@@ -23,6 +24,18 @@ CLUSTER_NAME = "Cụm thi đua Sở Nội vụ các tỉnh, thành phố phía B
 ROTATION_2023 = ["34", "33", "30", "31", "22", "36", "35", "37"]  # Thái Bình, Hưng Yên, Hải Dương, ...
 DEMO_PASSWORD = "demo"
 SYSTEM = Principal(subject="demo-seed", role="ministry")
+#: The ministry's emulation council's members, each with a ministry account of its own (the
+#: nominations demo founds the council naming them: services/nominations/demo_council.py).
+COUNCIL_ACCOUNTS = ["hdtd-chutich", "hdtd-phochutich", "hdtd-uyvien-1", "hdtd-uyvien-2", "hdtd-uyvien-3",
+                    "hdtd-uyvien-4", "hdtd-uyvien-5"]
+
+
+# The people behind two demo accounts (fictitious): the minutes the 2026 lead certifies print its
+# director's name and position, and the ministry's header names its officer.
+DEMO_PEOPLE = {
+    "ministry": ("Lê Thị Minh Thu", "Chuyên viên chính Vụ Thi đua - Khen thưởng"),
+    "province-22": ("Phạm Văn Hải", "Giám đốc Sở Nội vụ tỉnh Quảng Ninh"),
+}
 
 
 def _northern_accounts() -> list[tuple[str, str, str | None]]:
@@ -30,6 +43,7 @@ def _northern_accounts() -> list[tuple[str, str, str | None]]:
         ("ministry", "ministry", None), ("notifications-service", "service", None),
         ("nominations-service", "service", None)]
     accounts += [(f"province-{code}", "province", code) for code in sorted(ROTATION_2023)]
+    accounts += [(username, "ministry", None) for username in COUNCIL_ACCOUNTS]
     return accounts
 
 
@@ -55,8 +69,11 @@ async def _seed_northern(conn: asyncpg.Connection, password_hash: str) -> bool:
             return False
         for username, role, province in _northern_accounts():
             # An account that already exists keeps its password: the seed never resets one.
-            await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
-                                                  province_code=province, demo=True)
+            if await account_store.insert_if_missing(conn, username=username, password_hash=password_hash,
+                                                     role=role, province_code=province, demo=True) \
+                    and username in DEMO_PEOPLE:
+                name, position = DEMO_PEOPLE[username]
+                await account_store.set_profile(conn, username=username, display_name=name, position=position)
         await clusters.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
                                      kind="cum")
         for year in (2023, 2024, 2025):

@@ -57,6 +57,8 @@ async def test_a_proposal_from_the_province_to_the_register(pages: Pages, system
     await lead.goto("/inbox")
     notices = lead.locator("ul.notes li", has_text="Nam Định submitted its award proposal")  # its inbox is in English
     before = await notices.count()                                  # the demo's own 2023 proposal
+    # the page says why its notices are in English, and where to change that
+    await expect(lead.locator("[data-notice-language]")).to_contain_text("được viết bằng tiếng Anh")
     await page.get_by_role("button", name="Gửi Trưởng cụm").click()
     await expect(page.locator("[data-proposal-state]")).to_have_text("Đã gửi Trưởng cụm")
 

@@ -223,3 +223,19 @@ def test_every_routed_recipient_can_be_rendered():
         for recipient in recipients_for(event(type_)):
             for language in supported_languages():
                 render(event(type_), language=language, recipient=recipient)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_conference_election_or_motion_is_named_by_what_it_decides(language):
+    from tests.notifications.template_cases import event
+
+    opened = "nominations.round.opened"
+    election = render(event(opened, award=None, kind="election", post="deputy", year=2023), language=language,
+                      recipient="province:33")
+    expected = "Cụm phó năm 2024" if language == "vi" else "the deputy for 2024"
+    assert expected in election.subject
+    motion = render(event(opened, award=None, kind="motion", title="Thông qua Giao ước thi đua năm 2024"),
+                    language=language, recipient="province:33")
+    assert "Thông qua Giao ước thi đua năm 2024" in motion.subject
+    both = election.subject + motion.subject
+    assert "danh hiệu" not in both and "award" not in both

@@ -4,6 +4,10 @@ from __future__ import annotations
 VI: dict[str, str] = {
     "inbox.title": "Thông báo",
     "inbox.static": "Tải lại trang để xem thông báo mới.",
+    "inbox.language_other": "Thông báo của đơn vị được viết bằng {language}.",
+    "inbox.language_change": "Đổi ngôn ngữ thông báo",
+    "language.vi": "tiếng Việt",
+    "language.en": "tiếng Anh",
     "inbox.reload": "Tải lại",
     "inbox.live": "Thông báo mới hiện ra ngay khi có.",
     "inbox.new": "mới",
@@ -41,6 +45,10 @@ VI: dict[str, str] = {
 EN: dict[str, str] = {
     "inbox.title": "Notifications",
     "inbox.static": "Reload the page to see new notifications.",
+    "inbox.language_other": "Your unit's notices are written in {language}.",
+    "inbox.language_change": "Change the notices' language",
+    "language.vi": "Vietnamese",
+    "language.en": "English",
     "inbox.reload": "Reload",
     "inbox.live": "New notifications appear as they arrive.",
     "inbox.new": "new",

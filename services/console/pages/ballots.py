@@ -46,6 +46,13 @@ class ReceiptFileForm(Form):
     choices: str = ""
 
 
+def motion_names(request: Request, rnd: dict[str, Any]) -> dict[str, Any]:
+    """A motion's choices read yes / no / abstain in the user's language (its "candidates" are those codes)."""
+    if rnd.get("kind") == "motion":
+        rnd["names"] = {c: message(request, f"motion.{c}") for c in ("yes", "no", "abstain")}
+    return rnd
+
+
 def offered(rnd: dict[str, Any], province: str | None) -> list[dict[str, str]]:
     """The candidates this province may choose: its own unit only when self-votes are allowed."""
     names = rnd.get("names") or {}
@@ -76,7 +83,7 @@ def _check_choices(request: Request, rnd: dict[str, Any], user: Session, chosen:
 @router.get("/ballots/{round_id}/confirm")
 @router.get("/ballots/{round_id}/receipt")
 async def ballot(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     if rnd["state"] != "open" or user.province not in (rnd.get("electorate") or []) or rnd.get("voted"):
         # A paper ballot the lead entered for this unit is disputed here (the notice links here).
         paper = rnd.get("paper_ballot")
@@ -91,7 +98,7 @@ async def ballot(request: Request, round_id: UUID, user: ProvinceUser, api: ApiD
 @router.post("/ballots/{round_id}")
 async def ballot_edit(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
     """Back from the confirmation step, the choices kept."""
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     form = await BallotForm.read(request)
     return await show_again(request, "ballots/ballot.html",
                             _choose_context(user, rnd, chosen=form.chosen, key=form.the_key),
@@ -100,7 +107,7 @@ async def ballot_edit(request: Request, round_id: UUID, user: ProvinceUser, api:
 
 @router.post("/ballots/{round_id}/confirm")
 async def ballot_confirm(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     form = await BallotForm.read(request)
     chosen, key = form.chosen, form.the_key
     errors = _check_choices(request, rnd, user, chosen)
@@ -116,7 +123,7 @@ async def ballot_confirm(request: Request, round_id: UUID, user: ProvinceUser, a
 
 @router.post("/ballots/{round_id}/cast")
 async def ballot_cast(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep) -> Response:
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     form = await BallotForm.read(request)
     chosen, key = form.chosen, form.the_key
     errors = _check_choices(request, rnd, user, chosen)
@@ -170,7 +177,7 @@ def receipt_text(lang: str, *, rnd: dict[str, Any], secret: str, commitment: str
 async def receipt_download(request: Request, round_id: UUID, user: ProvinceUser, api: ApiDep,
                            lang: LangDep) -> Response:
     """The receipt as a text file, from the hidden fields of the receipt page (nothing is stored)."""
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     form = await ReceiptFileForm.read(request)
     chosen = [c for c in form.choices.split(",") if c]
     if not re.fullmatch(r"[0-9a-f]{64}", form.secret) or not COMMITMENT.match(form.commitment):

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from services.console import cluster_year as cy
 from services.console import documents
+from services.console.pages.ballots import motion_names
 from services.console.web import ApiDep, UserDep, message, render
 
 router = APIRouter()
@@ -19,7 +20,7 @@ BALLOT_PATH = "/ballots/{round_id}"
 
 @router.get("/conference/{round_id}")
 async def conference(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     cy.require_lead(user, rnd)
     turnout = await cy.turnout(api, round_id=round_id) if rnd["electorate"] is not None else None
     ballot_url = str(request.base_url).rstrip("/") + BALLOT_PATH.format(round_id=round_id)

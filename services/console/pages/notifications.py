@@ -2,6 +2,7 @@
 notification settings (inbox, e-mail, webhook), and the ministry's deliveries with retry."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from services.console.errors import PageNotFound
 from services.console.forms import Checkbox, Form, KeyForm
 from services.console.notices import notice_link
 from services.console.sessions import new_secret
-from services.console.web import ApiDep, MinistryUser, ProvinceUser, flash, message, redirect, render
+from services.console.web import ApiDep, LangDep, MinistryUser, ProvinceUser, flash, message, redirect, render
 
 router = APIRouter()
 DELIVERY_STATES = ("dead", "retrying", "pending", "delivered")
@@ -34,10 +35,13 @@ class SubscriptionForm(Form):
 # ------------------------------------------------------------ the inbox
 
 @router.get("/inbox")
-async def inbox(request: Request, user: ProvinceUser, api: ApiDep) -> Response:
-    box = await service.inbox(api, limit=50)
+async def inbox(request: Request, user: ProvinceUser, api: ApiDep, lang: LangDep) -> Response:
+    box, sub = await asyncio.gather(service.inbox(api, limit=50), service.subscription(api))
+    # Notices are written in the language of the subscription: say so when the pages speak another.
+    other = sub.get("language", "vi") if sub.get("language", "vi") != lang else None
     return await render(request, "notifications/inbox.html", {"items": box["items"], "unread": box["unread"],
-                                                              "scripts": ["/static/inbox.js"]})
+                                                              "scripts": ["/static/inbox.js"],
+                                                              "notice_language": other})
 
 
 @router.post("/inbox/{notification_id}/read")

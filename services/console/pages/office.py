@@ -92,7 +92,10 @@ async def office(request: Request, user: MinistryUser, api: ApiDep, organiser: s
     year = year or vietnam_today().year
     if not 2000 <= year <= 2100:
         raise PageNotFound()
-    return await render(request, "office/home.html", await _context(api, user, _organiser(user, organiser), year))
+    context = await _context(api, user, _organiser(user, organiser), year)
+    if context["national"]:
+        context["nationwide"] = await office_reads.national(api, year=year, organisers=context["organisers"])
+    return await render(request, "office/home.html", context)
 
 
 @router.get("/office/units")

@@ -201,7 +201,7 @@ async def close_confirm(request: Request, round_id: UUID, user: UserDep, api: Ap
     turnout = await cy.turnout(api, round_id=round_id) or {}
     cast, size = int(turnout.get("ballots_cast", 0)), int(turnout.get("electorate_size", 0))
     need = quorum_needed(rnd["quorum"], size)
-    award = message(request, f"award.{rnd['award']}")
+    award = message(request, f"award.{rnd['award']}") if rnd.get("award") else rnd["award_label"]
     return await confirm_page(
         request, heading=message(request, "confirm.close.title"),
         consequences=[message(request, "confirm.close.what", award=award, year=rnd["year"]),
@@ -218,7 +218,7 @@ async def certify_confirm(request: Request, round_id: UUID, user: UserDep, api: 
     if rnd["state"] != "closed":
         return redirect(f"/lead/rounds/{round_id}")
     proposed = (rnd.get("result") or {}).get("proposed") or []
-    award = message(request, f"award.{rnd['award']}")
+    award = message(request, f"award.{rnd['award']}") if rnd.get("award") else rnd["award_label"]
     what = message(request, "confirm.certify.what", award=award, year=rnd["year"],
                    names=cy.names_of(proposed, rnd.get("names"))) if proposed else \
         message(request, "confirm.certify.none", award=award, year=rnd["year"])

@@ -156,7 +156,8 @@ class NomineeOut(BaseModel):
     position: str | None
     unit: str | None
     birth_date: date | None
-    gender: str | None
+    gender: str | None = Field(description="Null for a reader other than the proposing unit, its organiser's "
+                                           "office and the ministry")
     fields: dict[str, str]
     summary: str
     leader_level: LeaderLevel | None = Field(None, description="Null for a reader other than the proposing unit, "

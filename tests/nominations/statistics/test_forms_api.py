@@ -70,7 +70,9 @@ async def test_personal_fields_are_the_proposing_unit_s_its_organiser_s_and_the_
     ministry = await comm.call("GET", url, comm.ministry)
     lead = await comm.call("GET", url, comm.province("34"))  # the cluster's lead reviews, but reads none of it
     assert own["nominees"][0]["direct_worker"] is True and ministry["nominees"][0]["direct_worker"] is True
-    assert (lead["nominees"][0]["leader_level"], lead["nominees"][0]["direct_worker"]) == (None, None)
+    assert (lead["nominees"][0]["leader_level"], lead["nominees"][0]["direct_worker"], lead["nominees"][0]["gender"]) \
+        == (None, None, None)
+    assert lead["nominees"][0]["birth_date"] == "1979-11-30"  # who the nominee is, the lead still reads
     listed = await comm.call("GET", "/v1/commendations/lists/NV-BAC/2023", comm.province("34"))
     assert all(n["direct_worker"] is None for pr in listed["proposals"] for n in pr["nominees"])
     accepted = await comm.accept(made["id"])

@@ -86,7 +86,7 @@ def may_read_proposal(actor: Actor, *, province_code: str, lead_code: str | None
 
 
 def may_read_personal(actor: Actor, *, province_code: str, organiser: str | None = None) -> bool:
-    """A nominee's statistics fields (leader, direct worker, ethnic minority): the proposing unit, its
+    """A nominee's statistics fields (sex, leader, direct worker, ethnic minority): the proposing unit, its
     organiser's office, the ministry and services; not the cluster's lead reviewing another's list."""
     return is_staff(actor, organiser or "BNV") or owns(actor, province_code=province_code)
 

@@ -8,8 +8,10 @@ Who may do what is decided by ``commendations.domain.policy`` (anything else is 
 - the **ministry** reads everything, approves or rejects each sent nominee (the Government-flag cap
   holds, ``services.nominations.government_flag_cap``), configures the award forms and drafts,
   edits and issues decisions.
-Nominees' personal data (birth date, gender, summary, files) is read by the proposing province, its
-lead and the ministry; the public register shows what an issued decision published.
+Nominees' personal data (birth date, summary, files) is read by the proposing province, its lead and
+the ministry; what the statistics forms count (sex, leader's level, direct worker, ethnic minority)
+by the proposing unit, its organiser's office and the ministry only, not the lead; the public
+register shows what an issued decision published.
 
 One module per responsibility: ``proposals`` (forms, proposals, nominees), ``attachments``,
 ``review`` (the lead's and the ministry's), ``carry`` (a flag vote's units), ``decisions`` and

@@ -46,7 +46,8 @@ class NomineeData:
     ethnic_minority: bool | None = None
 
 
-PERSONAL = ("leader_level", "direct_worker", "ethnic_minority")
+# What the statistics forms count of a person: the proposing unit's, its organiser's and the ministry's.
+PERSONAL = ("gender", "leader_level", "direct_worker", "ethnic_minority")
 
 
 # ---------------------------------------------------------------- helpers

@@ -146,7 +146,17 @@ class Ctx:
         return self.t("Cụm thi đua", "The cluster")
 
     def award_year(self) -> str:
-        """``"Cờ thi đua của Chính phủ năm 2026"`` / ``"Government emulation flag 2026"``."""
+        """``"Cờ thi đua của Chính phủ năm 2026"`` / ``"Government emulation flag 2026"``; for a conference's
+        election the post it fills (``"Cụm trưởng năm 2027"``), for a motion its question."""
+        round_kind = self.text("kind")
+        if round_kind == "election":
+            year = self.text("year")
+            elected = str(int(year) + 1) if year and year.isdigit() else year
+            lead = self.text("post") == "lead"
+            post = self.t("Cụm trưởng" if lead else "Cụm phó", "lead" if lead else "deputy")
+            return self.t(f"{post} năm {elected}", f"the {post} for {elected}") if elected else post
+        if round_kind == "motion":
+            return self.text("title") or self.t("nội dung biểu quyết", "the motion")
         award = award_label(self.p.get("award"), self.lang) or self.t("danh hiệu thi đua", "emulation award")
         year = self.text("year")
         if not year:

@@ -63,7 +63,12 @@ async def test_a_motion_from_the_desk_to_the_phone_the_hall_and_the_minutes(page
             r = await nominations.post(f"/v1/rounds/{motion}/ballots", headers=system.auth("province", code),
                                        json={"choices": ["yes" if code != members[-1] else "abstain"]})
             assert r.status_code == 201, r.text
+    # The lead closes and certifies it on the round's page, as any vote.
+    await desk.goto(f"/lead/rounds/{motion}")
+    await expect(desk.locator("h1")).to_contain_text(f"Thông qua Báo cáo tổng kết năm {YEAR}")
     assert (await nominations.post(f"/v1/rounds/{motion}/close", headers=lead)).status_code == 200
+    await desk.reload()
+    await expect(desk.locator("main")).to_contain_text("Tán thành")
     assert (await nominations.post(f"/v1/rounds/{motion}/certify", headers=lead)).status_code == 200
 
     screen = await pages.new(user=f"province-{LEAD}")

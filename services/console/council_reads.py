@@ -1,5 +1,6 @@
-"""What the council pages read: the session (attendance, quorum, turnout, result), its roster, the
-council, and the minutes the nominations service prints."""
+"""What the council pages read: the office's councils, a council with its sessions and the nominees
+the office received, the session (attendance, quorum, turnout, result), its roster, and the minutes
+the nominations service prints."""
 from __future__ import annotations
 
 import asyncio
@@ -27,3 +28,17 @@ async def minutes(api: Api, council_id: UUID, session_id: UUID, fmt: str) -> htt
     found: httpx.Response = await api.request("nominations", "GET", _base(council_id, session_id) + "/minutes",
                                               params={"format": fmt}, raw=True)
     return found
+
+
+async def councils(api: Api, organiser: str) -> list[dict[str, Any]]:
+    found: dict[str, Any] = await api.get("nominations", "/v1/councils", params={"organiser": organiser})
+    return list(found["items"])
+
+
+async def council_page(api: Api, council_id: UUID) -> dict[str, Any]:
+    """The council (the 404 page when unknown), its sessions and the nominees sent to the office."""
+    council = await api.get_or_404("nominations", f"/v1/councils/{council_id}")
+    sessions, received = await asyncio.gather(
+        api.get("nominations", f"/v1/councils/{council_id}/sessions"),
+        api.get("nominations", "/v1/commendations/review", params={"state": "sent", "limit": 200}))
+    return {"council": council, "sessions": sessions["items"], "received": received["items"]}

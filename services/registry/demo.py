@@ -30,6 +30,14 @@ COUNCIL_ACCOUNTS = ["hdtd-chutich", "hdtd-phochutich", "hdtd-uyvien-1", "hdtd-uy
                     "hdtd-uyvien-4", "hdtd-uyvien-5"]
 
 
+# The people behind two demo accounts (fictitious): the minutes the 2026 lead certifies print its
+# director's name and position, and the ministry's header names its officer.
+DEMO_PEOPLE = {
+    "ministry": ("Lê Thị Minh Thu", "Chuyên viên chính Vụ Thi đua - Khen thưởng"),
+    "province-22": ("Phạm Văn Hải", "Giám đốc Sở Nội vụ tỉnh Quảng Ninh"),
+}
+
+
 def _northern_accounts() -> list[tuple[str, str, str | None]]:
     accounts: list[tuple[str, str, str | None]] = [
         ("ministry", "ministry", None), ("notifications-service", "service", None),
@@ -61,8 +69,11 @@ async def _seed_northern(conn: asyncpg.Connection, password_hash: str) -> bool:
             return False
         for username, role, province in _northern_accounts():
             # An account that already exists keeps its password: the seed never resets one.
-            await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
-                                                  province_code=province, demo=True)
+            if await account_store.insert_if_missing(conn, username=username, password_hash=password_hash,
+                                                     role=role, province_code=province, demo=True) \
+                    and username in DEMO_PEOPLE:
+                name, position = DEMO_PEOPLE[username]
+                await account_store.set_profile(conn, username=username, display_name=name, position=position)
         await clusters.create_cluster(conn, actor=SYSTEM, code=CLUSTER, name=CLUSTER_NAME, organizer="Bộ Nội vụ",
                                      kind="cum")
         for year in (2023, 2024, 2025):

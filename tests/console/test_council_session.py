@@ -1,4 +1,5 @@
-"""The ministry's council in a real browser: the council secretary's session page (roster, check-in,
+"""The ministry's council in a real browser: the office founds it and calls a session over the nominees
+it received from its pages; the council secretary's session page (roster, check-in,
 quorum, open, close, the result per nominee, the minutes) and a council member's ballot on a 375 px
 phone, signed in with the member's own account: check in, agree with one nominee, the receipt."""
 from __future__ import annotations
@@ -52,23 +53,49 @@ async def test_the_secretary_s_session_page_and_the_member_s_ballot_on_a_phone(p
             "username": account, "password": PASSWORD, "role": "ministry"})
         assert r.status_code == 201, r.text
     api = system.nominations.client
-    r = await api.post("/v1/councils", headers=system.auth("ministry"), json={
-        "name": "Hội đồng Thi đua - Khen thưởng Bộ Nội vụ", "term_from": "2026-01-01", "decision_number": "12/QĐ-BNV",
-        "decision_date": "2026-01-01", "members": [
-            {"name": "Lê Văn Chủ", "position": "Bộ trưởng", "role": "chair", "account": ACCOUNTS[0]},
-            {"name": "Phạm Thị Phó", "position": "Thứ trưởng", "role": "vice_chair", "account": ACCOUNTS[1]},
-            {"name": "Đỗ Minh Ủy", "position": "Vụ trưởng", "role": "member", "account": ACCOUNTS[2]}]})
-    assert r.status_code == 201, r.text
-    council = r.json()
-    members = {m["account"]: m["id"] for m in council["members"]}
-    r = await api.post(f"/v1/councils/{council['id']}/sessions", headers=system.auth("ministry"), json={
-        "year": YEAR, "held_on": "2027-01-05", "place": "Phòng họp số 1", "title": "Phiên họp xét khen thưởng năm 2026",
-        "nominee_ids": ids})
-    assert r.status_code == 201, r.text
-    base = f"/councils/{council['id']}/sessions/{r.json()['id']}"
-    api_base = f"/v1{base}"
-
+    # The ministry's office founds its council from the office's pages: the founding decision and the
+    # members, each with the account it signs in with.
     desk = await pages.new(user="ministry")
+    await desk.goto("/office")
+    await desk.get_by_role("link", name="Hội đồng thi đua, khen thưởng").click()
+    await expect(desk.locator("h1")).to_have_text("Hội đồng thi đua, khen thưởng")
+    found = desk.locator("form[data-found]")
+    await found.get_by_label("Số quyết định thành lập").fill("12/QĐ-BNV")
+    await found.get_by_label("Ngày quyết định").fill("01/01/2026")
+    await found.get_by_label("Nhiệm kỳ từ ngày").fill("01/01/2026")
+    for i, (name, position, role, account) in enumerate((
+            ("Lê Văn Chủ", "Bộ trưởng", "chair", ACCOUNTS[0]), ("Phạm Thị Phó", "Thứ trưởng", "vice_chair", ACCOUNTS[1]),
+            ("Đỗ Minh Ủy", "Vụ trưởng", "member", ACCOUNTS[2])), start=1):
+        await found.get_by_label(f"Họ và tên thành viên {i}", exact=True).fill(name)
+        await found.get_by_label(f"Chức vụ thành viên {i}", exact=True).fill(position)
+        await found.get_by_label(f"Chức danh trong Hội đồng của thành viên {i}", exact=True).select_option(role)
+        await found.get_by_label(f"Tài khoản thành viên {i}", exact=True).fill(account)
+    await found.get_by_role("button", name="Thành lập Hội đồng").click()
+    await expect(desk.locator(FLASH)).to_have_text("Đã thành lập Hội đồng.")
+    await expect(desk.locator("table[data-members] tr[data-account]")).to_have_count(3)
+    council_id = desk.url.rstrip("/").rsplit("/", 1)[-1]
+    council = (await api.get(f"/v1/councils/{council_id}", headers=system.auth("ministry"))).json()
+    assert council["decision_number"] == "12/QĐ-BNV" and council["term_from"] == "2026-01-01"
+    assert [(m["role"], m["account"]) for m in council["members"]] == [
+        ("chair", ACCOUNTS[0]), ("vice_chair", ACCOUNTS[1]), ("member", ACCOUNTS[2])]
+    members = {m["account"]: m["id"] for m in council["members"]}
+
+    # ...and calls a session over the two nominees the cluster sent it.
+    schedule = desk.locator("form[data-schedule]")
+    await schedule.get_by_label("Tên phiên họp").fill("Phiên họp xét khen thưởng năm 2026")
+    await schedule.get_by_label("Năm khen thưởng").fill(str(YEAR))
+    await schedule.get_by_label("Ngày họp").fill("05/01/2027")
+    await schedule.get_by_label("Địa điểm").fill("Phòng họp số 1")
+    for name in ("Nguyễn Thị Lan", "Trần Văn Bình"):
+        await schedule.get_by_label(f"Đưa ra Hội đồng: {name}").check()
+    await schedule.get_by_role("button", name="Triệu tập phiên họp").click()
+    await expect(desk.locator(FLASH)).to_have_text("Đã triệu tập phiên họp; các thành viên được thông báo.")
+    await expect(desk).to_have_url(re.compile(r"/councils/[0-9a-f-]+/sessions/[0-9a-f-]+/desk$"))
+    base = desk.url.removeprefix(system.url).removesuffix("/desk")
+    api_base = f"/v1{base}"
+    s = (await api.get(api_base, headers=system.auth("ministry"))).json()
+    assert (s["held_on"], sorted(n["nominee_id"] for n in s["nominees"])) == ("2027-01-05", sorted(ids))
+
     await desk.goto(f"{base}/desk")
     await expect(desk.locator("[data-quorum]")).to_contain_text("Chưa đủ số thành viên dự họp: 0/3 (cần 2)")
     await desk.get_by_role("button", name="Điểm danh Phạm Thị Phó").click()

@@ -165,3 +165,38 @@ async def test_a_province_office_runs_its_year_without_the_ministry(pages: Pages
         ("Sở Tài chính", "Cờ thi đua của UBND tỉnh Quảng Ninh"),
         ("Phòng Nghiệp vụ Y, Sở Y tế", "Bằng khen của Chủ tịch UBND tỉnh Quảng Ninh")}
     assert re.search(r"UBND", found[0]["decision_number"])
+
+
+async def test_the_office_renames_merges_and_gives_accounts(pages: Pages, system: System) -> None:
+    office = await pages.new(user="qn-office")
+    await office.goto("/office/units")
+    row = office.locator("tr[data-unit=QN-SYT]")
+    await row.locator("summary", has_text="Đổi tên").click()
+    await row.locator("form[action$='/rename'] input[name=name]").fill("Sở Y tế và An sinh")
+    await row.locator("form[action$='/rename'] input[name=effective_date]").fill("2026-03-01")
+    await row.locator("form[action$='/rename'] input[name=reason]").fill("Quyết định 2/QĐ-UBND (dữ liệu thử)")
+    await row.locator("form[action$='/rename'] button").click()
+    await expect(office.locator("main > [role=status]")).to_contain_text("Đã đổi tên đơn vị")
+    merger = office.locator("form[action='/office/units-merger']")
+    for code in ("QN-STC", "QN-SGDDT"):
+        await merger.locator(f"#s-{code}").check()
+    await merger.locator("input[name=successor_code]").fill("QN-STCGD")
+    await merger.locator("input[name=successor_name]").fill("Sở Tài chính và Giáo dục (dữ liệu thử)")
+    await merger.locator("input[name=effective_date]").fill("2026-04-01")
+    await merger.locator("input[name=reason]").fill("Sắp xếp bộ máy (dữ liệu thử)")
+    await merger.get_by_role("button", name="Sáp nhập đơn vị").click()
+    await expect(office.locator("main > [role=status]")).to_contain_text("Đã ghi nhận sáp nhập")
+    registry = system.registry.client
+    renamed = (await registry.get("/v1/units/QN-SYT", params={"on": "2026-03-01"})).json()
+    assert renamed["name"] == "Sở Y tế và An sinh" and [c["kind"] for c in renamed["changes"]] == ["created", "renamed"]
+    old = (await registry.get("/v1/units/QN-STC", params={"on": "2026-03-31"})).json()
+    assert old["valid_to"] == "2026-03-31" and old["successor"]["code"] == "QN-STCGD"
+
+    await office.goto("/office/accounts")
+    await office.get_by_label("Tên đăng nhập").fill("qn-sgtvt")
+    await office.get_by_label("Mật khẩu").fill("một mật khẩu dài và khó đoán 2026")
+    await office.locator("#f-role").select_option("unit")
+    await office.locator("#f-unit_code").select_option("QN-SNV")
+    await office.get_by_role("button", name="Tạo").click()
+    await expect(office.locator("main > [role=status]")).to_contain_text("Đã thêm tài khoản")
+    await expect(office.locator("tr[data-account=qn-sgtvt]")).to_contain_text("QN-SNV")

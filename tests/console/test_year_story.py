@@ -68,8 +68,8 @@ async def not_reloaded(page: Page) -> None:
 async def test_the_year_of_a_cluster(pages: Pages, system: System, worker: Any) -> None:
     lead = await pages.new(user=f"province-{LEAD}")
     await lead.goto("/tasks")
-    await expect(lead.locator(".who")).to_have_text("Quảng Ninh")            # the unit by name, not its account
-    # the lead's director names herself: the minutes she certifies print her name and position
+    await expect(lead.locator(".who")).to_have_text("Phạm Văn Hải · Quảng Ninh")   # a person and a unit, no code
+    # the lead's new director names herself: the minutes she certifies print her name and position
     await lead.locator(".who").click()
     await lead.get_by_label("Họ và tên người dùng").fill("Phạm Thị Hồng")
     await lead.get_by_label("Chức vụ").fill("Giám đốc Sở Nội vụ tỉnh Quảng Ninh")

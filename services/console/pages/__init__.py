@@ -13,6 +13,7 @@ from services.console.pages import (
     commendations,
     conference,
     conferences,
+    council_office,
     councils,
     covenant,
     decisions,
@@ -36,6 +37,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router, office.router, conferences.router, councils.router,
+    movements.router, movement_units.router, office.router, conferences.router, council_office.router,
+    councils.router,
     statistics.router,
 ]

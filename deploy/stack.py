@@ -74,7 +74,7 @@ PROCESSES = [
     Process("relay", "deploy.relay", [PY, "-m", "deploy.relay", "registry", "nominations"]),
     Process("worker", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "worker", "--loglevel=INFO", "--concurrency=2",
-             "-Q", "events,notify,webhooks,beat,rankings,rounds,movements", "-n", "worker1@%h"]),
+             "-Q", "events,notify,webhooks,beat,rankings,rounds,movements,registry", "-n", "worker1@%h"]),
     Process("beat", "deploy.worker",
             [PY, "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel=INFO",
              "--schedule", str(ROOT / ".dev/celerybeat-schedule")]),

@@ -21,7 +21,12 @@ async def session_page(api: Api, council_id: UUID, session_id: UUID) -> dict[str
     session = await api.get_or_404("nominations", _base(council_id, session_id))
     roster, council = await asyncio.gather(api.get("nominations", _base(council_id, session_id) + "/roster"),
                                            api.get("nominations", f"/v1/councils/{council_id}"))
-    return {"session": session, "roster": roster["items"], "council": council}
+    confirmed: dict[str, Any] = {"confirmations": [], "frozen_at": None}
+    if session["state"] == "closed":  # the minutes exist: who confirmed them, and whether they are frozen
+        found = await api.get("nominations", _base(council_id, session_id) + "/minutes")
+        confirmed = {"confirmations": found["confirmations"], "frozen_at": found["frozen_at"]}
+    return {"session": session, "roster": roster["items"], "council": council, "minutes_state": confirmed,
+            "confirmed_roles": [c["role"] for c in confirmed["confirmations"]]}
 
 
 async def minutes(api: Api, council_id: UUID, session_id: UUID, fmt: str) -> httpx.Response:

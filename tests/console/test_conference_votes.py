@@ -39,12 +39,18 @@ async def test_a_motion_from_the_desk_to_the_phone_the_hall_and_the_minutes(page
         "title": f"Thông qua Báo cáo tổng kết năm {YEAR}"})
     assert r.status_code == 201, r.text
     motion = r.json()["id"]
+    r = await nominations.post("/v1/rounds", headers=lead, json={
+        "cluster_code": CLUSTER, "year": YEAR, "kind": "election", "post": "lead", "conference_id": cid})
+    assert r.status_code == 201, r.text
+    election = r.json()
+    [candidate] = election["candidates"]  # the next in the rotation after this year's lead
 
     desk = await pages.new(user=f"province-{LEAD}")
     await desk.goto(f"/conferences/{cid}/desk")
     await expect(desk.locator(f"[data-round='{motion}']")).to_contain_text(f"Thông qua Báo cáo tổng kết năm {YEAR}")
-    await desk.get_by_role("button", name="Mở bỏ phiếu").click()
-    await expect(desk.locator(FLASH)).to_have_text("Đã mở bỏ phiếu.")
+    for _ in range(2):
+        await desk.get_by_role("button", name="Mở bỏ phiếu").first.click()
+        await expect(desk.locator(FLASH)).to_have_text("Đã mở bỏ phiếu.")
 
     voter = members[1]
     phone = await pages.new(user=f"province-{voter}", phone=True)
@@ -58,12 +64,27 @@ async def test_a_motion_from_the_desk_to_the_phone_the_hall_and_the_minutes(page
     await phone.get_by_role("button", name="Xác nhận và gửi phiếu").click()
     await expect(phone.get_by_role("heading", level=1)).to_have_text("Biên nhận phiếu bầu")
     await no_horizontal_scroll(phone)
+    # ...and elects next year's lead: one unit, by default the next in the rotation.
+    await phone.goto(f"/conferences/{cid}/arrive")
+    await phone.locator(f"[data-vote='{election['id']}']").click()
+    await expect(phone.get_by_role("heading", level=1)).to_have_text(f"Bầu Cụm trưởng năm {YEAR + 1}")
+    await phone.get_by_label(election["names"][candidate], exact=True).check()
+    await phone.get_by_role("button", name="Tiếp tục").click()
+    await phone.get_by_role("button", name="Xác nhận và gửi phiếu").click()
+    await expect(phone.get_by_role("heading", level=1)).to_have_text("Biên nhận phiếu bầu")
+    await phone.goto(f"/conferences/{cid}/arrive")
+    await expect(phone.locator("[data-vote]")).to_have_count(0)  # nothing left to vote on
     for code in members:
         if code != voter:
             r = await nominations.post(f"/v1/rounds/{motion}/ballots", headers=system.auth("province", code),
                                        json={"choices": ["yes" if code != members[-1] else "abstain"]})
             assert r.status_code == 201, r.text
+    # The lead closes and certifies it on the round's page, as any vote.
+    await desk.goto(f"/lead/rounds/{motion}")
+    await expect(desk.locator("h1")).to_contain_text(f"Thông qua Báo cáo tổng kết năm {YEAR}")
     assert (await nominations.post(f"/v1/rounds/{motion}/close", headers=lead)).status_code == 200
+    await desk.reload()
+    await expect(desk.locator("main")).to_contain_text("Tán thành")
     assert (await nominations.post(f"/v1/rounds/{motion}/certify", headers=lead)).status_code == 200
 
     screen = await pages.new(user=f"province-{LEAD}")

@@ -145,3 +145,21 @@ async def test_the_secretary_s_session_page_and_the_member_s_ballot_on_a_phone(p
     await desk.get_by_role("link", name="Biên bản họp").click()
     await expect(desk.locator("h1")).to_have_text("BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG")
     await expect(desk.locator("table.votes")).to_contain_text("2/3")
+
+    # The secretary confirms the minutes at the desk, the chair on its phone: then they are frozen.
+    await desk.goto(f"{base}/desk")
+    await expect(desk.locator("[data-minutes-confirmations]")).to_contain_text("chưa xác nhận biên bản")
+    await desk.get_by_label("Họ và tên Thư ký").fill("Trần Thư Ký")
+    await desk.get_by_role("button", name="Thư ký xác nhận biên bản").click()
+    await expect(desk.locator(FLASH)).to_have_text("Đã xác nhận biên bản.")
+    await expect(desk.locator("[data-confirmed=secretary]")).to_contain_text("Thư ký Trần Thư Ký đã xác nhận")
+    await phone.goto(f"{base}/ballot")
+    await phone.get_by_role("button", name="Chủ tịch xác nhận biên bản").click()
+    await expect(phone.locator(FLASH)).to_have_text("Đã xác nhận biên bản; biên bản đã được khóa nội dung.")
+    await expect(phone.locator("[data-minutes-frozen]")).to_be_visible()
+    await no_horizontal_scroll(phone)
+    await desk.reload()
+    await expect(desk.locator("[data-minutes-frozen]")).to_be_visible()
+    await expect(desk.locator("form[data-confirm-secretary]")).to_have_count(0)
+    frozen = (await api.get(f"{api_base}/minutes", params={"format": "html"}, headers=system.auth("ministry"))).text
+    assert "Trần Thư Ký" in frozen and "Lê Văn Chủ" in frozen

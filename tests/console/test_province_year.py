@@ -194,9 +194,17 @@ async def test_the_office_renames_merges_and_gives_accounts(pages: Pages, system
 
     await office.goto("/office/accounts")
     await office.get_by_label("Tên đăng nhập").fill("qn-sgtvt")
-    await office.get_by_label("Mật khẩu").fill("một mật khẩu dài và khó đoán 2026")
+    # No password typed by the office: the person is named, and a one-time code is shown once.
+    await office.get_by_label("Họ và tên người dùng").fill("Nguyễn Thị Dữ Liệu Mẫu")
+    await office.get_by_label("Chức vụ").fill("Chuyên viên")
     await office.locator("#f-role").select_option("unit")
     await office.locator("#f-unit_code").select_option("QN-SNV")
     await office.get_by_role("button", name="Tạo").click()
-    await expect(office.locator("main > [role=status]")).to_contain_text("Đã thêm tài khoản")
+    code = (await office.locator("[data-setup-code] [data-code]").inner_text()).strip()
+    assert code
     await expect(office.locator("tr[data-account=qn-sgtvt]")).to_contain_text("QN-SNV")
+    await office.reload()
+    await expect(office.locator("[data-setup-code]")).to_have_count(0)
+    setup = await system.registry.client.post("/v1/auth/setup", json={
+        "username": "qn-sgtvt", "setup_code": code, "new_password": "một mật khẩu dài và khó đoán 2026"})
+    assert setup.status_code == 204, setup.text

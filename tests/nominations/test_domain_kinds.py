@@ -93,3 +93,18 @@ def test_a_motion_ballot_says_exactly_one_of_yes_no_abstain():
         RoundRules.build(seats=1, candidates=["33"], kind="referendum")
     elected = RoundRules.build(seats=1, candidates=["33", "30"], kind="election", self_vote=True)
     assert validate_ballot(rules=elected, voter="33", choices=["33"]) == ["33"]
+
+
+def test_the_tie_rule_orders_the_tied_by_the_rotation_or_the_ranking():
+    from services.nominations.voting.domain.kinds import tie_order
+
+    order = election_order(ROTATION, lead="34")
+    assert tie_order(order, rule="rotation_order") == order
+    ranks = {"31": 1, "22": 2, "30": 5}
+    assert tie_order(order, rule="ranking", ranks=ranks)[:4] == ["31", "22", "30", "33"]  # unranked after, in rotation
+    counted, rule = decide_election(candidates=["30", "31"], electorate_size=8, votes={"30": 3, "31": 3},
+                                    ballots_cast=7, blank_ballots=1, quorum=Fraction(2, 3), second_round=True,
+                                    order=tie_order(order, rule="ranking", ranks=ranks), tie_rule="ranking")
+    assert counted.proposed == ["31"] and rule == "ranking"
+    with pytest.raises(ValueError):
+        tie_order(order, rule="lot")

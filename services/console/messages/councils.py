@@ -88,6 +88,16 @@ VI: dict[str, str] = {
     "council.scheduled": "Đã triệu tập phiên họp; các thành viên được thông báo.",
     "council.nothing_received": "Chưa có đối tượng nào được các cụm gửi đề nghị.",
     "council.manage": "Hội đồng thi đua, khen thưởng",
+    "council.confirmations": "Xác nhận biên bản",
+    "council.not_confirmed": "Chủ tịch Hội đồng và Thư ký chưa xác nhận biên bản.",
+    "council.confirmed_by.chair": "Chủ tịch Hội đồng {name} đã xác nhận lúc {at}.",
+    "council.confirmed_by.secretary": "Thư ký {name} đã xác nhận lúc {at}.",
+    "council.frozen_at": "Biên bản đã được Chủ tịch và Thư ký xác nhận và khóa nội dung lúc {at}.",
+    "council.secretary_name": "Họ và tên Thư ký",
+    "council.confirm_secretary": "Thư ký xác nhận biên bản",
+    "council.confirm_chair": "Chủ tịch xác nhận biên bản",
+    "council.minutes_confirmed": "Đã xác nhận biên bản.",
+    "council.minutes_frozen": "Đã xác nhận biên bản; biên bản đã được khóa nội dung.",
 }
 
 EN: dict[str, str] = {
@@ -177,4 +187,14 @@ EN: dict[str, str] = {
     "council.scheduled": "The session is called; the members are told.",
     "council.nothing_received": "No nominee has been sent by the clusters yet.",
     "council.manage": "Emulation council",
+    "council.confirmations": "Minutes confirmed",
+    "council.not_confirmed": "The chair and the secretary have not confirmed the minutes yet.",
+    "council.confirmed_by.chair": "The chair, {name}, confirmed them at {at}.",
+    "council.confirmed_by.secretary": "The secretary, {name}, confirmed them at {at}.",
+    "council.frozen_at": "The chair and the secretary confirmed the minutes; frozen at {at}.",
+    "council.secretary_name": "The secretary's full name",
+    "council.confirm_secretary": "Confirm the minutes as the secretary",
+    "council.confirm_chair": "Confirm the minutes as the chair",
+    "council.minutes_confirmed": "The minutes are confirmed.",
+    "council.minutes_frozen": "The minutes are confirmed and frozen.",
 }

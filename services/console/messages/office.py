@@ -52,14 +52,12 @@ VI: dict[str, str] = {
     "office.successor_hint": "Mã một đơn vị đang hoạt động (hợp nhất vào đơn vị đó) hoặc mã mới.",
     "office.successor_name": "Tên đơn vị mới",
     "office.username": "Tên đăng nhập",
-    "office.password": "Mật khẩu",
     "office.role": "Vai trò",
     "office.role_unit": "Tài khoản đơn vị",
     "office.role_staff": "Cán bộ thi đua, khen thưởng",
     "office.acts_for": "Thay mặt",
     "office.active": "Hoạt động",
     "office.unit": "Đơn vị",
-    "office.display_name": "Tên hiển thị",
     "office.new_account": "Thêm tài khoản",
     "office.unit_kind.province": "Tỉnh, thành phố",
     "office.unit_kind.department": "Sở, ban, ngành",
@@ -74,7 +72,6 @@ VI: dict[str, str] = {
     "office.units_merged": "Đã ghi nhận sáp nhập.",
     "office.cluster_created": "Đã thêm cụm, khối.",
     "office.members_set": "Đã lưu thành viên.",
-    "office.account_created": "Đã thêm tài khoản.",
 }
 
 EN: dict[str, str] = {
@@ -128,14 +125,12 @@ EN: dict[str, str] = {
     "office.successor_hint": "The code of a unit in force (it absorbs them) or a new code.",
     "office.successor_name": "Name of the new unit",
     "office.username": "Username",
-    "office.password": "Password",
     "office.role": "Role",
     "office.role_unit": "A unit's account",
     "office.role_staff": "Emulation office staff",
     "office.acts_for": "Acts for",
     "office.active": "Active",
     "office.unit": "Unit",
-    "office.display_name": "Display name",
     "office.new_account": "Add an account",
     "office.unit_kind.province": "Province or city",
     "office.unit_kind.department": "Department",
@@ -150,5 +145,4 @@ EN: dict[str, str] = {
     "office.units_merged": "Merger recorded.",
     "office.cluster_created": "Cluster added.",
     "office.members_set": "Members saved.",
-    "office.account_created": "Account added.",
 }

@@ -29,6 +29,12 @@ class BallotForm(Form):
     approve: list[str] = []
 
 
+class ConfirmForm(Form):
+    role: str = "secretary"
+    name: str = ""
+    back: str = "desk"
+
+
 def _mine(page: dict, username: str | None) -> dict | None:
     member = next((m for m in page["council"]["members"] if m["account"] == username), None)
     if member is None:
@@ -95,6 +101,26 @@ async def cast(request: Request, council_id: UUID, session_id: UUID, user: UserD
     return await show_again(request, "councils/receipt.html", {
         **page, "receipt": answer["receipt"], "agreed": agreed},
         at=(BASE + "/receipt").format(council_id=council_id, session_id=session_id), status_code=200)
+
+
+@router.post(BASE + "/minutes/confirm")
+async def confirm_minutes(request: Request, council_id: UUID, session_id: UUID, user: UserDep,
+                          api: ApiDep) -> Response:
+    """The secretary (at the desk, with its name) or the chair (on its phone) confirms the minutes."""
+    form = await ConfirmForm.read(request)
+    back = BACKS.get(form.back, BACKS["desk"]).format(council_id=council_id, session_id=session_id)
+    body = {"role": "chair" if form.role == "chair" else "secretary"}
+    if body["role"] == "secretary":
+        body["name"] = form.name or None
+    try:
+        done = await api.post("nominations", f"/v1/councils/{council_id}/sessions/{session_id}/minutes/confirmations",
+                              json=body, idempotency_key=form.idempotency_key)
+    except ApiError as exc:
+        await flash(request, exc.message, "error")
+    else:
+        await flash(request, message(request, "council.minutes_frozen" if done["frozen_at"]
+                                     else "council.minutes_confirmed"), "ok")
+    return redirect(back)
 
 
 @router.post(BASE + "/{action}")

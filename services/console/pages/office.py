@@ -16,7 +16,7 @@ from services.console.api import Api, ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Day, Form, Year
 from services.console.sessions import Session, new_secret
-from services.console.web import ApiDep, MinistryUser, flash, message, redirect, render
+from services.console.web import ApiDep, MinistryUser, flash, message, redirect, render, show_again
 from shared.clock import vietnam_today
 
 router = APIRouter()
@@ -61,10 +61,10 @@ class MembersForm(Form):
 
 class AccountForm(Form):
     username: str = ""
-    password: str = ""
     role: str = "unit"
     unit_code: str = ""
     display_name: str = ""
+    position: str = ""
 
 
 def _organiser(user: Session, asked: str | None) -> str:
@@ -207,21 +207,30 @@ async def accounts(request: Request, user: MinistryUser, api: ApiDep, organiser:
 
 @router.post("/office/accounts")
 async def account_create(request: Request, user: MinistryUser, api: ApiDep) -> Response:
+    """A staff or unit account of this organiser, for a named person, with no password typed by the office:
+    the registry answers a one-time code, shown here once, with which the person sets their own."""
     organiser = _organiser(user, None)
     form = await AccountForm.read(request)
-    body: dict[str, Any] = {"username": form.username, "password": form.password, "role": form.role,
-                            "display_name": form.display_name or None}
+    body: dict[str, Any] = {"username": form.username, "role": form.role, "display_name": form.display_name or None,
+                            "position": form.position or None}
     if form.role == "staff":
         body["organiser"] = organiser
     else:
         body["unit_code"] = form.unit_code
-    try:
-        await api.post("registry", "/v1/accounts", json=body, idempotency_key=form.idempotency_key)
-    except ApiError as exc:
-        context = await _context(api, user, organiser, vietnam_today().year)
-        errors = exc.field_errors()
-        errors["_form"] = exc.message
-        return await render(request, "office/accounts.html", {
-            **context, "accounts": await office_reads.accounts(api, organiser=organiser), "errors": errors},
-            status_code=422)
-    return await _done(request, "office.account_created", "/office/accounts")
+    errors: dict[str, str] = {}
+    if not form.display_name:   # people are named: the documents they sign print it
+        errors["display_name"] = message(request, "field.required")
+    else:
+        try:
+            made = await api.post("registry", "/v1/accounts", json=body, idempotency_key=form.idempotency_key)
+        except ApiError as exc:
+            errors = exc.field_errors()
+            errors["_form"] = exc.message
+    context = await _context(api, user, organiser, vietnam_today().year)
+    listed = await office_reads.accounts(api, organiser=organiser)
+    if errors:
+        return await render(request, "office/accounts.html", {**context, "accounts": listed, "errors": errors},
+                            status_code=422)
+    return await show_again(request, "office/accounts.html", {
+        **context, "accounts": listed, "setup_code": made.get("setup_code"), "created_username": made["username"],
+        "setup_expires_at": made.get("setup_code_expires_at")}, at="/office/accounts", status_code=200)

@@ -20,6 +20,7 @@ from services.console.api import ApiError
 from services.console.errors import PageNotFound
 from services.console.forms import Checkbox, Form, KeyForm
 from services.console.i18n import VIETNAM
+from services.console.pages.ballots import motion_names
 from services.console.sessions import new_secret
 from services.console.web import ApiDep, MinistryUser, UserDep, confirm_page, flash, message, redirect, render
 
@@ -123,7 +124,7 @@ async def round_create(request: Request, cluster: str, year: int, user: UserDep,
 
 @router.get("/lead/rounds/{round_id}")
 async def round_page(request: Request, round_id: UUID, user: UserDep, api: ApiDep) -> Response:
-    rnd = await cy.vote_round(api, round_id=round_id)
+    rnd = motion_names(request, await cy.vote_round(api, round_id=round_id))
     cy.require_lead(user, rnd)
     turnout = await cy.turnout(api, round_id=round_id) if rnd["electorate"] is not None else None
     disputes = await cy.disputes(api, round_id=round_id) if rnd["state"] != "draft" else []

@@ -84,7 +84,8 @@ def _vote(v: dict[str, Any], n: int) -> tuple[list[str], Table | None]:
             if v["state"] == "runoff_required":
                 outcome = "không đơn vị nào đạt trên 1/2 số phiếu hợp lệ: bầu vòng hai"
             if v["tie_broken_by"]:
-                outcome += " (số phiếu bằng nhau, theo thứ tự luân phiên)"
+                outcome += (" (số phiếu bằng nhau, theo xếp hạng thi đua)" if v["tie_broken_by"] == "ranking"
+                            else " (số phiếu bằng nhau, theo thứ tự luân phiên)")
             lines.append(f"Kết quả: {outcome}.")
         else:
             proposed = ", ".join(u["name"] for u in v["proposed"]) or "không có đơn vị"

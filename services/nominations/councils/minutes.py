@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from shared.errors import Unavailable
 from shared.vietnam import format_date
 
+VIETNAM = timezone(timedelta(hours=7))
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
@@ -36,6 +37,8 @@ class Minutes:
     rows: list[list[str]]
     conclusion: list[str]
     chair: str
+    secretary: str = ""
+    confirmed: list[str] | None = None
 
 
 def _percent(share: Fraction) -> str:
@@ -47,8 +50,11 @@ def _vietnamese_date(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+ROLE_SIGNS = {"chair": "Chủ tịch Hội đồng", "secretary": "Thư ký"}
+
+
 def build(*, session: dict[str, Any], council: dict[str, Any], roster: list[dict[str, Any]], issuer: str,
-          place: str) -> Minutes:
+          place: str, confirmations: list[dict[str, Any]] | None = None) -> Minutes:
     result = session["result"]
     present = [f"{m['name']}, {m['position']} ({m['role_label']})" for m in roster if m["checked_in_at"]]
     absent = [f"{m['name']}, {m['position']} ({m['role_label']})"
@@ -79,7 +85,17 @@ def build(*, session: dict[str, Any], council: dict[str, Any], roster: list[dict
              f"phiếu bằng văn bản của thành viên vắng mặt: {result['written']}); bỏ phiếu kín."),
             "Tỷ lệ phiếu đồng ý tính trên tổng số thành viên Hội đồng."],
         present=present, absent=absent, rows=rows,
-        conclusion=approved or ["Không có đối tượng đạt tỷ lệ phiếu."], chair=chair)
+        conclusion=approved or ["Không có đối tượng đạt tỷ lệ phiếu."], chair=chair,
+        secretary=next((c["signer_name"] for c in confirmations or [] if c["role"] == "secretary"), ""),
+        confirmed=[f"{ROLE_SIGNS[c['role']]} {c['signer_name']} đã xác nhận biên bản lúc {_moment(c['confirmed_at'])}."
+                   for c in confirmations or []])
+
+
+def _moment(value: Any) -> str:
+    """A confirmation's time in Vietnam time, HH:MM dd/mm/yyyy."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 def html(doc: Minutes) -> str:
@@ -145,7 +161,14 @@ def pdf(doc: Minutes, *, fonts: list[tuple[str, str, str]]) -> bytes:
     block("Kết luận: Hội đồng đề nghị khen thưởng các tập thể, cá nhân sau:", style="B")
     for i, line in enumerate(doc.conclusion, 1):
         block(f"{i}. {line}", size=12)
+    for line in doc.confirmed or []:
+        block(line, style="I", size=11)
     p.ln(6)
+    top = p.get_y()
+    block("THƯ KÝ", style="B", align="C", w=width * 0.5)
+    p.ln(18)
+    block(doc.secretary, style="B", align="C", w=width * 0.5)
+    p.set_y(top)
     block("CHỦ TỊCH HỘI ĐỒNG", style="B", align="C", w=width * 0.5, x=p.l_margin + width * 0.5)
     p.ln(18)
     block(doc.chair, style="B", align="C", w=width * 0.5, x=p.l_margin + width * 0.5)

@@ -217,10 +217,33 @@ class BulletinEntry(BaseModel):
     approve: list[uuid.UUID]
 
 
+class MinutesConfirmIn(_In):
+    role: Literal["chair", "secretary"] = Field(description="The chair (its own member account) or the secretary "
+                                                           "(the organiser's office)")
+    name: str | None = Field(None, min_length=1, max_length=200,
+                             description="The secretary's name, which signs the minutes (the chair's is the council's)")
+
+    _nfc = field_validator("name")(nfc)
+
+
+class MinutesConfirmation(BaseModel):
+    role: Literal["chair", "secretary"]
+    account: str
+    signer_name: str
+    confirmed_at: datetime
+
+
+class MinutesState(BaseModel):
+    confirmations: list[MinutesConfirmation]
+    frozen_at: datetime | None = Field(description="Once both confirmed: the minutes are frozen as they were then")
+
+
 class MinutesOut(BaseModel):
     session: SessionOut
     council: CouncilOut
     roster: list[RosterLine]
+    confirmations: list[MinutesConfirmation] = Field(default_factory=list)
+    frozen_at: datetime | None = None
 
 
 class DecisionMinutes(BaseModel):

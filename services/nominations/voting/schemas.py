@@ -39,6 +39,10 @@ class RoundIn(BaseModel):
     denominator: Literal["present", "members"] | None = Field(
         default=None, description="A motion's threshold is a share of the member units present when it opened "
                                   "(`present`, the default) or of all members (`members`)")
+    tie_rule: Literal["rotation_order", "ranking"] | None = Field(
+        default=None, description="An election: the organiser's rule for a tie in its second round, "
+                                  "`rotation_order` (the default: the tied unit first in the rotation after this "
+                                  "year's lead) or `ranking` (the tied unit better placed in the latest ranking)")
     subject: Literal["year_report", "covenant"] | None = Field(
         default=None, description="What a motion adopts, if it is one of these: the year's report, or next year's "
                                   "covenant (the conference's minutes link it to the covenant's signatures)")
@@ -128,7 +132,7 @@ class RoundResult(Answer):
     carried_over: list[str] = Field(default_factory=list, description="A runoff's units its parent proposed outright")
     runoff_round_id: uuid.UUID | None = None
     # Present only for their kind (a flag round's result is as it was):
-    # an election's ``tie_broken_by`` ("rotation_order" when its second round tied, else null);
+    # an election's ``tie_broken_by`` (its ``tie_rule`` when its second round tied, else null);
     # a motion's ``adopted`` (bool), ``denominator_size`` (the units its threshold is a share of) and
     # ``bar`` (threshold × denominator_size, an exact fraction such as "7/2").
 
@@ -157,7 +161,7 @@ class Round(Answer):
     title: str | None = None
     denominator: Literal["present", "members"] | None = None
     present_at_open: int | None = Field(None, description="Member units present at the conference when it opened")
-    tie_rule: Literal["rotation_order"] | None = None
+    tie_rule: Literal["rotation_order", "ranking"] | None = None
     subject: Literal["year_report", "covenant"] | None = None
     rotation_order: list[str] | None = Field(None, description="An election: the rotation after this year's lead")
     seats: int

@@ -135,9 +135,10 @@ def public(r: Mapping[str, Any], *, ranks: Mapping[str, Mapping[str, Any]] | Non
 
 def rule_in_words(r: Mapping[str, Any]) -> str:
     if r["kind"] == "election":
+        tie = ("đơn vị xếp hạng thi đua cao hơn" if r["tie_rule"] == "ranking"
+               else "đơn vị đứng trước theo thứ tự luân phiên")
         return ("Đơn vị trúng cử phải được trên 1/2 tổng số phiếu hợp lệ; nếu không, bầu vòng hai giữa hai đơn vị "
-                "nhiều phiếu nhất, đơn vị nhiều phiếu hơn trúng cử; nếu vẫn bằng nhau, đơn vị đứng trước theo thứ tự "
-                "luân phiên trúng cử")
+                f"nhiều phiếu nhất, đơn vị nhiều phiếu hơn trúng cử; nếu vẫn bằng nhau, {tie} trúng cử")
     if r["kind"] == "motion":
         threshold = fraction(r["threshold_num"], r["threshold_den"])
         percent = threshold * 100

@@ -19,6 +19,7 @@ async def test_the_lead_is_elected_by_default_the_next_in_rotation_and_the_resul
     assert election["candidates"] == ["33"] and election["award"] is None and election["elects_year"] == 2024
     assert election["award_label"] == "Bầu Cụm trưởng năm 2024" and election["self_vote"] is True
     assert election["rotation_order"] == ["33", "30", "31", "22", "36", "35", "37", "34"]
+    assert election["tie_rule"] == "rotation_order"  # unless the organiser's rule says otherwise
     await vote.open(election["id"])
     receipts = await vote.cast_all(election["id"], {code: ["33"] for code in NORTH[:6]} | {"35": []})
     problem(await vote.cast(election["id"], "30", ["33"]), 409)  # once
@@ -49,8 +50,12 @@ async def test_the_lead_is_elected_by_default_the_next_in_rotation_and_the_resul
 
 async def test_without_a_majority_a_second_round_and_then_the_tie_rule(vote):
     conf = await in_session(vote, NORTH)
+    r = await vote.nominations.client.post("/v1/rounds", headers=vote.province("34"), json={
+        "cluster_code": CLUSTER, "year": 2023, "kind": "motion", "title": "X", "tie_rule": "ranking"})
+    assert problem(r, 422)["errors"][0]["field"] == "tie_rule"  # only an election has one
     election = await create(vote, kind="election", post="deputy", candidates=["31", "30", "22"],
-                            conference_id=conf["id"])
+                            conference_id=conf["id"], tie_rule="ranking")
+    assert election["tie_rule"] == "ranking"
     await vote.open(election["id"])
     await vote.cast_all(election["id"], {"34": ["30"], "33": ["30"], "30": ["30"], "31": ["31"], "22": ["31"],
                                          "36": ["22"], "35": ["31"], "37": []})
@@ -66,9 +71,10 @@ async def test_without_a_majority_a_second_round_and_then_the_tie_rule(vote):
     await vote.cast_all(runoff_id, {"34": ["30"], "33": ["31"], "30": ["30"], "31": ["31"], "22": ["31"],
                                     "36": ["30"], "35": []})
     second = await vote.close(runoff_id)
-    # 3 and 3: Hải Dương (30) comes before Hải Phòng (31) in the rotation after Thái Bình.
+    # 3 and 3, and no ranking yet (both unranked): Hải Dương (30) comes before Hải Phòng (31) in the
+    # rotation after Thái Bình.
     assert second["state"] == "closed" and second["result"]["proposed"] == ["30"]
-    assert second["result"]["tie_broken_by"] == "rotation_order" and second["result"]["tied"] == ["30", "31"]
+    assert second["result"]["tie_broken_by"] == "ranking" and second["result"]["tied"] == ["30", "31"]
     assert second["result"]["runoff_round_id"] is None  # at most two rounds
 
 

@@ -19,7 +19,9 @@ from services.nominations.councils.schemas import (
     CouncilOut,
     DecisionMinutes,
     MemberOut,
+    MinutesConfirmIn,
     MinutesOut,
+    MinutesState,
     RosterLine,
     SessionIn,
     SessionOut,
@@ -204,6 +206,21 @@ async def session_minutes(council_id: uuid.UUID, session_id: uuid.UUID, principa
     if format == "html":
         return HTMLResponse(minutes.minutes_html(found, settings=settings))
     return found
+
+
+@router.post(PREFIX + "/{session_id}/minutes/confirmations", response_model=MinutesState,
+             responses=problems(401, 403, 404, 409, 422),
+             summary="The chair or the secretary confirms the minutes; once both have, they are frozen")
+async def confirm_minutes(council_id: uuid.UUID, session_id: uuid.UUID, body: MinutesConfirmIn,
+                          principal: CurrentPrincipal, db: Db, settings: Settings,
+                          idempotency_key: IdempotencyKey = None) -> Any:
+    async with db.transaction() as conn:
+        return await idempotent(conn, schema=SCHEMA, key=idempotency_key,
+                                scope=f"{principal.subject}:council.minutes.confirm:{session_id}", body=body,
+                                status_code=200,
+                                run=lambda: minutes.confirm(conn, actor=principal, council_id=council_id,
+                                                            session_id=session_id, role=body.role, name=body.name,
+                                                            settings=settings))
 
 
 @router.get("/v1/decisions/{decision_id}/council-minutes", response_model=Page[DecisionMinutes],

@@ -55,7 +55,7 @@ async def create_round(body: RoundIn, registry: service.Registry, principal: Cur
                 quorum=body.quorum, self_vote=body.self_vote, candidates=body.candidates, closes_at=body.closes_at,
                 threshold_base=body.threshold_base, threshold_comparison=body.threshold_comparison,
                 conference_id=body.conference_id, kind=body.kind, post=body.post, title=body.title,
-                denominator=body.denominator, subject=body.subject))
+                denominator=body.denominator, subject=body.subject, tie_rule=body.tie_rule))
 
 
 @router.get("", summary="Rounds, oldest first: all for the ministry, those it leads or votes in for a province",

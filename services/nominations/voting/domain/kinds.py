@@ -8,7 +8,8 @@ the rounds' own (a ballot is a set of candidate codes, whatever the kind).
   one, a second round between the two best placed (every unit tied for second place included);
   the second round elects the most votes, and a tie there is settled by the organiser's rule
   (:data:`TIE_RULES`: ``rotation_order``, the tied unit that comes first in the cluster's rotation
-  after this year's lead). At most two rounds.
+  after this year's lead; ``ranking``, the tied unit better placed in the cluster-year's latest
+  ranking, unranked units after in rotation order: :func:`tie_order`). At most two rounds.
 - ``motion``: ``yes`` / ``no`` / ``abstain``, one per ballot; adopted when the ``yes`` votes pass
   the ``threshold`` of the ``denominator``: the units ``present`` (at the conference when the vote
   opened; without a conference, the units that voted) or all ``members`` (the electorate).
@@ -34,6 +35,7 @@ __all__ = [
     "default_election_candidates",
     "elected",
     "election_order",
+    "tie_order",
 ]
 
 
@@ -47,7 +49,7 @@ class RoundKind(str, Enum):
 
 POSTS = ("lead", "deputy")
 DENOMINATORS = ("present", "members")
-TIE_RULES = ("rotation_order",)
+TIE_RULES = ("rotation_order", "ranking")
 MOTION_CHOICES: tuple[str, ...] = ("abstain", "no", "yes")
 """A motion's candidates, in the canonical (sorted) order its ballots store them."""
 
@@ -74,16 +76,35 @@ def default_election_candidates(rotation: Sequence[str], *, lead: str | None, po
     return [order[index]]
 
 
+def tie_order(rotation: Sequence[str], *, rule: str, ranks: Mapping[str, int | None] | None = None) -> list[str]:
+    """The order a second round's tie is settled in: the rotation (``rotation_order``), or the
+    ranking's places (``ranking``: best first, unranked units after, each group in rotation order)."""
+    if rule not in TIE_RULES:
+        raise ValueError(f"unknown tie rule {rule!r}")
+    units = list(rotation)
+    if rule == "rotation_order":
+        return units
+    places = ranks or {}
+    position = {code: i for i, code in enumerate(units)}
+
+    def key(code: str) -> tuple[int, int, int]:
+        place = places.get(code)
+        return (0 if place is not None else 1, place if place is not None else 0, position[code])
+
+    return sorted(units, key=key)
+
+
 def decide_election(*, candidates: Sequence[str], electorate_size: int, votes: Mapping[str, int], ballots_cast: int,
                     blank_ballots: int, quorum: Ratio, second_round: bool,
-                    order: Sequence[str]) -> tuple[TallyResult, str | None]:
+                    order: Sequence[str], tie_rule: str = "rotation_order") -> tuple[TallyResult, str | None]:
     """Decide one round of an election (see the module docstring); returns the count and the tie
     rule applied (``None`` unless a second round's tie was settled by it).
 
     The first round is :func:`.tally.decide` for one seat with more than half of the valid ballots;
     when nobody has that, the outcome is ``runoff_required`` with the two best placed as ``tied``
     (a single candidate without a majority is not elected: ``proposed`` empty). The second round
-    elects the most votes; a tie goes to the first of the tied in ``order``."""
+    elects the most votes; a tie goes to the first of the tied in ``order`` (:func:`tie_order` of
+    ``tie_rule``, which the result names)."""
     if not second_round:
         counted = decide(candidates=candidates, electorate_size=electorate_size, votes=votes,
                          ballots_cast=ballots_cast, blank_ballots=blank_ballots, seats=1,
@@ -103,8 +124,7 @@ def decide_election(*, candidates: Sequence[str], electorate_size: int, votes: M
         return _replace(counted, outcome=PROPOSED, proposed=tied, tied=[], remaining_seats=0), None
     rank = {code: i for i, code in enumerate(order)}
     winner = min(tied, key=lambda code: (rank.get(code, len(rank)), code))
-    return _replace(counted, outcome=PROPOSED, proposed=[winner], tied=sorted(tied), remaining_seats=0), \
-        "rotation_order"
+    return _replace(counted, outcome=PROPOSED, proposed=[winner], tied=sorted(tied), remaining_seats=0), tie_rule
 
 
 def elected(result: Mapping[str, object]) -> str | None:

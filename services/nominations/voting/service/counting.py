@@ -7,11 +7,11 @@ from typing import Any, Mapping
 
 import asyncpg
 
-from services.nominations import conferences
+from services.nominations import conferences, scoring
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
-from services.nominations.voting.domain.kinds import RoundKind, decide_election, decide_motion
+from services.nominations.voting.domain.kinds import RoundKind, decide_election, decide_motion, tie_order
 from services.nominations.voting.domain.rounds import (
     RoundState,
     check_transition,
@@ -39,15 +39,17 @@ from shared.errors import Conflict, Forbidden
 
 # ---------------------------------------------------------------- close and count
 
-def _count(r: Mapping[str, Any], votes: dict[str, int], ballots_cast: int,
-           blank_ballots: int) -> tuple[TallyResult, dict[str, Any]]:
+def _count(r: Mapping[str, Any], votes: dict[str, int], ballots_cast: int, blank_ballots: int,
+           ranks: Mapping[str, Mapping[str, Any]]) -> tuple[TallyResult, dict[str, Any]]:
     """The pure rules of the round's kind on the database's totals; the extra fields its result keeps."""
     quorum = views.fraction(r["quorum_num"], r["quorum_den"])
     if r["kind"] == RoundKind.election:
         counted, tie_rule = decide_election(
             candidates=list(r["candidates"]), electorate_size=len(r["electorate"]), votes=votes,
             ballots_cast=ballots_cast, blank_ballots=blank_ballots, quorum=quorum,
-            second_round=r["parent_round_id"] is not None, order=list(r["rotation_order"]))
+            second_round=r["parent_round_id"] is not None, tie_rule=r["tie_rule"],
+            order=tie_order(list(r["rotation_order"]), rule=r["tie_rule"],
+                            ranks={code: (ranks.get(code) or {}).get("rank") for code in r["rotation_order"]}))
         return counted, {"tie_broken_by": tie_rule}
     if r["kind"] == RoundKind.motion:
         motion = decide_motion(electorate_size=len(r["electorate"]), votes=votes, ballots_cast=ballots_cast,
@@ -105,7 +107,10 @@ async def close_round(conn: asyncpg.Connection, *, actor: Principal, round_id: u
     _require_transition(r, RoundState.closed)
     # Counted by the database (only the totals come back), decided by the pure rules.
     votes, ballots_cast, blank_ballots = await ballot_store.counts(conn, round_id)
-    counted, extra = _count(r, votes, ballots_cast, blank_ballots)
+    # An election whose tie goes by the ranking reads the cluster-year's latest ranking (scoring's).
+    ranks = await scoring.ranks_for(conn, year=r["year"], cluster=r["cluster_code"]) \
+        if r["kind"] == RoundKind.election and r["tie_rule"] == "ranking" else {}
+    counted, extra = _count(r, votes, ballots_cast, blank_ballots, ranks)
     if counted.quorum_met:
         # The ballots become the bulletin: rewritten first, so their system columns no longer pair
         # them with the participation rows (README, "System columns").

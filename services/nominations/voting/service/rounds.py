@@ -60,13 +60,17 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
                        threshold_base: str = "valid_ballots", threshold_comparison: str = "more_than",
                        conference_id: uuid.UUID | None = None, kind: str = "nomination", post: str | None = None,
                        title: str | None = None, denominator: str | None = None,
-                       subject: str | None = None) -> dict[str, Any]:
+                       subject: str | None = None, tie_rule: str | None = None) -> dict[str, Any]:
     if not policy.may_create(actor):
         raise Forbidden("only the lead province of the cluster-year may create a vote round")
     shape = _kind_shape(kind=kind, award=award, seats=seats, post=post, title=title, denominator=denominator,
                         candidates=candidates)
     if subject is not None and kind != RoundKind.motion:
         raise Unprocessable("only a motion adopts the year's report or the covenant", field="subject")
+    if tie_rule is not None:
+        if kind != RoundKind.election:
+            raise Unprocessable("only an election has a rule for a tie", field="tie_rule")
+        shape["tie_rule"] = tie_rule
     period = await registry.period(cluster_code, year)
     if period is None:
         raise Unprocessable(f"cluster {cluster_code} has no period {year} in the registry", field="cluster_code",

@@ -13,6 +13,7 @@ Sizes (environment; smaller runs keep the ratios comparable, not the absolute fi
   BENCH_NATIONAL_AWARDS=2000000 national: awards in the register (ten years, 63 then 34 provinces)
   BENCH_NATIONAL_ROUNDS=20      national: rounds of the register's searches
   BENCH_NATIONAL_CLUSTERS=6     national: clusters × 3 rounds × 32 voters in each ballot pass
+  BENCH_NATIONAL_PARTS=search,forms,exports  national: which figures (the exports take longest)
 """
 from __future__ import annotations
 

@@ -68,6 +68,8 @@ def bare_statement(query: dict[str, Any]) -> tuple[str, list[Any]]:
         if key in query:
             args.append(query[key])
             where.append(f"a.{column} = ${len(args)}")
+            if key == "year":  # the scan starts at the year's first award (as the register's statement does)
+                where.append(f"a.id >= (SELECT min(y.id) FROM nominations.awards y WHERE y.year = ${len(args)})")
     return (f"SELECT {PUBLIC} FROM nominations.awards a WHERE {' AND '.join(where)} "
             f"ORDER BY a.id LIMIT {PAGE + 1}"), args
 

@@ -35,8 +35,12 @@ async def held(conn: asyncpg.Connection, *, year: int, form_code: str, holder_id
                                "AND holder_id = $3)", year, form_code, holder_id)
 
 
+# With a year asked, the scan in register order starts at that year's first award: the planner
+# expects a year's awards spread evenly over the ids and would otherwise walk every earlier year
+# (ids grow with the years: 350 ms for a year of a two-million register). Answers are unchanged.
 SEARCH = f"""SELECT {PUBLIC} FROM nominations.awards a
      WHERE ($1::text IS NULL OR a.name_search LIKE $1) AND ($2::int IS NULL OR a.year = $2)
+       AND ($2::int IS NULL OR a.id >= (SELECT min(y.id) FROM nominations.awards y WHERE y.year = $2))
        AND ($3::text IS NULL OR a.province_code = $3) AND ($4::text IS NULL OR a.form_code = $4)
        AND ($5::text IS NULL OR a.kind = $5) AND ($6::bigint IS NULL OR a.id > $6)
        AND ($8::text IS NULL OR a.organiser = $8) AND ($9::text IS NULL OR a.decision_number = $9)

@@ -67,6 +67,7 @@ ROWS = [
     # A recompute rewrites nothing anyone entered: the ministry may ask for one of any cluster.
     Row("POST", f"/v1/rankings/{YEAR}/recompute?cluster={CLUSTER}&inline=true", ministry=200),
     Row("GET", f"/v1/rankings/{YEAR}?cluster={CLUSTER}", read=True),
+    Row("GET", f"/v1/rankings/{YEAR}/national?organiser=UBND-QN", read=True),
     # vote rounds
     Row("POST", "/v1/rounds", {"cluster_code": CLUSTER, "year": YEAR, "award": "ministry_flag", "seats": 1}),
     Row("GET", "/v1/rounds/{certified_round}", read=True),
@@ -266,3 +267,35 @@ async def test_the_province_reads_its_own_and_lists_leave_it_out_for_others(nomi
                           (t.unit("HN-SNV"), False)):
         listed = (await c.get("/v1/conferences", headers=headers, params={"year": YEAR})).json()["items"]
         assert ([x["id"] for x in listed] == [ids["conference"]]) is seen
+
+
+async def test_national_rankings_and_snapshots_are_per_organiser(nominations, province_year):
+    """The province's national ranking holds its own cluster only, and the ministry's none of it;
+    the snapshot list shows an organiser's snapshots to those who may read them, and nobody else."""
+    t, _ = province_year
+    c = nominations.client
+    office, member = t.staff("UBND-QN"), t.unit("QN-SYT")
+    for headers in (office, member, t.ministry):
+        national = await _ok(await c.get(f"/v1/rankings/{YEAR}/national", headers=headers,
+                                         params={"organiser": "UBND-QN"}))
+        assert national["organiser"] == "UBND-QN" and national["cluster_code"] is None
+        assert {row["cluster"] for row in national["rows"]} == {CLUSTER}
+    # The ministry's national view (the default) has no ranking this year: none of its clusters ranked.
+    problem(await c.get(f"/v1/rankings/{YEAR}/national", headers=office), 404)
+    problem(await c.get(f"/v1/rankings/{YEAR}/national", headers=t.staff("UBND-HN"),
+                        params={"organiser": "UBND-QN"}), 403)
+
+    async def listed(headers, **params) -> list[tuple[str, str]]:
+        page = await _ok(await c.get(f"/v1/rankings/{YEAR}/snapshots", headers=headers, params=params))
+        return sorted((item["scope"], item["cluster_code"] or "") for item in page["items"])
+
+    own = [("cluster", CLUSTER), ("national", "")]
+    assert await listed(office, organiser="UBND-QN") == own
+    assert await listed(member, organiser="UBND-QN") == own
+    assert await listed(t.ministry, organiser="UBND-QN") == own
+    assert await listed(office, cluster=CLUSTER) == [("cluster", CLUSTER)]  # the cluster's organiser
+    assert await listed(office, organiser="UBND-QN", cluster="*") == [("national", "")]
+    for outsider in (t.staff("UBND-HN"), t.unit("HN-SNV"), nominations.auth(t.issue_token("province", "22"))):
+        assert await listed(outsider, organiser="UBND-QN") == []
+        assert await listed(outsider, cluster=CLUSTER) == []
+    assert await listed(t.ministry) == []  # the ministry's own (the default): none this year

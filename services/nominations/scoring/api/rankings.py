@@ -66,10 +66,10 @@ async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor
 
 
 @router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table",
-             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
+             response_model=Snapshot, responses=problems(401, 403, 404, 422), response_model_exclude_unset=True)
 async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id)
+        return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id, actor=principal)
 
 
 @router.post("/{year}/recompute", status_code=202,

@@ -258,10 +258,24 @@ async def list_snapshots(conn: asyncpg.Connection, *, year: int, scope: str | No
                                                                   limit=limit)]
 
 
-async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int) -> dict[str, Any]:
+async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int,
+                       actor: Principal | None = None) -> dict[str, Any]:
+    """One snapshot with its table: another organiser's is read as its latest ranking is."""
     row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
     if row is None:
         raise NotFound(f"no snapshot {snapshot_id} in {year}", field="snapshot_id")
+    if actor is not None:
+        scope = row["scope"]
+        if ranking_store.is_national(scope):
+            organiser = ranking_store.organiser_of_scope(scope)
+            members = [m for _, ms in await ranking_store.organiser_clusters(conn, year=year, organiser=organiser)
+                       for m in ms]
+        else:
+            found, members = await covenant_store.readers_of(conn, cluster=scope, year=year)
+            organiser = found or ranking_store.MINISTRY
+        if not policy.may_read_ranking(actor, organiser, members):
+            raise Forbidden(f"snapshot {snapshot_id} is {organiser}'s: its office, its members, the ministry and "
+                            "services read it", slug="other-organiser")
     return snapshot_view(row)
 
 

@@ -85,8 +85,12 @@ class Served:
 @asynccontextmanager
 async def serve(app: FastAPI) -> AsyncIterator[Served]:
     """Run ``app`` under uvicorn on an ephemeral loopback port, in this event loop."""
+    # A test's client may sit idle past uvicorn's 5 s keep-alive (a test waiting for a deadline, a loaded
+    # machine) and then send on the connection the server is closing that instant: a ReadError no user
+    # would meet behind a proxy. The test servers keep idle connections for a minute.
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", access_log=False,
-                            proxy_headers=False)  # the apps read forwarded headers themselves (shared.proxies)
+                            proxy_headers=False,  # the apps read forwarded headers themselves (shared.proxies)
+                            timeout_keep_alive=60)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # pytest owns signals
     task = asyncio.create_task(server.serve())

@@ -86,13 +86,15 @@ class OrganiserRules:
     signer_title: str
     government_flag_share: Fraction
     flags_per_cluster: int
+    # An election's rule for a tie in its second round, unless the election states its own.
+    election_tie_rule: str = "rotation_order"
 
     def as_dict(self) -> dict[str, Any]:
         return {"organiser": self.organiser, "version": self.version, "valid_from_year": self.valid_from_year,
                 "issuer": self.issuer, "decision_suffix": self.decision_suffix, "signer_title": self.signer_title,
                 "government_flag_share": f"{self.government_flag_share.numerator}/"
                                          f"{self.government_flag_share.denominator}",
-                "flags_per_cluster": self.flags_per_cluster}
+                "flags_per_cluster": self.flags_per_cluster, "election_tie_rule": self.election_tie_rule}
 
 
 def province_defaults(*, organiser: str, name: str) -> OrganiserRules:

@@ -16,7 +16,7 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 SCHEMA = "nominations"
 _COLUMNS = ("organiser, version, valid_from_year, issuer, decision_suffix, signer_title, government_flag_share, "
-            "flags_per_cluster")
+            "flags_per_cluster, election_tie_rule")
 
 
 class OrganiserSource(Protocol):
@@ -32,7 +32,8 @@ def _from_row(row: asyncpg.Record) -> rules.OrganiserRules:
                                 valid_from_year=row["valid_from_year"], issuer=row["issuer"],
                                 decision_suffix=row["decision_suffix"], signer_title=row["signer_title"],
                                 government_flag_share=rules.parse_share(row["government_flag_share"]),
-                                flags_per_cluster=row["flags_per_cluster"])
+                                flags_per_cluster=row["flags_per_cluster"],
+                                election_tie_rule=row["election_tie_rule"])
 
 
 async def versions(conn: asyncpg.Connection, organiser: str) -> list[rules.OrganiserRules]:
@@ -82,7 +83,7 @@ async def rules_for(conn: asyncpg.Connection, registry: OrganiserSource, organis
 
 async def put_rules(conn: asyncpg.Connection, *, actor: Principal, organiser: str, valid_from_year: int,
                     issuer: str, decision_suffix: str, signer_title: str, government_flag_share: Fraction,
-                    flags_per_cluster: int) -> dict[str, Any]:
+                    flags_per_cluster: int, election_tie_rule: str = "rotation_order") -> dict[str, Any]:
     """A new version of the organiser's rules, from ``valid_from_year`` (its office; never the ministry
     for another's). Earlier years keep the version they had."""
     if not rules.manages(actor, organiser):
@@ -97,10 +98,10 @@ async def put_rules(conn: asyncpg.Connection, *, actor: Principal, organiser: st
     share = f"{government_flag_share.numerator}/{government_flag_share.denominator}"
     row = await conn.fetchrow(
         f"""INSERT INTO nominations.organiser_rules (organiser, version, valid_from_year, issuer, decision_suffix,
-                   signer_title, government_flag_share, flags_per_cluster, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_COLUMNS}""",
+                   signer_title, government_flag_share, flags_per_cluster, election_tie_rule, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_COLUMNS}""",
         organiser, version, valid_from_year, issuer, decision_suffix, signer_title, share, flags_per_cluster,
-        actor.subject)
+        election_tie_rule, actor.subject)
     result = _from_row(row).as_dict()
     await audit.record(conn, schema=SCHEMA, actor=actor, action="organiser.rules", target=f"organiser:{organiser}",
                        details=result)
@@ -149,3 +150,12 @@ async def decision_suffix(conn: asyncpg.Connection, organiser: str, year: int) -
     if current:
         return max(current, key=lambda v: v.valid_from_year).decision_suffix
     return "QĐ-UBND"
+
+
+async def election_tie_rule(conn: asyncpg.Connection, organiser: str | None, year: int) -> str:
+    """The rule for a tie in the second round of an election of ``organiser``'s clusters in ``year``:
+    its stored rules' if it has a version in force, else ``rotation_order``."""
+    current = [v for v in await versions(conn, organiser) if v.valid_from_year <= year] if organiser else []
+    if current:
+        return max(current, key=lambda v: v.valid_from_year).election_tie_rule
+    return "rotation_order"

@@ -32,22 +32,26 @@ COVENANT_B = [  # maximum 60: shares, not totals, compare across clusters
 ]
 
 
-def _period(cluster, members):
-    return {"cluster_code": cluster, "cluster_name": f"Cụm {cluster}", "year": YEAR,
-            "members": [{"code": c, "name": f"Tỉnh {c}"} for c in members],
-            "lead": {"code": members[0], "name": ""}, "deputy": {"code": members[1], "name": ""}}
+def _period(cluster, members, organiser=None):
+    period = {"cluster_code": cluster, "cluster_name": f"Cụm {cluster}", "year": YEAR,
+              "members": [{"code": c, "name": f"Tỉnh {c}"} for c in members],
+              "lead": {"code": members[0], "name": ""}, "deputy": {"code": members[1], "name": ""}}
+    return period if organiser is None else {**period, "organiser": organiser}
 
 
 def _as(province):
     return Principal(subject=f"province-{province}", role="province", province=province)
 
 
-async def season(conn, cluster, covenant, sheets, adjustments=None, *, amend_reason=None) -> list[UnitScore]:
-    """Publish the covenant, let every member save and submit, cross-check; return the reference
-    UnitScores computed in Python from the same numbers."""
-    period = _period(cluster, list(sheets))
+async def season(conn, cluster, covenant, sheets, adjustments=None, *, amend_reason=None,
+                 organiser=None) -> list[UnitScore]:
+    """Publish the covenant (as the organiser's office: the ministry's by default), let every member
+    save and submit, cross-check; return the reference UnitScores computed in Python from the same numbers."""
+    period = _period(cluster, list(sheets), organiser)
+    office = MINISTRY if organiser is None else Principal(subject=f"staff-{organiser.lower()}", role="staff",
+                                                          organiser=organiser)
     async with conn.transaction():
-        await service_scores.put_covenant(conn, actor=MINISTRY, period=period, criteria=covenant, publish=True,
+        await service_scores.put_covenant(conn, actor=office, period=period, criteria=covenant, publish=True,
                                           reason=amend_reason)
         for province, scores in sheets.items():
             await service_scores.save_sheet(conn, actor=_as(province), period=period, province=province,
@@ -99,13 +103,16 @@ def _reference_national(ranked):
     return [(r.cluster, r.province, r.rank, r.cluster_rank, r.share, r.band, r.total, r.max_total) for r in ranked]
 
 
-async def _assert_matches_reference(conn, clusters: dict[str, list[UnitScore]], config=DEFAULT):
+async def _assert_matches_reference(conn, clusters: dict[str, list[UnitScore]], config=DEFAULT,
+                                    national_scope=ranking_store.NATIONAL):
+    """Each cluster's table and digest, and the national one of ``national_scope`` (the ministry's by
+    default) over exactly these clusters, equal the reference's."""
     for cluster, units in clusters.items():
         snapshot = await ranking_store.latest(conn, scope=cluster, year=YEAR)
         assert _cluster_table(snapshot["rows"]) == _reference_table(rank_cluster(units, config)), cluster
         assert snapshot["inputs_digest"] == inputs_digest(_digest_rows(cluster, units, config)), cluster
         assert snapshot["unit_count"] == len(units) and snapshot["max_total"] == units[0].max_total
-    national = await ranking_store.latest(conn, scope=ranking_store.NATIONAL, year=YEAR)
+    national = await ranking_store.latest(conn, scope=national_scope, year=YEAR)
     assert _national_table(national["rows"]) == _reference_national(rank_national(clusters, config))
     assert national["inputs_digest"] == inputs_digest(
         [ranking_store.config_row(config)]

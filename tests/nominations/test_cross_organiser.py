@@ -33,6 +33,8 @@ class Year:
     decision: str
     conference: str
     delegate: str
+    cluster_snapshot: str
+    national_snapshot: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ ROWS = [
     # A recompute rewrites nothing anyone entered: the ministry may ask for one of any cluster.
     Row("POST", f"/v1/rankings/{YEAR}/recompute?cluster={CLUSTER}&inline=true", ministry=200),
     Row("GET", f"/v1/rankings/{YEAR}?cluster={CLUSTER}", read=True),
+    Row("GET", f"/v1/rankings/{YEAR}/national?organiser=UBND-QN", read=True),
+    Row("GET", f"/v1/rankings/{YEAR}/snapshots/{{cluster_snapshot}}", read=True),
+    Row("GET", f"/v1/rankings/{YEAR}/snapshots/{{national_snapshot}}", read=True),
     # vote rounds
     Row("POST", "/v1/rounds", {"cluster_code": CLUSTER, "year": YEAR, "award": "ministry_flag", "seats": 1}),
     Row("GET", "/v1/rounds/{certified_round}", read=True),
@@ -169,8 +174,9 @@ async def province_year(registry, nominations, issue_token):
     await _ok(await c.put(f"{BASE}/covenant", headers=office, json={"criteria": CRITERIA, "publish": True}))
     await _ok(await c.put(f"{BASE}/scores/QN-STC", headers=t.unit("QN-STC"), json={"scores": {"CM": 50, "CCHC": 30}}))
     await _ok(await c.post(f"{BASE}/scores/QN-STC/submit", headers=t.unit("QN-STC")))
-    await _ok(await c.post(f"/v1/rankings/{YEAR}/recompute", headers=office, params={"cluster": CLUSTER,
-                                                                                      "inline": "true"}))
+    ranked = await _ok(await c.post(f"/v1/rankings/{YEAR}/recompute", headers=office,
+                                    params={"cluster": CLUSTER, "inline": "true"}))
+    snapshots = {w["scope"]: str(w["snapshot_id"]) for w in ranked["written"]}
 
     async def round_() -> str:
         made = await _ok(await c.post("/v1/rounds", headers=lead, json={
@@ -215,7 +221,8 @@ async def province_year(registry, nominations, issue_token):
         "unit_code": "QN-SNV", "name": "Đại biểu", "position": "Giám đốc", "votes": True}), 201)
     ids = Year(certified_round=certified, open_round=opened, draft_proposal=draft["id"],
                draft_nominee=draft_nominee["id"], sent_nominee=sent_nominee["id"], attachment=attachment["id"],
-               decision=decision["id"], conference=conference["id"], delegate=delegate["id"])
+               decision=decision["id"], conference=conference["id"], delegate=delegate["id"],
+               cluster_snapshot=snapshots[CLUSTER], national_snapshot=snapshots["national:UBND-QN"])
     return t, vars(ids)
 
 
@@ -260,9 +267,43 @@ async def test_the_province_reads_its_own_and_lists_leave_it_out_for_others(nomi
     for headers in (member, office):
         for path in (f"{BASE}/covenant", f"{BASE}/covenant/signatures", f"/v1/rankings/{YEAR}?cluster={CLUSTER}",
                      f"/v1/conferences/{ids['conference']}", f"/v1/conferences/{ids['conference']}/delegates",
-                     f"/v1/rounds/{ids['certified_round']}/bulletin"):
+                     f"/v1/rounds/{ids['certified_round']}/bulletin",
+                     f"/v1/rankings/{YEAR}/snapshots/{ids['cluster_snapshot']}",
+                     f"/v1/rankings/{YEAR}/snapshots/{ids['national_snapshot']}"):
             assert (await c.get(path, headers=headers)).status_code == 200, path
     for headers, seen in ((office, True), (member, True), (t.ministry, True), (t.staff("UBND-HN"), False),
                           (t.unit("HN-SNV"), False)):
         listed = (await c.get("/v1/conferences", headers=headers, params={"year": YEAR})).json()["items"]
         assert ([x["id"] for x in listed] == [ids["conference"]]) is seen
+
+
+async def test_national_rankings_and_snapshots_are_per_organiser(nominations, province_year):
+    """The province's national ranking holds its own cluster only, and the ministry's none of it;
+    the snapshot list shows an organiser's snapshots to those who may read them, and nobody else."""
+    t, _ = province_year
+    c = nominations.client
+    office, member = t.staff("UBND-QN"), t.unit("QN-SYT")
+    for headers in (office, member, t.ministry):
+        national = await _ok(await c.get(f"/v1/rankings/{YEAR}/national", headers=headers,
+                                         params={"organiser": "UBND-QN"}))
+        assert national["organiser"] == "UBND-QN" and national["cluster_code"] is None
+        assert {row["cluster"] for row in national["rows"]} == {CLUSTER}
+    # The ministry's national view (the default) has no ranking this year: none of its clusters ranked.
+    problem(await c.get(f"/v1/rankings/{YEAR}/national", headers=office), 404)
+    problem(await c.get(f"/v1/rankings/{YEAR}/national", headers=t.staff("UBND-HN"),
+                        params={"organiser": "UBND-QN"}), 403)
+
+    async def listed(headers, **params) -> list[tuple[str, str]]:
+        page = await _ok(await c.get(f"/v1/rankings/{YEAR}/snapshots", headers=headers, params=params))
+        return sorted((item["scope"], item["cluster_code"] or "") for item in page["items"])
+
+    own = [("cluster", CLUSTER), ("national", "")]
+    assert await listed(office, organiser="UBND-QN") == own
+    assert await listed(member, organiser="UBND-QN") == own
+    assert await listed(t.ministry, organiser="UBND-QN") == own
+    assert await listed(office, cluster=CLUSTER) == [("cluster", CLUSTER)]  # the cluster's organiser
+    assert await listed(office, organiser="UBND-QN", cluster="*") == [("national", "")]
+    for outsider in (t.staff("UBND-HN"), t.unit("HN-SNV"), nominations.auth(t.issue_token("province", "22"))):
+        assert await listed(outsider, organiser="UBND-QN") == []
+        assert await listed(outsider, cluster=CLUSTER) == []
+    assert await listed(t.ministry) == []  # the ministry's own (the default): none this year

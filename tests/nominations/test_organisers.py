@@ -185,7 +185,8 @@ async def test_rules_are_versioned_per_organiser(nominations, qn):
     assert r.status_code == 200, r.text
     assert r.json() == {"organiser": "UBND-QN", "version": 0, "valid_from_year": 2000,
                              "issuer": "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", "decision_suffix": "QĐ-UBND",
-                             "signer_title": "CHỦ TỊCH", "government_flag_share": "1/5", "flags_per_cluster": 1}
+                             "signer_title": "CHỦ TỊCH", "government_flag_share": "1/5", "flags_per_cluster": 1,
+                             "election_tie_rule": "rotation_order"}
     ministry_rules = (await c.get("/v1/organisers/BNV/rules", headers=office, params={"year": 2024})).json()
     assert ministry_rules["decision_suffix"] == "QĐ-BNV" and ministry_rules["issuer"] == "BỘ NỘI VỤ"
     new = {"valid_from_year": 2026, "issuer": "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", "decision_suffix": "QĐ-UBND",

@@ -46,12 +46,13 @@ def test_each_task_lands_in_its_own_queue_only(redis_url):
         for queue in app.amqp.queues.values():  # what a worker consuming every queue declares
             queue(channel).declare()
         for task in ("notifications.handle_event", "notifications.deliver", "notifications.send_reminders",
-                     "nominations.recompute_rankings", "nominations.close_due_rounds", "nominations.movements_sweep"):
+                     "nominations.recompute_rankings", "nominations.close_due_rounds", "nominations.movements_sweep",
+                     "registry.handle_events"):
             app.send_task(task, args=[], connection=conn)
     client = redis_sync.Redis.from_url(redis_url)
     try:
         assert {q: client.llen(q) for q in QUEUES} == {"events": 1, "notify": 1, "webhooks": 0, "beat": 1, "rankings": 1,
-                                                       "rounds": 1, "movements": 1}
+                                                       "rounds": 1, "movements": 1, "registry": 1}
     finally:
         client.close()
     app.close()

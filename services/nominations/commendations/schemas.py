@@ -331,6 +331,10 @@ class OrganiserRulesIn(BaseModel):
                                        description="The share of the collectives leading its clusters it may "
                                                    "propose for the Government flag")
     flags_per_cluster: int = Field(default=1, ge=0, le=10, description="Its own flags per cluster a year")
+    election_tie_rule: Literal["rotation_order", "ranking"] = Field(
+        default="rotation_order", description="A tie in an election's second round goes to the tied unit first "
+                                              "in the rotation, or better placed in the latest ranking; the "
+                                              "default of its clusters' elections that do not state their own")
 
     _nfc = field_validator("issuer", "signer_title", "decision_suffix")(nfc)
 
@@ -344,3 +348,4 @@ class OrganiserRulesOut(BaseModel):
     signer_title: str
     government_flag_share: str
     flags_per_cluster: int
+    election_tie_rule: str = "rotation_order"

@@ -189,6 +189,7 @@ class Snapshot(Answer):
     scope: Literal["national", "cluster"]
     cluster_code: str | None
     cluster_name: str | None = None
+    organiser: str | None = Field(None, description="The national view's organiser (BNV: the ministry)")
     year: int
     computed_at: Instant
     inputs_digest: str

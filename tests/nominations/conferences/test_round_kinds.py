@@ -127,3 +127,25 @@ async def test_motions_count_yes_against_the_units_present_or_all_members(vote):
     events = await vote.outbox("nominations.round.opened")
     kinds = {e["round_id"]: e["kind"] for e in events}
     assert kinds[report["id"]] == "motion" and all(e["award"] is None for e in events)
+
+
+async def test_an_election_takes_its_tie_rule_from_the_organisers_rules_in_force(vote):
+    """An election that states no rule for a tie takes the one of its organiser's rules in force in
+    its year (versioned: a new version from 2023 on); one that states its own keeps it."""
+    conf = await in_session(vote, NORTH)
+    r = await vote.nominations.client.put("/v1/organisers/BNV/rules", headers=vote.ministry, json={
+        "valid_from_year": 2023, "issuer": "BỘ NỘI VỤ", "decision_suffix": "QĐ-BNV", "signer_title": "BỘ TRƯỞNG",
+        "election_tie_rule": "ranking"})
+    assert r.status_code == 200, r.text
+    assert r.json()["election_tie_rule"] == "ranking"
+    rules_2022 = (await vote.nominations.client.get("/v1/organisers/BNV/rules", headers=vote.ministry,
+                                                    params={"year": 2022})).json()
+    assert rules_2022["election_tie_rule"] == "rotation_order"  # earlier years keep the default
+    election = await create(vote, kind="election", post="lead", conference_id=conf["id"])
+    assert election["tie_rule"] == "ranking"
+    own = await create(vote, kind="election", post="deputy", conference_id=conf["id"], tie_rule="rotation_order")
+    assert own["tie_rule"] == "rotation_order"
+    r = await vote.nominations.client.put("/v1/organisers/BNV/rules", headers=vote.ministry, json={
+        "valid_from_year": 2024, "issuer": "BỘ NỘI VỤ", "decision_suffix": "QĐ-BNV", "signer_title": "BỘ TRƯỞNG",
+        "election_tie_rule": "coin"})
+    assert problem(r, 422)["errors"][0]["field"].endswith("election_tie_rule")

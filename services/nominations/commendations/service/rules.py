@@ -30,7 +30,8 @@ async def put_rules(conn: asyncpg.Connection, *, actor: Principal, organiser: st
     return await organisers.put_rules(conn, actor=actor, organiser=organiser,
                                       valid_from_year=values["valid_from_year"], issuer=values["issuer"],
                                       decision_suffix=values["decision_suffix"], signer_title=values["signer_title"],
-                                      government_flag_share=share, flags_per_cluster=values["flags_per_cluster"])
+                                      government_flag_share=share, flags_per_cluster=values["flags_per_cluster"],
+                                      election_tie_rule=values.get("election_tie_rule", "rotation_order"))
 
 
 async def decision_issuer(conn: asyncpg.Connection, *, registry: RegistryClient, decision: dict[str, Any],

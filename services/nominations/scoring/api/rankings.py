@@ -25,6 +25,7 @@ router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 Year = Annotated[int, Path(ge=2000, le=2100)]
+ORGANISER = r"^[A-Z][A-Z0-9-]{1,15}$"
 
 
 @router.get("/{year}", summary="The latest ranking of a cluster-year, with its time and input digest",
@@ -35,31 +36,40 @@ async def cluster_ranking(year: Year, cluster: Annotated[str, Query(pattern=CODE
         return await service_rankings.cluster_ranking(conn, year=year, cluster=cluster, actor=principal)
 
 
-@router.get("/{year}/national", summary="Every unit of every cluster, ranked by its share of its cluster's maximum",
-             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
-async def national_ranking(year: Year, principal: CurrentPrincipal, db: Db) -> dict:
+@router.get("/{year}/national",
+             summary="Every unit of an organiser's clusters, ranked by its share of its cluster's maximum",
+             response_model=Snapshot, responses=problems(401, 403, 404, 422), response_model_exclude_unset=True)
+async def national_ranking(year: Year, principal: CurrentPrincipal, db: Db,
+                           organiser: Annotated[str, Query(pattern=ORGANISER,
+                                                           description="the organiser (default: the ministry)")]
+                           = "BNV") -> dict:
     async with db.connection() as conn:
-        return await service_rankings.national_ranking(conn, year=year)
+        return await service_rankings.national_ranking(conn, year=year, organiser=organiser, actor=principal)
 
 
-@router.get("/{year}/snapshots", summary="Every snapshot of the year, newest first, without the tables",
+@router.get("/{year}/snapshots",
+             summary="An organiser's snapshots of the year the caller may read, newest first, without the tables",
              response_model=Page[Snapshot], responses=problems(401, 422), response_model_exclude_unset=True)
 async def list_snapshots(year: Year, principal: CurrentPrincipal, db: Db, cursor: str | None = None,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100,
                          cluster: Annotated[str | None, Query(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,39})$",
                                                               description="a cluster code, or * for the national view")]
+                         = None,
+                         organiser: Annotated[str | None, Query(
+                             pattern=ORGANISER, description="the organiser (default: the cluster's, else the ministry)")]
                          = None) -> dict:
     before = id_cursor(cursor)
     async with db.connection() as conn:
-        items = await service_rankings.list_snapshots(conn, year=year, scope=cluster, before=before, limit=limit + 1)
+        items = await service_rankings.list_snapshots(conn, year=year, scope=cluster, before=before, limit=limit + 1,
+                                                      organiser=organiser, actor=principal)
     return page(items, limit, lambda item: item["snapshot_id"])
 
 
 @router.get("/{year}/snapshots/{snapshot_id}", summary="One snapshot with its table",
-             response_model=Snapshot, responses=problems(401, 404, 422), response_model_exclude_unset=True)
+             response_model=Snapshot, responses=problems(401, 403, 404, 422), response_model_exclude_unset=True)
 async def get_snapshot(year: Year, snapshot_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], principal: CurrentPrincipal, db: Db) -> dict:
     async with db.connection() as conn:
-        return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id)
+        return await service_rankings.get_snapshot(conn, year=year, snapshot_id=snapshot_id, actor=principal)
 
 
 @router.post("/{year}/recompute", status_code=202,

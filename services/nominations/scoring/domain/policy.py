@@ -13,7 +13,10 @@ view) but changes only its own. A unit's account acts as a province's does.
   (nobody marks their own paper);
 - read a sheet: the province itself, its cross-checker, the lead, ministry staff;
 - list the sheets: the lead, the members (their own row) and ministry staff;
-- lock: the lead; recompute the rankings: ministry staff.
+- lock: the lead; recompute the rankings: ministry staff;
+- read a ranking (a cluster-year's, or an organiser's national one): the ministry's, anyone signed
+  in; another organiser's, its office, its member units (of that cluster; of any of its clusters
+  for the national one), the ministry and services.
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ __all__ = [
     "is_province",
     "reads_as_office",
     "may_list_sheets",
+    "may_read_ranking",
     "may_read_sheet",
     "may_recompute",
     "may_write_covenant",
@@ -96,3 +100,11 @@ def may_recompute(actor: Actor, organiser: str | None = None) -> bool:
     """The rankings of the year (or of one cluster) are recomputed on the ministry's request, or on
     the request of the cluster's organiser's office."""
     return actor.role == "ministry" or (organiser is not None and is_ministry(actor, organiser))
+
+
+
+def may_read_ranking(actor: Actor, organiser: str | None, members: Collection[str]) -> bool:
+    """A ranking of ``organiser``'s (None: the ministry's) whose units are ``members``."""
+    if (organiser or "BNV") == "BNV":
+        return True
+    return is_ministry(actor, organiser) or actor.role in ("ministry", "service") or unit_of(actor) in members

@@ -91,21 +91,24 @@ async def recompute(conn: asyncpg.Connection, *, year: int, cluster: str | None,
         written = await ranking_store.recompute(conn, year=year, cluster=cluster, config=config)
         examined = await ranking_store.scopes(conn, year=year, cluster=cluster)
         new = {r["scope"]: r["id"] for r in written}
-        clusters = [scope for scope in new if scope != ranking_store.NATIONAL]
+        clusters = [scope for scope in new if not ranking_store.is_national(scope)]
         # One event per new cluster snapshot, all written by one statement.
         await publish_rankings(conn, [(cluster_year, new[cluster_year["cluster_code"]])
                                       for cluster_year in await covenant_store.cluster_years(
                                           conn, year=year, clusters=clusters)])
     result = {"year": year, "cluster": cluster,
               "written": [{"scope": _scope_name(s), "snapshot_id": new[s]}
-                          for s in sorted(new, key=lambda s: (s == ranking_store.NATIONAL, s))],
+                          for s in sorted(new, key=lambda s: (ranking_store.is_national(s), s))],
               "unchanged": [_scope_name(s) for s in examined if s not in new]}
     log_fields(log, "rankings recomputed", year=year, cluster=cluster, written=len(new))
     return result
 
 
 def _scope_name(scope: str) -> str:
-    return "national" if scope == ranking_store.NATIONAL else scope
+    """``national`` (the ministry's), ``national:<organiser>`` (another's), or the cluster."""
+    if scope == ranking_store.NATIONAL:
+        return "national"
+    return f"national:{ranking_store.organiser_of_scope(scope)}" if ranking_store.is_national(scope) else scope
 
 
 def debounce_key(cluster: str, year: int) -> str:
@@ -176,13 +179,15 @@ async def request_recompute(redis: aioredis.Redis, *, ranking: RankingSettings, 
 # ---------------------------------------------------------------- reading
 
 def snapshot_view(row: asyncpg.Record, *, cluster_name: str | None = None) -> dict[str, Any]:
-    national = row["scope"] == ranking_store.NATIONAL
+    national = ranking_store.is_national(row["scope"])
     view = {"snapshot_id": row["id"], "scope": "national" if national else "cluster",
             "cluster_code": None if national else row["scope"], "year": row["year"],
             "computed_at": row["computed_at"], "inputs_digest": row["inputs_digest"],
             "previous_id": row["previous_id"], "covenant_version": row["covenant_version"],
             "max_total": None if row["max_total"] is None else float(row["max_total"]),
             "config": row["config"], "unit_count": row["unit_count"]}
+    if national:
+        view["organiser"] = ranking_store.organiser_of_scope(row["scope"])
     if not national and cluster_name is not None:
         view["cluster_name"] = cluster_name
     if "rows" in row.keys():
@@ -205,24 +210,72 @@ async def cluster_ranking(conn: asyncpg.Connection, *, year: int, cluster: str,
     return snapshot_view(row, cluster_name=names[0]["cluster_name"] if names else None)
 
 
-async def national_ranking(conn: asyncpg.Connection, *, year: int) -> dict[str, Any]:
-    row = await ranking_store.latest(conn, scope=ranking_store.NATIONAL, year=year)
+async def readable_scopes(conn: asyncpg.Connection, *, year: int, organiser: str,
+                          actor: Principal) -> list[str]:
+    """The scopes of ``organiser``'s rankings of the year ``actor`` may read: each of its clusters the
+    caller reads, and its national view when the caller reads it."""
+    clusters = await ranking_store.organiser_clusters(conn, year=year, organiser=organiser)
+    every = {m for _, members in clusters for m in members}
+    scopes = [cluster for cluster, members in clusters if policy.may_read_ranking(actor, organiser, members)]
+    if policy.may_read_ranking(actor, organiser, every):
+        scopes.append(ranking_store.national_scope(organiser))
+    return scopes
+
+
+async def national_ranking(conn: asyncpg.Connection, *, year: int, organiser: str = ranking_store.MINISTRY,
+                           actor: Principal | None = None) -> dict[str, Any]:
+    """The latest national (organiser-wide) ranking of ``organiser``'s clusters: the ministry's, read
+    by anyone signed in; another organiser's, by its office, its member units, the ministry, services."""
+    if actor is not None and organiser != ranking_store.MINISTRY:
+        clusters = await ranking_store.organiser_clusters(conn, year=year, organiser=organiser)
+        if not policy.may_read_ranking(actor, organiser, {m for _, members in clusters for m in members}):
+            raise Forbidden(f"the national ranking of {organiser}'s clusters is read by its office, its member "
+                            "units, the ministry and services", slug="other-organiser")
+    row = await ranking_store.latest(conn, scope=ranking_store.national_scope(organiser), year=year)
     if row is None:
-        raise NotFound(f"no national ranking for {year} yet", field="year")
+        raise NotFound(f"no national ranking of {organiser}'s clusters for {year} yet", field="year")
     return snapshot_view(row)
 
 
 async def list_snapshots(conn: asyncpg.Connection, *, year: int, scope: str | None, before: int | None,
-                         limit: int) -> list[dict[str, Any]]:
-    """Snapshots of the year, newest first, without their tables (``scope``: a cluster, ``*`` national)."""
-    return [snapshot_view(r) for r in await ranking_store.page(conn, year=year, scope=scope, before=before,
+                         limit: int, organiser: str | None = None,
+                         actor: Principal | None = None) -> list[dict[str, Any]]:
+    """``organiser``'s snapshots of the year that ``actor`` may read, newest first, without their
+    tables (``scope``: one cluster, or ``*`` the organiser's national view). The organiser defaults to
+    the cluster's, else the ministry."""
+    if organiser is None:
+        named = await covenant_store.organiser_of(conn, cluster=scope) if scope not in (None, "*") else None
+        organiser = named or ranking_store.MINISTRY
+    if actor is None:
+        scopes = [c for c, _ in await ranking_store.organiser_clusters(conn, year=year, organiser=organiser)]
+        scopes.append(ranking_store.national_scope(organiser))
+    else:
+        scopes = await readable_scopes(conn, year=year, organiser=organiser, actor=actor)
+    if scope is not None:
+        wanted = ranking_store.national_scope(organiser) if scope == "*" else scope
+        scopes = [s for s in scopes if s == wanted]
+    return [snapshot_view(r) for r in await ranking_store.page(conn, year=year, scopes=scopes, before=before,
                                                                   limit=limit)]
 
 
-async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int) -> dict[str, Any]:
+async def get_snapshot(conn: asyncpg.Connection, *, year: int, snapshot_id: int,
+                       actor: Principal | None = None) -> dict[str, Any]:
+    """One snapshot with its table: another organiser's is read as its latest ranking is."""
     row = await ranking_store.by_id(conn, year=year, snapshot_id=snapshot_id)
     if row is None:
         raise NotFound(f"no snapshot {snapshot_id} in {year}", field="snapshot_id")
+    if actor is not None:
+        scope = row["scope"]
+        if ranking_store.is_national(scope):
+            organiser = ranking_store.organiser_of_scope(scope)
+            members = [m for _, ms in await ranking_store.organiser_clusters(conn, year=year, organiser=organiser)
+                       for m in ms]
+        else:
+            found, members = await covenant_store.readers_of(conn, cluster=scope, year=year)
+            organiser = found or ranking_store.MINISTRY
+        if not policy.may_read_ranking(actor, organiser, members):
+            raise Forbidden(f"snapshot {snapshot_id} is {organiser}'s: its office, its members, the ministry and "
+                            "services read it", slug="other-organiser")
     return snapshot_view(row)
 
 

@@ -23,6 +23,22 @@ from services.nominations.scoring.domain.covenant import canonical_decimal
 from services.nominations.scoring.domain.ranking import TIE_BREAK_KEYS, RankingConfig
 
 NATIONAL = "*"
+"""The ministry's national view; another organiser's organiser-wide view is ``*`` + its code."""
+MINISTRY = "BNV"
+
+
+def national_scope(organiser: str | None) -> str:
+    """The scope of an organiser's national (organiser-wide) ranking: ``*`` for the ministry's."""
+    return NATIONAL if (organiser or MINISTRY) == MINISTRY else NATIONAL + str(organiser)
+
+
+def is_national(scope: str) -> bool:
+    return scope.startswith(NATIONAL)
+
+
+def organiser_of_scope(scope: str) -> str:
+    """The organiser of a national scope."""
+    return scope[len(NATIONAL):] or MINISTRY
 # ranking.inputs_digest's prefix: the SQL digest below is byte-for-byte that function's.
 DIGEST_PREFIX = "thidua/ranking-inputs/v1\n"
 # pg_advisory_xact_lock(namespace, year): one ranking run per year at a time.
@@ -35,11 +51,16 @@ _WORK_MEM = "64MB"
 
 _RECOMPUTE = """
 WITH version AS (           -- how many times each scope's inputs changed (kept by the writes, migration 044):
-    -- a cluster-year's own count; the national view's, the year's total (+1 per cluster-year, for any added)
+    -- a cluster-year's own count; an organiser's national view's, the total of its cluster-years of the
+    -- year (+1 per cluster-year, for any added). The ministry's ('*') is always examined, as before.
     SELECT y.cluster_code AS scope, y.input_changes AS changes
       FROM nominations.cluster_years y WHERE y.year = $1 AND ($2::text IS NULL OR y.cluster_code = $2)
     UNION ALL
-    SELECT '*', coalesce(sum(y.input_changes + 1), 0) FROM nominations.cluster_years y WHERE y.year = $1
+    SELECT '*', coalesce(sum(y.input_changes + 1), 0) FROM nominations.cluster_years y
+     WHERE y.year = $1 AND y.organiser = 'BNV'
+    UNION ALL
+    SELECT '*' || y.organiser, sum(y.input_changes + 1) FROM nominations.cluster_years y
+     WHERE y.year = $1 AND y.organiser <> 'BNV' GROUP BY y.organiser
 ), stale AS (               -- the scopes whose inputs may differ from what the last run digested:
     -- only these are read and digested; an unchanged run stops here, having read two rows per scope
     SELECT v.scope, v.changes FROM version v
@@ -50,33 +71,35 @@ WITH version AS (           -- how many times each scope's inputs changed (kept 
     SELECT scope, $1, changes, $8 FROM stale
     ON CONFLICT (year, scope) DO UPDATE
        SET input_changes = excluded.input_changes, config = excluded.config, checked_at = now()
-), covenant AS (            -- the version in force of each cluster to digest (every one, when the national view
-    -- is stale: it ranks every unit), and its maximum
-    SELECT c.id, c.cluster_code, c.version,
+), covenant AS (            -- the version in force of each cluster to digest (every one of an organiser,
+    -- when its national view is stale: it ranks every unit of its clusters), its maximum and its national scope
+    SELECT c.id, c.cluster_code, c.version, y.national,
            (SELECT coalesce(sum(k.max_points), 0) FROM nominations.covenant_criteria k
              WHERE k.covenant_id = c.id AND k.kind = 'regular') AS max_total
       FROM nominations.covenants c
+      JOIN (SELECT cluster_code, CASE WHEN organiser = 'BNV' THEN '*' ELSE '*' || organiser END AS national
+              FROM nominations.cluster_years WHERE year = $1) y USING (cluster_code)
      WHERE c.year = $1 AND c.state = 'published'
-       AND (c.cluster_code IN (SELECT scope FROM stale) OR EXISTS (SELECT FROM stale WHERE scope = '*'))
+       AND (c.cluster_code IN (SELECT scope FROM stale) OR y.national IN (SELECT scope FROM stale))
 ), member AS (              -- the cluster-year's members: a unit that left keeps its sheet, unranked
     SELECT y.cluster_code, m.code
       FROM nominations.cluster_years y, jsonb_to_recordset(y.members) AS m(code text)
      WHERE y.year = $1
 ), unit AS (                -- every submitted sheet of a member is one unit: a cluster-year has one covenant
     -- in force (covenants_one_published) and a unit one sheet per covenant (UNIQUE (covenant_id, province_code))
-    SELECT cv.cluster_code, s.province_code AS province, cv.max_total,
+    SELECT cv.cluster_code, cv.national, s.province_code AS province, cv.max_total,
            coalesce(t.regular, 0) AS regular, coalesce(t.bonus, 0) AS bonus, coalesce(t.penalty, 0) AS penalty
       FROM covenant cv
       JOIN nominations.score_sheets s ON s.covenant_id = cv.id AND s.state IN ('submitted', 'locked')
       JOIN member mb ON mb.cluster_code = cv.cluster_code AND mb.code = s.province_code
       LEFT JOIN nominations.sheet_sums t ON t.sheet_id = s.id  -- the effective sums, kept by the score writes
-), scope AS (               -- what this run digests: the stale ones of the clusters asked for and the national view
+), scope AS (               -- what this run digests: the stale ones of the clusters asked for and the national views
     SELECT cluster_code AS scope, version, max_total FROM covenant
      WHERE ($2::text IS NULL OR cluster_code = $2) AND cluster_code IN (SELECT scope FROM stale)
     UNION ALL
-    SELECT '*', NULL, NULL WHERE EXISTS (SELECT FROM stale WHERE scope = '*')
+    SELECT scope, NULL, NULL FROM stale WHERE scope LIKE '*%'
 ), line AS (                -- each unit's row of inputs_digest: (cluster, province, regular, bonus, penalty, max_total)
-    SELECT u.cluster_code,
+    SELECT u.cluster_code, u.national,
            '[["s",' || to_json(u.cluster_code)::text || '],["s",' || to_json(u.province)::text
              || '],["n","' || trim_scale(u.regular)::text || '"],["n","' || trim_scale(u.bonus)::text
              || '"],["n","' || trim_scale(u.penalty)::text || '"],["n","' || trim_scale(u.max_total)::text
@@ -87,7 +110,7 @@ WITH version AS (           -- how many times each scope's inputs changed (kept 
     UNION ALL
     SELECT l.cluster_code, l.line, 1 FROM line l WHERE l.cluster_code IN (SELECT scope FROM scope)
     UNION ALL
-    SELECT '*', l.line, 1 FROM line l WHERE EXISTS (SELECT FROM stale WHERE scope = '*')
+    SELECT l.national, l.line, 1 FROM line l WHERE l.national IN (SELECT scope FROM scope)
 ), digest AS (
     SELECT scope, encode(sha256(convert_to($6::text || string_agg(line, E'\\n' ORDER BY line COLLATE "C"), 'UTF8')),
                          'hex') AS digest, sum(units) AS units
@@ -104,8 +127,8 @@ WITH version AS (           -- how many times each scope's inputs changed (kept 
     SELECT u.*, m.name,
            -- competition ranking ("1224") over total and the tie-break keys
            rank() OVER (PARTITION BY u.cluster_code ORDER BY u.total DESC /*tie_break*/) AS cluster_rank,
-           -- meaningful only when the national view changed, and then every unit is here
-           rank() OVER (ORDER BY u.share DESC) AS national_rank,
+           -- meaningful only when the organiser's national view changed, and then each of its units is here
+           rank() OVER (PARTITION BY u.national ORDER BY u.share DESC) AS national_rank,
            -- the first band (thresholds descending) the rounded share reaches, the last one the floor:
            -- width_bucket counts the thresholds (given ascending) the share reaches, each band once
            ($4::text[])[greatest(width_bucket(u.share, $3::numeric[]), 1)] AS band
@@ -116,7 +139,7 @@ WITH version AS (           -- how many times each scope's inputs changed (kept 
                      AS share
               FROM unit u
              WHERE u.cluster_code IN (SELECT scope FROM changed)
-                OR EXISTS (SELECT FROM changed WHERE scope = '*')) u
+                OR u.national IN (SELECT scope FROM changed)) u
       LEFT JOIN (SELECT y.cluster_code, m.code, m.name
                    FROM nominations.cluster_years y, jsonb_to_recordset(y.members) AS m(code text, name text)
                   WHERE y.year = $1) m ON m.cluster_code = u.cluster_code AND m.code = u.province
@@ -128,13 +151,13 @@ WITH version AS (           -- how many times each scope's inputs changed (kept 
                ORDER BY r.cluster_rank, r.province) AS rows
       FROM ranked r WHERE r.cluster_code IN (SELECT scope FROM changed) GROUP BY r.cluster_code
     UNION ALL
-    SELECT '*', count(*),
+    SELECT r.national, count(*),
            coalesce(jsonb_agg(jsonb_build_object(
                'cluster', r.cluster_code, 'province', r.province, 'name', r.name, 'rank', r.national_rank,
                'cluster_rank', r.cluster_rank, 'total', r.total, 'max_total', r.max_total, 'share', r.share,
                'band', r.band, 'regular', r.regular, 'bonus', r.bonus, 'penalty', r.penalty)
                ORDER BY r.national_rank, r.cluster_code, r.cluster_rank, r.province), '[]'::jsonb)
-      FROM ranked r WHERE EXISTS (SELECT FROM changed WHERE scope = '*')
+      FROM ranked r WHERE r.national IN (SELECT scope FROM changed) GROUP BY r.national
 )
 INSERT INTO nominations.ranking_snapshots (scope, year, inputs_digest, previous_id, previous_digest, config,
                                            covenant_version, max_total, unit_count, rows)
@@ -185,12 +208,16 @@ def recompute_statement(*, year: int, cluster: str | None, config: RankingConfig
 
 
 async def scopes(conn: asyncpg.Connection, *, year: int, cluster: str | None) -> list[str]:
-    """The cluster scopes a run of ``recompute`` examines (plus the national one)."""
+    """The cluster scopes a run of ``recompute`` examines (plus the national ones: the ministry's,
+    then every other organiser's with a cluster-year)."""
     rows = await conn.fetch(
         """SELECT cluster_code FROM nominations.covenants
             WHERE year = $1 AND state = 'published' AND ($2::text IS NULL OR cluster_code = $2)
             ORDER BY cluster_code""", year, cluster)
-    return [r["cluster_code"] for r in rows] + [NATIONAL]
+    others = await conn.fetch(
+        """SELECT DISTINCT organiser FROM nominations.cluster_years WHERE year = $1 AND organiser <> $2
+            ORDER BY organiser""", year, MINISTRY)
+    return [r["cluster_code"] for r in rows] + [NATIONAL] + [national_scope(r["organiser"]) for r in others]
 
 
 async def open_years(conn: asyncpg.Connection) -> list[int]:
@@ -215,13 +242,21 @@ async def by_id(conn: asyncpg.Connection, *, year: int, snapshot_id: int) -> asy
     return await conn.fetchrow(_SNAPSHOT.format(rows=", rows") + " WHERE year = $1 AND id = $2", year, snapshot_id)
 
 
-async def page(conn: asyncpg.Connection, *, year: int, scope: str | None, before: int | None,
+async def page(conn: asyncpg.Connection, *, year: int, scopes: list[str], before: int | None,
                limit: int) -> list[asyncpg.Record]:
-    """Snapshots without their tables, newest first."""
+    """Snapshots of the given scopes without their tables, newest first."""
     return await conn.fetch(
-        _SNAPSHOT.format(rows="") + """ WHERE year = $1 AND ($2::text IS NULL OR scope = $2)
+        _SNAPSHOT.format(rows="") + """ WHERE year = $1 AND scope = ANY($2::text[])
                                           AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4""",
-        year, scope, before, limit)
+        year, scopes, before, limit)
+
+
+async def organiser_clusters(conn: asyncpg.Connection, *, year: int,
+                             organiser: str) -> list[tuple[str, list[str]]]:
+    """An organiser's cluster-years of the year: (cluster, members, former ones included)."""
+    rows = await conn.fetch("SELECT cluster_code, members, former_members FROM nominations.cluster_years "
+                            "WHERE year = $1 AND organiser = $2 ORDER BY cluster_code", year, organiser)
+    return [(r["cluster_code"], [m["code"] for m in [*r["members"], *r["former_members"]]]) for r in rows]
 
 
 async def latest_ranks(conn: asyncpg.Connection, *, cluster_code: str, year: int) -> dict[str, dict[str, Any]]:

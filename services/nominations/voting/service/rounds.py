@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import asyncpg
 
-from services.nominations import conferences, organiser_rules
+from services.nominations import conferences, organiser_rules, organisers
 from services.nominations.registry_client import RegistryClient
 from services.nominations.voting import events, views
 from services.nominations.voting.domain import policy
@@ -90,6 +90,8 @@ async def create_round(conn: asyncpg.Connection, *, actor: Principal, registry: 
             except ValueError as exc:
                 raise Unprocessable(str(exc), field="candidates") from None
         self_vote, seats, max_choices = True, 1, 1
+        if tie_rule is None:  # the organiser's versioned rules say how a second round's tie is broken
+            shape["tie_rule"] = await organisers.election_tie_rule(conn, period.get("organiser") or "BNV", year)
         threshold, threshold_base, threshold_comparison = "1/2", "valid_ballots", "more_than"
     elif kind == RoundKind.motion:
         candidates, seats, max_choices, self_vote = list(MOTION_CHOICES), 1, 1, True

@@ -109,7 +109,7 @@ async def confirm_minutes(request: Request, council_id: UUID, session_id: UUID, 
     """The secretary (at the desk, with its name) or the chair (on its phone) confirms the minutes."""
     form = await ConfirmForm.read(request)
     back = BACKS.get(form.back, BACKS["desk"]).format(council_id=council_id, session_id=session_id)
-    body = {"role": "chair" if form.role == "chair" else "secretary"}
+    body: dict[str, str | None] = {"role": "chair" if form.role == "chair" else "secretary"}
     if body["role"] == "secretary":
         body["name"] = form.name or None
     try:

@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 
 from deploy.scratch import Postgres, Redis, wait_until
 from deploy.stack import ROOT
+from deploy.worker import QUEUES
 from shared.auth import TokenIssuer, generate_private_key, private_key_pem
 from tests.support import free_port
 
@@ -154,7 +155,7 @@ the processes' settings."""
     def start_worker(self) -> Process:
         worker = Process(f"worker-{uuid.uuid4().hex[:6]}",
                          [sys.executable, "-m", "celery", "-A", "deploy.worker:app", "worker",
-                          "-Q", "events,notify,webhooks,beat,rankings,rounds", "-c", "2", "--loglevel=INFO",
+                          "-Q", ",".join(QUEUES), "-c", "2", "--loglevel=INFO",
                           "-n", f"drill-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
                           "--without-heartbeat"], self.env, self.root)
         log = self.root / f"{worker.name}.log"

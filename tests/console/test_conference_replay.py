@@ -17,6 +17,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, expect
 from pypdf import PdfReader
 
@@ -135,7 +136,10 @@ async def test_the_conference_from_check_in_to_minutes_in_the_browser(pages: Pag
     assert (period["lead"]["code"], period["deputy"]["code"], period["leadership_method"]) == (
         new_lead, new_deputy, "election")
 
-    await screen.reload()
+    try:
+        await screen.reload()
+    except PlaywrightError:  # the hall screen reloaded itself that instant (live.js, on a change of state)
+        await screen.wait_for_load_state()
     await expect(screen.locator(f"[data-result='{flag['id']}']")).to_contain_text(f"Đề nghị: {names[b]}")
     await expect(screen.locator(f"[data-result='{flag['id']}']")).to_contain_text(f"{names[b]}: 2")
     await expect(screen.locator(f"[data-result='{elect_lead['id']}']")).to_contain_text(f"Trúng cử: {names[new_lead]}")

@@ -15,7 +15,7 @@ from fpdf.enums import XPos, YPos
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.nominations.settings import NominationsSettings
-from shared.errors import Unavailable
+from shared.fonts import unicode_font
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -128,14 +128,6 @@ def html(doc: Document) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-def _fonts(candidates: list[tuple[str, str, str]]) -> tuple[str, str, str]:
-    for regular, bold, italic in candidates:
-        if Path(regular).is_file() and Path(bold).is_file():
-            return regular, bold, italic if Path(italic).is_file() else regular
-    raise Unavailable("no Unicode font for the PDF is installed (fonts-liberation or fonts-dejavu-core); "
-                      "the HTML print view works without one", slug="pdf-font-missing")
-
-
 class _Pdf(FPDF):
     def header(self) -> None:
         # Page numbers centred in the top margin, none on page 1 (Decree 30/2020, Appendix I).
@@ -162,7 +154,7 @@ def _fit(p: FPDF, text: str, width: float, *, style: str, size: float) -> float:
 
 
 def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
-    regular, bold, italic = _fonts(fonts)
+    regular, bold, italic = unicode_font(fonts, without="the HTML print view works")
     p = _Pdf(format="A4")
     p.add_font("Doc", "", regular)
     p.add_font("Doc", "B", bold)

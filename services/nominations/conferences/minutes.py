@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from shared.errors import Unavailable
+from shared.fonts import unicode_font
 from shared.vietnam import format_date, format_time
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -157,15 +157,11 @@ def html(doc: Document) -> str:
 
 
 def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
-    found = next(((r, b, i) for r, b, i in fonts if Path(r).is_file() and Path(b).is_file()), None)
-    if found is None:
-        raise Unavailable("no Unicode font for the PDF is installed (fonts-liberation or fonts-dejavu-core); "
-                          "the HTML print view works without one", slug="pdf-font-missing")
-    regular, bold, italic = found
+    regular, bold, italic = unicode_font(fonts, without="the HTML print view works")
     p = FPDF(format="A4")
     p.add_font("Doc", "", regular)
     p.add_font("Doc", "B", bold)
-    p.add_font("Doc", "I", italic if Path(italic).is_file() else regular)
+    p.add_font("Doc", "I", italic)
     p.set_margins(left=20, top=20, right=15)
     p.set_auto_page_break(True, margin=20)
     p.add_page()

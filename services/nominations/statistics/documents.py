@@ -5,7 +5,6 @@ settings). Both take the form's JSON (``service.compute_form``) and run in a wor
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
@@ -14,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from shared.errors import Unavailable
+from shared.fonts import unicode_font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -110,18 +109,10 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _fonts(candidates: list[tuple[str, str, str]]) -> tuple[str, str, str]:
-    for regular, bold, italic in candidates:
-        if Path(regular).is_file() and Path(bold).is_file():
-            return regular, bold, italic if Path(italic).is_file() else regular
-    raise Unavailable("no Unicode font for the PDF is installed (fonts-liberation or fonts-dejavu-core); "
-                      "the JSON and the workbook work without one", slug="pdf-font-missing")
-
-
 def pdf(form: dict[str, Any], fonts: list[tuple[str, str, str]]) -> bytes:
     """A4 landscape: the heading, the table (shaded cells marked "x"), the basis and notes, and the
     signature blocks of the preparer and the head."""
-    regular, bold, italic = _fonts(fonts)
+    regular, bold, italic = unicode_font(fonts, without="the JSON and the workbook work")
     p = FPDF(orientation="L", format="A4")
     p.add_font("Doc", "", regular)
     p.add_font("Doc", "B", bold)

@@ -2,7 +2,8 @@
 
 - ``template_database`` (session): a database with every service's migrations applied and its reference
   data loaded (the national list of communes), once per run.
-- ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after.
+- ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after; the
+  copies are made ahead and dropped behind the tests, on threads of their own (``ClonePool``).
 - ``redis_url``: this run's own Redis database (see ``claim_redis_db``), flushed before each test.
 - ``signing_pem``: the registry's Ed25519 key for this run.
 - ``registry``: the registry service served over loopback against this test's database.
@@ -21,7 +22,7 @@ from deploy.stack import schemas
 from shared.auth import generate_private_key, private_key_pem
 from shared.db import connect
 from shared.migrations import migrate
-from tests.support import REDIS_BASE, admin_execute, claim_redis_db, clone_database, drop_database, dsn_for, serve
+from tests.support import REDIS_BASE, ClonePool, admin_execute, claim_redis_db, drop_database, dsn_for, serve
 
 # One argon2 hash of "demo" for every test account, computed once.
 DEMO_PASSWORD = "demo"
@@ -46,13 +47,20 @@ def template_database() -> str:
     asyncio.run(drop_database(name))
 
 
+@pytest.fixture(scope="session")
+def clone_pool(template_database: str):
+    pool = ClonePool(template_database)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-async def database_url(template_database: str):
-    name = await clone_database(template_database)
+async def database_url(clone_pool: ClonePool):
+    name = await asyncio.to_thread(clone_pool.take)
     try:
         yield dsn_for(name)
     finally:
-        await drop_database(name)
+        clone_pool.give_back(name)
 
 
 @pytest.fixture(scope="session")

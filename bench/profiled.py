@@ -39,7 +39,8 @@ MIDDLEWARE = "middleware (request id, access log, metrics, security headers, bod
 ROUTING = "Starlette and FastAPI (their own middleware, exception handling, route matching), the router and its fast path"
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("token check", ("shared.auth", "jwt.")),
-    ("Idempotency-Key seal", ("services.nominations.voting.sealed_idempotency", "shared.idempotency")),
+    ("Idempotency-Key seal", ("services.nominations.voting.sealed_idempotency", "shared.sealed_idempotency",
+                               "shared.idempotency")),
     ("receipt (secret, commitment)", ("services.nominations.voting.domain.receipts",)),
     ("event contract check", ("shared.events.outbox_payload", "shared.contracts")),
     ("relay wake-up (NOTIFY after commit)", ("shared.events.OutboxWaker",)),

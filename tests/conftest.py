@@ -1,7 +1,9 @@
 """Fixtures every test may use. Real PostgreSQL and Redis, no stand-ins.
 
-- ``template_database`` (session): a database with every service's migrations applied.
-- ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after.
+- ``template_database`` (session): a database with every service's migrations applied and its reference
+  data loaded (the national list of communes), once per run.
+- ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after; the
+  copies are made ahead and dropped behind the tests, on threads of their own (``ClonePool``).
 - ``redis_url``: this run's own Redis database (see ``claim_redis_db``), flushed before each test.
 - ``signing_pem``: the registry's Ed25519 key for this run.
 - ``registry``: the registry service served over loopback against this test's database.
@@ -12,14 +14,15 @@ import asyncio
 import os
 import uuid
 
-import asyncpg
 import pytest
 import redis as redis_sync
 
+from deploy.migrate import load_reference_data
 from deploy.stack import schemas
 from shared.auth import generate_private_key, private_key_pem
+from shared.db import connect
 from shared.migrations import migrate
-from tests.support import REDIS_BASE, admin_execute, claim_redis_db, clone_database, drop_database, dsn_for, serve
+from tests.support import REDIS_BASE, ClonePool, admin_execute, claim_redis_db, drop_database, dsn_for, serve
 
 # One argon2 hash of "demo" for every test account, computed once.
 DEMO_PASSWORD = "demo"
@@ -31,10 +34,11 @@ def template_database() -> str:
 
     async def build() -> None:
         await admin_execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
-        conn = await asyncpg.connect(dsn_for(name))
+        conn = await connect(dsn_for(name))
         try:
             for schema in schemas():
                 await migrate(conn, schema=schema.name, directory=schema.migrations)
+            await load_reference_data(conn)
         finally:
             await conn.close()
 
@@ -43,13 +47,20 @@ def template_database() -> str:
     asyncio.run(drop_database(name))
 
 
+@pytest.fixture(scope="session")
+def clone_pool(template_database: str):
+    pool = ClonePool(template_database)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-async def database_url(template_database: str):
-    name = await clone_database(template_database)
+async def database_url(clone_pool: ClonePool):
+    name = await asyncio.to_thread(clone_pool.take)
     try:
         yield dsn_for(name)
     finally:
-        await drop_database(name)
+        clone_pool.give_back(name)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ REQUEST = ["services.nominations.voting.api.rounds.cast_ballot", "shared.app.Fas
 
 def test_library_frames_count_for_the_part_that_called_them():
     seal = ["json.encoder.JSONEncoder.iterencode", "json.dumps",
-            "services.nominations.voting.sealed_idempotency.SealedKey.seal",
+            "shared.sealed_idempotency.SealedKey.seal",
             "services.nominations.voting.service.cast_ballot", *REQUEST]
     assert part_of(seal) == "Idempotency-Key seal"
     token = ["jwt.algorithms.OKPAlgorithm.verify", "jwt.api_jws.PyJWS.decode_complete", "shared.auth.TokenVerifier.verify",

@@ -7,6 +7,7 @@ import importlib
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import kubernetes_validate
@@ -111,7 +112,7 @@ def test_redis_keeps_its_queues_across_a_restart():
 # The CloudNativePG fields these manifests use, by path: a misspelt or misplaced one would be
 # dropped by the operator's CRD validation (unknown fields are pruned) and the backups silently off.
 CNPG_FIELDS = {
-    "Cluster.spec": {"instances", "imageName", "primaryUpdateStrategy", "storage", "walStorage", "bootstrap",
+    "Cluster.spec": {"instances", "imageCatalogRef", "primaryUpdateStrategy", "storage", "walStorage", "bootstrap",
                      "postgresql", "resources", "backup", "externalClusters"},
     "Cluster.spec.backup": {"retentionPolicy", "barmanObjectStore"},
     "barmanObjectStore": {"destinationPath", "endpointURL", "s3Credentials", "wal", "data"},
@@ -158,7 +159,8 @@ def test_kubernetes_postgresql_is_archived_and_backed_up_by_cloudnativepg():
     # kustomize renders it (kubectl's built-in kustomize, where kubectl is installed).
     if shutil.which("kubectl"):
         rendered = subprocess.run(["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=True)
-        assert {d["kind"] for d in yaml.safe_load_all(rendered.stdout)} == {"Cluster", "ScheduledBackup", "NetworkPolicy"}
+        assert {d["kind"] for d in yaml.safe_load_all(rendered.stdout)} == {
+            "ImageCatalog", "Cluster", "ScheduledBackup", "NetworkPolicy"}
     # The base's default-deny-ingress selects the database's pods too (one namespace): thidua's pods
     # and the operator are let in.
     (policy,) = by_kind["NetworkPolicy"]
@@ -166,3 +168,104 @@ def test_kubernetes_postgresql_is_archived_and_backed_up_by_cloudnativepg():
     sources = [source for rule in policy["spec"]["ingress"] for source in rule["from"]]
     assert {"podSelector": {"matchLabels": {"app.kubernetes.io/part-of": "thidua"}}} in sources
     assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "cnpg-system"}}} in sources
+
+
+# ---------------------------------------------------------------- issue 18: image digests
+
+# name[:tag]@sha256:<64 hex>; a third-party image keeps its tag for readers, thidua's own carry none.
+PINNED = re.compile(r"(?P<name>[a-z0-9][a-z0-9._/-]*)(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+                    r"@sha256:[0-9a-f]{64}")
+COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def _ours(image: str) -> bool:
+    return "thidua/" in image.split("@")[0]
+
+
+def _check_pinned(image: str, where: str) -> None:
+    match = PINNED.fullmatch(image)
+    assert match, f"{where}: {image} is not pinned by a sha256 digest"
+    assert _ours(image) or match["tag"], f"{where}: {image} has no tag for readers beside its digest"
+
+
+def _images(node: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, value) of every image a manifest names: containers' `image`, a Cluster's `imageName`,
+    an ImageCatalog's entries."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("image", "imageName") and isinstance(value, str):
+                yield f"{path}.{key}", value
+            else:
+                yield from _images(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _images(value, f"{path}[{i}]")
+
+
+def _source_above(lines: list[str], index: int) -> str:
+    """The comment block right above line ``index``: where a pin says its digest comes from."""
+    block = []
+    for line in reversed(lines[:index]):
+        if not line.strip().startswith("#"):
+            break
+        block.append(line)
+    return "".join(block)
+
+
+def test_every_third_party_image_is_pinned_by_digest_with_its_source() -> None:
+    # docker-compose: every image not built here (thidua/...) is pinned, and says where its digest is from.
+    for name in ("docker-compose.yml", "docker-compose.demo.yml"):
+        lines = (ROOT / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        for service, spec in (_compose(name).get("services") or {}).items():
+            image = spec.get("image")
+            if image is None or _ours(image):
+                assert image is None or "build" in spec or any(
+                    s.get("image") == image and "build" in s for s in _compose()["services"].values()), (name, service)
+                continue
+            _check_pinned(image, f"{name} {service}")
+            (index,) = [i for i, line in enumerate(lines) if line.strip() == f"image: {image}"]
+            assert COMMIT.search(_source_above(lines, index)), f"{name} {service}: no commit of the digest's record"
+    # Every Dockerfile's every FROM (the bases of thidua's images and of its PostgreSQL with pgBackRest).
+    dockerfiles = sorted(p for p in ROOT.rglob("*Dockerfile*") if not {".venv", ".git", "node_modules"} & set(p.parts))
+    assert {p.relative_to(ROOT).as_posix() for p in dockerfiles} >= {"deploy/Dockerfile", "deploy/backup/postgres.Dockerfile"}
+    for path in dockerfiles:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        stages: set[str] = set()
+        froms = [(i, line.split()) for i, line in enumerate(lines) if line.upper().startswith("FROM ")]
+        assert froms, path
+        for index, words in froms:
+            args = [w for w in words[1:] if not w.startswith("--")]
+            if args[0] not in stages:  # a later stage built FROM an earlier one pulls nothing
+                _check_pinned(args[0], f"{path.name} line {index + 1}")
+                assert COMMIT.search(_source_above(lines, index)), f"{path.name}: no commit of the digest's record"
+            if len(args) == 3 and args[1].upper() == "AS":
+                stages.add(args[2])
+    # Kubernetes, as kustomize renders it (kubectl's built-in kustomize): the base, the example overlay
+    # and the database, plus the restore example applied on its own.
+    docs: list[tuple[str, dict]] = []
+    for folder in ("base", "example", "postgres"):
+        out = subprocess.run(["kubectl", "kustomize", str(ROOT / "deploy/k8s" / folder)],
+                             capture_output=True, text=True, check=True).stdout
+        docs += [(folder, d) for d in yaml.safe_load_all(out) if d]
+    restore = ROOT / "deploy/k8s/postgres/restore.example.yaml"
+    docs += [("postgres/restore.example.yaml", d) for d in yaml.safe_load_all(restore.read_text()) if d]
+    seen = 0
+    for where, doc in docs:
+        for field, image in _images(doc.get("spec", {}), f"{doc['kind']}/{doc['metadata']['name']}.spec"):
+            _check_pinned(image, f"{where} {field}")
+            seen += 1
+    assert seen >= 20
+    # A CloudNativePG Cluster names no image of its own: it takes the pinned one from the catalogue
+    # checked in beside it, for its PostgreSQL major version.
+    catalogs = {(d["kind"], d["metadata"]["name"]): {i["major"]: i["image"] for i in d["spec"]["images"]}
+                for where, d in docs if d["kind"] == "ImageCatalog"}
+    clusters = [d for where, d in docs if d["kind"] == "Cluster"]
+    assert len(clusters) == 2
+    for cluster in clusters:
+        assert "imageName" not in cluster["spec"], cluster["metadata"]["name"]
+        ref = cluster["spec"]["imageCatalogRef"]
+        assert ref["apiGroup"] == "postgresql.cnpg.io"
+        image = catalogs[(ref["kind"], ref["name"])][ref["major"]]
+        assert image.startswith(f"ghcr.io/cloudnative-pg/postgresql:{ref['major']}.")
+        assert "-system-" in image  # the image with Barman Cloud, which barmanObjectStore backups run
+    assert COMMIT.search((ROOT / "deploy/k8s/postgres/image-catalog.yaml").read_text(encoding="utf-8"))

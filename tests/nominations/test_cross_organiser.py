@@ -109,7 +109,9 @@ ROWS = [
     Row("GET", f"/v1/commendations/lists/{CLUSTER}/{YEAR}", read=True),
     Row("POST", f"/v1/commendations/lists/{CLUSTER}/{YEAR}/send"),
     # decisions and the organiser's configuration
-    Row("GET", "/v1/decisions/{decision}", read=True, outsiders=404),  # a draft is unknown outside
+    Row("GET", "/v1/decisions/{decision}", read=True),  # a draft: 403 outside its office (404 only to the public)
+    Row("GET", "/v1/decisions/{decision}/print", read=True),
+    Row("GET", "/v1/decisions/{decision}/council-minutes", read=True),
     Row("PUT", "/v1/decisions/{decision}", {"number": "15/QĐ-UBND", "year": YEAR, "summary": "x",
                                              "signed_on": "2025-01-15", "signer_name": "X", "signer_title": "CHỦ TỊCH",
                                              "nominee_ids": []}),

@@ -160,7 +160,7 @@ async def test_a_province_runs_its_year_and_no_one_else_acts_on_it(nominations, 
     for headers in outsiders:
         problem(await c.put(f"/v1/decisions/{did}", headers=headers, json=decision), 403)
         problem(await c.post(f"/v1/decisions/{did}/issue", headers=headers), 403)
-    problem(await c.get(f"/v1/decisions/{did}", headers=other), 404)  # a draft is its organiser's
+    problem(await c.get(f"/v1/decisions/{did}", headers=other), 403)  # a draft is its organiser's
     assert (await c.get(f"/v1/decisions/{did}", headers=ministry)).status_code == 200
     assert (await c.post(f"/v1/decisions/{did}/issue", headers=office)).status_code == 200
     printed = (await c.get(f"/v1/decisions/{did}/print")).text

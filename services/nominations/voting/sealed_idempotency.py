@@ -1,107 +1,28 @@
-"""Idempotency-Key for ballots, sealed so that the stored answer cannot link a voter to a ballot.
-
-``shared.idempotency`` stores (caller scope, plain body hash, plain response): for a ballot that is
-the voter's identity beside its receipt, and a body hash anyone can reverse by hashing the few
-possible choice sets. Here everything stored is keyed by the Idempotency-Key itself, which only the
-client holds:
-
-- ``key_hash = sha256(scope, key)`` finds the row (scope = endpoint, round, caller);
-- HKDF-SHA256 derives two keys from the Idempotency-Key: one MACs the request body (so "same key,
-  other body" is still detected: 422), the other seals the first answer with AES-GCM (the key hash
-  is the associated data, so a sealed answer cannot be moved to another row).
-
-Without the Idempotency-Key the row is noise, and the sealed answer is only as strong as the key:
-it must be random, at least 128 bits. Ballots require at least 22 characters (16 random bytes in
-base64url; a UUID4 is 36). Length is all the service can check: a long key that is not random (a
-counter, a timestamp, the voter's code) protects nothing.
-
-Concurrency is the shared helper's: the key row is claimed in the transaction that writes the
-ballot, so a concurrent request with the same key waits for that transaction and then replays the
-committed answer, or claims the key itself if the first rolled back.
-"""
+"""The vote rounds' sealed Idempotency-Key: ``shared.sealed_idempotency`` (its module says why a ballot's
+stored answer is sealed) under this context's salt, on the rounds' own table."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import os
 import uuid
 from typing import Any, Awaitable, Callable
 
 import asyncpg
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from services.nominations.voting.store import ballots as ballot_store
-from shared.errors import Unprocessable
+from services.nominations.voting.store.ballots import RoundKeys
+from shared import sealed_idempotency as sealed
+from shared.sealed_idempotency import MIN_KEY_LENGTH as MIN_KEY_LENGTH
 
-MIN_KEY_LENGTH = 22  # 16 random bytes in base64url (128 bits); a UUID4 is 36
-
-_SALT = b"thidua-nominations/ballot-idempotency/v1"
-_NONCE_BYTES = 12
+# Never change: keys stored under it would no longer unseal.
+SALT = b"thidua-nominations/ballot-idempotency/v1"
 
 
-class SealedKey:
-    """The keys derived from one Idempotency-Key in one scope."""
-
+class SealedKey(sealed.SealedKey):
     def __init__(self, key: str, *, scope: str) -> None:
-        if len(key) < MIN_KEY_LENGTH:
-            raise Unprocessable(
-                f"a ballot's Idempotency-Key seals the receipt and must be unguessable: use at least "
-                f"{MIN_KEY_LENGTH} random characters (128 random bits: a UUID4, say)", field="Idempotency-Key",
-                slug="weak-idempotency-key")
-        raw = key.encode()
-        self.key_hash = hashlib.sha256(scope.encode() + b"\n" + raw).hexdigest()
-        derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=_SALT, info=scope.encode()).derive(raw)
-        self._mac_key, self._aead = derived[:32], AESGCM(derived[32:])
-
-    def request_mac(self, body: Any) -> str:
-        # A model straight to JSON types: what jsonable_encoder gives for it, without its walk.
-        plain = body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else jsonable_encoder(body)
-        canonical = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hmac.new(self._mac_key, canonical.encode(), hashlib.sha256).hexdigest()
-
-    def seal(self, response: Any) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
-        plain = json.dumps(response, ensure_ascii=False, separators=(",", ":")).encode()
-        return nonce + self._aead.encrypt(nonce, plain, self.key_hash.encode())
-
-    def unseal(self, sealed: bytes) -> Any:
-        nonce, cipher = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
-        try:
-            return json.loads(self._aead.decrypt(nonce, cipher, self.key_hash.encode()))
-        except InvalidTag as exc:  # only if the row was tampered with: the MAC matched, so the key is right
-            raise RuntimeError("a sealed idempotent answer failed authentication") from exc
+        super().__init__(key, scope=scope, salt=SALT)
 
 
-async def sealed_idempotent(
-    conn: asyncpg.Connection,
-    *,
-    key: str | None,
-    scope: str,
-    round_id: uuid.UUID,
-    body: Any,
-    status_code: int,
-    run: Callable[[], Awaitable[Any]],
-) -> JSONResponse:
+async def sealed_idempotent(conn: asyncpg.Connection, *, key: str | None, scope: str, round_id: uuid.UUID,
+                            body: Any, status_code: int, run: Callable[[], Awaitable[Any]]) -> JSONResponse:
     """Run ``run`` once per (scope, key) inside the caller's transaction and answer with its result."""
-    if key is None:
-        return JSONResponse(jsonable_encoder(await run()), status_code=status_code)
-    sealed_key = SealedKey(key, scope=scope)
-    mac = sealed_key.request_mac(body)
-    if not await ballot_store.claim_key(conn, key_hash=sealed_key.key_hash, round_id=round_id, request_mac=mac):
-        row = await ballot_store.claimed_key(conn, sealed_key.key_hash)
-        if not hmac.compare_digest(row["request_mac"], mac):
-            raise Unprocessable("this Idempotency-Key was already used with a different request body",
-                                field="Idempotency-Key", slug="idempotency-key-reused")
-        return JSONResponse(sealed_key.unseal(row["sealed"]), status_code=row["status_code"],
-                            headers={"Idempotent-Replayed": "true"})
-    result = jsonable_encoder(await run())
-    await ballot_store.seal_key(conn, key_hash=sealed_key.key_hash, status_code=status_code,
-                                sealed=sealed_key.seal(result))
-    return JSONResponse(result, status_code=status_code)
+    return await sealed.sealed_idempotent(conn, key=key, scope=scope, salt=SALT, table=RoundKeys(round_id),
+                                          body=body, status_code=status_code, run=run)

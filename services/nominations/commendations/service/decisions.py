@@ -29,7 +29,7 @@ from services.nominations.commendations.store import forms as form_store
 from services.nominations.commendations.store import nominees as nominee_store
 from shared import audit
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 # ---------------------------------------------------------------- decisions
 
@@ -181,10 +181,15 @@ async def issue_decision(conn: asyncpg.Connection, *, actor: Principal, decision
 
 
 async def get_decision(conn: asyncpg.Connection, *, actor: Principal | None, decision_id: uuid.UUID) -> dict[str, Any]:
-    """An issued decision is public (it is what the register cites); a draft is the ministry's."""
+    """An issued decision is public (it is what the register cites); a draft is read by its
+    organiser's office and the ministry. Anyone else signed in gets 403, as on every other route of
+    another organiser's; the public, which may not even learn that a draft exists, 404."""
     d = await _decision(conn, decision_id)
     if d["state"] != "issued" and (actor is None or not policy.is_staff(actor, d["organiser"])):
-        raise NotFound(f"no decision {decision_id}", field="decision_id")
+        if actor is None:
+            raise NotFound(f"no decision {decision_id}", field="decision_id")
+        raise Forbidden(f"decision {decision_id} is a draft of {d['organiser']}: its office and the ministry read it",
+                        field="decision_id", slug="other-organiser")
     return await decision_out(conn, d)
 
 

@@ -56,17 +56,21 @@ async def bulletin(conn: asyncpg.Connection, session_id: uuid.UUID) -> list[asyn
 
 # ---------------------------------------------------------------- sealed idempotency rows
 
-async def claim_key(conn: asyncpg.Connection, *, key_hash: str, session_id: uuid.UUID, request_mac: str) -> bool:
-    return bool(await conn.fetchval(
-        """INSERT INTO nominations.council_ballot_idempotency (key_hash, session_id, request_mac) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING true""", key_hash, session_id, request_mac))
+class SessionKeys:
+    """A council session's sealed Idempotency-Keys (``shared.sealed_idempotency.KeyTable``)."""
 
+    def __init__(self, session_id: uuid.UUID) -> None:
+        self.session_id = session_id
 
-async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
-    return await conn.fetchrow("SELECT request_mac, status_code, sealed FROM nominations.council_ballot_idempotency "
-                               "WHERE key_hash = $1", key_hash)
+    async def claim(self, conn: asyncpg.Connection, *, key_hash: str, request_mac: str) -> bool:
+        return bool(await conn.fetchval(
+            """INSERT INTO nominations.council_ballot_idempotency (key_hash, session_id, request_mac)
+               VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true""", key_hash, self.session_id, request_mac))
 
+    async def claimed(self, conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
+        return await conn.fetchrow("SELECT request_mac, status_code, sealed FROM nominations.council_ballot_idempotency "
+                                   "WHERE key_hash = $1", key_hash)
 
-async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int, sealed: bytes) -> None:
-    await conn.execute("UPDATE nominations.council_ballot_idempotency SET status_code = $2, sealed = $3 "
-                       "WHERE key_hash = $1", key_hash, status_code, sealed)
+    async def seal(self, conn: asyncpg.Connection, *, key_hash: str, status_code: int, sealed: bytes) -> None:
+        await conn.execute("UPDATE nominations.council_ballot_idempotency SET status_code = $2, sealed = $3 "
+                           "WHERE key_hash = $1", key_hash, status_code, sealed)

@@ -115,24 +115,28 @@ async def voted_in(conn: asyncpg.Connection, *, round_ids: list[uuid.UUID], prov
 
 # ---------------------------------------------------------------- sealed idempotency rows
 
-async def claim_key(conn: asyncpg.Connection, *, key_hash: str, round_id: uuid.UUID, request_mac: str) -> bool:
-    """Claim an Idempotency-Key on the cast transaction; a concurrent claim waits for it to end."""
-    return bool(await conn.fetchval(
-        """INSERT INTO nominations.ballot_idempotency (key_hash, round_id, request_mac) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING true""",
-        key_hash, round_id, request_mac))
+class RoundKeys:
+    """A round's sealed Idempotency-Keys (``shared.sealed_idempotency.KeyTable``)."""
 
+    def __init__(self, round_id: uuid.UUID) -> None:
+        self.round_id = round_id
 
-async def claimed_key(conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
-    """A key whose claim failed: another transaction claimed and committed it, so its row exists."""
-    return await conn.fetchrow(
-        "SELECT request_mac, status_code, sealed FROM nominations.ballot_idempotency WHERE key_hash = $1", key_hash)
+    async def claim(self, conn: asyncpg.Connection, *, key_hash: str, request_mac: str) -> bool:
+        """Claim a key on the cast transaction; a concurrent claim waits for it to end."""
+        return bool(await conn.fetchval(
+            """INSERT INTO nominations.ballot_idempotency (key_hash, round_id, request_mac) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            key_hash, self.round_id, request_mac))
 
+    async def claimed(self, conn: asyncpg.Connection, key_hash: str) -> asyncpg.Record:
+        """A key whose claim failed: another transaction claimed and committed it, so its row exists."""
+        return await conn.fetchrow(
+            "SELECT request_mac, status_code, sealed FROM nominations.ballot_idempotency WHERE key_hash = $1", key_hash)
 
-async def seal_key(conn: asyncpg.Connection, *, key_hash: str, status_code: int, sealed: bytes) -> None:
-    await conn.execute(
-        "UPDATE nominations.ballot_idempotency SET status_code = $2, sealed = $3 WHERE key_hash = $1",
-        key_hash, status_code, sealed)
+    async def seal(self, conn: asyncpg.Connection, *, key_hash: str, status_code: int, sealed: bytes) -> None:
+        await conn.execute(
+            "UPDATE nominations.ballot_idempotency SET status_code = $2, sealed = $3 WHERE key_hash = $1",
+            key_hash, status_code, sealed)
 
 
 # ---------------------------------------------------------------- an online ballot in one statement

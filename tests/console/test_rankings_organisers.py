@@ -4,7 +4,10 @@ organisers); a province's emulation office and its units see their own organiser
 and another organiser's is refused."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import expect
 
 from tests.console.conftest import Pages, System, no_horizontal_scroll, screenshot
@@ -81,6 +84,15 @@ async def test_the_ministry_picks_an_organiser_and_an_office_sees_its_own(pages:
         await screenshot(office, f"rankings-province-office-{'phone' if phone_size else 'desktop'}")
     refused = await office.goto(f"/rankings/{YEAR}?organiser=BNV")
     assert refused is not None and refused.status == 403
+    # The Excel download is the same organiser's table.
+    sheet = await office.request.get(f"/rankings/{YEAR}.xlsx")
+    assert sheet.status == 200 and "xep-hang-2024-ubnd-22.xlsx" in sheet.headers["content-disposition"]
+    cells = [str(c) for row in load_workbook(io.BytesIO(await sheet.body())).active.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert any("Ủy ban nhân dân tỉnh Quảng Ninh" in c for c in cells) and "Sở Nội vụ" in cells
+    assert (await office.request.get(f"/rankings/{YEAR}.xlsx?organiser=BNV")).status == 403
+    sheet = await page.request.get(f"/rankings/{YEAR}.xlsx?organiser=UBND-22")
+    assert sheet.status == 200 and "ubnd-22" in sheet.headers["content-disposition"]
 
     # A unit of the province: its organiser's ranking, not the ministry's.
     member = await pages.new(user="unit-qn-snv")

@@ -100,6 +100,13 @@ async def test_a_province_organiser_takes_its_communes_and_records_only_history(
     assert len(hanoi) == len(next(p for p in _packaged() if p["code"] == 1)["wards"])
     assert (await registry.client.get("/v1/units/00070")).json()["organiser"] == "UBND-HN"
     assert (await registry.client.get("/v1/units/26506")).json()["organiser"] is None  # Hồ Chí Minh City's
+    # A commune acts through a unit account once its organiser holds it; before, nobody makes one.
+    body = problem(await registry.client.post("/v1/accounts", headers=ministry, json={
+        "username": "unit-26506", "role": "unit", "unit_code": "26506"}), 422)
+    assert body["errors"][0]["field"] == "unit_code"
+    r = await registry.client.post("/v1/accounts", headers=office, json={
+        "username": "unit-00070", "role": "unit", "unit_code": "00070"})
+    assert r.status_code == 201, r.text
 
     def commune(code, **extra):
         return registry.client.post("/v1/units", headers=office, json={

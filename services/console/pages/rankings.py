@@ -114,15 +114,20 @@ async def ranking_xlsx(request: Request, year: int, user: UserDep, api: ApiDep, 
                        organiser: str | None = None) -> Response:
     _check(year, cluster)
     cluster = cluster or None
-    organiser, _ = await _organiser(api, user, organiser)
+    organiser, organisers = await _organiser(api, user, organiser)
     ranking = await cy.ranking(api, year=year, cluster=cluster, organiser=organiser)
     if ranking is None:
         raise PageNotFound()
     national = cluster is None
     keys = ["rank.rank", "common.code", "common.name"] + (["rank.cluster", "rank.cluster_rank"] if national else []) + \
         ["rank.regular", "rank.bonus", "rank.penalty", "rank.total", "rank.share", "rank.band"]
-    title = message(request, "rank.title_national" if national else "rank.title_cluster",
-                    year=year, cluster=ranking.get("cluster_name") or cluster or "")
+    if not national:
+        title = message(request, "rank.title_cluster", year=year, cluster=ranking.get("cluster_name") or cluster)
+    elif organiser == MINISTRY:
+        title = message(request, "rank.title_national", year=year)
+    else:
+        names = {o["code"]: o["name"] for o in organisers}
+        title = message(request, "rank.title_organiser", year=year, organiser=names.get(organiser, organiser))
     data = documents.ranking_xlsx(ranking, national=national, headers=[message(request, k) for k in keys], title=title)
     name = f"xep-hang-{year}-{cluster or ('toan-quoc' if organiser == MINISTRY else organiser.lower())}.xlsx"
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -40,13 +40,18 @@ def _apps() -> list[FastAPI]:
     from services.nominations.settings import NominationsSettings
     from services.notifications.app import create_notifications_app
     from services.notifications.settings import NotificationsSettings
+    from services.registry.app import create_registry_app
+    from services.registry.settings import RegistrySettings
+    from shared.auth import generate_private_key, private_key_pem
 
     urls = {"database_url": "postgresql://u@127.0.0.1:1/x", "redis_url": "redis://127.0.0.1:1/0"}
     return [create_nominations_app(NominationsSettings(**urls, registry_url="http://127.0.0.1:1")),
-            create_notifications_app(NotificationsSettings(**urls, registry_url="http://127.0.0.1:1"))]
+            create_notifications_app(NotificationsSettings(**urls, registry_url="http://127.0.0.1:1")),
+            create_registry_app(RegistrySettings(
+                **urls, jwt_private_key_pem=private_key_pem(generate_private_key()).decode()))]
 
 
-@pytest.mark.parametrize("app", _apps(), ids=["nominations", "notifications"])
+@pytest.mark.parametrize("app", _apps(), ids=["nominations", "notifications", "registry"])
 def test_every_path_gets_the_routers_own_answer(app):
     guarded = [e for e in app.router.routes if "matches" in vars(e)]
     assert len(guarded) >= 3  # the check is installed, not skipped everywhere

@@ -13,6 +13,7 @@ statements so drift hits both alike; the median of each is the figure.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import statistics
@@ -20,6 +21,7 @@ import time
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import asyncpg
 import httpx
@@ -122,6 +124,37 @@ async def bare_search(conn: asyncpg.Connection, movement_id: uuid.UUID, q: str) 
     return time.perf_counter() - started, len(rows)
 
 
+class RawHttp:
+    """One keep-alive HTTP/1.1 connection written by hand (the fallback load generator's way,
+    bench.load): a GET costs the client a write and two reads, against httpx's request and
+    response objects. Used beside httpx only to show how much of the API's figure is the
+    client's own (``search_ms.api_raw_client_median``); the figures stay httpx's."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, params: dict[str, str]) -> tuple[float, int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        request = (f"GET {path}?{urlencode(params)} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                   "Accept: application/json\r\n\r\n").encode()
+        started = time.perf_counter()
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        length = next(int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:"))
+        body = await self.reader.readexactly(length)
+        return time.perf_counter() - started, int(lines[0].split()[1]), body
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
     key = generate_private_key()
     issuer = TokenIssuer(key, issuer="thidua-registry", audience="thidua", ttl_seconds=3600)
@@ -140,6 +173,7 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                     served("services.nominations.main:app", watch=watch, name="nominations",
                            env={**common, "NOMINATIONS_REGISTRY_URL": registry}) as nominations:
                 ministry = {"Authorization": f"Bearer {issuer.issue(subject='ministry', role='ministry', province=None)[0]}"}
+                raw_client = RawHttp(nominations)
                 async with httpx.AsyncClient(base_url=nominations, timeout=60) as client:
                     rollup_path = f"/v1/movements/{movement_id}/rollup"
                     models_path = f"/v1/movements/{movement_id}/models"
@@ -150,7 +184,10 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                         for q in QUERIES:
                             assert (await client.get(models_path, params={"q": q})).status_code == 200
                             await bare_search(conn, movement_id, q)
+                    for q in QUERIES:
+                        await raw_client.get(models_path, {"q": q})
                     api_rollup, sql_rollup, api_search, sql_search, floor = [], [], [], [], []
+                    raw_search: list[float] = []
                     found: dict[str, int] = {}
                     for _ in range(ROUNDS):
                         started = time.perf_counter()
@@ -173,6 +210,12 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                             assert r.status_code == 200 and len(items) == min(rows, 50), (q, rows, len(items))
                             assert all(m["state"] == "recognised" for m in items)
                             found[q] = rows
+                            # The same request by the hand-written client (diagnostic, untimed in
+                            # the figure): the same bytes, without httpx's own cost.
+                            seconds, status, body = await raw_client.get(models_path, {"q": q})
+                            assert status == 200 and body == r.content, q
+                            raw_search.append(seconds)
+                await raw_client.close()
                 peaks = watch.peaks()
         finally:
             await conn.close()
@@ -186,7 +229,8 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
         "rollup_ms": {"api_median": ms(api_rollup), "bare_median": ms(sql_rollup),
                       "api_samples": [round(s * 1000, 2) for s in api_rollup],
                       "bare_samples": [round(s * 1000, 2) for s in sql_rollup]},
-        "search_ms": {"api_median": ms(api_search), "bare_median": ms(sql_search)},
+        "search_ms": {"api_median": ms(api_search), "bare_median": ms(sql_search),
+                      "api_raw_client_median": ms(raw_search)},
         "healthz_ms_median": ms(floor),
         "peak_rss_mb": peaks,
     })

@@ -1,4 +1,7 @@
-"""Apply every service's migrations (and, with --demo, the demo data) to one database.
+"""Apply every service's migrations and reference data (and, with --demo, the demo data) to one database.
+
+Reference data is what every deployment needs whatever its data: the registry's national list of
+communes (``services.registry.service.national_list``), loaded idempotently after the migrations.
 
     python -m deploy.migrate [--dsn URL] [--demo]
 
@@ -13,6 +16,8 @@ import importlib
 import os
 import sys
 
+import asyncpg
+
 from deploy.stack import schemas
 from shared.db import connect
 from shared.migrations import migrate
@@ -26,6 +31,8 @@ async def migrate_all(dsn: str, *, demo: bool) -> None:
         for schema in schemas():
             for version in await migrate(conn, schema=schema.name, directory=schema.migrations):
                 print(f"migrated {schema.name}:{version}", file=sys.stderr)
+        for line in await load_reference_data(conn):
+            print(line, file=sys.stderr)
         if not demo:
             return
         for schema in schemas():
@@ -40,6 +47,19 @@ async def migrate_all(dsn: str, *, demo: bool) -> None:
                 print(f"seeded demo data for {schema.name}", file=sys.stderr)
     finally:
         await conn.close()
+
+
+async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
+    """Each schema's reference data, once its migrations are in (what each load changed, for the log)."""
+    lines = []
+    for schema in schemas():
+        if not schema.reference_data:
+            continue
+        module, _, func = schema.reference_data.partition(":")
+        line = await getattr(importlib.import_module(module), func)(conn)
+        if line:
+            lines.append(f"{schema.name}: {line}")
+    return lines
 
 
 def main() -> None:

@@ -27,10 +27,14 @@ class Schema:
     name: str
     migrations: Path
     demo_seed: str | None  # "module:function", an async function taking an asyncpg connection
+    # Reference data every deployment needs (not demo data), loaded after the migrations by the migrate
+    # step: "module:function", an async function taking a connection, returning a line for the log or None.
+    reference_data: str | None = None
 
 
 SCHEMAS = [
-    Schema("registry", ROOT / "services/registry/migrations", "services.registry.demo:seed"),
+    Schema("registry", ROOT / "services/registry/migrations", "services.registry.demo:seed",
+           "services.registry.service.national_list:load_reference"),
     Schema("nominations", ROOT / "services/nominations/migrations", "services.nominations.demo:seed"),
     Schema("notifications", ROOT / "services/notifications/migrations", "services.notifications.demo:seed"),
 ]

@@ -335,6 +335,12 @@ async def optional_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
+async def maybe_principal(request: Request) -> Principal | None:
+    """:func:`optional_principal` resolved as FastAPI resolves it (its bearer scheme first), for a
+    route's fast path (``shared.app.fast_path``)."""
+    return await optional_principal(request, await _optional_bearer(request))
+
+
 async def get_verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.verifier
     return verifier

@@ -1,6 +1,7 @@
 """Fixtures every test may use. Real PostgreSQL and Redis, no stand-ins.
 
-- ``template_database`` (session): a database with every service's migrations applied.
+- ``template_database`` (session): a database with every service's migrations applied and its reference
+  data loaded (the national list of communes), once per run.
 - ``database_url``: a fresh copy of it for one test (CREATE DATABASE … TEMPLATE), dropped after; the
   copies are made ahead and dropped behind the tests, on threads of their own (``ClonePool``).
 - ``redis_url``: this run's own Redis database (see ``claim_redis_db``), flushed before each test.
@@ -13,12 +14,13 @@ import asyncio
 import os
 import uuid
 
-import asyncpg
 import pytest
 import redis as redis_sync
 
+from deploy.migrate import load_reference_data
 from deploy.stack import schemas
 from shared.auth import generate_private_key, private_key_pem
+from shared.db import connect
 from shared.migrations import migrate
 from tests.support import REDIS_BASE, ClonePool, admin_execute, claim_redis_db, drop_database, dsn_for, serve
 
@@ -36,10 +38,11 @@ def template_database() -> str:
 
     async def build() -> None:
         await admin_execute(f'CREATE DATABASE "{name}" ENCODING UTF8 TEMPLATE template0')
-        conn = await asyncpg.connect(dsn_for(name))
+        conn = await connect(dsn_for(name))
         try:
             for schema in schemas():
                 await migrate(conn, schema=schema.name, directory=schema.migrations)
+            await load_reference_data(conn)
         finally:
             await conn.close()
 

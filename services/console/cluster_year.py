@@ -188,9 +188,12 @@ def result_rows(rnd: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-async def ranking(api: Api, *, year: int, cluster: str | None) -> dict[str, Any] | None:
+async def ranking(api: Api, *, year: int, cluster: str | None, organiser: str | None = None) -> dict[str, Any] | None:
+    """A cluster's ranking, or (no cluster) the national view of ``organiser``'s clusters (the API's
+    default: the ministry's)."""
     if cluster is None:
-        national: dict[str, Any] | None = await api.get_optional("nominations", f"/v1/rankings/{year}/national")
+        national: dict[str, Any] | None = await api.get_optional(
+            "nominations", f"/v1/rankings/{year}/national", params={"organiser": organiser} if organiser else None)
         return national
     found: dict[str, Any] | None = await api.get_optional("nominations", f"/v1/rankings/{year}",
                                                           params={"cluster": cluster})

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.console.messages import CATALOGUES
+from shared.vietnam import format_decimal, parse_decimal
 
 LANGUAGES = ("vi", "en")
 LANG_COOKIE = "thidua_lang"
@@ -77,32 +78,16 @@ def format_datetime(value: datetime | str | None, lang: str = "vi") -> str:
 
 
 def format_number(value: float | Decimal | str | None, lang: str = "vi", places: int | None = None) -> str:
-    """Decimal comma and dot thousands in Vietnamese (1.234,5), the reverse in English."""
+    """Decimal comma and dot thousands in Vietnamese (1.234,5), the reverse in English; blank for
+    nothing, and what is not a number as it came."""
     if value is None or value == "":
         return ""
     try:
         number = Decimal(str(value))
     except ArithmeticError:
         return str(value)
-    if places is not None:
-        text = f"{number:,.{places}f}"
-    else:
-        text = f"{number:,f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return format_decimal(number, language=lang, places=places)
 
 
-def parse_number(text: str) -> Decimal | None:
-    """Read a number typed either way (``7,5`` or ``7.5``); None when it is not one."""
-    cleaned = text.strip().replace(" ", "")
-    if not cleaned:
-        return None
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(cleaned)
-    except ArithmeticError:
-        return None
+# Read a number typed either way (``7,5`` or ``7.5``); None when it is not one.
+parse_number = parse_decimal

@@ -2,7 +2,8 @@
 
 Flower shows task arguments, and ``ballot_cast`` events name who voted, so it never runs without
 a password off loopback (or at all in production): ``NOTIFICATIONS_FLOWER_BASIC_AUTH=user:password``,
-``NOTIFICATIONS_FLOWER_ADDRESS`` (default 127.0.0.1), ``NOTIFICATIONS_FLOWER_PORT`` (5555).
+``NOTIFICATIONS_FLOWER_ADDRESS`` (default 127.0.0.1), ``NOTIFICATIONS_FLOWER_PORT`` (5555),
+``NOTIFICATIONS_FLOWER_MAX_TASKS`` (10,000: the tasks it keeps in memory, the most recent ones).
 In development on loopback without a password, one is generated and printed.
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ def flower_argv(settings: NotificationsSettings, *, address: str, port: int,
     if not sep or not user or len(password) < 8:
         raise SystemExit("NOTIFICATIONS_FLOWER_BASIC_AUTH must be user:password with at least 8 characters of password")
     return [sys.executable, "-m", "celery", "-A", celery_app, "flower",
-            f"--address={address}", f"--port={port}", f"--basic-auth={auth}"]
+            f"--address={address}", f"--port={port}", f"--basic-auth={auth}",
+            f"--max_tasks={settings.flower_max_tasks}"]
 
 
 def main() -> None:

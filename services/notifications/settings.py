@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import NOTIFICATIONS_PORT, WorkerSettings
@@ -46,6 +46,10 @@ class NotificationsSettings(WorkerSettings):
     flower_basic_auth: str | None = None
     flower_address: str = "127.0.0.1"
     flower_port: int = 5555
+    # Flower keeps every task it has seen in memory (100,000 by default): the full soak's Flower grew
+    # from 100 to 155 MB through a 30-minute day and was still growing. Its most recent tasks are what
+    # an operator looks at; older ones are in the services' own tables.
+    flower_max_tasks: int = Field(default=10_000, ge=100)
 
     # Delivery retries: exponential backoff with jitter, then dead.
     max_webhook_attempts: int = 8

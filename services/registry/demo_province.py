@@ -2,9 +2,11 @@
 
 The People's Committee of Quảng Ninh (``UBND-22``) runs two of its own clusters in 2024: a block of
 four provincial departments (real department names, office codes ``QN-…``) and a cluster of four
-communes. Commune codes are national five-digit codes; the ones here (``991xx``, ``992xx``) are
-plainly demo codes, as are the communes' names, since no real commune is meant. The communes merge
-in pairs on 1 July 2025 like the real ones did, so their history reads like the provinces'.
+communes as they were before the 2025 reorganisation. Those four are plainly demo communes (codes
+``991xx``, which no commune ever carried, and demo names), recorded as history: they ended on
+30 June 2025 and merged in pairs into two real communes of the national list of communes after
+1 July 2025 (Xã Quảng La, ``07054``, and Phường Hồng Gai, ``06685``), which the migrate step loads
+and which became UBND-22's units with the rest of Quảng Ninh's 54 when it became an organiser.
 The province's emulation office has a staff account (``qn-office``), each unit an account
 (``unit-<code>``); every password is ``demo``.
 """
@@ -30,9 +32,10 @@ DEPARTMENTS = [("QN-SNV", "Sở Nội vụ"), ("QN-STC", "Sở Tài chính"), ("
                ("QN-SGDDT", "Sở Giáo dục và Đào tạo")]
 COMMUNES = [("99101", "Xã Mẫu Một", "xa"), ("99102", "Xã Mẫu Hai", "xa"), ("99103", "Phường Mẫu Ba", "phuong"),
             ("99104", "Phường Mẫu Bốn", "phuong")]
-# 1 July 2025: the demo communes merge in pairs (their last day is 30 June 2025).
-MERGERS = [(["99101", "99102"], ("99201", "Xã Mẫu Hợp Nhất", "xa")),
-           (["99103", "99104"], ("99202", "Phường Mẫu Hợp Nhất", "phuong"))]
+# 1 July 2025: the demo communes merged in pairs into communes of the national list (their last day
+# is 30 June 2025).
+COMMUNES_END = date(2025, 6, 30)
+SUCCESSORS = {"99101": "07054", "99102": "07054", "99103": "06685", "99104": "06685"}
 BLOCK, BLOCK_NAME = "QN-KHOI-SO", "Khối thi đua các sở, ban, ngành tỉnh Quảng Ninh"
 CLUSTER, CLUSTER_NAME = "QN-CUM-XA", "Cụm thi đua các xã, phường (dữ liệu mẫu)"
 # 2024's leads (elected at the province's conference), who received the province's flags.
@@ -56,7 +59,8 @@ async def seed(conn: asyncpg.Connection, *, password_hash: str) -> bool:
                                             organiser=ORGANISER, form=None, province_code=None, valid_from=None)
     for code, name, form in COMMUNES:
         await organiser_service.create_unit(conn, actor=OFFICE, code=code, name=name, kind="commune",
-                                            organiser=ORGANISER, form=form, province_code=None, valid_from=None)
+                                            organiser=ORGANISER, form=form, province_code=None, valid_from=None,
+                                            valid_to=COMMUNES_END, successor_code=SUCCESSORS[code])
     for username, role, organiser, unit in accounts():
         await account_store.insert_if_missing(conn, username=username, password_hash=password_hash, role=role,
                                               province_code=None, organiser_code=organiser, unit_code=unit, demo=True)
@@ -69,9 +73,4 @@ async def seed(conn: asyncpg.Connection, *, password_hash: str) -> bool:
         lead, deputy = LEADS[code]
         await leadership.decide_leadership(conn, actor=OFFICE, cluster=code, year=YEAR, method="election",
                                            lead=lead, deputy=deputy, today=date(YEAR, 1, 1))
-    for sources, (code, name, form) in MERGERS:
-        await organiser_service.merge_units(conn, actor=OFFICE, source_codes=sources, successor_code=code,
-                                            successor_name=name, successor_kind="commune", successor_form=form,
-                                            effective_date=date(2025, 7, 1),
-                                            reason="Sắp xếp đơn vị hành chính cấp xã năm 2025 (dữ liệu mẫu)")
     return True

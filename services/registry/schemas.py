@@ -289,7 +289,9 @@ class UnitAnswer(Answer):
     kind: Literal["province", "department", "district", "commune", "public_service", "enterprise", "collective"]
     form: str | None = Field(description="A national unit's form: province|city, huyen|quan|thi_xa|thanh_pho, "
                                          "xa|phuong|dac_khu|thi_tran")
-    organiser: str = Field(description="The organiser the unit belongs to (the provinces: BNV)")
+    organiser: str | None = Field(description="The organiser the unit belongs to (the provinces: BNV; a commune of "
+                                              "the national list: its province's People's Committee, none until "
+                                              "that is an organiser)")
     province_code: str | None = Field(description="The province it lies in")
     valid_from: date | None
     valid_to: date | None
@@ -449,6 +451,11 @@ class UnitIn(BaseModel):
                                       description="Default: the organiser's province")
     valid_from: date | None = Field(default=None, description="First day in force (default: since before the "
                                                               "records)")
+    valid_to: date | None = Field(default=None, description="Last day in force, for a unit recorded as history (a "
+                                                            "commune not in the national list of communes ended "
+                                                            "before 2025-07-01)")
+    successor_code: str | None = Field(default=None, pattern=UNIT_CODE,
+                                       description="The unit it merged into the day after valid_to")
 
     _visible = field_validator("name")(visible_name)
 

@@ -32,6 +32,10 @@ def test_flower_is_behind_basic_auth_on_loopback(tmp_path, redis_url):
                     port=5555)
     with pytest.raises(SystemExit):
         flower_argv(NotificationsSettings(), address="0.0.0.0", port=5555)
+    # Its memory is bounded: it keeps the 10,000 most recent tasks, not Flower's 100,000.
+    argv = flower_argv(NotificationsSettings(flower_basic_auth="ops:a-long-flower-password"), address="127.0.0.1",
+                       port=5555)
+    assert "--max_tasks=10000" in argv
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["flower"]
     assert compose["ports"] == ["127.0.0.1:5555:5555"]
     assert "services.notifications.flower" in compose["command"]

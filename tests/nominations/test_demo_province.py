@@ -17,8 +17,9 @@ async def test_the_province_demo_seeds_once_beside_the_northern_cluster(registry
                                                                           ("QN-CUM-XA", "99103")}
     units = (await registry.client.get("/v1/units", params={"organiser": "UBND-22", "on": "2024-06-01"})).json()
     assert {u["kind"] for u in units["items"]} == {"department", "commune"} and len(units["items"]) == 8
-    # The communes merged in pairs on 1 July 2025, like the real ones.
-    merged = (await registry.client.get("/v1/units/99201", params={"on": "2025-07-01"})).json()
+    # The communes merged in pairs on 1 July 2025 into communes of the national list.
+    merged = (await registry.client.get("/v1/units/07054", params={"on": "2025-07-01"})).json()
+    assert merged["name"] == "Xã Quảng La" and merged["organiser"] == "UBND-22"
     assert {p["code"] for p in merged["predecessors"]} == {"99101", "99102"}
     northern = (await registry.client.get("/v1/clusters/NOIVU-BAC/periods/2024")).json()
     assert northern["organiser"] == "BNV" and northern["lead"]["code"] == "33" and len(northern["members"]) == 8

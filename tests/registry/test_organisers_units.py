@@ -69,7 +69,9 @@ async def test_staff_create_units_of_their_organiser_only(registry, issue_token,
     assert r.json() | {} == {"code": "QN-SNV", "name": "Sở Nội vụ", "kind": "department", "form": None,
                              "organiser": "UBND-QN", "province_code": "22", "valid_from": None, "valid_to": None,
                              "successor_code": None}
-    r = await _unit(registry, quang_ninh, "99001", "Phường Mẫu Một", kind="commune", form="phuong")
+    # A commune outside the national list is history: it ended before 1 July 2025.
+    r = await _unit(registry, quang_ninh, "99001", "Phường Mẫu Một", kind="commune", form="phuong",
+                    valid_to="2025-06-30")
     assert r.status_code == 201 and r.json()["form"] == "phuong"
     # The ministry reads them, but adds nothing to another organiser; nor do another's staff.
     problem(await _unit(registry, registry.auth(issue_token("ministry")), "QN-STC", "Sở Tài chính"), 403)
@@ -83,10 +85,11 @@ async def test_staff_create_units_of_their_organiser_only(registry, issue_token,
     assert body["errors"][0]["field"] == "code"
     body = problem(await _unit(registry, quang_ninh, "99002", "Xã", kind="commune", province_code="01"), 422)
     assert body["errors"][0]["field"] == "province_code"
-    listed = (await registry.client.get("/v1/units", params={"organiser": "UBND-QN"})).json()["items"]
+    # (Before 1 July 2025: from then on Quảng Ninh's communes of the national list are UBND-QN's too.)
+    listed = (await registry.client.get("/v1/units", params={"organiser": "UBND-QN", "on": "2025-01-01"})).json()["items"]
     assert [u["code"] for u in listed] == ["99001", "QN-SNV"]
     assert [u["code"] for u in (await registry.client.get(
-        "/v1/units", params={"organiser": "UBND-QN", "kind": "commune"})).json()["items"]] == ["99001"]
+        "/v1/units", params={"organiser": "UBND-QN", "kind": "commune", "on": "2025-01-01"})).json()["items"]] == ["99001"]
 
 
 async def test_the_schema_keeps_office_codes_apart_from_national_ones(registry, quang_ninh, database_url):

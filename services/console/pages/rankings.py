@@ -1,10 +1,17 @@
 """Rankings: a cluster's table with its bands and a bar chart of the totals (server-rendered SVG),
 the national view, the same tables as .xlsx for the emulation offices, and the ministry's recompute
-with its job page."""
+with its job page.
+
+The national view is one organiser's: every cluster of its ranked together. The ministry picks any
+organiser (``?organiser=``, default its own, BNV: the national view across organisers); an
+organiser's office sees its own organiser's only, and a unit's account its unit's organiser's
+(another organiser's is refused, as the API refuses it)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -12,12 +19,16 @@ from fastapi.responses import JSONResponse, Response
 from services.console import cluster_year as cy
 from services.console import documents, service
 from services.console.api import Api, ApiError
-from services.console.errors import PageNotFound
+from services.console.errors import PageForbidden, PageNotFound
 from services.console.forms import KeyForm
+from services.console.sessions import Session
 from services.console.web import ApiDep, LangDep, MinistryUser, UserDep, flash, message, redirect, render
 from shared.clock import vietnam_today
 
 router = APIRouter()
+
+MINISTRY = "BNV"
+ORGANISER_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
 
 
 def _check(year: int, cluster: str | None) -> None:
@@ -30,12 +41,34 @@ async def rankings_home(request: Request, user: UserDep) -> Response:
     return redirect(f"/rankings/{vietnam_today().year - 1}")
 
 
+async def _organiser(api: Api, user: Session, asked: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """Whose rankings the page shows, and every organiser (the ministry picks among them; anyone
+    else sees its own organiser's and is refused another's)."""
+    asked = asked or None
+    if asked is not None and not ORGANISER_CODE.match(asked):
+        raise PageNotFound()
+    organisers: list[dict[str, Any]] = (await api.get("registry", "/v1/organisers"))["items"]
+    if user.role == "ministry":
+        if asked is not None and asked not in {o["code"] for o in organisers}:
+            raise PageNotFound()
+        return asked or MINISTRY, organisers
+    if user.role == "staff" or user.organiser:
+        own = user.organiser or ""
+    else:  # a unit's account (a province's included): its unit's organiser
+        unit = await api.get_optional("registry", f"/v1/units/{quote(user.province)}") if user.province else None
+        own = (unit or {}).get("organiser") or MINISTRY
+    if asked is not None and asked != own:
+        raise PageForbidden()
+    return own, organisers
+
+
 @router.get("/rankings/{year:int}")
 async def ranking_page(request: Request, year: int, user: UserDep, api: ApiDep, lang: LangDep,
-                       cluster: str | None = None) -> Response:
+                       cluster: str | None = None, organiser: str | None = None) -> Response:
     _check(year, cluster)
     cluster = cluster or None
-    ranking, clusters = await cy_gather(api, year=year, cluster=cluster)
+    organiser, organisers = await _organiser(api, user, organiser)
+    ranking, clusters = await cy_gather(api, year=year, cluster=cluster, organiser=organiser)
     chart = None
     bands = [b["label"] for b in ranking["config"]["bands"]] if ranking else []
     for row in (ranking or {}).get("rows", []):
@@ -50,8 +83,13 @@ async def ranking_page(request: Request, year: int, user: UserDep, api: ApiDep, 
             label=message(request, "rank.chart_national" if national else "rank.chart", year=year), lang=lang, places=1)
     legend = [{"label": band_label(request, b["label"]), "threshold": float(b["threshold"]) * 100}
               for b in (ranking["config"]["bands"] if ranking else [])]
+    names = {o["code"]: o["name"] for o in organisers}
     return await render(request, "rankings/ranking.html", {
-        "year": year, "cluster": cluster, "ranking": ranking, "chart": chart, "clusters": clusters, "legend": legend})
+        "year": year, "cluster": cluster, "ranking": ranking, "chart": chart, "clusters": clusters, "legend": legend,
+        "organiser": organiser, "organiser_name": names.get(organiser, organiser),
+        "organisers": organisers if user.role == "ministry" else [],
+        # Links keep the organiser the ministry picked; everyone else has only their own.
+        "scope": f"organiser={quote(organiser)}" if user.role == "ministry" and organiser != MINISTRY else ""})
 
 
 # The default bands (the nominations service's DEFAULT_BANDS) in the reader's language; a covenant's
@@ -64,27 +102,34 @@ def band_label(request: Request, band: str | None) -> str:
     return message(request, key) if key else (band or "")
 
 
-async def cy_gather(api: Api, *, year: int, cluster: str | None
+async def cy_gather(api: Api, *, year: int, cluster: str | None, organiser: str = MINISTRY
                     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    ranking, clusters = await asyncio.gather(cy.ranking(api, year=year, cluster=cluster),
-                                             service.clusters(api, year=year))
+    ranking, clusters = await asyncio.gather(cy.ranking(api, year=year, cluster=cluster, organiser=organiser),
+                                             service.clusters(api, year=year, organiser=organiser))
     return ranking, clusters
 
 
 @router.get("/rankings/{year:int}.xlsx")
-async def ranking_xlsx(request: Request, year: int, user: UserDep, api: ApiDep, cluster: str | None = None) -> Response:
+async def ranking_xlsx(request: Request, year: int, user: UserDep, api: ApiDep, cluster: str | None = None,
+                       organiser: str | None = None) -> Response:
     _check(year, cluster)
     cluster = cluster or None
-    ranking = await cy.ranking(api, year=year, cluster=cluster)
+    organiser, organisers = await _organiser(api, user, organiser)
+    ranking = await cy.ranking(api, year=year, cluster=cluster, organiser=organiser)
     if ranking is None:
         raise PageNotFound()
     national = cluster is None
     keys = ["rank.rank", "common.code", "common.name"] + (["rank.cluster", "rank.cluster_rank"] if national else []) + \
         ["rank.regular", "rank.bonus", "rank.penalty", "rank.total", "rank.share", "rank.band"]
-    title = message(request, "rank.title_national" if national else "rank.title_cluster",
-                    year=year, cluster=ranking.get("cluster_name") or cluster or "")
+    if not national:
+        title = message(request, "rank.title_cluster", year=year, cluster=ranking.get("cluster_name") or cluster)
+    elif organiser == MINISTRY:
+        title = message(request, "rank.title_national", year=year)
+    else:
+        names = {o["code"]: o["name"] for o in organisers}
+        title = message(request, "rank.title_organiser", year=year, organiser=names.get(organiser, organiser))
     data = documents.ranking_xlsx(ranking, national=national, headers=[message(request, k) for k in keys], title=title)
-    name = f"xep-hang-{year}-{cluster or 'toan-quoc'}.xlsx"
+    name = f"xep-hang-{year}-{cluster or ('toan-quoc' if organiser == MINISTRY else organiser.lower())}.xlsx"
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

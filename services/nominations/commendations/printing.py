@@ -4,7 +4,6 @@ articles, recipients, signature block) and its appendix list, as HTML (Jinja2, a
 as PDF (fpdf2 with a Unicode TrueType font from the settings)."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from fpdf.enums import XPos, YPos
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.nominations.settings import NominationsSettings
-from shared.fonts import unicode_font
+from shared.pdf import MOTTO, MOTTO_2, Page
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -138,10 +137,6 @@ class _Pdf(FPDF):
             self.set_y(self.t_margin)
 
 
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
-
-
 def _fit(p: FPDF, text: str, width: float, *, style: str, size: float) -> float:
     """The largest font size up to ``size`` at which ``text`` stays on ONE line of ``width``
     (the national title never wraps "VIỆT / NAM")."""
@@ -154,23 +149,9 @@ def _fit(p: FPDF, text: str, width: float, *, style: str, size: float) -> float:
 
 
 def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
-    regular, bold, italic = unicode_font(fonts, without="the HTML print view works")
-    p = _Pdf(format="A4")
-    p.add_font("Doc", "", regular)
-    p.add_font("Doc", "B", bold)
-    p.add_font("Doc", "I", italic)
-    p.set_margins(left=30, top=20, right=15)
-    p.set_auto_page_break(True, margin=20)
-    p.add_page()
-    width = p.w - p.l_margin - p.r_margin
+    page = Page(fonts, without="the HTML print view works", margins=(30, 20, 15), pdf_class=_Pdf)
+    p, width, block = page.pdf, page.width, page.block
     left_w, right_w = width * 0.4, width * 0.6
-
-    def block(text: str, *, style: str = "", size: float = 13, align: str = "J", w: float = 0,
-              h: float = 6.5, x: float | None = None) -> None:
-        p.set_font("Doc", style, size)
-        if x is not None:
-            p.set_x(x)
-        p.multi_cell(w or width, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     top = p.get_y()
     block(doc.issuer, style="B", size=13, align="C", w=left_w)
@@ -232,6 +213,4 @@ def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
             block(label, style="B", size=13, align="L")
             for i, item in enumerate(items, 1):
                 block(f"{i}. {item}", size=13, align="L")
-    out = io.BytesIO()
-    p.output(out)
-    return out.getvalue()
+    return page.output()

@@ -5,17 +5,14 @@ secretary and the chair; as HTML (Jinja2, autoescaped) and PDF (fpdf2, the servi
 Dates dd/mm/yyyy, times in Vietnam's."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from shared.fonts import unicode_font
+from shared.pdf import Page
 from shared.vietnam import format_date, format_time
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -157,58 +154,22 @@ def html(doc: Document) -> str:
 
 
 def pdf(doc: Document, *, fonts: list[tuple[str, str, str]]) -> bytes:
-    regular, bold, italic = unicode_font(fonts, without="the HTML print view works")
-    p = FPDF(format="A4")
-    p.add_font("Doc", "", regular)
-    p.add_font("Doc", "B", bold)
-    p.add_font("Doc", "I", italic)
-    p.set_margins(left=20, top=20, right=15)
-    p.set_auto_page_break(True, margin=20)
-    p.add_page()
-    width = p.w - p.l_margin - p.r_margin
-
-    def block(text: str, *, style: str = "", size: float = 12, align: str = "J", w: float = 0,
-              x: float | None = None) -> None:
-        p.set_font("Doc", style, size)
-        if x is not None:
-            p.set_x(x)
-        p.multi_cell(w or width, 6, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    top = p.get_y()
-    block(doc.issuer, style="B", size=11, align="C", w=width * 0.45)
-    left_end = p.get_y()
-    p.set_y(top)
-    block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", style="B", size=11, align="C", w=width * 0.55,
-          x=p.l_margin + width * 0.45)
-    block("Độc lập - Tự do - Hạnh phúc", style="B", align="C", w=width * 0.55, x=p.l_margin + width * 0.45)
-    block(doc.place_date, style="I", align="C", w=width * 0.55, x=p.l_margin + width * 0.45)
-    p.set_y(max(left_end, p.get_y()) + 6)
-    block(doc.title, style="B", size=13, align="C")
-    p.ln(2)
+    page = Page(fonts, without="the HTML print view works", margins=(20, 20, 15), size=12, line_height=6)
+    page.national_heading([(doc.issuer, 11)], doc.place_date, issuer_share=0.45, motto_size=11)
+    page.block(doc.title, style="B", size=13, align="C")
+    page.pdf.ln(2)
     for section in doc.sections:
-        block(section.heading, style="B")
+        page.block(section.heading, style="B")
         for line in section.lines:
-            block(line)
+            page.block(line)
         for caption, table in section.tables:
             if caption:
-                block(caption)
+                page.block(caption)
             if table.rows:
-                with p.table(col_widths=table.widths, text_align="LEFT", line_height=5.5) as grid:
-                    p.set_font("Doc", "B", 10)
-                    grid.row(table.headers)
-                    p.set_font("Doc", "", 10)
-                    for row in table.rows:
-                        grid.row(row)
-                p.ln(2)
-    p.ln(2)
-    block(doc.status, style="I", size=11)
-    p.ln(4)
-    top = p.get_y()
-    for i, (role, name) in enumerate(doc.signers):
-        p.set_y(top)
-        block(role, style="B", align="C", w=width / 2, x=p.l_margin + i * width / 2)
-        p.set_y(top + 24)
-        block(name, style="B", align="C", w=width / 2, x=p.l_margin + i * width / 2)
-    out = io.BytesIO()
-    p.output(out)
-    return out.getvalue()
+                page.table(table.headers, table.rows, table.widths)
+                page.pdf.ln(2)
+    page.pdf.ln(2)
+    page.block(doc.status, style="I", size=11)
+    page.pdf.ln(4)
+    page.signatures(doc.signers)
+    return page.output()

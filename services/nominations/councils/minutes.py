@@ -4,18 +4,15 @@ threshold and outcome, the conclusion and the signatures; as HTML (Jinja2, autoe
 (fpdf2, the service's Unicode fonts, as the printed decision)."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from shared.fonts import unicode_font
+from shared.pdf import Page
 from shared.vietnam import format_date
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -107,67 +104,30 @@ WIDTHS = [9, 52, 32, 16, 17, 22, 27]
 
 
 def pdf(doc: Minutes, *, fonts: list[tuple[str, str, str]]) -> bytes:
-    regular, bold, italic = unicode_font(fonts, without="the HTML print view works")
-    p = FPDF(format="A4")
-    p.add_font("Doc", "", regular)
-    p.add_font("Doc", "B", bold)
-    p.add_font("Doc", "I", italic)
-    p.set_margins(left=20, top=20, right=15)
-    p.set_auto_page_break(True, margin=20)
-    p.add_page()
-    width = p.w - p.l_margin - p.r_margin
-
-    def block(text: str, *, style: str = "", size: float = 13, align: str = "J", w: float = 0, x: float | None = None,
-              h: float = 6.5) -> None:
-        p.set_font("Doc", style, size)
-        if x is not None:
-            p.set_x(x)
-        p.multi_cell(w or width, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    top = p.get_y()
-    block(doc.issuer, style="B", align="C", w=width * 0.4)
-    block("HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG", style="B", size=12, align="C", w=width * 0.4)
-    left_end = p.get_y()
-    p.set_y(top)
-    block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", style="B", size=12, align="C", w=width * 0.6, x=p.l_margin + width * 0.4)
-    block("Độc lập - Tự do - Hạnh phúc", style="B", align="C", w=width * 0.6, x=p.l_margin + width * 0.4)
-    block(doc.place_date, style="I", align="C", w=width * 0.6, x=p.l_margin + width * 0.4)
-    p.set_y(max(left_end, p.get_y()) + 6)
-    block(doc.title, style="B", size=14, align="C")
-    block(f"{doc.council} ({doc.founding})", style="I", align="C")
-    p.ln(2)
-    block(doc.held)
+    page = Page(fonts, without="the HTML print view works", margins=(20, 20, 15))
+    page.national_heading([(doc.issuer, None), ("HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG", 12)], doc.place_date,
+                          issuer_share=0.4, motto_size=12)
+    page.block(doc.title, style="B", size=14, align="C")
+    page.block(f"{doc.council} ({doc.founding})", style="I", align="C")
+    page.pdf.ln(2)
+    page.block(doc.held)
     for line in doc.attendance:
-        block(line)
-    block("Thành viên có mặt:", style="B")
+        page.block(line)
+    page.block("Thành viên có mặt:", style="B")
     for line in doc.present:
-        block(f"- {line}", size=12)
+        page.block(f"- {line}", size=12)
     if doc.absent:
-        block("Thành viên vắng mặt:", style="B")
+        page.block("Thành viên vắng mặt:", style="B")
         for line in doc.absent:
-            block(f"- {line}", size=12)
-    block("Kết quả bỏ phiếu:", style="B")
-    with p.table(col_widths=WIDTHS, text_align="LEFT", line_height=5.5) as table:
-        p.set_font("Doc", "B", 10)
-        table.row(HEADERS)
-        p.set_font("Doc", "", 10)
-        for row in doc.rows:
-            table.row(row)
-    p.ln(3)
-    block("Kết luận: Hội đồng đề nghị khen thưởng các tập thể, cá nhân sau:", style="B")
+            page.block(f"- {line}", size=12)
+    page.block("Kết quả bỏ phiếu:", style="B")
+    page.table(HEADERS, doc.rows, WIDTHS)
+    page.pdf.ln(3)
+    page.block("Kết luận: Hội đồng đề nghị khen thưởng các tập thể, cá nhân sau:", style="B")
     for i, line in enumerate(doc.conclusion, 1):
-        block(f"{i}. {line}", size=12)
+        page.block(f"{i}. {line}", size=12)
     for line in doc.confirmed or []:
-        block(line, style="I", size=11)
-    p.ln(6)
-    top = p.get_y()
-    block("THƯ KÝ", style="B", align="C", w=width * 0.5)
-    p.ln(18)
-    block(doc.secretary, style="B", align="C", w=width * 0.5)
-    p.set_y(top)
-    block("CHỦ TỊCH HỘI ĐỒNG", style="B", align="C", w=width * 0.5, x=p.l_margin + width * 0.5)
-    p.ln(18)
-    block(doc.chair, style="B", align="C", w=width * 0.5, x=p.l_margin + width * 0.5)
-    out = io.BytesIO()
-    p.output(out)
-    return out.getvalue()
+        page.block(line, style="I", size=11)
+    page.pdf.ln(6)
+    page.signatures([("THƯ KÝ", doc.secretary), ("CHỦ TỊCH HỘI ĐỒNG", doc.chair)])
+    return page.output()

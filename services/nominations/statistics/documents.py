@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from shared.fonts import unicode_font
+from shared.pdf import Page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -112,15 +111,8 @@ def _letter(index: int) -> str:
 def pdf(form: dict[str, Any], fonts: list[tuple[str, str, str]]) -> bytes:
     """A4 landscape: the heading, the table (shaded cells marked "x"), the basis and notes, and the
     signature blocks of the preparer and the head."""
-    regular, bold, italic = unicode_font(fonts, without="the JSON and the workbook work")
-    p = FPDF(orientation="L", format="A4")
-    p.add_font("Doc", "", regular)
-    p.add_font("Doc", "B", bold)
-    p.add_font("Doc", "I", italic)
-    p.set_margins(left=15, top=12, right=12)
-    p.set_auto_page_break(True, margin=12)
-    p.add_page()
-    width = p.w - p.l_margin - p.r_margin
+    page = Page(fonts, without="the JSON and the workbook work", margins=(15, 12, 12), orientation="L")
+    p, width = page.pdf, page.width
     p.set_font("Doc", "B", 10)
     p.cell(width * 0.3, 5, f"Biểu số: {form['symbol']}", new_x=XPos.RIGHT)
     p.multi_cell(width * 0.4, 5, form["title"].upper(), align="C", new_x=XPos.RIGHT, new_y=YPos.TOP)
@@ -154,9 +146,7 @@ def pdf(form: dict[str, Any], fonts: list[tuple[str, str, str]]) -> bytes:
     p.set_font("Doc", "I", 9)
     p.cell(width / 2, 5, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.RIGHT)
     p.cell(width / 2, 5, "(Ký, đóng dấu, ghi rõ họ tên)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    out = io.BytesIO()
-    p.output(out)
-    return out.getvalue()
+    return page.output()
 
 
 def _headings() -> Any:

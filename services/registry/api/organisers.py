@@ -61,16 +61,19 @@ async def create_organiser(body: OrganiserIn, principal: CurrentPrincipal, db: D
                                                  kind=body.kind, province_code=body.province_code, today=today))
 
 
-@router.get("/v1/units", summary="Units in force on a date, by code; ?organiser= and ?kind= narrow it",
+@router.get("/v1/units", summary="Units in force on a date, by code; ?organiser=, ?kind= and ?province= narrow it",
             response_model=Page[UnitAnswer], responses=problems(422))
 async def list_units(db: Db, today: Today, organiser: Annotated[str | None, Query(pattern=ORGANISER_CODE)] = None,
                      kind: UnitKind | None = None,
+                     province: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description=(
+                         "Units lying in this province (its communes: the national list's for a day from "
+                         "2025-07-01)"))] = None,
                      on: Annotated[date | None, Query(description="Default: today in Vietnam")] = None,
                      cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 500) -> dict:
     after = text_cursor(cursor, pattern=UNIT_CODE)
     async with db.connection() as conn:
         items = await service.units_in_force(conn, on=on or today, organiser=organiser, kind=kind, after=after,
-                                             limit=limit + 1)
+                                             limit=limit + 1, province=province)
     return page(items, limit, lambda item: item["code"])
 
 
@@ -99,7 +102,8 @@ async def create_unit(body: UnitIn, principal: CurrentPrincipal, db: Db,
             status_code=201,
             run=lambda: service.create_unit(conn, actor=principal, code=body.code, name=body.name, kind=body.kind,
                                             organiser=body.organiser, form=body.form,
-                                            province_code=body.province_code, valid_from=body.valid_from))
+                                            province_code=body.province_code, valid_from=body.valid_from,
+                                            valid_to=body.valid_to, successor_code=body.successor_code))
 
 
 @router.post("/v1/units/{code}/rename", summary="Rename a unit from a date (its organiser's office)",

@@ -2,7 +2,9 @@
 
 Provinces, districts and communes carry the national codes (two, three and five digits); every
 other unit carries a code its organiser's office assigns, which starts with a letter, so the two
-kinds of code never collide. A code names one unit on any day (the schema's exclusion constraint);
+kinds of code never collide (an office cannot give a department the five digits of a commune). A
+commune in force from 1 July 2025 is one of the national list of communes (loaded by
+``service.national_list``); an office records only communes that ended before then, as history. A code names one unit on any day (the schema's exclusion constraint);
 a unit's identity is (code, validity period), as the provinces' always was.
 """
 from __future__ import annotations
@@ -31,6 +33,8 @@ FORMS: dict[str, tuple[str, ...]] = {
 }
 #: The district level ended on 30 June 2025: a district unit carries history only.
 DISTRICTS_END = date(2025, 6, 30)
+#: The national list of communes after the 2025 reorganisation took effect on this day.
+COMMUNES_LIST_FROM = date(2025, 7, 1)
 
 
 def check_code(*, kind: str, code: str) -> None:
@@ -69,6 +73,33 @@ def check_new_unit(*, kind: str, code: str, province_code: str | None, valid_to:
     check_code(kind=kind, code=code)
     if kind in ("district", "commune") and province_code is None:
         raise Unprocessable(f"a {kind} lies in a province: name it", field="province_code")
+
+
+def is_commune_history(*, kind: str, valid_to: date | None) -> bool:
+    """A commune that ended before the national list of 1 July 2025: history an office records under
+    the code it had then (the list's codes reuse some of those, on other days)."""
+    return kind == "commune" and valid_to is not None and valid_to < COMMUNES_LIST_FROM
+
+
+def check_commune_listed(*, kind: str, code: str, valid_to: date | None, listed: bool) -> None:
+    """A commune in force on or after 1 July 2025 is one of the national list's: its code must be
+    the list's (the list's communes are loaded as units, so an office records only history)."""
+    if kind != "commune" or is_commune_history(kind=kind, valid_to=valid_to):
+        return
+    if not listed:
+        raise Unprocessable(f"{code} is not a commune of the national list of communes after 1 July 2025: a commune "
+                            "in force since then carries its code from that list; a commune that ended before then "
+                            "is recorded with its valid_to", field="code", slug="not-in-national-list")
+
+
+def check_validity(*, valid_from: date | None, valid_to: date | None) -> None:
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise Unprocessable("a unit's last day comes after its first", field="valid_to")
+
+
+def overlaps(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    """Two validity periods (None: open) share a day."""
+    return (a_from is None or b_to is None or a_from <= b_to) and (b_from is None or a_to is None or b_from <= a_to)
 
 
 def check_name(name: str) -> str:

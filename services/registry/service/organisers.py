@@ -6,7 +6,7 @@ history row and an audit row, and tells others through the outbox, on the caller
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -15,6 +15,7 @@ from services.registry import events
 from services.registry.domain import organisers as rules
 from services.registry.domain import units as unit_rules
 from services.registry.domain.provinces import check_merger
+from services.registry.store import communes as commune_store
 from services.registry.store import organisers as organiser_store
 from services.registry.store import units as unit_store
 from shared import audit
@@ -58,16 +59,20 @@ async def create_organiser(conn: asyncpg.Connection, *, actor: Principal, code: 
     row = await organiser_store.insert(conn, code=code, name=name, kind=kind, province_code=province_code,
                                        award_level=rules.award_level(kind), by=actor.subject)  # type: ignore[arg-type]
     result = organiser_store.public(row)
+    # The province's communes of the national list, which no organiser held, are its units from now on.
+    communes = await commune_store.hand_over(conn, province_code=province_code, organiser=code) \
+        if province_code is not None else 0
     await audit.record(conn, schema=SCHEMA, actor=actor, action="organiser.create", target=f"organiser:{code}",
-                       details=result)
+                       details={**result, "national_communes": communes})
     return result
 
 
 # ---------------------------------------------------------------- units: reads
 
 async def units_in_force(conn: asyncpg.Connection, *, on: date, organiser: str | None, kind: str | None,
-                         after: str | None, limit: int) -> list[dict[str, Any]]:
-    rows = await unit_store.in_force(conn, on=on, organiser=organiser, kind=kind, after=after, limit=limit)
+                         after: str | None, limit: int, province: str | None = None) -> list[dict[str, Any]]:
+    rows = await unit_store.in_force(conn, on=on, organiser=organiser, kind=kind, after=after, limit=limit,
+                                     province=province)
     return [unit_store.public(r) for r in rows]
 
 
@@ -96,29 +101,57 @@ async def unit_history(conn: asyncpg.Connection, *, code: str) -> list[dict[str,
 
 async def create_unit(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str, kind: str,
                       organiser: str, form: str | None, province_code: str | None,
-                      valid_from: date | None) -> dict[str, Any]:
+                      valid_from: date | None, valid_to: date | None = None,
+                      successor_code: str | None = None) -> dict[str, Any]:
     """A unit of the caller's organiser (its emulation office assigns the code of any unit but a
-    national one). A province's units lie in that province unless they say otherwise."""
+    national one). A province's units lie in that province unless they say otherwise. A commune in
+    force from 1 July 2025 is the national list's (already a unit); an office records a commune
+    that ended before then, with ``valid_to`` and, when it merged into one, ``successor_code``."""
     org = await require_organiser(conn, organiser)
     rules.require_manages(actor, organiser, what="create its units")
     province_code = province_code or org["province_code"]
     unit_rules.check_new_unit(kind=kind, code=code, province_code=province_code)
+    unit_rules.check_validity(valid_from=valid_from, valid_to=valid_to)
     form = unit_rules.check_form(kind=kind, form=form)
     if org["province_code"] is not None and province_code != org["province_code"]:
         raise Unprocessable(f"{org['name']}'s units lie in province {org['province_code']}", field="province_code")
-    on = valid_from or date.min
+    unit_rules.check_commune_listed(kind=kind, code=code, valid_to=valid_to,
+                                    listed=await commune_store.is_listed(conn, code))
     for other in await unit_store.history(conn, code=code):
-        if other["valid_to"] is None or other["valid_to"] >= on:
-            raise Conflict(f"code {code} already names {other['name']}", field="code")
+        if unit_rules.overlaps(other["valid_from"], other["valid_to"], valid_from, valid_to):
+            listed = " (national list of communes)" if kind == "commune" and other["valid_to"] is None else ""
+            raise Conflict(f"code {code} already names {other['name']}{listed}", field="code")
+    successor = None
+    if successor_code is not None:
+        if valid_to is None:
+            raise Unprocessable("a unit with a successor has its last day: give valid_to", field="valid_to")
+        successor = await unit_store.by_code(conn, code=successor_code, on=valid_to + timedelta(days=1), lock=True)
+        if successor is None:
+            raise Unprocessable(f"no unit has code {successor_code} on {valid_to + timedelta(days=1)}, the day after "
+                                "this one's last", field="successor_code")
+        if successor["organiser_code"] != organiser:
+            raise Unprocessable(f"{successor_code} ({successor['name']}) is not a unit of {organiser}",
+                                field="successor_code", slug="other-organiser")
     unit_id = await unit_store.insert(conn, code=code, name=name, kind=kind, form=form, organiser=organiser,
-                                      province_code=province_code, valid_from=valid_from)
+                                      province_code=province_code, valid_from=valid_from, valid_to=valid_to,
+                                      successor_id=successor["id"] if successor else None)
     await unit_store.record_change(conn, unit_id=unit_id, kind="created", effective_date=valid_from,
                                    details={"name": name}, reason=None, by=actor.subject)
+    if successor is not None:
+        assert valid_to is not None
+        merged_on = valid_to + timedelta(days=1)
+        await unit_store.record_change(conn, unit_id=unit_id, kind="merged", effective_date=merged_on,
+                                       details={"successor": {"code": successor["code"], "name": successor["name"]}},
+                                       reason=None, by=actor.subject)
+        await unit_store.record_change(conn, unit_id=successor["id"], kind="absorbed", effective_date=merged_on,
+                                       details={"sources": [{"code": code, "name": name}]}, reason=None,
+                                       by=actor.subject)
     row = (await unit_store.by_ids(conn, [unit_id]))[unit_id]
     result = unit_store.public(row)
     await events.publish(conn, events.UNIT_CHANGED, aggregate_id=code, payload={
         "change": "created", "organiser": organiser, "unit": {"code": code, "name": name}, "kind": kind,
-        "effective_date": valid_from.isoformat() if valid_from else None, "successor": None, "sources": []})
+        "effective_date": valid_from.isoformat() if valid_from else None,
+        "successor": {"code": successor["code"], "name": successor["name"]} if successor else None, "sources": []})
     await audit.record(conn, schema=SCHEMA, actor=actor, action="unit.create", target=f"unit:{code}",
                        details={k: v for k, v in result.items() if k not in ("valid_from", "valid_to")})
     return result
@@ -131,12 +164,20 @@ async def _unit_for_change(conn: asyncpg.Connection, actor: Principal, code: str
         latest = await unit_store.latest(conn, code=code)
         if latest is None:
             raise NotFound(f"no unit has code {code}", field=field)
-        rules.require_manages(actor, latest["organiser_code"], what=what)
+        _require_holder(actor, latest, what=what)
         raise Unprocessable(f"{code} ({latest['name']}) is not in force on {on}", field="effective_date")
-    rules.require_manages(actor, row["organiser_code"], what=what)
+    _require_holder(actor, row, what=what)
     if row["kind"] == "province":
         raise Unprocessable("provinces change by merger (POST /v1/provinces/mergers)", field=field)
     return row
+
+
+def _require_holder(actor: Principal, row: asyncpg.Record, *, what: str) -> None:
+    if row["organiser_code"] is None:
+        raise Forbidden(f"{row['code']} ({row['name']}) is a commune of the national list that no organiser holds yet: "
+                        "it becomes its province's People's Committee's when that is an organiser",
+                        slug="other-organiser")
+    rules.require_manages(actor, row["organiser_code"], what=what)
 
 
 async def rename_unit(conn: asyncpg.Connection, *, actor: Principal, code: str, name: str, effective_date: date,
@@ -253,6 +294,9 @@ async def account_owner(conn: asyncpg.Connection, *, role: str, province_code: s
         unit = await unit_store.latest(conn, code=unit_code)
         if unit is None:
             raise Unprocessable(f"no unit has code {unit_code}", field="unit_code")
+        if unit["organiser_code"] is None:
+            raise Unprocessable(f"{unit_code} ({unit['name']}) belongs to no organiser yet: its province's People's "
+                                "Committee becomes an organiser first", field="unit_code")
         return str(unit["organiser_code"])
     return None
 

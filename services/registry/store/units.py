@@ -26,13 +26,13 @@ def public(row: asyncpg.Record) -> dict[str, Any]:
 
 
 async def in_force(conn: asyncpg.Connection, *, on: date, organiser: str | None, kind: str | None,
-                   after: str | None, limit: int) -> list[asyncpg.Record]:
+                   after: str | None, limit: int, province: str | None = None) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"""SELECT {_COLUMNS} FROM {_FROM}
              WHERE {_IN_FORCE} AND ($2::text IS NULL OR u.organiser_code = $2) AND ($3::text IS NULL OR u.kind = $3)
-               AND ($4::text IS NULL OR u.code > $4)
+               AND ($4::text IS NULL OR u.code > $4) AND ($6::text IS NULL OR u.province_code = $6)
              ORDER BY u.code LIMIT $5""",
-        on, organiser, kind, after, limit)
+        on, organiser, kind, after, limit, province)
 
 
 async def by_code(conn: asyncpg.Connection, *, code: str, on: date, lock: bool = False) -> asyncpg.Record | None:
@@ -70,11 +70,13 @@ async def successor_map(conn: asyncpg.Connection) -> dict[int, int]:
 
 
 async def insert(conn: asyncpg.Connection, *, code: str, name: str, kind: str, form: str | None, organiser: str,
-                 province_code: str | None, valid_from: date | None) -> int:
+                 province_code: str | None, valid_from: date | None, valid_to: date | None = None,
+                 successor_id: int | None = None) -> int:
     return await conn.fetchval(
-        """INSERT INTO registry.units (code, name, kind, form, organiser_code, province_code, valid_from)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
-        code, name, kind, form, organiser, province_code, valid_from)
+        """INSERT INTO registry.units (code, name, kind, form, organiser_code, province_code, valid_from, valid_to,
+                                      successor_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+        code, name, kind, form, organiser, province_code, valid_from, valid_to, successor_id)
 
 
 async def rename(conn: asyncpg.Connection, *, unit_id: int, name: str) -> None:

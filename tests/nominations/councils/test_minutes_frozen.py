@@ -3,8 +3,11 @@ office, another person) confirm them: from then on every read serves the minutes
 for byte, and the schema refuses to change them or their confirmations."""
 from __future__ import annotations
 
+import io
+
 import asyncpg
 import pytest
+from pypdf import PdfReader
 
 from tests.nominations.commendations.conftest import person
 from tests.nominations.councils.conftest import MEMBERS
@@ -64,6 +67,10 @@ async def test_the_chair_and_the_secretary_confirm_and_the_minutes_freeze(counci
     assert "Nguyễn Thư Ký" in html and "THƯ KÝ" in html and "đã xác nhận biên bản" in html
     pdf = (await comm.client.get(f"{base}/minutes", params={"format": "pdf"}, headers=comm.ministry)).content
     assert pdf.startswith(b"%PDF")
+    printed = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG", "Kết quả bỏ phiếu:",
+                 "THƯ KÝ", "CHỦ TỊCH HỘI ĐỒNG", "Nguyễn Thư Ký"):
+        assert text in printed, text
 
     # The schema keeps them: what was confirmed is what is read, and neither can change.
     db = comm.vote.nominations.app.state.db

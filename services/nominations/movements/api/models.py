@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, cast, get_args
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
+from pydantic import TypeAdapter
 
 from services.nominations.movements.schemas import (
     AssessIn,
@@ -34,15 +35,17 @@ from services.nominations.movements.service.common import (
     registry_of,
     upload_limits,
 )
-from shared.app import Db
-from shared.auth import CurrentPrincipal, MaybePrincipal
+from shared import jsonbytes
+from shared.app import Db, FastPathRoute, fast_path, get_db
+from shared.auth import CurrentPrincipal, MaybePrincipal, maybe_principal, optional_principal
 from shared.clock import Today
 from shared.contracts.pages import Page
 from shared.errors import Unprocessable, problems
 from shared.idempotency import IdempotencyKey, idempotent
 from shared.pagination import page, time_id_cursor
 
-router = APIRouter(tags=["movement models and publications"])
+# FastPathRoute: the models search has a fast path for well-formed requests (below).
+router = APIRouter(tags=["movement models and publications"], route_class=FastPathRoute)
 
 SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
 UnitCode = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
@@ -71,10 +74,64 @@ async def list_models(movement_id: uuid.UUID, principal: MaybePrincipal, db: Db,
     if q is not None and "\x00" in q:
         raise Unprocessable("must not contain the NUL character (U+0000)", field="q")
     after = time_id_cursor(cursor)
-    async with db.connection() as conn:
+    async with db.statement() as conn:  # SELECTs only, no session state: no reset round trip
         items = await service.search(conn, actor=principal, movement_id=movement_id, q=q, field=field, unit=unit,
                                      state=state, after=after, limit=limit + 1)
     return page(items, limit, lambda m: [m["created_at"].isoformat(), str(m["id"])])
+
+
+# The public gallery's search is the movements' hottest read: its well-formed requests skip
+# FastAPI's parameter and dependency passes (shared.app.fast_path) and answer with the bytes
+# FastAPI's own serialisation of the response model gives. What passes here without a doubt: a
+# canonical UUID in the path, each parameter at most once and within its declared limits (below);
+# anything else returns None and FastAPI's handler answers it as it always has.
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_FIELD_CODE = re.compile(r"[a-z][a-z_]{1,39}")  # FieldCode's pattern
+_UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # UnitCode's pattern
+_LIMIT = re.compile(r"[1-9][0-9]{0,2}")
+_MODEL_STATES = frozenset(get_args(ModelState))
+_LIST_PARAMS = ("q", "field", "unit", "state", "cursor", "limit")
+MODEL_PAGE: TypeAdapter[Page[ModelOut]] = TypeAdapter(Page[ModelOut])
+
+
+@fast_path(list_models, dependencies=(optional_principal, get_db))
+async def _list_models_fast(request: Request) -> Response | None:
+    raw_id = request.path_params.get("movement_id", "")
+    if not _CANONICAL_UUID.fullmatch(raw_id):
+        return None
+    params = request.query_params
+    given: dict[str, str] = {}
+    for name in _LIST_PARAMS:
+        values = params.getlist(name)
+        if len(values) > 1:
+            return None
+        if values:
+            given[name] = values[0]
+    q, field, unit, state = given.get("q"), given.get("field"), given.get("unit"), given.get("state")
+    model_state = cast(ModelState | None, state)
+    cursor, limit = given.get("cursor"), given.get("limit", "50")
+    if (q is not None and not 1 <= len(q) <= 200) or (field is not None and not _FIELD_CODE.fullmatch(field)) \
+            or (unit is not None and not _UNIT_CODE.fullmatch(unit)) \
+            or (state is not None and state not in _MODEL_STATES) \
+            or (cursor is not None and len(cursor) > 500) or not _LIMIT.fullmatch(limit) or int(limit) > 200:
+        return None
+    principal = await maybe_principal(request)  # 401 for a bad token, as the dependency raises it
+    answer = await list_models(movement_id=uuid.UUID(raw_id), principal=principal, db=await get_db(request), q=q,
+                               field=field, unit=unit, state=model_state, cursor=cursor, limit=int(limit))
+    return Response(page_json(answer), media_type="application/json")
+
+
+_MODEL_FIELDS = jsonbytes.fields_of(ModelOut)
+_FILE_FIELDS = jsonbytes.fields_of(FileOut)
+
+
+def page_json(answer: dict[str, Any]) -> bytes:
+    """The bytes FastAPI writes for this page as ``Page[ModelOut]`` (``MODEL_PAGE``), from the
+    rows as the service returns them (a test compares the two): each projected onto the model's
+    fields, its files onto ``FileOut``'s, without validating again what the schema guarantees."""
+    return jsonbytes.dumps({"items": [
+        {**{k: m[k] for k in _MODEL_FIELDS}, "files": [{k: f[k] for k in _FILE_FIELDS} for f in m["files"]]}
+        for m in answer["items"]], "next": answer["next"]})
 
 
 @router.get("/v1/movement-models/{model_id}", response_model=ModelOut, responses=problems(401, 404, 422),

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from services.nominations.commendations.domain.files import FileRejected, sniff
 from services.nominations.movements.domain import policy
 from services.nominations.movements.domain.rules import RuleError
-from services.nominations.movements.domain.states import InvalidTransition
+from services.nominations.movements.domain.states import VISIBLE, InvalidTransition, MovementState
 from services.nominations.movements.store import movements as movement_store
 from services.nominations.registry_client import RegistryClient, get_registry
 from shared import audit
@@ -54,6 +54,29 @@ async def movement_for(conn: asyncpg.Connection, *, actor: Principal | None, mov
     if row is None or not policy.may_see_movement(actor, organiser_code=row["organiser_code"], state=row["state"]):
         raise NotFound(f"no movement {movement_id}")
     return row
+
+
+# A movement's organiser never changes and a launched movement never returns to draft, so once
+# it has been read in a state the public may see, "who organises it, and everybody may see it"
+# stays true: kept here per process, the hot reads (the models search) skip that lookup. Drafts
+# are never kept (they are read every time); the map is bounded, and dropped whole when full.
+_VISIBLE_ORGANISERS: dict[uuid.UUID, str] = {}
+_VISIBLE_ORGANISERS_MAX = 4096
+
+
+async def visible_organiser(conn: asyncpg.Connection, *, actor: Principal | None, movement_id: uuid.UUID) -> str:
+    """The organiser code of a movement the caller may see (as :func:`movement_for`), from the
+    process's map of visible movements when it is there; 404 otherwise."""
+    organiser = _VISIBLE_ORGANISERS.get(movement_id)
+    if organiser is not None:
+        return organiser
+    row = await movement_for(conn, actor=actor, movement_id=movement_id)
+    if MovementState(row["state"]) in VISIBLE:
+        if len(_VISIBLE_ORGANISERS) >= _VISIBLE_ORGANISERS_MAX:
+            _VISIBLE_ORGANISERS.clear()
+        _VISIBLE_ORGANISERS[movement_id] = row["organiser_code"]
+    organiser_code: str = row["organiser_code"]
+    return organiser_code
 
 
 def require_organiser(actor: Principal | None, movement: asyncpg.Record, what: str) -> None:

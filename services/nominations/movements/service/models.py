@@ -19,6 +19,7 @@ from services.nominations.movements.service.common import (
     refusals,
     require_organiser,
     unit_for,
+    visible_organiser,
 )
 from services.nominations.movements.store import files as file_store
 from services.nominations.movements.store import models as store
@@ -119,8 +120,8 @@ async def search(conn: asyncpg.Connection, *, actor: Principal | None, movement_
                  after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
     """Anonymous callers and units see recognised models (a unit also its own and its children's);
     the organiser's staff see every one."""
-    movement = await movement_for(conn, actor=actor, movement_id=movement_id)
-    everything = policy.may_see_all_of_movement(actor, movement["organiser_code"])
+    organiser = await visible_organiser(conn, actor=actor, movement_id=movement_id)
+    everything = policy.may_see_all_of_movement(actor, organiser)
     rows = await store.search(conn, movement_id, q=q, field=field, unit=unit, state=state,
                               restricted=not everything, own_province=policy.visible_units(actor),
                               after=after, limit=limit)

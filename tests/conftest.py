@@ -26,6 +26,10 @@ from tests.support import REDIS_BASE, ClonePool, admin_execute, claim_redis_db, 
 
 # One argon2 hash of "demo" for every test account, computed once.
 DEMO_PASSWORD = "demo"
+# argon2id at the lowest cost it takes (production: t=3, 64 MiB, p=4, 0.1-0.4 s a hash or check here):
+# the same code path, the same $argon2id$ hashes, milliseconds instead of a third of a second for each
+# sign-in. Tests about the cost set their own (tests/hardening/test_accounts.py).
+TEST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "argon2_parallelism": 1}
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +89,10 @@ def signing_pem() -> str:
 
 @pytest.fixture(scope="session")
 def demo_password_hash() -> str:
-    from services.registry.passwords import hash_password_sync
+    from argon2 import PasswordHasher
 
-    return hash_password_sync(DEMO_PASSWORD)
+    return PasswordHasher(time_cost=TEST_ARGON2["argon2_time_cost"], memory_cost=TEST_ARGON2["argon2_memory_kib"],
+                          parallelism=TEST_ARGON2["argon2_parallelism"]).hash(DEMO_PASSWORD)
 
 
 @pytest.fixture
@@ -97,7 +102,8 @@ def registry_settings(database_url: str, redis_url: str, signing_pem: str):
     # Tests sign in often from one address: the per-address throttle gets room (its own test sets it
     # low); the per-account one keeps its default.
     return RegistrySettings(database_url=database_url, redis_url=redis_url, jwt_private_key_pem=signing_pem,
-                            outbox_poll_interval=0.2, log_level="WARNING", signin_address_attempts=1000)
+                            outbox_poll_interval=0.2, log_level="WARNING", signin_address_attempts=1000,
+                            **TEST_ARGON2)
 
 
 @pytest.fixture

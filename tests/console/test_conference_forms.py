@@ -139,6 +139,10 @@ async def test_the_new_pages_on_a_phone_and_a_desktop(pages: Pages, system: Syst
         "secretary": {"name": "Trần Thị B", "position": "Trưởng ban Thi đua - Khen thưởng"}})
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
+    outsider = await pages.new(user="ministry")  # no member unit of the cluster-year: no form, a plain note
+    await outsider.goto(f"/conferences/{cid}/delegates")
+    await expect(outsider.locator("[data-not-member]")).to_be_visible()
+    await expect(outsider.locator("form.delegate-form")).to_have_count(0)
     for lang in ("vi", "en"):
         phone = await pages.new(user=f"province-{LEAD}", phone=True, lang=lang)
         desktop = await pages.new(user=f"province-{LEAD}", lang=lang)

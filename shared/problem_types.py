@@ -41,6 +41,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "document-rate-limited": "Too many downloads of this document",
     "setup-code-invalid": "The one-time code is wrong or has expired",
     "unit-ended": "The unit is no longer in force",
+    "not-in-national-list": "The commune code is not in the national list",
     "queue-unavailable": "The job queue is unavailable",
     "registry-unavailable": "The registry is unavailable",
     "pdf-font-missing": "The PDF font is not installed",

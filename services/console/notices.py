@@ -20,6 +20,10 @@ def notice_link(notification: dict[str, Any], *, role: str | None) -> str | None
         if kind.endswith(".paper_ballot_disputed") and role == "ministry":
             return f"/ministry/rounds/{aggregate}/disputes"        # the ministry rules there
         return f"/rounds/{aggregate}"                              # the lead's page, or the member's ballot
+    if kind == "nominations.conference.scheduled" and UUID_TEXT.match(aggregate):
+        return f"/conferences/{aggregate}/delegates"               # the member names its delegates there
+    if kind.startswith("nominations.conference.") and UUID_TEXT.match(aggregate):
+        return f"/conferences/{aggregate}/arrive"                  # its delegates check in, its votes
     m = CLUSTER_YEAR.match(aggregate)
     if kind in ("nominations.covenant.published", "nominations.sheet.adjusted") and m:
         return f"/sheets/{m['cluster']}/{m['year']}"

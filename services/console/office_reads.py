@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 from services.console.api import Api
 
@@ -40,3 +41,15 @@ async def national(api: Api, *, year: int, organisers: list[dict[str, Any]]) -> 
     for item in view["items"]:
         counts[item.get("organiser") or "BNV"] = counts.get(item.get("organiser") or "BNV", 0) + 1
     return [{**o, "cluster_count": counts.get(o["code"], 0)} for o in organisers]
+
+
+async def organisers(api: Api) -> list[dict[str, Any]]:
+    """Every organiser (the ministry's national views pick among them)."""
+    items: list[dict[str, Any]] = (await api.get("registry", "/v1/organisers"))["items"]
+    return items
+
+
+async def organiser_of_unit(api: Api, unit_code: str) -> str | None:
+    """The organiser a unit belongs to; None when there is no such unit or it has none."""
+    unit = await api.get_optional("registry", f"/v1/units/{quote(unit_code)}")
+    return (unit or {}).get("organiser")

@@ -60,7 +60,7 @@ async def test_the_conference_from_check_in_to_minutes_in_the_browser(pages: Pag
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
     delegates = {}
-    for code in names:  # each unit names its delegate (the console has no roster form: through the API)
+    for code in names:  # each unit names its delegate (here through the API; test_conference_forms.py: the page)
         r = await nominations.post(f"/v1/conferences/{cid}/delegates", headers=system.auth("province", code),
                                    json={"unit_code": code, "name": f"Trưởng đoàn {names[code]}",
                                          "position": "Giám đốc Sở Nội vụ", "votes": True})
@@ -85,7 +85,7 @@ async def test_the_conference_from_check_in_to_minutes_in_the_browser(pages: Pag
     await expect(screen.locator("[data-present]")).to_have_text("3 / 4")
     await expect(screen.locator("[data-quorum]")).to_have_text("Đủ điều kiện biểu quyết")
 
-    # The console has no form that creates a conference's votes: the lead creates them through the API.
+    # The lead creates the votes through the API here (test_conference_forms.py: the desk's forms).
     async def round_of(**body: object) -> dict:
         r = await nominations.post("/v1/rounds", headers=lead,
                                    json={"cluster_code": CLUSTER, "year": YEAR, "conference_id": cid, **body})

@@ -37,3 +37,10 @@ def test_cluster_year_notices_go_to_the_sheet_the_ranking_or_the_cluster() -> No
 def test_a_notice_about_nothing_the_console_shows_links_nowhere() -> None:
     assert notice_link(note("registry.province.merged", "31@2025-07-01"), role="province") is None
     assert notice_link(note("nominations.round.opened", "not-a-round"), role="province") is None
+
+
+def test_conference_notices_go_to_the_delegates_then_the_check_in() -> None:
+    assert notice_link(note("nominations.conference.scheduled", ROUND), role="province") == \
+        f"/conferences/{ROUND}/delegates"
+    assert notice_link(note("nominations.conference.opened", ROUND), role="province") == \
+        f"/conferences/{ROUND}/arrive"

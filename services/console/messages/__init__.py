@@ -8,6 +8,7 @@ from services.console.messages import (
     accounts,
     ballots,
     commendations,
+    conference_setup,
     conferences,
     councils,
     covenant,
@@ -28,7 +29,7 @@ from services.console.messages import (
 )
 
 FEATURES = (frame, home, public, ballots, scores, covenant, workspace, rounds, rankings, year, notifications, commendations,
-            accounts, disputes, problems, movements, office, conferences, councils, statistics)
+            accounts, disputes, problems, movements, office, conferences, conference_setup, councils, statistics)
 
 VI: dict[str, str] = {}
 EN: dict[str, str] = {}

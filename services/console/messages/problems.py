@@ -28,6 +28,8 @@ VI: dict[str, str] = {
     "problem.document-rate-limited": "Tải về quá nhiều lần; vui lòng thử lại sau ít phút.",
     "problem.setup-code-invalid": "Mã dùng một lần không đúng hoặc đã hết hạn.",
     "problem.unit-ended": "Đơn vị này đã hết hiệu lực (đã sáp nhập).",
+    "problem.not-in-national-list": "Mã xã, phường này không có trong danh mục đơn vị hành chính cấp xã của cả nước "
+                                    "(từ ngày 01/07/2025); xã, phường trước ngày đó chỉ được ghi làm lịch sử, có ngày hết hiệu lực.",
     "problem.queue-unavailable": "Hàng đợi xử lý đang gián đoạn; vui lòng thử lại sau.",
     "problem.registry-unavailable": "Không kết nối được danh mục đơn vị; vui lòng thử lại sau.",
     "problem.pdf-font-missing": "Máy chủ thiếu phông chữ để tạo tệp PDF.",
@@ -156,6 +158,8 @@ EN: dict[str, str] = {
     "problem.document-rate-limited": "Too many downloads; please try again in a few minutes.",
     "problem.setup-code-invalid": "The one-time code is wrong or has expired.",
     "problem.unit-ended": "This unit is no longer in force (merged).",
+    "problem.not-in-national-list": "This commune code is not in the national list of communes (from 1 July 2025); "
+                                    "a commune from before then is recorded only as history, with its end date.",
     "problem.queue-unavailable": "The job queue is unavailable; please try again later.",
     "problem.registry-unavailable": "The registry of units cannot be reached; please try again later.",
     "problem.pdf-font-missing": "The server lacks the font to make the PDF.",

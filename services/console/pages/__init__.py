@@ -12,6 +12,7 @@ from services.console.pages import (
     ballots,
     commendations,
     conference,
+    conference_setup,
     conferences,
     council_office,
     councils,
@@ -37,7 +38,9 @@ PAGE_ROUTERS: list[APIRouter] = [
     auth.router, home.router, public.router, notifications.router, ballots.router, scores.router,
     workspace.router, covenant.router, rounds.router, conference.router, rankings.router, year.router,
     commendations.router, decisions.router, register.router, accounts.router, disputes.router,
-    movements.router, movement_units.router, office.router, conferences.router, council_office.router,
+    movements.router, movement_units.router, office.router,
+    conference_setup.router,  # before conferences: its POST /conferences/{id}/{action} would take these
+    conferences.router, council_office.router,
     councils.router,
     statistics.router,
 ]

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.console import cluster_year as cy
-from services.console import documents, service
+from services.console import documents, office_reads, service
 from services.console.api import Api, ApiError
 from services.console.errors import PageForbidden, PageNotFound
 from services.console.forms import KeyForm
@@ -47,7 +47,7 @@ async def _organiser(api: Api, user: Session, asked: str | None) -> tuple[str, l
     asked = asked or None
     if asked is not None and not ORGANISER_CODE.match(asked):
         raise PageNotFound()
-    organisers: list[dict[str, Any]] = (await api.get("registry", "/v1/organisers"))["items"]
+    organisers = await office_reads.organisers(api)
     if user.role == "ministry":
         if asked is not None and asked not in {o["code"] for o in organisers}:
             raise PageNotFound()
@@ -55,8 +55,7 @@ async def _organiser(api: Api, user: Session, asked: str | None) -> tuple[str, l
     if user.role == "staff" or user.organiser:
         own = user.organiser or ""
     else:  # a unit's account (a province's included): its unit's organiser
-        unit = await api.get_optional("registry", f"/v1/units/{quote(user.province)}") if user.province else None
-        own = (unit or {}).get("organiser") or MINISTRY
+        own = (await office_reads.organiser_of_unit(api, user.province) if user.province else None) or MINISTRY
     if asked is not None and asked != own:
         raise PageForbidden()
     return own, organisers

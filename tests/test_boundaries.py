@@ -205,9 +205,10 @@ def test_voting_reads_scoring_only_through_ranks_for():
 
 # ---------------------------------------------------------------- routers are thin
 
-# What a router may use besides its own service and schemas: request-level infrastructure.
+# What a router may use besides its own service and schemas: request-level infrastructure (the
+# answer's JSON written from rows, ``shared.jsonbytes``, included).
 ROUTER_SHARED = {"shared.app", "shared.auth", "shared.errors", "shared.idempotency", "shared.pagination", "shared.db",
-                 "shared.text", "shared.logs", "shared.limits", "shared.jobs", "shared.clock"}
+                 "shared.text", "shared.logs", "shared.limits", "shared.jobs", "shared.clock", "shared.jsonbytes"}
 CONTEXTS = {"registry": "services.registry", "notifications": "services.notifications",
             "nominations/year": "services.nominations.year", "nominations/voting": "services.nominations.voting",
             "nominations/scoring": "services.nominations.scoring",

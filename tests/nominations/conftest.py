@@ -153,3 +153,21 @@ def ranking_worker(database_url, redis_url, tmp_path):
 
     with celery_worker(database_url=database_url, redis_url=redis_url, log_path=tmp_path / "worker.log") as proc:
         yield proc
+
+
+# ---------------------------------------------------------------- the fast paths' twin
+
+@pytest.fixture
+async def generic(nominations_settings):
+    """The nominations app with every request sent FastAPI's generic way (any dependency override
+    turns the fast paths off), to compare the fast paths' answers with, byte for byte."""
+    from services.nominations.app import create_nominations_app
+
+    app = create_nominations_app(nominations_settings)
+    app.dependency_overrides[_never_called] = _never_called
+    async with serve(app) as served:
+        yield served
+
+
+def _never_called() -> None:
+    raise AssertionError("not a dependency of any route")

@@ -5,24 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-from tests.support import serve
-
-
-@pytest.fixture
-async def generic(nominations_settings):
-    from services.nominations.app import create_nominations_app
-
-    app = create_nominations_app(nominations_settings)
-    app.dependency_overrides[_never_called] = _never_called  # any override sends every request the generic way
-    async with serve(app) as served:
-        yield served
-
-
-def _never_called() -> None:
-    raise AssertionError("not a dependency of any route")
-
 
 def _comparable(resp) -> tuple[int, object, str | None]:
     body = resp.json() if resp.content else None

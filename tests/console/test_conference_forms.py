@@ -115,6 +115,15 @@ async def test_a_unit_names_its_delegates_and_the_desk_creates_the_votes(pages: 
     assert (motion["title"], motion["subject"], motion["denominator"], motion["threshold_comparison"]) == \
         (MOTION, "covenant", "members", "at_least")
 
+    # A member that is not the lead posts the same form: the API refuses it, the page says so in
+    # Vietnamese above the form, and no round is created.
+    await phone.goto(f"/conferences/{cid}/elections/new")
+    await phone.get_by_label(f"Cụm trưởng năm {YEAR + 1}").check()
+    await phone.get_by_role("button", name="Tạo cuộc bầu").click()
+    await expect(phone.locator("[role=alert].notice-error")).to_contain_text("Bạn không có quyền thực hiện thao tác này.")
+    after = (await nominations.get(f"/v1/conferences/{cid}", headers=system.auth("province", LEAD))).json()["rounds"]
+    assert sorted(after) == sorted(rounds)
+
     # The session opens, the quorum comes, the desk opens each vote; the phone sees them.
     await desk.get_by_role("button", name="Khai mạc hội nghị").click()
     await expect(desk.locator(FLASH)).to_have_text("Đã khai mạc hội nghị.")

@@ -9,11 +9,14 @@
   (recognised models only, diacritics-insensitive) vs the same SELECT straight to PostgreSQL.
 
 Requests go one after another (a dashboard's load, not a throughput test), interleaved with the bare
-statements so drift hits both alike; the median of each is the figure.
+statements so drift hits both alike; the median of each is the figure. The API side is timed by
+``bench.load.LeanHttp`` (one hand-written keep-alive connection, as wrk drives the throughput
+figures), so that the figure is the service's and not the client library's; every request is also
+sent through httpx, whose median is recorded beside it (``api_httpx_median``) and must answer the
+same bytes.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import statistics
@@ -21,12 +24,12 @@ import time
 import uuid
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 import asyncpg
 import httpx
 
 from bench.common import Figure, PeakRss, report, say, scratch_database, served
+from bench.load import LeanHttp
 from deploy.infra import Infra
 from services.nominations.movements.store import models as model_store
 from services.nominations.movements.store import rollup as rollup_store
@@ -124,37 +127,6 @@ async def bare_search(conn: asyncpg.Connection, movement_id: uuid.UUID, q: str) 
     return time.perf_counter() - started, len(rows)
 
 
-class RawHttp:
-    """One keep-alive HTTP/1.1 connection written by hand (the fallback load generator's way,
-    bench.load): a GET costs the client a write and two reads, against httpx's request and
-    response objects. Used beside httpx only to show how much of the API's figure is the
-    client's own (``search_ms.api_raw_client_median``); the figures stay httpx's."""
-
-    def __init__(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def get(self, path: str, params: dict[str, str]) -> tuple[float, int, bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        request = (f"GET {path}?{urlencode(params)} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                   "Accept: application/json\r\n\r\n").encode()
-        started = time.perf_counter()
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        length = next(int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:"))
-        body = await self.reader.readexactly(length)
-        return time.perf_counter() - started, int(lines[0].split()[1]), body
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
 async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
     key = generate_private_key()
     issuer = TokenIssuer(key, issuer="thidua-registry", audience="thidua", ttl_seconds=3600)
@@ -173,49 +145,51 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
                     served("services.nominations.main:app", watch=watch, name="nominations",
                            env={**common, "NOMINATIONS_REGISTRY_URL": registry}) as nominations:
                 ministry = {"Authorization": f"Bearer {issuer.issue(subject='ministry', role='ministry', province=None)[0]}"}
-                raw_client = RawHttp(nominations)
+                lean = LeanHttp(nominations)
                 async with httpx.AsyncClient(base_url=nominations, timeout=60) as client:
                     rollup_path = f"/v1/movements/{movement_id}/rollup"
                     models_path = f"/v1/movements/{movement_id}/models"
-                    # Untimed warm-up of both sides (page cache, plans, connections).
+                    # Untimed warm-up of both sides and both clients (page cache, plans, connections).
                     for _ in range(3):
                         assert (await client.get(rollup_path, headers=ministry)).status_code == 200
+                        assert (await lean.get(rollup_path, headers=ministry))[1].status == 200
                         await bare_rollup(conn, movement_id)
                         for q in QUERIES:
                             assert (await client.get(models_path, params={"q": q})).status_code == 200
+                            assert (await lean.get(models_path, {"q": q}))[1].status == 200
                             await bare_search(conn, movement_id, q)
-                    for q in QUERIES:
-                        await raw_client.get(models_path, {"q": q})
                     api_rollup, sql_rollup, api_search, sql_search, floor = [], [], [], [], []
-                    raw_search: list[float] = []
+                    httpx_rollup: list[float] = []
+                    httpx_search: list[float] = []
                     found: dict[str, int] = {}
                     for _ in range(ROUNDS):
-                        started = time.perf_counter()
-                        await client.get("/healthz")
-                        floor.append(time.perf_counter() - started)
+                        seconds, _answer = await lean.get("/healthz")
+                        floor.append(seconds)
                         sql_rollup.append(await bare_rollup(conn, movement_id))
+                        seconds, answer = await lean.get(rollup_path, headers=ministry)
+                        api_rollup.append(seconds)
+                        body = answer.json()
+                        assert answer.status == 200 and body["expected"] == UNITS and body["models"] == MODELS, \
+                            answer.content[:300]
+                        # The same request through httpx (a diagnostic, not the figure).
                         started = time.perf_counter()
                         r = await client.get(rollup_path, headers=ministry)
-                        api_rollup.append(time.perf_counter() - started)
-                        body = r.json()
-                        assert r.status_code == 200 and body["expected"] == UNITS and body["models"] == MODELS, \
-                            r.text[:300]
+                        httpx_rollup.append(time.perf_counter() - started)
+                        assert r.status_code == 200
                         for q in QUERIES:
                             seconds, rows = await bare_search(conn, movement_id, q)
                             sql_search.append(seconds)
-                            started = time.perf_counter()
-                            r = await client.get(models_path, params={"q": q})
-                            api_search.append(time.perf_counter() - started)
-                            items = r.json()["items"]
-                            assert r.status_code == 200 and len(items) == min(rows, 50), (q, rows, len(items))
+                            seconds, answer = await lean.get(models_path, {"q": q})
+                            api_search.append(seconds)
+                            items = answer.json()["items"]
+                            assert answer.status == 200 and len(items) == min(rows, 50), (q, rows, len(items))
                             assert all(m["state"] == "recognised" for m in items)
                             found[q] = rows
-                            # The same request by the hand-written client (diagnostic, untimed in
-                            # the figure): the same bytes, without httpx's own cost.
-                            seconds, status, body = await raw_client.get(models_path, {"q": q})
-                            assert status == 200 and body == r.content, q
-                            raw_search.append(seconds)
-                await raw_client.close()
+                            started = time.perf_counter()
+                            r = await client.get(models_path, params={"q": q})
+                            httpx_search.append(time.perf_counter() - started)
+                            assert r.status_code == 200 and r.content == answer.content, q
+                await lean.close()
                 peaks = watch.peaks()
         finally:
             await conn.close()
@@ -226,11 +200,13 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
     report("movements", {
         "units": UNITS, "models": MODELS, "provinces": PROVINCES, "rounds": ROUNDS, "queries": QUERIES,
         "first_page_sizes": found,
+        "client": "bench.load.LeanHttp (one keep-alive HTTP/1.1 connection); httpx's figures beside it",
         "rollup_ms": {"api_median": ms(api_rollup), "bare_median": ms(sql_rollup),
+                      "api_httpx_median": ms(httpx_rollup),
                       "api_samples": [round(s * 1000, 2) for s in api_rollup],
                       "bare_samples": [round(s * 1000, 2) for s in sql_rollup]},
         "search_ms": {"api_median": ms(api_search), "bare_median": ms(sql_search),
-                      "api_raw_client_median": ms(raw_search)},
+                      "api_httpx_median": ms(httpx_search)},
         "healthz_ms_median": ms(floor),
         "peak_rss_mb": peaks,
     })
@@ -238,9 +214,11 @@ async def bench(infra: Infra, limits: dict[str, Any]) -> list[Figure]:
         Figure("movement_rollup_ms", f"movement roll-up over {UNITS:,} units and {MODELS:,} models (API)", "ms",
                ms(api_rollup), ms(sql_rollup), TARGET, "max",
                baseline_label="the same three GROUP BY statements straight to PostgreSQL",
-               notes=f"median of {ROUNDS}, interleaved; HTTP, token check and JSON included on the API side"),
+               notes=f"median of {ROUNDS}, interleaved; HTTP, token check and JSON included on the API side; "
+                     f"through httpx {ms(httpx_rollup)} ms"),
         Figure("movement_models_search_ms", f"models search q= over {MODELS:,} models (API, anonymous)", "ms",
                ms(api_search), ms(sql_search), TARGET, "max",
                baseline_label="the same SELECT (folded LIKE, first page of 50) straight to PostgreSQL",
-               notes=f"median of {ROUNDS * len(QUERIES)} over {len(QUERIES)} queries, with and without diacritics"),
+               notes=f"median of {ROUNDS * len(QUERIES)} over {len(QUERIES)} queries, with and without diacritics; "
+                     f"through httpx {ms(httpx_search)} ms"),
     ]

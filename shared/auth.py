@@ -24,6 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import OKPAlgorithm
 
 from shared.errors import Forbidden, Unauthorized, Unavailable
+from shared.http_clients import tls_context
 from shared.revocation import TokenFloors
 
 ROLES = ("ministry", "province", "service", "staff", "unit")
@@ -224,7 +225,7 @@ class TokenVerifier:
             if self._keys and not self._stale() and (not unknown_kid or time.monotonic() - self._fetched_at < 1.0):
                 return  # fresh enough, or someone just fetched: don't hammer the registry
             try:
-                async with httpx.AsyncClient(timeout=5) as client:
+                async with httpx.AsyncClient(timeout=5, verify=tls_context()) as client:
                     resp = await client.get(self.jwks_url)
                     resp.raise_for_status()
                 self._load(resp.json())

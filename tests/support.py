@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from deploy.scratch import free_port  # noqa: F401 - the tests take it from here
+from shared.http_clients import tls_context
 
 ADMIN_DSN = os.environ.get("THIDUA_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE = os.environ.get("THIDUA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
@@ -246,7 +247,7 @@ async def serve(app: FastAPI) -> AsyncIterator[Served]:
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30, verify=tls_context()) as client:
         try:
             yield Served(app=app, url=url, client=client)
         finally:

@@ -30,6 +30,7 @@ from services.console.i18n import format_number, nfc, translate
 from services.console.messages import CATALOGUES
 from services.console.sessions import Session, SessionStore
 from services.console.settings import ConsoleSettings
+from shared.http_clients import tls_context
 from shared.logs import request_id_var
 
 log = logging.getLogger("thidua.console.api")
@@ -199,7 +200,8 @@ def create_upstreams(settings: ConsoleSettings) -> dict[str, httpx.AsyncClient]:
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=3.0)
     urls = {"registry": settings.registry_url, "nominations": settings.nominations_url,
             "notifications": settings.notifications_url}
-    return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for name, url in urls.items()}
+    return {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, verify=tls_context())
+            for name, url in urls.items()}
 
 
 class SignInThrottled(Exception):

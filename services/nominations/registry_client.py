@@ -12,6 +12,7 @@ import httpx
 from fastapi import Depends, FastAPI, Request
 
 from shared.errors import Unavailable
+from shared.http_clients import tls_context
 from shared.settings import ServiceSettings
 
 
@@ -28,7 +29,8 @@ class RegistryClient:
         caller closes it with :meth:`aclose`."""
         # One connect/read/write/pool budget: a conference must not hang on a slow registry.
         timeout = httpx.Timeout(getattr(settings, "registry_timeout_seconds", 5.0))
-        return cls(httpx.AsyncClient(base_url=settings.registry_url.rstrip("/"), timeout=timeout))
+        return cls(httpx.AsyncClient(base_url=settings.registry_url.rstrip("/"), timeout=timeout,
+                                     verify=tls_context()))
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -10,7 +10,6 @@ import ipaddress
 import json
 import smtplib
 import socket
-import ssl
 import time
 from dataclasses import dataclass
 from email.header import Header
@@ -23,6 +22,7 @@ import httpx
 
 from services.notifications.domain import webhooks
 from services.notifications.settings import NotificationsSettings
+from shared.http_clients import tls_context
 
 DELIVERY_HEADER = "X-Thidua-Delivery"
 EVENT_HEADER = "X-Thidua-Event"
@@ -146,25 +146,13 @@ async def resolve_and_check(url: str, *, allow_private: bool) -> Pinned | str:
     return Pinned(url=pinned, host_header=host_header, sni=host if parts.scheme == "https" else None)
 
 
-_tls_context: ssl.SSLContext | None = None
-
-
-def _tls() -> ssl.SSLContext:
-    """One TLS context per process: building one (loading the CA bundle) costs milliseconds of CPU,
-    more than a webhook attempt's own work."""
-    global _tls_context
-    if _tls_context is None:
-        _tls_context = httpx.create_ssl_context()
-    return _tls_context
-
-
 async def _post_capped(settings: NotificationsSettings, pinned: Pinned, body: bytes,
                        headers: dict[str, str]) -> tuple[int, bytes]:
     """POST and read at most ``webhook_max_response_bytes`` of the answer (the rest is dropped
     with the connection)."""
     extensions = {"sni_hostname": pinned.sni} if pinned.sni else {}
     timeout = httpx.Timeout(settings.webhook_timeout_seconds)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, verify=_tls()) as client:
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, verify=tls_context()) as client:
         request = client.build_request("POST", pinned.url, content=body,
                                        headers={**headers, "Host": pinned.host_header}, extensions=extensions)
         response = await client.send(request, stream=True)

@@ -89,3 +89,15 @@ def test_a_route_added_later_is_still_reached():
 
     assert entry.matches(_scope("/v1/things/", "GET"))[0] is Match.FULL
     assert entry.matches(_scope("/v1/thingss-later", "GET"))[0] is Match.FULL
+
+
+def test_the_index_builds_no_route_before_a_request_reaches_its_router():
+    """FastAPI builds an included router's routes (dependency graphs, response models) when a request
+    first reaches it; the index is made from the paths alone, so a router no request reaches is
+    never built, and one request builds only the router it is for."""
+    app = _apps()[0]
+    entries = [e for e in app.router.routes if "matches" in vars(e)]
+    assert entries and all(e._effective_candidates_version is None for e in entries)
+    [movements] = [e for e in entries if e.matches(_scope("/v1/movements", "GET"))[0] is Match.FULL]
+    built = [e for e in entries if e._effective_candidates_version is not None]
+    assert built == [movements]

@@ -7,6 +7,10 @@ unpublished outbox rows (``FOR UPDATE SKIP LOCKED``, so any number of relay proc
 replicas share the work), hands them to the configured Celery consumers and records the receipts.
 Run apart (``make run``, the ``outbox-relay`` Deployment in deploy/k8s), the relays scale apart
 from the APIs and their CPU is their own. SIGTERM or SIGINT stops them after the batch in hand.
+
+``python -m deploy.relay --forget-receipts`` (after a point-in-time restore of the database, before
+anything starts again) drops the consumers' receipts waiting in Redis and exits: they may vouch for
+commits the restore undid (``shared.receipts.forget_all``).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import signal
 from shared.app import outbox_relay, redis_client
 from shared.db import create_pool
 from shared.logs import configure_logging
+from shared.receipts import forget_all
 from shared.settings import ServiceSettings
 
 # Each service with an outbox: its settings class (the service's env prefix); its schema is its name.
@@ -65,6 +70,20 @@ async def run(services: list[str], stop: asyncio.Event) -> None:
             await pool.close()
 
 
+async def forget_receipts(services: list[str]) -> int:
+    """Every receipt in the Redis of ``services`` forgotten (one Redis for all, as deployed, or each
+    its own); how many receipt sets were dropped."""
+    dropped = 0
+    by_url = {settings.redis_url: settings for settings in map(settings_of, services)}
+    for settings in by_url.values():
+        redis = redis_client(settings)
+        try:
+            dropped += await forget_all(redis)
+        finally:
+            await redis.aclose()
+    return dropped
+
+
 async def main(services: list[str]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -78,11 +97,19 @@ def cli(argv: list[str] | None = None) -> None:
     parser.add_argument("services", nargs="*", metavar="service",
                         help=f"whose outbox to relay: {', '.join(SERVICES)} (default: all)")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--forget-receipts", action="store_true",
+                        help="after a point-in-time restore, before anything starts: drop the receipts "
+                             "waiting in Redis (they may vouch for commits the restore undid), then exit")
     args = parser.parse_args(argv)
     unknown = [s for s in args.services if s not in SERVICES]
     if unknown:
         parser.error(f"no outbox for {', '.join(unknown)}; choose from {', '.join(SERVICES)}")
     configure_logging("relay", args.log_level)
+    if args.forget_receipts:
+        dropped = asyncio.run(forget_receipts(args.services or list(SERVICES)))
+        print(f"receipts forgotten: {dropped} set(s); the restored outboxes publish again whatever they "
+              "have not seen confirmed", flush=True)
+        return
     asyncio.run(main(args.services or list(SERVICES)))
 
 

@@ -64,6 +64,19 @@ async def confirm(client: aioredis.Redis, *, consumer: str, envelopes: Iterable[
     return sum(len(v) for v in by_producer.values())
 
 
+async def forget_all(client: aioredis.Redis) -> int:
+    """Drop every receipt Redis holds; how many sets were dropped. For after a point-in-time restore
+    of the database: a receipt vouches for a consumer's commit, and a restore may have undone that
+    commit (consumed after the target, its receipt still in Redis). Claimed, such a receipt would
+    mark an event confirmed whose effects the restored database no longer holds, and it would never
+    be published again. Forgotten, every event the restored outboxes have not seen confirmed is
+    published again, and each consumer skips what its restored ``processed_events`` holds."""
+    keys = [key async for key in client.scan_iter(match=receipt_key("*", "*"), count=500)]
+    if keys:
+        await client.delete(*keys)
+    return len(keys)
+
+
 def _event_id(value: bytes | str | int) -> uuid.UUID | None:
     try:
         return uuid.UUID(value.decode() if isinstance(value, bytes) else str(value))

@@ -15,7 +15,7 @@ from tests.shared.test_outbox import AnyPayload, queued_messages, relay_for
 
 @pytest.fixture(autouse=True)
 def test_event_types(monkeypatch):
-    for name in ("confirmed", "unconfirmed", "kept"):
+    for name in ("confirmed", "unconfirmed", "kept", "restored"):
         monkeypatch.setitem(CATALOGUE, f"registry.test.{name}", EventContract(1, AnyPayload, "registry"))
 
 
@@ -103,6 +103,26 @@ async def test_an_event_is_confirmed_once_every_consumer_has_said_so(pool, redis
     assert (await receipts.reconcile(pool, schema="registry")).confirmed == 1  # the stray id is dropped
     row = await _row(pool, event)
     assert row["confirmed"] and sorted(row["receipts"]) == ["archive", "notifications"]
+
+
+async def test_after_a_restore_forgotten_receipts_leave_the_event_to_go_again(pool, redis, redis_url, monkeypatch):
+    """A receipt written after a restore's target vouches for a commit the restore undid: forgotten
+    (``python -m deploy.relay --forget-receipts``), it confirms nothing and the event goes again."""
+    from deploy import relay as relay_command
+
+    event = await _emitted(pool, "restored")  # consumed after the target: its effects undone
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE registry.outbox SET published_at = now() - interval '1 hour'")
+    await confirm(redis, consumer="notifications", envelopes=[event])
+    await redis.set("thidua:not-a-receipt", "kept")
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert await relay_command.forget_receipts(["registry", "nominations"]) == 1  # one Redis, one set
+    assert await redis.get("thidua:not-a-receipt") == b"kept"
+    receipts = Receipts(redis=redis, consumers=["notifications"], redeliver_after_seconds=60)
+    done = await receipts.reconcile(pool, schema="registry")
+    assert (done.confirmed, done.republished) == (0, 1)
+    row = await _row(pool, event)
+    assert not row["confirmed"] and row["published_at"] is None  # queued to be published again
 
 
 async def test_a_confirmation_that_cannot_get_through_costs_only_a_republish():

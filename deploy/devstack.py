@@ -221,11 +221,12 @@ def _wants_browser(args: list[str]) -> bool:
 
 def _parallel(args: list[str]) -> list[str]:
     """pytest-xdist's ``-n``: one test process per core, at most four (THIDUA_TEST_WORKERS sets it;
-    ``-n`` given, or one test named with ``::``, runs as asked). The suite is CPU-bound: on two cores
-    two processes took 525-545 s where one took 692 s, and four took 603 s. Every fixture is already
-    per process (databases named by pid, a Redis database claimed per run, a browser per process)."""
-    if any(a in ("-n", "--numprocesses", "-p") or a.startswith(("-n", "--numprocesses=")) or "::" in a
-           for a in args):
+    with ``-n`` or ``-p no:xdist`` given, or one test named with ``::``, it runs as asked). The suite
+    is CPU-bound: on two cores two processes took 525-545 s where one took 692 s, and four took 603 s.
+    Every fixture is already per process (databases named by pid, a Redis database claimed per run,
+    a browser per process)."""
+    if any(a in ("-n", "--numprocesses", "no:xdist", "-pno:xdist") or a.startswith(("-n", "--numprocesses="))
+           or "::" in a for a in args):
         return args
     workers = int(os.environ.get("THIDUA_TEST_WORKERS") or min(os.cpu_count() or 1, 4))
     return ["-n", str(workers), *args] if workers > 1 else args

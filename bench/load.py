@@ -152,18 +152,24 @@ class LeanHttp:
     async def get(self, path: str, params: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None) -> tuple[float, Answer]:
         """(seconds, answer) for one GET, the connection opened first if need be (untimed)."""
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
         target = f"{path}?{urlencode(params)}" if params else path
         head = [f"GET {target} HTTP/1.1", f"Host: {self.host}:{self.port}", "Accept: application/json"]
         head += [f"{k}: {v}" for k, v in (headers or {}).items()]
-        request = ("\r\n".join(head) + "\r\n\r\n").encode()
+        return await self.send(("\r\n".join(head) + "\r\n\r\n").encode())
+
+    async def send(self, request: bytes) -> tuple[float, Answer]:
+        """(seconds, answer) for one request written whole (head and body), read back whole."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
         started = time.perf_counter()
         self.writer.write(request)
         lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-        if "content-length" in fields:
+        status = int(lines[0].split()[1])
+        if status in (204, 304):  # never a body
+            body = b""
+        elif "content-length" in fields:
             body = await self.reader.readexactly(int(fields["content-length"]))
         elif fields.get("transfer-encoding", "").lower() == "chunked":
             parts = []
@@ -173,11 +179,12 @@ class LeanHttp:
             await self.reader.readuntil(b"\r\n")  # the last chunk's (empty) trailer
             body = b"".join(parts)
         else:
-            raise RuntimeError(f"GET {target}: an answer without a length cannot share the connection: {lines[0]}")
+            raise RuntimeError(f"{request.split(b' HTTP/')[0].decode('latin-1')}: an answer without a length "
+                               f"cannot share the connection: {lines[0]}")
         seconds = time.perf_counter() - started
         if fields.get("connection", "").lower() == "close":
             await self.close()
-        return seconds, Answer(int(lines[0].split()[1]), fields, body)
+        return seconds, Answer(status, fields, body)
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -190,24 +197,14 @@ class LeanHttp:
 async def _client(host: str, port: int, chunks: list[bytes], expect: int) -> tuple[list[float], dict[int, int]]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    reader, writer = await asyncio.open_connection(host, port)
+    connection = LeanHttp(f"http://{host}:{port}")
     try:
         for chunk in chunks:
-            started = time.perf_counter()
-            writer.write(chunk)
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            status = int(lines[0].split()[1])
-            length = 0
-            for line in lines[1:]:
-                if line.lower().startswith("content-length:"):
-                    length = int(line.split(":", 1)[1])
-            if length:
-                await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
+            seconds, answer = await connection.send(chunk)
+            latencies.append(seconds)
+            statuses[answer.status] = statuses.get(answer.status, 0) + 1
     finally:
-        writer.close()
+        await connection.close()
     return latencies, statuses
 
 
